@@ -1,0 +1,127 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// streams are the command's standard streams, injected so tests capture them.
+type streams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// globals are the options and services every command shares.
+type globals struct {
+	streams
+	getenv  func(string) string
+	chdir   string
+	verbose bool
+	noColor bool
+	logger  *slog.Logger
+}
+
+// configDir returns the configuration directory: -chdir or the working
+// directory.
+func (g *globals) configDir() string {
+	if g.chdir == "" {
+		return "."
+	}
+	return g.chdir
+}
+
+// isTerminal reports whether w is an interactive terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// color reports whether output to w may use ANSI colour: a terminal, no
+// -no-color, no NO_COLOR.
+func (g *globals) color(w io.Writer) bool {
+	return !g.noColor && g.getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gridsync",
+		Short: "Config-as-code for Gridwork's Personio integration",
+		Long: `gridsync keeps Gridwork's Personio integration in a git repository:
+companies, location→office mappings and sync overrides in HCL, Personio
+credentials encrypted with SOPS. "gridsync plan" shows what a sync would change
+in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			level := slog.LevelWarn
+			if g.verbose {
+				level = slog.LevelInfo
+			}
+			g.logger = slog.New(slog.NewTextHandler(g.Err, &slog.HandlerOptions{Level: level}))
+			if g.chdir != "" {
+				abs, err := filepath.Abs(g.chdir)
+				if err != nil {
+					return err
+				}
+				g.chdir = abs
+			}
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&g.chdir, "chdir", "", "configuration directory (default: the working directory)")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log progress and timings to stderr")
+	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "never colour output (also NO_COLOR)")
+	root.SetVersionTemplate("gridsync {{.Version}}\n")
+
+	root.AddCommand(
+		newValidateCmd(g),
+		newFmtCmd(g),
+		newCredsCmd(g),
+		newPlanCmd(g),
+		newApplyCmd(g),
+		newShowCmd(g),
+		newStatusCmd(g),
+		newHistoryCmd(g),
+		newMigrateCmd(g),
+		newGitHubCmd(g),
+	)
+	return root
+}
+
+// normalizeArgs lets users write Terraform-style single-dash long flags
+// (-chdir DIR, -auto-approve, -out=FILE) as DESIGN.md promises, by turning
+// them into the double-dash form cobra parses. "-v" and "-" stay as they are;
+// everything after "--" is left alone.
+func normalizeArgs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+			name := a[1:]
+			if eq := strings.IndexByte(name, '='); eq >= 0 {
+				name = name[:eq]
+			}
+			if len(name) > 1 {
+				a = "-" + a
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}

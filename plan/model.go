@@ -1,0 +1,157 @@
+package plan
+
+import "time"
+
+// Action is what a Change does to one resource.
+type Action string
+
+const (
+	NoOp   Action = "no-op" // hidden in every rendering
+	Create Action = "create"
+	Update Action = "update"
+	Adopt  Action = "adopt"  // link an existing unlinked employee by email, then update it
+	Unlink Action = "unlink" // keep the record, clear its Personio link
+	Delete Action = "delete"
+)
+
+// Type is the kind of resource a Change addresses.
+type Type string
+
+const (
+	TypeCompany  Type = "company"
+	TypeLocation Type = "location"
+	TypeEmployee Type = "employee"
+	TypeJob      Type = "job"
+)
+
+// Attrs are a resource's synced attributes as text, keyed by the field
+// names below. A missing key and "" are the same.
+type Attrs map[string]string
+
+// Field names of synced attributes (also the column names in the store).
+const (
+	// company and location
+	FieldName       = "name"
+	FieldOfficeID   = "office_id"   // location: Personio office id, "" when unmapped
+	FieldOfficeName = "office_name" // location: Personio office name, "" when unmapped
+
+	// employee
+	FieldFirstName       = "first_name"
+	FieldLastName        = "last_name"
+	FieldGender          = "gender"
+	FieldPosition        = "position"
+	FieldEmail           = "email"
+	FieldStatus          = "status"
+	FieldProfileImageURL = "profile_image_url"
+	FieldLocation        = "location" // employee and job: location slug within the company
+
+	// job
+	FieldTitle          = "title"
+	FieldDescription    = "description"
+	FieldEmploymentType = "employment_type"
+	FieldSchedule       = "schedule"
+	FieldDepartment     = "department"
+	FieldApplicationURL = "application_url"
+	// FieldStatus is shared with employees.
+)
+
+// EmployeeFields and JobFields list the synced fields in display order.
+var (
+	EmployeeFields = []string{FieldFirstName, FieldLastName, FieldGender, FieldPosition, FieldEmail, FieldStatus, FieldProfileImageURL, FieldLocation}
+	JobFields      = []string{FieldTitle, FieldDescription, FieldEmploymentType, FieldSchedule, FieldDepartment, FieldLocation, FieldApplicationURL, FieldStatus}
+)
+
+// Change is one planned action on one resource. Reason is for display only
+// and never drives apply.
+type Change struct {
+	Address string // company.acme, location.acme.berlin-hq, employee.acme[1042], job.acme[9001]
+	Type    Type
+	Company string // company slug
+	// Key identifies the resource within its company: the location slug, or
+	// the Personio id of an employee or job.
+	Key    string
+	Action Action
+	// TargetID is the Gridwork row id the change acts on (update, adopt,
+	// unlink, delete of employees and jobs); 0 for creates.
+	TargetID int64
+	Before   Attrs // nil for create
+	After    Attrs // nil for delete and unlink
+	Reason   string
+}
+
+// Summary counts changes the way Terraform does: adopt counts as change.
+type Summary struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Unlink  int `json:"unlink"`
+	Destroy int `json:"destroy"`
+}
+
+// Digests fingerprint a plan's inputs (hex SHA-256). A saved plan is applied
+// only while Personio and Target still digest the same.
+type Digests struct {
+	Config   string `json:"config"`
+	Personio string `json:"personio"`
+	Target   string `json:"target"`
+}
+
+// Scope is one configured company a plan covers, with its effective toggles.
+// Apply records last-synced times for the enabled kinds of these companies.
+type Scope struct {
+	Company   string `json:"company"`
+	Employees bool   `json:"employees"`
+	Jobs      bool   `json:"jobs"`
+}
+
+// Plan is the result of a diff. It is data: renderers only read it.
+type Plan struct {
+	Changes []Change // deterministic order, no no-ops
+	Summary Summary
+	Digests Digests
+	Scope   []Scope // configured companies in scope, sorted by slug
+	// AllCompanies is true when no -company filter was given; only then are
+	// records of companies that left the config unlinked.
+	AllCompanies bool
+	// Warnings are notes for the reader that do not block apply.
+	Warnings []string
+	// Suspicious lists (per company) Personio answers that look wrong, e.g.
+	// a mapped office that suddenly has no employees while linked records
+	// exist. Apply refuses such a plan unless -allow-mass-delete.
+	Suspicious []string
+	CreatedAt  time.Time
+}
+
+// State is the Gridwork side: what the target database holds for the
+// companies in scope. The store reads it; the engine diffs against it.
+type State struct {
+	Companies []CompanyState // sorted by slug
+	Employees []Record       // sorted by company, then external id, then target id
+	Jobs      []Record
+}
+
+// CompanyState is a company row with its locations.
+type CompanyState struct {
+	Slug      string
+	Name      string
+	Locations []LocationState // sorted by slug
+}
+
+// LocationState is a location row with its Personio office mapping.
+type LocationState struct {
+	Slug       string
+	Name       string
+	OfficeID   int64 // 0 when unmapped
+	OfficeName string
+}
+
+// Record is an employee or job row. Linked rows carry the Personio id in
+// ExternalID; unlinked employees are included only when they have an email
+// (candidates for adoption).
+type Record struct {
+	Type       Type
+	Company    string
+	ExternalID string
+	TargetID   int64
+	Linked     bool
+	Attrs      Attrs
+}
