@@ -1,4 +1,124 @@
-// Command personio-sim serves a simulated Personio (v1 API and XML job feed).
+// Command personio-sim serves a simulated Personio (v1 API and XML job feed)
+// for demos, benchmarks and manual tests.
+//
+// It prints exactly one line to stdout once it listens,
+//
+//	personio-sim listening on http://127.0.0.1:8089
+//
+// so that scripts can read the URL (use -addr 127.0.0.1:0 for a free port),
+// logs to stderr, and shuts down gracefully on SIGINT or SIGTERM.
 package main
 
-func main() {}
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it serves until ctx ends and returns the
+// exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("personio-sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		addr       = fs.String("addr", "127.0.0.1:8089", "listen address; port 0 picks a free port")
+		employees  = fs.Int("employees", 40, "number of generated employees")
+		offices    = fs.Int("offices", 4, "number of generated offices")
+		jobs       = fs.Int("jobs", 8, "number of generated jobs")
+		seed       = fs.Int64("seed", 1, "seed of the generated dataset and of fault randomness")
+		data       = fs.String("data", "", "JSON dataset file to serve instead of a generated one")
+		tenant     = fs.String("tenant", personiosim.DefaultTenant, "tenant subdomain")
+		clientID   = fs.String("client-id", personiosim.DefaultClientID, "accepted client_id")
+		secret     = fs.String("client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
+		perMinute  = fs.Int("rate-per-minute", 0, "employees requests allowed per rate window; 0 = unlimited")
+		burst      = fs.Int("burst", 0, "employees requests allowed at once (Personio: 15); 0 = no burst limit")
+		window     = fs.Duration("rate-window", time.Minute, "window of -rate-per-minute (e.g. 1s to scale time)")
+		latency    = fs.Duration("latency", 0, "latency added to every answer")
+		errorRate  = fs.Float64("error-rate", 0, "share of API answers replaced by 500/502/503/504")
+		dropRate   = fs.Float64("drop-rate", 0, "share of connections dropped without an answer")
+		retryAfter = fs.Bool("retry-after", false, "send Retry-After with 429")
+		verbose    = fs.Bool("v", false, "log every request")
+	)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	var ds *personiosim.Dataset
+	if *data != "" {
+		var err error
+		if ds, err = personiosim.LoadDataset(*data); err != nil {
+			logger.Error("cannot load dataset", "err", err)
+			return 1
+		}
+	} else {
+		ds = personiosim.Generate(personiosim.GenerateOptions{Seed: *seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
+	}
+	sim := personiosim.New(personiosim.Options{
+		Dataset:      ds,
+		Tenant:       *tenant,
+		ClientID:     *clientID,
+		ClientSecret: *secret,
+		Seed:         *seed,
+		Logger:       logger,
+		Faults: personiosim.Faults{
+			RatePerMinute: *perMinute,
+			Burst:         *burst,
+			RateWindow:    *window,
+			Latency:       *latency,
+			ErrorRate:     *errorRate,
+			DropRate:      *dropRate,
+			RetryAfter:    *retryAfter,
+		},
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		logger.Error("cannot listen", "addr", *addr, "err", err)
+		return 1
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "personio-sim listening on http://%s\n", ln.Addr())
+	logger.Info("serving simulated Personio", "tenant", *tenant, "employees", len(ds.Employees), "jobs", len(ds.Jobs), "offices", len(ds.Offices))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		logger.Error("server stopped", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		logger.Error("graceful shutdown failed", "err", err)
+		return 1
+	}
+	logger.Info("stopped")
+	return 0
+}

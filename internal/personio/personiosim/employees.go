@@ -1,0 +1,304 @@
+package personiosim
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Paging limits of GET /v1/company/employees since 2025-01-31.
+const (
+	defaultLimit = 50
+	maxLimit     = 100
+)
+
+// pageSnapshot is what one employees page needs, copied under the lock.
+type pageSnapshot struct {
+	total   int
+	recs    []*empRecord
+	offices []Office // office of recs[i], ID 0 for none or unknown
+	attrs   []AttributeDef
+	faults  Faults
+}
+
+// handleEmployees serves GET /v1/company/employees.
+func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	limit, offset := defaultLimit, 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 1:
+			writeError(w, http.StatusBadRequest, "The limit must be a positive integer")
+			return
+		case n > maxLimit:
+			writeError(w, http.StatusBadRequest, "The limit must not be greater than 100")
+			return
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "The offset must be a non-negative integer")
+			return
+		}
+		offset = n
+	}
+	projection := q["attributes[]"]
+	if len(projection) == 0 {
+		projection = q["attributes"]
+	}
+	f := s.Faults()
+	if f.Forbidden {
+		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+		return
+	}
+	for _, a := range projection {
+		if slices.Contains(f.HiddenAttributes, a) {
+			writeError(w, http.StatusForbidden, "Forbidden: the attribute "+a+" is not whitelisted for these API credentials")
+			return
+		}
+	}
+	if s.hook != nil {
+		s.hook(offset, limit)
+	}
+	snap := s.snapshotPage(offset, limit, q.Get("email"))
+	b := s.renderPage(r, snap, offset, limit, projection)
+	if f.Garbled && f.GarbledOffset == offset {
+		b = garble(b)
+	}
+	writeJSON(w, http.StatusOK, b)
+}
+
+func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := pageSnapshot{attrs: s.attrs, faults: s.faults}
+	all := s.emps
+	if email != "" {
+		all = nil
+		for _, r := range s.emps {
+			if strings.EqualFold(r.e.Email, email) {
+				all = append(all, r)
+			}
+		}
+	}
+	snap.total = len(all)
+	if offset < len(all) {
+		snap.recs = slices.Clone(all[offset:min(offset+limit, len(all))])
+	}
+	snap.offices = make([]Office, len(snap.recs))
+	for i, r := range snap.recs {
+		snap.offices[i] = s.offices[r.e.OfficeID]
+	}
+	return snap
+}
+
+// renderPage encodes the envelope. Without projection or hidden attributes
+// it uses each employee's cached encoding.
+func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
+	var want func(string) bool
+	if len(projection) > 0 || len(snap.faults.HiddenAttributes) > 0 {
+		want = func(key string) bool {
+			if slices.Contains(snap.faults.HiddenAttributes, key) {
+				return false
+			}
+			return len(projection) == 0 || slices.Contains(projection, key)
+		}
+	}
+	pages := (snap.total + limit - 1) / limit
+	b := make([]byte, 0, 256+len(snap.recs)*1400)
+	b = append(b, `{"success":true,"metadata":{"total_elements":`...)
+	b = strconv.AppendInt(b, int64(snap.total), 10)
+	b = append(b, `,"current_page":`...)
+	b = strconv.AppendInt(b, int64(offset/limit), 10)
+	b = append(b, `,"total_pages":`...)
+	b = strconv.AppendInt(b, int64(pages), 10)
+	b = append(b, `},"offset":`...)
+	b = strconv.AppendInt(b, int64(offset), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(limit), 10)
+	b = append(b, `,"data":[`...)
+	base := pictureBase(r)
+	for i, rec := range snap.recs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":"Employee","attributes":{`...)
+		mark := len(b)
+		if want == nil {
+			std, dyn := rec.encoded(snap.attrs)
+			b = append(b, std...)
+			b = appendOffice(b, snap.offices[i], mark)
+			b = appendPicture(b, rec.e, base, mark)
+			b = append(b, dyn...)
+		} else {
+			b = appendStd(b, rec.e, want)
+			if want("office") {
+				b = appendOffice(b, snap.offices[i], mark)
+			}
+			if want("profile_picture") {
+				b = appendPicture(b, rec.e, base, mark)
+			}
+			dyn := appendDyn(nil, rec.e, snap.attrs, want)
+			if len(b) == mark && len(dyn) > 0 {
+				dyn = dyn[1:] // no attribute before: drop the leading comma
+			}
+			b = append(b, dyn...)
+		}
+		b = append(b, "}}"...)
+	}
+	return append(b, "]}"...)
+}
+
+func appendOffice(b []byte, o Office, mark int) []byte {
+	if len(b) > mark {
+		b = append(b, ',')
+	}
+	return appendAttr(b, "office", "Office", "standard", "office", func(b []byte) []byte {
+		if o.ID == 0 {
+			return append(b, "null"...)
+		}
+		return appendRelated(b, "Office", o.ID, o.Name)
+	})
+}
+
+// appendPicture appends the profile_picture attribute, which is absent for
+// employees without a picture.
+func appendPicture(b []byte, e Employee, base string, mark int) []byte {
+	if !e.HasPicture {
+		return b
+	}
+	if len(b) > mark {
+		b = append(b, ',')
+	}
+	return appendAttr(b, "profile_picture", "Profile Picture", "standard", "profile_picture", func(b []byte) []byte {
+		b = append(b, '"')
+		b = append(b, base...)
+		b = strconv.AppendInt(b, e.ID, 10)
+		b = append(b, "/profile-picture/"...)
+		b = strconv.AppendInt(b, pictureWidth, 10)
+		return append(b, '"')
+	})
+}
+
+// pictureBase is the URL prefix of profile pictures on the request's host.
+func pictureBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/v1/company/employees/"
+}
+
+// garble truncates an answer mid-way and appends text that no JSON parser
+// accepts, keeping the 200 status.
+func garble(b []byte) []byte {
+	cut := len(b) / 2
+	return append(b[:cut:cut], "\x00<!-- upstream timeout -->"...)
+}
+
+// handleAttributes serves GET /v1/company/employees/attributes.
+func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	f := s.Faults()
+	if f.Forbidden {
+		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+		return
+	}
+	s.mu.Lock()
+	attrs := s.attrs
+	s.mu.Unlock()
+	b := []byte(`{"success":true,"data":[`)
+	first := true
+	item := func(key, label, typ, universalID string, options []string) {
+		if slices.Contains(f.HiddenAttributes, key) {
+			return
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, `{"key":`...)
+		b = appendJSONString(b, key)
+		b = append(b, `,"label":`...)
+		b = appendJSONString(b, label)
+		b = append(b, `,"type":`...)
+		b = appendJSONString(b, typ)
+		b = append(b, `,"universal_id":`...)
+		if universalID == "" {
+			b = append(b, "null"...)
+		} else {
+			b = appendJSONString(b, universalID)
+		}
+		b = append(b, `,"options":[`...)
+		for i, o := range options {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, o)
+		}
+		b = append(b, "]}"...)
+	}
+	for _, a := range standardAttrs {
+		item(a.key, a.label, a.typ, a.key, nil)
+	}
+	for _, a := range attrs {
+		item(a.Key, a.Label, a.Type, a.UniversalID, a.Options)
+	}
+	b = append(b, "]}"...)
+	writeJSON(w, http.StatusOK, b)
+}
+
+// handlePicture serves a small PNG for employees with a picture, 404
+// otherwise. Width is clamped to 1..1024.
+func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusNotFound, "Employee not found")
+		return
+	}
+	width := 64
+	if v := r.PathValue("width"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "The width must be a positive integer")
+			return
+		}
+		width = min(n, 1024)
+	}
+	s.mu.Lock()
+	i, found := s.findEmployee(id)
+	has := found && s.emps[i].e.HasPicture
+	s.mu.Unlock()
+	hidden := slices.Contains(s.Faults().HiddenAttributes, "profile_picture")
+	if !has || hidden {
+		writeError(w, http.StatusNotFound, "Es ist ein Problem aufgetreten")
+		return
+	}
+	img := image.NewPaletted(image.Rect(0, 0, width, width), color.Palette{
+		color.RGBA{uint8(id * 37), uint8(id * 91), uint8(id * 53), 255},
+	})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		writeError(w, http.StatusInternalServerError, "Something went wrong")
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,103 @@
+package personiosim
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// feedTimeLayout is ISO 8601 with a numeric offset (+00:00, never Z).
+const feedTimeLayout = "2006-01-02T15:04:05-07:00"
+
+// handleFeed serves the public job feed GET /xml?language=…: no auth,
+// published positions only (every job in the dataset is published).
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	unknown := s.faults.UnknownTenant
+	b := s.feed
+	if b == nil && !unknown {
+		b = renderFeed(s.jobs)
+		s.feed = b
+	}
+	s.mu.Unlock()
+	if unknown {
+		http.Redirect(w, r, "https://www.personio.de/", http.StatusMovedPermanently)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+}
+
+// renderFeed encodes jobs as Personio's workzag-jobs XML. Descriptions are
+// CDATA holding HTML, as in Personio's feed.
+func renderFeed(jobs []Job) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<workzag-jobs>")
+	for _, j := range jobs {
+		b.WriteString("\n  <position>")
+		elem(&b, "id", strconv.FormatInt(j.ID, 10))
+		elem(&b, "subcompany", j.Subcompany)
+		elem(&b, "office", j.Office)
+		b.WriteString("\n    <additionalOffices>")
+		for _, o := range j.AdditionalOffices {
+			b.WriteString("\n      <office>")
+			xml.EscapeText(&b, []byte(o))
+			b.WriteString("</office>")
+		}
+		if len(j.AdditionalOffices) > 0 {
+			b.WriteString("\n    ")
+		}
+		b.WriteString("</additionalOffices>")
+		elem(&b, "department", j.Department)
+		elem(&b, "recruitingCategory", j.RecruitingCategory)
+		elem(&b, "name", j.Name)
+		b.WriteString("\n    <jobDescriptions>")
+		for _, d := range j.Descriptions {
+			b.WriteString("\n      <jobDescription>\n        <name>")
+			xml.EscapeText(&b, []byte(d.Name))
+			b.WriteString("</name>\n        <value>")
+			writeCDATA(&b, d.Value)
+			b.WriteString("</value>\n      </jobDescription>")
+		}
+		b.WriteString("\n    </jobDescriptions>")
+		elem(&b, "employmentType", j.EmploymentType)
+		elem(&b, "seniority", j.Seniority)
+		elem(&b, "schedule", j.Schedule)
+		elem(&b, "yearsOfExperience", j.YearsOfExperience)
+		elem(&b, "keywords", j.Keywords)
+		elem(&b, "occupation", j.Occupation)
+		elem(&b, "occupationCategory", j.OccupationCategory)
+		created := ""
+		if !j.CreatedAt.IsZero() {
+			created = j.CreatedAt.Format(feedTimeLayout)
+		}
+		elem(&b, "createdAt", created)
+		b.WriteString("\n  </position>")
+	}
+	if len(jobs) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("</workzag-jobs>\n")
+	return b.Bytes()
+}
+
+func elem(b *bytes.Buffer, name, text string) {
+	b.WriteString("\n    <")
+	b.WriteString(name)
+	b.WriteByte('>')
+	xml.EscapeText(b, []byte(text))
+	b.WriteString("</")
+	b.WriteString(name)
+	b.WriteByte('>')
+}
+
+// writeCDATA wraps s in CDATA, splitting any "]]>" inside it across two
+// sections as XML requires.
+func writeCDATA(b *bytes.Buffer, s string) {
+	b.WriteString("<![CDATA[")
+	b.WriteString(strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>"))
+	b.WriteString("]]>")
+}
