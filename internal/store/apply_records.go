@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/gridwork/gridsync/plan"
+)
+
+// recordTable describes one synced record table. Its field names are the
+// plan.Field* constants, which are also the column names.
+type recordTable struct {
+	typ    plan.Type
+	table  string
+	temp   string // per-transaction staging table (ON COMMIT DROP)
+	fields []string
+}
+
+var (
+	employeeTable = recordTable{
+		typ: plan.TypeEmployee, table: "employees", temp: "gridsync_employees_in",
+		fields: []string{plan.FieldFirstName, plan.FieldLastName, plan.FieldGender, plan.FieldPosition,
+			plan.FieldEmail, plan.FieldStatus, plan.FieldProfileImageURL},
+	}
+	jobTable = recordTable{
+		typ: plan.TypeJob, table: "jobs", temp: "gridsync_jobs_in",
+		fields: []string{plan.FieldTitle, plan.FieldDescription, plan.FieldEmploymentType, plan.FieldSchedule,
+			plan.FieldDepartment, plan.FieldApplicationURL, plan.FieldStatus},
+	}
+)
+
+// stagedColumns are the staging table's columns before the synced fields.
+var stagedColumns = []string{"action", "target_id", "company", "external_id", "location"}
+
+// writeRecords applies the employee or job changes of one table: unlinks
+// and deletes by row id, then adoptions and creates/updates staged with
+// COPY. Returns the number of rows that changed.
+func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change) (int64, error) {
+	var staged [][]any
+	var unlink, del []int64
+	for _, c := range changes {
+		if c.Type != t.typ {
+			continue
+		}
+		switch c.Action {
+		case plan.Create, plan.Update, plan.Adopt:
+			row := make([]any, 0, len(stagedColumns)+len(t.fields))
+			row = append(row, string(c.Action), c.TargetID, c.Company, c.Key, c.After[plan.FieldLocation])
+			for _, f := range t.fields {
+				row = append(row, c.After[f])
+			}
+			staged = append(staged, row)
+		case plan.Unlink:
+			unlink = append(unlink, c.TargetID)
+		case plan.Delete:
+			del = append(del, c.TargetID)
+		}
+	}
+	table := pgx.Identifier{t.table}.Sanitize()
+	var rows int64
+
+	// Unlinks and deletes are guarded: only rows still linked are touched,
+	// so re-applying them is harmless.
+	if len(unlink) > 0 {
+		ct, err := tx.Exec(ctx, `update `+table+` set external_source = null, external_id = null, updated_at = now()
+where id = any($1) and external_source = 'personio'`, unlink)
+		if err != nil {
+			return 0, fmt.Errorf("unlinking %s: %w", t.table, err)
+		}
+		rows += ct.RowsAffected()
+	}
+	if len(del) > 0 {
+		ct, err := tx.Exec(ctx, `delete from `+table+` where id = any($1) and external_source = 'personio'`, del)
+		if err != nil {
+			return 0, fmt.Errorf("deleting %s: %w", t.table, err)
+		}
+		rows += ct.RowsAffected()
+	}
+	if len(staged) == 0 {
+		return rows, nil
+	}
+
+	if err := stage(ctx, tx, t, staged); err != nil {
+		return 0, err
+	}
+	n, err := adopt(ctx, tx, t)
+	if err != nil {
+		return 0, err
+	}
+	rows += n
+	ct, err := tx.Exec(ctx, upsertSQL(t))
+	if err != nil {
+		return 0, fmt.Errorf("writing %s: %w", t.table, err)
+	}
+	return rows + ct.RowsAffected(), nil
+}
+
+// stage copies the rows into the staging table and checks that every
+// company and location they name exists.
+func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged [][]any) error {
+	temp := pgx.Identifier{t.temp}.Sanitize()
+	defs := []string{"action text not null", "target_id bigint not null", "company text not null",
+		"external_id text not null", "location text not null"}
+	for _, f := range t.fields {
+		defs = append(defs, pgx.Identifier{f}.Sanitize()+" text not null")
+	}
+	if _, err := tx.Exec(ctx, "create temp table "+temp+" ("+strings.Join(defs, ", ")+") on commit drop"); err != nil {
+		return fmt.Errorf("staging %s: %w", t.table, err)
+	}
+	cols := append(append([]string{}, stagedColumns...), t.fields...)
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.temp}, cols, pgx.CopyFromRows(staged)); err != nil {
+		return fmt.Errorf("staging %s: %w", t.table, err)
+	}
+	// Temporary tables have no statistics until analysed; without them
+	// the planner may pick nested loops over 100k staged rows.
+	if _, err := tx.Exec(ctx, "analyze "+temp); err != nil {
+		return fmt.Errorf("staging %s: %w", t.table, err)
+	}
+	var company, location string
+	err := tx.QueryRow(ctx, `select i.company, i.location from `+temp+` i
+left join companies c on c.slug = i.company
+left join locations l on l.company_id = c.id and l.slug = i.location
+where c.id is null or (i.location <> '' and l.id is null) limit 1`).Scan(&company, &location)
+	if err == pgx.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checking locations of %s: %w", t.table, err)
+	}
+	return fmt.Errorf("the plan puts %s into location %q of company %q, which does not exist; run gridsync plan again", t.table, location, company)
+}
+
+// adopt links the staged adoptions to their unlinked rows and fails if any
+// row is no longer an unlinked record of its company.
+func adopt(ctx context.Context, tx pgx.Tx, t recordTable) (int64, error) {
+	table := pgx.Identifier{t.table}.Sanitize()
+	temp := pgx.Identifier{t.temp}.Sanitize()
+	set := []string{"external_source = 'personio'", "external_id = i.external_id", "location_id = l.id",
+		"updated_at = now()", "synced_at = now()"}
+	for _, f := range t.fields {
+		id := pgx.Identifier{f}.Sanitize()
+		set = append(set, id+" = i."+id)
+	}
+	ct, err := tx.Exec(ctx, `update `+table+` as t set `+strings.Join(set, ", ")+`
+from `+temp+` i
+join companies c on c.slug = i.company
+left join locations l on l.company_id = c.id and l.slug = i.location
+where i.action = 'adopt' and t.id = i.target_id and t.company_id = c.id and t.external_source is null`)
+	if err != nil {
+		return 0, fmt.Errorf("adopting %s: %w", t.table, err)
+	}
+	// An adoption that found nothing is fine only if the row is already
+	// linked to the same Personio id (the plan was applied before).
+	var id int64
+	var company string
+	err = tx.QueryRow(ctx, `select i.target_id, i.company from `+temp+` i
+where i.action = 'adopt' and not exists (
+    select 1 from `+table+` t join companies c on c.id = t.company_id
+    where t.id = i.target_id and c.slug = i.company
+      and t.external_source = 'personio' and t.external_id = i.external_id)
+limit 1`).Scan(&id, &company)
+	if err == pgx.ErrNoRows {
+		return ct.RowsAffected(), nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("checking adopted %s: %w", t.table, err)
+	}
+	return 0, fmt.Errorf("cannot adopt %s row %d of company %q: it is no longer an unlinked record of that company; run gridsync plan again", t.table, id, company)
+}
+
+// upsertSQL inserts the staged creates and updates, keyed by
+// (company_id, external_source, external_id). A row whose synced columns
+// already hold the staged values is left alone (no new row version, no
+// updated_at change), which makes a no-change apply write nothing.
+func upsertSQL(t recordTable) string {
+	table := pgx.Identifier{t.table}.Sanitize()
+	temp := pgx.Identifier{t.temp}.Sanitize()
+	cols := []string{"location_id"}
+	for _, f := range t.fields {
+		cols = append(cols, pgx.Identifier{f}.Sanitize())
+	}
+	var sel, set, old, cur []string
+	for i, c := range cols {
+		if i == 0 {
+			sel = append(sel, "l.id")
+		} else {
+			sel = append(sel, "i."+c)
+		}
+		set = append(set, c+" = excluded."+c)
+		old = append(old, "t."+c)
+		cur = append(cur, "excluded."+c)
+	}
+	return `insert into ` + table + ` as t (company_id, external_source, external_id, ` + strings.Join(cols, ", ") + `, synced_at)
+select c.id, 'personio', i.external_id, ` + strings.Join(sel, ", ") + `, now()
+from ` + temp + ` i
+join companies c on c.slug = i.company
+left join locations l on l.company_id = c.id and l.slug = i.location
+where i.action in ('create', 'update')
+on conflict (company_id, external_source, external_id) do update set
+    ` + strings.Join(set, ", ") + `, updated_at = now(), synced_at = now()
+where (` + strings.Join(old, ", ") + `) is distinct from (` + strings.Join(cur, ", ") + `)`
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/gridwork/gridsync/plan"
+)
+
+const (
+	upsertCompany = `
+insert into companies as t (slug, name) values ($1, $2)
+on conflict (slug) do update set name = excluded.name, updated_at = now()
+where t.name is distinct from excluded.name`
+
+	upsertLocation = `
+insert into locations as t (company_id, slug, name, personio_office_id, personio_office_name)
+select c.id, $2, $3, $4, $5 from companies c where c.slug = $1
+on conflict (company_id, slug) do update set
+    name = excluded.name,
+    personio_office_id = excluded.personio_office_id,
+    personio_office_name = excluded.personio_office_name,
+    updated_at = now()
+where (t.name, t.personio_office_id, t.personio_office_name)
+      is distinct from (excluded.name, excluded.personio_office_id, excluded.personio_office_name)`
+
+	selectMissingCompanies = `
+select s.slug from unnest($1::text[]) as s(slug)
+where not exists (select 1 from companies c where c.slug = s.slug)
+order by 1 limit 1`
+)
+
+// writeChanges writes every change of p and returns the number of rows
+// that actually changed.
+func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan) (int64, error) {
+	var rows int64
+	n, err := writeCompaniesAndLocations(ctx, tx, p.Changes)
+	if err != nil {
+		return 0, err
+	}
+	rows += n
+	if err := checkCompanies(ctx, tx, p); err != nil {
+		return 0, err
+	}
+	for _, t := range []recordTable{employeeTable, jobTable} {
+		n, err := writeRecords(ctx, tx, t, p.Changes)
+		if err != nil {
+			return 0, err
+		}
+		rows += n
+	}
+	return rows, nil
+}
+
+// writeCompaniesAndLocations upserts companies first, then locations, in one
+// round trip; their number is small (one per HCL block).
+func writeCompaniesAndLocations(ctx context.Context, tx pgx.Tx, changes []plan.Change) (int64, error) {
+	var rows int64
+	count := func(ct pgconn.CommandTag) error { rows += ct.RowsAffected(); return nil }
+	b := &pgx.Batch{}
+	for _, c := range changes {
+		if c.Type == plan.TypeCompany && (c.Action == plan.Create || c.Action == plan.Update) {
+			b.Queue(upsertCompany, c.Company, c.After[plan.FieldName]).Exec(count)
+		}
+	}
+	for _, c := range changes {
+		if c.Type == plan.TypeLocation && (c.Action == plan.Create || c.Action == plan.Update) {
+			office, _ := parseOfficeID(c.After[plan.FieldOfficeID]) // validated before
+			b.Queue(upsertLocation, c.Company, c.Key, c.After[plan.FieldName], office,
+				nullIfEmpty(c.After[plan.FieldOfficeName])).Exec(count)
+		}
+	}
+	if b.Len() == 0 {
+		return 0, nil
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return 0, fmt.Errorf("writing companies and locations: %w", err)
+	}
+	return rows, nil
+}
+
+// checkCompanies makes sure every company the plan touches or covers exists
+// by now (created earlier or by this plan), so that no write below can
+// silently skip a change.
+func checkCompanies(ctx context.Context, tx pgx.Tx, p *plan.Plan) error {
+	seen := map[string]bool{}
+	var slugs []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			slugs = append(slugs, s)
+		}
+	}
+	for _, c := range p.Changes {
+		if c.Action != plan.NoOp {
+			add(c.Company)
+		}
+	}
+	for _, sc := range p.Scope {
+		add(sc.Company)
+	}
+	if len(slugs) == 0 {
+		return nil
+	}
+	var missing string
+	err := tx.QueryRow(ctx, selectMissingCompanies, slugs).Scan(&missing)
+	if err == pgx.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checking companies: %w", err)
+	}
+	return fmt.Errorf("the plan refers to company %q, which is not in the Gridwork database and not created by the plan; run gridsync plan again", missing)
+}
