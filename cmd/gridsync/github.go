@@ -1,17 +1,176 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	ghub "github.com/gridwork/gridsync/internal/github"
+	"github.com/gridwork/gridsync/plan"
 )
 
 func newGitHubCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "github",
-		Short: "(not yet built)",
+		Short: "Publish plans to GitHub pull requests (for GitHub Actions)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newGitHubCommentCmd(g))
+	return cmd
+}
+
+// commentOptions are the flags of "gridsync github comment".
+type commentOptions struct {
+	planFile      string
+	failed        bool
+	statusContext string
+}
+
+func newGitHubCommentCmd(g *globals) *cobra.Command {
+	var o commentOptions
+	cmd := &cobra.Command{
+		Use:   "comment [-failed] [-status-context NAME] PLANFILE",
+		Short: "Post a saved plan as the PR's sticky comment and set the gridsync/plan status",
+		Long: `Reads a plan saved by "gridsync plan -out PLANFILE" and, in a GitHub Actions
+job triggered by pull_request:
+
+  - creates or edits one comment per config directory (-chdir) on the PR,
+  - sets the commit status gridsync/plan on the PR's head commit,
+  - appends the plan to the job summary.
+
+It reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH and GITHUB_API_URL.
+With -failed it needs no PLANFILE: the comment says that no plan could be made
+and the status is a failure. On a pull request from a fork, which has no
+credentials, it writes the job summary only and succeeds.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if o.failed {
+				return cobra.MaximumNArgs(1)(cmd, args)
+			}
+			if len(args) != 1 {
+				return errors.New("comment needs the plan file: gridsync github comment PLANFILE")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("github is not built yet")
+			if len(args) > 0 {
+				o.planFile = args[0]
+			}
+			return runGitHubComment(cmd, g, o)
 		},
 	}
+	cmd.Flags().BoolVar(&o.failed, "failed", false, "the plan step failed: report that instead of a plan")
+	cmd.Flags().StringVar(&o.statusContext, "status-context", ghub.DefaultStatusContext, "commit status name (give each config directory its own)")
+	return cmd
+}
+
+func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
+	env, err := ghub.LoadEnv(g.getenv)
+	if err != nil {
+		return err
+	}
+	dir := env.RepoDir(g.configDir())
+	pc := ghub.PlanComment{Dir: dir, Failed: o.failed, StatusContext: o.statusContext}
+	if !o.failed {
+		p, err := plan.ReadFile(resolvePlanPath(g, o.planFile))
+		if err != nil {
+			return err
+		}
+		pc.Markdown, pc.FullMarkdown, err = renderPlanMarkdown(p, shortCommit(env.HeadSHA), dir)
+		if err != nil {
+			return err
+		}
+		pc.Summary = summaryLine(p.Summary)
+	}
+
+	out, err := ghub.PostPlan(cmd.Context(), env, pc)
+	if err != nil {
+		return err
+	}
+	if out.ForkNoCredentials {
+		fmt.Fprintln(g.Out, "No credentials on fork PRs: the plan was written to the job summary only.")
+		return nil
+	}
+	verb := "Updated"
+	if out.Created {
+		verb = "Created"
+	}
+	fmt.Fprintf(g.Out, "%s comment #%d on PR #%d; status %s=%s on %s\n", verb, out.CommentID, out.PR, out.StatusContext, out.Status, shortCommit(out.StatusSHA))
+	if out.Truncated {
+		fmt.Fprintln(g.Out, "The plan was too long for a comment: its middle was cut; the job summary has more.")
+	}
+	return nil
+}
+
+// renderPlanMarkdown renders the comment and, for the job summary, the same
+// with the whole text plan: RenderMarkdown folds at most a comment's worth
+// of it, and the job summary is where a long plan can be read in full.
+func renderPlanMarkdown(p *plan.Plan, commit, dir string) (comment, full string, err error) {
+	var md bytes.Buffer
+	if err := plan.RenderMarkdown(&md, p, plan.MarkdownOptions{Commit: commit, Dir: dir}); err != nil {
+		return "", "", fmt.Errorf("rendering the plan: %w", err)
+	}
+	comment = md.String()
+	var text bytes.Buffer
+	if err := plan.RenderText(&text, p, plan.TextOptions{}); err != nil {
+		return "", "", fmt.Errorf("rendering the plan: %w", err)
+	}
+	// RenderMarkdown says so when it cut the text plan; TestGitHubCommentLongPlan
+	// notices if that wording changes.
+	if !strings.Contains(comment, "too long for a comment") {
+		return comment, comment, nil
+	}
+	fence := "```"
+	for strings.Contains(text.String(), fence) {
+		fence += "`"
+	}
+	whole := "<details><summary>Show the whole plan</summary>\n\n" + fence + "\n" + text.String() + fence + "\n\n</details>\n"
+	const foldStart, foldEnd = "<details><summary>Show plan</summary>", "</details>\n"
+	if i := strings.Index(comment, foldStart); i >= 0 {
+		if j := strings.Index(comment[i:], foldEnd); j >= 0 {
+			return comment, comment[:i] + whole + comment[i+j+len(foldEnd):], nil
+		}
+	}
+	return comment, comment + "\n" + whole, nil
+}
+
+// summaryLine is the plan's one-line summary, Terraform's way.
+func summaryLine(s plan.Summary) string {
+	if s == (plan.Summary{}) {
+		return "No changes. Gridwork matches the configuration and Personio."
+	}
+	return fmt.Sprintf("Plan: %d to add, %d to change, %d to unlink, %d to destroy.", s.Add, s.Change, s.Unlink, s.Destroy)
+}
+
+// resolvePlanPath finds PLANFILE as typed (relative to the working
+// directory) or, failing that, inside the -chdir directory, where
+// "gridsync -chdir DIR plan -out FILE" may have put it.
+func resolvePlanPath(g *globals, path string) string {
+	if filepath.IsAbs(path) || g.chdir == "" {
+		return path
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if in := filepath.Join(g.configDir(), path); fileExists(in) {
+		return in
+	}
+	return path
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// shortCommit is the 7-character form of a commit id.
+func shortCommit(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
 }

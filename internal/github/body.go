@@ -1,0 +1,230 @@
+package github
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxCommentChars is GitHub's limit on an issue or pull-request comment body.
+// gridsync keeps bodies within this many bytes, which bounds the count of
+// characters however GitHub counts them (code points or UTF-16 units are
+// never more than UTF-8 bytes).
+const MaxCommentChars = 65536
+
+// MaxStepSummaryBytes is GitHub's limit on what one step may write to
+// GITHUB_STEP_SUMMARY; a step that writes more loses its whole summary.
+const MaxStepSummaryBytes = 1 << 20
+
+// Marker is the hidden line that identifies the sticky plan comment of one
+// config directory. dir is repository-relative ("." for the root).
+func Marker(dir string) string {
+	return "<!-- gridsync:plan dir=" + escapeDir(dir) + " -->"
+}
+
+// applyMarker tags apply-outcome comments so they can be found later.
+func applyMarker(dir string) string {
+	return "<!-- gridsync:apply dir=" + escapeDir(dir) + " -->"
+}
+
+// escapeDir makes dir safe inside an HTML comment and unambiguous as a
+// marker key: bytes outside a conservative set are percent-encoded, and so
+// is a '-' that follows another '-', because "--" may end a comment.
+func escapeDir(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	var b strings.Builder
+	for i := 0; i < len(dir); i++ {
+		c := dir[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '.', c == '_', c == '/', c == '+', c == '@', c == ',', c == '~':
+			b.WriteByte(c)
+		case c == '-' && (i == 0 || dir[i-1] != '-'):
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// cutNote writes the note that stands where the middle of a plan was cut.
+type cutNote func(chars, lines int) string
+
+// fit returns prefix+text if it is at most limit bytes. Otherwise it keeps
+// the head and the tail of text, cut at line boundaries, and puts note (told
+// how many characters and lines were cut) where the middle was. A cut inside
+// a fenced code block closes the fence before the note and reopens it after,
+// so the note renders as text. The result is valid UTF-8 and at most limit
+// bytes; truncated reports whether anything was cut.
+func fit(prefix, text string, limit int, note cutNote) (body string, truncated bool) {
+	if len(prefix)+len(text) <= limit {
+		return prefix + text, false
+	}
+	// Reserve room for the note with the largest numbers it can carry, and
+	// for a closing and reopening fence around it.
+	worst := note(utf8.RuneCountInString(text), strings.Count(text, "\n")+1)
+	const fenceRoom = 2 * 64
+	budget := limit - len(prefix) - len(worst) - fenceRoom - 4
+	if budget < 0 {
+		budget = 0
+	}
+	headLen := budget * 7 / 10
+	tailLen := budget - headLen
+
+	head := text[:lineStart(text, headLen)]
+	if head == "" { // no line break to cut at: cut at a rune boundary
+		head = text[:runeStart(text, headLen)]
+	}
+	tailFrom := lineEnd(text, len(text)-tailLen)
+	if tailFrom < len(head) {
+		tailFrom = len(head)
+	}
+	tail := text[tailFrom:]
+	cut := text[len(head):tailFrom]
+
+	var b strings.Builder
+	b.Grow(limit)
+	b.WriteString(prefix)
+	b.WriteString(head)
+	if !strings.HasSuffix(head, "\n") && head != "" {
+		b.WriteString("\n")
+	}
+	n := note(utf8.RuneCountInString(cut), countLines(cut))
+	if open := openFence(head); open != "" {
+		b.WriteString(closingFence(open) + "\n\n" + n + "\n\n" + open + "\n")
+	} else {
+		b.WriteString("\n" + n + "\n\n")
+	}
+	b.WriteString(tail)
+	return b.String(), true
+}
+
+// lineStart returns the largest index ≤ n that starts a line (just after a
+// '\n'), or 0.
+func lineStart(s string, n int) int {
+	if n >= len(s) {
+		return len(s)
+	}
+	if n <= 0 {
+		return 0
+	}
+	return strings.LastIndexByte(s[:n], '\n') + 1
+}
+
+// lineEnd returns the smallest index ≥ n that starts a line, or len(s); if
+// the rest has no line break it falls back to the next rune boundary.
+func lineEnd(s string, n int) int {
+	if n <= 0 {
+		return 0
+	}
+	if n >= len(s) {
+		return len(s)
+	}
+	if s[n-1] == '\n' {
+		return n
+	}
+	if i := strings.IndexByte(s[n:], '\n'); i >= 0 {
+		return n + i + 1
+	}
+	for n < len(s) && !utf8.RuneStart(s[n]) {
+		n++
+	}
+	return n
+}
+
+// runeStart returns the largest index ≤ n at a rune boundary.
+func runeStart(s string, n int) int {
+	if n >= len(s) {
+		return len(s)
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
+}
+
+// countLines counts the lines of s, a final line without '\n' included.
+func countLines(s string) int {
+	if s == "" {
+		return 0
+	}
+	n := strings.Count(s, "\n")
+	if !strings.HasSuffix(s, "\n") {
+		n++
+	}
+	return n
+}
+
+// openFence returns the opening line of the fenced code block that is still
+// open at the end of md, or "" if none is.
+func openFence(md string) string {
+	open := ""
+	for _, line := range strings.Split(md, "\n") {
+		t := strings.TrimLeft(line, " ")
+		if len(line)-len(t) > 3 {
+			continue // indented code, not a fence
+		}
+		if open == "" {
+			if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+				open = t
+			}
+			continue
+		}
+		if closes(t, open) {
+			open = ""
+		}
+	}
+	return open
+}
+
+// closes reports whether line t ends the block opened by open: the same
+// fence character, at least as many, and nothing else on the line.
+func closes(t, open string) bool {
+	fence := fenceRun(open)
+	run := fenceRun(t)
+	return run != "" && run[0] == fence[0] && len(run) >= len(fence) && strings.TrimSpace(t[len(run):]) == ""
+}
+
+// fenceRun is the run of backticks or tildes an opening fence line starts
+// with.
+func fenceRun(open string) string {
+	if open == "" {
+		return ""
+	}
+	i := 0
+	for i < len(open) && open[i] == open[0] {
+		i++
+	}
+	return open[:i]
+}
+
+// closingFence closes the block opened by open.
+func closingFence(open string) string { return fenceRun(open) }
+
+// formatCount writes n with thousands separators: 1234567 → 1,234,567.
+func formatCount(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// truncateRunes shortens s to at most n characters, ending in "…" when cut.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

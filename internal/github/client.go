@@ -1,0 +1,84 @@
+package github
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// newClient builds an API client for env. GITHUB_API_URL is used as the
+// base URL verbatim (Actions sets it to the right root for github.com and
+// for GitHub Enterprise Server alike), so tests can point it at a fake.
+func newClient(env Env) (*gh.Client, error) {
+	hc := env.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	c := gh.NewClient(hc)
+	if env.Token != "" {
+		c = c.WithAuthToken(env.Token)
+	}
+	base, err := url.Parse(env.APIURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("GITHUB_API_URL %q is not an absolute URL", env.APIURL)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	c.BaseURL = base
+	return c, nil
+}
+
+// PermissionError means GitHub refused an operation (403) because the
+// token lacks a permission; the message names the one to grant.
+type PermissionError struct {
+	What       string // "write pull-request comments"
+	Permission string // "pull-requests: write"
+	Err        error
+}
+
+func (e *PermissionError) Error() string {
+	return fmt.Sprintf("the token cannot %s: grant `%s` in the workflow's permissions (GitHub said: %s)", e.What, e.Permission, githubMessage(e.Err))
+}
+
+func (e *PermissionError) Unwrap() error { return e.Err }
+
+// githubMessage is the short reason GitHub gave, without the request line.
+func githubMessage(err error) string {
+	var er *gh.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		if er.Message != "" {
+			return fmt.Sprintf("%d %s", er.Response.StatusCode, er.Message)
+		}
+		return er.Response.Status
+	}
+	return err.Error()
+}
+
+// apiError turns an API failure into a sentence a user can act on. what
+// says what gridsync tried ("write pull-request comments"), permission the
+// workflow permission that allows it ("pull-requests: write").
+func apiError(err error, env Env, what, permission string) error {
+	var rl *gh.RateLimitError
+	if errors.As(err, &rl) {
+		return fmt.Errorf("could not %s: GitHub's API rate limit is exhausted until %v: re-run the job later: %w", what, rl.Rate.Reset.Time, err)
+	}
+	var er *gh.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil {
+		return fmt.Errorf("could not %s: %w", what, err)
+	}
+	switch er.Response.StatusCode {
+	case http.StatusUnauthorized:
+		return fmt.Errorf("could not %s: GitHub rejected the token (401): pass a valid one as GITHUB_TOKEN, e.g. `GITHUB_TOKEN: ${{ github.token }}`: %w", what, err)
+	case http.StatusForbidden:
+		return &PermissionError{What: what, Permission: permission, Err: err}
+	case http.StatusNotFound:
+		return fmt.Errorf("could not %s: repository %s or its pull request was not found, or the token cannot see it (it may lack `%s`): check GITHUB_REPOSITORY and the token's access: %w", what, env.Repository, permission, err)
+	}
+	return fmt.Errorf("could not %s: %w", what, err)
+}

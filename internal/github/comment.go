@@ -1,0 +1,75 @@
+package github
+
+import (
+	"context"
+	"strings"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// Permissions a workflow grants for what gridsync does.
+const (
+	permComments = "pull-requests: write"
+	permStatuses = "statuses: write"
+)
+
+const whatComment = "write pull-request comments"
+
+// findComment returns the first comment on PR number whose body starts with
+// marker, reading every page (a busy pull request has hundreds of comments).
+// A marker quoted in someone's reply does not start its body, so it does not
+// count. It returns nil when there is none.
+func findComment(ctx context.Context, c *gh.Client, env Env, owner, repo string, number int, marker string) (*gh.IssueComment, error) {
+	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	for {
+		comments, resp, err := c.Issues.ListComments(ctx, owner, repo, number, opts)
+		if err != nil {
+			return nil, apiError(err, env, "read pull-request comments", permComments)
+		}
+		for _, cm := range comments {
+			if strings.HasPrefix(cm.GetBody(), marker) {
+				return cm, nil
+			}
+		}
+		if resp == nil || resp.NextPage == 0 {
+			return nil, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// upsertComment edits the comment carrying marker in place, or creates it.
+func upsertComment(ctx context.Context, c *gh.Client, env Env, owner, repo string, number int, marker, body string) (cm *gh.IssueComment, created bool, err error) {
+	existing, err := findComment(ctx, c, env, owner, repo, number, marker)
+	if err != nil {
+		return nil, false, err
+	}
+	if existing != nil {
+		cm, _, err = c.Issues.EditComment(ctx, owner, repo, existing.GetID(), &gh.IssueComment{Body: gh.String(body)})
+		if err != nil {
+			return nil, false, apiError(err, env, whatComment, permComments)
+		}
+		return cm, false, nil
+	}
+	cm, _, err = c.Issues.CreateComment(ctx, owner, repo, number, &gh.IssueComment{Body: gh.String(body)})
+	if err != nil {
+		return nil, false, apiError(err, env, whatComment, permComments)
+	}
+	return cm, true, nil
+}
+
+// setStatus sets a commit status on sha.
+func setStatus(ctx context.Context, c *gh.Client, env Env, owner, repo, sha, context, state, description string) error {
+	st := &gh.RepoStatus{
+		State:       gh.String(state),
+		Context:     gh.String(context),
+		Description: gh.String(truncateRunes(description, 140)),
+	}
+	if u := env.RunURL(); u != "" {
+		st.TargetURL = gh.String(u)
+	}
+	if _, _, err := c.Repositories.CreateStatus(ctx, owner, repo, sha, st); err != nil {
+		return apiError(err, env, "set commit statuses", permStatuses)
+	}
+	return nil
+}

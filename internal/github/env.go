@@ -1,0 +1,185 @@
+package github
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// DefaultAPIURL is the REST API of github.com. GitHub Enterprise Server sets
+// GITHUB_API_URL to https://HOST/api/v3.
+const DefaultAPIURL = "https://api.github.com/"
+
+// DefaultServerURL is github.com, used to build run links when
+// GITHUB_SERVER_URL is unset.
+const DefaultServerURL = "https://github.com"
+
+// Env is what a GitHub Actions job tells gridsync through its environment,
+// plus what the event payload says about the pull request.
+type Env struct {
+	Token       string // GITHUB_TOKEN; never logged, never put in a body
+	Repository  string // GITHUB_REPOSITORY: owner/name
+	EventName   string // GITHUB_EVENT_NAME: pull_request, push, schedule, …
+	EventPath   string // GITHUB_EVENT_PATH
+	APIURL      string // GITHUB_API_URL, default DefaultAPIURL
+	ServerURL   string // GITHUB_SERVER_URL, default DefaultServerURL
+	SHA         string // GITHUB_SHA: the merge commit on pull_request events
+	StepSummary string // GITHUB_STEP_SUMMARY: file the job summary is appended to
+	RunID       string // GITHUB_RUN_ID
+	Actor       string // GITHUB_ACTOR
+	Workspace   string // GITHUB_WORKSPACE: the checkout, to make dirs repo-relative
+
+	// From the pull_request event payload; zero on other events.
+	PRNumber int
+	HeadSHA  string // the PR's head commit: statuses belong here
+	HeadRepo string // owner/name the PR comes from; "" when the fork was deleted
+	BaseRepo string // owner/name the PR goes into
+
+	// HTTPClient is used for API calls; nil means a client with a timeout.
+	HTTPClient *http.Client
+}
+
+// LoadEnv reads the Actions environment through getenv and, when
+// GITHUB_EVENT_PATH names a pull_request event, the PR number, head SHA and
+// head/base repositories from its payload.
+func LoadEnv(getenv func(string) string) (Env, error) {
+	e := Env{
+		Token:       getenv("GITHUB_TOKEN"),
+		Repository:  getenv("GITHUB_REPOSITORY"),
+		EventName:   getenv("GITHUB_EVENT_NAME"),
+		EventPath:   getenv("GITHUB_EVENT_PATH"),
+		APIURL:      getenv("GITHUB_API_URL"),
+		ServerURL:   getenv("GITHUB_SERVER_URL"),
+		SHA:         getenv("GITHUB_SHA"),
+		StepSummary: getenv("GITHUB_STEP_SUMMARY"),
+		RunID:       getenv("GITHUB_RUN_ID"),
+		Actor:       getenv("GITHUB_ACTOR"),
+		Workspace:   getenv("GITHUB_WORKSPACE"),
+	}
+	if e.APIURL == "" {
+		e.APIURL = DefaultAPIURL
+	}
+	if e.ServerURL == "" {
+		e.ServerURL = DefaultServerURL
+	}
+	if e.EventPath == "" || !isPullRequestEvent(e.EventName) {
+		return e, nil
+	}
+	if err := e.readPullRequestEvent(); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// isPullRequestEvent reports whether an event's payload carries a
+// pull_request object.
+func isPullRequestEvent(name string) bool {
+	return name == "pull_request" || name == "pull_request_target"
+}
+
+// pullRequestEvent is the part of a pull_request event payload gridsync
+// reads.
+type pullRequestEvent struct {
+	PullRequest *struct {
+		Number int `json:"number"`
+		Head   struct {
+			SHA  string `json:"sha"`
+			Repo *struct {
+				FullName string `json:"full_name"`
+			} `json:"repo"`
+		} `json:"head"`
+		Base struct {
+			Repo *struct {
+				FullName string `json:"full_name"`
+			} `json:"repo"`
+		} `json:"base"`
+	} `json:"pull_request"`
+}
+
+func (e *Env) readPullRequestEvent() error {
+	data, err := os.ReadFile(e.EventPath)
+	if err != nil {
+		return fmt.Errorf("reading the %s event payload (GITHUB_EVENT_PATH): %w", e.EventName, err)
+	}
+	var ev pullRequestEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return fmt.Errorf("the event payload at %s is not valid JSON: %w", e.EventPath, err)
+	}
+	if ev.PullRequest == nil || ev.PullRequest.Number == 0 {
+		return fmt.Errorf("the %s event payload at %s has no pull_request.number", e.EventName, e.EventPath)
+	}
+	pr := ev.PullRequest
+	e.PRNumber = pr.Number
+	e.HeadSHA = pr.Head.SHA
+	if pr.Head.Repo != nil {
+		e.HeadRepo = pr.Head.Repo.FullName
+	}
+	e.BaseRepo = e.Repository
+	if pr.Base.Repo != nil && pr.Base.Repo.FullName != "" {
+		e.BaseRepo = pr.Base.Repo.FullName
+	}
+	return nil
+}
+
+// IsFork reports whether the pull request comes from another repository.
+// GitHub gives such runs no secrets and at most a read-only token. A deleted
+// head repository counts as a fork.
+func (e Env) IsFork() bool {
+	return e.PRNumber != 0 && !strings.EqualFold(e.HeadRepo, e.BaseRepo)
+}
+
+// RunURL links to the workflow run, or "" outside Actions.
+func (e Env) RunURL() string {
+	if e.Repository == "" || e.RunID == "" {
+		return ""
+	}
+	return strings.TrimRight(e.ServerURL, "/") + "/" + e.Repository + "/actions/runs/" + e.RunID
+}
+
+// RunIDInt returns GITHUB_RUN_ID as a number, 0 when unset or malformed.
+func (e Env) RunIDInt() int64 {
+	id, _ := strconv.ParseInt(e.RunID, 10, 64)
+	return id
+}
+
+// ownerRepo splits GITHUB_REPOSITORY.
+func (e Env) ownerRepo() (owner, repo string, err error) {
+	if e.Repository == "" {
+		return "", "", errors.New("GITHUB_REPOSITORY is not set: run this in GitHub Actions, or set it to owner/name")
+	}
+	owner, repo, ok := strings.Cut(e.Repository, "/")
+	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
+		return "", "", fmt.Errorf("GITHUB_REPOSITORY %q is not of the form owner/name", e.Repository)
+	}
+	return owner, repo, nil
+}
+
+// RepoDir names a config directory the way the comment marker and the
+// comment show it: relative to the checkout (GITHUB_WORKSPACE) when it lies
+// inside it, else relative to the working directory, with forward slashes;
+// "." is the repository root. A directory outside both stays as given.
+func (e Env) RepoDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.ToSlash(filepath.Clean(dir))
+	}
+	bases := []string{e.Workspace}
+	if wd, err := os.Getwd(); err == nil {
+		bases = append(bases, wd)
+	}
+	for _, base := range bases {
+		if base == "" {
+			continue
+		}
+		rel, err := filepath.Rel(base, abs)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(dir))
+}

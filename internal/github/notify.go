@@ -1,0 +1,107 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// ApplyOutcome is the result of an apply, as NotifyApply reports it.
+type ApplyOutcome struct {
+	Summary string // the applied plan's summary line
+	RunID   int64  // the gridsync sync-run id in the target database
+	Err     error  // nil on success; its message is posted as is
+	Commit  string // the commit applied (GITHUB_SHA)
+	Dir     string // repository-relative config directory
+}
+
+// NotifyApply comments the outcome of an apply on the pull request that was
+// merged into the pushed commit, failures included, so the PR's reviewers see
+// what their change did. It does nothing, and returns nil, outside a push
+// event, without a token, or when no pull request contains the commit (a
+// direct push). Callers should log its error rather than fail the apply:
+// the apply has already happened.
+func NotifyApply(ctx context.Context, env Env, outcome ApplyOutcome) error {
+	if env.EventName != "push" || env.Token == "" {
+		return nil
+	}
+	commit := outcome.Commit
+	if commit == "" {
+		commit = env.SHA
+	}
+	if commit == "" {
+		return nil
+	}
+	owner, repo, err := env.ownerRepo()
+	if err != nil {
+		return err
+	}
+	c, err := newClient(env)
+	if err != nil {
+		return err
+	}
+	prs, _, err := c.PullRequests.ListPullRequestsWithCommit(ctx, owner, repo, commit, &gh.ListOptions{PerPage: 100})
+	if err != nil {
+		return apiError(err, env, "find the pull request merged as "+shortSHA(commit), "pull-requests: read")
+	}
+	pr := mergedPR(prs, commit)
+	if pr == nil {
+		return nil
+	}
+	body := applyBody(outcome, commit, env.RunURL())
+	if _, _, err := c.Issues.CreateComment(ctx, owner, repo, pr.GetNumber(), &gh.IssueComment{Body: gh.String(body)}); err != nil {
+		return apiError(err, env, whatComment, permComments)
+	}
+	return nil
+}
+
+// mergedPR picks the pull request a pushed commit came from: the one merged
+// as exactly that commit, else the first merged one, else the first one.
+func mergedPR(prs []*gh.PullRequest, commit string) *gh.PullRequest {
+	for _, pr := range prs {
+		if pr.GetMergeCommitSHA() == commit {
+			return pr
+		}
+	}
+	for _, pr := range prs {
+		if pr.MergedAt != nil {
+			return pr
+		}
+	}
+	if len(prs) > 0 {
+		return prs[0]
+	}
+	return nil
+}
+
+// applyBody is the comment NotifyApply posts.
+func applyBody(o ApplyOutcome, commit, runURL string) string {
+	var b strings.Builder
+	b.WriteString(applyMarker(o.Dir) + "\n")
+	where := ""
+	if o.Dir != "" && o.Dir != "." {
+		where = " for `" + o.Dir + "`"
+	}
+	if o.Err != nil {
+		fmt.Fprintf(&b, "### gridsync apply failed%s\n\nApplying commit %s failed:\n\n```\n%s\n```\n",
+			where, shortSHA(commit), strings.ReplaceAll(o.Err.Error(), "```", "'''"))
+	} else {
+		fmt.Fprintf(&b, "### gridsync apply succeeded%s\n\nApplied commit %s", where, shortSHA(commit))
+		if o.RunID != 0 {
+			fmt.Fprintf(&b, " as sync run %d (`gridsync history`)", o.RunID)
+		}
+		b.WriteString(".\n")
+		if o.Summary != "" {
+			fmt.Fprintf(&b, "\n%s\n", o.Summary)
+		}
+	}
+	if runURL != "" {
+		fmt.Fprintf(&b, "\n[Workflow run](%s)\n", runURL)
+	}
+	body, _ := fit("", b.String(), MaxCommentChars, func(chars, lines int) string {
+		return fmt.Sprintf("… %s characters cut …", formatCount(chars))
+	})
+	return body
+}
