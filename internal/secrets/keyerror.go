@@ -1,0 +1,201 @@
+package secrets
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// keyAttempt is one master key sops tried, read back from the report of its
+// GetDataKey error (sops.UserError): the type carrying the details is
+// unexported, so its user-facing text is the only way to them.
+type keyAttempt struct {
+	key    string // the master key as sops names it: an age recipient, a KMS ARN, …
+	failed bool
+	reason string // sops' reason, lines re-joined
+}
+
+var (
+	ansiEscape     = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+	attemptHeader  = regexp.MustCompile(`^  (\S.*): (SUCCESS|FAILED)$`)
+	pgpFingerprint = regexp.MustCompile(`^[0-9A-Fa-f]{16,40}$`)
+)
+
+// parseKeyReport reads the per-key lines of sops' GetDataKey report:
+//
+//	Group 0: FAILED
+//	  age1…: FAILED
+//	    - | failed to create reader for decrypting sops data key with
+//	      | age: …
+func parseKeyReport(report string) []keyAttempt {
+	var attempts []keyAttempt
+	for _, line := range strings.Split(ansiEscape.ReplaceAllString(report, ""), "\n") {
+		if m := attemptHeader.FindStringSubmatch(line); m != nil {
+			attempts = append(attempts, keyAttempt{key: m[1], failed: m[2] == "FAILED"})
+			continue
+		}
+		if len(attempts) == 0 {
+			continue
+		}
+		last := &attempts[len(attempts)-1]
+		switch {
+		case strings.HasPrefix(line, "    - | "):
+			if last.reason != "" {
+				last.reason += "; "
+			}
+			last.reason += strings.TrimPrefix(line, "    - | ")
+		case strings.HasPrefix(line, "      | "):
+			last.reason += " " + strings.TrimPrefix(line, "      | ")
+		}
+	}
+	return attempts
+}
+
+// keyKind names the key source behind a sops master key name and says how a
+// user makes it available.
+func keyKind(key string) (kind, fix string) {
+	switch {
+	case strings.HasPrefix(key, "age1"), strings.HasPrefix(key, "ssh-"):
+		return "age", "" // age gets its own, more detailed advice
+	case strings.HasPrefix(key, "arn:aws:kms:"):
+		return "AWS KMS", "provide AWS credentials allowed to use this key (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a role)"
+	case strings.HasPrefix(key, "projects/") && strings.Contains(key, "/cryptoKeys/"):
+		return "GCP KMS", "provide Google credentials allowed to use this key (GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`)"
+	case strings.Contains(key, ".vault.azure.net"):
+		return "Azure Key Vault", "provide Azure credentials allowed to use this key (AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID or `az login`)"
+	case strings.Contains(key, "/transit/") || strings.Contains(key, "/v1/"):
+		return "HashiCorp Vault", "set VAULT_ADDR and a VAULT_TOKEN allowed to use this transit key"
+	case pgpFingerprint.MatchString(key):
+		return "PGP", "import the private key of this fingerprint into your GnuPG keyring (GNUPGHOME)"
+	}
+	return "key", "make this key available as the sops documentation describes for its type"
+}
+
+// ageReason rewrites sops' age failure in a line. sops' own text is not
+// shown for age: it may quote a malformed key line from SOPS_AGE_KEY.
+func ageReason(reason string) string {
+	switch {
+	case strings.Contains(reason, "failed to load age identities") && strings.Contains(reason, "Errors while loading"):
+		return "no age key could be loaded (see the key sources below)"
+	case strings.Contains(reason, "failed to load age identities"):
+		return "no age key found"
+	case strings.Contains(reason, "did not match any of the recipients"), strings.Contains(reason, "no identity matched"):
+		return "the age keys found here do not belong to this recipient"
+	}
+	return "age could not decrypt the data key"
+}
+
+// noKeyError builds the message for a file no available key can decrypt:
+// every master key with its kind and reason, the age key sources looked at,
+// and what to do.
+func noKeyError(path, report string) error {
+	attempts := parseKeyReport(report)
+	var b strings.Builder
+	var fixes []string
+	ageKeys, ageMissing := 0, 0
+	for _, a := range attempts {
+		if !a.failed {
+			continue
+		}
+		kind, fix := keyKind(a.key)
+		reason := a.reason
+		if kind == "age" {
+			ageKeys++
+			reason = ageReason(reason)
+			if reason == "no age key found" {
+				ageMissing++
+			}
+		} else if !slices.Contains(fixes, fix) {
+			fixes = append(fixes, fix)
+		}
+		fmt.Fprintf(&b, "\n    - %s %s: %s", kind, a.key, reason)
+	}
+
+	headline := "none of the keys it is encrypted for is available here"
+	if ageKeys > 0 && ageMissing == len(attempts) {
+		headline = "no SOPS key is configured in this environment"
+	}
+	msg := fmt.Sprintf("cannot decrypt secrets file %s: %s", path, headline)
+	if len(attempts) == 0 {
+		// The report did not have the expected shape: say what is known.
+		msg += fmt.Sprintf("\n  run `sops decrypt %s` to see which keys sops tried and why each failed", path)
+	} else {
+		msg += "\n  encrypted for:" + b.String()
+	}
+
+	if ageKeys > 0 || len(attempts) == 0 {
+		tried, absent := ageKeySources()
+		if len(tried) > 0 {
+			msg += "\n  age keys tried: " + strings.Join(tried, ", ")
+		}
+		if len(absent) > 0 {
+			msg += "\n  age key sources not present: " + strings.Join(absent, ", ")
+		}
+		grant := fmt.Sprintf("ask someone who can decrypt the file to add your public key (`age-keygen -y KEYFILE`) "+
+			"to the recipients in .sops.yaml and run `sops updatekeys %s`", path)
+		if ageMissing == ageKeys && len(tried) == 0 {
+			fixes = append([]string{"set SOPS_AGE_KEY_FILE to the path of your age key file, or SOPS_AGE_KEY " +
+				"to the key itself (in CI, from a secret)"}, fixes...)
+			fixes = append(fixes, "if you have no age key yet, create one with `age-keygen -o KEYFILE` and "+grant)
+		} else {
+			fixes = append([]string{"point SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) at the private key of one of " +
+				"the recipients above"}, fixes...)
+			fixes = append(fixes, "if you should have access but hold none of these keys, "+grant)
+		}
+	}
+	for _, f := range fixes {
+		msg += "\n  to fix: " + f
+	}
+	return newError(msg, ErrNoKey)
+}
+
+// ageKeySources lists where sops v3.13 looks for age identities, split into
+// the sources present in this environment (which were tried) and the absent
+// ones. Only names and paths are shown, never a key.
+func ageKeySources() (tried, absent []string) {
+	for _, name := range []string{"SOPS_AGE_KEY_FILE", "SOPS_AGE_KEY", "SOPS_AGE_KEY_CMD",
+		"SOPS_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"} {
+		val, ok := os.LookupEnv(name)
+		switch {
+		case !ok:
+			absent = append(absent, name)
+		case val == "":
+			tried = append(tried, name+" (set but empty)")
+		case strings.HasSuffix(name, "_FILE"):
+			if _, err := os.Stat(val); err != nil {
+				tried = append(tried, fmt.Sprintf("%s=%s (cannot read it: %v)", name, val, unwrapPathError(err)))
+			} else {
+				tried = append(tried, name+"="+val)
+			}
+		default:
+			tried = append(tried, name)
+		}
+	}
+	var files []string
+	if dir, err := os.UserConfigDir(); err == nil {
+		files = append(files, filepath.Join(dir, "sops", "age", "keys.txt"))
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		files = append(files, filepath.Join(home, ".ssh", "id_ed25519"), filepath.Join(home, ".ssh", "id_rsa"))
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f); err == nil {
+			tried = append(tried, f)
+		} else {
+			absent = append(absent, f)
+		}
+	}
+	return tried, absent
+}
+
+// unwrapPathError drops the path from an *fs.PathError, which the message
+// already shows.
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
