@@ -1,0 +1,334 @@
+package plan
+
+import (
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
+)
+
+// DesiredOptions narrow and inform Desired.
+type DesiredOptions struct {
+	// Companies is the -company filter: the slugs to plan for. Empty means
+	// every configured company.
+	Companies []string
+	// Attributes is Personio's attribute list (/company/employees/attributes),
+	// used with the keys seen on employees to check employee_fields. Nil when
+	// it was not read.
+	Attributes []personio.AttributeInfo
+	// KnownOffices are offices the target already has mapped (from State).
+	// A location whose office Personio no longer shows at all still resolves
+	// to its known id, so that an office suddenly without employees shows up
+	// as a suspicious answer instead of a configuration error.
+	KnownOffices []personio.Office
+}
+
+// DesiredState is what Gridwork should hold for the companies in scope,
+// according to the configuration and Personio.
+type DesiredState struct {
+	// Companies are the configured companies in scope, sorted by slug.
+	Companies []DesiredCompany
+	// Configured lists every configured company slug, in scope or not, so
+	// Diff can tell companies outside the -company filter (left alone) from
+	// companies that left the configuration (unlinked).
+	Configured []string
+	// PersonioEmployees is how many employees Personio answered with in
+	// total, whatever their office or status.
+	PersonioEmployees int
+	// Warnings are notes for the plan reader.
+	Warnings []string
+
+	// employees and jobs are every Personio record by id, so Diff can say
+	// why a linked record is no longer desired (gone, filtered, unmapped).
+	employees map[int64]source
+	jobs      map[int64]source
+}
+
+// source is what Diff needs to know about a Personio record that a linked
+// Gridwork row points at.
+type source struct {
+	status string // employees only
+	synced bool   // the status is synced (always true for jobs)
+	office string // office name, "" when none
+}
+
+// DesiredCompany is one configured company in scope.
+type DesiredCompany struct {
+	Slug string
+	Name string
+	// SyncEmployees and SyncJobs are the effective toggles.
+	SyncEmployees bool
+	SyncJobs      bool
+	Locations     []DesiredLocation // sorted by slug
+	// Employees and Jobs are the records to sync, sorted by Personio id;
+	// nil when the kind is off.
+	Employees []DesiredRecord
+	Jobs      []DesiredRecord
+}
+
+// DesiredLocation is one declared location with its resolved office.
+type DesiredLocation struct {
+	Slug       string
+	Name       string
+	Mapped     bool
+	OfficeID   int64  // 0 when unmapped or when the office is known only from the job feed
+	OfficeName string // "" when unmapped
+	// PersonioEmployees counts Personio employees (any status) in the office.
+	PersonioEmployees int
+}
+
+// Attrs returns the location's synced attributes.
+func (l DesiredLocation) Attrs() Attrs {
+	a := Attrs{FieldName: l.Name}
+	if l.OfficeID != 0 {
+		a[FieldOfficeID] = strconv.FormatInt(l.OfficeID, 10)
+	}
+	if l.OfficeName != "" {
+		a[FieldOfficeName] = l.OfficeName
+	}
+	return a
+}
+
+// DesiredRecord is one employee or job that should exist, by Personio id.
+type DesiredRecord struct {
+	ID    int64
+	Attrs Attrs
+}
+
+// Desired builds the desired state of the companies in scope from the
+// configuration and a Personio snapshot. Offices and employee_fields keys
+// that Personio does not know become error diagnostics at their HCL range;
+// when diags has errors the returned state is incomplete and must not be
+// diffed.
+func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (*DesiredState, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	inScope, d := companiesInScope(cfg, opts.Companies)
+	diags = append(diags, d...)
+	diags = append(diags, checkEmployeeFields(cfg, snap, opts.Attributes)...)
+
+	offices := newOfficeIndex(snap, opts.KnownOffices)
+	ds := &DesiredState{
+		PersonioEmployees: len(snap.Employees),
+		employees:         make(map[int64]source, len(snap.Employees)),
+		jobs:              make(map[int64]source, len(snap.Jobs)),
+	}
+	for _, c := range cfg.Companies {
+		ds.Configured = append(ds.Configured, c.Slug)
+	}
+	sort.Strings(ds.Configured)
+	statuses := make(map[string]bool, len(cfg.Personio.Statuses))
+	for _, s := range cfg.Personio.Statuses {
+		statuses[s] = true
+	}
+	for _, e := range snap.Employees {
+		s := source{status: e.Status, synced: statuses[e.Status]}
+		if e.Office != nil {
+			s.office = e.Office.Name
+		}
+		ds.employees[e.ID] = s
+	}
+	for _, j := range snap.Jobs {
+		ds.jobs[j.ID] = source{synced: true, office: j.Office}
+	}
+
+	fields := employeeFieldKeys(cfg.Personio.EmployeeFields)
+
+	for _, c := range inScope {
+		dc := DesiredCompany{
+			Slug:          c.Slug,
+			Name:          c.Name,
+			SyncEmployees: c.Enabled(config.Employees, cfg.Personio.Sync),
+			SyncJobs:      c.Enabled(config.Jobs, cfg.Personio.Sync),
+		}
+		byOfficeID := map[int64]string{}
+		byOfficeName := map[string]string{}
+		for _, loc := range c.Locations {
+			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
+			if loc.Mapped() {
+				o, warn, d := offices.resolve(c.Slug, loc)
+				diags = append(diags, d...)
+				if warn != "" {
+					ds.Warnings = append(ds.Warnings, warn)
+				}
+				if !d.HasErrors() {
+					dl.Mapped, dl.OfficeID, dl.OfficeName = true, o.ID, o.Name
+					dl.PersonioEmployees = offices.employees[o.ID]
+					// The first location mapping an office wins; config
+					// validation rejects the same office mapped twice.
+					if _, dup := byOfficeID[o.ID]; !dup && o.ID != 0 {
+						byOfficeID[o.ID] = loc.Slug
+					}
+					if _, dup := byOfficeName[o.Name]; !dup && o.Name != "" {
+						byOfficeName[o.Name] = loc.Slug
+					}
+				}
+			}
+			dc.Locations = append(dc.Locations, dl)
+		}
+		sort.Slice(dc.Locations, func(i, j int) bool { return dc.Locations[i].Slug < dc.Locations[j].Slug })
+
+		if dc.SyncEmployees {
+			dc.Employees = desiredEmployees(snap.Employees, byOfficeID, statuses, fields)
+		}
+		if dc.SyncJobs {
+			dc.Jobs = desiredJobs(snap.Jobs, byOfficeName)
+		}
+		ds.Companies = append(ds.Companies, dc)
+	}
+	return ds, diags
+}
+
+// companiesInScope returns the configured companies named by filter (all
+// when empty), sorted by slug, and a diagnostic for each unknown slug.
+func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hcl.Diagnostics) {
+	all := make([]config.Company, len(cfg.Companies))
+	copy(all, cfg.Companies)
+	sort.Slice(all, func(i, j int) bool { return all[i].Slug < all[j].Slug })
+	if len(filter) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, s := range filter {
+		want[s] = true
+	}
+	var out []config.Company
+	var slugs []string
+	for _, c := range all {
+		slugs = append(slugs, c.Slug)
+		if want[c.Slug] {
+			out = append(out, c)
+			delete(want, c.Slug)
+		}
+	}
+	var diags hcl.Diagnostics
+	for _, s := range filter {
+		if !want[s] {
+			continue
+		}
+		delete(want, s)
+		detail := "No company block has this slug."
+		if len(slugs) > 0 {
+			detail += " Configured companies, closest first: " + strings.Join(closest(s, slugs, 10), ", ") + "."
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown company " + strconv.Quote(s) + " in -company",
+			Detail:   detail,
+		})
+	}
+	return out, diags
+}
+
+// desiredEmployees selects the employees in the company's mapped offices
+// whose status is synced, and maps them to Gridwork attributes.
+func desiredEmployees(emps []personio.Employee, byOfficeID map[int64]string, statuses map[string]bool, fields map[string]string) []DesiredRecord {
+	var out []DesiredRecord
+	for i := range emps {
+		e := &emps[i]
+		if e.Office == nil || !statuses[e.Status] {
+			continue
+		}
+		slug, ok := byOfficeID[e.Office.ID]
+		if !ok || e.Office.ID == 0 {
+			continue
+		}
+		a := Attrs{
+			FieldFirstName:       e.FirstName,
+			FieldLastName:        e.LastName,
+			FieldGender:          e.Gender,
+			FieldPosition:        e.Position,
+			FieldEmail:           e.Email,
+			FieldStatus:          e.Status,
+			FieldProfileImageURL: e.ProfilePictureURL,
+			FieldLocation:        slug,
+		}
+		for field, key := range fields {
+			v, _ := e.Attr(key)
+			a[field] = v
+		}
+		out = append(out, DesiredRecord{ID: e.ID, Attrs: compact(a)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// desiredJobs selects the feed positions whose office (or, failing that,
+// the first mapped additional office) is mapped in the company.
+func desiredJobs(jobs []personio.Job, byOfficeName map[string]string) []DesiredRecord {
+	var out []DesiredRecord
+	for i := range jobs {
+		j := &jobs[i]
+		slug, ok := byOfficeName[j.Office]
+		if !ok || j.Office == "" {
+			ok = false
+			for _, o := range j.AdditionalOffices {
+				if slug, ok = byOfficeName[o]; ok && o != "" {
+					break
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		a := Attrs{
+			FieldTitle:          j.Name,
+			FieldDescription:    jobDescription(j.Descriptions),
+			FieldEmploymentType: j.EmploymentType,
+			FieldSchedule:       j.Schedule,
+			FieldDepartment:     j.Department,
+			FieldLocation:       slug,
+			FieldApplicationURL: j.ApplicationURL,
+			// The feed lists published positions only.
+			FieldStatus: "published",
+		}
+		out = append(out, DesiredRecord{ID: j.ID, Attrs: compact(a)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// jobDescription joins a position's sections into one HTML text: each
+// section's name as an <h3> heading followed by its HTML value.
+func jobDescription(sections []personio.JobDescription) string {
+	var b strings.Builder
+	for i, s := range sections {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if s.Name != "" {
+			b.WriteString("<h3>")
+			b.WriteString(html.EscapeString(s.Name))
+			b.WriteString("</h3>")
+		}
+		b.WriteString(s.Value)
+	}
+	return b.String()
+}
+
+// employeeFieldKeys returns the employee_fields overrides as Gridwork field
+// → Personio key, limited to the fields an override may feed.
+func employeeFieldKeys(m map[string]config.FieldRef) map[string]string {
+	out := map[string]string{}
+	for field, ref := range m {
+		if field == FieldLocation || ref.Key == "" {
+			continue
+		}
+		out[field] = ref.Key
+	}
+	return out
+}
+
+// compact drops empty values: a missing key and "" are the same.
+func compact(a Attrs) Attrs {
+	for k, v := range a {
+		if v == "" {
+			delete(a, k)
+		}
+	}
+	return a
+}

@@ -1,0 +1,392 @@
+package plan
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DiffOptions tune Diff.
+type DiffOptions struct {
+	// AllCompanies is true when no -company filter was given; only then are
+	// records of companies that left the configuration unlinked.
+	AllCompanies bool
+	// Now stamps the plan (the engine reads no clock).
+	Now time.Time
+}
+
+// Diff compares the desired state with the target's current state and
+// returns the plan that makes the target match. It never fails: every
+// difference becomes a Change, and answers that look wrong become
+// Plan.Suspicious for the deletion guard.
+func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
+	p := &Plan{
+		AllCompanies: opts.AllCompanies,
+		CreatedAt:    opts.Now.UTC(),
+		Warnings:     append([]string(nil), d.Warnings...),
+	}
+	curCompanies := make(map[string]*CompanyState, len(cur.Companies))
+	for i := range cur.Companies {
+		curCompanies[cur.Companies[i].Slug] = &cur.Companies[i]
+	}
+	employees := groupRecords(cur.Employees)
+	jobs := groupRecords(cur.Jobs)
+
+	var companies, locations, emps, jbs []Change
+	for i := range d.Companies {
+		dc := &d.Companies[i]
+		p.Scope = append(p.Scope, Scope{Company: dc.Slug, Employees: dc.SyncEmployees, Jobs: dc.SyncJobs})
+		cs := curCompanies[dc.Slug]
+		companies = appendCompanyChange(companies, dc, cs)
+		locations = appendLocationChanges(locations, dc, cs)
+		if dc.SyncEmployees {
+			emps = diffRecords(emps, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
+		}
+		if dc.SyncJobs {
+			jbs = diffRecords(jbs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
+		}
+	}
+	if opts.AllCompanies {
+		configured := map[string]bool{}
+		for _, s := range d.Configured {
+			configured[s] = true
+		}
+		emps = appendLeftCompanies(emps, TypeEmployee, employees, configured)
+		jbs = appendLeftCompanies(jbs, TypeJob, jobs, configured)
+	}
+	sortChanges(emps)
+	sortChanges(jbs)
+
+	p.Changes = make([]Change, 0, len(companies)+len(locations)+len(emps)+len(jbs))
+	p.Changes = append(p.Changes, companies...)
+	p.Changes = append(p.Changes, locations...)
+	p.Changes = append(p.Changes, emps...)
+	p.Changes = append(p.Changes, jbs...)
+	p.Summary = summarize(p.Changes)
+	p.Suspicious = suspicious(d, employees, curCompanies)
+	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
+	return p
+}
+
+// companyRecords are one company's current rows of one kind.
+type companyRecords struct {
+	linked map[string]*Record // by external id
+	order  []*Record          // linked rows in State order
+	// unlinked are adoption candidates by lower-cased email, lowest target
+	// id first.
+	unlinked map[string][]*Record
+}
+
+func groupRecords(recs []Record) map[string]*companyRecords {
+	out := map[string]*companyRecords{}
+	for i := range recs {
+		r := &recs[i]
+		g := out[r.Company]
+		if g == nil {
+			g = &companyRecords{linked: map[string]*Record{}, unlinked: map[string][]*Record{}}
+			out[r.Company] = g
+		}
+		if r.Linked {
+			if _, dup := g.linked[r.ExternalID]; !dup {
+				g.linked[r.ExternalID] = r
+				g.order = append(g.order, r)
+			}
+			continue
+		}
+		if email := strings.ToLower(strings.TrimSpace(r.Attrs[FieldEmail])); email != "" {
+			g.unlinked[email] = append(g.unlinked[email], r)
+		}
+	}
+	for _, g := range out {
+		for _, c := range g.unlinked {
+			sort.Slice(c, func(i, j int) bool { return c[i].TargetID < c[j].TargetID })
+		}
+	}
+	return out
+}
+
+func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
+	after := compact(Attrs{FieldName: dc.Name})
+	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: after}
+	if cs == nil {
+		ch.Action = Create
+		return append(out, ch)
+	}
+	before := compact(Attrs{FieldName: cs.Name})
+	if attrsEqual(before, after, companyFields) {
+		return out
+	}
+	ch.Action, ch.Before = Update, before
+	return append(out, ch)
+}
+
+// appendLocationChanges creates or updates the declared locations. A
+// location that is no longer declared is never deleted, but a stale office
+// mapping on it is cleared: the configuration is the only source of
+// mappings, and the Gridwork UI must not show one that no longer syncs.
+func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
+	curLocs := map[string]*LocationState{}
+	if cs != nil {
+		for i := range cs.Locations {
+			curLocs[cs.Locations[i].Slug] = &cs.Locations[i]
+		}
+	}
+	declared := map[string]bool{}
+	var chs []Change
+	for _, dl := range dc.Locations {
+		declared[dl.Slug] = true
+		after := compact(dl.Attrs())
+		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: after}
+		cl := curLocs[dl.Slug]
+		if cl == nil {
+			ch.Action = Create
+			chs = append(chs, ch)
+			continue
+		}
+		before := locationAttrs(cl)
+		if !attrsEqual(before, after, locationFields) {
+			ch.Action, ch.Before = Update, before
+			if before[FieldOfficeID] != after[FieldOfficeID] || before[FieldOfficeName] != after[FieldOfficeName] {
+				ch.Reason = officeReason(before, after)
+			}
+			chs = append(chs, ch)
+		}
+	}
+	if cs != nil {
+		for i := range cs.Locations {
+			cl := &cs.Locations[i]
+			if declared[cl.Slug] || (cl.OfficeID == 0 && cl.OfficeName == "") {
+				continue
+			}
+			before := locationAttrs(cl)
+			chs = append(chs, Change{
+				Address: "location." + dc.Slug + "." + cl.Slug, Type: TypeLocation, Company: dc.Slug, Key: cl.Slug,
+				Action: Update, Before: before, After: compact(Attrs{FieldName: cl.Name}),
+				Reason: "location is no longer in the configuration: its office mapping is cleared",
+			})
+		}
+	}
+	sort.Slice(chs, func(i, j int) bool { return chs[i].Key < chs[j].Key })
+	return append(out, chs...)
+}
+
+func locationAttrs(cl *LocationState) Attrs {
+	return DesiredLocation{Name: cl.Name, OfficeID: cl.OfficeID, OfficeName: cl.OfficeName}.Attrs()
+}
+
+func officeReason(before, after Attrs) string {
+	switch {
+	case after[FieldOfficeName] == "":
+		return "office " + before[FieldOfficeName] + " is unmapped"
+	case before[FieldOfficeName] == "":
+		return "office " + after[FieldOfficeName] + " is mapped"
+	default:
+		return "office mapping changes from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
+	}
+}
+
+// diffRecords diffs one company's records of one kind. sources are every
+// Personio record of the kind, to tell why a linked row is not desired.
+func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources map[int64]source) []Change {
+	if g == nil {
+		g = &companyRecords{}
+	}
+	fields := fieldsOf(typ)
+	seen := make(map[string]bool, len(want))
+	for _, w := range want {
+		key := strconv.FormatInt(w.ID, 10)
+		seen[key] = true
+		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: w.Attrs}
+		if r, ok := g.linked[key]; ok {
+			before := restrict(r.Attrs, fields)
+			if attrsEqual(before, w.Attrs, fields) {
+				continue
+			}
+			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, before
+			out = append(out, ch)
+			continue
+		}
+		if typ == TypeEmployee {
+			if r := g.adopt(w.Attrs[FieldEmail]); r != nil {
+				ch.Action, ch.TargetID, ch.Before = Adopt, r.TargetID, restrict(r.Attrs, fields)
+				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs[FieldEmail]
+				out = append(out, ch)
+				continue
+			}
+		}
+		ch.Action = Create
+		out = append(out, ch)
+	}
+	for _, r := range g.order {
+		if seen[r.ExternalID] {
+			continue
+		}
+		ch := Change{
+			Address: address(typ, dc.Slug, r.ExternalID), Type: typ, Company: dc.Slug, Key: r.ExternalID,
+			TargetID: r.TargetID, Before: restrict(r.Attrs, fields),
+		}
+		ch.Action, ch.Reason = gone(typ, dc.Slug, r.ExternalID, sources)
+		out = append(out, ch)
+	}
+	return out
+}
+
+// adopt takes the first unlinked candidate with the email, at most once.
+func (g *companyRecords) adopt(email string) *Record {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" || g.unlinked == nil {
+		return nil
+	}
+	c := g.unlinked[email]
+	if len(c) == 0 {
+		return nil
+	}
+	g.unlinked[email] = c[1:]
+	return c[0]
+}
+
+// gone decides what happens to a linked row that is not desired: its
+// Personio source disappeared or was filtered out (delete), or it still
+// exists outside this company's mapped offices (unlink).
+func gone(typ Type, company, externalID string, sources map[int64]source) (Action, string) {
+	id, err := strconv.ParseInt(externalID, 10, 64)
+	s, ok := sources[id]
+	if err != nil || !ok {
+		if typ == TypeJob {
+			return Delete, "no longer published"
+		}
+		return Delete, "no longer in Personio"
+	}
+	if !s.synced {
+		st := s.status
+		if st == "" {
+			st = "(none)"
+		}
+		return Delete, "status " + st + " is not synced"
+	}
+	if s.office == "" {
+		return Unlink, "no office in Personio"
+	}
+	return Unlink, "office " + s.office + " is not mapped to a location of " + company
+}
+
+// appendLeftCompanies unlinks the linked rows of companies that are no
+// longer configured.
+func appendLeftCompanies(out []Change, typ Type, groups map[string]*companyRecords, configured map[string]bool) []Change {
+	fields := fieldsOf(typ)
+	for company, g := range groups {
+		if configured[company] {
+			continue
+		}
+		for _, r := range g.order {
+			out = append(out, Change{
+				Address: address(typ, company, r.ExternalID), Type: typ, Company: company, Key: r.ExternalID,
+				Action: Unlink, TargetID: r.TargetID, Before: restrict(r.Attrs, fields),
+				Reason: "company " + company + " is no longer in the configuration",
+			})
+		}
+	}
+	return out
+}
+
+func address(typ Type, company, key string) string {
+	return string(typ) + "." + company + "[" + key + "]"
+}
+
+var (
+	companyFields  = []string{FieldName}
+	locationFields = []string{FieldName, FieldOfficeID, FieldOfficeName}
+)
+
+func fieldsOf(typ Type) []string {
+	switch typ {
+	case TypeCompany:
+		return companyFields
+	case TypeLocation:
+		return locationFields
+	case TypeEmployee:
+		return EmployeeFields
+	case TypeJob:
+		return JobFields
+	}
+	panic("plan: unknown type " + string(typ))
+}
+
+// attrsEqual compares the synced fields; a missing key and "" are the same.
+func attrsEqual(a, b Attrs, fields []string) bool {
+	for _, f := range fields {
+		if a[f] != b[f] {
+			return false
+		}
+	}
+	return true
+}
+
+// restrict copies the synced fields of a, dropping empty values.
+func restrict(a Attrs, fields []string) Attrs {
+	out := make(Attrs, len(fields))
+	for _, f := range fields {
+		if v := a[f]; v != "" {
+			out[f] = v
+		}
+	}
+	return out
+}
+
+// sortChanges orders records by company, then numeric id (non-numeric ids
+// after numeric ones, by text), then target id.
+func sortChanges(chs []Change) {
+	type keyed struct {
+		num int64
+		ok  bool
+	}
+	keys := make([]keyed, len(chs))
+	for i := range chs {
+		n, err := strconv.ParseInt(chs[i].Key, 10, 64)
+		keys[i] = keyed{n, err == nil}
+	}
+	idx := make([]int, len(chs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(x, y int) bool {
+		a, b := &chs[idx[x]], &chs[idx[y]]
+		if a.Company != b.Company {
+			return a.Company < b.Company
+		}
+		ka, kb := keys[idx[x]], keys[idx[y]]
+		if ka.ok != kb.ok {
+			return ka.ok
+		}
+		if ka.ok && ka.num != kb.num {
+			return ka.num < kb.num
+		}
+		if !ka.ok && a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		return a.TargetID < b.TargetID
+	})
+	sorted := make([]Change, len(chs))
+	for i, j := range idx {
+		sorted[i] = chs[j]
+	}
+	copy(chs, sorted)
+}
+
+func summarize(chs []Change) Summary {
+	var s Summary
+	for _, c := range chs {
+		switch c.Action {
+		case Create:
+			s.Add++
+		case Update, Adopt:
+			s.Change++
+		case Unlink:
+			s.Unlink++
+		case Delete:
+			s.Destroy++
+		}
+	}
+	return s
+}

@@ -1,0 +1,207 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"path/filepath"
+	"sort"
+
+	"github.com/gridwork/gridsync/config"
+)
+
+// Digest versions are written first so that a change of encoding can never
+// collide with an old digest.
+const (
+	digestConfigV  = "gridsync-config-v1"
+	digestDesiredV = "gridsync-desired-v1"
+	digestStateV   = "gridsync-state-v1"
+)
+
+// DigestConfig fingerprints the configuration files: their names (relative
+// to the config directory, so the checkout location does not matter) in
+// sorted order and their bytes.
+func DigestConfig(cfg *config.Config) string {
+	h := newCanon(digestConfigV)
+	names := make([]string, 0, len(cfg.Files))
+	rel := map[string]string{}
+	for name := range cfg.Files {
+		r := name
+		if filepath.IsAbs(name) && cfg.Dir != "" {
+			if x, err := filepath.Rel(cfg.Dir, name); err == nil {
+				r = x
+			}
+		}
+		r = filepath.ToSlash(r)
+		rel[r] = name
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		h.str(n)
+		var b []byte
+		if f := cfg.Files[rel[n]]; f != nil {
+			b = f.Bytes
+		}
+		h.bytes(b)
+	}
+	return h.sum()
+}
+
+// DigestDesired fingerprints what gridsync would write for the companies in
+// scope: companies, toggles, locations with their offices, and the desired
+// records. Personio changes that do not alter it (a new hire in an unmapped
+// office, an attribute gridsync does not sync) leave it unchanged, so they
+// do not make a saved plan stale.
+func DigestDesired(d *DesiredState) string {
+	h := newCanon(digestDesiredV)
+	h.int(int64(len(d.Companies)))
+	for i := range d.Companies {
+		c := &d.Companies[i]
+		h.str(c.Slug)
+		h.str(c.Name)
+		h.bool(c.SyncEmployees)
+		h.bool(c.SyncJobs)
+		h.int(int64(len(c.Locations)))
+		for _, l := range c.Locations {
+			h.str(l.Slug)
+			h.attrs(l.Attrs())
+		}
+		for _, recs := range [][]DesiredRecord{c.Employees, c.Jobs} {
+			h.int(int64(len(recs)))
+			for _, r := range recs {
+				h.int(r.ID)
+				h.attrs(r.Attrs)
+			}
+		}
+	}
+	return h.sum()
+}
+
+// DigestState fingerprints the target's current state. The encoding does
+// not depend on the order the store returned rows in.
+func DigestState(s State) string {
+	h := newCanon(digestStateV)
+	cs := make([]int, len(s.Companies))
+	for i := range cs {
+		cs[i] = i
+	}
+	sort.Slice(cs, func(a, b int) bool { return s.Companies[cs[a]].Slug < s.Companies[cs[b]].Slug })
+	h.int(int64(len(cs)))
+	for _, i := range cs {
+		c := &s.Companies[i]
+		h.str(c.Slug)
+		h.str(c.Name)
+		locs := make([]int, len(c.Locations))
+		for j := range locs {
+			locs[j] = j
+		}
+		sort.Slice(locs, func(a, b int) bool { return c.Locations[locs[a]].Slug < c.Locations[locs[b]].Slug })
+		h.int(int64(len(locs)))
+		for _, j := range locs {
+			l := &c.Locations[j]
+			h.str(l.Slug)
+			h.str(l.Name)
+			h.int(l.OfficeID)
+			h.str(l.OfficeName)
+		}
+	}
+	for _, recs := range [][]Record{s.Employees, s.Jobs} {
+		idx := make([]int, len(recs))
+		for j := range idx {
+			idx[j] = j
+		}
+		sort.Slice(idx, func(a, b int) bool {
+			x, y := &recs[idx[a]], &recs[idx[b]]
+			if x.Company != y.Company {
+				return x.Company < y.Company
+			}
+			if x.ExternalID != y.ExternalID {
+				return x.ExternalID < y.ExternalID
+			}
+			return x.TargetID < y.TargetID
+		})
+		h.int(int64(len(idx)))
+		for _, j := range idx {
+			r := &recs[j]
+			h.str(string(r.Type))
+			h.str(r.Company)
+			h.str(r.ExternalID)
+			h.int(r.TargetID)
+			h.bool(r.Linked)
+			h.attrs(r.Attrs)
+		}
+	}
+	return h.sum()
+}
+
+// canon writes length-prefixed values into a hash, so that no two
+// different inputs share an encoding.
+// It buffers writes because hashing many tiny slices is slow.
+type canon struct {
+	h    hash.Hash
+	buf  []byte
+	keys []string
+}
+
+func newCanon(version string) *canon {
+	c := &canon{h: sha256.New(), buf: make([]byte, 0, 32<<10)}
+	c.str(version)
+	return c
+}
+
+func (c *canon) flush() {
+	c.h.Write(c.buf)
+	c.buf = c.buf[:0]
+}
+
+func (c *canon) int(n int64) {
+	c.buf = binary.AppendVarint(c.buf, n)
+}
+
+func (c *canon) bool(b bool) {
+	if b {
+		c.int(1)
+	} else {
+		c.int(0)
+	}
+}
+
+func (c *canon) str(s string) {
+	c.int(int64(len(s)))
+	c.buf = append(c.buf, s...)
+	if len(c.buf) >= 32<<10 {
+		c.flush()
+	}
+}
+
+func (c *canon) bytes(b []byte) {
+	c.int(int64(len(b)))
+	c.buf = append(c.buf, b...)
+	if len(c.buf) >= 32<<10 {
+		c.flush()
+	}
+}
+
+// attrs writes the non-empty attributes in key order: a missing key and ""
+// are the same.
+func (c *canon) attrs(a Attrs) {
+	c.keys = c.keys[:0]
+	for k, v := range a {
+		if v != "" {
+			c.keys = append(c.keys, k)
+		}
+	}
+	sort.Strings(c.keys)
+	c.int(int64(len(c.keys)))
+	for _, k := range c.keys {
+		c.str(k)
+		c.str(a[k])
+	}
+}
+
+func (c *canon) sum() string {
+	c.flush()
+	return hex.EncodeToString(c.h.Sum(nil))
+}

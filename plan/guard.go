@@ -1,0 +1,174 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// GuardOptions set the deletion guard's limits. Zero values take the
+// defaults of DESIGN.md: 10% of a company's linked records of a kind, and
+// always at least 5 records allowed.
+type GuardOptions struct {
+	MaxShare   float64
+	MinAllowed int
+}
+
+const (
+	defaultMaxShare   = 0.10
+	defaultMinAllowed = 5
+)
+
+// MassDelete is one company and kind whose removals exceed the guard.
+type MassDelete struct {
+	Company string
+	Type    Type // TypeEmployee or TypeJob
+	Removed int  // deletes plus unlinks
+	Linked  int  // linked records in the target
+	Allowed int
+}
+
+// MassDeleteError refuses a plan that removes or unlinks too much, or that
+// was computed from a suspicious Personio answer.
+type MassDeleteError struct {
+	Over       []MassDelete // sorted by company, then type
+	Suspicious []string
+}
+
+func (e *MassDeleteError) Error() string {
+	var b strings.Builder
+	b.WriteString("refusing to apply: ")
+	var parts []string
+	for _, m := range e.Over {
+		parts = append(parts, fmt.Sprintf("the plan would remove or unlink %d of %d linked %ss of company %s (at most %d allowed)",
+			m.Removed, m.Linked, m.Type, m.Company, m.Allowed))
+	}
+	if len(e.Suspicious) > 0 {
+		parts = append(parts, "Personio's answer looks suspicious: "+strings.Join(e.Suspicious, "; "))
+	}
+	b.WriteString(strings.Join(parts, "; "))
+	b.WriteString(". Check Personio and the configuration; if this is intended, re-run with -allow-mass-delete")
+	return b.String()
+}
+
+// CheckMassDelete applies the deletion guard: per company and kind, deletes
+// plus unlinks may not exceed max(MinAllowed, MaxShare × linked records in
+// cur). A plan with suspicious Personio answers fails too. It returns a
+// *MassDeleteError, or nil when the plan may be applied.
+func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
+	if opts.MaxShare <= 0 {
+		opts.MaxShare = defaultMaxShare
+	}
+	if opts.MinAllowed <= 0 {
+		opts.MinAllowed = defaultMinAllowed
+	}
+	type ck struct {
+		company string
+		typ     Type
+	}
+	removed := map[ck]int{}
+	for _, c := range p.Changes {
+		if (c.Action == Delete || c.Action == Unlink) && (c.Type == TypeEmployee || c.Type == TypeJob) {
+			removed[ck{c.Company, c.Type}]++
+		}
+	}
+	if len(removed) == 0 && len(p.Suspicious) == 0 {
+		return nil
+	}
+	linked := map[ck]int{}
+	for _, recs := range [][]Record{cur.Employees, cur.Jobs} {
+		for i := range recs {
+			if recs[i].Linked {
+				linked[ck{recs[i].Company, recs[i].Type}]++
+			}
+		}
+	}
+	e := &MassDeleteError{Suspicious: p.Suspicious}
+	for k, n := range removed {
+		// The small epsilon keeps 0.1 × 70 (= 7.000000000000001) and
+		// 0.3 × 10 (= 2.9999999999999996) at the integers people expect.
+		allowed := int(math.Floor(opts.MaxShare*float64(linked[k]) + 1e-9))
+		allowed = max(allowed, opts.MinAllowed)
+		if n > allowed {
+			e.Over = append(e.Over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: linked[k], Allowed: allowed})
+		}
+	}
+	if len(e.Over) == 0 && len(e.Suspicious) == 0 {
+		return nil
+	}
+	sort.Slice(e.Over, func(i, j int) bool {
+		if e.Over[i].Company != e.Over[j].Company {
+			return e.Over[i].Company < e.Over[j].Company
+		}
+		return e.Over[i].Type < e.Over[j].Type
+	})
+	return e
+}
+
+// suspicious lists Personio answers that look wrong rather than real: no
+// employees at all while linked employees exist, or a mapped office (mapped
+// as before) that suddenly has no employees while linked employees of its
+// location have vanished from Personio.
+func suspicious(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []string {
+	var out []string
+	if d.PersonioEmployees == 0 {
+		total := 0
+		var companies []string
+		for _, dc := range d.Companies {
+			if g := employees[dc.Slug]; dc.SyncEmployees && g != nil && len(g.order) > 0 {
+				total += len(g.order)
+				companies = append(companies, dc.Slug)
+			}
+		}
+		if total > 0 {
+			return []string{fmt.Sprintf("Personio answered with no employees at all, while %d employee%s of %s %s linked to Personio in Gridwork",
+				total, plural(total), strings.Join(companies, ", "), isAre(total))}
+		}
+		return nil
+	}
+	for _, dc := range d.Companies {
+		g := employees[dc.Slug]
+		if !dc.SyncEmployees || g == nil || len(g.order) == 0 {
+			continue
+		}
+		// Only linked employees missing from Personio's answer count: an
+		// office emptied because its people moved elsewhere in Personio is
+		// a coherent answer, not a suspicious one.
+		perLocation := map[string]int{}
+		for _, r := range g.order {
+			id, err := strconv.ParseInt(r.ExternalID, 10, 64)
+			if _, ok := d.employees[id]; err != nil || !ok {
+				perLocation[r.Attrs[FieldLocation]]++
+			}
+		}
+		curLocs := map[string]LocationState{}
+		if cs := cur[dc.Slug]; cs != nil {
+			for _, l := range cs.Locations {
+				curLocs[l.Slug] = l
+			}
+		}
+		for _, dl := range dc.Locations {
+			if !dl.Mapped || dl.OfficeID == 0 || dl.PersonioEmployees > 0 || perLocation[dl.Slug] == 0 {
+				continue
+			}
+			// A location just remapped to an empty office is a deliberate
+			// change, not a sudden gap in Personio's answer.
+			if cl, ok := curLocs[dl.Slug]; ok && cl.OfficeID != 0 && cl.OfficeID != dl.OfficeID {
+				continue
+			}
+			n := perLocation[dl.Slug]
+			out = append(out, fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %d employee%s linked to location %s in Gridwork %s missing from Personio",
+				dc.Slug, dl.OfficeName, dl.OfficeID, n, plural(n), dl.Slug, isAre(n)))
+		}
+	}
+	return out
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}

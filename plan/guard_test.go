@@ -1,0 +1,180 @@
+package plan
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// guardWorld is a target with the given linked records per company and
+// kind, and a plan removing (delete) or unlinking the given numbers.
+type guardCount struct {
+	company string
+	typ     Type
+	linked  int
+	deletes int
+	unlinks int
+}
+
+func guardWorld(counts []guardCount) (*Plan, State) {
+	p := &Plan{}
+	var s State
+	id := int64(1)
+	for _, c := range counts {
+		for i := 0; i < c.linked; i++ {
+			r := Record{Type: c.typ, Company: c.company, ExternalID: strconv.Itoa(i + 1), TargetID: id, Linked: true}
+			id++
+			if c.typ == TypeJob {
+				s.Jobs = append(s.Jobs, r)
+			} else {
+				s.Employees = append(s.Employees, r)
+			}
+			var a Action
+			switch {
+			case i < c.deletes:
+				a = Delete
+			case i < c.deletes+c.unlinks:
+				a = Unlink
+			default:
+				continue
+			}
+			p.Changes = append(p.Changes, Change{Address: address(c.typ, c.company, r.ExternalID), Type: c.typ, Company: c.company, Key: r.ExternalID, Action: a, TargetID: r.TargetID})
+		}
+	}
+	// Unlinked rows never count as linked records.
+	s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: "acme", TargetID: 9999, Attrs: Attrs{FieldEmail: "x@y.z"}})
+	p.Summary = summarize(p.Changes)
+	return p, s
+}
+
+func TestCheckMassDelete(t *testing.T) {
+	tests := []struct {
+		name       string
+		counts     []guardCount
+		opts       GuardOptions
+		suspicious []string
+		want       []string // substrings of the error; nil means allowed
+	}{
+		{name: "10% of 100 is allowed", counts: []guardCount{{"acme", TypeEmployee, 100, 10, 0}}},
+		{name: "11 of 100 is refused", counts: []guardCount{{"acme", TypeEmployee, 100, 11, 0}},
+			want: []string{"remove or unlink 11 of 100 linked employees of company acme (at most 10 allowed)", "re-run with -allow-mass-delete"}},
+		{name: "unlinks count like removals", counts: []guardCount{{"acme", TypeEmployee, 100, 6, 5}},
+			want: []string{"11 of 100"}},
+		{name: "at least 5 are always allowed", counts: []guardCount{{"acme", TypeEmployee, 20, 5, 0}}},
+		{name: "6 of 20 is refused", counts: []guardCount{{"acme", TypeEmployee, 20, 3, 3}},
+			want: []string{"6 of 20 linked employees of company acme (at most 5 allowed)"}},
+		{name: "5 of 5 is allowed", counts: []guardCount{{"acme", TypeEmployee, 5, 5, 0}}},
+		{name: "floating point does not move the boundary", counts: []guardCount{{"acme", TypeEmployee, 70, 7, 0}}},
+		{name: "kinds are judged separately", counts: []guardCount{{"acme", TypeEmployee, 100, 0, 0}, {"acme", TypeJob, 20, 6, 0}},
+			want: []string{"6 of 20 linked jobs of company acme"}},
+		{name: "companies are judged separately and named",
+			counts: []guardCount{{"acme", TypeEmployee, 10, 6, 0}, {"globex", TypeEmployee, 1000, 6, 0}, {"initech", TypeEmployee, 10, 10, 0}},
+			want:   []string{"6 of 10 linked employees of company acme", "10 of 10 linked employees of company initech"}},
+		{name: "custom limits", counts: []guardCount{{"acme", TypeEmployee, 10, 2, 0}}, opts: GuardOptions{MaxShare: 0.15, MinAllowed: 1},
+			want: []string{"2 of 10", "at most 1 allowed"}},
+		{name: "a suspicious answer is refused without removals", counts: []guardCount{{"acme", TypeEmployee, 10, 0, 0}},
+			suspicious: []string{"company acme: Personio lists no employees in office Berlin"},
+			want:       []string{"Personio's answer looks suspicious: company acme: Personio lists no employees in office Berlin", "-allow-mass-delete"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, s := guardWorld(tt.counts)
+			p.Suspicious = tt.suspicious
+			err := p.CheckMassDelete(s, tt.opts)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("want allowed, got %v", err)
+				}
+				return
+			}
+			var mde *MassDeleteError
+			if !errors.As(err, &mde) {
+				t.Fatalf("want *MassDeleteError, got %v", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "globex") {
+				t.Errorf("globex is within its limit but named: %q", err)
+			}
+		})
+	}
+}
+
+func TestSuspicious(t *testing.T) {
+	t.Run("an office that suddenly has no employees", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		removeEmployee(snap, 1001)
+		removeEmployee(snap, 1003)
+		snap.Offices = snap.Offices[1:] // Personio no longer shows Berlin at all
+		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		want := "company acme: Personio lists no employees in office Berlin (id 1), while 1 employee linked to location berlin-hq in Gridwork is missing from Personio"
+		if len(p.Suspicious) != 1 || p.Suspicious[0] != want {
+			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		}
+		diffLines(t, changeLines(p), []string{"delete employee.acme[1001] (no longer in Personio)"})
+		if err := p.CheckMassDelete(cur, GuardOptions{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("guard: %v", err)
+		}
+		if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], `office "Berlin" (id 1) no longer appears in Personio`) {
+			t.Errorf("warnings %q", p.Warnings)
+		}
+	})
+	t.Run("an empty answer overall", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		snap.Employees = nil
+		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		want := []string{"Personio answered with no employees at all, while 3 employees of acme, globex are linked to Personio in Gridwork"}
+		if strings.Join(p.Suspicious, "|") != strings.Join(want, "|") {
+			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		}
+	})
+	t.Run("a paused kind is never suspicious", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		snap.Employees = nil
+		cfg.Personio.Sync.Employees = false
+		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if len(p.Suspicious) != 0 || len(p.Changes) != 0 {
+			t.Fatalf("suspicious %q changes %q", p.Suspicious, changeLines(p))
+		}
+	})
+	t.Run("an office emptied by moves is coherent", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		employeeByID(snap, 1002).Office = berlin // Hamburg's only employee moves
+		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		if len(p.Suspicious) != 0 {
+			t.Fatalf("suspicious %q", p.Suspicious)
+		}
+		diffLines(t, changeLines(p), []string{"update employee.acme[1002]"})
+	})
+	t.Run("a location remapped to an empty office is deliberate", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		d, diags := Desired(cfg, snap, DesiredOptions{})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		loc := &d.Companies[0].Locations[1] // hamburg, office 2 in the target
+		loc.OfficeID, loc.OfficeName, loc.PersonioEmployees = 8, "Paris", 0
+		p := Diff(d, cur, DiffOptions{AllCompanies: true, Now: testNow})
+		if len(p.Suspicious) != 0 {
+			t.Fatalf("suspicious %q", p.Suspicious)
+		}
+	})
+}

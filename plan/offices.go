@@ -1,0 +1,282 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/agext/levenshtein"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
+)
+
+// maxSuggestions caps the names listed in a diagnostic's hint.
+const maxSuggestions = 10
+
+// officeIndex resolves a location's office (by name or id) against the
+// offices Personio shows, falling back to the offices the target already
+// knows.
+type officeIndex struct {
+	byName    map[string][]personio.Office
+	byID      map[int64]personio.Office
+	knownName map[string]personio.Office
+	knownID   map[int64]personio.Office
+	all       []personio.Office
+	// employees counts Personio employees (any status) per office id.
+	employees map[int64]int
+}
+
+func newOfficeIndex(snap *personio.Snapshot, known []personio.Office) *officeIndex {
+	ix := &officeIndex{
+		byName:    map[string][]personio.Office{},
+		byID:      map[int64]personio.Office{},
+		knownName: map[string]personio.Office{},
+		knownID:   map[int64]personio.Office{},
+		employees: map[int64]int{},
+		all:       snap.Offices,
+	}
+	for _, o := range snap.Offices {
+		ix.byName[o.Name] = append(ix.byName[o.Name], o)
+		if o.ID != 0 {
+			ix.byID[o.ID] = o
+		}
+	}
+	for _, o := range known {
+		if o.ID != 0 {
+			ix.knownID[o.ID] = o
+			if o.Name != "" {
+				ix.knownName[o.Name] = o
+			}
+		}
+	}
+	for i := range snap.Employees {
+		if o := snap.Employees[i].Office; o != nil && o.ID != 0 {
+			ix.employees[o.ID]++
+		}
+	}
+	return ix
+}
+
+// resolve finds the office a mapped location names. warning is set when
+// the office is known only from the target, not from Personio.
+func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Office, string, hcl.Diagnostics) {
+	where := "location." + company + "." + loc.Slug
+	if loc.Office != "" {
+		var ids []int64
+		feedOnly := false
+		for _, o := range ix.byName[loc.Office] {
+			if o.ID == 0 {
+				feedOnly = true
+			} else if !containsID(ids, o.ID) {
+				ids = append(ids, o.ID)
+			}
+		}
+		switch {
+		case len(ids) == 1:
+			return personio.Office{ID: ids[0], Name: loc.Office}, "", nil
+		case len(ids) > 1:
+			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+			return personio.Office{}, "", hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Ambiguous Personio office " + strconv.Quote(loc.Office),
+				Detail:   fmt.Sprintf("Personio has %d offices named %q (ids %s). Use office_id to say which one.", len(ids), loc.Office, joinIDs(ids)),
+				Subject:  loc.OfficeRange.Ptr(),
+				Context:  loc.DeclRange.Ptr(),
+			}}
+		}
+		if k, ok := ix.knownName[loc.Office]; ok {
+			// The target mapped this office before; Personio shows it at
+			// most in the job feed now. Keep the id so that linked
+			// employees are judged (suspicious) rather than dropped.
+			warn := ""
+			if !feedOnly {
+				warn = fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID)
+			}
+			return k, warn, nil
+		}
+		if feedOnly {
+			return personio.Office{Name: loc.Office}, "", nil
+		}
+		return personio.Office{}, "", hcl.Diagnostics{ix.unknown(loc, strconv.Quote(loc.Office), loc.Office, false)}
+	}
+	if o, ok := ix.byID[loc.OfficeID]; ok {
+		return o, "", nil
+	}
+	if k, ok := ix.knownID[loc.OfficeID]; ok {
+		return k, fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID), nil
+	}
+	id := strconv.FormatInt(loc.OfficeID, 10)
+	return personio.Office{}, "", hcl.Diagnostics{ix.unknown(loc, "id "+id, id, true)}
+}
+
+// unknown builds the diagnostic for an office Personio does not know,
+// listing the offices it does know, closest first.
+func (ix *officeIndex) unknown(loc config.Location, what, query string, byID bool) *hcl.Diagnostic {
+	var names []string
+	label := map[string]string{}
+	for _, o := range ix.all {
+		key := o.Name
+		if byID {
+			if o.ID == 0 {
+				continue
+			}
+			key = strconv.FormatInt(o.ID, 10)
+		}
+		if _, dup := label[key]; dup {
+			continue
+		}
+		if o.ID != 0 {
+			label[key] = fmt.Sprintf("%q (id %d)", o.Name, o.ID)
+		} else {
+			label[key] = fmt.Sprintf("%q (job feed only)", o.Name)
+		}
+		names = append(names, key)
+	}
+	detail := "No Personio employee or job names this office."
+	if len(names) == 0 {
+		detail += " Personio answered with no offices at all."
+	} else {
+		best := closest(query, names, maxSuggestions)
+		labels := make([]string, len(best))
+		for i, n := range best {
+			labels[i] = label[n]
+		}
+		detail += " Offices Personio knows, closest first: " + strings.Join(labels, ", ")
+		if more := len(names) - len(best); more > 0 {
+			detail += fmt.Sprintf(", and %d more", more)
+		}
+		detail += "."
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unknown Personio office " + what,
+		Detail:   detail,
+		Subject:  loc.OfficeRange.Ptr(),
+		Context:  loc.DeclRange.Ptr(),
+	}
+}
+
+// checkEmployeeFields reports employee_fields keys that Personio does not
+// know: neither in the attribute list nor on any employee. Without either
+// source (no attribute list, no employee attributes) nothing can be judged.
+func checkEmployeeFields(cfg *config.Config, snap *personio.Snapshot, attrs []personio.AttributeInfo) hcl.Diagnostics {
+	if len(cfg.Personio.EmployeeFields) == 0 {
+		return nil
+	}
+	listed := map[string]bool{}
+	for _, a := range attrs {
+		listed[a.Key] = true
+	}
+	seen := func(key string) bool {
+		for i := range snap.Employees {
+			if _, ok := snap.Employees[i].Attributes[key]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	fields := make([]string, 0, len(cfg.Personio.EmployeeFields))
+	for f := range cfg.Personio.EmployeeFields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+
+	var known []string // computed once, only when a key is unknown
+	var diags hcl.Diagnostics
+	for _, f := range fields {
+		ref := cfg.Personio.EmployeeFields[f]
+		if ref.Key == "" || listed[ref.Key] || seen(ref.Key) {
+			continue
+		}
+		if known == nil {
+			known = knownAttributeKeys(snap, attrs)
+			if len(known) == 0 {
+				return nil
+			}
+		}
+		best := closest(ref.Key, known, maxSuggestions)
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown Personio attribute " + strconv.Quote(ref.Key),
+			Detail: fmt.Sprintf("employee_fields.%s names an attribute that Personio does not return for these credentials (is it whitelisted?). Attributes Personio knows, closest first: %s.",
+				f, strings.Join(best, ", ")),
+			Subject: ref.Range.Ptr(),
+		})
+	}
+	return diags
+}
+
+// knownAttributeKeys is the union of the attribute list and the keys seen
+// on employees, sorted.
+func knownAttributeKeys(snap *personio.Snapshot, attrs []personio.AttributeInfo) []string {
+	set := map[string]bool{}
+	for _, a := range attrs {
+		set[a.Key] = true
+	}
+	for i := range snap.Employees {
+		for k := range snap.Employees[i].Attributes {
+			set[k] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// closest returns up to n candidates ordered by closeness to s: names that
+// contain s (or that s contains) first, then by edit distance, all
+// case-insensitive; ties by name.
+func closest(s string, candidates []string, n int) []string {
+	type scored struct {
+		name    string
+		partial bool
+		dist    int
+	}
+	ls := strings.ToLower(s)
+	sc := make([]scored, len(candidates))
+	for i, c := range candidates {
+		lc := strings.ToLower(c)
+		partial := ls != "" && (strings.Contains(lc, ls) || strings.Contains(ls, lc))
+		sc[i] = scored{c, partial, levenshtein.Distance(ls, lc, nil)}
+	}
+	sort.SliceStable(sc, func(i, j int) bool {
+		if sc[i].partial != sc[j].partial {
+			return sc[i].partial
+		}
+		if sc[i].dist != sc[j].dist {
+			return sc[i].dist < sc[j].dist
+		}
+		return sc[i].name < sc[j].name
+	})
+	if len(sc) > n {
+		sc = sc[:n]
+	}
+	out := make([]string, len(sc))
+	for i, x := range sc {
+		out[i] = x.name
+	}
+	return out
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ", ")
+}

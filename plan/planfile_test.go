@@ -1,0 +1,160 @@
+package plan
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/gridwork/gridsync/schema"
+)
+
+func TestPlanFileRoundTrip(t *testing.T) {
+	first, _ := Build(baseConfig(), baseSnapshot(), State{}, BuildOptions{Now: testNow})
+	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first}
+	for name, p := range plans {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "plan.json")
+			if err := WriteFile(path, p); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, p) {
+				t.Errorf("round trip changed the plan:\n got %+v\nwant %+v", got, p)
+			}
+			if got.Digest() != p.Digest() {
+				t.Error("round trip changed the plan digest")
+			}
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			if len(entries) != 1 {
+				t.Errorf("WriteFile left %d files behind", len(entries))
+			}
+		})
+	}
+}
+
+func TestReadFileRefuses(t *testing.T) {
+	var rich bytes.Buffer
+	if err := RenderJSON(&rich, richPlan(t)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, content, want string
+	}{
+		{"a newer major version", `{"format_version": "2.0", "changes": []}`, "format_version 2.0, but this gridsync reads 1.x only"},
+		{"no version", `{"changes": []}`, "not a gridsync plan file: it has no format_version"},
+		{"not JSON", "Plan: 1 to add", "not a gridsync plan file"},
+		{"an unknown action", strings.Replace(rich.String(), `"action": "create"`, `"action": "replace"`, 1), `unknown action "replace"`},
+		{"an edited change list", strings.Replace(rich.String(), `"action": "delete"`, `"action": "update"`, 1), "summary does not match"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "plan.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadFile(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("got %v, want an error naming the file and saying %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("a newer minor version is read", func(t *testing.T) {
+		newer := strings.Replace(rich.String(), `"format_version": "1.0"`, `"format_version": "1.7", "future_field": {"x": 1}`, 1)
+		if _, err := Decode(strings.NewReader(newer)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func planSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.PlanSchema()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(schema.PlanSchemaURL, doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile(schema.PlanSchemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRenderJSONMatchesSchema(t *testing.T) {
+	sch := planSchema(t)
+	first, _ := Build(baseConfig(), baseSnapshot(), State{}, BuildOptions{Now: testNow})
+	filtered, _ := Build(baseConfig(), baseSnapshot(), State{}, BuildOptions{Companies: []string{"globex"}})
+	cfg := baseConfig()
+	cfg.Companies = cfg.Companies[:1]
+	unlinks, _ := Build(cfg, baseSnapshot(), syncedState(t), BuildOptions{Now: testNow})
+	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "filtered, no time": filtered, "unlinks": unlinks, "zero": {}}
+	for name, p := range plans {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := RenderJSON(&b, p); err != nil {
+				t.Fatal(err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(&b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sch.Validate(inst); err != nil {
+				t.Errorf("%s plan does not match schema/plan.schema.json:\n%v", name, err)
+			}
+		})
+	}
+	t.Run("the schema rejects what it must", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := RenderJSON(&b, richPlan(t)); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []struct{ from, to string }{
+			{`"format_version": "1.0"`, `"format_version": "2.0"`},
+			{`"action": "create"`, `"action": "replace"`},
+			{`"address": "company.acme"`, `"address": "company acme"`},
+			{`"before": null`, `"before": {"name": ""}`},
+		} {
+			inst, err := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(b.String(), bad.from, bad.to, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sch.Validate(inst) == nil {
+				t.Errorf("schema accepts %s", bad.to)
+			}
+		}
+	})
+}
+
+func TestPlanHoldsNoSecrets(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Target.DatabaseURL = "postgres://gridsync:s3cret-db@db.internal/gridwork"
+	cfg.Personio.Credentials = "/repo/secrets/personio.enc.yaml"
+	p, _ := Build(cfg, baseSnapshot(), State{}, BuildOptions{Now: testNow})
+	for name, render := range map[string]func(*bytes.Buffer) error{
+		"text":     func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{}) },
+		"json":     func(b *bytes.Buffer) error { return RenderJSON(b, p) },
+		"markdown": func(b *bytes.Buffer) error { return RenderMarkdown(b, p, MarkdownOptions{}) },
+	} {
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"s3cret-db", "postgres://", "personio.enc.yaml"} {
+			if strings.Contains(b.String(), secret) {
+				t.Errorf("%s output contains %q", name, secret)
+			}
+		}
+	}
+}

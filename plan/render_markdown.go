@@ -1,0 +1,217 @@
+package plan
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MarkdownOptions tune RenderMarkdown.
+type MarkdownOptions struct {
+	Commit string // the commit the plan was computed for, "" when unknown
+	Dir    string // the configuration directory, "" for the repository root
+}
+
+// Limits that keep a PR comment under GitHub's 65,536-character cap.
+const (
+	maxMarkdownRemovals = 25
+	maxMarkdownPlan     = 50_000
+)
+
+// CompanySummary counts one company's changes.
+type CompanySummary struct {
+	Company string
+	Summary
+}
+
+// CompanySummaries counts changes per company: every company in scope (even
+// without changes) and every company with changes, sorted by slug.
+func (p *Plan) CompanySummaries() []CompanySummary {
+	by := map[string]*Summary{}
+	for _, s := range p.Scope {
+		by[s.Company] = &Summary{}
+	}
+	for _, c := range p.Changes {
+		s := by[c.Company]
+		if s == nil {
+			s = &Summary{}
+			by[c.Company] = s
+		}
+		switch c.Action {
+		case Create:
+			s.Add++
+		case Update, Adopt:
+			s.Change++
+		case Unlink:
+			s.Unlink++
+		case Delete:
+			s.Destroy++
+		}
+	}
+	out := make([]CompanySummary, 0, len(by))
+	for c, s := range by {
+		out = append(out, CompanySummary{Company: c, Summary: *s})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
+	return out
+}
+
+// RenderMarkdown writes the plan as a pull-request comment: the summary, a
+// table per company, removals and unlinks and suspicious answers above the
+// fold, then the full text plan (without colour) folded away.
+func RenderMarkdown(w io.Writer, p *Plan, o MarkdownOptions) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	m := &mdWriter{w: bw}
+	m.render(p, o)
+	return bw.Flush()
+}
+
+type mdWriter struct{ w *bufio.Writer }
+
+func (m *mdWriter) s(parts ...string) {
+	for _, p := range parts {
+		m.w.WriteString(p)
+	}
+}
+
+func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
+	m.s("### gridsync plan")
+	if o.Dir != "" && o.Dir != "." {
+		m.s(" for `", o.Dir, "`")
+	}
+	m.s("\n\n")
+	sum := p.Summary
+	if sum == (Summary{}) {
+		m.s("**No changes.** Gridwork matches the configuration and Personio.\n")
+	} else {
+		m.s("**Plan:** ", strconv.Itoa(sum.Add), " to add, ", strconv.Itoa(sum.Change), " to change, ",
+			strconv.Itoa(sum.Unlink), " to unlink, ", strconv.Itoa(sum.Destroy), " to destroy.\n")
+	}
+
+	if rows := p.CompanySummaries(); len(rows) > 0 {
+		m.s("\n| Company | Add | Change | Unlink | Destroy |\n|---|--:|--:|--:|--:|\n")
+		for _, r := range rows {
+			m.s("| `", r.Company, "` | ", strconv.Itoa(r.Add), " | ", strconv.Itoa(r.Change), " | ",
+				strconv.Itoa(r.Unlink), " | ", strconv.Itoa(r.Destroy), " |\n")
+		}
+	}
+
+	if len(p.Suspicious) > 0 {
+		m.s("\n> [!CAUTION]\n> **Personio's answer looks suspicious.** `gridsync apply` refuses this plan unless `-allow-mass-delete` is given.\n>\n")
+		for _, s := range p.Suspicious {
+			m.s("> - ", mdEscape(s), "\n")
+		}
+	}
+	m.removals(p)
+	if len(p.Warnings) > 0 {
+		m.s("\n")
+		for _, w := range p.Warnings {
+			m.s("- :warning: ", mdEscape(w), "\n")
+		}
+	}
+
+	if sum != (Summary{}) {
+		var text bytes.Buffer
+		_ = RenderText(&text, p, TextOptions{}) // a bytes.Buffer never fails to write
+		// A description holding a code fence must not end the block early.
+		fence := "```"
+		for bytes.Contains(text.Bytes(), []byte(fence)) {
+			fence += "`"
+		}
+		m.s("\n<details><summary>Show plan</summary>\n\n", fence, "diff\n")
+		m.plan(text.Bytes())
+		m.s(fence, "\n\n</details>\n")
+	}
+	if o.Commit != "" {
+		m.s("\n<sub>Planned at commit `", o.Commit, "`.</sub>\n")
+	}
+}
+
+// removals calls out what a reviewer must not miss: records that will be
+// destroyed or unlinked.
+func (m *mdWriter) removals(p *Plan) {
+	var out []*Change
+	for i := range p.Changes {
+		if a := p.Changes[i].Action; a == Delete || a == Unlink {
+			out = append(out, &p.Changes[i])
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	m.s("\n> [!WARNING]\n> **", strconv.Itoa(p.Summary.Destroy), " to destroy, ", strconv.Itoa(p.Summary.Unlink), " to unlink:**\n>\n")
+	for i, c := range out {
+		if i == maxMarkdownRemovals {
+			m.s("> - … and ", strconv.Itoa(len(out)-i), " more (see the plan below)\n")
+			break
+		}
+		verb := "destroy"
+		if c.Action == Unlink {
+			verb = "unlink"
+		}
+		m.s("> - ", verb, " `", c.Address, "`")
+		if who := recordName(c); who != "" {
+			m.s(" ", mdEscape(who))
+		}
+		if c.Reason != "" {
+			m.s(": ", mdEscape(c.Reason))
+		}
+		m.s("\n")
+	}
+}
+
+// recordName is a short human name for a record, from its attributes.
+func recordName(c *Change) string {
+	a := c.Before
+	if a == nil {
+		a = c.After
+	}
+	switch c.Type {
+	case TypeEmployee:
+		return strings.TrimSpace(a[FieldFirstName] + " " + a[FieldLastName])
+	case TypeJob:
+		return a[FieldTitle]
+	}
+	return ""
+}
+
+// plan writes the text plan for a ```diff block: GitHub colours lines by
+// their first character, so Terraform's indented markers move to the start
+// of the line ("~" becomes "!", which diff highlighting also colours). A
+// plan too long for a comment is cut with a note.
+func (m *mdWriter) plan(text []byte) {
+	written := 0
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		if written+len(line) > maxMarkdownPlan {
+			m.s("\n# … the plan is too long for a comment; run \"gridsync show PLANFILE\" to read all of it.\n")
+			return
+		}
+		l := string(line)
+		trimmed := strings.TrimLeft(l, " ")
+		indent := len(l) - len(trimmed)
+		if indent >= 2 && len(trimmed) >= 2 && trimmed[1] == ' ' && strings.ContainsRune("+-~.", rune(trimmed[0])) {
+			mark := trimmed[:1]
+			if mark == "~" {
+				mark = "!"
+			}
+			l = mark + l[1:indent] + " " + trimmed[1:]
+		}
+		m.s(l, "\n")
+		written += len(line) + 1
+	}
+}
+
+// mdEscape keeps text from turning into Markdown or HTML.
+func mdEscape(s string) string {
+	r := strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "|", "\\|", "[", "\\[", "]", "\\]")
+	return r.Replace(s)
+}
