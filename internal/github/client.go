@@ -15,10 +15,20 @@ import (
 // base URL verbatim (Actions sets it to the right root for github.com and
 // for GitHub Enterprise Server alike), so tests can point it at a fake.
 func newClient(env Env) (*gh.Client, error) {
-	hc := env.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if env.HTTPClient != nil {
+		copied := *env.HTTPClient
+		hc = &copied
 	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	wait := env.retryBase
+	if wait == 0 {
+		wait = time.Second
+	}
+	hc.Transport = &retryTransport{next: next, attempts: 3, base: wait}
 	c := gh.NewClient(hc)
 	if env.Token != "" {
 		c = c.WithAuthToken(env.Token)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DefaultAPIURL is the REST API of github.com. GitHub Enterprise Server sets
@@ -42,6 +43,8 @@ type Env struct {
 
 	// HTTPClient is used for API calls; nil means a client with a timeout.
 	HTTPClient *http.Client
+
+	retryBase time.Duration // first wait before a retry; tests shorten it
 }
 
 // LoadEnv reads the Actions environment through getenv and, when

@@ -65,6 +65,8 @@ type Server struct {
 	Forbid map[string]bool
 
 	mu       sync.Mutex
+	failNext int // answer this many more requests with failCode
+	failCode int
 	comments map[int][]*Comment
 	nextID   int64
 	statuses []Status
@@ -84,6 +86,14 @@ func New(repo string) *Server {
 	m.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.listPulls)
 	s.mux = m
 	return s
+}
+
+// FailNext makes the next n requests fail with HTTP status code, as GitHub
+// does now and then (502, 503).
+func (s *Server) FailNext(n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext, s.failCode = n, code
 }
 
 // AddComment stores a comment on PR number as if someone had written it
@@ -141,7 +151,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: r.Header.Get("Authorization"), Body: string(body)})
+	fail := 0
+	if s.failNext > 0 {
+		s.failNext--
+		fail = s.failCode
+	}
 	s.mu.Unlock()
+	if fail != 0 {
+		writeError(w, fail, http.StatusText(fail))
+		return
+	}
 
 	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		writeError(w, http.StatusUnauthorized, "Bad credentials")
