@@ -32,27 +32,24 @@ var (
 	}
 )
 
-// stagedColumns are the staging table's columns before the synced fields.
-var stagedColumns = []string{"action", "target_id", "company", "external_id", "location"}
+// stagedColumns are the staging table's columns before the synced fields;
+// location_id is NULL for a record without a location.
+var stagedColumns = []string{"action", "target_id", "company_id", "location_id", "external_id"}
 
 // writeRecords applies the employee or job changes of one table: unlinks
 // and deletes by row id, then adoptions and creates/updates staged with
 // COPY. Returns the number of rows that changed.
-func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change) (int64, error) {
-	var staged [][]any
+func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change, ids *targetIDs) (int64, error) {
+	var staged []*plan.Change
 	var unlink, del []int64
-	for _, c := range changes {
+	for i := range changes {
+		c := &changes[i]
 		if c.Type != t.typ {
 			continue
 		}
 		switch c.Action {
 		case plan.Create, plan.Update, plan.Adopt:
-			row := make([]any, 0, len(stagedColumns)+len(t.fields))
-			row = append(row, string(c.Action), c.TargetID, c.Company, c.Key, c.After[plan.FieldLocation])
-			for _, f := range t.fields {
-				row = append(row, c.After[f])
-			}
-			staged = append(staged, row)
+			staged = append(staged, c)
 		case plan.Unlink:
 			unlink = append(unlink, c.TargetID)
 		case plan.Delete:
@@ -83,14 +80,17 @@ where id = any($1) and external_source = 'personio'`, unlink)
 		return rows, nil
 	}
 
-	if err := stage(ctx, tx, t, staged); err != nil {
-		return 0, err
-	}
-	n, err := adopt(ctx, tx, t)
+	adopts, err := stage(ctx, tx, t, staged, ids)
 	if err != nil {
 		return 0, err
 	}
-	rows += n
+	if adopts > 0 {
+		n, err := adopt(ctx, tx, t)
+		if err != nil {
+			return 0, err
+		}
+		rows += n
+	}
 	ct, err := tx.Exec(ctx, upsertSQL(t))
 	if err != nil {
 		return 0, fmt.Errorf("writing %s: %w", t.table, err)
@@ -98,39 +98,49 @@ where id = any($1) and external_source = 'personio'`, unlink)
 	return rows + ct.RowsAffected(), nil
 }
 
-// stage copies the rows into the staging table and checks that every
-// company and location they name exists.
-func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged [][]any) error {
+// stage resolves the staged changes' company and location ids and copies
+// them into the staging table. It returns the number of adoptions.
+func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change, ids *targetIDs) (int, error) {
+	adopts := 0
+	companyIDs := make([]int64, len(staged))
+	locationIDs := make([]*int64, len(staged))
+	for i, c := range staged {
+		companyIDs[i] = ids.companies[c.Company] // present: loadTargetIDs checked every company
+		if loc := c.After[plan.FieldLocation]; loc != "" {
+			id, ok := ids.locations[[2]string{c.Company, loc}]
+			if !ok {
+				return 0, fmt.Errorf("the plan puts %s into location %q of company %q, which does not exist; run gridsync plan again", c.Address, loc, c.Company)
+			}
+			locationIDs[i] = &id
+		}
+		if c.Action == plan.Adopt {
+			adopts++
+		}
+	}
+
 	temp := pgx.Identifier{t.temp}.Sanitize()
-	defs := []string{"action text not null", "target_id bigint not null", "company text not null",
-		"external_id text not null", "location text not null"}
+	defs := []string{"action text not null", "target_id bigint not null", "company_id bigint not null",
+		"location_id bigint", "external_id text not null"}
 	for _, f := range t.fields {
 		defs = append(defs, pgx.Identifier{f}.Sanitize()+" text not null")
 	}
 	if _, err := tx.Exec(ctx, "create temp table "+temp+" ("+strings.Join(defs, ", ")+") on commit drop"); err != nil {
-		return fmt.Errorf("staging %s: %w", t.table, err)
+		return 0, fmt.Errorf("staging %s: %w", t.table, err)
 	}
 	cols := append(append([]string{}, stagedColumns...), t.fields...)
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.temp}, cols, pgx.CopyFromRows(staged)); err != nil {
-		return fmt.Errorf("staging %s: %w", t.table, err)
+	row := make([]any, len(cols))
+	src := pgx.CopyFromSlice(len(staged), func(i int) ([]any, error) {
+		c := staged[i]
+		row[0], row[1], row[2], row[3], row[4] = string(c.Action), c.TargetID, companyIDs[i], locationIDs[i], c.Key
+		for j, f := range t.fields {
+			row[len(stagedColumns)+j] = c.After[f]
+		}
+		return row, nil
+	})
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.temp}, cols, src); err != nil {
+		return 0, fmt.Errorf("staging %s: %w", t.table, err)
 	}
-	// Temporary tables have no statistics until analysed; without them
-	// the planner may pick nested loops over 100k staged rows.
-	if _, err := tx.Exec(ctx, "analyze "+temp); err != nil {
-		return fmt.Errorf("staging %s: %w", t.table, err)
-	}
-	var company, location string
-	err := tx.QueryRow(ctx, `select i.company, i.location from `+temp+` i
-left join companies c on c.slug = i.company
-left join locations l on l.company_id = c.id and l.slug = i.location
-where c.id is null or (i.location <> '' and l.id is null) limit 1`).Scan(&company, &location)
-	if err == pgx.ErrNoRows {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking locations of %s: %w", t.table, err)
-	}
-	return fmt.Errorf("the plan puts %s into location %q of company %q, which does not exist; run gridsync plan again", t.table, location, company)
+	return adopts, nil
 }
 
 // adopt links the staged adoptions to their unlinked rows and fails if any
@@ -138,7 +148,7 @@ where c.id is null or (i.location <> '' and l.id is null) limit 1`).Scan(&compan
 func adopt(ctx context.Context, tx pgx.Tx, t recordTable) (int64, error) {
 	table := pgx.Identifier{t.table}.Sanitize()
 	temp := pgx.Identifier{t.temp}.Sanitize()
-	set := []string{"external_source = 'personio'", "external_id = i.external_id", "location_id = l.id",
+	set := []string{"external_source = 'personio'", "external_id = i.external_id", "location_id = i.location_id",
 		"updated_at = now()", "synced_at = now()"}
 	for _, f := range t.fields {
 		id := pgx.Identifier{f}.Sanitize()
@@ -146,29 +156,26 @@ func adopt(ctx context.Context, tx pgx.Tx, t recordTable) (int64, error) {
 	}
 	ct, err := tx.Exec(ctx, `update `+table+` as t set `+strings.Join(set, ", ")+`
 from `+temp+` i
-join companies c on c.slug = i.company
-left join locations l on l.company_id = c.id and l.slug = i.location
-where i.action = 'adopt' and t.id = i.target_id and t.company_id = c.id and t.external_source is null`)
+where i.action = 'adopt' and t.id = i.target_id and t.company_id = i.company_id and t.external_source is null`)
 	if err != nil {
 		return 0, fmt.Errorf("adopting %s: %w", t.table, err)
 	}
 	// An adoption that found nothing is fine only if the row is already
 	// linked to the same Personio id (the plan was applied before).
 	var id int64
-	var company string
-	err = tx.QueryRow(ctx, `select i.target_id, i.company from `+temp+` i
+	err = tx.QueryRow(ctx, `select i.target_id from `+temp+` i
 where i.action = 'adopt' and not exists (
-    select 1 from `+table+` t join companies c on c.id = t.company_id
-    where t.id = i.target_id and c.slug = i.company
+    select 1 from `+table+` t
+    where t.id = i.target_id and t.company_id = i.company_id
       and t.external_source = 'personio' and t.external_id = i.external_id)
-limit 1`).Scan(&id, &company)
+limit 1`).Scan(&id)
 	if err == pgx.ErrNoRows {
 		return ct.RowsAffected(), nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("checking adopted %s: %w", t.table, err)
 	}
-	return 0, fmt.Errorf("cannot adopt %s row %d of company %q: it is no longer an unlinked record of that company; run gridsync plan again", t.table, id, company)
+	return 0, fmt.Errorf("cannot adopt %s row %d: it is no longer an unlinked record of that company; run gridsync plan again", t.table, id)
 }
 
 // upsertSQL inserts the staged creates and updates, keyed by
@@ -182,23 +189,16 @@ func upsertSQL(t recordTable) string {
 	for _, f := range t.fields {
 		cols = append(cols, pgx.Identifier{f}.Sanitize())
 	}
-	var sel, set, old, cur []string
-	for i, c := range cols {
-		if i == 0 {
-			sel = append(sel, "l.id")
-		} else {
-			sel = append(sel, "i."+c)
-		}
+	var set, old, cur []string
+	for _, c := range cols {
 		set = append(set, c+" = excluded."+c)
 		old = append(old, "t."+c)
 		cur = append(cur, "excluded."+c)
 	}
 	return `insert into ` + table + ` as t (company_id, external_source, external_id, ` + strings.Join(cols, ", ") + `, synced_at)
-select c.id, 'personio', i.external_id, ` + strings.Join(sel, ", ") + `, now()
-from ` + temp + ` i
-join companies c on c.slug = i.company
-left join locations l on l.company_id = c.id and l.slug = i.location
-where i.action in ('create', 'update')
+select company_id, 'personio', external_id, ` + strings.Join(cols, ", ") + `, now()
+from ` + temp + `
+where action in ('create', 'update')
 on conflict (company_id, external_source, external_id) do update set
     ` + strings.Join(set, ", ") + `, updated_at = now(), synced_at = now()
 where (` + strings.Join(old, ", ") + `) is distinct from (` + strings.Join(cur, ", ") + `)`

@@ -27,10 +27,10 @@ on conflict (company_id, slug) do update set
 where (t.name, t.personio_office_id, t.personio_office_name)
       is distinct from (excluded.name, excluded.personio_office_id, excluded.personio_office_name)`
 
-	selectMissingCompanies = `
-select s.slug from unnest($1::text[]) as s(slug)
-where not exists (select 1 from companies c where c.slug = s.slug)
-order by 1 limit 1`
+	selectTargetIDs = `
+select c.slug, c.id, coalesce(l.slug, '') as location, coalesce(l.id, 0) as location_id
+from companies c left join locations l on l.company_id = c.id
+where c.slug = any($1)`
 )
 
 // writeChanges writes every change of p and returns the number of rows
@@ -42,11 +42,12 @@ func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan) (int64, error) {
 		return 0, err
 	}
 	rows += n
-	if err := checkCompanies(ctx, tx, p); err != nil {
+	ids, err := loadTargetIDs(ctx, tx, p)
+	if err != nil {
 		return 0, err
 	}
 	for _, t := range []recordTable{employeeTable, jobTable} {
-		n, err := writeRecords(ctx, tx, t, p.Changes)
+		n, err := writeRecords(ctx, tx, t, p.Changes, ids)
 		if err != nil {
 			return 0, err
 		}
@@ -82,10 +83,18 @@ func writeCompaniesAndLocations(ctx context.Context, tx pgx.Tx, changes []plan.C
 	return rows, nil
 }
 
-// checkCompanies makes sure every company the plan touches or covers exists
-// by now (created earlier or by this plan), so that no write below can
-// silently skip a change.
-func checkCompanies(ctx context.Context, tx pgx.Tx, p *plan.Plan) error {
+// targetIDs maps company slugs and (company, location) slugs to row ids.
+type targetIDs struct {
+	companies map[string]int64
+	locations map[[2]string]int64
+}
+
+// loadTargetIDs reads the ids of every company the plan touches or covers,
+// and of their locations, after companies and locations were written. A
+// company that is neither in the database nor created by the plan is an
+// error, so that no write below can silently skip a change. Resolving ids
+// here keeps joins out of the bulk statements.
+func loadTargetIDs(ctx context.Context, tx pgx.Tx, p *plan.Plan) (*targetIDs, error) {
 	seen := map[string]bool{}
 	var slugs []string
 	add := func(s string) {
@@ -102,16 +111,30 @@ func checkCompanies(ctx context.Context, tx pgx.Tx, p *plan.Plan) error {
 	for _, sc := range p.Scope {
 		add(sc.Company)
 	}
+	ids := &targetIDs{companies: map[string]int64{}, locations: map[[2]string]int64{}}
 	if len(slugs) == 0 {
-		return nil
+		return ids, nil
 	}
-	var missing string
-	err := tx.QueryRow(ctx, selectMissingCompanies, slugs).Scan(&missing)
-	if err == pgx.ErrNoRows {
-		return nil
-	}
+	rows, err := tx.Query(ctx, selectTargetIDs, slugs)
 	if err != nil {
-		return fmt.Errorf("checking companies: %w", err)
+		return nil, fmt.Errorf("reading company and location ids: %w", err)
 	}
-	return fmt.Errorf("the plan refers to company %q, which is not in the Gridwork database and not created by the plan; run gridsync plan again", missing)
+	var company, location string
+	var companyID, locationID int64
+	_, err = pgx.ForEachRow(rows, []any{&company, &companyID, &location, &locationID}, func() error {
+		ids.companies[company] = companyID
+		if locationID != 0 {
+			ids.locations[[2]string{company, location}] = locationID
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading company and location ids: %w", err)
+	}
+	for _, slug := range slugs {
+		if ids.companies[slug] == 0 {
+			return nil, fmt.Errorf("the plan refers to company %q, which is not in the Gridwork database and not created by the plan; run gridsync plan again", slug)
+		}
+	}
+	return ids, nil
 }

@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -39,28 +36,36 @@ var changeColumns = []string{"run_id", "seq", "address", "action", "type", "comp
 
 // writeRun records a succeeded run, its changes and the last-synced times.
 func writeRun(ctx context.Context, tx pgx.Tx, p *plan.Plan, opts ApplyOptions, res *Result) (int64, error) {
+	changes, digest := encodeChanges(p)
 	var runID int64
 	err := tx.QueryRow(ctx, insertRun, opts.StartedAt, "succeeded", "", opts.GitCommit, opts.Actor, opts.ConfigDir,
-		p.Digests.Config, p.Digests.Personio, p.Digests.Target, PlanDigest(p),
+		p.Digests.Config, p.Digests.Personio, p.Digests.Target, digest,
 		res.Created, res.Updated, res.Adopted, res.Unlinked, res.Deleted, res.RowsWritten).Scan(&runID)
 	if err != nil {
 		return 0, fmt.Errorf("writing the sync log: %w", err)
 	}
 
-	var rows [][]any
-	for _, c := range p.Changes {
-		if c.Action == plan.NoOp {
-			continue
-		}
-		var target *int64
-		if c.TargetID != 0 {
-			target = &c.TargetID
-		}
-		rows = append(rows, []any{runID, int32(len(rows) + 1), c.Address, string(c.Action), string(c.Type),
-			c.Company, c.Key, target, jsonAttrs(c.Before), jsonAttrs(c.After), c.Reason})
-	}
-	if len(rows) > 0 {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"sync_changes"}, changeColumns, pgx.CopyFromRows(rows)); err != nil {
+	if len(changes) > 0 {
+		row := make([]any, len(changeColumns))
+		src := pgx.CopyFromSlice(len(changes), func(i int) ([]any, error) {
+			c := changes[i]
+			var target *int64
+			if c.TargetID != 0 {
+				target = &c.TargetID
+			}
+			// A nil json.RawMessage would encode as JSON null; SQL NULL is meant.
+			var before, after any
+			if c.before != nil {
+				before = c.before
+			}
+			if c.after != nil {
+				after = c.after
+			}
+			row[0], row[1], row[2], row[3], row[4], row[5] = runID, int32(i+1), c.Address, string(c.Action), string(c.Type), c.Company
+			row[6], row[7], row[8], row[9], row[10] = c.Key, target, before, after, c.Reason
+			return row, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"sync_changes"}, changeColumns, src); err != nil {
 			return 0, fmt.Errorf("writing the sync log's changes: %w", err)
 		}
 	}
@@ -78,14 +83,6 @@ func writeRun(ctx context.Context, tx pgx.Tx, p *plan.Plan, opts ApplyOptions, r
 		}
 	}
 	return runID, nil
-}
-
-// jsonAttrs turns nil attributes into SQL NULL rather than JSON null.
-func jsonAttrs(a plan.Attrs) any {
-	if a == nil {
-		return nil
-	}
-	return map[string]string(a)
 }
 
 // RecordFailure writes a failed run to the sync log in its own transaction,
@@ -116,31 +113,4 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 		return 0, fmt.Errorf("recording the failed run in the sync log at %s: %w", s.where, err)
 	}
 	return runID, nil
-}
-
-// PlanDigest is the hex SHA-256 of p's changes (no-ops excluded) in a
-// canonical JSON form. It identifies what a run set out to do.
-func PlanDigest(p *plan.Plan) string {
-	type change struct {
-		Address  string      `json:"address"`
-		Type     plan.Type   `json:"type"`
-		Company  string      `json:"company"`
-		Key      string      `json:"key"`
-		Action   plan.Action `json:"action"`
-		TargetID int64       `json:"target_id"`
-		Before   plan.Attrs  `json:"before"`
-		After    plan.Attrs  `json:"after"`
-	}
-	h := sha256.New()
-	enc := json.NewEncoder(h)
-	for _, c := range p.Changes {
-		if c.Action == plan.NoOp {
-			continue
-		}
-		// Encoding maps sorts their keys, so the digest is stable.
-		if err := enc.Encode(change{c.Address, c.Type, c.Company, c.Key, c.Action, c.TargetID, c.Before, c.After}); err != nil {
-			panic(err) // strings and maps of strings always encode
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -124,50 +124,51 @@ create table company_sync (
     primary key (company_id, kind)
 );
 
--- gridsync_guard_synced keeps Personio-linked rows read-only for every
--- writer except gridsync, which marks its transaction with
+-- gridsync_refuse_synced_write keeps Personio-linked rows read-only for
+-- every writer except gridsync, which marks its transaction with
 -- set_config('gridsync.writer', 'on', true). Rows the app writes by hand
--- (external_source is null) stay editable; linking a row by hand is
--- refused as well, so only gridsync creates links.
-create function gridsync_guard_synced() returns trigger
+-- (external_source is null) stay editable; linking a row by hand is refused
+-- as well, so only gridsync creates links. The checks live in the triggers'
+-- WHEN conditions, so the function runs only for a write it refuses and
+-- neither gridsync's bulk writes nor the app's own rows pay for a call.
+create function gridsync_refuse_synced_write() returns trigger
 language plpgsql as $$
 begin
-    if coalesce(current_setting('gridsync.writer', true), '') = 'on' then
-        if tg_op = 'DELETE' then
-            return old;
-        end if;
-        return new;
-    end if;
-    if tg_op in ('UPDATE', 'DELETE') and old.external_source = 'personio' then
-        raise exception '% % is synced from Personio and read-only: unmap its office or delete it in Personio to edit it',
-                rtrim(tg_table_name, 's'), old.id
-            using errcode = 'insufficient_privilege';
-    end if;
-    if tg_op in ('INSERT', 'UPDATE') and new.external_source = 'personio' then
+    if tg_op = 'INSERT' or (tg_op = 'UPDATE' and old.external_source is distinct from 'personio') then
         raise exception 'only gridsync may link % to Personio: map the office in the gridsync configuration and run gridsync apply',
                 tg_table_name
             using errcode = 'insufficient_privilege';
     end if;
-    if tg_op = 'DELETE' then
-        return old;
-    end if;
-    return new;
+    raise exception '% % is synced from Personio and read-only: unmap its office or delete it in Personio to edit it',
+            rtrim(tg_table_name, 's'), old.id
+        using errcode = 'insufficient_privilege';
 end;
 $$;
 
-create trigger employees_guard_synced
-    before insert or update or delete on employees
-    for each row execute function gridsync_guard_synced();
+create trigger employees_refuse_synced_insert before insert on employees for each row
+    when (new.external_source = 'personio' and current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_write();
+create trigger employees_refuse_synced_update before update on employees for each row
+    when ((old.external_source = 'personio' or new.external_source = 'personio')
+          and current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_write();
+create trigger employees_refuse_synced_delete before delete on employees for each row
+    when (old.external_source = 'personio' and current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_write();
 
-create trigger jobs_guard_synced
-    before insert or update or delete on jobs
-    for each row execute function gridsync_guard_synced();
+create trigger jobs_refuse_synced_insert before insert on jobs for each row
+    when (new.external_source = 'personio' and current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_write();
+create trigger jobs_refuse_synced_update before update on jobs for each row
+    when ((old.external_source = 'personio' or new.external_source = 'personio')
+          and current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_write();
+create trigger jobs_refuse_synced_delete before delete on jobs for each row
+    when (old.external_source = 'personio' and current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_write();
 
 ---- create above / drop below ----
 
-drop trigger jobs_guard_synced on jobs;
-drop trigger employees_guard_synced on employees;
-drop function gridsync_guard_synced();
 drop table company_sync;
 drop table sync_changes;
 drop table sync_runs;
@@ -175,3 +176,4 @@ drop table jobs;
 drop table employees;
 drop table locations;
 drop table companies;
+drop function gridsync_refuse_synced_write();

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gridwork/gridsync/plan"
+)
+
+// encodedChange is a change with its attributes encoded as canonical JSON
+// (NULL when absent), ready for the sync log.
+type encodedChange struct {
+	*plan.Change
+	before, after json.RawMessage
+}
+
+// encodeChanges encodes p's changes (no-ops dropped) and computes the plan
+// digest in the same pass.
+func encodeChanges(p *plan.Plan) ([]encodedChange, string) {
+	out := make([]encodedChange, 0, len(p.Changes))
+	h := sha256.New()
+	var buf []byte
+	field := func(s string) {
+		buf = append(buf[:0], s...)
+		buf = append(buf, 0)
+		h.Write(buf)
+	}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if c.Action == plan.NoOp {
+			continue
+		}
+		e := encodedChange{Change: c, before: attrsJSON(c.Before), after: attrsJSON(c.After)}
+		out = append(out, e)
+		field(c.Address)
+		field(string(c.Type))
+		field(c.Company)
+		field(c.Key)
+		field(string(c.Action))
+		field(strconv.FormatInt(c.TargetID, 10))
+		field(string(e.before))
+		field(string(e.after))
+	}
+	return out, hex.EncodeToString(h.Sum(nil))
+}
+
+// PlanDigest is the hex SHA-256 of p's changes (no-ops excluded): for each
+// change in order, its address, type, company, key, action, target id and
+// its before and after attributes as JSON objects with sorted keys (empty
+// when absent), each followed by a NUL byte. Reason is left out: it is for
+// display only. The digest identifies what a run set out to do.
+func PlanDigest(p *plan.Plan) string {
+	_, d := encodeChanges(p)
+	return d
+}
+
+// attrsJSON encodes attributes as a JSON object with sorted keys; nil stays
+// nil (SQL NULL). It is hand-written because the sync log of a large first
+// sync encodes hundreds of thousands of them.
+func attrsJSON(a plan.Attrs) json.RawMessage {
+	if a == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(a))
+	size := 2
+	for k, v := range a {
+		keys = append(keys, k)
+		size += len(k) + len(v) + 6
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, size)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, a[k])
+	}
+	return append(b, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Like encoding/json it
+// replaces invalid UTF-8 with U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
