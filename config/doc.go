@@ -1,18 +1,69 @@
-// Package config loads a gridsync configuration directory: every *.hcl file in
-// it, decoded together, into a Config, with problems reported as
-// hcl.Diagnostics that point at the offending file, line and column.
+// Package config loads a gridsync configuration directory: every *.hcl file
+// directly in it (sorted by name, not recursive), decoded together into a
+// Config, with every problem reported as an hcl.Diagnostic that points at the
+// offending file, line and column and says what to do.
 //
-// The language has three block types:
+// # Language
 //
-//	personio { tenant, credentials = sops_file(...), api_url, jobs_url,
-//	           jobs_language, statuses, sync { employees, jobs },
-//	           employee_fields { <gridwork field> = "<personio attribute>" } }
-//	target   { database_url }
-//	company "<slug>" { name, sync { employees, jobs }, location "<slug>" { name, office | office_id } }
+//	personio {                                   # exactly one, in any file
+//	  tenant        = "acme"                     # required; bare subdomain of acme.personio.de
+//	  credentials   = sops_file("secrets/personio.enc.yaml") # required; or a plain path
+//	  api_url       = "https://api.personio.de"  # default shown
+//	  jobs_url      = "https://acme.jobs.personio.de" # default: https://{tenant}.jobs.personio.de
+//	  jobs_language = "en"                       # default shown
+//	  statuses      = ["active", "onboarding", "leave"] # default shown; also "inactive"
+//	  sync {                                     # account defaults, both true by default
+//	    employees = true
+//	    jobs      = true
+//	  }
+//	  employee_fields {                          # optional; Gridwork field = Personio attribute key
+//	    position = "dynamic_1234"                # first_name, last_name, gender, position,
+//	  }                                          # email, status, profile_image_url
+//	}
 //
-// and two functions, env(name[, default]) and sops_file(path).
+//	target {                                     # optional, at most one
+//	  database_url = env("GRIDWORK_DATABASE_URL")
+//	}
 //
-// The package must not do I/O beyond reading the directory, and must never
-// decrypt secrets: sops_file only records the path so that validate and fmt
-// work without keys. Format (Format, used by `gridsync fmt`) lives here too.
+//	company "acme" {                             # slug: ^[a-z][a-z0-9-]{0,62}$, no trailing hyphen
+//	  name = "Acme GmbH"                         # required
+//	  sync {                                     # optional; each "inherit" (default), "on" or "off"
+//	    employees = "inherit"
+//	    jobs      = "off"
+//	  }
+//	  location "berlin-hq" {                     # slug as for companies, unique per company
+//	    name   = "Berlin HQ"                     # required
+//	    office = "Berlin"                        # Personio office by name, or office_id = 123;
+//	  }                                          # neither: unmapped, skipped on every sync
+//	}
+//
+// Expressions may call two functions and nothing else: env(name) or
+// env(name, default) reads an environment variable through Loader.Getenv
+// (unset or empty without a default is an error naming the variable), and
+// sops_file(path) returns path resolved against the configuration directory.
+// There are no variables.
+//
+// # Checks
+//
+// Errors: unknown blocks and arguments (with "did you mean"), missing
+// required arguments, wrong value types, a second personio or target block,
+// a company declared twice (across files too; the detail names the first
+// position), a location declared twice in a company, one office (same name
+// or same id) mapped by two locations of a company, office and office_id both
+// set, sync overrides other than inherit/on/off, bad slugs, a tenant that is
+// not a bare lower-case subdomain (the detail suggests one: "use the
+// subdomain only: acme"), unknown statuses or employee fields, bad URLs, an
+// unset env() variable, unknown functions, variable references, and syntax
+// errors (which stop decoding). Warning: a company with no mapped location.
+// Whether office names exist in Personio is checked later, by the plan
+// engine, which has Personio's data.
+//
+// # Boundaries
+//
+// The package does no I/O beyond reading the directory, and never decrypts
+// or even opens secrets: sops_file only records the path, so validate and
+// fmt work without keys (a pull request from a fork has none). Format, used
+// by `gridsync fmt`, and the diagnostic writers (WriteDiagnostics for text,
+// NewJSONValidation for JSON), used by every command that reports
+// configuration problems, live here too.
 package config

@@ -1,0 +1,248 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+const (
+	defaultAPIURL       = "https://api.personio.de"
+	defaultJobsLanguage = "en"
+)
+
+// knownStatuses are the Personio employee statuses; defaultStatuses are the
+// ones synced unless the configuration says otherwise.
+var (
+	knownStatuses   = []string{"active", "onboarding", "leave", "inactive"}
+	defaultStatuses = []string{"active", "onboarding", "leave"}
+)
+
+// EmployeeFieldNames are the Gridwork employee fields an employee_fields
+// block may map to Personio attributes.
+var EmployeeFieldNames = []string{"first_name", "last_name", "gender", "position", "email", "status", "profile_image_url"}
+
+// subdomainRE matches a bare DNS label, which is what a Personio tenant is.
+var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// personio decodes the personio block, filling in the documented defaults.
+func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
+	p := Personio{
+		APIURL:         defaultAPIURL,
+		JobsLanguage:   defaultJobsLanguage,
+		Sync:           SyncDefaults{Employees: true, Jobs: true},
+		Statuses:       append([]string(nil), defaultStatuses...),
+		EmployeeFields: map[string]FieldRef{},
+		DeclRange:      block.DefRange,
+	}
+	c, diags := content(block.Body, personioSchema)
+	var ds hcl.Diagnostics
+
+	if a := c.Attributes["tenant"]; a != nil {
+		p.Tenant, ds = d.tenant(a)
+		diags = append(diags, ds...)
+	} else {
+		diags = append(diags, missingArg(block, "tenant", `tenant = "acme"   # for acme.personio.de`))
+	}
+	if a := c.Attributes["credentials"]; a != nil {
+		p.Credentials, ds = d.credentials(a)
+		p.CredentialsRange = a.Expr.Range()
+		diags = append(diags, ds...)
+	} else {
+		diags = append(diags, missingArg(block, "credentials", `credentials = sops_file("secrets/personio.enc.yaml")`))
+	}
+	if a := c.Attributes["api_url"]; a != nil {
+		p.APIURL, ds = d.baseURL(a)
+		diags = append(diags, ds...)
+	}
+	if a := c.Attributes["jobs_url"]; a != nil {
+		p.JobsURL, ds = d.baseURL(a)
+		diags = append(diags, ds...)
+	} else if p.Tenant != "" {
+		p.JobsURL = "https://" + p.Tenant + ".jobs.personio.de"
+	}
+	if a := c.Attributes["jobs_language"]; a != nil {
+		p.JobsLanguage, ds = d.eval.nonEmpty(a)
+		diags = append(diags, ds...)
+	}
+	if a := c.Attributes["statuses"]; a != nil {
+		p.Statuses, ds = d.statuses(a)
+		diags = append(diags, ds...)
+	}
+
+	syncBlock, ds := single(c.Blocks.OfType("sync"), "a personio block")
+	diags = append(diags, ds...)
+	if syncBlock != nil {
+		p.Sync, ds = d.syncDefaults(syncBlock)
+		diags = append(diags, ds...)
+	}
+	fieldsBlock, ds := single(c.Blocks.OfType("employee_fields"), "a personio block")
+	diags = append(diags, ds...)
+	if fieldsBlock != nil {
+		p.EmployeeFields, ds = d.employeeFields(fieldsBlock)
+		diags = append(diags, ds...)
+	}
+	return p, diags
+}
+
+// tenant decodes and checks the tenant: a bare lowercase subdomain. Users
+// often paste the whole URL or host, so the hint derives the subdomain.
+func (d *decoder) tenant(a *hcl.Attribute) (string, hcl.Diagnostics) {
+	t, diags := d.eval.nonEmpty(a)
+	if diags.HasErrors() || subdomainRE.MatchString(t) {
+		return t, diags
+	}
+	detail := fmt.Sprintf("%q is not a bare Personio subdomain. The tenant is the part before .personio.de, in lower case, without scheme or path", t)
+	if s := guessSubdomain(t); s != "" {
+		detail += fmt.Sprintf(": use the subdomain only: %s", s)
+	}
+	detail += "."
+	return t, append(diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid tenant",
+		Detail:   detail,
+		Subject:  a.Expr.Range().Ptr(),
+	})
+}
+
+// guessSubdomain extracts the probable subdomain from a URL, host name or
+// mis-cased name: https://acme.personio.de, acme.jobs.personio.de and Acme
+// all give acme. It returns "" when nothing sensible remains.
+func guessSubdomain(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if _, rest, ok := strings.Cut(s, "://"); ok {
+		s = rest
+	}
+	s, _, _ = strings.Cut(s, "/")
+	s, _, _ = strings.Cut(s, ":")
+	s, _, _ = strings.Cut(s, ".")
+	if subdomainRE.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+// credentials decodes the credentials path: sops_file(...) or a plain
+// string, both resolved against the configuration directory.
+func (d *decoder) credentials(a *hcl.Attribute) (string, hcl.Diagnostics) {
+	p, diags := d.eval.nonEmpty(a)
+	if diags.HasErrors() {
+		return "", diags
+	}
+	return d.resolve(p), diags
+}
+
+// baseURL decodes an http(s) URL without a trailing slash, so that paths can
+// be appended to it.
+func (d *decoder) baseURL(a *hcl.Attribute) (string, hcl.Diagnostics) {
+	s, diags := d.eval.nonEmpty(a)
+	if diags.HasErrors() {
+		return "", diags
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid URL",
+			Detail:   fmt.Sprintf("The argument %q must be an http or https URL such as \"http://127.0.0.1:8089\".", a.Name),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+	}
+	return strings.TrimRight(s, "/"), diags
+}
+
+// statuses decodes the list of synced employee statuses.
+func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
+	list, ranges, diags := d.eval.strList(a)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if len(list) == 0 {
+		return nil, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No statuses",
+			Detail:   `At least one employee status must be synced; remove the argument for the default ["active", "onboarding", "leave"].`,
+			Subject:  a.Expr.Range().Ptr(),
+		})
+	}
+	seen := map[string]bool{}
+	var out []string
+	for i, s := range list {
+		switch {
+		case !slices.Contains(knownStatuses, s):
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown employee status",
+				Detail:   fmt.Sprintf("%q is not a Personio employee status; use active, onboarding, leave or inactive.%s", s, didYouMean(s, knownStatuses)),
+				Subject:  ranges[i].Ptr(),
+			})
+		case seen[s]:
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate employee status",
+				Detail:   fmt.Sprintf("The status %q is listed twice; remove one.", s),
+				Subject:  ranges[i].Ptr(),
+			})
+		default:
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out, diags
+}
+
+// syncDefaults decodes the account-level sync block.
+func (d *decoder) syncDefaults(block *hcl.Block) (SyncDefaults, hcl.Diagnostics) {
+	s := SyncDefaults{Employees: true, Jobs: true}
+	c, diags := content(block.Body, syncSchema)
+	var ds hcl.Diagnostics
+	if a := c.Attributes["employees"]; a != nil {
+		s.Employees, ds = d.eval.boolean(a)
+		diags = append(diags, ds...)
+	}
+	if a := c.Attributes["jobs"]; a != nil {
+		s.Jobs, ds = d.eval.boolean(a)
+		diags = append(diags, ds...)
+	}
+	return s, diags
+}
+
+// employeeFields decodes the employee_fields block: Gridwork field names on
+// the left, Personio attribute keys on the right.
+func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Diagnostics) {
+	attrs, diags := block.Body.JustAttributes()
+	fields := map[string]FieldRef{}
+	for _, a := range sortedAttrs(attrs) {
+		if !slices.Contains(EmployeeFieldNames, a.Name) {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown employee field",
+				Detail: fmt.Sprintf("%q is not a Gridwork employee field.%s Fields that can be mapped: %s.",
+					a.Name, didYouMean(a.Name, EmployeeFieldNames), strings.Join(EmployeeFieldNames, ", ")),
+				Subject: a.NameRange.Ptr(),
+			})
+			continue
+		}
+		key, ds := d.eval.nonEmpty(a)
+		diags = append(diags, ds...)
+		if !ds.HasErrors() {
+			fields[a.Name] = FieldRef{Key: key, Range: a.Expr.Range()}
+		}
+	}
+	return fields, diags
+}
+
+// sortedAttrs orders attributes by position, so that diagnostics come out in
+// source order rather than map order.
+func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
+	out := make([]*hcl.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, a)
+	}
+	sortByPos(out, func(a *hcl.Attribute) hcl.Range { return a.Range })
+	return out
+}

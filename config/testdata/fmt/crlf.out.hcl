@@ -1,0 +1,3 @@
+target {
+  database_url = env("GRIDWORK_DATABASE_URL")
+}

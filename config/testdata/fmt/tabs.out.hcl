@@ -1,0 +1,7 @@
+company "acme" {
+  name = "Acme GmbH"
+  location "berlin-hq" {
+    name      = "Berlin HQ"
+    office_id = 42
+  }
+}

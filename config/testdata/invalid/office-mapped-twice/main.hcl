@@ -1,0 +1,28 @@
+personio {
+  tenant      = "acme"
+  credentials = sops_file("secrets/personio.enc.yaml")
+}
+
+company "acme" {
+  name = "Acme GmbH"
+
+  location "berlin-hq" {
+    name   = "Berlin HQ"
+    office = "Berlin"
+  }
+
+  location "berlin-2" {
+    name   = "Berlin 2"
+    office = "Berlin" # ERROR: Office mapped twice; detail: main.hcl:11
+  }
+
+  location "munich" {
+    name      = "Munich"
+    office_id = 42
+  }
+
+  location "munich-2" {
+    name      = "Munich 2"
+    office_id = 42 # ERROR: Office mapped twice; detail: office_id 42
+  }
+}

@@ -1,0 +1,14 @@
+personio {
+  tenant      = "acme"
+  credentials = sops_file("secrets/personio.enc.yaml")
+  statuses    = [] # ERROR: No statuses
+}
+
+company "acme" {
+  name = "Acme GmbH"
+
+  location "berlin-hq" {
+    name   = "Berlin HQ"
+    office = "Berlin"
+  }
+}
