@@ -125,7 +125,8 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 	for _, s := range cfg.Personio.Statuses {
 		statuses[s] = true
 	}
-	for _, e := range snap.Employees {
+	for i := range snap.Employees {
+		e := &snap.Employees[i]
 		s := source{status: e.Status, synced: statuses[e.Status]}
 		if e.Office != nil {
 			s.office = e.Office.Name

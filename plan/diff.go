@@ -199,11 +199,10 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 		seen[key] = true
 		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: w.Attrs}
 		if r, ok := g.linked[key]; ok {
-			before := restrict(r.Attrs, fields)
-			if attrsEqual(before, w.Attrs, fields) {
+			if attrsEqual(r.Attrs, w.Attrs, fields) {
 				continue
 			}
-			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, before
+			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, restrict(r.Attrs, fields)
 			out = append(out, ch)
 			continue
 		}

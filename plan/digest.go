@@ -66,13 +66,16 @@ func DigestDesired(d *DesiredState) string {
 		h.int(int64(len(c.Locations)))
 		for _, l := range c.Locations {
 			h.str(l.Slug)
-			h.attrs(l.Attrs())
+			h.attrs(l.Attrs(), locationFields)
 		}
-		for _, recs := range [][]DesiredRecord{c.Employees, c.Jobs} {
-			h.int(int64(len(recs)))
-			for _, r := range recs {
+		for _, k := range []struct {
+			recs   []DesiredRecord
+			fields []string
+		}{{c.Employees, EmployeeFields}, {c.Jobs, JobFields}} {
+			h.int(int64(len(k.recs)))
+			for _, r := range k.recs {
 				h.int(r.ID)
-				h.attrs(r.Attrs)
+				h.attrs(r.Attrs, k.fields)
 			}
 		}
 	}
@@ -130,7 +133,7 @@ func DigestState(s State) string {
 			h.str(r.ExternalID)
 			h.int(r.TargetID)
 			h.bool(r.Linked)
-			h.attrs(r.Attrs)
+			h.attrs(r.Attrs, fieldsOfOrNil(r.Type))
 		}
 	}
 	return h.sum()
@@ -184,16 +187,23 @@ func (c *canon) bytes(b []byte) {
 	}
 }
 
-// attrs writes the non-empty attributes in key order: a missing key and ""
-// are the same.
-func (c *canon) attrs(a Attrs) {
+// attrs writes the non-empty attributes: those named in fields in that
+// order, then any others in key order. A missing key and "" are the same.
+// Walking the known fields first avoids sorting keys for every record.
+func (c *canon) attrs(a Attrs, fields []string) {
 	c.keys = c.keys[:0]
+	for _, f := range fields {
+		if a[f] != "" {
+			c.keys = append(c.keys, f)
+		}
+	}
+	known := len(c.keys)
 	for k, v := range a {
-		if v != "" {
+		if v != "" && !contains(fields, k) {
 			c.keys = append(c.keys, k)
 		}
 	}
-	sort.Strings(c.keys)
+	sort.Strings(c.keys[known:])
 	c.int(int64(len(c.keys)))
 	for _, k := range c.keys {
 		c.str(k)
