@@ -12,6 +12,10 @@ import (
 	"github.com/gridwork/gridsync/internal/personio"
 )
 
+// DefaultStatuses are the Personio employee statuses synced when the
+// configuration names none.
+var DefaultStatuses = []string{"active", "onboarding", "leave"}
+
 // DesiredOptions narrow and inform Desired.
 type DesiredOptions struct {
 	// Companies is the -company filter: the slugs to plan for. Empty means
@@ -121,8 +125,14 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 		ds.Configured = append(ds.Configured, c.Slug)
 	}
 	sort.Strings(ds.Configured)
-	statuses := make(map[string]bool, len(cfg.Personio.Statuses))
-	for _, s := range cfg.Personio.Statuses {
+	statuses := map[string]bool{}
+	synced := cfg.Personio.Statuses
+	if len(synced) == 0 {
+		// The loader fills in the default; a Config built elsewhere without
+		// one must not read as "sync nobody" and remove everyone.
+		synced = DefaultStatuses
+	}
+	for _, s := range synced {
 		statuses[s] = true
 	}
 	for i := range snap.Employees {

@@ -206,6 +206,16 @@ func TestDesiredDiagnostics(t *testing.T) {
 			opts: DesiredOptions{KnownOffices: []personio.Office{{ID: 8, Name: "Paris"}}},
 		},
 		{
+			name: "an office renamed in Personio names its new name",
+			edit: func(_ *config.Config, snap *personio.Snapshot) {
+				snap.Offices[0].Name = "Berlin Mitte"
+			},
+			opts:    DesiredOptions{KnownOffices: []personio.Office{{ID: 1, Name: "Berlin"}}},
+			summary: `Personio office "Berlin" was renamed`,
+			detail:  []string{`now called "Berlin Mitte"`, `office_id = 1`},
+			subject: "acme.hcl:4:14",
+		},
+		{
 			name: "unknown employee_fields key names the closest keys",
 			edit: func(cfg *config.Config, _ *personio.Snapshot) {
 				cfg.Personio.EmployeeFields = map[string]config.FieldRef{

@@ -282,3 +282,21 @@ func TestDiff(t *testing.T) {
 		})
 	}
 }
+
+func TestDesiredDefaultsStatuses(t *testing.T) {
+	cfg, snap := baseConfig(), baseSnapshot()
+	cfg.Personio.Statuses = nil
+	d, diags := Desired(cfg, snap, DesiredOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	var ids []int64
+	for _, c := range d.Companies {
+		for _, r := range c.Employees {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) != 3 { // 1001 active, 1002 onboarding, 1004 leave
+		t.Errorf("synced %v, want the default statuses' employees 1001, 1002, 1004", ids)
+	}
+}

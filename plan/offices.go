@@ -88,6 +88,16 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Of
 			}}
 		}
 		if k, ok := ix.knownName[loc.Office]; ok {
+			if now, ok := ix.byID[k.ID]; ok {
+				return personio.Office{}, "", hcl.Diagnostics{{
+					Severity: hcl.DiagError,
+					Summary:  "Personio office " + strconv.Quote(loc.Office) + " was renamed",
+					Detail: fmt.Sprintf("The office mapped here (id %d) is now called %q in Personio. Write office = %q, or office_id = %d to survive renames.",
+						k.ID, now.Name, now.Name, k.ID),
+					Subject: loc.OfficeRange.Ptr(),
+					Context: loc.DeclRange.Ptr(),
+				}}
+			}
 			// The target mapped this office before; Personio shows it at
 			// most in the job feed now. Keep the id so that linked
 			// employees are judged (suspicious) rather than dropped.
