@@ -1,17 +1,215 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/gridwork/gridsync/config"
 )
 
+// fmtOptions are the flags of `gridsync fmt`, named as in terraform fmt.
+type fmtOptions struct {
+	list      bool
+	write     bool
+	diff      bool
+	check     bool
+	recursive bool
+}
+
 func newFmtCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "fmt",
-		Short: "(not yet built)",
+	opts := fmtOptions{list: true, write: true}
+	cmd := &cobra.Command{
+		Use:   "fmt [-check] [-diff] [-write=false] [-list=false] [-recursive] [DIR or FILE or -]...",
+		Short: "Rewrite configuration files in the canonical format",
+		Long: `Fmt rewrites *.hcl files in the canonical layout, like terraform fmt: aligned
+equals signs, two-space indentation. It changes layout only, never meaning.
+
+Without arguments it formats the configuration directory (-chdir, or the working
+directory). Arguments name directories (their *.hcl files; subdirectories too
+with -recursive, skipping hidden ones) or files; relative paths are taken from
+the configuration directory. "-" formats standard input to standard output.
+
+It prints the name of each file it changes. A file with syntax errors is
+reported and left untouched; the other files are still formatted.
+
+Exit status: 0 on success, 1 if any file could not be read, parsed or written,
+3 with -check when some file is not formatted (nothing is written).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("fmt is not built yet")
+			return runFmt(g, opts, args)
 		},
 	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.list, "list", true, "print the names of files whose formatting differs")
+	f.BoolVar(&opts.write, "write", true, "write the result back to the source file")
+	f.BoolVar(&opts.diff, "diff", false, "print a unified diff of the formatting changes")
+	f.BoolVar(&opts.check, "check", false, "exit with status 3 if any file is not formatted; write nothing")
+	f.BoolVar(&opts.recursive, "recursive", false, "also format files in subdirectories")
+	return cmd
+}
+
+// formatter formats one fmt invocation's files and remembers the outcome.
+type formatter struct {
+	g       *globals
+	opts    fmtOptions
+	changed bool // some file's formatting differs
+	failed  bool // some file could not be processed
+}
+
+func runFmt(g *globals, opts fmtOptions, args []string) error {
+	if opts.check {
+		opts.write = false
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	f := &formatter{g: g, opts: opts}
+	for _, arg := range args {
+		if arg == "-" {
+			f.stdin()
+			continue
+		}
+		f.path(arg)
+	}
+	switch {
+	case f.failed:
+		return exitCode(1)
+	case opts.check && f.changed:
+		return exitCode(3)
+	}
+	return nil
+}
+
+// path formats the file or directory named by arg; names are printed as
+// the user wrote them.
+func (f *formatter) path(arg string) {
+	real := arg
+	if !filepath.IsAbs(arg) {
+		real = filepath.Join(f.g.configDir(), arg)
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		f.fail(fmt.Errorf("cannot format %s: %w", arg, err))
+		return
+	}
+	if !info.IsDir() {
+		f.file(arg, real)
+		return
+	}
+	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			f.fail(fmt.Errorf("cannot read %s: %w", p, err))
+			return nil
+		}
+		hidden := strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "#")
+		if d.IsDir() {
+			if p != real && (!f.opts.recursive || hidden) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if hidden || !strings.HasSuffix(d.Name(), ".hcl") {
+			return nil
+		}
+		rel, err := filepath.Rel(real, p)
+		if err != nil {
+			return err
+		}
+		f.file(filepath.Join(arg, rel), p)
+		return nil
+	})
+	if err != nil {
+		f.fail(fmt.Errorf("cannot read %s: %w", arg, err))
+	}
+}
+
+// file formats one file; name is what is printed, real where it lives.
+func (f *formatter) file(name, real string) {
+	src, err := os.ReadFile(real)
+	if err != nil {
+		f.fail(fmt.Errorf("cannot read %s: %w", name, err))
+		return
+	}
+	out, ok := f.format(src, name)
+	if !ok || bytes.Equal(src, out) {
+		return
+	}
+	f.changed = true
+	if f.opts.list {
+		fmt.Fprintln(f.g.Out, name)
+	}
+	if f.opts.write {
+		if err := writeKeepingMode(real, out); err != nil {
+			f.fail(fmt.Errorf("cannot write %s: %w", name, err))
+			return
+		}
+	}
+	if f.opts.diff {
+		f.printDiff(name, src, out)
+	}
+}
+
+// stdin formats standard input. The result goes to standard output unless
+// -check or -diff asks only for the verdict or the diff.
+func (f *formatter) stdin() {
+	src, err := io.ReadAll(f.g.In)
+	if err != nil {
+		f.fail(fmt.Errorf("cannot read standard input: %w", err))
+		return
+	}
+	out, ok := f.format(src, "<stdin>")
+	if !ok {
+		return
+	}
+	if !bytes.Equal(src, out) {
+		f.changed = true
+		if f.opts.diff {
+			f.printDiff("<stdin>", src, out)
+		}
+	}
+	if !f.opts.check && !f.opts.diff {
+		if _, err := f.g.Out.Write(out); err != nil {
+			f.fail(fmt.Errorf("cannot write standard output: %w", err))
+		}
+	}
+}
+
+// format formats src, reporting syntax errors with a source snippet.
+func (f *formatter) format(src []byte, name string) ([]byte, bool) {
+	out, diags := config.Format(src, name)
+	if !diags.HasErrors() {
+		return out, true
+	}
+	files := map[string]*hcl.File{name: {Bytes: src}}
+	if err := config.WriteDiagnostics(f.g.Err, files, diags, f.g.color(f.g.Err)); err != nil {
+		f.g.logger.Warn("cannot write diagnostics", "err", err)
+	}
+	f.failed = true
+	return nil, false
+}
+
+func (f *formatter) printDiff(name string, src, out []byte) {
+	fmt.Fprint(f.g.Out, udiff.Unified("old/"+name, "new/"+name, string(src), string(out)))
+}
+
+func (f *formatter) fail(err error) {
+	fmt.Fprintf(f.g.Err, "Error: %v\n", err)
+	f.failed = true
+}
+
+// writeKeepingMode replaces the content of path, keeping its permissions.
+func writeKeepingMode(path string, data []byte) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, info.Mode().Perm())
 }

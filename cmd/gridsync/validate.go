@@ -1,17 +1,87 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gridwork/gridsync/config"
 )
 
+// validateOptions are the flags of `gridsync validate`.
+type validateOptions struct {
+	json bool
+}
+
 func newValidateCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "validate",
-		Short: "(not yet built)",
+	var opts validateOptions
+	cmd := &cobra.Command{
+		Use:   "validate [-chdir DIR] [-json]",
+		Short: "Check the configuration; needs no secrets and no network",
+		Long: `Validate loads every *.hcl file of the configuration directory and reports
+each problem with its file, line and source, and a hint. It reads no secrets and
+calls no service, so it runs anywhere, including on pull requests from forks.
+Whether office names exist in Personio is checked by "gridsync plan".
+
+Exit status: 0 when the configuration is valid (warnings allowed), 1 otherwise.
+With -json the result is printed on stdout in a format like terraform validate's.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("validate is not built yet")
+			return runValidate(g, opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the result as JSON on stdout")
+	return cmd
+}
+
+func runValidate(g *globals, opts validateOptions) error {
+	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
+	if opts.json {
+		enc := json.NewEncoder(g.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(config.NewJSONValidation(cfg.Files, diags)); err != nil {
+			return fmt.Errorf("writing the JSON result: %w", err)
+		}
+		if diags.HasErrors() {
+			return exitCode(1)
+		}
+		return nil
+	}
+	if err := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); err != nil {
+		return fmt.Errorf("writing diagnostics: %w", err)
+	}
+	if diags.HasErrors() {
+		return exitCode(1)
+	}
+	success := "Success!"
+	if g.color(g.Out) {
+		success = "\x1b[32;1mSuccess!\x1b[0m"
+	}
+	fmt.Fprintf(g.Out, "%s The configuration is valid.\n%s\n", success, configSummary(cfg))
+	return nil
+}
+
+// configSummary describes what a valid configuration declares, in one line:
+// "2 companies, 5 locations (4 mapped to a Personio office)."
+func configSummary(cfg *config.Config) string {
+	locations, mapped := 0, 0
+	for _, co := range cfg.Companies {
+		for _, loc := range co.Locations {
+			locations++
+			if loc.Mapped() {
+				mapped++
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %s (%d mapped to a Personio office).",
+		countNoun(len(cfg.Companies), "company", "companies"), countNoun(locations, "location", "locations"), mapped)
+}
+
+// countNoun writes n with the singular or plural noun.
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
