@@ -1,17 +1,128 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gridwork/gridsync/internal/store"
 )
 
+// historyFormatVersion versions the -json output of history.
+const historyFormatVersion = "1.0"
+
+type historyOptions struct {
+	json  bool
+	limit int
+}
+
 func newHistoryCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	o := &historyOptions{}
+	cmd := &cobra.Command{
 		Use:   "history",
-		Short: "(not yet built)",
+		Short: "List sync runs from the sync log",
+		Long: `History lists the latest sync runs recorded in the Gridwork database, newest
+first: when each started, whether it succeeded, who ran it from which commit,
+and how many records it created, updated, adopted, unlinked and deleted.
+-json adds the digests of the configuration, Personio data, target state and
+plan of each run.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("history is not built yet")
+			return runHistory(cmd, g, o)
 		},
 	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print machine-readable JSON")
+	cmd.Flags().IntVar(&o.limit, "limit", 20, "show at most N runs (0: all)")
+	return cmd
+}
+
+func runHistory(cmd *cobra.Command, g *globals, o *historyOptions) error {
+	if o.limit < 0 {
+		return fmt.Errorf("-limit must be 0 (all runs) or more, not %d", o.limit)
+	}
+	cfg, err := loadTargetConfig(g)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	s, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	runs, err := s.History(ctx, o.limit)
+	if err != nil {
+		return err
+	}
+	for i := range runs {
+		runs[i].StartedAt = runs[i].StartedAt.UTC()
+		runs[i].FinishedAt = runs[i].FinishedAt.UTC()
+	}
+	if o.json {
+		if runs == nil {
+			runs = []store.Run{}
+		}
+		enc := json.NewEncoder(g.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			FormatVersion string      `json:"format_version"`
+			Runs          []store.Run `json:"runs"`
+		}{historyFormatVersion, runs})
+	}
+	if len(runs) == 0 {
+		fmt.Fprintln(g.Out, "No sync runs yet.")
+		return nil
+	}
+	return writeHistoryTable(g.Out, runs)
+}
+
+func writeHistoryTable(w io.Writer, runs []store.Run) error {
+	failed := false
+	for _, r := range runs {
+		failed = failed || r.Outcome != "succeeded"
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := "RUN\tSTARTED\tDURATION\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED"
+	if failed {
+		header += "\tERROR"
+	}
+	fmt.Fprintln(tw, header)
+	for _, r := range runs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
+			r.ID, r.StartedAt.Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), r.Outcome,
+			orDash(r.Actor), orDash(abbrevCommit(r.GitCommit)), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
+		if failed {
+			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.Error, 100)))
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+// abbrevCommit shortens a git commit id the way git log --oneline does.
+func abbrevCommit(c string) string {
+	if len(c) > 7 {
+		return c[:7]
+	}
+	return c
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine flattens an error message for a table cell, cut to limit runes.
+func oneLine(s string, limit int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > limit {
+		return string(r[:limit-1]) + "…"
+	}
+	return s
 }
