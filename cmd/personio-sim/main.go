@@ -78,6 +78,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		ds = personiosim.Generate(personiosim.GenerateOptions{Seed: *seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
 	}
+	faults := personiosim.Faults{
+		RatePerMinute: *perMinute,
+		Burst:         *burst,
+		RateWindow:    *window,
+		Latency:       *latency,
+		ErrorRate:     *errorRate,
+		DropRate:      *dropRate,
+		RetryAfter:    *retryAfter,
+	}
+	if err := faults.Validate(); err != nil {
+		fmt.Fprintf(stderr, "personio-sim: %v\n", err)
+		return 2
+	}
 	sim := personiosim.New(personiosim.Options{
 		Dataset:      ds,
 		Tenant:       *tenant,
@@ -85,15 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ClientSecret: *secret,
 		Seed:         *seed,
 		Logger:       logger,
-		Faults: personiosim.Faults{
-			RatePerMinute: *perMinute,
-			Burst:         *burst,
-			RateWindow:    *window,
-			Latency:       *latency,
-			ErrorRate:     *errorRate,
-			DropRate:      *dropRate,
-			RetryAfter:    *retryAfter,
-		},
+		Faults:       faults,
 	})
 
 	ln, err := net.Listen("tcp", *addr)

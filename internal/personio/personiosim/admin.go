@@ -82,7 +82,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		if !decodeBody(w, r, &f) {
 			return
 		}
-		if err := f.validate(); err != nil {
+		if err := f.Validate(); err != nil {
 			adminError(w, http.StatusBadRequest, err)
 			return
 		}

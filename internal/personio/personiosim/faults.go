@@ -108,8 +108,8 @@ func (d *jsonDuration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// validate reports switches that cannot be honoured.
-func (f Faults) validate() error {
+// Validate reports switches that cannot be honoured.
+func (f Faults) Validate() error {
 	switch {
 	case f.RatePerMinute < 0 || f.Burst < 0:
 		return fmt.Errorf("rate_per_minute and burst must not be negative")

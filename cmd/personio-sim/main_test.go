@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's and the test's
+// goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startRun runs the command and returns its URL, a stop function returning
+// the exit code, and its stdout.
+func startRun(t *testing.T, args ...string) (url string, stop func() int, stdout *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stdout = &syncBuffer{}
+	stderr := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, args, io.MultiWriter(pw, stdout), stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("no listening line (stderr: %s): %v", stderr.String(), err)
+	}
+	go io.Copy(io.Discard, pr)
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "personio-sim listening on ")
+	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
+		cancel()
+		t.Fatalf("first line %q", line)
+	}
+	var once sync.Once
+	result := 0
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case result = <-code:
+			case <-time.After(10 * time.Second):
+				t.Fatal("personio-sim did not stop")
+			}
+		})
+		return result
+	}
+	t.Cleanup(func() { stop() })
+	return url, stop, stdout
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	url, stop, stdout := startRun(t, "-addr", "127.0.0.1:0", "-employees", "7", "-offices", "2", "-jobs", "3", "-rate-per-minute", "1", "-rate-window", "1h", "-retry-after")
+	resp, err := http.Post(url+"/v1/auth", "application/json",
+		strings.NewReader(`{"client_id":"gridsync-demo","client_secret":"demo-secret-not-for-production"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var auth struct {
+		Data struct{ Token string } `json:"data"`
+	}
+	json.NewDecoder(resp.Body).Decode(&auth)
+	resp.Body.Close()
+	statuses := []int{}
+	for range 2 {
+		req, _ := http.NewRequest("GET", url+"/v1/company/employees", nil)
+		req.Header.Set("Authorization", "Bearer "+auth.Data.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			Metadata struct {
+				TotalElements int `json:"total_elements"`
+			} `json:"metadata"`
+		}
+		json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == 200 && p.Metadata.TotalElements != 7 {
+			t.Errorf("total_elements %d, want 7", p.Metadata.TotalElements)
+		}
+		if resp.StatusCode == 429 && resp.Header.Get("Retry-After") == "" {
+			t.Errorf("429 without Retry-After despite -retry-after")
+		}
+	}
+	if statuses[0] != 200 || statuses[1] != 429 {
+		t.Errorf("statuses %v, want [200 429] under -rate-per-minute 1", statuses)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit code %d after cancel, want 0", code)
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 1 {
+		t.Errorf("stdout has %d lines, want exactly 1: %q", n, stdout.String())
+	}
+}
+
+func TestRunDataFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data.json")
+	if err := personiosim.Generate(personiosim.GenerateOptions{Seed: 3, Employees: 2, Offices: 1, Jobs: 5}).WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	url, _, _ := startRun(t, "-addr", "127.0.0.1:0", "-data", path)
+	resp, err := http.Get(url + "/_sim/jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var jobs []personiosim.Job
+	if err := json.NewDecoder(resp.Body).Decode(&jobs); err != nil || len(jobs) != 5 {
+		t.Errorf("jobs %d (%v), want the file's 5", len(jobs), err)
+	}
+}
+
+func TestRunBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"unknown flag", []string{"-nope"}, 2},
+		{"missing data file", []string{"-addr", "127.0.0.1:0", "-data", "/does/not/exist.json"}, 1},
+		{"error rate over 1", []string{"-error-rate", "1.5"}, 2},
+		{"bad address", []string{"-addr", "not-an-address"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), tt.args, &stdout, &stderr); code != tt.want {
+				t.Errorf("exit code %d, want %d (stderr: %s)", code, tt.want, stderr.String())
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing on failure", stdout.String())
+			}
+		})
+	}
+}
