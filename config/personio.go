@@ -101,7 +101,7 @@ func (d *decoder) tenant(a *hcl.Attribute) (string, hcl.Diagnostics) {
 		detail += fmt.Sprintf(": use the subdomain only: %s", s)
 	}
 	detail += "."
-	return t, append(diags, &hcl.Diagnostic{
+	return "", append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid tenant",
 		Detail:   detail,
