@@ -1,0 +1,112 @@
+package personio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Authenticate obtains a v1 API token (POST /v1/auth with a JSON body). It
+// talks to Personio once per Client: later calls return at once, because
+// auth is rate limited (60/min) and a token lasts 24 hours.
+func (c *Client) Authenticate(ctx context.Context) error {
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	if c.currentToken() != "" {
+		return nil
+	}
+	return c.fetchToken(ctx)
+}
+
+// reauthenticate replaces a token that Personio refused. stale is the token
+// the refused request carried: when another request already replaced it
+// (a rotated token, or a concurrent re-auth) there is nothing to do.
+func (c *Client) reauthenticate(ctx context.Context, stale string) error {
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	if cur := c.currentToken(); cur != "" && cur != stale {
+		return nil
+	}
+	c.log.Info("Personio refused the API token; authenticating again")
+	return c.fetchToken(ctx)
+}
+
+// fetchToken does the POST; c.authMu must be held.
+func (c *Client) fetchToken(ctx context.Context) error {
+	body, err := json.Marshal(map[string]string{
+		"client_id":     c.opts.Credentials.ClientID,
+		"client_secret": c.opts.Credentials.ClientSecret,
+	})
+	if err != nil {
+		return err
+	}
+	resp, err := c.do(ctx, request{
+		method: http.MethodPost, base: c.apiURL, path: "/v1/auth",
+		body: body, ctype: "application/json", accept: "application/json", api: true,
+	})
+	if err != nil {
+		return fmt.Errorf("authenticating with Personio: %w", err)
+	}
+	switch resp.status {
+	case http.StatusOK, http.StatusCreated:
+	case http.StatusUnauthorized, http.StatusForbidden:
+		_, msg := v1Error(resp.body)
+		return &AuthError{StatusCode: resp.status, Message: msg}
+	default:
+		return fmt.Errorf("authenticating with Personio: %w", c.statusError(http.MethodPost, "/v1/auth", resp))
+	}
+	var ans struct {
+		Success bool `json:"success"`
+		Data    struct {
+			Token string `json:"token"`
+		} `json:"data"`
+		Error *v1ErrorBody `json:"error"`
+	}
+	if err := json.Unmarshal(resp.body, &ans); err != nil {
+		return fmt.Errorf("authenticating with Personio: the answer is not the expected JSON: %w", err)
+	}
+	if !ans.Success || ans.Data.Token == "" {
+		if ans.Error != nil && ans.Error.Message != "" {
+			return &AuthError{StatusCode: resp.status, Message: ans.Error.Message}
+		}
+		return errors.New("authenticating with Personio: the answer holds no token")
+	}
+	c.setToken(ans.Data.Token)
+	return nil
+}
+
+func (c *Client) currentToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token
+}
+
+func (c *Client) setToken(t string) {
+	c.mu.Lock()
+	c.token = t
+	c.mu.Unlock()
+}
+
+// noteRotatedToken adopts a token Personio sent in the Authorization
+// response header. Personio used to rotate the token on every answer and
+// burn the old one; it no longer does, so this is accepted, never required.
+func (c *Client) noteRotatedToken(h http.Header) {
+	v := strings.TrimSpace(h.Get("Authorization"))
+	if v == "" {
+		return
+	}
+	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		v = strings.TrimSpace(rest)
+	}
+	if v == "" {
+		return
+	}
+	c.mu.Lock()
+	if c.token != "" && c.token != v {
+		c.token = v
+	}
+	c.mu.Unlock()
+}

@@ -1,0 +1,217 @@
+package personio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults, from Personio's documented limits (see NOTES.md in the API
+// folder): employees are limited to 300 requests a minute with bursts of 15.
+const (
+	DefaultAPIURL       = "https://api.personio.de"
+	DefaultJobsLanguage = "en"
+	DefaultRateLimit    = rate.Limit(300.0 / 60.0)
+	DefaultBurst        = 15
+	DefaultMaxAttempts  = 6
+	DefaultMinBackoff   = time.Second
+	DefaultMaxBackoff   = 30 * time.Second
+	DefaultConcurrency  = 4
+	DefaultPartnerID    = "GRIDWORK"
+	DefaultAppID        = "GRIDSYNC"
+
+	// PageSize is Personio's maximum employees page size (since 2025-01-31).
+	PageSize = 100
+)
+
+// Options configure a Client. Only Credentials and Tenant (or JobsURL) are
+// required; everything else has a default tuned to the real Personio.
+type Options struct {
+	// APIURL is the API base, paths /v1/... below it (default
+	// https://api.personio.de).
+	APIURL string
+	// JobsURL is the career site base; the feed is {JobsURL}/xml?language=…
+	// (default https://{Tenant}.jobs.personio.de).
+	JobsURL      string
+	Tenant       string
+	JobsLanguage string // default "en"
+	Credentials  Credentials
+	// HTTPClient is used for every request; redirects are never followed
+	// (an unknown tenant answers with one). nil → a client with timeouts.
+	HTTPClient *http.Client
+	// RateLimit and Burst are the server's limit for API requests
+	// (default: Personio's 300/min with bursts of 15). The client paces
+	// itself a little under it, see pace.
+	RateLimit rate.Limit
+	Burst     int
+	// MaxAttempts bounds the tries of one request (default 6).
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the exponential backoff between
+	// attempts (default 1s .. 30s).
+	MinBackoff, MaxBackoff time.Duration
+	// Concurrency bounds concurrent employee page fetches (default 4).
+	Concurrency int
+	// PartnerID and AppID are sent as X-Personio-Partner-ID / -App-ID.
+	PartnerID, AppID string
+	Logger           *slog.Logger
+	// Progress is called after each employees page with the number of
+	// distinct employees fetched so far and the total Personio announced.
+	Progress func(done, total int)
+}
+
+// Client talks to one Personio tenant. It is safe for concurrent use.
+type Client struct {
+	opts     Options
+	apiURL   string // without trailing slash
+	jobsURL  string // without trailing slash
+	http     *http.Client
+	limiter  *rate.Limiter
+	log      *slog.Logger
+	progress func(done, total int)
+
+	mu    sync.Mutex
+	token string
+	// pauseUntil is a shared cool-down after a 429 so that concurrent
+	// workers do not keep hammering a server that asked them to slow down.
+	pauseUntil time.Time
+
+	authMu sync.Mutex // serialises (re)authentication
+}
+
+// New validates opts, applies defaults and returns a Client. It does not
+// talk to Personio.
+func New(opts Options) (*Client, error) {
+	if opts.Credentials.ClientID == "" || opts.Credentials.ClientSecret == "" {
+		return nil, errors.New("personio: client_id and client_secret are both required")
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = DefaultAPIURL
+	}
+	apiURL, err := baseURL("api_url", opts.APIURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.JobsURL == "" {
+		if opts.Tenant == "" {
+			return nil, errors.New("personio: a tenant (or a jobs URL) is required")
+		}
+		opts.JobsURL = "https://" + opts.Tenant + ".jobs.personio.de"
+	}
+	jobsURL, err := baseURL("jobs_url", opts.JobsURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Tenant == "" {
+		// Only used in messages; the feed host's first label is the best guess.
+		u, _ := url.Parse(jobsURL)
+		opts.Tenant, _, _ = strings.Cut(u.Hostname(), ".")
+	}
+	if opts.JobsLanguage == "" {
+		opts.JobsLanguage = DefaultJobsLanguage
+	}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = DefaultRateLimit
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = DefaultBurst
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = DefaultMinBackoff
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	if opts.MaxBackoff < opts.MinBackoff {
+		opts.MaxBackoff = opts.MinBackoff
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.PartnerID == "" {
+		opts.PartnerID = DefaultPartnerID
+	}
+	if opts.AppID == "" {
+		opts.AppID = DefaultAppID
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		opts:     opts,
+		apiURL:   apiURL,
+		jobsURL:  jobsURL,
+		http:     noRedirects(opts.HTTPClient),
+		limiter:  rate.NewLimiter(pace(opts.RateLimit, opts.Burst)),
+		log:      opts.Logger,
+		progress: opts.Progress,
+	}, nil
+}
+
+// pace derives the client's pacer from the server's limit. Running at the
+// server's exact rate and burst would turn every bit of network jitter into
+// a 429 (two requests sent a token apart can arrive closer together), so
+// the client keeps headroom: 95% of the rate, which also stays under a
+// fixed per-minute window, and half the burst, which leaves the server's
+// bucket a reserve of tokens to absorb requests that arrive bunched up.
+func pace(limit rate.Limit, burst int) (rate.Limit, int) {
+	if limit != rate.Inf {
+		limit *= 0.95
+	}
+	return limit, max(1, (burst+1)/2)
+}
+
+// Tenant returns the tenant subdomain the client reads.
+func (c *Client) Tenant() string { return c.opts.Tenant }
+
+// JobsURL returns the career site base URL (no trailing slash).
+func (c *Client) JobsURL() string { return c.jobsURL }
+
+func baseURL(name, raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("personio: %s %q is not an http(s) URL", name, raw)
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+// noRedirects returns a copy of hc (or a default client) that hands 3xx
+// answers back instead of following them: an unknown tenant's feed redirects
+// to Personio's marketing site, and that must be reported, not parsed.
+func noRedirects(hc *http.Client) *http.Client {
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	} else {
+		c = http.Client{Timeout: 2 * time.Minute, Transport: defaultTransport()}
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+func defaultTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = 60 * time.Second
+	t.MaxIdleConnsPerHost = 16
+	return t
+}
+
+// drain reads a little of body and closes it so the connection can be
+// reused.
+func drain(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, 64<<10)
+	_ = body.Close()
+}

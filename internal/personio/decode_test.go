@@ -1,0 +1,193 @@
+package personio
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// page wraps employee attribute maps (raw JSON objects) in the v1 envelope.
+func page(total int, employees ...string) string {
+	return `{"success":true,"metadata":{"total_elements":` + itoa(total) +
+		`,"current_page":0,"total_pages":1},"offset":0,"limit":100,"data":[` +
+		func() string {
+			parts := make([]string, len(employees))
+			for i, e := range employees {
+				parts[i] = `{"type":"Employee","attributes":` + e + `}`
+			}
+			return strings.Join(parts, ",")
+		}() + `]}`
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// attr renders one attribute envelope with a raw JSON value.
+func attr(key, typ, value string) string {
+	return `"` + key + `":{"label":"` + key + `","value":` + value + `,"type":"` + typ + `","universal_id":"` + key + `"}`
+}
+
+func emp(attrs ...string) string { return "{" + strings.Join(attrs, ",") + "}" }
+
+func TestDecodePageDocumentedExample(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "employees-example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := decodePage(body, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 2 || p.Limit != 20 || p.TotalPages != 3 || len(p.Employees) != 1 {
+		t.Fatalf("page = total %d limit %d pages %d, %d employees", p.Total, p.Limit, p.TotalPages, len(p.Employees))
+	}
+	e := p.Employees[0]
+	want := Employee{ID: 1, FirstName: "Alexander", LastName: "Bergmann", Gender: "male", Position: "CTO",
+		Email: "alexander.bergmann@demo.email", Status: "active", Office: &Office{ID: 131014, Name: "Munich"},
+		ProfilePictureURL: "https://api.personio.de/v1/company/employees/1132888/profile-picture"}
+	if e.ID != want.ID || e.FirstName != want.FirstName || e.LastName != want.LastName || e.Gender != want.Gender ||
+		e.Position != want.Position || e.Email != want.Email || e.Status != want.Status ||
+		e.ProfilePictureURL != want.ProfilePictureURL || e.Office == nil || *e.Office != *want.Office {
+		t.Errorf("employee = %+v, office %+v\nwant %+v", e, e.Office, want)
+	}
+	for key, text := range map[string]string{
+		"dynamic_24407":        "Dr",
+		"dynamic_21827":        "DE98 8989 9898 0000 8989 00",
+		"department":           "Customer Support",
+		"cost_centers":         "Cost center 1",
+		"weekly_working_hours": "40",
+		"fix_salary":           "3000",
+		"termination_date":     "",
+	} {
+		if got, ok := e.Attr(key); !ok || got != text {
+			t.Errorf("Attr(%q) = %q, %v; want %q", key, got, ok, text)
+		}
+	}
+	if _, ok := e.Attr("not_whitelisted"); ok {
+		t.Error("a missing attribute must read as absent")
+	}
+}
+
+func TestDecodePageDefensive(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		check  func(t *testing.T, p Page)
+		errHas string
+	}{
+		{
+			name: "ids as numeric strings, total as string",
+			body: strings.Replace(page(1, emp(attr("id", "integer", `"1042"`), attr("office", "standard", `{"type":"Office","attributes":{"id":"7","name":"Berlin"}}`))), `"total_elements":1`, `"total_elements":"1"`, 1),
+			check: func(t *testing.T, p Page) {
+				e := p.Employees[0]
+				if e.ID != 1042 || e.Office == nil || e.Office.ID != 7 || e.Office.Name != "Berlin" || p.Total != 1 {
+					t.Errorf("got id %d office %+v total %d", e.ID, e.Office, p.Total)
+				}
+			},
+		},
+		{
+			name: "null, empty and missing values",
+			body: page(1, emp(attr("id", "integer", `1`), attr("first_name", "standard", `null`), attr("last_name", "standard", `""`),
+				attr("office", "standard", `null`), attr("profile_picture", "standard", `null`))),
+			check: func(t *testing.T, p Page) {
+				e := p.Employees[0]
+				if e.FirstName != "" || e.LastName != "" || e.Office != nil || e.ProfilePictureURL != "" || e.Gender != "" {
+					t.Errorf("got %+v", e)
+				}
+				if v, ok := e.Attr("first_name"); !ok || v != "" {
+					t.Errorf("null first_name: Attr = %q, %v; want present and empty", v, ok)
+				}
+				if _, ok := e.Attr("gender"); ok {
+					t.Error("missing gender must be absent")
+				}
+			},
+		},
+		{
+			name: "office as empty string, flat object and bare name",
+			body: page(3,
+				emp(attr("id", "integer", `1`), attr("office", "standard", `""`)),
+				emp(attr("id", "integer", `2`), attr("office", "standard", `{"id":5,"name":"Munich"}`)),
+				emp(attr("id", "integer", `3`), attr("office", "standard", `"Remote"`))),
+			check: func(t *testing.T, p Page) {
+				if p.Employees[0].Office != nil {
+					t.Errorf("empty office = %+v", p.Employees[0].Office)
+				}
+				if o := p.Employees[1].Office; o == nil || *o != (Office{ID: 5, Name: "Munich"}) {
+					t.Errorf("flat office = %+v", o)
+				}
+				if o := p.Employees[2].Office; o == nil || *o != (Office{Name: "Remote"}) {
+					t.Errorf("bare office = %+v", o)
+				}
+			},
+		},
+		{
+			name: "unknown attribute types kept raw",
+			body: page(1, emp(attr("id", "integer", `1.0`), attr("dynamic_9", "hologram", `{"shape":[1,2]}`),
+				attr("dynamic_10", "tags", `["Go","SQL"]`), attr("status", "standard", `"Active"`))),
+			check: func(t *testing.T, p Page) {
+				e := p.Employees[0]
+				if e.ID != 1 || e.Status != "active" {
+					t.Errorf("id %d status %q", e.ID, e.Status)
+				}
+				a := e.Attributes["dynamic_9"]
+				if a.Type != "hologram" || string(a.Value) != `{"shape":[1,2]}` {
+					t.Errorf("raw attribute = %+v (%s)", a, a.Value)
+				}
+				if v, _ := e.Attr("dynamic_10"); v != "Go, SQL" {
+					t.Errorf("tags = %q", v)
+				}
+			},
+		},
+		{
+			name: "empty listing with null data",
+			body: `{"success":true,"metadata":{"total_elements":0,"current_page":0,"total_pages":0},"offset":0,"limit":100,"data":null}`,
+			check: func(t *testing.T, p Page) {
+				if p.Total != 0 || len(p.Employees) != 0 {
+					t.Errorf("got %+v", p)
+				}
+			},
+		},
+		{name: "truncated JSON", body: page(1, emp(attr("id", "integer", `1`)))[:60], errHas: "not the expected JSON"},
+		{name: "garbage", body: "\x00<!-- upstream timeout -->", errHas: "not the expected JSON"},
+		{name: "success false", body: `{"success":false,"error":{"code":500,"message":"Boom"}}`, errHas: "success=false: Boom"},
+		{name: "no metadata", body: `{"success":true,"data":[]}`, errHas: "total_elements is missing"},
+		{name: "data is an object", body: `{"success":true,"metadata":{"total_elements":1},"data":{"type":"Employee"}}`, errHas: "data is an object"},
+		{name: "no id", body: page(1, emp(attr("first_name", "standard", `"Ann"`))), errHas: "employee #1 on the page: it has no id"},
+		{name: "id not a number", body: page(1, emp(attr("id", "integer", `"abc"`))), errHas: `id is "abc", not an integer`},
+		{name: "office a number", body: page(1, emp(attr("id", "integer", `4`), attr("office", "standard", `17`))), errHas: "employee 4: office: expected an object"},
+		{name: "attribute not an envelope", body: page(1, `{"id":5}`), errHas: "not a list of employee objects"},
+		{name: "employee without attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee"}]}`, errHas: "employee #1 on the page has no attributes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := decodePage([]byte(tt.body), 0, 100)
+			if tt.errHas != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.errHas)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, p)
+		})
+	}
+}
+
+func TestDecodeAttributes(t *testing.T) {
+	body := `{"success":true,"data":[
+		{"key":"first_name","label":"First Name","type":"standard","universal_id":"first_name","options":[]},
+		{"key":"dynamic_2","label":"Marital status","type":"list","universal_id":null,"options":["married","single"]}]}`
+	got, err := decodeAttributes([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Key != "first_name" || got[1].UniversalID != "" || strings.Join(got[1].Options, "|") != "married|single" {
+		t.Errorf("got %+v", got)
+	}
+	if _, err := decodeAttributes([]byte(`{"success":true,"data":[{"label":"x"}]}`)); err == nil || !strings.Contains(err.Error(), "has no key") {
+		t.Errorf("keyless attribute: err = %v", err)
+	}
+}

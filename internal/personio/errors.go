@@ -1,0 +1,185 @@
+package personio
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AuthError means Personio refused the API credentials: a 401 (or 403 from
+// /v1/auth). Callers that know where the credentials came from add the file:
+//
+//	fmt.Errorf("%w in %s", err, file)
+type AuthError struct {
+	StatusCode int
+	// Message is Personio's own error text, if it sent one.
+	Message string
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("Personio rejected the credentials (%s): check client_id / client_secret", statusDetail(e.StatusCode, e.Message))
+}
+
+// ForbiddenError is a 403 on a data endpoint: the credential lacks a scope or
+// an attribute it asks for is not whitelisted. Message is Personio's text,
+// which names the attribute or scope.
+type ForbiddenError struct {
+	Path    string
+	Message string
+}
+
+func (e *ForbiddenError) Error() string {
+	what := "an attribute or scope this request needs is not whitelisted"
+	if e.Message != "" {
+		what = e.Message
+	}
+	return fmt.Sprintf("Personio refused %s (403): %s; allow it for the API credential in Personio (Settings → Integrations → API credentials)", e.Path, what)
+}
+
+// TenantNotFoundError means the job feed host does not belong to a Personio
+// tenant: Personio redirects unknown subdomains (301) or answers 404.
+type TenantNotFoundError struct {
+	Tenant     string
+	URL        string // the feed base URL that was asked
+	StatusCode int
+}
+
+func (e *TenantNotFoundError) Error() string {
+	return fmt.Sprintf("tenant subdomain not found: %s (%s answered %d); check personio.tenant", e.Tenant, e.URL, e.StatusCode)
+}
+
+// StatusError is any other non-success answer that retrying will not fix
+// (400, 404 on the API, 422, …).
+type StatusError struct {
+	StatusCode int
+	Method     string
+	Path       string // path and query, never credentials
+	// Code and Message come from a v1 error body {"success":false,"error":{…}}.
+	Code    int
+	Message string
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("Personio answered %s to %s %s", statusDetail(e.StatusCode, e.Message), e.Method, e.Path)
+}
+
+// RetryError means a request kept failing transiently (429, 5xx, dropped
+// connections, timeouts) until the attempts ran out. StatusCode is the last
+// status seen, 0 when the last failure was a network error (then Err says
+// which).
+type RetryError struct {
+	Method     string
+	Path       string
+	Attempts   int
+	Elapsed    time.Duration
+	StatusCode int
+	// RetryAfter is set when Personio asked to wait longer than the client
+	// is willing to (5 minutes); the client then stops at once.
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *RetryError) Error() string {
+	over := e.Elapsed.Round(time.Second)
+	if over == 0 {
+		over = e.Elapsed.Round(time.Millisecond)
+	}
+	switch {
+	case e.RetryAfter > 0:
+		return fmt.Sprintf("Personio answered %d %s to %s %s and asks to wait %s (Retry-After); try again later", e.StatusCode, http.StatusText(e.StatusCode), e.Method, e.Path, e.RetryAfter)
+	case e.StatusCode == http.StatusTooManyRequests:
+		return fmt.Sprintf("Personio kept answering 429 Too Many Requests after %d attempts over %s (%s %s); try again later or lower the request rate", e.Attempts, over, e.Method, e.Path)
+	case e.StatusCode != 0:
+		return fmt.Sprintf("Personio kept answering %d %s after %d attempts over %s (%s %s); try again later", e.StatusCode, http.StatusText(e.StatusCode), e.Attempts, over, e.Method, e.Path)
+	default:
+		return fmt.Sprintf("Personio could not be reached after %d attempts over %s (%s %s): %v; check the network and the API URL, then try again", e.Attempts, over, e.Method, e.Path, e.Err)
+	}
+}
+
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// PageError is an employees page that could not be read or understood.
+type PageError struct {
+	Offset int
+	Err    error
+}
+
+func (e *PageError) Error() string {
+	return fmt.Sprintf("employees page at offset %d: %v", e.Offset, e.Err)
+}
+
+func (e *PageError) Unwrap() error { return e.Err }
+
+// ErrListingChanged is returned (wrapped) when the employee listing changed
+// while it was being paged, again after one restart.
+var ErrListingChanged = errors.New("the employee listing kept changing while it was read")
+
+// statusDetail renders "401" or `401, Personio says "Wrong credentials"`.
+func statusDetail(status int, msg string) string {
+	s := strconv.Itoa(status)
+	if msg = strings.TrimSpace(msg); msg != "" {
+		s += ", Personio says " + strconv.Quote(msg)
+	}
+	return s
+}
+
+// v1ErrorBody is the error member of a v1 answer:
+// {"success":false,"error":{"code":N,"message":"…"}}.
+type v1ErrorBody struct {
+	Code    json.RawMessage `json:"code"`
+	Message string          `json:"message"`
+}
+
+// v1Error extracts code and message from a v1 error body; a body in
+// another shape (HTML from a proxy, v2 errors) yields what it can.
+func v1Error(body []byte) (code int, message string) {
+	var ans struct {
+		Error  json.RawMessage `json:"error"`
+		Errors []struct {
+			Title  string `json:"title"`
+			Detail string `json:"detail"`
+		} `json:"errors"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &ans) != nil {
+		return 0, ""
+	}
+	if len(ans.Errors) > 0 {
+		e := ans.Errors[0]
+		if e.Detail != "" {
+			return 0, e.Detail
+		}
+		return 0, e.Title
+	}
+	var e v1ErrorBody
+	if len(ans.Error) > 0 && json.Unmarshal(ans.Error, &e) == nil {
+		n, _ := strconv.Atoi(strings.Trim(string(e.Code), `"`))
+		return n, e.Message
+	}
+	var s string
+	if len(ans.Error) > 0 && json.Unmarshal(ans.Error, &s) == nil {
+		return 0, s
+	}
+	return 0, ans.Message
+}
+
+// statusError maps a final non-2xx API answer to a typed error.
+func (c *Client) statusError(method, path string, resp *response) error {
+	code, msg := v1Error(resp.body)
+	switch resp.status {
+	case http.StatusUnauthorized:
+		return &AuthError{StatusCode: resp.status, Message: msg}
+	case http.StatusForbidden:
+		return &ForbiddenError{Path: pathOnly(path), Message: msg}
+	}
+	return &StatusError{StatusCode: resp.status, Method: method, Path: path, Code: code, Message: msg}
+}
+
+func pathOnly(p string) string {
+	p, _, _ = strings.Cut(p, "?")
+	return p
+}

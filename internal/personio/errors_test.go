@@ -1,0 +1,174 @@
+package personio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestAuthErrors(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			api := &fakeAPI{authFail: status}
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			err := testClient(t, srv.URL, nil).Authenticate(context.Background())
+			var ae *AuthError
+			if !errors.As(err, &ae) || ae.StatusCode != status {
+				t.Fatalf("err = %v, want *AuthError %d", err, status)
+			}
+			want := fmt.Sprintf(`Personio rejected the credentials (%d, Personio says "Wrong credentials"): check client_id / client_secret`, status)
+			if err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+			if strings.Contains(fmt.Sprintf("%v %+v %#v", err, err, err), testSecret) {
+				t.Error("the error reveals the client secret")
+			}
+		})
+	}
+}
+
+func TestAuthenticatesOnce(t *testing.T) {
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) { onePage(w) }}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	c := testClient(t, srv.URL, nil)
+	for range 3 {
+		if err := c.Authenticate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.EmployeesPage(context.Background(), 0, 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := api.authCalls.Load(); n != 1 {
+		t.Errorf("authenticated %d times, want once", n)
+	}
+}
+
+func TestRefusedTokenReauthenticatesOnce(t *testing.T) {
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"success":false,"error":{"code":0,"message":"The token has expired"}}`))
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	var ae *AuthError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want *AuthError", err)
+	}
+	if n := api.authCalls.Load(); n != 2 {
+		t.Errorf("authenticated %d times, want 2 (the first token, one fresh one)", n)
+	}
+}
+
+func TestRotatedTokenIsUsed(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("Authorization"))
+		n := len(seen)
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Authorization", "Bearer rotated-2")
+		}
+		onePage(w)
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	c := testClient(t, srv.URL, nil)
+	for range 2 {
+		if _, err := c.EmployeesPage(context.Background(), 0, 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Join(seen, ",") != "Bearer tok-1,Bearer rotated-2" {
+		t.Errorf("tokens sent: %q", seen)
+	}
+}
+
+func TestForbidden(t *testing.T) {
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"success":false,"error":{"code":403,"message":"Forbidden: the attribute dynamic_7 is not whitelisted for these API credentials"}}`))
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 100, 100)
+	var fe *ForbiddenError
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v, want *ForbiddenError", err)
+	}
+	want := "employees page at offset 100: Personio refused /v1/company/employees (403): Forbidden: the attribute dynamic_7 is not whitelisted for these API credentials; allow it for the API credential in Personio"
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %q\nwant prefix %q", err, want)
+	}
+}
+
+func TestUnknownTenant(t *testing.T) {
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusNotFound} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/xml" {
+					// Following the redirect would land here and parse HTML.
+					w.Write([]byte("<html><body>Personio</body></html>"))
+					return
+				}
+				if status == http.StatusNotFound {
+					w.WriteHeader(status)
+					return
+				}
+				http.Redirect(w, r, "/en/", status)
+			}))
+			defer srv.Close()
+			_, err := testClient(t, srv.URL, nil).Jobs(context.Background())
+			var te *TenantNotFoundError
+			if !errors.As(err, &te) {
+				t.Fatalf("err = %v, want *TenantNotFoundError", err)
+			}
+			want := fmt.Sprintf("tenant subdomain not found: acme (%s answered %d); check personio.tenant", srv.URL, status)
+			if err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+		})
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   Options
+		errHas string
+	}{
+		{"no secret", Options{Tenant: "acme", Credentials: Credentials{ClientID: "x"}}, "client_id and client_secret"},
+		{"no tenant", Options{Credentials: Credentials{ClientID: "x", ClientSecret: testSecret}}, "tenant"},
+		{"bad api url", Options{Tenant: "acme", APIURL: "api.personio.de", Credentials: Credentials{ClientID: "x", ClientSecret: testSecret}}, "not an http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.errHas) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.errHas)
+			}
+			if strings.Contains(err.Error(), testSecret) {
+				t.Error("the error reveals the client secret")
+			}
+		})
+	}
+	c, err := New(Options{Tenant: "acme", Credentials: Credentials{ClientID: "x", ClientSecret: testSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JobsURL() != "https://acme.jobs.personio.de" || c.apiURL != DefaultAPIURL {
+		t.Errorf("defaults: jobs %q api %q", c.JobsURL(), c.apiURL)
+	}
+}

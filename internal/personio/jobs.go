@@ -1,0 +1,210 @@
+package personio
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Jobs reads the tenant's public XML job feed ({JobsURL}/xml?language=…),
+// sorted by id. The feed needs no credentials. An unknown tenant (Personio
+// redirects it, or answers 404) is a *TenantNotFoundError.
+func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
+	path := "/xml?language=" + url.QueryEscape(c.opts.JobsLanguage)
+	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.jobsURL, path: path, accept: "application/xml, text/xml"})
+	if err != nil {
+		return nil, fmt.Errorf("reading the job feed %s: %w", c.jobsURL+path, err)
+	}
+	switch {
+	case resp.status == http.StatusOK:
+	case resp.status == http.StatusNotFound || (resp.status >= 300 && resp.status < 400):
+		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status}
+	default:
+		return nil, fmt.Errorf("reading the job feed: %w", &StatusError{StatusCode: resp.status, Method: http.MethodGet, Path: c.jobsURL + path})
+	}
+	jobs, err := decodeFeed(resp.body, c.jobsURL)
+	if err != nil {
+		return nil, fmt.Errorf("reading the job feed %s: %w", c.jobsURL+path, err)
+	}
+	return jobs, nil
+}
+
+type xmlFeed struct {
+	XMLName   xml.Name      `xml:"workzag-jobs"`
+	Positions []xmlPosition `xml:"position"`
+}
+
+type xmlPosition struct {
+	ID                 string   `xml:"id"`
+	Subcompany         string   `xml:"subcompany"`
+	Office             string   `xml:"office"`
+	AdditionalOffices  []string `xml:"additionalOffices>office"`
+	Department         string   `xml:"department"`
+	RecruitingCategory string   `xml:"recruitingCategory"`
+	Name               string   `xml:"name"`
+	Descriptions       []struct {
+		Name  string `xml:"name"`
+		Value string `xml:"value"`
+	} `xml:"jobDescriptions>jobDescription"`
+	EmploymentType     string `xml:"employmentType"`
+	Seniority          string `xml:"seniority"`
+	Schedule           string `xml:"schedule"`
+	YearsOfExperience  string `xml:"yearsOfExperience"`
+	Keywords           string `xml:"keywords"`
+	Occupation         string `xml:"occupation"`
+	OccupationCategory string `xml:"occupationCategory"`
+	CreatedAt          string `xml:"createdAt"`
+}
+
+// decodeFeed parses a <workzag-jobs> document. jobsURL is the career site
+// base the application URLs are built from.
+func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.CharsetReader = charsetReader
+	// Descriptions outside CDATA may use HTML entities such as &nbsp;.
+	dec.Entity = xml.HTMLEntity
+	var feed xmlFeed
+	if err := dec.Decode(&feed); err != nil {
+		var se xml.UnmarshalError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("the answer is not a Personio job feed (%v)", err)
+		}
+		return nil, fmt.Errorf("the feed is not well-formed XML: %w", err)
+	}
+	// Decode stops after the root element; anything but whitespace (and
+	// comments) after it means the document is damaged.
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("the feed is not well-formed XML after </workzag-jobs>: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) == 0 {
+				continue
+			}
+		case xml.Comment, xml.ProcInst:
+			continue
+		}
+		return nil, errors.New("the feed has content after </workzag-jobs>")
+	}
+
+	jobs := make([]Job, 0, len(feed.Positions))
+	seen := make(map[int64]bool, len(feed.Positions))
+	for i, p := range feed.Positions {
+		j, err := toJob(p, jobsURL)
+		if err != nil {
+			return nil, fmt.Errorf("position #%d (%s): %w", i+1, clip(strings.TrimSpace(p.Name)), err)
+		}
+		if seen[j.ID] {
+			// A position listed twice (several offices, a feed glitch) is
+			// one job.
+			continue
+		}
+		seen[j.ID] = true
+		jobs = append(jobs, j)
+	}
+	slices.SortFunc(jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })
+	return jobs, nil
+}
+
+func toJob(p xmlPosition, jobsURL string) (Job, error) {
+	idText := strings.TrimSpace(p.ID)
+	if idText == "" {
+		return Job{}, errors.New("it has no id")
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return Job{}, fmt.Errorf("id %q is not a position id", clip(idText))
+	}
+	created, err := parseFeedTime(p.CreatedAt)
+	if err != nil {
+		return Job{}, fmt.Errorf("createdAt %q is not a timestamp", clip(p.CreatedAt))
+	}
+	j := Job{
+		ID:                 id,
+		Subcompany:         strings.TrimSpace(p.Subcompany),
+		Office:             strings.TrimSpace(p.Office),
+		Department:         strings.TrimSpace(p.Department),
+		RecruitingCategory: strings.TrimSpace(p.RecruitingCategory),
+		Name:               strings.TrimSpace(p.Name),
+		EmploymentType:     strings.TrimSpace(p.EmploymentType),
+		Seniority:          strings.TrimSpace(p.Seniority),
+		Schedule:           strings.TrimSpace(p.Schedule),
+		YearsOfExperience:  strings.TrimSpace(p.YearsOfExperience),
+		Keywords:           strings.TrimSpace(p.Keywords),
+		Occupation:         strings.TrimSpace(p.Occupation),
+		OccupationCategory: strings.TrimSpace(p.OccupationCategory),
+		CreatedAt:          created,
+		ApplicationURL:     jobsURL + "/job/" + strconv.FormatInt(id, 10),
+	}
+	for _, o := range p.AdditionalOffices {
+		if o = strings.TrimSpace(o); o != "" {
+			j.AdditionalOffices = append(j.AdditionalOffices, o)
+		}
+	}
+	for _, d := range p.Descriptions {
+		// The value is CDATA HTML; it is kept as HTML, only trimmed.
+		j.Descriptions = append(j.Descriptions, JobDescription{Name: strings.TrimSpace(d.Name), Value: strings.TrimSpace(d.Value)})
+	}
+	return j, nil
+}
+
+// feedTimeLayouts are the createdAt spellings seen in Personio feeds: the
+// documented 2016-05-31T12:14:07+0200, RFC 3339, and a zone-less form.
+var feedTimeLayouts = []string{
+	"2006-01-02T15:04:05-0700",
+	time.RFC3339,
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02",
+}
+
+func parseFeedTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	var err error
+	for _, layout := range feedTimeLayouts {
+		var t time.Time
+		if t, err = time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
+}
+
+// charsetReader accepts the encodings a Personio feed may declare. UTF-8 is
+// what it sends; ISO-8859-1 maps byte for byte onto the first 256 runes.
+func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(charset) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return input, nil
+	case "iso-8859-1", "latin1", "latin-1":
+		b, err := io.ReadAll(input)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]byte, 0, len(b)+len(b)/8)
+		for _, c := range b {
+			out = utf8.AppendRune(out, rune(c))
+		}
+		return bytes.NewReader(out), nil
+	}
+	return nil, fmt.Errorf("the feed declares encoding %q, which gridsync cannot read", charset)
+}

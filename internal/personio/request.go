@@ -1,0 +1,291 @@
+package personio
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// maxBody bounds what one answer may hold; a real employees page is well
+// under a megabyte, a large job feed a few megabytes.
+const maxBody = 128 << 20
+
+// maxRetryAfter is the longest Retry-After the client sits out. A server
+// asking for more is asking the user to come back later, not the client to
+// block a CI job for an hour.
+const maxRetryAfter = 5 * time.Minute
+
+// request is one logical call; do turns it into as many attempts as needed.
+type request struct {
+	method string
+	base   string // c.apiURL or c.jobsURL
+	path   string // path and query below base; never carries credentials
+	body   []byte
+	ctype  string // Content-Type of body
+	accept string
+	// api marks requests to the v1 API: paced, bearer token sent, rotated
+	// tokens picked up, shared 429 cool-down honoured.
+	api  bool
+	auth bool // send the bearer token
+}
+
+// response is a final (non-retried) answer with its body read in full.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do performs r with pacing and retries. It returns the first answer that
+// retrying cannot change (any 2xx, 3xx or 4xx other than 429), a
+// *RetryError when transient failures outlast MaxAttempts, or the context's
+// error. A 401 on a token-bearing request re-authenticates once first.
+func (c *Client) do(ctx context.Context, r request) (*response, error) {
+	start := time.Now()
+	var (
+		lastStatus int
+		lastErr    error
+		reauthed   bool
+	)
+	for attempt := 1; attempt <= c.opts.MaxAttempts; attempt++ {
+		if r.api {
+			if err := c.waitTurn(ctx); err != nil {
+				return nil, err
+			}
+		}
+		token := ""
+		if r.auth {
+			token = c.currentToken()
+		}
+		resp, err := c.attempt(ctx, r, token)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			if !retryable(err) {
+				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+			}
+			lastStatus, lastErr = 0, err
+		} else {
+			if r.api {
+				c.noteRotatedToken(resp.header)
+			}
+			switch {
+			case resp.status == http.StatusUnauthorized && r.auth && !reauthed:
+				// A token can be burnt by a rotation another request saw
+				// first, or expire in a long run: get a fresh one, once.
+				reauthed = true
+				if err := c.reauthenticate(ctx, token); err != nil {
+					return nil, err
+				}
+				attempt--
+				continue
+			case !retryableStatus(resp.status):
+				return resp, nil
+			}
+			lastStatus, lastErr = resp.status, nil
+		}
+		if attempt == c.opts.MaxAttempts {
+			break
+		}
+		wait := c.backoff(attempt)
+		if resp != nil {
+			if ra, ok := retryAfter(resp.header, time.Now()); ok {
+				if ra > maxRetryAfter {
+					return nil, &RetryError{Method: r.method, Path: r.path, Attempts: attempt, Elapsed: time.Since(start), StatusCode: resp.status, RetryAfter: ra}
+				}
+				wait = ra
+			}
+			if resp.status == http.StatusTooManyRequests && r.api {
+				c.pause(wait)
+			}
+		}
+		c.log.Info("Personio request failed, retrying",
+			"method", r.method, "path", r.path, "attempt", attempt, "of", c.opts.MaxAttempts,
+			"status", lastStatus, "error", errText(lastErr), "wait", wait.Round(time.Millisecond))
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+	return nil, &RetryError{Method: r.method, Path: r.path, Attempts: c.opts.MaxAttempts, Elapsed: time.Since(start), StatusCode: lastStatus, Err: lastErr}
+}
+
+// attempt sends r once and reads the whole answer, so that a connection
+// dropped mid-body is retried like one dropped before the headers.
+func (c *Client) attempt(ctx context.Context, r request, token string) (*response, error) {
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.base+r.path, body)
+	if err != nil {
+		return nil, err
+	}
+	if r.ctype != "" {
+		req.Header.Set("Content-Type", r.ctype)
+	}
+	if r.accept != "" {
+		req.Header.Set("Accept", r.accept)
+	}
+	req.Header.Set("X-Personio-Partner-ID", c.opts.PartnerID)
+	req.Header.Set("X-Personio-App-ID", c.opts.AppID)
+	req.Header.Set("User-Agent", "gridsync")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n < maxBody {
+		buf.Grow(int(n))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > maxBody {
+		return nil, fmt.Errorf("the answer is larger than %d MiB", maxBody>>20)
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: buf.Bytes()}, nil
+}
+
+// waitTurn blocks until the shared 429 cool-down is over and the pacer
+// grants a request.
+func (c *Client) waitTurn(ctx context.Context) error {
+	c.mu.Lock()
+	until := c.pauseUntil
+	c.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	res := c.limiter.Reserve()
+	d := res.Delay()
+	if d <= 0 {
+		return nil
+	}
+	if d >= time.Second {
+		c.log.Info("waiting for Personio's rate limit", "wait", d.Round(time.Millisecond))
+	}
+	if err := sleep(ctx, d); err != nil {
+		res.Cancel()
+		return err
+	}
+	return nil
+}
+
+// pause makes every API request wait d: after a 429 the whole client backs
+// off, not only the request that saw it.
+func (c *Client) pause(d time.Duration) {
+	until := time.Now().Add(d)
+	c.mu.Lock()
+	if until.After(c.pauseUntil) {
+		c.pauseUntil = until
+	}
+	c.mu.Unlock()
+	c.log.Info("Personio answered 429 Too Many Requests; pausing all requests", "wait", d.Round(time.Millisecond))
+}
+
+// backoff is the wait before attempt+1: exponential with full jitter above
+// the floor MinBackoff, i.e. uniform in [Min, min(Max, Min·2^attempt)).
+// The floor keeps the first retry at least a second away from a server that
+// just said 429, as Personio's notes ask.
+func (c *Client) backoff(attempt int) time.Duration {
+	lo, hi := c.opts.MinBackoff, c.opts.MaxBackoff
+	ceil := lo
+	for i := 0; i < attempt && ceil < hi; i++ {
+		ceil *= 2
+	}
+	ceil = min(ceil, hi)
+	if ceil <= lo {
+		return lo
+	}
+	return lo + rand.N(ceil-lo)
+}
+
+// retryAfter parses a Retry-After header: delta seconds or an HTTP date.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		secs = min(secs, 1<<31) // keeps the Duration from overflowing
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func retryableStatus(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryable reports whether a transport error is worth another attempt:
+// resets, EOFs and timeouts are; a refused connection or an unknown host
+// is a configuration problem and fails fast.
+func retryable(err error) bool {
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED),
+		errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.IsTimeout || dns.IsTemporary
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	// Some transports flatten the cause into text.
+	s := err.Error()
+	return strings.Contains(s, "connection reset") || strings.Contains(s, "broken pipe") ||
+		strings.Contains(s, "server closed") || strings.Contains(s, "unexpected EOF")
+}
+
+// sleep waits d or until ctx is done, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,289 @@
+package personio
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+const testSecret = "s3cr3t-never-printed"
+
+// fakeAPI is a tiny v1 API: /v1/auth hands out "tok-1", and employees
+// answers come from the test's handler.
+type fakeAPI struct {
+	employees http.HandlerFunc
+	authCalls atomic.Int32
+	authFail  int // status to answer /v1/auth with; 0 = success
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/v1/auth":
+		n := f.authCalls.Add(1)
+		if f.authFail != 0 {
+			w.WriteHeader(f.authFail)
+			w.Write([]byte(`{"success":false,"error":{"code":0,"message":"Wrong credentials"}}`))
+			return
+		}
+		w.Write([]byte(`{"success":true,"data":{"token":"tok-` + itoa(int(n)) + `","expires_in":86400}}`))
+	default:
+		f.employees(w, r)
+	}
+}
+
+// testClient returns a client for base with fast backoff and no pacing.
+func testClient(t *testing.T, base string, mod func(*Options)) *Client {
+	t.Helper()
+	opts := Options{
+		APIURL: base, JobsURL: base, Tenant: "acme",
+		Credentials: Credentials{ClientID: "id", ClientSecret: testSecret},
+		RateLimit:   rate.Inf, MaxAttempts: 4,
+		MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	c, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func onePage(w http.ResponseWriter) {
+	w.Write([]byte(page(1, emp(attr("id", "integer", "1")))))
+}
+
+func TestRetriesTransientFailures(t *testing.T) {
+	for _, status := range []int{429, 500, 502, 503, 504} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			var calls atomic.Int32
+			api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) < 3 {
+					w.WriteHeader(status)
+					return
+				}
+				onePage(w)
+			}}
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			p, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Employees) != 1 || calls.Load() != 3 {
+				t.Errorf("employees %d after %d calls; want 1 after 3", len(p.Employees), calls.Load())
+			}
+		})
+	}
+}
+
+func TestRetriesDroppedConnections(t *testing.T) {
+	var calls atomic.Int32
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1: // closed before any answer
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		case 2: // closed in the middle of the body
+			conn, buf, _ := w.(http.Hijacker).Hijack()
+			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"success\":true,")
+			buf.Flush()
+			conn.Close()
+		default:
+			onePage(w)
+		}
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	if _, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 3 {
+		t.Errorf("calls = %d, want 3", calls.Load())
+	}
+}
+
+func TestGivesUpWithAClearError(t *testing.T) {
+	var calls atomic.Int32
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusTooManyRequests)
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	_, err := testClient(t, srv.URL, func(o *Options) { o.MaxAttempts = 3 }).EmployeesPage(context.Background(), 200, 100)
+	var re *RetryError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want a *RetryError", err)
+	}
+	if re.Attempts != 3 || calls.Load() != 3 || re.StatusCode != 429 {
+		t.Errorf("attempts %d, calls %d, status %d; want 3, 3, 429", re.Attempts, calls.Load(), re.StatusCode)
+	}
+	for _, want := range []string{"employees page at offset 200: ", "Personio kept answering 429 Too Many Requests after 3 attempts over ", "try again later or lower the request rate"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestHonoursRetryAfter(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		times []time.Time
+	)
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		n := len(times)
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		onePage(w)
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	if _, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	// Backoff alone would retry after a few milliseconds.
+	if gap := times[1].Sub(times[0]); gap < 900*time.Millisecond {
+		t.Errorf("retried after %s, want the 1s Retry-After honoured", gap)
+	}
+}
+
+func TestRetryAfterTooLongStopsAtOnce(t *testing.T) {
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	if err == nil || !strings.Contains(err.Error(), "asks to wait 1h0m0s (Retry-After); try again later") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		header string
+		want   time.Duration
+		ok     bool
+	}{
+		{"", 0, false},
+		{"7", 7 * time.Second, true},
+		{" 0 ", 0, true},
+		{"-3", 0, false},
+		{"soon", 0, false},
+		{"Sat, 01 Mar 2025 12:00:30 GMT", 30 * time.Second, true},
+		{"Sat, 01 Mar 2025 11:00:00 GMT", 0, true}, // in the past: retry now
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			h := http.Header{}
+			if tt.header != "" {
+				h.Set("Retry-After", tt.header)
+			}
+			got, ok := retryAfter(h, now)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("retryAfter(%q) = %s, %v; want %s, %v", tt.header, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestBackoffBounds(t *testing.T) {
+	c := testClient(t, "http://127.0.0.1:1", func(o *Options) { o.MinBackoff, o.MaxBackoff = time.Second, 30*time.Second })
+	for attempt := 1; attempt <= 8; attempt++ {
+		ceil := min(time.Second<<attempt, 30*time.Second)
+		for range 200 {
+			if d := c.backoff(attempt); d < time.Second || d > ceil {
+				t.Fatalf("backoff(%d) = %s, want within [1s, %s]", attempt, d, ceil)
+			}
+		}
+	}
+}
+
+func TestDoesNotRetryOtherStatuses(t *testing.T) {
+	var calls atomic.Int32
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"success":false,"error":{"code":400,"message":"The limit must not be greater than 100"}}`))
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	var se *StatusError
+	if !errors.As(err, &se) || se.StatusCode != 400 || calls.Load() != 1 {
+		t.Fatalf("err = %v after %d calls, want one *StatusError 400", err, calls.Load())
+	}
+	if !strings.Contains(err.Error(), `Personio says "The limit must not be greater than 100"`) {
+		t.Errorf("error %q lacks Personio's message", err)
+	}
+}
+
+// TestCancellationIsPrompt checks that cancelling stops the client whatever
+// it is waiting on: an answer, a backoff, or the pacer.
+func TestCancellationIsPrompt(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		mod     func(*Options)
+	}{
+		{"waiting for an answer", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-block:
+			case <-r.Context().Done():
+			}
+		}, nil},
+		{"backing off", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}, func(o *Options) { o.MinBackoff, o.MaxBackoff = time.Hour, time.Hour }},
+		{"honouring Retry-After", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "240")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}, nil},
+		{"pacing", func(w http.ResponseWriter, r *http.Request) {
+			onePage(w)
+		}, func(o *Options) { o.RateLimit, o.Burst = rate.Every(time.Hour), 1 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(&fakeAPI{employees: tt.handler})
+			defer srv.Close()
+			c := testClient(t, srv.URL, tt.mod)
+			ctx, cancel := context.WithCancel(context.Background())
+			if err := c.Authenticate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := c.Employees(ctx); done <- err }()
+			time.Sleep(50 * time.Millisecond)
+			cancel()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("err = %v, want context.Canceled", err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("Employees did not return within 2s of cancellation (it must stop within about a second)")
+			}
+		})
+	}
+}
