@@ -67,7 +67,8 @@ func benchApplyCreates(b *testing.B, n, companies int) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		mustExec(b, s, "truncate employees, sync_changes, company_sync, sync_runs, copy_scratch, copy_scratch_indexed")
+		mustExec(b, s, `begin; select set_config('gridsync.writer', 'on', true);
+			truncate employees, sync_changes, company_sync, sync_runs, copy_scratch, copy_scratch_indexed; commit`)
 		mustExec(b, s, "vacuum analyze employees")
 		b.StartTimer()
 

@@ -25,6 +25,8 @@ func TestSyncedRowsAreReadOnlyForOtherWriters(t *testing.T) {
 		{"link by hand", `update employees set external_source = 'personio', external_id = '77' where first_name = 'Manual'`, "only gridsync may link employees"},
 		{"insert linked", `insert into jobs (company_id, external_source, external_id) select id, 'personio', '5' from companies where slug = 'acme'`, "only gridsync may link jobs"},
 		{"a marker for another setting does not count", `select set_config('gridsync.writer', 'off', false); update employees set first_name = 'Eve' where external_id = '1001'`, readOnly},
+		{"truncate", `truncate employees`, "employees holds records synced from Personio, which are read-only"},
+		{"truncate via cascade", `truncate companies cascade`, "holds records synced from Personio"},
 		{"update unlinked employee", `update employees set first_name = 'Edited' where first_name = 'Manual'`, ""},
 		{"insert and delete unlinked job", `insert into jobs (company_id, title) select id, 'Manual' from companies where slug = 'acme';
 			update jobs set title = 'Edited' where title = 'Manual';

@@ -167,6 +167,30 @@ create trigger jobs_refuse_synced_delete before delete on jobs for each row
     when (old.external_source = 'personio' and current_setting('gridsync.writer', true) is distinct from 'on')
     execute function gridsync_refuse_synced_write();
 
+-- TRUNCATE bypasses row triggers, so it is refused separately while
+-- linked rows exist.
+create function gridsync_refuse_synced_truncate() returns trigger
+language plpgsql as $$
+declare
+    linked boolean;
+begin
+    execute format('select exists (select 1 from %I where external_source = %L)', tg_table_name, 'personio') into linked;
+    if linked then
+        raise exception '% holds records synced from Personio, which are read-only: unmap their offices or delete them in Personio instead of truncating',
+                tg_table_name
+            using errcode = 'insufficient_privilege';
+    end if;
+    return null;
+end;
+$$;
+
+create trigger employees_refuse_synced_truncate before truncate on employees for each statement
+    when (current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_truncate();
+create trigger jobs_refuse_synced_truncate before truncate on jobs for each statement
+    when (current_setting('gridsync.writer', true) is distinct from 'on')
+    execute function gridsync_refuse_synced_truncate();
+
 ---- create above / drop below ----
 
 drop table company_sync;
@@ -177,3 +201,4 @@ drop table employees;
 drop table locations;
 drop table companies;
 drop function gridsync_refuse_synced_write();
+drop function gridsync_refuse_synced_truncate();
