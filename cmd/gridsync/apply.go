@@ -1,17 +1,171 @@
 package main
 
 import (
-	"errors"
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/engine"
+	ghub "github.com/gridwork/gridsync/internal/github"
+	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/plan"
 )
 
+type applyOptions struct {
+	autoApprove     bool
+	allowMassDelete bool
+	lockTimeout     time.Duration
+	planFile        string
+}
+
 func newApplyCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "apply",
-		Short: "(not yet built)",
+	o := &applyOptions{}
+	cmd := &cobra.Command{
+		Use:   "apply [-chdir DIR] [-auto-approve] [-allow-mass-delete] [-lock-timeout DUR] [PLANFILE]",
+		Short: "Make the Gridwork database match the configuration and Personio",
+		Long: `Apply computes a plan (or takes a saved one), asks for confirmation on a
+terminal, and writes every change in one transaction under an advisory lock,
+with a sync-log entry. Any error rolls all of it back.
+
+A saved PLANFILE is applied only if the configuration, the Personio data and
+the Gridwork database are what it was computed from; otherwise apply refuses
+with "stale plan" and writes nothing. A relative PLANFILE is read from the
+-chdir directory, as "plan -out" writes it there.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("apply is not built yet")
+			if len(args) == 1 {
+				o.planFile = g.path(args[0])
+			}
+			return runApply(cmd.Context(), g, o)
 		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.autoApprove, "auto-approve", false, "skip the interactive confirmation (required when not on a terminal)")
+	f.BoolVar(&o.allowMassDelete, "allow-mass-delete", false, "apply even if the plan removes or unlinks more than the deletion guard allows")
+	f.DurationVar(&o.lockTimeout, "lock-timeout", 0, "how long to wait for another apply's lock (e.g. 30s); 0 fails at once")
+	return cmd
+}
+
+func runApply(ctx context.Context, g *globals, o *applyOptions) error {
+	cfg, err := loadTargetConfig(g)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	runner := newRunner(g)
+	opts := engine.ApplyOptions{
+		AllowMassDelete: o.allowMassDelete,
+		LockTimeout:     o.lockTimeout,
+		Audit: engine.Audit{
+			Actor:     engine.Actor(g.getenv),
+			GitCommit: engine.GitCommit(g.getenv, cfg.Dir),
+			ConfigDir: cfg.Dir,
+		},
+	}
+
+	var p *plan.Plan
+	var cur plan.State
+	if o.planFile != "" {
+		if p, err = plan.ReadFile(o.planFile); err != nil {
+			return err
+		}
+		if cur, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
+			return err
+		}
+	} else {
+		planned, diags, perr := runner.Plan(ctx, cfg, st, engine.PlanOptions{})
+		if perr != nil {
+			return perr
+		}
+		if len(diags) > 0 {
+			if werr := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); werr != nil {
+				return werr
+			}
+			if diags.HasErrors() {
+				return exitCode(1)
+			}
+		}
+		p, cur = planned.Plan, planned.State
+		if err := plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)}); err != nil {
+			return err
+		}
+	}
+	if err := engine.CheckGuard(p, cur, opts); err != nil {
+		return err
+	}
+	if o.planFile == "" && len(p.Changes) > 0 && !o.autoApprove {
+		ok, err := confirm(g)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(g.Out, "\nApply cancelled.")
+			return exitCode(1)
+		}
+	}
+
+	start := time.Now()
+	res, err := runner.Apply(ctx, st, p, opts)
+	notifyGitHub(ctx, g, cfg, p, res, err)
+	if err != nil {
+		return err
+	}
+	s := p.Summary
+	fmt.Fprintf(g.Out, "\nApply complete! Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", s.Add, s.Change, s.Unlink, s.Destroy)
+	fmt.Fprintf(g.Out, "Recorded as sync run %d.\n", res.RunID)
+	if g.verbose {
+		fmt.Fprintf(g.Err, "timings: write %s (%d rows)\n", time.Since(start).Round(time.Millisecond), res.RowsWritten)
+	}
+	return nil
+}
+
+// confirm asks the Terraform question on a terminal. Off a terminal it
+// refuses: an unattended apply must say -auto-approve explicitly.
+func confirm(g *globals) (bool, error) {
+	if !g.interactive() {
+		return false, errNotTerminal
+	}
+	fmt.Fprint(g.Out, "\nDo you want to perform these actions?\n"+
+		"  gridsync will perform the actions described above.\n"+
+		"  Only 'yes' will be accepted to approve.\n\n"+
+		"  Enter a value: ")
+	line, err := bufio.NewReader(g.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}
+
+// notifyGitHub comments the outcome of an apply on the merged pull request
+// when running in GitHub Actions. Its own failures are warnings: the apply
+// has happened (or failed) either way.
+func notifyGitHub(ctx context.Context, g *globals, cfg *config.Config, p *plan.Plan, res *store.Result, applyErr error) {
+	if g.getenv("GITHUB_ACTIONS") != "true" {
+		return
+	}
+	env, err := ghub.LoadEnv(g.getenv)
+	if err != nil {
+		g.logger.Warn("not commenting the apply outcome on GitHub", "error", err)
+		return
+	}
+	out := ghub.ApplyOutcome{Err: applyErr, Commit: env.SHA, Dir: env.RepoDir(cfg.Dir)}
+	if p != nil {
+		out.Summary = summaryLine(p.Summary)
+	}
+	if res != nil {
+		out.RunID = res.RunID
+	}
+	if err := ghub.NotifyApply(ctx, env, out); err != nil {
+		fmt.Fprintf(g.Err, "Warning: could not comment the apply outcome on the pull request: %v\n", err)
 	}
 }

@@ -1,17 +1,108 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/plan"
 )
 
+type planOptions struct {
+	out              string
+	json             bool
+	detailedExitcode bool
+	companies        []string
+}
+
 func newPlanCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "plan",
-		Short: "(not yet built)",
+	o := &planOptions{}
+	cmd := &cobra.Command{
+		Use:   "plan [-chdir DIR] [-out FILE] [-json] [-detailed-exitcode] [-company SLUG]... [-no-color]",
+		Short: "Show what a sync would change in the Gridwork database",
+		Long: `Plan reads the configuration, Personio and the Gridwork database, and prints
+which companies, locations, employees and jobs a sync would create, update,
+unlink or remove. It writes nothing (except the plan file with -out).
+
+Exit codes: 0 success; 1 error; with -detailed-exitcode, 0 means no changes
+and 2 means there are changes.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("plan is not built yet")
+			return runPlan(cmd.Context(), g, o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "", "save the plan to FILE for `gridsync apply FILE`")
+	f.BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 1.0)")
+	f.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	f.StringArrayVar(&o.companies, "company", nil, "plan only this company (repeatable); records of companies that left the configuration are then left alone")
+	return cmd
 }
+
+// newRunner builds the engine runner for a command: progress on stderr,
+// live on a terminal.
+func newRunner(g *globals) *engine.Runner {
+	return &engine.Runner{
+		Logger:       g.logger,
+		Progress:     g.Err,
+		LiveProgress: isTerminal(g.Err),
+	}
+}
+
+func runPlan(ctx context.Context, g *globals, o *planOptions) error {
+	cfg, err := loadTargetConfig(g)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	planned, diags, err := newRunner(g).Plan(ctx, cfg, st, engine.PlanOptions{Companies: o.companies})
+	if err != nil {
+		return err
+	}
+	if len(diags) > 0 {
+		if werr := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); werr != nil {
+			return werr
+		}
+		if diags.HasErrors() {
+			return exitCode(1)
+		}
+	}
+	p := planned.Plan
+	if o.json {
+		err = plan.RenderJSON(g.Out, p)
+	} else {
+		err = plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
+	}
+	if err != nil {
+		return err
+	}
+	if gerr := engine.CheckGuard(p, planned.State, engine.ApplyOptions{}); gerr != nil {
+		fmt.Fprintf(g.Err, "\nWarning: apply will refuse this plan unless -allow-mass-delete is given:\n%v\n", gerr)
+	}
+	if o.out != "" {
+		if err := plan.WriteFile(g.path(o.out), p); err != nil {
+			return fmt.Errorf("saving the plan: %w", err)
+		}
+		if !o.json {
+			fmt.Fprintf(g.Out, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  gridsync apply %s\n", o.out, o.out)
+		}
+	}
+	if g.verbose {
+		fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
+	}
+	if o.detailedExitcode && len(p.Changes) > 0 {
+		return exitCode(2)
+	}
+	return nil
+}
+
+var errNotTerminal = errors.New("apply needs -auto-approve when it is not run from a terminal (no one can answer the confirmation prompt)")

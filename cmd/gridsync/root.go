@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -28,6 +29,25 @@ type globals struct {
 	verbose bool
 	noColor bool
 	logger  *slog.Logger
+	// stdinTerminal overrides terminal detection of In (tests).
+	stdinTerminal *bool
+}
+
+// interactive reports whether someone can answer a prompt on In.
+func (g *globals) interactive() bool {
+	if g.stdinTerminal != nil {
+		return *g.stdinTerminal
+	}
+	return isTerminal(g.In)
+}
+
+// path resolves a file argument the way Terraform's -chdir does: relative
+// paths are taken inside the configuration directory.
+func (g *globals) path(p string) string {
+	if g.chdir == "" || filepath.IsAbs(p) || p == "-" {
+		return p
+	}
+	return filepath.Join(g.chdir, p)
 }
 
 // configDir returns the configuration directory: -chdir or the working
@@ -42,11 +62,7 @@ func (g *globals) configDir() string {
 // isTerminal reports whether w is an interactive terminal.
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // color reports whether output to w may use ANSI colour: a terminal, no

@@ -1,0 +1,141 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/secrets"
+)
+
+// Runner holds what one gridsync invocation needs to reach the outside.
+type Runner struct {
+	Logger *slog.Logger
+	// HTTPClient is used for Personio; nil means the client's default.
+	HTTPClient *http.Client
+	// Progress receives progress of long reads (stderr). LiveProgress
+	// rewrites one line, for terminals, instead of logging every few seconds.
+	Progress     io.Writer
+	LiveProgress bool
+	// PersonioOptions, when set, adjusts the client options (tests and
+	// benchmarks shorten backoffs or lift the pace).
+	PersonioOptions func(*personio.Options)
+	// Now stamps plans; nil means time.Now.
+	Now func() time.Time
+}
+
+// Timings are the phases of a plan or an apply, shown with -v.
+type Timings struct {
+	Fetch time.Duration // Personio
+	Read  time.Duration // target state
+	Diff  time.Duration // desired state, diff, digests
+	Write time.Duration // the apply transaction
+}
+
+func (t Timings) String() string {
+	r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	s := fmt.Sprintf("fetch %s, read %s, diff %s", r(t.Fetch), r(t.Read), r(t.Diff))
+	if t.Write > 0 {
+		s += fmt.Sprintf(", write %s", r(t.Write))
+	}
+	return s
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Credentials decrypts the Personio credentials named by the config.
+func Credentials(cfg *config.Config) (personio.Credentials, error) {
+	if cfg.Personio.Credentials == "" {
+		return personio.Credentials{}, errors.New("personio.credentials is not set: add credentials = sops_file(\"secrets/personio.enc.yaml\") to the personio block")
+	}
+	vals, err := secrets.Decrypt(cfg.Personio.Credentials)
+	if err != nil {
+		return personio.Credentials{}, err
+	}
+	if err := vals.Require("client_id", "client_secret"); err != nil {
+		return personio.Credentials{}, err
+	}
+	return personio.Credentials{ClientID: vals["client_id"], ClientSecret: vals["client_secret"]}, nil
+}
+
+// Client decrypts the credentials and returns a Personio client for cfg.
+// progress, when not nil, is called after each employees page.
+func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*personio.Client, error) {
+	creds, err := Credentials(cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts := personio.Options{
+		APIURL:       cfg.Personio.APIURL,
+		JobsURL:      cfg.Personio.JobsURL,
+		Tenant:       cfg.Personio.Tenant,
+		JobsLanguage: cfg.Personio.JobsLanguage,
+		Credentials:  creds,
+		HTTPClient:   r.HTTPClient,
+		Logger:       r.logger(),
+		Progress:     progress,
+	}
+	if r.PersonioOptions != nil {
+		r.PersonioOptions(&opts)
+	}
+	return personio.New(opts)
+}
+
+// Personio is what one run read from Personio.
+type Personio struct {
+	Snapshot   *personio.Snapshot
+	Attributes []personio.AttributeInfo // nil unless employee_fields needs them
+}
+
+// Fetch reads everything the plan needs from Personio: employees and the
+// job feed concurrently, and the attribute list when employee_fields names
+// custom attributes that must be checked.
+func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*Personio, error) {
+	prog := newProgress(r.Progress, r.LiveProgress, "reading Personio employees")
+	defer prog.done()
+	client, err := r.Client(cfg, prog.update)
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Authenticate(ctx); err != nil {
+		return nil, err
+	}
+	out := &Personio{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		snap, err := client.Snapshot(gctx)
+		out.Snapshot = snap
+		return err
+	})
+	if len(cfg.Personio.EmployeeFields) > 0 {
+		g.Go(func() error {
+			attrs, err := client.Attributes(gctx)
+			out.Attributes = attrs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

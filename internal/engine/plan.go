@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/plan"
+)
+
+// PlanOptions narrow a plan.
+type PlanOptions struct {
+	// Companies is the -company filter; empty plans every configured company
+	// and unlinks records of companies that left the configuration.
+	Companies []string
+}
+
+// Planned is a computed plan with the inputs the apply step re-checks.
+type Planned struct {
+	Plan    *plan.Plan
+	State   plan.State // the target as read for the plan
+	Timings Timings
+}
+
+// Query returns the part of the target a plan over cfg covers.
+func Query(cfg *config.Config, companies []string) store.Query {
+	if len(companies) > 0 {
+		return store.Query{Companies: companies}
+	}
+	slugs := make([]string, 0, len(cfg.Companies))
+	for _, c := range cfg.Companies {
+		slugs = append(slugs, c.Slug)
+	}
+	return store.Query{Companies: slugs, IncludeUnconfigured: true}
+}
+
+// Plan reads Personio and the target and computes the plan. Configuration
+// problems found against Personio's data (an unknown office, an unknown
+// employee_fields key) come back as diagnostics at their HCL position;
+// everything else is an error.
+func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, opts PlanOptions) (*Planned, hcl.Diagnostics, error) {
+	var t Timings
+	start := time.Now()
+	pd, err := r.Fetch(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Fetch = time.Since(start)
+
+	start = time.Now()
+	cur, err := st.ReadState(ctx, Query(cfg, opts.Companies))
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Read = time.Since(start)
+
+	start = time.Now()
+	p, diags := plan.Build(cfg, pd.Snapshot, cur, plan.BuildOptions{
+		Companies:  opts.Companies,
+		Attributes: pd.Attributes,
+		Now:        r.now(),
+	})
+	t.Diff = time.Since(start)
+	if diags.HasErrors() {
+		return nil, diags, nil
+	}
+	r.logger().Info("plan computed", "timings", t.String(), "changes", len(p.Changes))
+	return &Planned{Plan: p, State: cur, Timings: t}, diags, nil
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# quickstart.sh runs gridsync's main job end to end on this machine:
+#   builds gridsync and personio-sim, starts the simulator with the
+#   quickstart dataset, (re)creates the gridsync_quickstart database on the
+#   local PostgreSQL, migrates, plans, applies, plans again ("No changes."),
+#   then hires someone in the simulated Personio and shows the one-line plan
+#   that follows, applies it, and prints the sync status and history.
+# The database gridsync_quickstart belongs to this demo: it is dropped and
+# created afresh on every run so the output is the same each time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bold() { if [ -t 1 ]; then printf '\n\033[1m$ %s\033[0m\n' "$*"; else printf '\n$ %s\n' "$*"; fi; }
+step() { bold "$*"; "$@"; }
+
+bash scripts/ensure-postgres.sh
+
+echo "building gridsync and personio-sim…" >&2
+go build -o bin/ ./cmd/gridsync ./cmd/personio-sim
+export PATH="$root/bin:$PATH"
+
+db=gridsync_quickstart
+pg="psql -X -q -h ${PGHOST:-127.0.0.1} -p ${PGPORT:-5432} -U ${PGUSER:-postgres} -d postgres"
+$pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+$pg -c "CREATE DATABASE $db" >/dev/null
+
+simlog=$(mktemp)
+simout=$(mktemp)
+personio-sim -addr 127.0.0.1:0 >"$simout" 2>"$simlog" &
+sim=$!
+cleanup() { kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; rm -f "$simlog" "$simout"; }
+trap cleanup EXIT
+
+url=
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^personio-sim listening on //p' "$simout")
+  [ -n "$url" ] && break
+  if ! kill -0 "$sim" 2>/dev/null; then cat "$simlog" >&2; echo "personio-sim did not start" >&2; exit 1; fi
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$simlog" >&2; echo "personio-sim did not report its address" >&2; exit 1; }
+echo "personio-sim is serving the quickstart tenant at $url" >&2
+
+export PERSONIO_API_URL=$url PERSONIO_JOBS_URL=$url
+export SOPS_AGE_KEY_FILE=$root/examples/quickstart/demo-age-key.txt
+export GRIDWORK_DATABASE_URL="postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db?sslmode=disable"
+cd examples/quickstart
+
+step gridsync validate
+step gridsync creds validate
+step gridsync migrate
+step gridsync plan -out quickstart.plan
+step gridsync apply -auto-approve quickstart.plan
+rm -f quickstart.plan
+step gridsync plan
+
+bold "curl -X POST $url/_sim/employees  # Łukasz joins the Berlin office in Personio"
+curl -fsS -X POST "$url/_sim/employees" -H 'Content-Type: application/json' -d '{
+  "id": 5000, "first_name": "Łukasz", "last_name": "Nowak", "gender": "male",
+  "position": "Site Reliability Engineer", "email": "lukasz.nowak@acme.example",
+  "status": "active", "office_id": 1001, "department": "Engineering"
+}' >/dev/null
+
+step gridsync plan
+step gridsync apply -auto-approve
+step gridsync status
+step gridsync history -limit 5
