@@ -1,0 +1,443 @@
+package personio_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
+)
+
+// simEnv is a simulator behind an HTTP server, with a recorder of what the
+// client sent.
+type simEnv struct {
+	sim *personiosim.Server
+	url string
+
+	mu     sync.Mutex
+	limits []string // limit= of every employees request
+	sent   []string // Authorization of every employees request
+	issued []string // tokens sent back in Authorization response headers
+}
+
+func startSim(t testing.TB, opts personiosim.Options) *simEnv {
+	t.Helper()
+	env := &simEnv{}
+	env.sim = personiosim.New(opts)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/company/employees" {
+			env.mu.Lock()
+			env.limits = append(env.limits, r.URL.Query().Get("limit"))
+			env.sent = append(env.sent, r.Header.Get("Authorization"))
+			env.mu.Unlock()
+		}
+		env.sim.ServeHTTP(&headerSpy{ResponseWriter: w, env: env}, r)
+	}))
+	t.Cleanup(srv.Close)
+	env.url = srv.URL
+	return env
+}
+
+// headerSpy records rotated tokens as the simulator writes them.
+type headerSpy struct {
+	http.ResponseWriter
+	env  *simEnv
+	done bool
+}
+
+func (h *headerSpy) WriteHeader(code int) {
+	if !h.done {
+		h.done = true
+		if v := h.Header().Get("Authorization"); v != "" {
+			h.env.mu.Lock()
+			h.env.issued = append(h.env.issued, v)
+			h.env.mu.Unlock()
+		}
+	}
+	h.ResponseWriter.WriteHeader(code)
+}
+
+func (h *headerSpy) Write(b []byte) (int, error) {
+	if !h.done {
+		h.WriteHeader(http.StatusOK)
+	}
+	return h.ResponseWriter.Write(b)
+}
+
+// Hijack lets the simulator drop connections through the spy.
+func (h *headerSpy) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return h.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+// client returns a personio client for env with fast, test-sized backoff.
+func (env *simEnv) client(t testing.TB, mod func(*personio.Options)) *personio.Client {
+	t.Helper()
+	opts := personio.Options{
+		APIURL: env.url, JobsURL: env.url, Tenant: "acme",
+		Credentials: personio.Credentials{ClientID: personiosim.DefaultClientID, ClientSecret: personiosim.DefaultClientSecret},
+		RateLimit:   rate.Inf, MaxAttempts: 12,
+		MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	c, err := personio.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func dataset(employees int) *personiosim.Dataset {
+	return personiosim.Generate(personiosim.GenerateOptions{Seed: 7, Employees: employees, Offices: 6, Jobs: 12})
+}
+
+// assertSame checks that got holds every employee of the simulator exactly
+// once, in id order, with the synced fields decoded.
+func assertSame(t *testing.T, sim *personiosim.Server, got []personio.Employee) {
+	t.Helper()
+	want := sim.Employees()
+	offices := map[int64]string{}
+	for _, o := range sim.Dataset().Offices {
+		offices[o.ID] = o.Name
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d employees, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.ID != w.ID {
+			t.Fatalf("employee %d: id %d, want %d (missing, duplicated or out of order)", i, g.ID, w.ID)
+		}
+		var officeID int64
+		if g.Office != nil {
+			officeID = g.Office.ID
+			if g.Office.Name != offices[officeID] {
+				t.Errorf("employee %d: office name %q, want %q", g.ID, g.Office.Name, offices[officeID])
+			}
+		}
+		if g.FirstName != w.FirstName || g.LastName != w.LastName || g.Email != w.Email || g.Status != w.Status ||
+			g.Gender != w.Gender || g.Position != w.Position || officeID != w.OfficeID || (g.ProfilePictureURL != "") != w.HasPicture {
+			t.Fatalf("employee %d decoded as %+v (office %v), simulator has %+v", g.ID, g, g.Office, w)
+		}
+	}
+}
+
+func (env *simEnv) assertLimit100(t *testing.T) {
+	t.Helper()
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	for _, l := range env.limits {
+		if l != "100" {
+			t.Fatalf("an employees request asked for limit=%q; want always 100 (%q)", l, env.limits)
+		}
+	}
+}
+
+func TestEmployeesEachExactlyOnceUnderFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults personiosim.Faults
+		// status that must have occurred, proving the fault was exercised
+		sawStatus int
+	}{
+		{name: "no faults"},
+		{name: "429 storm", faults: personiosim.Faults{RatePerMinute: 40, RateWindow: time.Second, Burst: 3}, sawStatus: 429},
+		{name: "5xx", faults: personiosim.Faults{ErrorRate: 0.3}, sawStatus: -5},
+		{name: "dropped connections", faults: personiosim.Faults{DropRate: 0.25}, sawStatus: 0},
+		{name: "everything at once", faults: personiosim.Faults{RatePerMinute: 60, RateWindow: time.Second, Burst: 4, ErrorRate: 0.15, DropRate: 0.15, Latency: time.Millisecond}, sawStatus: 429},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := startSim(t, personiosim.Options{Dataset: dataset(1234), Faults: tt.faults, Seed: 3})
+			// Backoff must be able to outlast the simulator's token interval.
+			c := env.client(t, func(o *personio.Options) { o.MinBackoff, o.MaxBackoff = 10*time.Millisecond, 200*time.Millisecond })
+			got, err := c.Employees(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSame(t, env.sim, got)
+			env.assertLimit100(t)
+			stats := env.sim.Stats()[personiosim.EndpointEmployees]
+			switch tt.sawStatus {
+			case 0:
+				if tt.name != "no faults" && stats[0] == 0 {
+					t.Errorf("no connection was dropped: %v", stats)
+				}
+			case -5:
+				if stats[500]+stats[502]+stats[503]+stats[504] == 0 {
+					t.Errorf("no 5xx was answered: %v", stats)
+				}
+			default:
+				if stats[tt.sawStatus] == 0 {
+					t.Errorf("no %d was answered: %v", tt.sawStatus, stats)
+				}
+			}
+		})
+	}
+}
+
+func TestEmployeesListingChangesMidway(t *testing.T) {
+	newcomer := personiosim.Employee{ID: 50_000, FirstName: "Zoë", LastName: "Łukasiewicz", Email: "zoe@acme.example", Status: "onboarding"}
+	tests := []struct {
+		name    string
+		change  func(s *personiosim.Server, call int32)
+		wantErr bool
+	}{
+		{"insert", func(s *personiosim.Server, call int32) {
+			if call == 3 {
+				s.UpsertEmployee(newcomer)
+			}
+		}, false},
+		{"delete", func(s *personiosim.Server, call int32) {
+			if call == 3 {
+				s.DeleteEmployee(5)
+			}
+		}, false},
+		{"keeps changing", func(s *personiosim.Server, call int32) {
+			if call%4 == 3 {
+				s.UpsertEmployee(personiosim.Employee{ID: 60_000 + int64(call), FirstName: "N", LastName: "N", Email: fmt.Sprintf("n%d@acme.example", call), Status: "active"})
+			}
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var (
+				calls atomic.Int32
+				sim   *personiosim.Server
+			)
+			env := startSim(t, personiosim.Options{Dataset: dataset(777), BeforeEmployeesPage: func(offset, limit int) {
+				tt.change(sim, calls.Add(1))
+			}})
+			sim = env.sim
+			got, err := env.client(t, nil).Employees(context.Background())
+			if tt.wantErr {
+				if !errors.Is(err, personio.ErrListingChanged) {
+					t.Fatalf("err = %v, want ErrListingChanged", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSame(t, env.sim, got)
+			env.assertLimit100(t)
+		})
+	}
+}
+
+func TestGivesUpAfterMaxAttempts(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults personiosim.Faults
+		want   string
+	}{
+		{"429 forever", personiosim.Faults{RatePerMinute: 1, Burst: 1}, "Personio kept answering 429 Too Many Requests after 3 attempts over "},
+		{"5xx forever", personiosim.Faults{ErrorRate: 1}, "after 3 attempts over "},
+		{"dropped forever", personiosim.Faults{DropRate: 1}, "Personio could not be reached after 3 attempts over "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := startSim(t, personiosim.Options{Dataset: dataset(250), Faults: tt.faults})
+			c := env.client(t, func(o *personio.Options) { o.MaxAttempts = 3 })
+			_, err := c.Employees(context.Background())
+			var re *personio.RetryError
+			if !errors.As(err, &re) || re.Attempts != 3 {
+				t.Fatalf("err = %v, want a *RetryError after 3 attempts", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCancellationWithBlockingSimulator(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(300)})
+	c := env.client(t, nil)
+	if err := c.Authenticate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	env.sim.SetFaults(personiosim.Faults{Latency: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := c.Snapshot(ctx); done <- err }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Snapshot did not return within 2s of cancellation (it must stop within about a second)")
+	}
+}
+
+func TestGarbledPageNamesThePage(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(500), Faults: personiosim.Faults{Garbled: true, GarbledOffset: 200}})
+	_, err := env.client(t, nil).Employees(context.Background())
+	var pe *personio.PageError
+	if !errors.As(err, &pe) || pe.Offset != 200 {
+		t.Fatalf("err = %v, want a *PageError at offset 200", err)
+	}
+	if !strings.HasPrefix(err.Error(), "employees page at offset 200: the answer is not the expected JSON") {
+		t.Errorf("err = %q", err)
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   personiosim.Options
+		call   func(*personio.Client) error
+		target any
+		want   string
+	}{
+		{
+			name:   "wrong secret",
+			opts:   personiosim.Options{ClientSecret: "the-real-one"},
+			call:   func(c *personio.Client) error { return c.Authenticate(context.Background()) },
+			target: new(*personio.AuthError),
+			want:   `Personio rejected the credentials (401, Personio says "Wrong credentials"): check client_id / client_secret`,
+		},
+		{
+			name:   "scope missing",
+			opts:   personiosim.Options{Faults: personiosim.Faults{Forbidden: true}},
+			call:   func(c *personio.Client) error { _, err := c.Employees(context.Background()); return err },
+			target: new(*personio.ForbiddenError),
+			want:   "employees page at offset 0: Personio refused /v1/company/employees (403): Forbidden: the API credentials lack the scope employees:read; allow it",
+		},
+		{
+			name:   "attribute list refused",
+			opts:   personiosim.Options{Faults: personiosim.Faults{Forbidden: true}},
+			call:   func(c *personio.Client) error { _, err := c.Attributes(context.Background()); return err },
+			target: new(*personio.ForbiddenError),
+			want:   "reading the employee attributes: Personio refused /v1/company/employees/attributes (403): Forbidden: the API credentials lack the scope employees:read",
+		},
+		{
+			name:   "unknown tenant",
+			opts:   personiosim.Options{Faults: personiosim.Faults{UnknownTenant: true}},
+			call:   func(c *personio.Client) error { _, err := c.Snapshot(context.Background()); return err },
+			target: new(*personio.TenantNotFoundError),
+			want:   "tenant subdomain not found: acme (URL answered 301); check personio.tenant",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Dataset = dataset(120)
+			env := startSim(t, tt.opts)
+			err := tt.call(env.client(t, nil))
+			if !errors.As(err, tt.target) {
+				t.Fatalf("err = %v (%T), want %T", err, err, tt.target)
+			}
+			want := strings.ReplaceAll(tt.want, "URL", env.url)
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("err = %q\nwant prefix %q", err, want)
+			}
+			if strings.Contains(err.Error(), personiosim.DefaultClientSecret) {
+				t.Error("the error reveals the client secret")
+			}
+		})
+	}
+}
+
+func TestRotatedTokensAreUsed(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(2000), Faults: personiosim.Faults{RotateTokens: true}})
+	c := env.client(t, func(o *personio.Options) { o.Concurrency = 1 })
+	got, err := c.Employees(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSame(t, env.sim, got)
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	// One at a time, each request must carry the token the previous answer
+	// rotated to.
+	for i := 1; i < len(env.sent); i++ {
+		if env.sent[i] != env.issued[i-1] {
+			t.Fatalf("request %d sent %q, the previous answer rotated to %q", i+1, env.sent[i], env.issued[i-1])
+		}
+	}
+	if n := env.sim.Stats().Total(personiosim.EndpointAuth); n != 1 {
+		t.Errorf("authenticated %d times, want once", n)
+	}
+}
+
+func TestSnapshot(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(1234)})
+	var progress [][2]int
+	c := env.client(t, func(o *personio.Options) {
+		o.Progress = func(done, total int) { progress = append(progress, [2]int{done, total}) }
+	})
+	snap, err := c.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSame(t, env.sim, snap.Employees)
+
+	// Requests: exactly the pages needed, one auth, one feed.
+	stats := env.sim.Stats()
+	if a, e, f := stats.Total(personiosim.EndpointAuth), stats.Total(personiosim.EndpointEmployees), stats.Total(personiosim.EndpointFeed); a != 1 || e != 13 || f != 1 {
+		t.Errorf("requests: auth %d, employees %d, feed %d; want 1, 13, 1", a, e, f)
+	}
+	if len(progress) != 13 || progress[12] != [2]int{1234, 1234} {
+		t.Errorf("progress calls = %v", progress)
+	}
+
+	jobs := env.sim.Jobs()
+	if len(snap.Jobs) != len(jobs) {
+		t.Fatalf("got %d jobs, want %d", len(snap.Jobs), len(jobs))
+	}
+	for i, j := range jobs {
+		g := snap.Jobs[i]
+		if g.ID != j.ID || g.Name != j.Name || g.Office != j.Office || g.EmploymentType != j.EmploymentType ||
+			g.Schedule != j.Schedule || len(g.Descriptions) != len(j.Descriptions) || !g.CreatedAt.Equal(j.CreatedAt) ||
+			g.ApplicationURL != fmt.Sprintf("%s/job/%d", env.url, j.ID) {
+			t.Errorf("job %d decoded as %+v, simulator has %+v", j.ID, g, j)
+		}
+	}
+
+	// Offices: employee offices by id, feed-only ones by name with id 0.
+	byName := map[string]int64{}
+	for _, o := range env.sim.Dataset().Offices {
+		byName[o.Name] = o.ID
+	}
+	used := map[int64]bool{}
+	for _, e := range snap.Employees {
+		if e.Office != nil {
+			used[e.Office.ID] = true
+		}
+	}
+	feedOnly := 0
+	for _, o := range snap.Offices {
+		switch {
+		case o.ID == 0:
+			feedOnly++
+			if used[byName[o.Name]] {
+				t.Errorf("feed office %q has an employee office of that name but no id", o.Name)
+			}
+		case byName[o.Name] != o.ID:
+			t.Errorf("office %+v does not match the simulator", o)
+		}
+	}
+	if feedOnly == 0 {
+		t.Error("the generated feed names an office no employee has; Snapshot lost it")
+	}
+	if !slices.IsSortedFunc(snap.Offices, func(a, b personio.Office) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("offices not sorted by name: %+v", snap.Offices)
+	}
+}
