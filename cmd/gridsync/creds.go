@@ -1,17 +1,202 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/secrets"
 )
 
 func newCredsCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "creds",
-		Short: "(not yet built)",
+		Short: "Check the Personio credentials",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newCredsValidateCmd(g))
+	return cmd
+}
+
+func newCredsValidateCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate [-chdir DIR]",
+		Short: "Decrypt the Personio credentials and try them against Personio",
+		Long: `Validate is the "Validate" button of the Personio integration. It decrypts
+the credentials named by personio.credentials (with the usual SOPS keys, e.g.
+SOPS_AGE_KEY_FILE), authenticates with Personio, reads one page of employees
+and the head of the tenant's job feed, and prints a check line with its timing
+for each step. It writes nothing anywhere and never prints the secret.
+
+Exit status: 0 when every check passed, 1 at the first failure, whose line
+says what to fix.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("creds is not built yet")
+			return runCredsValidate(cmd.Context(), g)
 		},
 	}
+}
+
+// checklist prints one line per check: "✓ what  12ms" on stdout, or
+// "✗ what: why" on stderr.
+type checklist struct {
+	out, err io.Writer
+	colorOut bool
+	colorErr bool
+	start    time.Time
+}
+
+func (c *checklist) begin() { c.start = time.Now() }
+
+func (c *checklist) pass(format string, args ...any) {
+	mark := "✓"
+	if c.colorOut {
+		mark = "\x1b[32m✓\x1b[0m"
+	}
+	fmt.Fprintf(c.out, "%s %s  %s\n", mark, fmt.Sprintf(format, args...), roundDuration(time.Since(c.start)))
+}
+
+func (c *checklist) fail(what string, err error) error {
+	mark := "✗"
+	if c.colorErr {
+		mark = "\x1b[31m✗\x1b[0m"
+	}
+	fmt.Fprintf(c.err, "%s %s: %v\n", mark, what, err)
+	return exitCode(1)
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(10 * time.Microsecond)
+	}
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(10 * time.Millisecond)
+}
+
+func runCredsValidate(ctx context.Context, g *globals) error {
+	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
+	if diags.HasErrors() {
+		if err := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); err != nil {
+			return fmt.Errorf("writing diagnostics: %w", err)
+		}
+		return exitCode(1)
+	}
+	p := cfg.Personio
+	list := &checklist{out: g.Out, err: g.Err, colorOut: g.color(g.Out), colorErr: g.color(g.Err)}
+
+	if p.Credentials == "" {
+		return list.fail("credentials", errors.New(`personio.credentials is not set: add credentials = sops_file("secrets/personio.enc.yaml") to the personio block`))
+	}
+	file := displayPath(cfg.Dir, p.Credentials)
+	list.begin()
+	creds, err := decryptCredentials(p.Credentials, file)
+	if err != nil {
+		return list.fail("credentials could not be decrypted", err)
+	}
+	list.pass("credentials decrypted (%s)", file)
+
+	client, err := personio.New(personio.Options{
+		APIURL: p.APIURL, JobsURL: p.JobsURL, Tenant: p.Tenant, JobsLanguage: p.JobsLanguage,
+		Credentials: creds, Logger: g.logger,
+	})
+	if err != nil {
+		return list.fail("Personio client", err)
+	}
+
+	list.begin()
+	if err := client.Authenticate(ctx); err != nil {
+		var ae *personio.AuthError
+		if errors.As(err, &ae) {
+			err = fmt.Errorf("%w in %s", err, file)
+		}
+		return list.fail("authentication failed", err)
+	}
+	list.pass("authenticated as client %s", creds.ClientID)
+
+	list.begin()
+	page, err := client.EmployeesPage(ctx, 0, personio.PageSize)
+	if err != nil {
+		return list.fail("employees not readable", err)
+	}
+	list.pass("employees readable: %s", credsCount(page.Total, "employee", "employees"))
+
+	list.begin()
+	jobs, err := client.Jobs(ctx)
+	if err != nil {
+		return list.fail("job feed not readable", err)
+	}
+	list.pass("job feed readable: %s", credsCount(len(jobs), "position", "positions"))
+
+	fmt.Fprintln(g.Out, "Personio credentials are valid.")
+	return nil
+}
+
+// decryptCredentials reads client_id and client_secret from the SOPS file
+// at path (shown to the user as file). A dotenv file may spell the keys in
+// upper case.
+func decryptCredentials(path, file string) (personio.Credentials, error) {
+	vals, err := secrets.Decrypt(path)
+	if err != nil {
+		return personio.Credentials{}, err
+	}
+	for _, k := range []string{"client_id", "client_secret"} {
+		if vals[k] == "" && vals[strings.ToUpper(k)] != "" {
+			vals[k] = vals[strings.ToUpper(k)]
+		}
+	}
+	if err := vals.Require("client_id", "client_secret"); err != nil {
+		var mk *secrets.MissingKeysError
+		if errors.As(err, &mk) {
+			mk.Path = file
+		}
+		return personio.Credentials{}, err
+	}
+	return personio.Credentials{ClientID: vals["client_id"], ClientSecret: vals["client_secret"]}, nil
+}
+
+// displayPath shows path relative to the configuration directory when it
+// lies inside it, as the user wrote it in sops_file(...).
+func displayPath(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+// credsCount writes n with thousands separators and the singular or plural
+// noun: "1 position", "1,240 employees".
+func credsCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands formats n with comma separators: 1240 → "1,240".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

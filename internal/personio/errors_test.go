@@ -172,3 +172,14 @@ func TestNewValidates(t *testing.T) {
 		t.Errorf("defaults: jobs %q api %q", c.JobsURL(), c.apiURL)
 	}
 }
+
+func TestUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	err := testClient(t, url, nil).Authenticate(context.Background())
+	want := "authenticating with Personio: cannot reach " + url + " (POST /v1/auth): "
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "; check personio.api_url and the network") {
+		t.Fatalf("err = %v\nwant %q… check personio.api_url", err, want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -72,7 +73,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 				return nil, ctxErr
 			}
 			if !retryable(err) {
-				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+				return nil, c.unreachable(r, err)
 			}
 			lastStatus, lastErr = 0, err
 		} else {
@@ -117,6 +118,20 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		}
 	}
 	return nil, &RetryError{Method: r.method, Path: r.path, Attempts: c.opts.MaxAttempts, Elapsed: time.Since(start), StatusCode: lastStatus, Err: lastErr}
+}
+
+// unreachable explains a transport error that retrying will not fix, such
+// as a refused connection or an unknown host: usually a wrong URL.
+func (c *Client) unreachable(r request, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	setting := "personio.api_url"
+	if !r.api {
+		setting = "personio.jobs_url (or personio.tenant)"
+	}
+	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, setting)
 }
 
 // attempt sends r once and reads the whole answer, so that a connection

@@ -1,0 +1,149 @@
+package personio
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
+)
+
+// benchSim starts the simulator with n generated employees.
+func benchSim(b *testing.B, n int, faults personiosim.Faults) (*personiosim.Server, string) {
+	b.Helper()
+	sim := personiosim.New(personiosim.Options{
+		Dataset: personiosim.Generate(personiosim.GenerateOptions{Seed: 1, Employees: n, Offices: 20, Jobs: 50}),
+		Faults:  faults,
+	})
+	srv := httptest.NewServer(sim)
+	b.Cleanup(srv.Close)
+	return sim, srv.URL
+}
+
+func benchClient(b *testing.B, url string, mod func(*Options)) *Client {
+	b.Helper()
+	opts := Options{
+		APIURL: url, JobsURL: url, Tenant: "acme",
+		Credentials: Credentials{ClientID: personiosim.DefaultClientID, ClientSecret: personiosim.DefaultClientSecret},
+		RateLimit:   rate.Inf,
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	c, err := New(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkSnapshot100k reads a 100,000-employee tenant from the simulator
+// without limits. Metrics: requests per run (must be 1000 pages + 1 auth +
+// 1 feed), wall seconds per run, and allocations per employee of the whole
+// process (client and in-process simulator together).
+func BenchmarkSnapshot100k(b *testing.B) {
+	const n = 100_000
+	sim, url := benchSim(b, n, personiosim.Faults{})
+	var (
+		ms   runtime.MemStats
+		reqs int
+	)
+	runtime.ReadMemStats(&ms)
+	mallocs := ms.Mallocs
+	b.ResetTimer()
+	for b.Loop() {
+		sim.ResetStats()
+		snap, err := benchClient(b, url, nil).Snapshot(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(snap.Employees) != n {
+			b.Fatalf("%d employees, want %d", len(snap.Employees), n)
+		}
+		st := sim.Stats()
+		reqs = st.Total(personiosim.EndpointAuth) + st.Total(personiosim.EndpointEmployees) + st.Total(personiosim.EndpointFeed)
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms)
+	if reqs != n/PageSize+2 {
+		b.Errorf("made %d requests, want %d", reqs, n/PageSize+2)
+	}
+	b.ReportMetric(float64(reqs), "requests/op")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "wall-s/op")
+	b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/n, "allocs/employee")
+}
+
+// BenchmarkDecodePage isolates the client's cost per employee: decoding
+// recorded simulator pages, with no HTTP and no simulator in the count.
+func BenchmarkDecodePage(b *testing.B) {
+	_, url := benchSim(b, 1000, personiosim.Faults{})
+	c := benchClient(b, url, nil)
+	if err := c.Authenticate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	var pages [][]byte
+	for off := 0; off < 1000; off += PageSize {
+		req, _ := http.NewRequest("GET", url+"/v1/company/employees?limit=100&offset="+strconv.Itoa(off), nil)
+		req.Header.Set("Authorization", "Bearer "+c.currentToken())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		pages = append(pages, body)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if _, err := decodePage(pages[i%len(pages)], 0, PageSize); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], 0, PageSize) }))/PageSize, "allocs/employee")
+}
+
+// BenchmarkPacedListing runs the listing against the simulator limited like
+// Personio (300 per window, bursts of 15) with time scaled a minute to a
+// second, and the client configured to the same scaled limit. Metrics: the
+// achieved employees request rate as a share of the allowed rate (goal ≥
+// 0.9) and the 429s received (goal 0).
+func BenchmarkPacedListing(b *testing.B) {
+	const n = 30_000 // 300 pages: about a second at the scaled limit
+	limit := personiosim.Faults{RatePerMinute: 300, RateWindow: time.Second, Burst: 15}
+	sim, url := benchSim(b, n, personiosim.Faults{})
+	var share, tooMany float64
+	for b.Loop() {
+		// A fresh limit starts with a full bucket, like a fresh minute.
+		sim.SetFaults(limit)
+		c := benchClient(b, url, func(o *Options) { o.RateLimit, o.Burst = 300, 15 })
+		if err := c.Authenticate(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		sim.ResetStats()
+		start := time.Now()
+		emps, err := c.Employees(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		if len(emps) != n {
+			b.Fatalf("%d employees, want %d", len(emps), n)
+		}
+		st := sim.Stats()[personiosim.EndpointEmployees]
+		share += float64(st[200]) / elapsed.Seconds() / 300
+		tooMany += float64(st[429])
+	}
+	b.ReportMetric(share/float64(b.N), "rate-share")
+	b.ReportMetric(tooMany/float64(b.N), "429s/op")
+}
