@@ -376,16 +376,7 @@ func sortChanges(chs []Change) {
 func summarize(chs []Change) Summary {
 	var s Summary
 	for _, c := range chs {
-		switch c.Action {
-		case Create:
-			s.Add++
-		case Update, Adopt:
-			s.Change++
-		case Unlink:
-			s.Unlink++
-		case Delete:
-			s.Destroy++
-		}
+		s.count(c.Action)
 	}
 	return s
 }

@@ -1,6 +1,9 @@
 package plan
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Action is what a Change does to one resource.
 type Action string
@@ -154,4 +157,35 @@ type Record struct {
 	TargetID   int64
 	Linked     bool
 	Attrs      Attrs
+}
+
+// NoChanges is the one-line verdict of an empty plan.
+const NoChanges = "No changes. Gridwork matches the configuration and Personio."
+
+// Counts is the summary's counts the way Terraform words them:
+// "3 to add, 2 to change, 1 to unlink, 1 to destroy."
+func (s Summary) Counts() string {
+	return fmt.Sprintf("%d to add, %d to change, %d to unlink, %d to destroy.", s.Add, s.Change, s.Unlink, s.Destroy)
+}
+
+// String is the plan's one-line summary: "Plan: …" or NoChanges.
+func (s Summary) String() string {
+	if s == (Summary{}) {
+		return NoChanges
+	}
+	return "Plan: " + s.Counts()
+}
+
+// count adds one change with action a.
+func (s *Summary) count(a Action) {
+	switch a {
+	case Create:
+		s.Add++
+	case Update, Adopt:
+		s.Change++
+	case Unlink:
+		s.Unlink++
+	case Delete:
+		s.Destroy++
+	}
 }

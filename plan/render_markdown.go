@@ -40,16 +40,7 @@ func (p *Plan) CompanySummaries() []CompanySummary {
 			s = &Summary{}
 			by[c.Company] = s
 		}
-		switch c.Action {
-		case Create:
-			s.Add++
-		case Update, Adopt:
-			s.Change++
-		case Unlink:
-			s.Unlink++
-		case Delete:
-			s.Destroy++
-		}
+		s.count(c.Action)
 	}
 	out := make([]CompanySummary, 0, len(by))
 	for c, s := range by {
@@ -87,8 +78,7 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 	if sum == (Summary{}) {
 		m.s("**No changes.** Gridwork matches the configuration and Personio.\n")
 	} else {
-		m.s("**Plan:** ", strconv.Itoa(sum.Add), " to add, ", strconv.Itoa(sum.Change), " to change, ",
-			strconv.Itoa(sum.Unlink), " to unlink, ", strconv.Itoa(sum.Destroy), " to destroy.\n")
+		m.s("**Plan:** ", sum.Counts(), "\n")
 	}
 
 	if rows := p.CompanySummaries(); len(rows) > 0 {

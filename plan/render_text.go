@@ -171,8 +171,7 @@ func (t *textWriter) plan(p *Plan) {
 	}
 	t.s("\n")
 	t.c(ansiBold, "Plan:")
-	t.s(" ", strconv.Itoa(p.Summary.Add), " to add, ", strconv.Itoa(p.Summary.Change), " to change, ",
-		strconv.Itoa(p.Summary.Unlink), " to unlink, ", strconv.Itoa(p.Summary.Destroy), " to destroy.\n")
+	t.s(" ", p.Summary.Counts(), "\n")
 	if t.shortened {
 		t.s("\nNote: long values are shortened; \"gridsync show -json PLANFILE\" shows them in full.\n")
 	}

@@ -21,7 +21,7 @@ go build -o bin/ ./cmd/gridsync ./cmd/personio-sim
 export PATH="$root/bin:$PATH"
 
 db=gridsync_quickstart
-pg="psql -X -q -h ${PGHOST:-127.0.0.1} -p ${PGPORT:-5432} -U ${PGUSER:-postgres} -d postgres"
+pg="env PGOPTIONS=-cclient_min_messages=warning psql -X -q -h ${PGHOST:-127.0.0.1} -p ${PGPORT:-5432} -U ${PGUSER:-postgres} -d postgres"
 $pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 $pg -c "CREATE DATABASE $db" >/dev/null
 

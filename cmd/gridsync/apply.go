@@ -160,7 +160,7 @@ func notifyGitHub(ctx context.Context, g *globals, cfg *config.Config, p *plan.P
 	}
 	out := ghub.ApplyOutcome{Err: applyErr, Commit: env.SHA, Dir: env.RepoDir(cfg.Dir)}
 	if p != nil {
-		out.Summary = summaryLine(p.Summary)
+		out.Summary = p.Summary.String()
 	}
 	if res != nil {
 		out.RunID = res.RunID

@@ -84,7 +84,7 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 		if err != nil {
 			return err
 		}
-		pc.Summary = summaryLine(p.Summary)
+		pc.Summary = p.Summary.String()
 	}
 
 	out, err := ghub.PostPlan(cmd.Context(), env, pc)
@@ -136,14 +136,6 @@ func renderPlanMarkdown(p *plan.Plan, commit, dir string) (comment, full string,
 		}
 	}
 	return comment, comment + "\n" + whole, nil
-}
-
-// summaryLine is the plan's one-line summary, Terraform's way.
-func summaryLine(s plan.Summary) string {
-	if s == (plan.Summary{}) {
-		return "No changes. Gridwork matches the configuration and Personio."
-	}
-	return fmt.Sprintf("Plan: %d to add, %d to change, %d to unlink, %d to destroy.", s.Add, s.Change, s.Unlink, s.Destroy)
 }
 
 // resolvePlanPath finds PLANFILE as typed (relative to the working
