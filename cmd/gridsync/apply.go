@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -51,7 +52,15 @@ with "stale plan" and writes nothing. A relative PLANFILE is read from the
 	return cmd
 }
 
-func runApply(ctx context.Context, g *globals, o *applyOptions) error {
+func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
+	// Every outcome, a refusal or failure before the write included, is
+	// reported on the merged pull request when running in GitHub Actions.
+	var (
+		p   *plan.Plan
+		res *store.Result
+	)
+	defer func() { notifyGitHub(ctx, g, p, res, err) }()
+
 	cfg, err := loadTargetConfig(g)
 	if err != nil {
 		return err
@@ -73,7 +82,6 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) error {
 		},
 	}
 
-	var p *plan.Plan
 	var cur plan.State
 	if o.planFile != "" {
 		if p, err = plan.ReadFile(o.planFile); err != nil {
@@ -96,6 +104,9 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) error {
 			}
 		}
 		p, cur = planned.Plan, planned.State
+		if g.verbose {
+			fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
+		}
 		if err := plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)}); err != nil {
 			return err
 		}
@@ -115,9 +126,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) error {
 	}
 
 	start := time.Now()
-	res, err := runner.Apply(ctx, st, p, opts)
-	notifyGitHub(ctx, g, cfg, p, res, err)
-	if err != nil {
+	if res, err = runner.Apply(ctx, st, p, opts); err != nil {
 		return err
 	}
 	s := p.Summary
@@ -149,7 +158,7 @@ func confirm(g *globals) (bool, error) {
 // notifyGitHub comments the outcome of an apply on the merged pull request
 // when running in GitHub Actions. Its own failures are warnings: the apply
 // has happened (or failed) either way.
-func notifyGitHub(ctx context.Context, g *globals, cfg *config.Config, p *plan.Plan, res *store.Result, applyErr error) {
+func notifyGitHub(ctx context.Context, g *globals, p *plan.Plan, res *store.Result, applyErr error) {
 	if g.getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}
@@ -158,14 +167,19 @@ func notifyGitHub(ctx context.Context, g *globals, cfg *config.Config, p *plan.P
 		g.logger.Warn("not commenting the apply outcome on GitHub", "error", err)
 		return
 	}
-	out := ghub.ApplyOutcome{Err: applyErr, Commit: env.SHA, Dir: env.RepoDir(cfg.Dir)}
+	var ec *exitError
+	if errors.As(applyErr, &ec) && ec.err == nil {
+		// The details (diagnostics, a cancelled prompt) went to stderr.
+		applyErr = errors.New("gridsync apply stopped before writing anything; the workflow log has the details")
+	}
+	out := ghub.ApplyOutcome{Err: applyErr, Commit: env.SHA, Dir: env.RepoDir(g.configDir())}
 	if p != nil {
 		out.Summary = p.Summary.String()
 	}
 	if res != nil {
 		out.RunID = res.RunID
 	}
-	if err := ghub.NotifyApply(ctx, env, out); err != nil {
+	if err := ghub.NotifyApply(context.WithoutCancel(ctx), env, out); err != nil {
 		fmt.Fprintf(g.Err, "Warning: could not comment the apply outcome on the pull request: %v\n", err)
 	}
 }

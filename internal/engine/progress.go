@@ -25,7 +25,8 @@ type progress struct {
 
 func newProgress(w io.Writer, live bool, what string) *progress {
 	now := time.Now
-	return &progress{w: w, live: live, interval: 5 * time.Second, what: what, now: now, start: now()}
+	start := now()
+	return &progress{w: w, live: live, interval: 5 * time.Second, what: what, now: now, start: start, last: start}
 }
 
 // update is safe for concurrent use; pages arrive from several goroutines.
