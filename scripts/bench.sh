@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench.sh measures the gridsync CLI end to end on this machine: wall time
+# and peak RSS (GNU time's "Maximum resident set size") of `plan`,
+# `apply -auto-approve` and a second `plan`, against personio-sim serving a
+# generated tenant (BENCH_EMPLOYEES employees, default 10000, in 100 offices
+# mapped two per company to 50 companies; 500 jobs) and a fresh database
+# gridsync_bench on the local PostgreSQL, which it drops again at the end.
+#
+# The CLI reads Personio at Personio's real limit (300 requests a minute,
+# bursts of 15) and has no switch to lift it, so reading takes about
+# BENCH_EMPLOYEES/100/4.75 seconds per command: ~20 s at 10,000 employees,
+# ~3.5 min at 100,000 (the whole script then takes ~11 min). The unpaced
+# engine numbers come from `go test ./internal/engine -bench .`.
+#
+# Usage: scripts/bench.sh            (BENCH_EMPLOYEES=100000 scripts/bench.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+employees=${BENCH_EMPLOYEES:-10000}
+offices=100
+companies=50
+jobs=500
+db=gridsync_bench
+
+if [ ! -x /usr/bin/time ]; then
+  echo "error: GNU time is needed at /usr/bin/time (Debian: apt-get install -y time)" >&2
+  exit 1
+fi
+bash scripts/ensure-postgres.sh
+
+echo "building gridsync and personio-sim…" >&2
+go build -o bin/ ./cmd/gridsync ./cmd/personio-sim
+
+pg="env PGOPTIONS=-cclient_min_messages=warning psql -X -q -h ${PGHOST:-127.0.0.1} -p ${PGPORT:-5432} -U ${PGUSER:-postgres} -d postgres"
+work=$(mktemp -d)
+sim=
+cleanup() {
+  if [ -n "$sim" ]; then kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; fi
+  $pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+$pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+$pg -c "CREATE DATABASE $db" >/dev/null
+
+bin/personio-sim -employees "$employees" -offices "$offices" -jobs "$jobs" -addr 127.0.0.1:0 \
+  >"$work/sim.out" 2>"$work/sim.log" &
+sim=$!
+url=
+for _ in $(seq 1 300); do
+  url=$(sed -n 's/^personio-sim listening on //p' "$work/sim.out")
+  [ -n "$url" ] && break
+  if ! kill -0 "$sim" 2>/dev/null; then cat "$work/sim.log" >&2; echo "personio-sim did not start" >&2; exit 1; fi
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/sim.log" >&2; echo "personio-sim did not report its address" >&2; exit 1; }
+
+# The configuration: the quickstart's demo credentials (the simulator's
+# defaults) and 50 companies with two offices each, by office id.
+cfg=$work/config
+mkdir -p "$cfg/secrets"
+cp examples/quickstart/secrets/personio.enc.yaml "$cfg/secrets/"
+{
+  cat <<EOF
+personio {
+  tenant      = "acme"
+  credentials = sops_file("secrets/personio.enc.yaml")
+  api_url     = "$url"
+  jobs_url    = "$url"
+}
+
+target {
+  database_url = "postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db?sslmode=disable"
+}
+EOF
+  per=$((offices / companies))
+  for c in $(seq 1 "$companies"); do
+    printf '\ncompany "company-%02d" {\n  name = "Company %02d"\n' "$c" "$c"
+    for o in $(seq 0 $((per - 1))); do
+      id=$((1001 + (c - 1) * per + o))
+      printf '  location "office-%d" {\n    name      = "Office %d"\n    office_id = %d\n  }\n' "$id" "$id" "$id"
+    done
+    printf '}\n'
+  done
+} >"$cfg/gridsync.hcl"
+
+export SOPS_AGE_KEY_FILE=$root/examples/quickstart/demo-age-key.txt
+unset GRIDWORK_DATABASE_URL
+bin/gridsync migrate -chdir "$cfg" >/dev/null
+
+echo "personio-sim: $employees employees, $offices offices, $jobs jobs at $url" >&2
+printf '%-22s %10s %12s %9s %9s  %s\n' "command" "wall" "peak RSS" "user" "sys" "result"
+
+# measure runs gridsync with its arguments under GNU time and prints one
+# table row; the command's output goes to files in $work.
+n=0
+measure() {
+  n=$((n + 1))
+  local out=$work/$n.out err=$work/$n.err tv=$work/$n.time rc=0
+  /usr/bin/time -v -o "$tv" bin/gridsync -v -chdir "$cfg" "$@" >"$out" 2>"$err" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    cat "$err" >&2
+    echo "gridsync $* exited with $rc" >&2
+    exit 1
+  fi
+  local wall rss user sys result timings
+  wall=$(sed -n 's/^\s*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")
+  rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$tv")
+  user=$(sed -n 's/^\s*User time (seconds): //p' "$tv")
+  sys=$(sed -n 's/^\s*System time (seconds): //p' "$tv")
+  result=$(grep -E '^(Plan:|No changes\.|Apply complete)' "$out" | tail -1 || true)
+  timings=$(sed -n 's/^timings: //p' "$err" | paste -sd ';' - | sed 's/;/; /g')
+  printf '%-22s %10s %9d MB %8ss %8ss  %s\n' "$*" "$wall" $((rss / 1024)) "$user" "$sys" "$result"
+  [ -z "$timings" ] || printf '%-22s %s\n' "" "timings: $timings"
+}
+
+measure plan
+measure apply -auto-approve
+measure plan
