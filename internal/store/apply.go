@@ -67,6 +67,7 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	}
 	res := countActions(p)
 
+	log := newPendingLog(p)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "select set_config('gridsync.writer', 'on', true)"); err != nil {
 			return fmt.Errorf("marking the transaction as gridsync's: %w", err)
@@ -83,7 +84,7 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 				return err
 			}
 		}
-		rows, err := writeChanges(ctx, tx, p)
+		rows, err := writeChanges(ctx, tx, p, log)
 		if err != nil {
 			return err
 		}
@@ -93,7 +94,7 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 				return err
 			}
 		}
-		res.RunID, err = writeRun(ctx, tx, p, opts, res)
+		res.RunID, err = writeRun(ctx, tx, p, log.wait(), opts, res)
 		return err
 	})
 	if err != nil {

@@ -39,7 +39,7 @@ var stagedColumns = []string{"action", "target_id", "company_id", "location_id",
 // writeRecords applies the employee or job changes of one table: unlinks
 // and deletes by row id, then adoptions and creates/updates staged with
 // COPY. Returns the number of rows that changed.
-func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change, ids *targetIDs) (int64, error) {
+func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change, ids *targetIDs, log *pendingLog) (int64, error) {
 	var staged []*plan.Change
 	var unlink, del []int64
 	for i := range changes {
@@ -91,6 +91,9 @@ where id = any($1) and external_source = 'personio'`, unlink)
 		}
 		rows += n
 	}
+	// The upsert is the longest wait on the database; the client has a
+	// core to spare for the sync log meanwhile.
+	log.start()
 	ct, err := tx.Exec(ctx, upsertSQL(t))
 	if err != nil {
 		return 0, fmt.Errorf("writing %s: %w", t.table, err)

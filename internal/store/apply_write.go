@@ -34,8 +34,8 @@ where c.slug = any($1)`
 )
 
 // writeChanges writes every change of p and returns the number of rows
-// that actually changed.
-func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan) (int64, error) {
+// that actually changed. It starts encoding log once the upserts begin.
+func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan, log *pendingLog) (int64, error) {
 	var rows int64
 	n, err := writeCompaniesAndLocations(ctx, tx, p.Changes)
 	if err != nil {
@@ -47,7 +47,7 @@ func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan) (int64, error) {
 		return 0, err
 	}
 	for _, t := range []recordTable{employeeTable, jobTable} {
-		n, err := writeRecords(ctx, tx, t, p.Changes, ids)
+		n, err := writeRecords(ctx, tx, t, p.Changes, ids, log)
 		if err != nil {
 			return 0, err
 		}

@@ -25,6 +25,9 @@ import (
 //	apply/copy-indexed  the ratio against COPY into the indexed table
 //	noop-rows           rows written by re-applying the same plan (must be 0)
 //	noop-ms             how long that no-change apply took
+//
+// It also logs how long each statement of the first apply took, slowest
+// first, so that a change can be judged by where the time goes.
 func BenchmarkApplyCreates(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("employees=%d", n), func(b *testing.B) {
@@ -35,7 +38,8 @@ func BenchmarkApplyCreates(b *testing.B) {
 
 func benchApplyCreates(b *testing.B, n, companies int) {
 	ctx := context.Background()
-	s := newStore(b)
+	steps := &stepTracer{}
+	s := newTracedStore(b, steps)
 	setup := &plan.Plan{}
 	for c := range companies {
 		slug := fmt.Sprintf("company-%02d", c)
@@ -70,6 +74,7 @@ func benchApplyCreates(b *testing.B, n, companies int) {
 		mustExec(b, s, `begin; select set_config('gridsync.writer', 'on', true);
 			truncate employees, sync_changes, company_sync, sync_runs, copy_scratch, copy_scratch_indexed; commit`)
 		mustExec(b, s, "vacuum analyze employees")
+		steps.reset()
 		b.StartTimer()
 
 		start := time.Now()
@@ -78,6 +83,9 @@ func benchApplyCreates(b *testing.B, n, companies int) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.StopTimer()
+		b.Logf("apply of %d employees took %s:%s", n, time.Since(start).Round(time.Millisecond), steps)
+		b.StartTimer()
 		if res.RowsWritten != int64(n) {
 			b.Fatalf("Apply wrote %d rows, want %d", res.RowsWritten, n)
 		}

@@ -35,8 +35,8 @@ on conflict (company_id, kind) do update set
 var changeColumns = []string{"run_id", "seq", "address", "action", "type", "company", "key", "target_id", "before", "after", "reason"}
 
 // writeRun records a succeeded run, its changes and the last-synced times.
-func writeRun(ctx context.Context, tx pgx.Tx, p *plan.Plan, opts ApplyOptions, res *Result) (int64, error) {
-	changes, digest := encodeChanges(p)
+func writeRun(ctx context.Context, tx pgx.Tx, p *plan.Plan, log *syncLog, opts ApplyOptions, res *Result) (int64, error) {
+	changes, digest := log.changes, log.digest
 	var runID int64
 	err := tx.QueryRow(ctx, insertRun, opts.StartedAt, "succeeded", "", opts.GitCommit, opts.Actor, opts.ConfigDir,
 		p.Digests.Config, p.Digests.Personio, p.Digests.Target, digest,

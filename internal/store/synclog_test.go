@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/jackc/tern/v2/migrate"
+
+	"github.com/gridwork/gridsync/schema"
+)
+
+// TestSyncChangesNameExistingRuns checks the statement-level triggers that
+// stand in for sync_changes' foreign key to sync_runs (002_lean_apply).
+func TestSyncChangesNameExistingRuns(t *testing.T) {
+	s := newStore(t)
+	res, err := s.Apply(context.Background(), basePlan(), ApplyOptions{})
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	// A failed run has no changes.
+	if _, err := s.RecordFailure(context.Background(), nil, ApplyOptions{}, errors.New("boom")); err != nil {
+		t.Fatalf("RecordFailure: %v", err)
+	}
+	const missingRun = "sync_changes names sync run 999, which does not exist"
+	tests := []struct {
+		name, sql string
+		want      string // "" means allowed
+	}{
+		{"insert for a missing run", `insert into sync_changes (run_id, seq, address, action, type, company)
+			values (999, 1, 'x', 'create', 'employee', 'acme')`, missingRun},
+		{"insert for missing and existing runs", `insert into sync_changes (run_id, seq, address, action, type, company)
+			values (1, 1000, 'x', 'create', 'employee', 'acme'), (999, 1, 'x', 'create', 'employee', 'acme')`, missingRun},
+		{"move changes to a missing run", `update sync_changes set run_id = 999 where run_id = 1`, missingRun},
+		{"change the id of a run with changes", `update sync_runs set id = 999 where id = 1`, "sync run 1 has changes in sync_changes; its id cannot change"},
+		{"insert for an existing run", `insert into sync_changes (run_id, seq, address, action, type, company)
+			values (1, 1000, 'x', 'create', 'employee', 'acme')`, ""},
+		{"change the id of a run without changes", `update sync_runs set id = 998 where id = 2`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := exec(s, tt.sql)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+
+	mustExec(t, s, "delete from company_sync")
+	mustExec(t, s, "delete from sync_runs where id = $1", res.RunID)
+	equalLines(t, "changes left after deleting run 1", dump(t, s, "select count(*) from sync_changes where run_id = 1"), []string{"0"})
+	equalLines(t, "runs left", dump(t, s, "select id from sync_runs order by id"), []string{"998"})
+}
+
+// TestLeanApplyMigrationRoundTrip migrates 002 down and up again with a
+// sync log in the database.
+func TestLeanApplyMigrationRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if _, err := s.Apply(ctx, basePlan(), ApplyOptions{}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	const query = `select seq, after->>'first_name', pg_typeof(after) from sync_changes where type = 'employee' order by seq`
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.LoadMigrations(schema.Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MigrateTo(ctx, 1); err != nil {
+		t.Fatalf("migrating down to 1: %v", err)
+	}
+	equalLines(t, "sync log at version 1", dump(t, s, query), []string{"6|Ada|jsonb", "7|Alan|jsonb", "8|Grace|jsonb"})
+	if err := exec(s, `insert into sync_changes (run_id, seq, address, action, type, company) values (999, 1, 'x', 'create', 'employee', 'acme')`); err == nil ||
+		!strings.Contains(err.Error(), "sync_changes_run_id_fkey") {
+		t.Errorf("insert for a missing run at version 1: %v, want the foreign key error", err)
+	}
+	if _, _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+	equalLines(t, "sync log at the latest version", dump(t, s, query), []string{"6|Ada|json", "7|Alan|json", "8|Grace|json"})
+}
