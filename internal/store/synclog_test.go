@@ -11,8 +11,8 @@ import (
 	"github.com/gridwork/gridsync/schema"
 )
 
-// TestSyncChangesNameExistingRuns checks the statement-level triggers that
-// stand in for sync_changes' foreign key to sync_runs (002_lean_apply).
+// TestSyncChangesNameExistingRuns checks that the sync log's foreign key
+// keeps every change tied to an existing run.
 func TestSyncChangesNameExistingRuns(t *testing.T) {
 	s := newStore(t)
 	res, err := s.Apply(context.Background(), basePlan(), ApplyOptions{})
@@ -23,7 +23,7 @@ func TestSyncChangesNameExistingRuns(t *testing.T) {
 	if _, err := s.RecordFailure(context.Background(), nil, ApplyOptions{}, errors.New("boom")); err != nil {
 		t.Fatalf("RecordFailure: %v", err)
 	}
-	const missingRun = "sync_changes names sync run 999, which does not exist"
+	const missingRun = `violates foreign key constraint "sync_changes_run_id_fkey"`
 	tests := []struct {
 		name, sql string
 		want      string // "" means allowed
@@ -33,7 +33,7 @@ func TestSyncChangesNameExistingRuns(t *testing.T) {
 		{"insert for missing and existing runs", `insert into sync_changes (run_id, seq, address, action, type, company)
 			values (1, 1000, 'x', 'create', 'employee', 'acme'), (999, 1, 'x', 'create', 'employee', 'acme')`, missingRun},
 		{"move changes to a missing run", `update sync_changes set run_id = 999 where run_id = 1`, missingRun},
-		{"change the id of a run with changes", `update sync_runs set id = 999 where id = 1`, "sync run 1 has changes in sync_changes; its id cannot change"},
+		{"change the id of a run with changes", `update sync_runs set id = 999 where id = 1`, missingRun},
 		{"insert for an existing run", `insert into sync_changes (run_id, seq, address, action, type, company)
 			values (1, 1000, 'x', 'create', 'employee', 'acme')`, ""},
 		{"change the id of a run without changes", `update sync_runs set id = 998 where id = 2`, ""},
