@@ -71,6 +71,7 @@ type e2eOptions struct {
 	Employees    int    // default 100
 	Jobs         int    // default 10
 	ClientSecret string // the simulator's; default the demo secret the SOPS file holds
+	NoMigrate    bool   // leave the database empty
 }
 
 // e2e is one end-to-end fixture: simulator, database, configuration dir.
@@ -143,6 +144,9 @@ func newE2E(t *testing.T, o e2eOptions) *e2e {
 		},
 	}
 	h.setConfig(e2eCompanies)
+	if o.NoMigrate {
+		return h
+	}
 	if out, errOut, code := h.gs("migrate"); code != 0 {
 		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
 	}
@@ -300,12 +304,15 @@ func (h *e2e) count(sql string, args ...any) int {
 	return n
 }
 
-// checksum fingerprints every row of the target tables, timestamps
-// included, so any write shows.
-func (h *e2e) checksum() string {
+// checksum fingerprints every row of tables (default: all target
+// tables), timestamps included, so any write shows.
+func (h *e2e) checksum(tables ...string) string {
 	h.t.Helper()
+	if len(tables) == 0 {
+		tables = []string{"companies", "locations", "employees", "jobs", "company_sync", "sync_runs", "sync_changes"}
+	}
 	var parts []string
-	for _, table := range []string{"companies", "locations", "employees", "jobs", "company_sync", "sync_runs", "sync_changes"} {
+	for _, table := range tables {
 		var sum string
 		err := h.db.QueryRow(context.Background(),
 			"select coalesce(md5(string_agg(t::text, E'\\n' order by t::text)), 'empty') from "+table+" t").Scan(&sum)
