@@ -109,12 +109,12 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 		return res, nil
 	}
 	var stale *StaleError
-	if errors.As(err, &stale) || errors.Is(err, store.ErrLocked) || ctx.Err() != nil {
+	if errors.As(err, &stale) || errors.Is(err, store.ErrLocked) {
 		// Refusals write nothing, not even a log row.
 		return nil, err
 	}
-	// Record the failure on a fresh context: the write may have failed
-	// because the request context is nearly done.
+	// Record the failure, an interrupt (Ctrl-C) included, on a context of
+	// its own: the write may have failed because the run's context ended.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if runID, rerr := st.RecordFailure(rctx, p, sopts, err); rerr != nil {
