@@ -401,26 +401,24 @@ func TestE2EKilledMidApply(t *testing.T) {
 				t.Errorf("the failed apply left a partial write:\nbefore %s\nafter  %s", data, got)
 			}
 			runs := h.query("select id, outcome from sync_runs order by id")
-			{
-				// A killed connection and an interrupt are both logged as failed runs.
-				failed := fmt.Sprintf("%d|failed", len(runsBefore)+1)
-				if want := append(slices.Clone(runsBefore), failed); !slices.Equal(runs, want) {
-					t.Errorf("sync runs after the kill = %q, want %q", runs, want)
+			// A killed connection and an interrupt are both logged as failed runs.
+			failed := fmt.Sprintf("%d|failed", len(runsBefore)+1)
+			if want := append(slices.Clone(runsBefore), failed); !slices.Equal(runs, want) {
+				t.Errorf("sync runs after the kill = %q, want %q", runs, want)
+			}
+			if !strings.Contains(r.stderr, fmt.Sprintf("(recorded as sync run %d)", len(runsBefore)+1)) {
+				t.Errorf("the killed apply does not name its failed run:\n%s", r.stderr)
+			}
+			var hist struct {
+				Runs []struct {
+					ID      int64
+					Outcome string
+					Error   string
 				}
-				if !strings.Contains(r.stderr, fmt.Sprintf("(recorded as sync run %d)", len(runsBefore)+1)) {
-					t.Errorf("the killed apply does not name its failed run:\n%s", r.stderr)
-				}
-				var hist struct {
-					Runs []struct {
-						ID      int64
-						Outcome string
-						Error   string
-					}
-				}
-				out, _ := h.mustGS(0, "history", "-json", "-limit", "1")
-				if err := json.Unmarshal([]byte(out), &hist); err != nil || len(hist.Runs) != 1 || hist.Runs[0].Outcome != "failed" || hist.Runs[0].Error == "" {
-					t.Errorf("history of the killed run (%v):\n%s", err, out)
-				}
+			}
+			out, _ := h.mustGS(0, "history", "-json", "-limit", "1")
+			if err := json.Unmarshal([]byte(out), &hist); err != nil || len(hist.Runs) != 1 || hist.Runs[0].Outcome != "failed" || hist.Runs[0].Error == "" {
+				t.Errorf("history of the killed run (%v):\n%s", err, out)
 			}
 
 			h.apply()
