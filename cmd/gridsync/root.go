@@ -5,14 +5,26 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it, the module version that `go install …@vX.Y.Z` recorded is used.
 var version = "dev"
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}
 
 // streams are the command's standard streams, injected so tests capture them.
 type streams struct {
@@ -79,7 +91,7 @@ func newRootCmd(g *globals) *cobra.Command {
 companies, location→office mappings and sync overrides in HCL, Personio
 credentials encrypted with SOPS. "gridsync plan" shows what a sync would change
 in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
