@@ -44,44 +44,85 @@ func benchClient(b *testing.B, url string, mod func(*Options)) *Client {
 	return c
 }
 
+// retainedBytes returns how many heap bytes stay reachable only through the
+// value keep returns: the live heap after a collection with it, less the
+// live heap after a collection without it.
+func retainedBytes(keep func() any) uint64 {
+	var ms runtime.MemStats
+	v := keep()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	with := ms.HeapAlloc
+	runtime.KeepAlive(v)
+	v = nil
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > with {
+		return 0
+	}
+	return with - ms.HeapAlloc
+}
+
+// keepModes are the KeepAttributes settings the benchmarks compare: every
+// attribute (nil, the default), none (gridsync without employee_fields)
+// and two custom fields.
+var keepModes = []struct {
+	name string
+	keys []string
+}{
+	{"keep=all", nil},
+	{"keep=none", []string{}},
+	{"keep=2", []string{"dynamic_1001", "department"}},
+}
+
 // BenchmarkSnapshot100k reads a 100,000-employee tenant from the simulator
 // without limits. Metrics: requests per run (must be 1000 pages + 1 auth +
-// 1 feed), wall seconds per run, and allocations per employee of the whole
-// process (client and in-process simulator together).
+// 1 feed), wall seconds per run, allocations per employee of the whole
+// process (client and in-process simulator together), and the live heap
+// the last snapshot holds per employee.
 func BenchmarkSnapshot100k(b *testing.B) {
 	const n = 100_000
 	sim, url := benchSim(b, n, personiosim.Faults{})
-	var (
-		ms   runtime.MemStats
-		reqs int
-	)
-	runtime.ReadMemStats(&ms)
-	mallocs := ms.Mallocs
-	b.ResetTimer()
-	for b.Loop() {
-		sim.ResetStats()
-		snap, err := benchClient(b, url, nil).Snapshot(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(snap.Employees) != n {
-			b.Fatalf("%d employees, want %d", len(snap.Employees), n)
-		}
-		st := sim.Stats()
-		reqs = st.Total(personiosim.EndpointAuth) + st.Total(personiosim.EndpointEmployees) + st.Total(personiosim.EndpointFeed)
+	for _, mode := range keepModes {
+		b.Run(mode.name, func(b *testing.B) {
+			var (
+				ms   runtime.MemStats
+				reqs int
+				last *Snapshot
+			)
+			runtime.ReadMemStats(&ms)
+			mallocs := ms.Mallocs
+			b.ResetTimer()
+			for b.Loop() {
+				sim.ResetStats()
+				snap, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = mode.keys }).Snapshot(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(snap.Employees) != n {
+					b.Fatalf("%d employees, want %d", len(snap.Employees), n)
+				}
+				st := sim.Stats()
+				reqs = st.Total(personiosim.EndpointAuth) + st.Total(personiosim.EndpointEmployees) + st.Total(personiosim.EndpointFeed)
+				last = snap
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&ms)
+			retained := retainedBytes(func() any { s := last; last = nil; return s })
+			if reqs != n/PageSize+2 {
+				b.Errorf("made %d requests, want %d", reqs, n/PageSize+2)
+			}
+			b.ReportMetric(float64(reqs), "requests/op")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "wall-s/op")
+			b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/n, "allocs/employee")
+			b.ReportMetric(float64(retained)/n, "retained-B/employee")
+		})
 	}
-	b.StopTimer()
-	runtime.ReadMemStats(&ms)
-	if reqs != n/PageSize+2 {
-		b.Errorf("made %d requests, want %d", reqs, n/PageSize+2)
-	}
-	b.ReportMetric(float64(reqs), "requests/op")
-	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "wall-s/op")
-	b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/n, "allocs/employee")
 }
 
 // BenchmarkDecodePage isolates the client's cost per employee: decoding
 // recorded simulator pages, with no HTTP and no simulator in the count.
+// Metrics: CPU time, allocations and retained live heap per employee.
 func BenchmarkDecodePage(b *testing.B) {
 	_, url := benchSim(b, 1000, personiosim.Faults{})
 	c := benchClient(b, url, nil)
@@ -100,17 +141,31 @@ func BenchmarkDecodePage(b *testing.B) {
 		resp.Body.Close()
 		pages = append(pages, body)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		if _, err := decodePage(pages[i%len(pages)], 0, PageSize); err != nil {
-			b.Fatal(err)
-		}
-		i++
+	for _, mode := range keepModes {
+		b.Run(mode.name, func(b *testing.B) {
+			keep := newKeepSet(mode.keys)
+			b.ReportAllocs()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				if _, err := decodePageKeep(pages[i%len(pages)], 0, PageSize, keep); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.StopTimer()
+			b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/PageSize, "ns/employee")
+			b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePageKeep(pages[0], 0, PageSize, keep) })/PageSize, "allocs/employee")
+			retained := retainedBytes(func() any {
+				all := make([]Page, len(pages))
+				for i, body := range pages {
+					all[i], _ = decodePageKeep(body, 0, PageSize, keep)
+				}
+				return all
+			})
+			b.ReportMetric(float64(retained)/float64(len(pages)*PageSize), "retained-B/employee")
+		})
 	}
-	b.StopTimer()
-	b.ReportMetric(float64(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], 0, PageSize) }))/PageSize, "allocs/employee")
 }
 
 // BenchmarkPacedListing runs the listing against the simulator limited like

@@ -63,6 +63,11 @@ type Options struct {
 	// PartnerID and AppID are sent as X-Personio-Partner-ID / -App-ID.
 	PartnerID, AppID string
 	Logger           *slog.Logger
+	// KeepAttributes are the attribute keys whose raw values Employee.Attributes
+	// keeps (for Employee.Attr) beyond the typed fields, which are always
+	// decoded. nil keeps every attribute; an empty list keeps none, which
+	// saves most of the memory a large listing holds.
+	KeepAttributes []string
 	// Progress is called after each employees page with the number of
 	// distinct employees fetched so far and the total Personio announced.
 	Progress func(done, total int)
@@ -77,6 +82,8 @@ type Client struct {
 	limiter  *rate.Limiter
 	log      *slog.Logger
 	progress func(done, total int)
+	keep     keepSet   // nil: keep every attribute
+	bodies   sync.Pool // *bytes.Buffer for employees pages, see request.pooled
 
 	mu    sync.Mutex
 	token string
@@ -156,6 +163,7 @@ func New(opts Options) (*Client, error) {
 		limiter:  rate.NewLimiter(pace(opts.RateLimit, opts.Burst)),
 		log:      opts.Logger,
 		progress: opts.Progress,
+		keep:     newKeepSet(opts.KeepAttributes),
 	}, nil
 }
 

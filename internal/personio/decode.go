@@ -22,132 +22,193 @@ type Page struct {
 	CurrentPage, TotalPages int
 }
 
-// wirePage is the employees envelope. Numbers that Personio documents as
-// integers are kept raw so that numeric strings from third-party dumps and
-// proxies decode too.
-type wirePage struct {
-	Success  *bool `json:"success"`
-	Metadata *struct {
-		TotalElements json.RawMessage `json:"total_elements"`
-		CurrentPage   json.RawMessage `json:"current_page"`
-		TotalPages    json.RawMessage `json:"total_pages"`
-	} `json:"metadata"`
-	Offset json.RawMessage `json:"offset"`
-	Limit  json.RawMessage `json:"limit"`
-	Data   json.RawMessage `json:"data"`
-	Error  *v1ErrorBody    `json:"error"`
+// keepSet selects the attributes an Employee keeps raw in Attributes; nil
+// keeps every attribute.
+type keepSet map[string]struct{}
+
+func newKeepSet(keys []string) keepSet {
+	if keys == nil {
+		return nil
+	}
+	k := make(keepSet, len(keys))
+	for _, key := range keys {
+		k[key] = struct{}{}
+	}
+	return k
 }
 
-type wireEmployee struct {
-	Type       string               `json:"type"`
-	Attributes map[string]Attribute `json:"attributes"`
+func (k keepSet) has(key []byte) bool {
+	if k == nil {
+		return true
+	}
+	_, ok := k[string(key)]
+	return ok
 }
 
-// decodePage turns an employees answer into a Page. Errors say what was
-// wrong with the answer; the caller names the page.
+// envelope is the employees answer around its data, with the numbers that
+// Personio documents as integers kept raw so that numeric strings from
+// third-party dumps and proxies decode too.
+type envelope struct {
+	success                                *bool
+	hasMetadata                            bool
+	totalElements, currentPage, totalPages []byte
+	offset, limit                          []byte
+	data                                   []byte
+	errorMessage                           string
+}
+
+// decodePage turns an employees answer into a Page, keeping every
+// attribute raw. Errors say what was wrong with the answer; the caller
+// names the page.
 func decodePage(body []byte, offset, limit int) (Page, error) {
-	var w wirePage
-	if err := json.Unmarshal(body, &w); err != nil {
+	return decodePageKeep(body, offset, limit, nil)
+}
+
+// decodePageKeep is decodePage keeping only the attributes in keep (all
+// when keep is nil) in Employee.Attributes.
+func decodePageKeep(body []byte, offset, limit int, keep keepSet) (Page, error) {
+	// One validating pass up front lets the decoder below skip what it does
+	// not need without checking syntax again.
+	if !json.Valid(body) {
+		var v any
+		err := json.Unmarshal(body, &v)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
 		return Page{}, fmt.Errorf("the answer is not the expected JSON: %w", err)
 	}
-	if w.Success != nil && !*w.Success {
+	w, err := readEnvelope(body)
+	if err != nil {
+		return Page{}, fmt.Errorf("the answer is not the expected JSON: %w", err)
+	}
+	if w.success != nil && !*w.success {
 		msg := "no reason given"
-		if w.Error != nil && w.Error.Message != "" {
-			msg = w.Error.Message
+		if w.errorMessage != "" {
+			msg = w.errorMessage
 		}
 		return Page{}, fmt.Errorf("Personio answered success=false: %s", msg)
 	}
-	if w.Metadata == nil || isNull(w.Metadata.TotalElements) {
+	if !w.hasMetadata || isNull(w.totalElements) {
 		return Page{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
 	}
 	p := Page{Offset: offset, Limit: limit}
-	var err error
-	if p.Total, err = intField("metadata.total_elements", w.Metadata.TotalElements); err != nil {
+	if p.Total, err = intField("metadata.total_elements", w.totalElements); err != nil {
 		return Page{}, err
 	}
 	if p.Total < 0 {
 		return Page{}, fmt.Errorf("metadata.total_elements is negative (%d)", p.Total)
 	}
 	// The echoes are informational: tolerate them missing or odd.
-	p.CurrentPage, _ = intField("", w.Metadata.CurrentPage)
-	p.TotalPages, _ = intField("", w.Metadata.TotalPages)
-	if n, err := intField("", w.Offset); err == nil && !isNull(w.Offset) {
+	p.CurrentPage, _ = intField("", w.currentPage)
+	p.TotalPages, _ = intField("", w.totalPages)
+	if n, err := intField("", w.offset); err == nil && !isNull(w.offset) {
 		p.Offset = n
 	}
-	if n, err := intField("", w.Limit); err == nil && !isNull(w.Limit) {
+	if n, err := intField("", w.limit); err == nil && !isNull(w.limit) {
 		p.Limit = n
 	}
 
-	data := bytes.TrimSpace(w.Data)
+	data := w.data
 	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
 		return p, nil
 	}
 	if data[0] != '[' {
 		return Page{}, fmt.Errorf("data is %s, not a list of employees", jsonKind(data))
 	}
-	var items []wireEmployee
-	if err := json.Unmarshal(data, &items); err != nil {
-		return Page{}, fmt.Errorf("data is not a list of employee objects: %w", err)
-	}
-	p.Employees = make([]Employee, 0, len(items))
-	for i, it := range items {
-		if it.Attributes == nil {
-			return Page{}, fmt.Errorf("employee #%d on the page has no attributes", i+1)
-		}
-		e, err := toEmployee(it.Attributes)
-		if err != nil {
-			return Page{}, fmt.Errorf("employee #%d on the page: %w", i+1, err)
-		}
-		p.Employees = append(p.Employees, e)
+	d := pageDecoder{keep: keep, strs: map[string]string{}, offices: map[string]*Office{}}
+	if p.Employees, err = d.employees(data, limit); err != nil {
+		return Page{}, err
 	}
 	return p, nil
 }
 
-// toEmployee reads the typed fields out of an attribute map. Only the id is
-// mandatory: every other attribute may be absent (not whitelisted), null or
-// empty.
-func toEmployee(attrs map[string]Attribute) (Employee, error) {
-	idAttr, ok := attrs["id"]
-	if !ok || isNull(idAttr.Value) {
-		return Employee{}, errors.New("it has no id")
+// readEnvelope reads the members around data from a valid JSON document.
+// Like encoding/json, member names match regardless of case and the last
+// of duplicate members wins.
+func readEnvelope(body []byte) (envelope, error) {
+	var w envelope
+	s := scanner{b: body}
+	switch c := s.peek(); c {
+	case 'n':
+		return w, nil
+	case '{':
+	default:
+		return w, fmt.Errorf("it is %s, not an object", jsonKind(body[s.i:]))
 	}
-	id, err := intField("id", idAttr.Value)
-	if err != nil {
-		return Employee{}, err
-	}
-	if id <= 0 {
-		return Employee{}, fmt.Errorf("id %d is not a Personio employee id", id)
-	}
-	e := Employee{
-		ID:                int64(id),
-		FirstName:         text(attrs, "first_name"),
-		LastName:          text(attrs, "last_name"),
-		Gender:            text(attrs, "gender"),
-		Position:          text(attrs, "position"),
-		Email:             text(attrs, "email"),
-		Status:            strings.ToLower(text(attrs, "status")),
-		ProfilePictureURL: text(attrs, "profile_picture"),
-		Attributes:        attrs,
-	}
-	if a, ok := attrs["office"]; ok {
-		if e.Office, err = officeValue(a.Value); err != nil {
-			return Employee{}, fmt.Errorf("employee %d: office: %w", id, err)
+	s.enter()
+	for {
+		key, esc, ok := s.member()
+		if !ok {
+			return w, nil
+		}
+		v := s.value()
+		switch {
+		case keyIs(key, esc, "success"):
+			switch v[0] {
+			case 't', 'f':
+				b := v[0] == 't'
+				w.success = &b
+			case 'n':
+				w.success = nil
+			default:
+				return w, fmt.Errorf("success is %s, not a boolean", jsonKind(v))
+			}
+		case keyIs(key, esc, "metadata"):
+			if err := w.readMetadata(v); err != nil {
+				return w, err
+			}
+		case keyIs(key, esc, "offset"):
+			w.offset = v
+		case keyIs(key, esc, "limit"):
+			w.limit = v
+		case keyIs(key, esc, "data"):
+			w.data = v
+		case keyIs(key, esc, "error"):
+			w.errorMessage = errorMessage(v)
 		}
 	}
-	return e, nil
 }
 
-func text(attrs map[string]Attribute, key string) string {
-	a, ok := attrs[key]
-	if !ok {
+func (w *envelope) readMetadata(v []byte) error {
+	switch v[0] {
+	case 'n':
+		w.hasMetadata = false
+		w.totalElements, w.currentPage, w.totalPages = nil, nil, nil
+		return nil
+	case '{':
+	default:
+		return fmt.Errorf("metadata is %s, not an object", jsonKind(v))
+	}
+	w.hasMetadata = true
+	s := scanner{b: v}
+	s.enter()
+	for {
+		key, esc, ok := s.member()
+		if !ok {
+			return nil
+		}
+		raw := s.value()
+		switch {
+		case keyIs(key, esc, "total_elements"):
+			w.totalElements = raw
+		case keyIs(key, esc, "current_page"):
+			w.currentPage = raw
+		case keyIs(key, esc, "total_pages"):
+			w.totalPages = raw
+		}
+	}
+}
+
+// errorMessage reads error.message of a v1 error body ("" when it has none).
+func errorMessage(v []byte) string {
+	if v[0] != '{' {
 		return ""
 	}
-	v := bytes.TrimSpace(a.Value)
-	// Fast path for the common plain string without escapes.
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v[1:len(v)-1], '\\') < 0 && bytes.IndexByte(v[1:len(v)-1], '"') < 0 {
-		return strings.TrimSpace(string(v[1 : len(v)-1]))
+	var e v1ErrorBody
+	if json.Unmarshal(v, &e) != nil {
+		return ""
 	}
-	return strings.TrimSpace(AttrText(v))
+	return e.Message
 }
 
 // officeValue decodes the office attribute: {type:"Office", attributes:{id,

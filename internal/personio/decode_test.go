@@ -2,8 +2,11 @@ package personio
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -140,6 +143,45 @@ func TestDecodePageDefensive(t *testing.T) {
 			},
 		},
 		{
+			name: "escaped keys, texts and labels",
+			body: page(1, emp(attr("id", "integer", `7`), `"first_\u006eame":{"label":"First \"name\"","value":"J\u00fcrgen ","type":"standard"}`,
+				attr("last_name", "standard", `"O\u0027Neil"`), attr("status", "standard", `"ACTIVE"`), attr("dynamic_1", "text", `"a\nb"`))),
+			check: func(t *testing.T, p Page) {
+				e := p.Employees[0]
+				if e.FirstName != "Jürgen" || e.LastName != "O'Neil" || e.Status != "active" {
+					t.Errorf("got %+v", e)
+				}
+				if a := e.Attributes["first_name"]; a.Label != `First "name"` {
+					t.Errorf("first_name attribute = %+v", a)
+				}
+				if v, _ := e.Attr("dynamic_1"); v != "a\nb" {
+					t.Errorf("dynamic_1 = %q", v)
+				}
+			},
+		},
+		{
+			name: "envelope members in any case, whitespace, unknown members",
+			body: "{ \"Success\" : true , \"extra\": {\"a\":[1,{\"b\":\"]}\"}]},\n\"METADATA\":{\"Total_Elements\":\"2\"},\"data\":[ {\"type\":\"Employee\", \"attributes\" : {" +
+				attr("id", "integer", ` 3 `) + "} } , {\"attributes\":{" + attr("id", "integer", `"4"`) + "," + attr("office", "standard", `{"type":"Office","attributes":{"id":9,"name":" Paris "}}`) + "}} ] }",
+			check: func(t *testing.T, p Page) {
+				if p.Total != 2 || len(p.Employees) != 2 || p.Employees[0].ID != 3 || p.Employees[1].ID != 4 {
+					t.Fatalf("got %+v", p)
+				}
+				if o := p.Employees[1].Office; o == nil || *o != (Office{ID: 9, Name: "Paris"}) {
+					t.Errorf("office = %+v", o)
+				}
+			},
+		},
+		{
+			name: "null attribute envelope is present and empty",
+			body: page(1, emp(attr("id", "integer", `5`), `"dynamic_2":null`)),
+			check: func(t *testing.T, p Page) {
+				if v, ok := p.Employees[0].Attr("dynamic_2"); !ok || v != "" {
+					t.Errorf("Attr = %q, %v; want present and empty", v, ok)
+				}
+			},
+		},
+		{
 			name: "empty listing with null data",
 			body: `{"success":true,"metadata":{"total_elements":0,"current_page":0,"total_pages":0},"offset":0,"limit":100,"data":null}`,
 			check: func(t *testing.T, p Page) {
@@ -157,6 +199,10 @@ func TestDecodePageDefensive(t *testing.T) {
 		{name: "id not a number", body: page(1, emp(attr("id", "integer", `"abc"`))), errHas: `id is "abc", not an integer`},
 		{name: "office a number", body: page(1, emp(attr("id", "integer", `4`), attr("office", "standard", `17`))), errHas: "employee 4: office: expected an object"},
 		{name: "attribute not an envelope", body: page(1, `{"id":5}`), errHas: "not a list of employee objects"},
+		{name: "employee is a number", body: `{"success":true,"metadata":{"total_elements":1},"data":[7]}`, errHas: "data is not a list of employee objects"},
+		{name: "attribute label a number", body: page(1, `{"id":{"label":1,"value":1}}`), errHas: "not a list of employee objects"},
+		{name: "answer is a list", body: `[1]`, errHas: "not the expected JSON"},
+		{name: "employee with null attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee","attributes":null}]}`, errHas: "employee #1 on the page has no attributes"},
 		{name: "employee without attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee"}]}`, errHas: "employee #1 on the page has no attributes"},
 	}
 	for _, tt := range tests {
@@ -190,4 +236,79 @@ func TestDecodeAttributes(t *testing.T) {
 	if _, err := decodeAttributes([]byte(`{"success":true,"data":[{"label":"x"}]}`)); err == nil || !strings.Contains(err.Error(), "has no key") {
 		t.Errorf("keyless attribute: err = %v", err)
 	}
+}
+
+// TestDecodePageKeepsNoReferenceToTheBody checks what reusing page buffers
+// relies on: a decoded page holds copies, never slices of the body.
+func TestDecodePageKeepsNoReferenceToTheBody(t *testing.T) {
+	orig, err := os.ReadFile(filepath.Join("testdata", "employees-example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, keep := range []keepSet{nil, newKeepSet([]string{"dynamic_24407", "department"})} {
+		want, err := decodePageKeep(orig, 0, 100, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := slices.Clone(orig)
+		got, err := decodePageKeep(body, 0, 100, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range body {
+			body[i] = 'x'
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("keep %v: after the body was overwritten the page reads\n%+v\nwant\n%+v", keep, got, want)
+		}
+	}
+}
+
+func TestDecodePageKeepAttributes(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "employees-example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := decodePageKeep(body, 0, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		keep []string
+		want []string // keys of Attributes
+	}{
+		{"none", []string{}, nil},
+		{"some", []string{"dynamic_24407", "department", "not_whitelisted"}, []string{"department", "dynamic_24407"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := decodePageKeep(body, 0, 100, newKeepSet(tt.keep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, w := p.Employees[0], all.Employees[0]
+			if got := slices.Sorted(maps.Keys(e.Attributes)); !slices.Equal(got, tt.want) {
+				t.Errorf("kept %v, want %v", got, tt.want)
+			}
+			e.Attributes, w.Attributes = nil, nil
+			if !reflect.DeepEqual(e, w) {
+				t.Errorf("typed fields differ from keeping everything:\n%+v\n%+v", e, w)
+			}
+			for _, k := range tt.want {
+				if got, _ := p.Employees[0].Attr(k); got != mustAttr(t, all.Employees[0], k) {
+					t.Errorf("Attr(%q) = %q", k, got)
+				}
+			}
+		})
+	}
+}
+
+func mustAttr(t *testing.T, e Employee, key string) string {
+	t.Helper()
+	v, ok := e.Attr(key)
+	if !ok {
+		t.Fatalf("employee has no %q", key)
+	}
+	return v
 }

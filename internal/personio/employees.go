@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,14 +28,16 @@ func (c *Client) EmployeesPage(ctx context.Context, offset, limit int) (Page, er
 		return Page{}, err
 	}
 	path := "/v1/company/employees?limit=" + strconv.Itoa(limit) + "&offset=" + strconv.Itoa(offset)
-	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json", api: true, auth: true})
+	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json", api: true, auth: true, pooled: true})
 	if err != nil {
 		return Page{}, &PageError{Offset: offset, Err: err}
 	}
 	if resp.status != http.StatusOK {
 		return Page{}, &PageError{Offset: offset, Err: c.statusError(http.MethodGet, path, resp)}
 	}
-	p, err := decodePage(resp.body, offset, limit)
+	// The decoded page copies what it keeps, so the body can be reused.
+	p, err := decodePageKeep(resp.body, offset, limit, c.keep)
+	c.release(resp)
 	if err != nil {
 		return Page{}, &PageError{Offset: offset, Err: err}
 	}
@@ -74,21 +77,28 @@ func (c *Client) listEmployees(ctx context.Context) ([]Employee, error) {
 		return nil, err
 	}
 	total := head.Total
+	// Pages are kept by offset and concatenated in that order at the end:
+	// listings usually come sorted by id, so the final sort finds the
+	// order almost in place, and no map holds a second copy of every
+	// employee. seen only counts distinct ids for progress and the
+	// completeness check.
 	var (
-		mu   sync.Mutex
-		seen = make(map[int64]Employee, total)
+		mu    sync.Mutex
+		seen  = make(map[int64]struct{}, min(total, 1<<20)) // total is the server's word
+		pages = map[int][]Employee{}
 	)
-	add := func(p Page) {
+	add := func(off int, p Page) {
 		mu.Lock()
 		defer mu.Unlock()
-		for _, e := range p.Employees {
-			seen[e.ID] = e
+		pages[off] = p.Employees
+		for i := range p.Employees {
+			seen[p.Employees[i].ID] = struct{}{}
 		}
 		if c.progress != nil {
 			c.progress(len(seen), total)
 		}
 	}
-	add(head)
+	add(0, head)
 
 	// Step by what a page really holds: should Personio cap the page below
 	// the requested limit, stepping by 100 would silently skip rows.
@@ -111,7 +121,7 @@ func (c *Client) listEmployees(ctx context.Context) ([]Employee, error) {
 			if p.Total != total {
 				return &shiftError{fmt.Sprintf("total_elements went from %d to %d at offset %d", total, p.Total, off)}
 			}
-			add(p)
+			add(off, p)
 			return nil
 		})
 	}
@@ -126,10 +136,18 @@ func (c *Client) listEmployees(ctx context.Context) ([]Employee, error) {
 	if len(seen) != total {
 		return nil, &shiftError{fmt.Sprintf("read %d distinct employees but total_elements is %d", len(seen), total)}
 	}
-	out := make([]Employee, 0, len(seen))
-	for _, e := range seen {
-		out = append(out, e)
+	offsets := slices.Sorted(maps.Keys(pages))
+	n := 0
+	for _, off := range offsets {
+		n += len(pages[off])
+	}
+	out := make([]Employee, 0, n)
+	for _, off := range offsets {
+		out = append(out, pages[off]...)
 	}
 	slices.SortFunc(out, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
+	// An employee seen on two pages (rows shifted under the pager but the
+	// distinct count still adds up) is kept once.
+	out = slices.CompactFunc(out, func(a, b Employee) bool { return a.ID == b.ID })
 	return out, nil
 }

@@ -48,10 +48,12 @@ type Employee struct {
 	Gender            string
 	Position          string
 	Email             string
-	Status            string // active, onboarding, leave, inactive
-	Office            *Office
+	Status            string  // active, onboarding, leave, inactive
+	Office            *Office // shared by a page's employees of that office: read-only
 	ProfilePictureURL string
-	// Attributes holds every attribute as received, keyed by attribute key.
+	// Attributes holds the attributes as received, keyed by attribute key:
+	// every one by default, only Options.KeepAttributes when that is set
+	// (nil when none of those is present).
 	Attributes map[string]Attribute
 }
 

@@ -37,6 +37,9 @@ type request struct {
 	// tokens picked up, shared 429 cool-down honoured.
 	api  bool
 	auth bool // send the bearer token
+	// pooled reads the answer into a buffer from the client's pool; the
+	// caller hands it back with release once nothing refers to the body.
+	pooled bool
 }
 
 // response is a final (non-retried) answer with its body read in full.
@@ -44,6 +47,22 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	buf    *bytes.Buffer // holds body when the request was pooled
+}
+
+// maxPooled bounds the buffers kept for reuse: a page that is unusually
+// large is left to the collector rather than kept alive.
+const maxPooled = 4 << 20
+
+// release returns a pooled response's buffer for reuse; resp.body must not
+// be used afterwards.
+func (c *Client) release(resp *response) {
+	if resp == nil || resp.buf == nil || resp.buf.Cap() > maxPooled {
+		return
+	}
+	resp.buf.Reset()
+	c.bodies.Put(resp.buf)
+	resp.buf, resp.body = nil, nil
 }
 
 // do performs r with pacing and retries. It returns the first answer that
@@ -162,7 +181,15 @@ func (c *Client) attempt(ctx context.Context, r request, token string) (*respons
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var buf bytes.Buffer
+	// Employees pages are read into reused buffers: a 100,000-employee
+	// listing is 1,000 answers of ~150 KB, and growing a fresh buffer for
+	// each was the client's largest allocation.
+	buf := new(bytes.Buffer)
+	if r.pooled {
+		if b, ok := c.bodies.Get().(*bytes.Buffer); ok {
+			buf = b
+		}
+	}
 	if n := resp.ContentLength; n > 0 && n < maxBody {
 		buf.Grow(int(n))
 	}
@@ -173,7 +200,11 @@ func (c *Client) attempt(ctx context.Context, r request, token string) (*respons
 	if n > maxBody {
 		return nil, fmt.Errorf("the answer is larger than %d MiB", maxBody>>20)
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: buf.Bytes()}, nil
+	out := &response{status: resp.StatusCode, header: resp.Header, body: buf.Bytes()}
+	if r.pooled {
+		out.buf = buf
+	}
+	return out, nil
 }
 
 // waitTurn blocks until the shared 429 cool-down is over and the pacer

@@ -1,0 +1,68 @@
+package personio_test
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
+)
+
+// TestKeepAttributes reads the same tenant keeping every attribute, two
+// and none: the typed fields never change, and the kept attributes read
+// exactly as they do when everything is kept.
+func TestKeepAttributes(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(250)})
+	read := func(keep []string) []personio.Employee {
+		t.Helper()
+		emps, err := env.client(t, func(o *personio.Options) { o.KeepAttributes = keep }).Employees(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSame(t, env.sim, emps)
+		return emps
+	}
+	all := read(nil)
+	if len(all[0].Attributes) < 10 {
+		t.Fatalf("keeping everything kept only %v", slices.Sorted(maps.Keys(all[0].Attributes)))
+	}
+	tests := []struct {
+		name string
+		keep []string
+	}{
+		{"none", []string{}},
+		{"two", []string{"dynamic_1001", "department"}},
+		{"unknown key", []string{"dynamic_404"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := read(tt.keep)
+			present := 0
+			for i, e := range got {
+				for k := range e.Attributes {
+					if !slices.Contains(tt.keep, k) {
+						t.Fatalf("employee %d kept %q, not in %v", e.ID, k, tt.keep)
+					}
+				}
+				for _, k := range tt.keep {
+					gv, gok := e.Attr(k)
+					wv, wok := all[i].Attr(k)
+					if gv != wv || gok != wok {
+						t.Fatalf("employee %d: Attr(%q) = %q, %v; keeping everything it is %q, %v", e.ID, k, gv, gok, wv, wok)
+					}
+					if gok {
+						present++
+						if a, w := e.Attributes[k], all[i].Attributes[k]; a.Label != w.Label || a.Type != w.Type || string(a.Value) != string(w.Value) {
+							t.Fatalf("employee %d: attribute %q = %+v, want %+v", e.ID, k, a, w)
+						}
+					}
+				}
+			}
+			if tt.name == "two" && present == 0 {
+				t.Error("no employee has the kept attributes; the test checks nothing")
+			}
+		})
+	}
+}
