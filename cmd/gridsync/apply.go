@@ -115,7 +115,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 		return err
 	}
 	if o.planFile == "" && len(p.Changes) > 0 && !o.autoApprove {
-		ok, err := confirm(g)
+		ok, err := confirm(ctx, g)
 		if err != nil {
 			return err
 		}
@@ -139,8 +139,9 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 }
 
 // confirm asks the Terraform question on a terminal. Off a terminal it
-// refuses: an unattended apply must say -auto-approve explicitly.
-func confirm(g *globals) (bool, error) {
+// refuses: an unattended apply must say -auto-approve explicitly. Ctrl-C at
+// the prompt cancels at once instead of waiting for Enter.
+func confirm(ctx context.Context, g *globals) (bool, error) {
 	if !g.interactive() {
 		return false, errNotTerminal
 	}
@@ -148,11 +149,19 @@ func confirm(g *globals) (bool, error) {
 		"  gridsync will perform the actions described above.\n"+
 		"  Only 'yes' will be accepted to approve.\n\n"+
 		"  Enter a value: ")
-	line, err := bufio.NewReader(g.In).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		// The reader outlives a cancelled prompt; the process ends soon after.
+		line, _ := bufio.NewReader(g.In).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(g.Out)
 		return false, nil
+	case line := <-answer:
+		return strings.TrimSpace(line) == "yes", nil
 	}
-	return strings.TrimSpace(line) == "yes", nil
 }
 
 // notifyGitHub comments the outcome of an apply on the merged pull request

@@ -115,12 +115,32 @@ func TestE2EStalePlan(t *testing.T) {
 	e.FirstName = "Pending"
 	h.sim.UpsertEmployee(e)
 
+	var victim personiosim.Employee
 	tests := []struct {
 		name    string
+		before  func() // runs before plan -out
 		change  func()
 		restore func()
 		reason  string
 	}{
+		{
+			// The digests cover what gridsync writes, not why a record
+			// leaves: the saved plan's removal would now be an unlink.
+			name: "a removal became an unlink",
+			before: func() {
+				victim = h.pickEmployee(inOffice(officeMunich))
+				v := victim
+				v.Status = "inactive"
+				h.sim.UpsertEmployee(v)
+			},
+			change: func() {
+				v := victim
+				v.OfficeID = officeVienna // active again, in an unmapped office
+				h.sim.UpsertEmployee(v)
+			},
+			restore: func() { h.sim.UpsertEmployee(victim) },
+			reason:  "Personio's data changed since the plan was made (employee.acme[",
+		},
 		{
 			name: "Personio changed",
 			change: func() {
@@ -148,6 +168,9 @@ func TestE2EStalePlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.before != nil {
+				tt.before()
+			}
 			out, _ := h.mustGS(0, "plan", "-out", "saved.plan")
 			if !strings.Contains(out, "gridsync apply saved.plan") {
 				t.Errorf("plan -out does not say how to apply:\n%s", out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/gridwork/gridsync/config"
@@ -11,11 +12,20 @@ import (
 	"github.com/gridwork/gridsync/plan"
 )
 
-// StaleError says a saved plan no longer matches what it was computed from.
-type StaleError struct{ Reason string }
+// StaleError says a plan no longer matches what it was computed from.
+type StaleError struct {
+	Reason string
+	// Replan is set for a plan apply computed itself: running apply again
+	// plans afresh. A saved plan needs a new `gridsync plan -out`.
+	Replan bool
+}
 
 func (e *StaleError) Error() string {
-	return "stale plan: " + e.Reason + "; nothing was written. Run `gridsync plan` again and review the new plan"
+	next := "Run `gridsync plan` again and review the new plan"
+	if e.Replan {
+		next = "Run `gridsync apply` again to plan afresh"
+	}
+	return "stale plan: " + e.Reason + "; nothing was written. " + next
 }
 
 // ApplyOptions are the knobs of one apply.
@@ -71,7 +81,33 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 	if got := plan.DigestDesired(d); got != p.Digests.Personio {
 		return plan.State{}, &StaleError{Reason: "Personio's data changed since the plan was made"}
 	}
+	// The digests cover what gridsync would write, not every input of a
+	// verdict (a record that left the desired state is deleted or unlinked
+	// depending on where it went in Personio). The plan computed now must be
+	// the plan that was reviewed.
+	fresh := plan.Diff(d, cur, plan.DiffOptions{AllCompanies: p.AllCompanies, Now: r.now()})
+	if addr, ok := sameChanges(p.Changes, fresh.Changes); !ok {
+		return plan.State{}, &StaleError{Reason: "Personio's data changed since the plan was made (" + addr + " would now be planned differently)"}
+	}
 	return cur, nil
+}
+
+// sameChanges reports whether two plans make the same changes; when they do
+// not, it names the first address that differs.
+func sameChanges(saved, fresh []plan.Change) (string, bool) {
+	for i := 0; i < max(len(saved), len(fresh)); i++ {
+		if i >= len(saved) {
+			return fresh[i].Address, false
+		}
+		if i >= len(fresh) {
+			return saved[i].Address, false
+		}
+		a, b := saved[i], fresh[i]
+		if a.Address != b.Address || a.Action != b.Action || a.TargetID != b.TargetID || !maps.Equal(a.After, b.After) {
+			return a.Address, false
+		}
+	}
+	return "", true
 }
 
 // savedCompanies recovers a saved plan's -company filter.
@@ -99,7 +135,7 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 		StartedAt:   r.now(),
 		Verify: func(current plan.State) error {
 			if plan.DigestState(current) != p.Digests.Target {
-				return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}
+				return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)", Replan: true}
 			}
 			return nil
 		},
@@ -111,6 +147,11 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 	var stale *StaleError
 	if errors.As(err, &stale) || errors.Is(err, store.ErrLocked) {
 		// Refusals write nothing, not even a log row.
+		return nil, err
+	}
+	if errors.Is(err, store.ErrCommitUnknown) {
+		// The run may have been committed as succeeded; a failed row could
+		// contradict it.
 		return nil, err
 	}
 	// Record the failure, an interrupt (Ctrl-C) included, on a context of

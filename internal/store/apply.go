@@ -68,6 +68,7 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	res := countActions(p)
 
 	log := newPendingLog(p)
+	var bodyDone bool // set when only COMMIT remains
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "select set_config('gridsync.writer', 'on', true)"); err != nil {
 			return fmt.Errorf("marking the transaction as gridsync's: %w", err)
@@ -95,14 +96,32 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 			}
 		}
 		res.RunID, err = writeRun(ctx, tx, p, log.wait(), opts, res)
+		bodyDone = err == nil
 		return err
 	})
+	if err != nil && bodyDone && !isServerError(err) {
+		// The connection failed during COMMIT: the server may have
+		// committed before it went away. Saying "rolled back" would be a
+		// guess, and logging a failed run could contradict a succeeded one.
+		return nil, fmt.Errorf("%w on the Gridwork database at %s: %v", ErrCommitUnknown, s.where, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("apply rolled back, nothing was written: %w", err)
 	}
 	res.Duration = time.Since(start)
 	s.logger.Info("applied plan", "run", res.RunID, "rows", res.RowsWritten, "duration", res.Duration)
 	return res, nil
+}
+
+// ErrCommitUnknown means the connection failed while the transaction was
+// committing, so whether the apply was written is unknown.
+var ErrCommitUnknown = errors.New("the connection failed while committing the apply, so it is unknown whether it was written; run `gridsync history` to see whether the run was recorded as succeeded, and `gridsync plan` to see what is left to do")
+
+// isServerError reports whether PostgreSQL itself answered with an error, in
+// which case the transaction was definitely rolled back.
+func isServerError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr)
 }
 
 // scopeQuery is the state a plan was computed against.

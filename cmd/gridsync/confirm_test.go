@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfirm(t *testing.T) {
+	yes, no := true, false
+	tests := []struct {
+		name     string
+		terminal *bool
+		input    string
+		want     bool
+		wantErr  error
+	}{
+		{"yes", &yes, "yes\n", true, nil},
+		{"yes with spaces", &yes, "  yes  \n", true, nil},
+		{"anything else", &yes, "y\n", false, nil},
+		{"end of input", &yes, "", false, nil},
+		{"not a terminal", &no, "yes\n", false, errNotTerminal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			g := &globals{streams: streams{In: strings.NewReader(tt.input), Out: &out}, stdinTerminal: tt.terminal}
+			got, err := confirm(context.Background(), g)
+			if got != tt.want || err != tt.wantErr {
+				t.Errorf("confirm = %v, %v; want %v, %v", got, err, tt.want, tt.wantErr)
+			}
+			if tt.wantErr == nil && !strings.Contains(out.String(), "Only 'yes' will be accepted to approve.") {
+				t.Errorf("prompt missing: %q", out.String())
+			}
+		})
+	}
+}
+
+// TestConfirmCancelled checks that Ctrl-C (a cancelled context) ends the
+// prompt without waiting for a line that never comes.
+func TestConfirmCancelled(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	yes := true
+	g := &globals{streams: streams{In: pr, Out: io.Discard}, stdinTerminal: &yes}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan bool, 1)
+	go func() {
+		ok, _ := confirm(ctx, g)
+		done <- ok
+	}()
+	cancel()
+	select {
+	case ok := <-done:
+		if ok {
+			t.Error("a cancelled prompt approved the apply")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the prompt kept waiting for input after the context was cancelled")
+	}
+}
