@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -94,11 +95,28 @@ func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*pe
 		HTTPClient:   r.HTTPClient,
 		Logger:       r.logger(),
 		Progress:     progress,
+		// Only the attributes employee_fields reads are kept raw: keeping
+		// every attribute of every employee was most of a large run's
+		// memory. Unknown keys are checked against the attribute list.
+		KeepAttributes: employeeFieldAttributes(cfg),
 	}
 	if r.PersonioOptions != nil {
 		r.PersonioOptions(&opts)
 	}
 	return personio.New(opts)
+}
+
+// employeeFieldAttributes returns the Personio keys employee_fields names,
+// sorted; an empty (not nil) list when there are none.
+func employeeFieldAttributes(cfg *config.Config) []string {
+	keys := make([]string, 0, len(cfg.Personio.EmployeeFields))
+	for _, ref := range cfg.Personio.EmployeeFields {
+		if ref.Key != "" && !slices.Contains(keys, ref.Key) {
+			keys = append(keys, ref.Key)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // Personio is what one run read from Personio.
