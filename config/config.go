@@ -57,8 +57,16 @@ type SyncDefaults struct {
 
 // Target describes the Gridwork database.
 type Target struct {
+	// DatabaseURL is empty when there is no target block or no
+	// database_url, and when DatabaseURLDiags is set.
 	DatabaseURL string
-	DeclRange   hcl.Range
+	// DatabaseURLDiags holds the "Environment variable not set" diagnostics
+	// of database_url when those were its only problems. They are kept out
+	// of the load diagnostics so that validate passes without the database
+	// secret; DatabaseURLErr turns them into the error a command that
+	// connects to the database reports.
+	DatabaseURLDiags hcl.Diagnostics
+	DeclRange        hcl.Range
 }
 
 // Override is a per-company sync override.

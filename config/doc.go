@@ -22,7 +22,7 @@
 //	}
 //
 //	target {                                     # optional, at most one
-//	  database_url = env("GRIDWORK_DATABASE_URL")
+//	  database_url = env("GRIDWORK_DATABASE_URL") # GRIDWORK_DATABASE_URL in the environment overrides it
 //	}
 //
 //	company "acme" {                             # slug: ^[a-z][a-z0-9-]{0,62}$, no trailing hyphen
@@ -43,6 +43,30 @@
 // sops_file(path) returns path resolved against the configuration directory.
 // There are no variables.
 //
+// # Secrets and env()
+//
+// Values read from the configuration end up in plans, plan files and
+// pull-request comments, and in diagnostics (the tenant hint repeats the
+// tenant, for example). So env() refuses, with an error at the call that
+// names the variable and never reads it, every variable whose name suggests
+// a secret (compared in upper case): names starting with SOPS_, names
+// containing SECRET, PASSWORD, PASSWD, TOKEN (GITHUB_TOKEN, GH_TOKEN,
+// ACTIONS_*TOKEN*), PRIVATE, CREDENTIAL, AGE_KEY or DATABASE_URL (so
+// GRIDWORK_DATABASE_URL), and names with KEY as an underscore-separated
+// word (API_KEY, MY_KEY_ID). A default does not help: the refusal does not
+// depend on whether the variable is set, so validate answers the same on a
+// fork without secrets.
+//
+// target.database_url is the one exception: it never reaches a plan or a
+// diagnostic, so it is evaluated with its own function set (envPolicy
+// databaseEnv) whose env() reads any variable. It is also evaluated lazily
+// in one respect: a variable it reads that is not set is no load error
+// (validate must pass without the database secret, and
+// GRIDWORK_DATABASE_URL overrides the argument anyway). The diagnostic is
+// kept in Target.DatabaseURLDiags instead, and Target.DatabaseURLErr turns
+// it into the error that commands connecting to the database report. Every
+// other problem with database_url is a load error as usual.
+//
 // # Checks
 //
 // Errors: unknown blocks and arguments (with "did you mean"), missing
@@ -53,7 +77,8 @@
 // set, sync overrides other than inherit/on/off, bad slugs, a tenant that is
 // not a bare lower-case subdomain (the detail suggests one: "use the
 // subdomain only: acme"), unknown statuses or employee fields, bad URLs, an
-// unset env() variable, unknown functions, variable references, and syntax
+// unset env() variable (outside target.database_url), env() of a variable
+// that may hold a secret, unknown functions, variable references, and syntax
 // errors (which stop decoding). Warning: a company with no mapped location.
 // Whether office names exist in Personio is checked later, by the plan
 // engine, which has Personio's data.

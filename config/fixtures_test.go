@@ -13,13 +13,24 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// testEnv is the environment the fixtures see: env() never reads the
-// process environment in tests.
-func testEnv(name string) string {
-	return map[string]string{
-		"GRIDWORK_DATABASE_URL": "postgres://gridsync@127.0.0.1:5432/gridwork",
-	}[name]
+// testVars is the environment the fixtures see: env() never reads the
+// process environment in tests. The secret-looking ones are set so that a
+// refusal cannot pass for an unset variable, and so that
+// TestFixtureDiagnostics can check no diagnostic repeats their values.
+var testVars = map[string]string{
+	"GRIDWORK_DATABASE_URL":  "postgres://gridsync@127.0.0.1:5432/gridwork",
+	"DB_PASSWORD_URL":        "postgres://gridsync:fixture-db-pw@127.0.0.1:5432/gridwork",
+	"SOPS_AGE_KEY":           "AGE-SECRET-KEY-1FIXTUREFIXTUREFIXTUREFIXTUREFIXTUREFIXTUREFIXTUREFIXTURE",
+	"SOPS_FILE":              "fixture-sops-file.yaml",
+	"MY_API_TOKEN":           "fixture-api-token-value",
+	"github_token":           "ghp_fixtureGitHubTokenValue",
+	"PERSONIO_CLIENT_SECRET": "fixture-client-secret",
+	"MAPS_API_KEY":           "fixture-maps-api-key",
+	"DB_PASSWD":              "fixture-db-passwd",
+	"SSH_PRIVATE_KEY_PATH":   "fixture-private-key-path",
 }
+
+func testEnv(name string) string { return testVars[name] }
 
 var testLoader = Loader{Getenv: testEnv}
 
@@ -113,6 +124,11 @@ func TestFixtureDiagnostics(t *testing.T) {
 				for i, d := range diags {
 					if !used[i] {
 						t.Errorf("unexpected diagnostic: %s", diagLine(d))
+					}
+					for name, v := range testVars {
+						if secretEnvReason(name) != "" && strings.Contains(d.Summary+d.Detail, v) {
+							t.Errorf("diagnostic repeats the value of %s: %s", name, diagLine(d))
+						}
 					}
 				}
 				if t.Failed() {

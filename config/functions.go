@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -11,12 +13,25 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 )
 
+// envPolicy says which environment variables env() may read.
+type envPolicy int
+
+const (
+	// publicEnv is for every argument but target.database_url: the values
+	// end up in plans, plan files and pull-request comments, so variables
+	// whose names suggest a secret are refused.
+	publicEnv envPolicy = iota
+	// databaseEnv is for target.database_url alone, which never reaches a
+	// plan: it may read any variable.
+	databaseEnv
+)
+
 // functions returns the functions available in configuration expressions.
 // There are deliberately only two: the language describes mappings, it is
 // not a programming language.
-func functions(getenv func(string) string, dir string) map[string]function.Function {
+func functions(getenv func(string) string, dir string, policy envPolicy) map[string]function.Function {
 	return map[string]function.Function{
-		"env":       envFunc(getenv),
+		"env":       envFunc(getenv, policy),
 		"sops_file": sopsFileFunc(dir),
 	}
 }
@@ -29,9 +44,49 @@ func (e *unsetEnvError) Error() string {
 	return fmt.Sprintf("environment variable %s is not set", e.name)
 }
 
+// secretEnvError is returned by env() for a variable it refuses to read
+// under publicEnv. It carries the name and why, never a value: the
+// variable is not even looked up.
+type secretEnvError struct{ name, reason string }
+
+func (e *secretEnvError) Error() string {
+	return fmt.Sprintf("environment variable %s may hold a secret (%s)", e.name, e.reason)
+}
+
+// secretWords make a variable name look like it holds a secret wherever they
+// appear in it. GITHUB_TOKEN, GH_TOKEN and ACTIONS_*TOKEN* are caught by
+// TOKEN.
+var secretWords = []string{"SECRET", "PASSWORD", "PASSWD", "TOKEN", "PRIVATE", "CREDENTIAL", "AGE_KEY"}
+
+// secretEnvReason returns why env() refuses name outside
+// target.database_url, or "" when it may read it. Names are compared in
+// upper case. The list errs on the side of refusing: a refused name costs a
+// rename, a leaked secret costs a rotation.
+func secretEnvReason(name string) string {
+	u := strings.ToUpper(name)
+	switch {
+	case strings.HasPrefix(u, "SOPS_"):
+		return "SOPS_* variables hold decryption keys"
+	case strings.Contains(u, "DATABASE_URL"):
+		return "a database URL usually contains the database password"
+	}
+	for _, w := range secretWords {
+		if strings.Contains(u, w) {
+			return "its name contains " + w
+		}
+	}
+	if slices.Contains(strings.Split(u, "_"), "KEY") {
+		return "its name contains the word KEY"
+	}
+	return ""
+}
+
 // envFunc implements env(name) and env(name, default). An empty variable
-// counts as unset, because getenv cannot tell the two apart.
-func envFunc(getenv func(string) string) function.Function {
+// counts as unset, because getenv cannot tell the two apart. Under
+// publicEnv a name that looks secret is refused before it is read, with or
+// without a default, so that validate gives the same answer whether or not
+// the secret is present (a pull request from a fork has none).
+func envFunc(getenv func(string) string, policy envPolicy) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, or the default when it is unset.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
@@ -44,6 +99,11 @@ func envFunc(getenv func(string) string) function.Function {
 			name := args[0].AsString()
 			if name == "" {
 				return cty.NilVal, function.NewArgErrorf(0, "the variable name must not be empty")
+			}
+			if policy == publicEnv {
+				if reason := secretEnvReason(name); reason != "" {
+					return cty.NilVal, &secretEnvError{name: name, reason: reason}
+				}
 			}
 			if getenv != nil {
 				if v := getenv(name); v != "" {
@@ -80,22 +140,49 @@ func sopsFileFunc(dir string) function.Function {
 }
 
 // refineCallDiags rewrites hclsyntax's generic "Error in function call" for
-// an unset env() variable into a diagnostic that names the variable, says
-// what to do, and covers the whole call rather than just "env(".
+// an unset or refused env() variable into a diagnostic that names the
+// variable, says what to do, and covers the whole call rather than just
+// "env(".
 func refineCallDiags(diags hcl.Diagnostics) {
 	for _, d := range diags {
 		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
 		if !ok {
 			continue
 		}
-		var unset *unsetEnvError
-		if !errors.As(extra.FunctionCallError(), &unset) {
+		var (
+			unset  *unsetEnvError
+			secret *secretEnvError
+		)
+		switch err := extra.FunctionCallError(); {
+		case errors.As(err, &unset):
+			d.Summary = "Environment variable not set"
+			d.Detail = fmt.Sprintf("The environment variable %s is not set (or is empty). Set it before running gridsync, or give a default: env(%q, \"…\").", unset.name, unset.name)
+		case errors.As(err, &secret):
+			d.Summary = "Secret environment variable"
+			d.Detail = fmt.Sprintf("env(%q) is refused here because %s may hold a secret: %s. "+
+				"Values read here can appear in plans, plan files and pull-request comments. "+
+				"Write the value in the configuration, or read it from a variable whose name does not suggest a secret. "+
+				"Personio credentials belong in the file named by sops_file(…); only target.database_url may read any variable.",
+				secret.name, secret.name, secret.reason)
+		default:
 			continue
 		}
-		d.Summary = "Environment variable not set"
-		d.Detail = fmt.Sprintf("The environment variable %s is not set (or is empty). Set it before running gridsync, or give a default: env(%q, \"…\").", unset.name, unset.name)
 		if d.Context != nil {
 			d.Subject = d.Context
 		}
 	}
+}
+
+// unsetEnvName returns the variable named by a diagnostic for an unset
+// env() variable.
+func unsetEnvName(d *hcl.Diagnostic) (string, bool) {
+	extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
+	if !ok {
+		return "", false
+	}
+	var unset *unsetEnvError
+	if !errors.As(extra.FunctionCallError(), &unset) {
+		return "", false
+	}
+	return unset.name, true
 }

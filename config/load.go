@@ -81,17 +81,21 @@ func (l Loader) LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Dia
 	}
 
 	d := &decoder{
-		dir:  cfg.Dir,
-		eval: &evaluator{ctx: &hcl.EvalContext{Functions: functions(l.Getenv, cfg.Dir)}},
+		dir:    cfg.Dir,
+		eval:   &evaluator{ctx: &hcl.EvalContext{Functions: functions(l.Getenv, cfg.Dir, publicEnv)}},
+		dbEval: &evaluator{ctx: &hcl.EvalContext{Functions: functions(l.Getenv, cfg.Dir, databaseEnv)}},
 	}
 	diags = append(diags, d.decode(cfg, names)...)
 	return cfg, diags
 }
 
-// decoder holds what every block decoder needs.
+// decoder holds what every block decoder needs. eval evaluates every
+// argument but target.database_url, which alone uses dbEval: the two differ
+// in which environment variables env() may read (see envPolicy).
 type decoder struct {
-	dir  string
-	eval *evaluator
+	dir    string
+	eval   *evaluator
+	dbEval *evaluator
 }
 
 // resolve makes a path from the configuration absolute.
@@ -160,18 +164,6 @@ func (d *decoder) decode(cfg *Config, names []string) hcl.Diagnostics {
 	}
 	slices.SortStableFunc(cfg.Companies, func(a, b Company) int { return strings.Compare(a.Slug, b.Slug) })
 	return diags
-}
-
-// target decodes the target block.
-func (d *decoder) target(block *hcl.Block) (Target, hcl.Diagnostics) {
-	t := Target{DeclRange: block.DefRange}
-	c, diags := content(block.Body, targetSchema)
-	if a := c.Attributes["database_url"]; a != nil {
-		var ds hcl.Diagnostics
-		t.DatabaseURL, ds = d.eval.str(a)
-		diags = append(diags, ds...)
-	}
-	return t, diags
 }
 
 // readDir reads the configuration files of dir.

@@ -26,6 +26,7 @@ func TestLoadValid(t *testing.T) {
 	minimalDir := mustAbs(t, "testdata/valid/minimal")
 	fullDir := mustAbs(t, "testdata/valid/full")
 	envDir := mustAbs(t, "testdata/valid/env-default")
+	dbDir := mustAbs(t, "testdata/valid/env-secret-database-url")
 	berlin := Location{Slug: "berlin-hq", Name: "Berlin HQ", Office: "Berlin"}
 
 	tests := []struct {
@@ -111,6 +112,28 @@ func TestLoadValid(t *testing.T) {
 					Statuses:       []string{"active", "onboarding", "leave"},
 					EmployeeFields: map[string]FieldRef{},
 				},
+				Companies: []Company{{
+					Slug: "acme", Name: "Acme GmbH",
+					Sync:      Overrides{Employees: Inherit, Jobs: Inherit},
+					Locations: []Location{berlin},
+				}},
+			},
+		},
+		{
+			dir: "testdata/valid/env-secret-database-url",
+			want: Config{
+				Dir: dbDir,
+				Personio: Personio{
+					Tenant:         "acme",
+					Credentials:    filepath.Join(dbDir, "secrets/personio.enc.yaml"),
+					APIURL:         "https://api.personio.de",
+					JobsURL:        "https://acme.jobs.personio.de",
+					JobsLanguage:   "en",
+					Sync:           SyncDefaults{Employees: true, Jobs: true},
+					Statuses:       []string{"active", "onboarding", "leave"},
+					EmployeeFields: map[string]FieldRef{},
+				},
+				Target: Target{DatabaseURL: testVars["DB_PASSWORD_URL"]},
 				Companies: []Company{{
 					Slug: "acme", Name: "Acme GmbH",
 					Sync:      Overrides{Employees: Inherit, Jobs: Inherit},

@@ -12,13 +12,20 @@ import (
 const databaseURLEnv = "GRIDWORK_DATABASE_URL"
 
 // databaseURL returns the Gridwork database URL: GRIDWORK_DATABASE_URL when
-// set, else target.database_url of cfg (which may be nil).
+// set, else target.database_url of cfg (which may be nil). The loader does
+// not fail on an unset variable read by target.database_url, so that
+// validate runs without secrets; this is where that becomes an error.
 func databaseURL(g *globals, cfg *config.Config) (string, error) {
 	if u := g.getenv(databaseURLEnv); u != "" {
 		return u, nil
 	}
-	if cfg != nil && cfg.Target.DatabaseURL != "" {
-		return cfg.Target.DatabaseURL, nil
+	if cfg != nil {
+		if err := cfg.Target.DatabaseURLErr(); err != nil {
+			return "", err
+		}
+		if cfg.Target.DatabaseURL != "" {
+			return cfg.Target.DatabaseURL, nil
+		}
 	}
 	return "", errors.New("no Gridwork database configured: set database_url in the target block of the configuration, or the " + databaseURLEnv + " environment variable")
 }

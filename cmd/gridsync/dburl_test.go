@@ -165,6 +165,60 @@ func TestDatabaseCommandsErrors(t *testing.T) {
 	}
 }
 
+// TestDatabaseURLUnsetEnv checks that a target.database_url reading an
+// unset variable does not fail validate (a pull request from a fork has no
+// secrets), fails the commands that connect with an error naming the
+// variable and the line, and gives way to GRIDWORK_DATABASE_URL.
+func TestDatabaseURLUnsetEnv(t *testing.T) {
+	withTarget := func(expr string) string {
+		return strings.Replace(dbTestConfig,
+			`env("GRIDWORK_DATABASE_URL", "postgres://gridwork:hunter2@127.0.0.1:1/unused")`, expr, 1)
+	}
+	gridworkDir := dbTestDir(t, withTarget(`env("GRIDWORK_DATABASE_URL")`))
+	otherDir := dbTestDir(t, withTarget(`env("OTHER_DB")`))
+	unreachable := map[string]string{"GRIDWORK_DATABASE_URL": "postgres://gridwork:hunter2@127.0.0.1:1/unused"}
+
+	t.Run("validate", func(t *testing.T) {
+		for _, dir := range []string{gridworkDir, otherDir} {
+			code, stdout, stderr := runDBCLI(t, nil, "validate", "-chdir", dir)
+			if code != 0 || !strings.HasPrefix(stdout, "Success!") || stderr != "" {
+				t.Errorf("validate: exit %d, stdout %q, stderr %q; want 0, Success! and no stderr", code, stdout, stderr)
+			}
+		}
+	})
+	tests := []struct {
+		name string
+		dir  string
+		env  map[string]string
+		want string
+	}{
+		{"GRIDWORK_DATABASE_URL unset", gridworkDir, nil,
+			"Error: target.database_url (gridsync.hcl:12) needs the environment variable GRIDWORK_DATABASE_URL, which is not set: set it to the Gridwork database URL, or write the URL in target.database_url\n"},
+		{"other variable unset", otherDir, nil,
+			"Error: target.database_url (gridsync.hcl:12) needs the environment variable OTHER_DB, which is not set: set it, or set GRIDWORK_DATABASE_URL, which overrides target.database_url\n"},
+		// The override is used without looking at OTHER_DB: the error is
+		// the connection to 127.0.0.1:1, not the unset variable.
+		{"GRIDWORK_DATABASE_URL overrides", otherDir, unreachable,
+			"cannot connect to the Gridwork database at 127.0.0.1:1/unused"},
+	}
+	for _, cmd := range []string{"migrate", "status", "history", "plan"} {
+		for _, tt := range tests {
+			t.Run(cmd+"/"+tt.name, func(t *testing.T) {
+				code, stdout, stderr := runDBCLI(t, tt.env, cmd, "-chdir", tt.dir)
+				if code != 1 || !strings.Contains(stderr, tt.want) {
+					t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, tt.want)
+				}
+				if tt.env != nil && strings.Contains(stderr, "OTHER_DB") {
+					t.Errorf("stderr mentions OTHER_DB although GRIDWORK_DATABASE_URL is set: %s", stderr)
+				}
+				if strings.Contains(stdout+stderr, "hunter2") {
+					t.Errorf("output leaks the database password: %s", stderr)
+				}
+			})
+		}
+	}
+}
+
 // applyTestPlan applies a small first sync for acme and globex directly
 // through the store, as gridsync apply would.
 func applyTestPlan(t *testing.T, s *store.Store) {

@@ -64,10 +64,10 @@ func TestValidateText(t *testing.T) {
 		},
 		{
 			name:       "env() reads the injected environment",
-			dir:        configFixture("valid", "full"),
+			dir:        configFixture("invalid", "env-unset"),
 			env:        nil,
 			wantCode:   1,
-			wantStderr: []string{"Error: Environment variable not set", "on personio.hcl line 21", "GRIDWORK_DATABASE_URL"},
+			wantStderr: []string{"Error: Environment variable not set", "on main.hcl line 13", "GRIDSYNC_TEST_UNSET"},
 		},
 		{
 			name:       "missing directory",

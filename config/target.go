@@ -1,0 +1,82 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// target decodes the target block. database_url is read lazily in one
+// respect: an env() variable it needs but that is not set is no load
+// error, only recorded in DatabaseURLDiags, because validate and plan on a
+// pull request from a fork run without secrets, and GRIDWORK_DATABASE_URL
+// overrides the argument anyway. Every other problem with it is reported.
+func (d *decoder) target(block *hcl.Block) (Target, hcl.Diagnostics) {
+	t := Target{DeclRange: block.DefRange}
+	c, diags := content(block.Body, targetSchema)
+	if a := c.Attributes["database_url"]; a != nil {
+		u, ds := d.dbEval.str(a)
+		if onlyUnsetEnv(ds) {
+			t.DatabaseURLDiags = ds
+		} else {
+			t.DatabaseURL = u
+			diags = append(diags, ds...)
+		}
+	}
+	return t, diags
+}
+
+// onlyUnsetEnv reports whether diags has errors and all of them are for
+// unset env() variables.
+func onlyUnsetEnv(diags hcl.Diagnostics) bool {
+	if !diags.HasErrors() {
+		return false
+	}
+	for _, d := range diags {
+		if _, ok := unsetEnvName(d); !ok && d.Severity == hcl.DiagError {
+			return false
+		}
+	}
+	return true
+}
+
+// DatabaseURLErr explains why DatabaseURL is empty when target.database_url
+// reads environment variables that are not set, naming them and the
+// argument's position; it is nil otherwise. Commands that connect to the
+// database return it when GRIDWORK_DATABASE_URL is not set either.
+func (t Target) DatabaseURLErr() error {
+	var (
+		names []string
+		at    string
+	)
+	for _, d := range t.DatabaseURLDiags {
+		name, ok := unsetEnvName(d)
+		if !ok {
+			continue
+		}
+		if at == "" && d.Subject != nil {
+			at = pos(*d.Subject)
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	where := "target.database_url"
+	if at != "" {
+		where += " (" + at + ")"
+	}
+	const override = "GRIDWORK_DATABASE_URL"
+	if len(names) == 1 && names[0] == override {
+		return fmt.Errorf("%s needs the environment variable %s, which is not set: set it to the Gridwork database URL, or write the URL in target.database_url", where, override)
+	}
+	if len(names) == 1 {
+		return fmt.Errorf("%s needs the environment variable %s, which is not set: set it, or set %s, which overrides target.database_url", where, names[0], override)
+	}
+	return fmt.Errorf("%s needs the environment variables %s, which are not set: set them, or set %s, which overrides target.database_url",
+		where, strings.Join(names, ", "), override)
+}
