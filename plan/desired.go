@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"html"
 	"sort"
 	"strconv"
@@ -44,6 +45,9 @@ type DesiredState struct {
 	// PersonioEmployees is how many employees Personio answered with in
 	// total, whatever their office or status.
 	PersonioEmployees int
+	// PersonioPositions is how many positions the job feed listed in
+	// total, whatever their office.
+	PersonioPositions int
 	// Warnings are notes for the plan reader.
 	Warnings []string
 
@@ -84,6 +88,9 @@ type DesiredLocation struct {
 	OfficeName string // "" when unmapped
 	// PersonioEmployees counts Personio employees (any status) in the office.
 	PersonioEmployees int
+	// PersonioPositions counts feed positions that name the office, as
+	// their office or as an additional one.
+	PersonioPositions int
 }
 
 // Attrs returns the location's synced attributes.
@@ -118,6 +125,7 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 	offices := newOfficeIndex(snap, opts.KnownOffices)
 	ds := &DesiredState{
 		PersonioEmployees: len(snap.Employees),
+		PersonioPositions: len(snap.Jobs),
 		employees:         make(map[int64]source, len(snap.Employees)),
 		jobs:              make(map[int64]source, len(snap.Jobs)),
 	}
@@ -158,10 +166,14 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 		}
 		byOfficeID := map[int64]string{}
 		byOfficeName := map[string]string{}
+		mappedBy := map[personio.Office]config.Location{}
 		for _, loc := range c.Locations {
 			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
 			if loc.Mapped() {
 				o, warn, d := offices.resolve(c.Slug, loc)
+				if !d.HasErrors() {
+					d = append(d, mappedTwice(c.Slug, mappedBy, loc, o)...)
+				}
 				diags = append(diags, d...)
 				if warn != "" {
 					ds.Warnings = append(ds.Warnings, warn)
@@ -169,11 +181,12 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 				if !d.HasErrors() {
 					dl.Mapped, dl.OfficeID, dl.OfficeName = true, o.ID, o.Name
 					dl.PersonioEmployees = offices.employees[o.ID]
-					// The first location mapping an office wins; config
-					// validation rejects the same office mapped twice.
-					if _, dup := byOfficeID[o.ID]; !dup && o.ID != 0 {
+					dl.PersonioPositions = offices.positions[o.Name]
+					if o.ID != 0 {
 						byOfficeID[o.ID] = loc.Slug
 					}
+					// Two offices may share a name (then mapped by id);
+					// positions name their office, so the first wins.
 					if _, dup := byOfficeName[o.Name]; !dup && o.Name != "" {
 						byOfficeName[o.Name] = loc.Slug
 					}
@@ -192,6 +205,49 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 		ds.Companies = append(ds.Companies, dc)
 	}
 	return ds, diags
+}
+
+// mappedTwice reports a location whose office another location of the
+// company already maps. Config validation catches the same name or the
+// same id written twice; only Personio's answer shows that office = "Berlin"
+// and office_id = 1001 are one office. mappedBy remembers the first
+// location of each office.
+func mappedTwice(company string, mappedBy map[personio.Office]config.Location, loc config.Location, o personio.Office) hcl.Diagnostics {
+	key := personio.Office{ID: o.ID}
+	if o.ID == 0 {
+		key.Name = o.Name // an office of the job feed only has no id
+	}
+	first, dup := mappedBy[key]
+	if !dup {
+		mappedBy[key] = loc
+		return nil
+	}
+	office := fmt.Sprintf("%q (id %d)", o.Name, o.ID)
+	if o.ID == 0 {
+		office = fmt.Sprintf("%q (job feed only)", o.Name)
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Office mapped twice",
+		Detail: fmt.Sprintf("Locations %q (%s, at %s) and %q (%s) of company %q both map Personio office %s. Each office feeds one location of a company; remove one of the mappings.",
+			first.Slug, officeRef(first), rangePos(first.OfficeRange), loc.Slug, officeRef(loc), company, office),
+		Subject: loc.OfficeRange.Ptr(),
+		Context: loc.DeclRange.Ptr(),
+	}}
+}
+
+// officeRef is how a location names its office in HCL.
+func officeRef(loc config.Location) string {
+	if loc.Office != "" {
+		return "office = " + strconv.Quote(loc.Office)
+	}
+	return "office_id = " + strconv.FormatInt(loc.OfficeID, 10)
+}
+
+// rangePos is "file:line" of r, the way config diagnostics name a first
+// position.
+func rangePos(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
 }
 
 // companiesInScope returns the configured companies named by filter (all

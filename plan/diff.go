@@ -52,9 +52,16 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		for _, s := range d.Configured {
 			configured[s] = true
 		}
+		locations = appendLeftLocations(locations, cur.Companies, configured)
 		emps = appendLeftCompanies(emps, TypeEmployee, employees, configured)
 		jbs = appendLeftCompanies(jbs, TypeJob, jobs, configured)
 	}
+	sort.SliceStable(locations, func(i, j int) bool {
+		if locations[i].Company != locations[j].Company {
+			return locations[i].Company < locations[j].Company
+		}
+		return locations[i].Key < locations[j].Key
+	})
 	sortChanges(emps)
 	sortChanges(jbs)
 
@@ -64,7 +71,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	p.Changes = append(p.Changes, emps...)
 	p.Changes = append(p.Changes, jbs...)
 	p.Summary = summarize(p.Changes)
-	p.Suspicious = suspicious(d, employees, curCompanies)
+	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
 	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
 	return p
 }
@@ -181,6 +188,10 @@ func officeReason(before, after Attrs) string {
 		return "office " + before[FieldOfficeName] + " is unmapped"
 	case before[FieldOfficeName] == "":
 		return "office " + after[FieldOfficeName] + " is mapped"
+	case before[FieldOfficeID] != "" && before[FieldOfficeID] == after[FieldOfficeID]:
+		// The same office under a new name: Personio renamed it, the
+		// mapping itself stays.
+		return "office " + after[FieldOfficeID] + " was renamed in Personio from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
 	default:
 		return "office mapping changes from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
 	}
@@ -268,6 +279,31 @@ func gone(typ Type, company, externalID string, sources map[int64]source) (Actio
 		return Unlink, "no office in Personio"
 	}
 	return Unlink, "office " + s.office + " is not mapped to a location of " + company
+}
+
+// appendLeftLocations clears the office mappings of the locations of
+// companies that are no longer configured, as for an undeclared location:
+// the configuration is the only source of mappings. The rows themselves
+// stay; gridsync never deletes companies or locations.
+func appendLeftLocations(out []Change, companies []CompanyState, configured map[string]bool) []Change {
+	for i := range companies {
+		cs := &companies[i]
+		if configured[cs.Slug] {
+			continue
+		}
+		for j := range cs.Locations {
+			cl := &cs.Locations[j]
+			if cl.OfficeID == 0 && cl.OfficeName == "" {
+				continue
+			}
+			out = append(out, Change{
+				Address: "location." + cs.Slug + "." + cl.Slug, Type: TypeLocation, Company: cs.Slug, Key: cl.Slug,
+				Action: Update, Before: locationAttrs(cl), After: compact(Attrs{FieldName: cl.Name}),
+				Reason: "company " + cs.Slug + " left the configuration",
+			})
+		}
+	}
+	return out
 }
 
 // appendLeftCompanies unlinks the linked rows of companies that are no

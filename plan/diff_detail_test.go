@@ -87,6 +87,28 @@ func TestDiffChangeContents(t *testing.T) {
 	})
 }
 
+func TestLeftCompanyLocationChange(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Companies = cfg.Companies[:1] // globex leaves
+	p, diags := Build(cfg, baseSnapshot(), syncedState(t), BuildOptions{Now: testNow})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	c := findChange(t, p, "location.globex.munich")
+	wantBefore := Attrs{FieldName: "München", FieldOfficeID: "3", FieldOfficeName: "Munich"}
+	wantAfter := Attrs{FieldName: "München"}
+	if c.Action != Update || c.Type != TypeLocation || c.Company != "globex" || c.Key != "munich" ||
+		!reflect.DeepEqual(c.Before, wantBefore) || !reflect.DeepEqual(c.After, wantAfter) {
+		t.Fatalf("got %+v, want an update from %v to %v", c, wantBefore, wantAfter)
+	}
+	// The company is not in scope: apply records no sync time for it.
+	for _, sc := range p.Scope {
+		if sc.Company == "globex" {
+			t.Errorf("globex is in scope: %+v", p.Scope)
+		}
+	}
+}
+
 func TestDesiredAttributes(t *testing.T) {
 	cfg, snap := baseConfig(), baseSnapshot()
 	d, diags := Desired(cfg, snap, DesiredOptions{})
@@ -239,6 +261,32 @@ func TestDesiredDiagnostics(t *testing.T) {
 			edit: func(cfg *config.Config, snap *personio.Snapshot) {
 				cfg.Personio.EmployeeFields = map[string]config.FieldRef{FieldPosition: {Key: "dynamic_99"}}
 				snap.Employees = nil
+			},
+		},
+		{
+			name:    "the same office by name and by id",
+			edit:    func(cfg *config.Config, _ *personio.Snapshot) { company(cfg, "acme").Locations[1].OfficeID = 1 },
+			summary: "Office mapped twice",
+			detail: []string{`Locations "berlin-hq" (office = "Berlin", at acme.hcl:4) and "hamburg" (office_id = 1) of company "acme"`,
+				`both map Personio office "Berlin" (id 1)`, "remove one of the mappings"},
+			subject: "acme.hcl:8:14",
+		},
+		{
+			name: "the same office by id and by name",
+			edit: func(cfg *config.Config, _ *personio.Snapshot) {
+				locs := company(cfg, "acme").Locations
+				locs[0], locs[1] = locs[1], locs[0]
+				locs[1].Office = "Hamburg"
+			},
+			summary: "Office mapped twice",
+			detail: []string{`Locations "hamburg" (office_id = 2, at acme.hcl:8) and "berlin-hq" (office = "Hamburg") of company "acme"`,
+				`both map Personio office "Hamburg" (id 2)`},
+			subject: "acme.hcl:4:14",
+		},
+		{
+			name: "one office in two companies is fine",
+			edit: func(cfg *config.Config, _ *personio.Snapshot) {
+				company(cfg, "globex").Locations[0].OfficeID, company(cfg, "globex").Locations[0].Office = 1, ""
 			},
 		},
 		{

@@ -158,7 +158,36 @@ func TestDiff(t *testing.T) {
 			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
 				cfg.Companies = cfg.Companies[:1]
 			},
-			want: []string{"unlink employee.globex[1004] (company globex is no longer in the configuration)"},
+			want: []string{
+				"update location.globex.munich (company globex left the configuration)",
+				"unlink employee.globex[1004] (company globex is no longer in the configuration)",
+			},
+		},
+		{
+			name: "a company that left the config loses its office mappings, in company order, unmapped locations untouched",
+			edit: func(cfg *config.Config, _ *personio.Snapshot, cur *State) {
+				cfg.Companies = cfg.Companies[1:] // acme leaves
+				company(cfg, "globex").Locations[0].Name = "Munich"
+			},
+			want: []string{
+				"update location.acme.berlin-hq (company acme left the configuration)",
+				"update location.acme.hamburg (company acme left the configuration)",
+				"update location.globex.munich",
+				"unlink employee.acme[1001] (company acme is no longer in the configuration)",
+				"unlink employee.acme[1002] (company acme is no longer in the configuration)",
+				"unlink job.acme[9001] (company acme is no longer in the configuration)",
+				"unlink job.acme[9002] (company acme is no longer in the configuration)",
+			},
+		},
+		{
+			name: "an office renamed in Personio renames the mapping of a location mapped by id",
+			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+				altona := &personio.Office{ID: 2, Name: "Hamburg-Altona"}
+				s.Offices[1] = *altona
+				employeeByID(s, 1002).Office = altona
+				s.Jobs[1].AdditionalOffices = []string{"Hamburg-Altona"}
+			},
+			want: []string{"update location.acme.hamburg (office 2 was renamed in Personio from Hamburg to Hamburg-Altona)"},
 		},
 		{
 			name:      "a company that left the config is left alone under -company",

@@ -16,6 +16,9 @@
 // An office that Personio no longer shows at all but that the target has
 // mapped (DesiredOptions.KnownOffices) still resolves, with a warning, so
 // that its empty answer is judged as suspicious rather than a config error.
+// Two locations of one company that resolve to the same office (one by
+// office, one by office_id, which only Personio's answer can tell) are an
+// error diagnostic at the second.
 // Desired employees are those in a mapped office whose status is synced;
 // desired jobs are feed positions whose office, or else first mapped
 // additional office, is mapped.
@@ -33,14 +36,16 @@
 //     status is not synced (terminated), unlink when it still exists outside
 //     the company's mapped offices.
 //
-// Linked rows of companies that left the configuration are unlinked, only
-// when planning all companies. Reasons are for display only.
+// Linked rows of companies that left the configuration are unlinked, and
+// their locations lose their office mappings, only when planning all
+// companies. Reasons are for display only.
 //
 // # Safety
 //
-// Plan.Suspicious records answers that look wrong (no employees at all, or
-// an office suddenly empty while its linked employees vanished), and
-// CheckMassDelete refuses plans that remove or unlink too much.
+// Plan.Suspicious records answers that look wrong (no employees or no
+// feed positions at all, or an office suddenly without employees or
+// positions while its linked records vanished), and CheckMassDelete refuses
+// such plans, and plans that remove or unlink too much.
 //
 // # Formats
 //

@@ -107,28 +107,29 @@ func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
 	return e
 }
 
-// suspicious lists Personio answers that look wrong rather than real: no
-// employees at all while linked employees exist, or a mapped office (mapped
-// as before) that suddenly has no employees while linked employees of its
-// location have vanished from Personio.
-func suspicious(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []string {
-	var out []string
+// suspicious lists Personio answers that look wrong rather than real, for
+// employees and for jobs alike: an empty answer overall while linked
+// records exist, or a mapped office (mapped as before) that suddenly has
+// nothing while its linked records have vanished from Personio.
+func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur map[string]*CompanyState) []string {
+	return append(suspiciousEmployees(d, employees, cur), suspiciousJobs(d, jobs, cur)...)
+}
+
+// suspiciousEmployees: no employees at all while linked employees exist,
+// or a mapped office that suddenly has no employees while linked employees
+// of its location have vanished from Personio.
+func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []string {
 	if d.PersonioEmployees == 0 {
-		total := 0
-		var companies []string
-		for _, dc := range d.Companies {
-			if g := employees[dc.Slug]; dc.SyncEmployees && g != nil && len(g.order) > 0 {
-				total += len(g.order)
-				companies = append(companies, dc.Slug)
-			}
-		}
+		total, companies := linkedInEnabled(d, employees, func(dc *DesiredCompany) bool { return dc.SyncEmployees })
 		if total > 0 {
 			return []string{fmt.Sprintf("Personio answered with no employees at all, while %d employee%s of %s %s linked to Personio in Gridwork",
 				total, plural(total), strings.Join(companies, ", "), isAre(total))}
 		}
 		return nil
 	}
-	for _, dc := range d.Companies {
+	var out []string
+	for i := range d.Companies {
+		dc := &d.Companies[i]
 		g := employees[dc.Slug]
 		if !dc.SyncEmployees || g == nil || len(g.order) == 0 {
 			continue
@@ -136,21 +137,10 @@ func suspicious(d *DesiredState, employees map[string]*companyRecords, cur map[s
 		// Only linked employees missing from Personio's answer count: an
 		// office emptied because its people moved elsewhere in Personio is
 		// a coherent answer, not a suspicious one.
-		perLocation := map[string]int{}
-		for _, r := range g.order {
-			id, err := strconv.ParseInt(r.ExternalID, 10, 64)
-			if _, ok := d.employees[id]; err != nil || !ok {
-				perLocation[r.Attrs[FieldLocation]]++
-			}
-		}
-		curLocs := map[string]LocationState{}
-		if cs := cur[dc.Slug]; cs != nil {
-			for _, l := range cs.Locations {
-				curLocs[l.Slug] = l
-			}
-		}
+		_, missing := perLocation(g, d.employees)
+		curLocs := locationsOf(cur[dc.Slug])
 		for _, dl := range dc.Locations {
-			if !dl.Mapped || dl.OfficeID == 0 || dl.PersonioEmployees > 0 || perLocation[dl.Slug] == 0 {
+			if !dl.Mapped || dl.OfficeID == 0 || dl.PersonioEmployees > 0 || missing[dl.Slug] == 0 {
 				continue
 			}
 			// A location just remapped to an empty office is a deliberate
@@ -158,12 +148,112 @@ func suspicious(d *DesiredState, employees map[string]*companyRecords, cur map[s
 			if cl, ok := curLocs[dl.Slug]; ok && cl.OfficeID != 0 && cl.OfficeID != dl.OfficeID {
 				continue
 			}
-			n := perLocation[dl.Slug]
+			n := missing[dl.Slug]
 			out = append(out, fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %d employee%s linked to location %s in Gridwork %s missing from Personio",
 				dc.Slug, dl.OfficeName, dl.OfficeID, n, plural(n), dl.Slug, isAre(n)))
 		}
 	}
 	return out
+}
+
+// suspiciousJobs: a job feed without any position while jobs are linked in
+// a company whose jobs are synced, or a mapped office that suddenly has no
+// position in the feed while every job linked to its location has vanished
+// from it. Positions move between offices and get unpublished one by one;
+// a feed that drops all of an office's positions at once is more likely a
+// broken feed than a hiring freeze, and the guard lets a person decide.
+func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[string]*CompanyState) []string {
+	if d.PersonioPositions == 0 {
+		total, companies := linkedInEnabled(d, jobs, func(dc *DesiredCompany) bool { return dc.SyncJobs })
+		if total > 0 {
+			return []string{fmt.Sprintf("Personio's job feed lists no positions at all, while %d job%s of %s %s linked to Personio in Gridwork",
+				total, plural(total), strings.Join(companies, ", "), isAre(total))}
+		}
+		return nil
+	}
+	var out []string
+	for i := range d.Companies {
+		dc := &d.Companies[i]
+		g := jobs[dc.Slug]
+		if !dc.SyncJobs || g == nil || len(g.order) == 0 {
+			continue
+		}
+		linked, missing := perLocation(g, d.jobs)
+		curLocs := locationsOf(cur[dc.Slug])
+		for _, dl := range dc.Locations {
+			n := linked[dl.Slug]
+			if !dl.Mapped || dl.OfficeName == "" || dl.PersonioPositions > 0 || n == 0 || missing[dl.Slug] != n {
+				continue
+			}
+			// Jobs follow the office by name: a location just pointed at
+			// another office (not a rename of the same one) is deliberate.
+			if cl, ok := curLocs[dl.Slug]; ok && officeChanged(cl, dl) {
+				continue
+			}
+			office := dl.OfficeName
+			if dl.OfficeID != 0 {
+				office += fmt.Sprintf(" (id %d)", dl.OfficeID)
+			}
+			out = append(out, fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %d job%s linked to location %s in Gridwork %s missing from the feed",
+				dc.Slug, office, n, plural(n), dl.Slug, isAre(n)))
+		}
+	}
+	return out
+}
+
+// linkedInEnabled counts the linked records of the companies in scope whose
+// kind is enabled, and names those companies.
+func linkedInEnabled(d *DesiredState, groups map[string]*companyRecords, enabled func(*DesiredCompany) bool) (int, []string) {
+	total := 0
+	var companies []string
+	for i := range d.Companies {
+		dc := &d.Companies[i]
+		if g := groups[dc.Slug]; enabled(dc) && g != nil && len(g.order) > 0 {
+			total += len(g.order)
+			companies = append(companies, dc.Slug)
+		}
+	}
+	return total, companies
+}
+
+// perLocation counts a company's linked records per location slug, and
+// those of them whose Personio record is missing from the answer.
+func perLocation(g *companyRecords, sources map[int64]source) (linked, missing map[string]int) {
+	linked, missing = map[string]int{}, map[string]int{}
+	for _, r := range g.order {
+		loc := r.Attrs[FieldLocation]
+		linked[loc]++
+		id, err := strconv.ParseInt(r.ExternalID, 10, 64)
+		if _, ok := sources[id]; err != nil || !ok {
+			missing[loc]++
+		}
+	}
+	return linked, missing
+}
+
+func locationsOf(cs *CompanyState) map[string]LocationState {
+	out := map[string]LocationState{}
+	if cs != nil {
+		for _, l := range cs.Locations {
+			out[l.Slug] = l
+		}
+	}
+	return out
+}
+
+// officeChanged reports whether a mapped location now points at another
+// office than the target has: another id, or for offices known only by name
+// (job feed only), another name. A new name on the same id is a rename in
+// Personio, not a change of mapping.
+func officeChanged(cl LocationState, dl DesiredLocation) bool {
+	switch {
+	case cl.OfficeID == 0 && cl.OfficeName == "":
+		return false // not mapped before: nothing to compare
+	case cl.OfficeID != 0 || dl.OfficeID != 0:
+		return cl.OfficeID != dl.OfficeID
+	default:
+		return cl.OfficeName != dl.OfficeName
+	}
 }
 
 func isAre(n int) string {

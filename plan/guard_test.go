@@ -5,7 +5,19 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
 )
+
+func mustDesired(t *testing.T, cfg *config.Config, snap *personio.Snapshot) *DesiredState {
+	t.Helper()
+	d, diags := Desired(cfg, snap, DesiredOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	return d
+}
 
 // guardWorld is a target with the given linked records per company and
 // kind, and a plan removing (delete) or unlinking the given numbers.
@@ -162,6 +174,86 @@ func TestSuspicious(t *testing.T) {
 			t.Fatalf("suspicious %q", p.Suspicious)
 		}
 		diffLines(t, changeLines(p), []string{"update employee.acme[1002]"})
+	})
+	t.Run("an empty job feed overall", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		snap.Jobs = nil
+		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		want := "Personio's job feed lists no positions at all, while 2 jobs of acme are linked to Personio in Gridwork"
+		if strings.Join(p.Suspicious, "|") != want {
+			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		}
+		diffLines(t, changeLines(p), []string{"delete job.acme[9001] (no longer published)", "delete job.acme[9002] (no longer published)"})
+		// Two removals are far below the guard's minimum of 5: only the
+		// suspicious answer stops this plan.
+		if err := p.CheckMassDelete(cur, GuardOptions{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("guard: %v", err)
+		}
+	})
+	t.Run("an empty job feed with jobs paused is not suspicious", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		snap.Jobs = nil
+		company(cfg, "acme").Sync.Jobs = config.Off
+		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if len(p.Suspicious) != 0 || len(p.Changes) != 0 {
+			t.Fatalf("suspicious %q changes %q", p.Suspicious, changeLines(p))
+		}
+	})
+	t.Run("an office whose positions all vanished from the feed", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		removeJob(snap, 9002) // Hamburg's only position
+		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		want := "company acme: Personio's job feed lists no positions in office Hamburg (id 2), while the 1 job linked to location hamburg in Gridwork is missing from the feed"
+		if strings.Join(p.Suspicious, "|") != want {
+			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		}
+		if err := p.CheckMassDelete(cur, GuardOptions{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("guard: %v", err)
+		}
+	})
+	t.Run("an office with positions left is not suspicious", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		snap.Jobs = append(snap.Jobs, job(9004, "Warehouse Lead", "Hamburg"))
+		cur := applied(t, mustDesired(t, cfg, snap))
+		removeJob(snap, 9002)
+		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if len(p.Suspicious) != 0 {
+			t.Fatalf("suspicious %q", p.Suspicious)
+		}
+		diffLines(t, changeLines(p), []string{"delete job.acme[9002] (no longer published)"})
+	})
+	t.Run("an office emptied by a position moving is coherent", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		snap.Jobs[1].AdditionalOffices = []string{"Berlin"}
+		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if len(p.Suspicious) != 0 {
+			t.Fatalf("suspicious %q", p.Suspicious)
+		}
+		diffLines(t, changeLines(p), []string{"update job.acme[9002]"})
+	})
+	t.Run("a location remapped to an office without positions is deliberate", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		company(cfg, "acme").Locations[1].OfficeID = 3 // hamburg now maps Munich
+		removeJob(snap, 9002)
+		removeJob(snap, 9003)
+		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		if len(p.Suspicious) != 0 {
+			t.Fatalf("suspicious %q", p.Suspicious)
+		}
 	})
 	t.Run("a location remapped to an empty office is deliberate", func(t *testing.T) {
 		cfg, snap := baseConfig(), baseSnapshot()

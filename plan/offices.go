@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ type officeIndex struct {
 	all       []personio.Office
 	// employees counts Personio employees (any status) per office id.
 	employees map[int64]int
+	// positions counts feed positions per office name (their office or an
+	// additional one, each position once per name).
+	positions map[string]int
 }
 
 func newOfficeIndex(snap *personio.Snapshot, known []personio.Office) *officeIndex {
@@ -36,6 +40,7 @@ func newOfficeIndex(snap *personio.Snapshot, known []personio.Office) *officeInd
 		knownName: map[string]personio.Office{},
 		knownID:   map[int64]personio.Office{},
 		employees: map[int64]int{},
+		positions: map[string]int{},
 		all:       snap.Offices,
 	}
 	for _, o := range snap.Offices {
@@ -55,6 +60,15 @@ func newOfficeIndex(snap *personio.Snapshot, known []personio.Office) *officeInd
 	for i := range snap.Employees {
 		if o := snap.Employees[i].Office; o != nil && o.ID != 0 {
 			ix.employees[o.ID]++
+		}
+	}
+	for i := range snap.Jobs {
+		j := &snap.Jobs[i]
+		ix.positions[j.Office]++
+		for k, o := range j.AdditionalOffices {
+			if o != j.Office && !slices.Contains(j.AdditionalOffices[:k], o) {
+				ix.positions[o]++
+			}
 		}
 	}
 	return ix

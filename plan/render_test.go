@@ -45,6 +45,9 @@ func richPlan(t *testing.T) *Plan {
 	cfg := baseConfig()
 	before := baseSnapshot()
 	before.Jobs[0].Descriptions = append(before.Jobs[0].Descriptions, personio.JobDescription{Name: "About us", Value: longDescription})
+	// A second Hamburg position stays published, so that unpublishing 9002
+	// does not empty the office in the feed (which would be suspicious).
+	before.Jobs = append(before.Jobs, job(9004, "Warehouse Lead", "Hamburg"))
 	d, diags := Desired(cfg, before, DesiredOptions{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
@@ -65,6 +68,7 @@ func richPlan(t *testing.T) *Plan {
 	snap.Employees = append(snap.Employees,
 		emp(1010, "Grace", "Hopper", "grace@acme.test", "onboarding", berlin),
 		emp(1011, "Hedy", "Lamarr", "hedy@acme.test", "active", berlin))
+	snap.Jobs = append(snap.Jobs, job(9004, "Warehouse Lead", "Hamburg"))
 	removeJob(snap, 9002)
 
 	p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
