@@ -7,19 +7,23 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MarkdownOptions tune RenderMarkdown.
 type MarkdownOptions struct {
 	Commit string // the commit the plan was computed for, "" when unknown
 	Dir    string // the configuration directory, "" for the repository root
+	// MaxPlanBytes caps the folded text plan: longer plans keep their head
+	// and say how much was left out. 0 means no cap, for callers that fit
+	// the whole Markdown to their own limit (the GitHub comment keeps head
+	// and tail) or have room for all of it (the job summary).
+	MaxPlanBytes int
 }
 
-// Limits that keep a PR comment under GitHub's 65,536-character cap.
-const (
-	maxMarkdownRemovals = 25
-	maxMarkdownPlan     = 50_000
-)
+// maxMarkdownRemovals caps the removals called out above the fold; the
+// folded plan lists all of them.
+const maxMarkdownRemovals = 25
 
 // CompanySummary counts one company's changes.
 type CompanySummary struct {
@@ -112,7 +116,7 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 			fence += "`"
 		}
 		m.s("\n<details><summary>Show plan</summary>\n\n", fence, "diff\n")
-		m.plan(text.Bytes())
+		m.plan(text.Bytes(), o.MaxPlanBytes)
 		m.s(fence, "\n\n</details>\n")
 	}
 	if o.Commit != "" {
@@ -170,19 +174,26 @@ func recordName(c *Change) string {
 
 // plan writes the text plan for a ```diff block: GitHub colours lines by
 // their first character, so Terraform's indented markers move to the start
-// of the line ("~" becomes "!", which diff highlighting also colours). A
-// plan too long for a comment is cut with a note.
-func (m *mdWriter) plan(text []byte) {
+// of the line ("~" becomes "!", which diff highlighting also colours). With
+// limit > 0 a longer plan is cut after its last whole line within limit
+// bytes, with a note saying how much is not shown.
+func (m *mdWriter) plan(text []byte, limit int) {
 	written := 0
 	for len(text) > 0 {
 		line := text
+		rest := text
 		if i := bytes.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]
 		} else {
 			text = nil
 		}
-		if written+len(line) > maxMarkdownPlan {
-			m.s("\n# … the plan is too long for a comment; run \"gridsync show PLANFILE\" to read all of it.\n")
+		if limit > 0 && written+len(line) > limit {
+			lines := bytes.Count(rest, []byte("\n"))
+			if !bytes.HasSuffix(rest, []byte("\n")) {
+				lines++
+			}
+			m.s("\n# … ", strconv.Itoa(lines), " more lines (", strconv.Itoa(utf8.RuneCount(rest)),
+				" characters) of the plan are not shown here; run \"gridsync show PLANFILE\" to read all of it.\n")
 			return
 		}
 		l := string(line)

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gridwork/gridsync/internal/personio"
 )
@@ -151,24 +154,61 @@ func TestCompanySummaries(t *testing.T) {
 	}
 }
 
-func TestMarkdownCutsLongPlans(t *testing.T) {
+func TestMarkdownPlanCap(t *testing.T) {
 	p := &Plan{Scope: []Scope{{Company: "acme", Employees: true}}}
 	for i := 0; i < 2000; i++ {
-		key := strings.Repeat("1", 1) + string(rune('0'+i%10))
+		key := strconv.Itoa(10000 + i)
 		p.Changes = append(p.Changes, Change{Address: "employee.acme[" + key + "]", Type: TypeEmployee, Company: "acme", Key: key, Action: Delete, TargetID: int64(i + 1),
 			Before: Attrs{FieldFirstName: "Someone", FieldLastName: "Else", FieldEmail: "someone@acme.test"}, Reason: "no longer in Personio"})
 	}
 	p.Summary = summarize(p.Changes)
-	var b bytes.Buffer
-	if err := RenderMarkdown(&b, p, MarkdownOptions{}); err != nil {
+	var text bytes.Buffer
+	if err := RenderText(&text, p, TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if b.Len() > 65536 {
-		t.Errorf("comment is %d bytes, over GitHub's limit", b.Len())
-	}
-	for _, want := range []string{"the plan is too long for a comment", "… and 1975 more", "2000 to destroy"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("comment lacks %q", want)
+	first, last := "employee.acme[10000]", "employee.acme[11999]"
+
+	t.Run("no cap by default", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := RenderMarkdown(&b, p, MarkdownOptions{}); err != nil {
+			t.Fatal(err)
 		}
-	}
+		if b.Len() <= text.Len() || !strings.Contains(b.String(), first) || !strings.Contains(b.String(), last) || strings.Contains(b.String(), "not shown") {
+			t.Errorf("uncapped Markdown (%d bytes for a %d-byte text plan) lost part of the plan", b.Len(), text.Len())
+		}
+		for _, want := range []string{"… and 1975 more", "2000 to destroy"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("Markdown lacks %q", want)
+			}
+		}
+	})
+	t.Run("a cap keeps the head and says what is cut", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := RenderMarkdown(&b, p, MarkdownOptions{MaxPlanBytes: 50_000}); err != nil {
+			t.Fatal(err)
+		}
+		if b.Len() > 65536 {
+			t.Errorf("Markdown is %d bytes", b.Len())
+		}
+		md := b.String()
+		if !strings.Contains(md, first) || strings.Contains(md, last) {
+			t.Errorf("capped plan: first change shown %v, last change shown %v; want only the first", strings.Contains(md, first), strings.Contains(md, last))
+		}
+		// The note counts exactly what the folded block left out.
+		m := regexp.MustCompile(`# … (\d+) more lines \((\d+) characters\) of the plan are not shown here; run "gridsync show PLANFILE"`).FindStringSubmatch(md)
+		if m == nil {
+			t.Fatalf("no cut note in:\n%s", md[len(md)-500:])
+		}
+		shown := md[strings.Index(md, "```diff\n")+len("```diff\n") : strings.Index(md, "\n# … ")]
+		shownLines := strings.Count(shown, "\n")
+		allLines := strings.Count(text.String(), "\n")
+		if lines, _ := strconv.Atoi(m[1]); lines != allLines-shownLines {
+			t.Errorf("note says %s lines cut, want %d", m[1], allLines-shownLines)
+		}
+		// Moving a marker to the start of a line keeps its length, so the
+		// shown part is as long as the same head of the text plan.
+		if chars, _ := strconv.Atoi(m[2]); chars != utf8.RuneCountInString(text.String()[len(shown):]) {
+			t.Errorf("note says %s characters cut, want %d", m[2], utf8.RuneCountInString(text.String()[len(shown):]))
+		}
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -80,7 +79,7 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 		if err != nil {
 			return err
 		}
-		pc.Markdown, pc.FullMarkdown, err = renderPlanMarkdown(p, shortCommit(env.HeadSHA), dir)
+		pc.Markdown, err = renderPlanMarkdown(p, shortCommit(env.HeadSHA), dir)
 		if err != nil {
 			return err
 		}
@@ -101,41 +100,24 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 	}
 	fmt.Fprintf(g.Out, "%s comment #%d on PR #%d; status %s=%s on %s\n", verb, out.CommentID, out.PR, out.StatusContext, out.Status, shortCommit(out.StatusSHA))
 	if out.Truncated {
-		fmt.Fprintln(g.Out, "The plan was too long for a comment: its middle was cut; the job summary has more.")
+		where := "the job summary has all of it"
+		if !out.SummaryWhole {
+			where = "read the whole plan with \"gridsync show PLANFILE\""
+		}
+		fmt.Fprintf(g.Out, "The plan was too long for a comment: its middle was cut; %s.\n", where)
 	}
 	return nil
 }
 
-// renderPlanMarkdown renders the comment and, for the job summary, the same
-// with the whole text plan: RenderMarkdown folds at most a comment's worth
-// of it, and the job summary is where a long plan can be read in full.
-func renderPlanMarkdown(p *plan.Plan, commit, dir string) (comment, full string, err error) {
+// renderPlanMarkdown renders the whole plan, with no cap on the folded
+// text plan: the job summary shows all of it, and the comment keeps its
+// head and tail with a note saying what was cut (internal/github).
+func renderPlanMarkdown(p *plan.Plan, commit, dir string) (string, error) {
 	var md bytes.Buffer
 	if err := plan.RenderMarkdown(&md, p, plan.MarkdownOptions{Commit: commit, Dir: dir}); err != nil {
-		return "", "", fmt.Errorf("rendering the plan: %w", err)
+		return "", fmt.Errorf("rendering the plan: %w", err)
 	}
-	comment = md.String()
-	var text bytes.Buffer
-	if err := plan.RenderText(&text, p, plan.TextOptions{}); err != nil {
-		return "", "", fmt.Errorf("rendering the plan: %w", err)
-	}
-	// RenderMarkdown says so when it cut the text plan; TestGitHubCommentLongPlan
-	// notices if that wording changes.
-	if !strings.Contains(comment, "too long for a comment") {
-		return comment, comment, nil
-	}
-	fence := "```"
-	for strings.Contains(text.String(), fence) {
-		fence += "`"
-	}
-	whole := "<details><summary>Show the whole plan</summary>\n\n" + fence + "\n" + text.String() + fence + "\n\n</details>\n"
-	const foldStart, foldEnd = "<details><summary>Show plan</summary>", "</details>\n"
-	if i := strings.Index(comment, foldStart); i >= 0 {
-		if j := strings.Index(comment[i:], foldEnd); j >= 0 {
-			return comment, comment[:i] + whole + comment[i+j+len(foldEnd):], nil
-		}
-	}
-	return comment, comment + "\n" + whole, nil
+	return md.String(), nil
 }
 
 // resolvePlanPath finds PLANFILE as typed (relative to the working

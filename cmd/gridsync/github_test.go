@@ -7,8 +7,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/github/githubfake"
@@ -150,9 +152,12 @@ func TestGitHubCommentChdir(t *testing.T) {
 func TestGitHubCommentLongPlan(t *testing.T) {
 	f := newGHFixture(t, ghRepo)
 	planFile := writePlan(t, f.workspace, 3000)
-	code, _, errOut := f.run(t, "github", "comment", planFile)
+	code, out, errOut := f.run(t, "github", "comment", planFile)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "The plan was too long for a comment: its middle was cut; the job summary has all of it.") {
+		t.Errorf("stdout %q", out)
 	}
 	body := f.fake.Comments(7)[0].Body
 	if len(body) > ghub.MaxCommentChars {
@@ -162,10 +167,44 @@ func TestGitHubCommentLongPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The last employee is beyond what a comment holds, but the job summary
-	// has the whole plan.
-	if last := "employee.acme[3999]"; strings.Contains(body, last) || !strings.Contains(string(summary), last) {
-		t.Errorf("%s: in comment %v, in job summary %v; want only in the job summary", last, strings.Contains(body, last), strings.Contains(string(summary), last))
+	// The job summary has the whole plan, uncut: every change, no note.
+	md := strings.TrimSuffix(string(summary), "\n")
+	for i := range 3000 {
+		if addr := fmt.Sprintf("employee.acme[%d]", 1000+i); !strings.Contains(md, addr) {
+			t.Fatalf("job summary lacks %s", addr)
+		}
+	}
+	if strings.Contains(md, "not shown") {
+		t.Error("job summary was cut")
+	}
+	// The comment keeps the head and the tail of the same Markdown, with a
+	// note in between saying exactly how much was cut.
+	for _, want := range []string{"location.acme.berlin-hq", "employee.acme[1000]", "employee.acme[3999]", "3000 to add, 1 to change", "</details>", "Planned at commit `abc1234`"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("comment lacks %q", want)
+		}
+	}
+	note := regexp.MustCompile("\n\n> \\[!WARNING\\]\n> \\*\\*([0-9,]+) characters \\(([0-9,]+) lines\\) of this plan are not shown\\*\\*: a comment holds at most 65,536 characters\\. " +
+		"The whole plan is in the \\[job summary\\]\\(https://github\\.example/acme/people-config/actions/runs/555\\)\\.\n\n")
+	loc := note.FindStringSubmatchIndex(body)
+	if loc == nil {
+		t.Fatalf("no cut note in the comment:\n%s", body)
+	}
+	// Around the note the diff block is closed and reopened, so the note
+	// renders as text.
+	head, ok := strings.CutSuffix(body[len(ghub.Marker(".")+"\n"):loc[0]], "```")
+	tail, ok2 := strings.CutPrefix(body[loc[1]:], "```diff\n")
+	if !ok || !ok2 || !strings.HasPrefix(md, head) || !strings.HasSuffix(md, tail) {
+		t.Fatalf("the comment is not head + note + tail of the job summary's Markdown (fences closed %v, reopened %v)", ok, ok2)
+	}
+	cut := md[len(head) : len(md)-len(tail)]
+	chars := strings.ReplaceAll(body[loc[2]:loc[3]], ",", "")
+	lines := strings.ReplaceAll(body[loc[4]:loc[5]], ",", "")
+	if want := fmt.Sprint(utf8.RuneCountInString(cut)); chars != want {
+		t.Errorf("note says %s characters cut, want %s", chars, want)
+	}
+	if want := fmt.Sprint(strings.Count(cut, "\n")); lines != want {
+		t.Errorf("note says %s lines cut, want %s", lines, want)
 	}
 }
 

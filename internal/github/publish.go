@@ -23,12 +23,11 @@ type PlanComment struct {
 	// Dir is the repository-relative config directory ("." for the root);
 	// it keys the sticky comment, so each directory has its own.
 	Dir string
-	// Markdown is the rendered plan (plan.RenderMarkdown). Ignored when
-	// Failed.
+	// Markdown is the whole rendered plan (plan.RenderMarkdown without a
+	// cap). The job summary gets all of it (up to GitHub's 1 MiB per
+	// step); the comment keeps its head and tail and says what was cut.
+	// Ignored when Failed.
 	Markdown string
-	// FullMarkdown, when set, goes to the job summary instead of Markdown:
-	// the same plan with nothing folded away or shortened for a comment.
-	FullMarkdown string
 	// Summary is the plan's one-line summary, the status description.
 	Summary string
 	// Failed means the plan could not be made: the comment says so in place
@@ -90,15 +89,11 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 		return out, fmt.Errorf("the pull_request event at %s has no pull_request.head.sha", env.EventPath)
 	}
 
-	md, full := pc.Markdown, pc.FullMarkdown
+	md := pc.Markdown
 	if pc.Failed {
 		md = failedMarkdown(pc.Dir, sha, env.RunURL())
-		full = md
 	}
-	if full == "" {
-		full = md
-	}
-	sum, err := writeStepSummary(env.StepSummary, full, env.RunURL())
+	sum, err := writeStepSummary(env.StepSummary, md, env.RunURL())
 	if err != nil {
 		return out, err
 	}
