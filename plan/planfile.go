@@ -15,8 +15,9 @@ import (
 )
 
 // FormatVersion is the version of the JSON plan format (the -json output
-// and the saved plan file). Readers accept any 1.x; a new minor version
-// only adds fields.
+// and the saved plan file), the one schema/plan.schema.json describes.
+// Decode reads any 1.x and ignores properties it does not know: a new minor
+// version only adds them (and comes with its own schema).
 const FormatVersion = "1.0"
 
 // The file* types are the persisted format. They are kept apart from the
@@ -172,7 +173,9 @@ func ReadFile(path string) (*Plan, error) {
 	return p, nil
 }
 
-// Decode reads a plan in the JSON format from r.
+// Decode reads a plan in the JSON format from r. Unknown properties are
+// ignored, never refused, so that a 1.x file written by a newer gridsync
+// still reads (the decoder must not DisallowUnknownFields).
 func Decode(r io.Reader) (*Plan, error) {
 	var f fileV1
 	dec := json.NewDecoder(r)

@@ -66,10 +66,16 @@ func TestReadFileRefuses(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a newer minor version is read", func(t *testing.T) {
+	t.Run("a newer minor version is read, its new properties ignored", func(t *testing.T) {
 		newer := strings.Replace(rich.String(), `"format_version": "1.0"`, `"format_version": "1.7", "future_field": {"x": 1}`, 1)
-		if _, err := Decode(strings.NewReader(newer)); err != nil {
+		newer = strings.Replace(newer, `"add": `, `"replace": 0, "add": `, 1)
+		newer = strings.Replace(newer, `"address": "company.acme",`, `"address": "company.acme", "importance": "high",`, 1)
+		got, err := Decode(strings.NewReader(newer))
+		if err != nil {
 			t.Fatal(err)
+		}
+		if want := richPlan(t); !reflect.DeepEqual(got.Changes, want.Changes) || got.Summary != want.Summary {
+			t.Error("the 1.7 file read differently from the same 1.0 plan")
 		}
 	})
 }
@@ -122,6 +128,9 @@ func TestRenderJSONMatchesSchema(t *testing.T) {
 		}
 		for _, bad := range []struct{ from, to string }{
 			{`"format_version": "1.0"`, `"format_version": "2.0"`},
+			// The schema describes exactly 1.0; a 1.1 document brings its own.
+			{`"format_version": "1.0"`, `"format_version": "1.1"`},
+			{`"format_version": "1.0"`, `"format_version": "1.0", "future_field": 1`},
 			{`"action": "create"`, `"action": "replace"`},
 			{`"address": "company.acme"`, `"address": "company acme"`},
 			{`"before": null`, `"before": {"name": ""}`},
