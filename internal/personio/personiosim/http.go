@@ -86,7 +86,7 @@ func (s *Server) endpoint(name string, kind endpointKind, h http.HandlerFunc) ht
 			drop(w)
 			return
 		}
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, decided: func(status int) { s.count(name, status) }}
 		switch {
 		case d.limited:
 			if d.retryAfter != "" {
@@ -98,11 +98,10 @@ func (s *Server) endpoint(name string, kind endpointKind, h http.HandlerFunc) ht
 		default:
 			h(rec, r)
 		}
-		status := rec.status
-		if status == 0 {
-			status = http.StatusOK
+		if rec.status == 0 {
+			rec.decide(http.StatusOK) // nothing written (or hijacked)
 		}
-		s.count(name, status)
+		status := rec.status
 		s.logger.Debug("personiosim: request", "endpoint", name, "query", r.URL.RawQuery, "status", status)
 	})
 }
@@ -122,19 +121,27 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	// decided is called once with the status, before any byte of the answer
+	// leaves, so that Stats already counts an answer its client has seen.
+	decided func(status int)
+}
+
+func (r *statusRecorder) decide(code int) {
+	if r.status == 0 {
+		r.status = code
+		if r.decided != nil {
+			r.decided(code)
+		}
+	}
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
+	r.decide(code)
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
+	r.decide(http.StatusOK)
 	return r.ResponseWriter.Write(b)
 }
 
