@@ -162,6 +162,12 @@ func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, 
 // from it. Positions move between offices and get unpublished one by one;
 // a feed that drops all of an office's positions at once is more likely a
 // broken feed than a hiring freeze, and the guard lets a person decide.
+// minVanishedJobs is how many linked jobs of one office must vanish from the
+// feed together before that looks suspicious: closing the one or two open
+// positions of an office is routine, and a scheduled apply must not stop for
+// it. A feed with no positions at all is suspicious whatever the count.
+const minVanishedJobs = 3
+
 func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[string]*CompanyState) []string {
 	if d.PersonioPositions == 0 {
 		total, companies := linkedInEnabled(d, jobs, func(dc *DesiredCompany) bool { return dc.SyncJobs })
@@ -182,7 +188,7 @@ func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[st
 		curLocs := locationsOf(cur[dc.Slug])
 		for _, dl := range dc.Locations {
 			n := linked[dl.Slug]
-			if !dl.Mapped || dl.OfficeName == "" || dl.PersonioPositions > 0 || n == 0 || missing[dl.Slug] != n {
+			if !dl.Mapped || dl.OfficeName == "" || dl.PersonioPositions > 0 || n < minVanishedJobs || missing[dl.Slug] != n {
 				continue
 			}
 			// Jobs follow the office by name: a location just pointed at

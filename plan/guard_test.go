@@ -206,18 +206,34 @@ func TestSuspicious(t *testing.T) {
 	})
 	t.Run("an office whose positions all vanished from the feed", func(t *testing.T) {
 		cfg, snap := baseConfig(), baseSnapshot()
-		cur := syncedState(t)
-		removeJob(snap, 9002) // Hamburg's only position
+		snap.Jobs = append(snap.Jobs, job(9005, "Forklift Driver", "Hamburg"), job(9006, "Dispatcher", "Hamburg"))
+		cur := applied(t, mustDesired(t, cfg, snap))
+		for _, id := range []int64{9002, 9005, 9006} {
+			removeJob(snap, id)
+		}
 		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if diags.HasErrors() {
 			t.Fatal(diags.Error())
 		}
-		want := "company acme: Personio's job feed lists no positions in office Hamburg (id 2), while the 1 job linked to location hamburg in Gridwork is missing from the feed"
+		want := "company acme: Personio's job feed lists no positions in office Hamburg (id 2), while the 3 jobs linked to location hamburg in Gridwork are missing from the feed"
 		if strings.Join(p.Suspicious, "|") != want {
 			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
 		}
 		if err := p.CheckMassDelete(cur, GuardOptions{}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("guard: %v", err)
+		}
+	})
+	t.Run("closing an office's only position is routine", func(t *testing.T) {
+		cfg, snap := baseConfig(), baseSnapshot()
+		cur := syncedState(t)
+		removeJob(snap, 9002) // Hamburg's only position
+		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+		if len(p.Suspicious) != 0 {
+			t.Fatalf("suspicious %q", p.Suspicious)
+		}
+		diffLines(t, changeLines(p), []string{"delete job.acme[9002] (no longer published)"})
+		if err := p.CheckMassDelete(cur, GuardOptions{}); err != nil {
+			t.Errorf("guard refused a routine closing: %v", err)
 		}
 	})
 	t.Run("an office with positions left is not suspicious", func(t *testing.T) {

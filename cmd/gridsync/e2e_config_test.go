@@ -57,7 +57,9 @@ func TestE2ECompanyFilter(t *testing.T) {
 	h.setConfig(e2eCompanies[:strings.Index(e2eCompanies, `company "globex"`)])
 	h.mustGS(0, "plan", "-company", "acme", "-detailed-exitcode")
 	p = h.plan()
-	want := map[string]int{"employee unlink": globexEmployees, "job unlink": globexJobs}
+	// Its records are unlinked and its one mapped location (hamburg) loses
+	// the office mapping that no longer syncs.
+	want := map[string]int{"employee unlink": globexEmployees, "job unlink": globexJobs, "location update": 1}
 	if got := p.actions(); !maps.Equal(got, want) {
 		t.Errorf("plan after globex left = %v, want %v", got, want)
 	}
@@ -67,6 +69,9 @@ func TestE2ECompanyFilter(t *testing.T) {
 	}
 	if got := h.query("select slug from companies order by slug"); !slices.Equal(got, []string{"acme", "globex"}) {
 		t.Errorf("companies = %q; gridsync never deletes companies", got)
+	}
+	if got := h.query(`select l.slug, coalesce(l.personio_office_id::text, 'unmapped') from locations l join companies c on c.id = l.company_id where c.slug = 'globex'`); !slices.Equal(got, []string{"hamburg|unmapped"}) {
+		t.Errorf("globex locations after it left = %q, want hamburg kept and unmapped", got)
 	}
 	h.assertState(mapping{"acme": e2eMapping()["acme"]})
 	h.noChanges()
