@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/personio"
-	"github.com/gridwork/gridsync/internal/secrets"
 )
 
 func newCredsCmd(g *globals) *cobra.Command {
@@ -92,35 +90,23 @@ func runCredsValidate(ctx context.Context, g *globals) error {
 		}
 		return exitCode(1)
 	}
-	p := cfg.Personio
 	list := &checklist{out: g.Out, err: g.Err, colorOut: g.color(g.Out), colorErr: g.color(g.Err)}
-
-	if p.Credentials == "" {
-		return list.fail("credentials", errors.New(`personio.credentials is not set: add credentials = sops_file("secrets/personio.enc.yaml") to the personio block`))
-	}
-	file := displayPath(cfg.Dir, p.Credentials)
+	file := engine.CredentialsFile(cfg)
 	list.begin()
-	creds, err := decryptCredentials(p.Credentials, file)
+	creds, err := engine.Credentials(cfg)
 	if err != nil {
 		return list.fail("credentials could not be decrypted", err)
 	}
 	list.pass("credentials decrypted (%s)", file)
 
-	client, err := personio.New(personio.Options{
-		APIURL: p.APIURL, JobsURL: p.JobsURL, Tenant: p.Tenant, JobsLanguage: p.JobsLanguage,
-		Credentials: creds, Logger: g.logger,
-	})
+	client, err := newRunner(g).NewClient(cfg, creds, nil)
 	if err != nil {
 		return list.fail("Personio client", err)
 	}
 
 	list.begin()
 	if err := client.Authenticate(ctx); err != nil {
-		var ae *personio.AuthError
-		if errors.As(err, &ae) {
-			err = fmt.Errorf("%w in %s", err, file)
-		}
-		return list.fail("authentication failed", err)
+		return list.fail("authentication failed", engine.CredentialsError(cfg, err))
 	}
 	list.pass("authenticated as client %s", creds.ClientID)
 
@@ -140,38 +126,6 @@ func runCredsValidate(ctx context.Context, g *globals) error {
 
 	fmt.Fprintln(g.Out, "Personio credentials are valid.")
 	return nil
-}
-
-// decryptCredentials reads client_id and client_secret from the SOPS file
-// at path (shown to the user as file). A dotenv file may spell the keys in
-// upper case.
-func decryptCredentials(path, file string) (personio.Credentials, error) {
-	vals, err := secrets.Decrypt(path)
-	if err != nil {
-		return personio.Credentials{}, err
-	}
-	for _, k := range []string{"client_id", "client_secret"} {
-		if vals[k] == "" && vals[strings.ToUpper(k)] != "" {
-			vals[k] = vals[strings.ToUpper(k)]
-		}
-	}
-	if err := vals.Require("client_id", "client_secret"); err != nil {
-		var mk *secrets.MissingKeysError
-		if errors.As(err, &mk) {
-			mk.Path = file
-		}
-		return personio.Credentials{}, err
-	}
-	return personio.Credentials{ClientID: vals["client_id"], ClientSecret: vals["client_secret"]}, nil
-}
-
-// displayPath shows path relative to the configuration directory when it
-// lies inside it, as the user wrote it in sops_file(...).
-func displayPath(dir, path string) string {
-	if rel, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(rel)
-	}
-	return path
 }
 
 // credsCount writes n with thousands separators and the singular or plural

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -64,7 +66,18 @@ func (r *Runner) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// Credentials decrypts the Personio credentials named by the config.
+// CredentialsFile is the credentials file as the user wrote it in
+// sops_file(...): relative to the configuration directory when inside it.
+func CredentialsFile(cfg *config.Config) string {
+	path := cfg.Personio.Credentials
+	if rel, err := filepath.Rel(cfg.Dir, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+// Credentials decrypts the Personio credentials named by the config. A
+// dotenv file may spell the keys in upper case (CLIENT_ID, CLIENT_SECRET).
 func Credentials(cfg *config.Config) (personio.Credentials, error) {
 	if cfg.Personio.Credentials == "" {
 		return personio.Credentials{}, errors.New("personio.credentials is not set: add credentials = sops_file(\"secrets/personio.enc.yaml\") to the personio block")
@@ -73,7 +86,16 @@ func Credentials(cfg *config.Config) (personio.Credentials, error) {
 	if err != nil {
 		return personio.Credentials{}, err
 	}
+	for _, k := range []string{"client_id", "client_secret"} {
+		if vals[k] == "" && vals[strings.ToUpper(k)] != "" {
+			vals[k] = vals[strings.ToUpper(k)]
+		}
+	}
 	if err := vals.Require("client_id", "client_secret"); err != nil {
+		var mk *secrets.MissingKeysError
+		if errors.As(err, &mk) {
+			mk.Path = CredentialsFile(cfg)
+		}
 		return personio.Credentials{}, err
 	}
 	return personio.Credentials{ClientID: vals["client_id"], ClientSecret: vals["client_secret"]}, nil
@@ -86,6 +108,12 @@ func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*pe
 	if err != nil {
 		return nil, err
 	}
+	return r.NewClient(cfg, creds, progress)
+}
+
+// NewClient returns a Personio client for cfg with credentials already
+// decrypted.
+func (r *Runner) NewClient(cfg *config.Config, creds personio.Credentials, progress func(done, total int)) (*personio.Client, error) {
 	opts := personio.Options{
 		APIURL:       cfg.Personio.APIURL,
 		JobsURL:      cfg.Personio.JobsURL,
@@ -104,6 +132,16 @@ func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*pe
 		r.PersonioOptions(&opts)
 	}
 	return personio.New(opts)
+}
+
+// CredentialsError adds the credentials file to Personio's 401, so the
+// message says which file to fix.
+func CredentialsError(cfg *config.Config, err error) error {
+	var ae *personio.AuthError
+	if errors.As(err, &ae) {
+		return fmt.Errorf("%w in %s", err, CredentialsFile(cfg))
+	}
+	return err
 }
 
 // employeeFieldAttributes returns the Personio keys employee_fields names,
@@ -136,7 +174,7 @@ func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*Personio, erro
 		return nil, err
 	}
 	if err := client.Authenticate(ctx); err != nil {
-		return nil, err
+		return nil, CredentialsError(cfg, err)
 	}
 	out := &Personio{}
 	g, gctx := errgroup.WithContext(ctx)
