@@ -294,8 +294,45 @@ func TestGarbledPageNamesThePage(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Offset != 200 {
 		t.Fatalf("err = %v, want a *PageError at offset 200", err)
 	}
-	if !strings.HasPrefix(err.Error(), "employees page at offset 200: the answer is not the expected JSON") {
-		t.Errorf("err = %q", err)
+	for _, want := range []string{
+		"employees page at offset 200: Personio's answer to GET /v1/company/employees?limit=100&offset=200 could not be understood, twice in a row",
+		"not the expected JSON",
+		"not a problem with the configuration",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %q\nwant it to contain %q", err, want)
+		}
+	}
+}
+
+// TestGarbledPageOnceIsRetried checks that one garbled answer (a body cut
+// short on the way) is asked for again instead of failing the run.
+func TestGarbledPageOnceIsRetried(t *testing.T) {
+	var sim *personiosim.Server
+	var mu sync.Mutex
+	calls := 0
+	env := startSim(t, personiosim.Options{
+		Dataset: dataset(500),
+		Faults:  personiosim.Faults{Garbled: true, GarbledOffset: 200},
+		BeforeEmployeesPage: func(offset, _ int) {
+			if offset != 200 {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if calls++; calls == 2 {
+				sim.SetFaults(personiosim.Faults{}) // the second answer is whole
+			}
+		},
+	})
+	sim = env.sim
+	got, err := env.client(t, nil).Employees(context.Background())
+	if err != nil {
+		t.Fatalf("one garbled answer failed the listing: %v", err)
+	}
+	assertSame(t, env.sim, got)
+	if calls != 2 {
+		t.Errorf("page at offset 200 requested %d times, want 2 (one garbled, one retry)", calls)
 	}
 }
 

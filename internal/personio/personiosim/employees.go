@@ -70,6 +70,7 @@ func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.hook != nil {
 		s.hook(offset, limit)
+		f = s.Faults() // the hook may have changed them for this page
 	}
 	snap := s.snapshotPage(offset, limit, q.Get("email"))
 	b := s.renderPage(r, snap, offset, limit, projection)
