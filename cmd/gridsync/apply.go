@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
 	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/store"
@@ -61,11 +60,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	)
 	defer func() { notifyGitHub(ctx, g, p, res, err) }()
 
-	cfg, err := loadTargetConfig(g)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, g, cfg, true)
+	cfg, st, err := openTarget(ctx, g)
 	if err != nil {
 		return err
 	}
@@ -95,13 +90,8 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 		if perr != nil {
 			return perr
 		}
-		if len(diags) > 0 {
-			if werr := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); werr != nil {
-				return werr
-			}
-			if diags.HasErrors() {
-				return exitCode(1)
-			}
+		if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
+			return err
 		}
 		p, cur = planned.Plan, planned.State
 		if g.verbose {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/personio"
 )
@@ -83,12 +82,9 @@ func roundDuration(d time.Duration) time.Duration {
 }
 
 func runCredsValidate(ctx context.Context, g *globals) error {
-	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
-	if diags.HasErrors() {
-		if err := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); err != nil {
-			return fmt.Errorf("writing diagnostics: %w", err)
-		}
-		return exitCode(1)
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
 	}
 	list := &checklist{out: g.Out, err: g.Err, colorOut: g.color(g.Out), colorErr: g.color(g.Err)}
 	file := engine.CredentialsFile(cfg)

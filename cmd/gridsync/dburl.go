@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/store"
@@ -30,20 +32,44 @@ func databaseURL(g *globals, cfg *config.Config) (string, error) {
 	return "", errors.New("no Gridwork database configured: set database_url in the target block of the configuration, or the " + databaseURLEnv + " environment variable")
 }
 
-// loadTargetConfig loads the configuration directory for commands that only
-// talk to the Gridwork database. Diagnostics go to stderr; on errors it
-// returns exitCode(1), since they have been printed already.
-func loadTargetConfig(g *globals) (*config.Config, error) {
+// loadConfig loads the configuration directory for the commands that act
+// on it. Diagnostics go to stderr; on errors it returns exitCode(1), since
+// they have been printed already.
+func loadConfig(g *globals) (*config.Config, error) {
 	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
-	if len(diags) > 0 {
-		if err := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); err != nil {
-			return nil, err
-		}
-	}
-	if diags.HasErrors() {
-		return nil, exitCode(1)
+	if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
+		return nil, err
 	}
 	return cfg, nil
+}
+
+// reportDiagnostics prints diags (with source snippets) to stderr and
+// returns exitCode(1) when any of them is an error.
+func reportDiagnostics(g *globals, files map[string]*hcl.File, diags hcl.Diagnostics) error {
+	if len(diags) == 0 {
+		return nil
+	}
+	if err := config.WriteDiagnostics(g.Err, files, diags, g.color(g.Err)); err != nil {
+		return fmt.Errorf("writing diagnostics: %w", err)
+	}
+	if diags.HasErrors() {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// openTarget loads the configuration and opens the Gridwork database with
+// its schema checked: the start of every command that reads or writes it.
+func openTarget(ctx context.Context, g *globals) (*config.Config, *store.Store, error) {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
 }
 
 // openStore connects to the configured Gridwork database and, unless it is

@@ -44,12 +44,8 @@ func runHistory(cmd *cobra.Command, g *globals, o *historyOptions) error {
 	if o.limit < 0 {
 		return fmt.Errorf("-limit must be 0 (all runs) or more, not %d", o.limit)
 	}
-	cfg, err := loadTargetConfig(g)
-	if err != nil {
-		return err
-	}
 	ctx := cmd.Context()
-	s, err := openStore(ctx, g, cfg, true)
+	_, s, err := openTarget(ctx, g)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ against a schema that is behind.
 The database is target.database_url, overridden by GRIDWORK_DATABASE_URL.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadTargetConfig(g)
+			cfg, err := loadConfig(g)
 			if err != nil {
 				return err
 			}

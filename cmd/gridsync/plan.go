@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -54,11 +53,7 @@ func newRunner(g *globals) *engine.Runner {
 }
 
 func runPlan(ctx context.Context, g *globals, o *planOptions) error {
-	cfg, err := loadTargetConfig(g)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, g, cfg, true)
+	cfg, st, err := openTarget(ctx, g)
 	if err != nil {
 		return err
 	}
@@ -68,13 +63,8 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(diags) > 0 {
-		if werr := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); werr != nil {
-			return werr
-		}
-		if diags.HasErrors() {
-			return exitCode(1)
-		}
+	if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
+		return err
 	}
 	p := planned.Plan
 	if o.json {

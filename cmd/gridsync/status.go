@@ -50,12 +50,8 @@ type statusJSON struct {
 }
 
 func runStatus(cmd *cobra.Command, g *globals, o *statusOptions) error {
-	cfg, err := loadTargetConfig(g)
-	if err != nil {
-		return err
-	}
 	ctx := cmd.Context()
-	s, err := openStore(ctx, g, cfg, true)
+	cfg, s, err := openTarget(ctx, g)
 	if err != nil {
 		return err
 	}
