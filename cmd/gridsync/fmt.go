@@ -197,7 +197,10 @@ func (f *formatter) format(src []byte, name string) ([]byte, bool) {
 }
 
 func (f *formatter) printDiff(name string, src, out []byte) {
-	fmt.Fprint(f.g.Out, udiff.Unified("old/"+name, "new/"+name, string(src), string(out)))
+	// Like git, prefix the names with old/ and new/; an absolute path keeps
+	// a single slash after the prefix.
+	label := strings.TrimPrefix(filepath.ToSlash(name), "/")
+	fmt.Fprint(f.g.Out, udiff.Unified("old/"+label, "new/"+label, string(src), string(out)))
 }
 
 func (f *formatter) fail(err error) {
