@@ -171,7 +171,7 @@ func (d *decoder) location(block *hcl.Block) (Location, hcl.Diagnostics) {
 		diags = append(diags, ds...)
 	}
 	if officeID != nil {
-		loc.OfficeID, ds = d.eval.positiveInt(officeID)
+		loc.OfficeID, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office")
 		loc.OfficeRange = officeID.Expr.Range()
 		diags = append(diags, ds...)
 	}

@@ -36,6 +36,11 @@ type Personio struct {
 	// Statuses lists the Personio employee statuses that are synced
 	// (default: active, onboarding, leave).
 	Statuses []string
+	// RequestsPerMinute and Burst are the API rate limit the client paces
+	// itself under: Personio's documented 300 a minute in bursts of 15
+	// unless the account has agreed other limits with Personio.
+	RequestsPerMinute int
+	Burst             int
 	// EmployeeFields maps a Gridwork employee field (first_name, last_name,
 	// gender, position, email, status, profile_image_url) to the Personio
 	// attribute key that feeds it, overriding the default.

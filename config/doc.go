@@ -12,6 +12,8 @@
 //	  jobs_url      = "https://acme.jobs.personio.de" # default: https://{tenant}.jobs.personio.de
 //	  jobs_language = "en"                       # default shown
 //	  statuses      = ["active", "onboarding", "leave"] # default shown; also "inactive"
+//	  requests_per_minute = 300                  # API pace, default: Personio's documented limit
+//	  burst               = 15                   # default: Personio's documented burst
 //	  sync {                                     # account defaults, both true by default
 //	    employees = true
 //	    jobs      = true

@@ -38,13 +38,14 @@ func TestLoadValid(t *testing.T) {
 			want: Config{
 				Dir: minimalDir,
 				Personio: Personio{
-					Tenant:         "acme",
-					Credentials:    filepath.Join(minimalDir, "secrets/personio.enc.yaml"),
-					APIURL:         "https://api.personio.de",
-					JobsURL:        "https://acme.jobs.personio.de",
-					JobsLanguage:   "en",
-					Sync:           SyncDefaults{Employees: true, Jobs: true},
-					Statuses:       []string{"active", "onboarding", "leave"},
+					Tenant:            "acme",
+					Credentials:       filepath.Join(minimalDir, "secrets/personio.enc.yaml"),
+					APIURL:            "https://api.personio.de",
+					JobsURL:           "https://acme.jobs.personio.de",
+					JobsLanguage:      "en",
+					Sync:              SyncDefaults{Employees: true, Jobs: true},
+					Statuses:          []string{"active", "onboarding", "leave"},
+					RequestsPerMinute: 300, Burst: 15,
 					EmployeeFields: map[string]FieldRef{},
 				},
 				Companies: []Company{{
@@ -59,13 +60,14 @@ func TestLoadValid(t *testing.T) {
 			want: Config{
 				Dir: fullDir,
 				Personio: Personio{
-					Tenant:       "acme",
-					Credentials:  "/etc/gridsync/personio.enc.json",
-					APIURL:       "http://127.0.0.1:8089", // trailing slash trimmed
-					JobsURL:      "http://127.0.0.1:8089",
-					JobsLanguage: "de",
-					Sync:         SyncDefaults{Employees: true, Jobs: false},
-					Statuses:     []string{"active", "leave", "inactive"},
+					Tenant:            "acme",
+					Credentials:       "/etc/gridsync/personio.enc.json",
+					APIURL:            "http://127.0.0.1:8089", // trailing slash trimmed
+					JobsURL:           "http://127.0.0.1:8089",
+					JobsLanguage:      "de",
+					Sync:              SyncDefaults{Employees: true, Jobs: false},
+					Statuses:          []string{"active", "leave", "inactive"},
+					RequestsPerMinute: 600, Burst: 20,
 					EmployeeFields: map[string]FieldRef{
 						"position": {Key: "dynamic_1234"},
 						"gender":   {Key: "gender"},
@@ -103,13 +105,14 @@ func TestLoadValid(t *testing.T) {
 			want: Config{
 				Dir: envDir,
 				Personio: Personio{
-					Tenant:         "acme",
-					Credentials:    filepath.Join(envDir, "secrets/personio.enc.yaml"),
-					APIURL:         "https://api.personio.de",
-					JobsURL:        "https://acme.jobs.personio.de",
-					JobsLanguage:   "en",
-					Sync:           SyncDefaults{Employees: true, Jobs: true},
-					Statuses:       []string{"active", "onboarding", "leave"},
+					Tenant:            "acme",
+					Credentials:       filepath.Join(envDir, "secrets/personio.enc.yaml"),
+					APIURL:            "https://api.personio.de",
+					JobsURL:           "https://acme.jobs.personio.de",
+					JobsLanguage:      "en",
+					Sync:              SyncDefaults{Employees: true, Jobs: true},
+					Statuses:          []string{"active", "onboarding", "leave"},
+					RequestsPerMinute: 300, Burst: 15,
 					EmployeeFields: map[string]FieldRef{},
 				},
 				Companies: []Company{{
@@ -124,13 +127,14 @@ func TestLoadValid(t *testing.T) {
 			want: Config{
 				Dir: dbDir,
 				Personio: Personio{
-					Tenant:         "acme",
-					Credentials:    filepath.Join(dbDir, "secrets/personio.enc.yaml"),
-					APIURL:         "https://api.personio.de",
-					JobsURL:        "https://acme.jobs.personio.de",
-					JobsLanguage:   "en",
-					Sync:           SyncDefaults{Employees: true, Jobs: true},
-					Statuses:       []string{"active", "onboarding", "leave"},
+					Tenant:            "acme",
+					Credentials:       filepath.Join(dbDir, "secrets/personio.enc.yaml"),
+					APIURL:            "https://api.personio.de",
+					JobsURL:           "https://acme.jobs.personio.de",
+					JobsLanguage:      "en",
+					Sync:              SyncDefaults{Employees: true, Jobs: true},
+					Statuses:          []string{"active", "onboarding", "leave"},
+					RequestsPerMinute: 300, Burst: 15,
 					EmployeeFields: map[string]FieldRef{},
 				},
 				Target: Target{DatabaseURL: testVars["DB_PASSWORD_URL"]},
@@ -217,8 +221,8 @@ func TestLoadRanges(t *testing.T) {
 	}{
 		{"personio block", cfg.Personio.DeclRange, "personio.hcl", 1},
 		{"credentials", cfg.Personio.CredentialsRange, "personio.hcl", 3},
-		{"employee field position", cfg.Personio.EmployeeFields["position"].Range, "personio.hcl", 15},
-		{"target block", cfg.Target.DeclRange, "personio.hcl", 20},
+		{"employee field position", cfg.Personio.EmployeeFields["position"].Range, "personio.hcl", 19},
+		{"target block", cfg.Target.DeclRange, "personio.hcl", 24},
 		{"company acme", acme.DeclRange, "companies.hcl", 14},
 		{"office of berlin-hq", acme.Locations[0].OfficeRange, "companies.hcl", 24},
 		{"office_id of munich", acme.Locations[1].OfficeRange, "companies.hcl", 29},

@@ -13,6 +13,11 @@ import (
 const (
 	defaultAPIURL       = "https://api.personio.de"
 	defaultJobsLanguage = "en"
+
+	// Personio's documented limit on its API: 300 requests a minute in
+	// bursts of 15.
+	defaultRequestsPerMinute = 300
+	defaultBurst             = 15
 )
 
 // knownStatuses are the Personio employee statuses; defaultStatuses are the
@@ -37,7 +42,10 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 		Sync:           SyncDefaults{Employees: true, Jobs: true},
 		Statuses:       append([]string(nil), defaultStatuses...),
 		EmployeeFields: map[string]FieldRef{},
-		DeclRange:      block.DefRange,
+
+		RequestsPerMinute: defaultRequestsPerMinute,
+		Burst:             defaultBurst,
+		DeclRange:         block.DefRange,
 	}
 	c, diags := content(block.Body, personioSchema)
 	var ds hcl.Diagnostics
@@ -71,6 +79,14 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 	}
 	if a := c.Attributes["statuses"]; a != nil {
 		p.Statuses, ds = d.statuses(a)
+		diags = append(diags, ds...)
+	}
+	if a := c.Attributes["requests_per_minute"]; a != nil {
+		p.RequestsPerMinute, ds = d.limit(a, "300, Personio's documented limit")
+		diags = append(diags, ds...)
+	}
+	if a := c.Attributes["burst"]; a != nil {
+		p.Burst, ds = d.limit(a, "15, Personio's documented burst")
 		diags = append(diags, ds...)
 	}
 
@@ -194,6 +210,28 @@ func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 	}
 	return out, diags
 }
+
+// limit decodes one number of the API rate limit: a whole number from 1 to
+// 1,000,000.
+func (d *decoder) limit(a *hcl.Attribute, example string) (int, hcl.Diagnostics) {
+	n, diags := d.eval.positiveInt(a, example)
+	if diags.HasErrors() {
+		return 0, diags
+	}
+	if n > maxLimit {
+		return 0, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Invalid %s", a.Name),
+			Detail:   fmt.Sprintf("The argument %q is at most %d; Personio's documented limit is 300 requests a minute in bursts of 15.", a.Name, maxLimit),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+	}
+	return int(n), diags
+}
+
+// maxLimit bounds requests_per_minute and burst, far above any real
+// account's limit, so that a typo does not turn pacing off.
+const maxLimit = 1_000_000
 
 // syncDefaults decodes the account-level sync block.
 func (d *decoder) syncDefaults(block *hcl.Block) (SyncDefaults, hcl.Diagnostics) {

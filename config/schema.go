@@ -27,6 +27,8 @@ var (
 			{Name: "jobs_url"},
 			{Name: "jobs_language"},
 			{Name: "statuses"},
+			{Name: "requests_per_minute"},
+			{Name: "burst"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "sync"},

@@ -90,8 +90,9 @@ func (e *evaluator) boolean(attr *hcl.Attribute) (bool, hcl.Diagnostics) {
 	return v.True(), diags
 }
 
-// positiveInt evaluates a whole number greater than zero that fits int64.
-func (e *evaluator) positiveInt(attr *hcl.Attribute) (int64, hcl.Diagnostics) {
+// positiveInt evaluates a whole number greater than zero that fits int64;
+// example completes "such as …" in the error message.
+func (e *evaluator) positiveInt(attr *hcl.Attribute, example string) (int64, hcl.Diagnostics) {
 	v, diags := e.value(attr.Expr, cty.Number, attr.Name)
 	if diags.HasErrors() {
 		return 0, diags
@@ -105,7 +106,7 @@ func (e *evaluator) positiveInt(attr *hcl.Attribute) (int64, hcl.Diagnostics) {
 	return 0, append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Invalid %s", attr.Name),
-		Detail:   fmt.Sprintf("The argument %q must be a whole number greater than zero, such as the id Personio shows for the office.", attr.Name),
+		Detail:   fmt.Sprintf("The argument %q must be a whole number greater than zero, such as %s.", attr.Name, example),
 		Subject:  attr.Expr.Range().Ptr(),
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
 
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/personio"
@@ -111,6 +112,15 @@ func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*pe
 	return r.NewClient(cfg, creds, progress)
 }
 
+// rateLimit converts requests_per_minute to a rate; 0 (a configuration not
+// built by the loader) leaves the client's default, Personio's 300 a minute.
+func rateLimit(perMinute int) rate.Limit {
+	if perMinute <= 0 {
+		return 0
+	}
+	return rate.Limit(float64(perMinute) / 60)
+}
+
 // NewClient returns a Personio client for cfg with credentials already
 // decrypted.
 func (r *Runner) NewClient(cfg *config.Config, creds personio.Credentials, progress func(done, total int)) (*personio.Client, error) {
@@ -119,6 +129,8 @@ func (r *Runner) NewClient(cfg *config.Config, creds personio.Credentials, progr
 		JobsURL:      cfg.Personio.JobsURL,
 		Tenant:       cfg.Personio.Tenant,
 		JobsLanguage: cfg.Personio.JobsLanguage,
+		RateLimit:    rateLimit(cfg.Personio.RequestsPerMinute),
+		Burst:        cfg.Personio.Burst,
 		Credentials:  creds,
 		HTTPClient:   r.HTTPClient,
 		Logger:       r.logger(),

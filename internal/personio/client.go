@@ -180,6 +180,12 @@ func pace(limit rate.Limit, burst int) (rate.Limit, int) {
 	return limit, max(1, (burst+1)/2)
 }
 
+// Pace returns the rate the client holds itself to for API requests, in
+// requests a minute (+Inf when unpaced), and its burst.
+func (c *Client) Pace() (perMinute float64, burst int) {
+	return float64(c.limiter.Limit()) * 60, c.limiter.Burst()
+}
+
 // Tenant returns the tenant subdomain the client reads.
 func (c *Client) Tenant() string { return c.opts.Tenant }
 

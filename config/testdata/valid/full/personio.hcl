@@ -6,6 +6,10 @@ personio {
   jobs_language = "de"
   statuses      = ["active", "leave", "inactive"]
 
+  # An account with limits agreed with Personio.
+  requests_per_minute = 600
+  burst               = 20
+
   sync {
     employees = true
     jobs      = false
