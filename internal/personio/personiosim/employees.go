@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/jsonstr"
 )
 
 // Paging limits of GET /v1/company/employees since 2025-01-31.
@@ -232,23 +234,23 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 		}
 		first = false
 		b = append(b, `{"key":`...)
-		b = appendJSONString(b, key)
+		b = jsonstr.Append(b, key)
 		b = append(b, `,"label":`...)
-		b = appendJSONString(b, label)
+		b = jsonstr.Append(b, label)
 		b = append(b, `,"type":`...)
-		b = appendJSONString(b, typ)
+		b = jsonstr.Append(b, typ)
 		b = append(b, `,"universal_id":`...)
 		if universalID == "" {
 			b = append(b, "null"...)
 		} else {
-			b = appendJSONString(b, universalID)
+			b = jsonstr.Append(b, universalID)
 		}
 		b = append(b, `,"options":[`...)
 		for i, o := range options {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, o)
+			b = jsonstr.Append(b, o)
 		}
 		b = append(b, "]}"...)
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/gridwork/gridsync/internal/jsonstr"
 )
 
 // endpointKind says which faults apply to an endpoint.
@@ -157,7 +159,7 @@ func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func writeError(w http.ResponseWriter, status int, message string) {
 	b := append([]byte(`{"success":false,"error":{"code":`), strconv.Itoa(status)...)
 	b = append(b, `,"message":`...)
-	b = appendJSONString(b, message)
+	b = jsonstr.Append(b, message)
 	b = append(b, "}}"...)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))

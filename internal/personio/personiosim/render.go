@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/gridwork/gridsync/internal/jsonstr"
 )
 
 // empRecord is an employee plus its pre-encoded attributes. Records are
@@ -92,18 +93,18 @@ func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) boo
 			continue
 		}
 		b = append(b, ',')
-		b = appendJSONString(b, a.Key)
+		b = jsonstr.Append(b, a.Key)
 		b = append(b, `:{"label":`...)
-		b = appendJSONString(b, a.Label)
+		b = jsonstr.Append(b, a.Label)
 		b = append(b, `,"value":`...)
 		b = appendAny(b, e.Custom[a.Key])
 		b = append(b, `,"type":`...)
-		b = appendJSONString(b, a.Type)
+		b = jsonstr.Append(b, a.Type)
 		b = append(b, `,"universal_id":`...)
 		if a.UniversalID == "" {
 			b = append(b, "null"...)
 		} else {
-			b = appendJSONString(b, a.UniversalID)
+			b = jsonstr.Append(b, a.UniversalID)
 		}
 		b = append(b, '}')
 	}
@@ -111,25 +112,25 @@ func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) boo
 }
 
 func appendAttr(b []byte, key, label, typ, universalID string, value func([]byte) []byte) []byte {
-	b = appendJSONString(b, key)
+	b = jsonstr.Append(b, key)
 	b = append(b, `:{"label":`...)
-	b = appendJSONString(b, label)
+	b = jsonstr.Append(b, label)
 	b = append(b, `,"value":`...)
 	b = value(b)
 	b = append(b, `,"type":`...)
-	b = appendJSONString(b, typ)
+	b = jsonstr.Append(b, typ)
 	b = append(b, `,"universal_id":`...)
-	b = appendJSONString(b, universalID)
+	b = jsonstr.Append(b, universalID)
 	return append(b, '}')
 }
 
 func appendRelated(b []byte, typ string, id int64, name string) []byte {
 	b = append(b, `{"type":`...)
-	b = appendJSONString(b, typ)
+	b = jsonstr.Append(b, typ)
 	b = append(b, `,"attributes":{"id":`...)
 	b = strconv.AppendInt(b, id, 10)
 	b = append(b, `,"name":`...)
-	b = appendJSONString(b, name)
+	b = jsonstr.Append(b, name)
 	return append(b, "}}"...)
 }
 
@@ -145,7 +146,7 @@ func departmentID(name string) int64 {
 }
 
 func str(s string) func([]byte) []byte {
-	return func(b []byte) []byte { return appendJSONString(b, s) }
+	return func(b []byte) []byte { return jsonstr.Append(b, s) }
 }
 
 func strOrNull(s string) func([]byte) []byte {
@@ -153,7 +154,7 @@ func strOrNull(s string) func([]byte) []byte {
 		if s == "" {
 			return append(b, "null"...)
 		}
-		return appendJSONString(b, s)
+		return jsonstr.Append(b, s)
 	}
 }
 
@@ -162,60 +163,11 @@ func appendAny(b []byte, v any) []byte {
 	case nil:
 		return append(b, "null"...)
 	case string:
-		return appendJSONString(b, v)
+		return jsonstr.Append(b, v)
 	}
 	enc, err := json.Marshal(v)
 	if err != nil {
 		return append(b, "null"...)
 	}
 	return append(b, enc...)
-}
-
-// appendJSONString appends s as a JSON string. It escapes what JSON
-// requires (and <, >, & like encoding/json) and keeps other UTF-8 as is.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-				b = append(b, s[start:i]...)
-				if r == utf8.RuneError {
-					b = append(b, `\ufffd`...)
-				} else {
-					b = append(b, `\u202`...)
-					b = append(b, hex[r&0xF])
-				}
-				i += size
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
