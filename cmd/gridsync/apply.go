@@ -82,9 +82,13 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 		if p, err = plan.ReadFile(o.planFile); err != nil {
 			return err
 		}
-		if cur, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
+		// What is written is the plan computed now; the file has to match
+		// it, and is trusted no further.
+		var fresh *plan.Plan
+		if fresh, cur, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
 			return err
 		}
+		p, opts.Saved = fresh, true
 	} else {
 		planned, diags, perr := runner.Plan(ctx, cfg, st, engine.PlanOptions{})
 		if perr != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -139,7 +141,22 @@ func TestE2EStalePlan(t *testing.T) {
 				h.sim.UpsertEmployee(v)
 			},
 			restore: func() { h.sim.UpsertEmployee(victim) },
-			reason:  "Personio's data changed since the plan was made (employee.acme[",
+			reason:  "employee.acme[",
+		},
+		{
+			// The file is trusted only as far as it matches the plan
+			// computed now: an update whose key was edited must not
+			// become the insert of a record nobody reviewed.
+			name:   "a change's key edited in the file",
+			change: func() { h.editPlanFile("saved.plan", func(f map[string]any) { change0(t, f)["key"] = "77777" }) },
+			reason: "employee.acme[",
+		},
+		{
+			name: "the scope edited in the file",
+			change: func() {
+				h.editPlanFile("saved.plan", func(f map[string]any) { f["scope"].([]any)[0].(map[string]any)["jobs"] = false })
+			},
+			reason: "the companies in scope would now be planned differently",
 		},
 		{
 			name: "Personio changed",
@@ -181,6 +198,9 @@ func TestE2EStalePlan(t *testing.T) {
 			if code != 1 || !strings.Contains(stderr, "stale plan: "+tt.reason) || !strings.Contains(stderr, "nothing was written") {
 				t.Errorf("apply of a stale plan: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
 			}
+			if strings.HasPrefix(tt.reason, "employee.") && !strings.Contains(stderr, "would now be planned differently") {
+				t.Errorf("the refusal does not say the plan differs:\n%s", stderr)
+			}
 			if h.checksum() != sum {
 				t.Error("the refused apply changed the database")
 			}
@@ -212,6 +232,38 @@ func TestE2EStalePlan(t *testing.T) {
 			t.Error("the second apply of a saved plan changed the database")
 		}
 	})
+}
+
+// editPlanFile rewrites a saved plan file (in the configuration directory)
+// through edit, as a hand or a merge might.
+func (h *e2e) editPlanFile(name string, edit func(map[string]any)) {
+	h.t.Helper()
+	path := filepath.Join(h.dir, name)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var f map[string]any
+	if err := json.Unmarshal(raw, &f); err != nil {
+		h.t.Fatal(err)
+	}
+	edit(f)
+	if raw, err = json.Marshal(f); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// change0 returns the first change of a decoded plan file.
+func change0(t *testing.T, f map[string]any) map[string]any {
+	t.Helper()
+	changes, _ := f["changes"].([]any)
+	if len(changes) == 0 {
+		t.Fatal("the saved plan has no changes")
+	}
+	return changes[0].(map[string]any)
 }
 
 // TestE2EDeletionGuard: a plan that removes too much of a company, or that

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/gridwork/gridsync/config"
@@ -34,6 +35,9 @@ type ApplyOptions struct {
 	LockTimeout     time.Duration
 	Guard           plan.GuardOptions
 	Audit           Audit
+	// Saved is set when the plan came from a plan file: a plan that goes
+	// stale under the lock then needs a new `gridsync plan -out`.
+	Saved bool
 }
 
 // Audit is who applied what, from where, for the sync log.
@@ -52,23 +56,27 @@ func CheckGuard(p *plan.Plan, cur plan.State, opts ApplyOptions) error {
 
 // CheckSaved decides whether a saved plan may still be applied: the
 // configuration, the Personio data it was computed from and the target must
-// all digest as they did. It returns the target state as read now (the
-// guard's denominator).
-func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.Store, p *plan.Plan) (plan.State, error) {
-	if got := plan.DigestConfig(cfg); got != p.Digests.Config {
-		return plan.State{}, &StaleError{Reason: "the configuration changed since the plan was made"}
+// all digest as they did, and planning now must give the very plan that was
+// saved. It returns the plan computed now, which is what apply writes (a
+// plan file is only trusted as far as it matches it), and the target state
+// as read now (the guard's denominator).
+func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.Store, saved *plan.Plan) (*plan.Plan, plan.State, error) {
+	if got := plan.DigestConfig(cfg); got != saved.Digests.Config {
+		return nil, plan.State{}, &StaleError{Reason: "the configuration changed since the plan was made"}
 	}
-	companies := savedCompanies(p)
+	companies := savedCompanies(saved)
 	cur, err := st.ReadState(ctx, Query(cfg, companies))
 	if err != nil {
-		return plan.State{}, err
+		return nil, plan.State{}, err
 	}
-	if got := plan.DigestState(cur); got != p.Digests.Target {
-		return plan.State{}, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
+	// Checked before reading Personio, which takes minutes on a large
+	// tenant.
+	if got := plan.DigestState(cur); got != saved.Digests.Target {
+		return nil, plan.State{}, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
 	pd, err := r.Fetch(ctx, cfg)
 	if err != nil {
-		return plan.State{}, err
+		return nil, plan.State{}, err
 	}
 	d, diags := plan.Desired(cfg, pd.Snapshot, plan.DesiredOptions{
 		Companies:    companies,
@@ -76,36 +84,43 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 		KnownOffices: plan.KnownOffices(cur),
 	})
 	if diags.HasErrors() {
-		return plan.State{}, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
+		return nil, plan.State{}, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}
-	if got := plan.DigestDesired(d); got != p.Digests.Personio {
-		return plan.State{}, &StaleError{Reason: "Personio's data changed since the plan was made"}
+	fresh := plan.Diff(d, cur, plan.DiffOptions{AllCompanies: saved.AllCompanies, Now: r.now()})
+	if fresh.Digests.Personio != saved.Digests.Personio {
+		return nil, plan.State{}, &StaleError{Reason: "Personio's data changed since the plan was made"}
 	}
 	// The digests cover what gridsync would write, not every input of a
 	// verdict (a record that left the desired state is deleted or unlinked
-	// depending on where it went in Personio). The plan computed now must be
-	// the plan that was reviewed.
-	fresh := plan.Diff(d, cur, plan.DiffOptions{AllCompanies: p.AllCompanies, Now: r.now()})
-	if addr, ok := sameChanges(p.Changes, fresh.Changes); !ok {
-		return plan.State{}, &StaleError{Reason: "Personio's data changed since the plan was made (" + addr + " would now be planned differently)"}
+	// depending on where it went in Personio), nor the file's own lists.
+	if what, ok := samePlan(saved, fresh); !ok {
+		return nil, plan.State{}, &StaleError{Reason: what + " would now be planned differently (Personio changed, or the plan file was edited)"}
 	}
-	return cur, nil
+	return fresh, cur, nil
 }
 
-// sameChanges reports whether two plans make the same changes; when they do
-// not, it names the first address that differs.
-func sameChanges(saved, fresh []plan.Change) (string, bool) {
-	for i := 0; i < max(len(saved), len(fresh)); i++ {
-		if i >= len(saved) {
-			return fresh[i].Address, false
+// samePlan reports whether two plans make the same changes over the same
+// scope with the same suspicions; when they do not, it names the first
+// thing that differs. Reasons and warnings are for display only.
+func samePlan(saved, fresh *plan.Plan) (string, bool) {
+	for i := 0; i < max(len(saved.Changes), len(fresh.Changes)); i++ {
+		if i >= len(saved.Changes) {
+			return fresh.Changes[i].Address, false
 		}
-		if i >= len(fresh) {
-			return saved[i].Address, false
+		if i >= len(fresh.Changes) {
+			return saved.Changes[i].Address, false
 		}
-		a, b := saved[i], fresh[i]
-		if a.Address != b.Address || a.Action != b.Action || a.TargetID != b.TargetID || !maps.Equal(a.After, b.After) {
+		a, b := saved.Changes[i], fresh.Changes[i]
+		if a.Address != b.Address || a.Type != b.Type || a.Company != b.Company || a.Key != b.Key ||
+			a.Action != b.Action || a.TargetID != b.TargetID || !maps.Equal(a.Before, b.Before) || !maps.Equal(a.After, b.After) {
 			return a.Address, false
 		}
+	}
+	if !slices.Equal(saved.Scope, fresh.Scope) {
+		return "the companies in scope", false
+	}
+	if !slices.Equal(saved.Suspicious, fresh.Suspicious) {
+		return "the suspicious Personio answers", false
 	}
 	return "", true
 }
@@ -135,7 +150,7 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 		StartedAt:   r.now(),
 		Verify: func(current plan.State) error {
 			if plan.DigestState(current) != p.Digests.Target {
-				return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)", Replan: true}
+				return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)", Replan: !opts.Saved}
 			}
 			return nil
 		},
