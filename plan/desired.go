@@ -252,6 +252,13 @@ func rangePos(r hcl.Range) string {
 
 // companiesInScope returns the configured companies named by filter (all
 // when empty), sorted by slug, and a diagnostic for each unknown slug.
+// CheckCompanies reports every -company slug that names no configured
+// company, so that a typo is caught before Personio is read.
+func CheckCompanies(cfg *config.Config, filter []string) hcl.Diagnostics {
+	_, diags := companiesInScope(cfg, filter)
+	return diags
+}
+
 func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hcl.Diagnostics) {
 	all := make([]config.Company, len(cfg.Companies))
 	copy(all, cfg.Companies)

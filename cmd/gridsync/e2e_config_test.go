@@ -43,9 +43,14 @@ func TestE2ECompanyFilter(t *testing.T) {
 	}
 	h.mustGS(0, "plan", "-company", "globex", "-detailed-exitcode")
 	h.mustGS(2, "plan", "-company", "acme", "-detailed-exitcode")
+	before := h.sim.Stats()
 	_, stderr, code := h.gs("plan", "-company", "initech")
 	if code != 1 || !strings.Contains(stderr, `Unknown company "initech"`) {
 		t.Errorf("plan -company initech: exit %d\n%s", code, stderr)
+	}
+	// A typo is reported before Personio is read (minutes on a large tenant).
+	if after := h.sim.Stats(); !maps.EqualFunc(before, after, maps.Equal) {
+		t.Errorf("plan -company initech talked to Personio: requests %v, then %v", before, after)
 	}
 
 	h.apply()

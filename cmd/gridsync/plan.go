@@ -35,7 +35,7 @@ and 2 means there are changes.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.out, "out", "", "save the plan to FILE for `gridsync apply FILE`")
+	f.StringVar(&o.out, "out", "", "save the plan to `FILE`, for gridsync apply FILE")
 	f.BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 1.0)")
 	f.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
 	f.StringArrayVar(&o.companies, "company", nil, "plan only this company (repeatable); records of companies that left the configuration are then left alone")
@@ -83,7 +83,7 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 			return fmt.Errorf("saving the plan: %w", err)
 		}
 		if !o.json {
-			fmt.Fprintf(g.Out, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  gridsync apply %s\n", o.out, o.out)
+			fmt.Fprintf(g.Out, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  gridsync apply%s %s\n", o.out, g.chdirFlag(), o.out)
 		}
 	}
 	if g.verbose {

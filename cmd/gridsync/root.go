@@ -36,11 +36,13 @@ type streams struct {
 // globals are the options and services every command shares.
 type globals struct {
 	streams
-	getenv  func(string) string
-	chdir   string
-	verbose bool
-	noColor bool
-	logger  *slog.Logger
+	getenv func(string) string
+	chdir  string // absolute once the command runs
+	// chdirArg is -chdir as given, for commands gridsync suggests.
+	chdirArg string
+	verbose  bool
+	noColor  bool
+	logger   *slog.Logger
 	// stdinTerminal overrides terminal detection of In (tests).
 	stdinTerminal *bool
 }
@@ -60,6 +62,24 @@ func (g *globals) path(p string) string {
 		return p
 	}
 	return filepath.Join(g.chdir, p)
+}
+
+// chdirFlag returns " -chdir DIR" as the user gave it (quoted for a shell
+// when needed), or "" without -chdir: for commands gridsync suggests.
+func (g *globals) chdirFlag() string {
+	if g.chdirArg == "" {
+		return ""
+	}
+	return " -chdir " + shellQuote(g.chdirArg)
+}
+
+// shellQuote quotes s for a POSIX shell unless it is made only of
+// characters that need no quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // configDir returns the configuration directory: -chdir or the working
@@ -101,6 +121,7 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 			}
 			g.logger = slog.New(slog.NewTextHandler(g.Err, &slog.HandlerOptions{Level: level}))
 			if g.chdir != "" {
+				g.chdirArg = g.chdir
 				abs, err := filepath.Abs(g.chdir)
 				if err != nil {
 					return err

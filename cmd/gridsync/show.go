@@ -22,7 +22,7 @@ plan prints it, or with -json in the versioned JSON format (the plan file's
 own format, described by schema/plan.schema.json).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.path = args[0]
+			o.path = g.path(args[0])
 			return runShow(g, o)
 		},
 	}

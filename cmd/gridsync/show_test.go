@@ -59,6 +59,8 @@ func TestShow(t *testing.T) {
 		{"text", []string{"show", path}, text.String()},
 		{"json, single-dash flag", []string{"show", "-json", path}, js.String()},
 		{"json, flag after the file", []string{"show", path, "--json"}, js.String()},
+		// As for apply, a relative PLANFILE is taken inside -chdir.
+		{"relative to -chdir", []string{"show", "-chdir", filepath.Dir(path), filepath.Base(path)}, text.String()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,6 +42,9 @@ func Query(cfg *config.Config, companies []string) store.Query {
 // employee_fields key) come back as diagnostics at their HCL position;
 // everything else is an error.
 func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, opts PlanOptions) (*Planned, hcl.Diagnostics, error) {
+	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
+		return nil, diags, nil
+	}
 	var t Timings
 	start := time.Now()
 	pd, err := r.Fetch(ctx, cfg)
