@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/gridwork/gridsync/config"
@@ -199,7 +200,7 @@ func (c *canon) attrs(a Attrs, fields []string) {
 	}
 	known := len(c.keys)
 	for k, v := range a {
-		if v != "" && !contains(fields, k) {
+		if v != "" && !slices.Contains(fields, k) {
 			c.keys = append(c.keys, k)
 		}
 	}

@@ -84,7 +84,7 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Of
 		for _, o := range ix.byName[loc.Office] {
 			if o.ID == 0 {
 				feedOnly = true
-			} else if !containsID(ids, o.ID) {
+			} else if !slices.Contains(ids, o.ID) {
 				ids = append(ids, o.ID)
 			}
 		}
@@ -286,15 +286,6 @@ func closest(s string, candidates []string, n int) []string {
 		out[i] = x.name
 	}
 	return out
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func joinIDs(ids []int64) string {

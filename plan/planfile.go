@@ -2,8 +2,6 @@ package plan
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,14 +121,6 @@ func RenderJSON(w io.Writer, p *Plan) error {
 		return fmt.Errorf("encoding the plan as JSON: %w", err)
 	}
 	return bw.Flush()
-}
-
-// Digest fingerprints the plan itself (hex SHA-256 of its JSON form), for
-// the sync log.
-func (p *Plan) Digest() string {
-	h := sha256.New()
-	_ = RenderJSON(h, p) // a hash never fails to write
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // WriteFile saves the plan to path atomically (a temporary file in the same

@@ -29,9 +29,6 @@ func TestPlanFileRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, p) {
 				t.Errorf("round trip changed the plan:\n got %+v\nwant %+v", got, p)
 			}
-			if got.Digest() != p.Digest() {
-				t.Error("round trip changed the plan digest")
-			}
 			entries, _ := os.ReadDir(filepath.Dir(path))
 			if len(entries) != 1 {
 				t.Errorf("WriteFile left %d files behind", len(entries))

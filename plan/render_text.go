@@ -3,6 +3,7 @@ package plan
 import (
 	"bufio"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -308,7 +309,7 @@ func (t *textWriter) attrKeys(ch *Change) []string {
 	t.keys = append(t.keys[:0], fields...)
 	for _, m := range [2]Attrs{ch.Before, ch.After} {
 		for k := range m {
-			if !contains(t.keys, k) {
+			if !slices.Contains(t.keys, k) {
 				t.keys = append(t.keys, k)
 			}
 		}
@@ -325,16 +326,7 @@ func fieldsOfOrNil(typ Type) []string {
 	return nil
 }
 
-func isIdentifying(typ Type, key string) bool { return contains(identifying[typ], key) }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func isIdentifying(typ Type, key string) bool { return slices.Contains(identifying[typ], key) }
 
 func plural(n int) string {
 	if n == 1 {
