@@ -135,14 +135,16 @@ func scopeQuery(p *plan.Plan) Query {
 
 // lock takes the transaction-scoped apply lock, waiting at most timeout.
 func (s *Store) lock(ctx context.Context, tx pgx.Tx, timeout time.Duration) error {
-	locked := fmt.Errorf("%w on the Gridwork database at %s (waited %s); retry or raise -lock-timeout", ErrLocked, s.where, max(timeout, 0))
+	locked := func() error {
+		return fmt.Errorf("%w on the Gridwork database at %s%s (waited %s); retry or raise -lock-timeout", ErrLocked, s.where, s.lockHolder(ctx), max(timeout, 0))
+	}
 	if timeout <= 0 {
 		var ok bool
 		if err := tx.QueryRow(ctx, "select pg_try_advisory_xact_lock($1)", applyLockKey).Scan(&ok); err != nil {
 			return fmt.Errorf("taking the apply lock: %w", err)
 		}
 		if !ok {
-			return locked
+			return locked()
 		}
 		return nil
 	}
@@ -155,7 +157,7 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx, timeout time.Duration) erro
 	if _, err := tx.Exec(ctx, "select pg_advisory_xact_lock($1)", applyLockKey); err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
-			return locked
+			return locked()
 		}
 		return fmt.Errorf("taking the apply lock: %w", err)
 	}
@@ -163,6 +165,37 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx, timeout time.Duration) erro
 		return fmt.Errorf("resetting the lock timeout: %w", err)
 	}
 	return nil
+}
+
+// lockHolder describes the session holding the apply lock, as
+// ", held by gridsync (pid 4242, from 10.0.0.7, in its transaction since
+// 14:03:05 UTC)", or "" when it cannot be found (it just let go, or the role
+// may not see other sessions). It asks on a connection of its own: the
+// transaction that failed to lock may be aborted.
+func (s *Store) lockHolder(ctx context.Context) string {
+	var (
+		pid       int32
+		app, from string
+		xactStart *time.Time
+	)
+	err := s.pool.QueryRow(ctx, `
+		select a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'a local socket'), a.xact_start
+		from pg_locks l join pg_stat_activity a on a.pid = l.pid
+		where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+		  and l.classid = $1::bigint::oid and l.objid = $2::bigint::oid
+		  and l.database = (select oid from pg_database where datname = current_database())
+		limit 1`, applyLockKey>>32, applyLockKey&0xffffffff).Scan(&pid, &app, &from, &xactStart)
+	if err != nil {
+		return ""
+	}
+	if app == "" {
+		app = "a session"
+	}
+	desc := fmt.Sprintf(", held by %s (pid %d, from %s", app, pid, from)
+	if xactStart != nil {
+		desc += ", in its transaction since " + xactStart.UTC().Format("15:04:05 MST")
+	}
+	return desc + ")"
 }
 
 // countActions counts p's changes by action.

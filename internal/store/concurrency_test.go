@@ -95,7 +95,8 @@ func TestConcurrentAppliesNeverInterleave(t *testing.T) {
 
 	for _, timeout := range []time.Duration{0, 200 * time.Millisecond} {
 		_, err := s.Apply(ctx, second, ApplyOptions{LockTimeout: timeout})
-		if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "retry or raise -lock-timeout") {
+		if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "retry or raise -lock-timeout") ||
+			!strings.Contains(err.Error(), ", held by gridsync (pid ") {
 			t.Errorf("Apply with lock timeout %s while locked = %v, want the lock error", timeout, err)
 		}
 	}

@@ -37,6 +37,11 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger) (*Store,
 		return nil, errors.New("the Gridwork database URL is not a valid PostgreSQL connection string; check target.database_url or GRIDWORK_DATABASE_URL")
 	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
+		// Names gridsync's sessions in pg_stat_activity, and so the holder
+		// of the apply lock in another apply's error.
+		cfg.ConnConfig.RuntimeParams["application_name"] = "gridsync"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to the Gridwork database at %s: %w; check target.database_url or GRIDWORK_DATABASE_URL", where, err)
