@@ -30,7 +30,14 @@ type querier interface {
 // q.IncludeUnconfigured it adds all other companies and their linked
 // records. Records are sorted by company, external id, then row id.
 func (s *Store) ReadState(ctx context.Context, q Query) (plan.State, error) {
-	st, err := readState(ctx, s.pool, q)
+	// One snapshot for the four queries, so that a concurrent write by the
+	// app cannot give a state (and a digest) that never existed.
+	var st plan.State
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		st, err = readState(ctx, tx, q)
+		return err
+	})
 	if err != nil {
 		return plan.State{}, fmt.Errorf("reading the Gridwork database at %s: %w", s.where, err)
 	}
