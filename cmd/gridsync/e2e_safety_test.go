@@ -472,6 +472,9 @@ func TestE2EKilledMidApply(t *testing.T) {
 			if r.code != 1 || !strings.Contains(r.stderr, "apply rolled back, nothing was written") {
 				t.Errorf("apply: exit %d\nstderr:\n%s", r.code, r.stderr)
 			}
+			if hint := "check the connection to the Gridwork database"; strings.Contains(r.stderr, hint) == tt.interrupt {
+				t.Errorf("a killed connection (and only that) should say %q:\n%s", hint, r.stderr)
+			}
 			if got := h.checksum("companies", "locations", "employees", "jobs", "company_sync", "sync_changes"); got != data {
 				t.Errorf("the failed apply left a partial write:\nbefore %s\nafter  %s", data, got)
 			}
@@ -545,7 +548,8 @@ func TestE2EConcurrentApplies(t *testing.T) {
 		if results[0].code != 0 || !strings.Contains(results[0].stdout, "Apply complete!") {
 			t.Errorf("first apply: exit %d\n%s", results[0].code, results[0].stderr)
 		}
-		if r := results[1]; r.code != 1 || !strings.Contains(r.stderr, "stale plan: the Gridwork database changed while the plan was waiting") {
+		if r := results[1]; r.code != 1 || !strings.Contains(r.stderr, "stale plan: the Gridwork database changed while the plan was waiting") ||
+			strings.Count(r.stderr, "nothing was written") != 1 {
 			t.Errorf("second apply: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
 		if got := h.query("select id, outcome from sync_runs order by id"); !slices.Equal(got, []string{"1|succeeded"}) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,12 +69,16 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	res := countActions(p)
 
 	log := newPendingLog(p)
-	var bodyDone bool // set when only COMMIT remains
+	var (
+		bodyDone bool // set when only COMMIT remains
+		refused  bool // the lock or Verify said no: nothing was attempted
+	)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "select set_config('gridsync.writer', 'on', true)"); err != nil {
 			return fmt.Errorf("marking the transaction as gridsync's: %w", err)
 		}
 		if err := s.lock(ctx, tx, opts.LockTimeout); err != nil {
+			refused = errors.Is(err, ErrLocked)
 			return err
 		}
 		if opts.Verify != nil {
@@ -82,6 +87,7 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 				return fmt.Errorf("re-reading the target state: %w", err)
 			}
 			if err := opts.Verify(current); err != nil {
+				refused = true
 				return err
 			}
 		}
@@ -105,7 +111,15 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 		// guess, and logging a failed run could contradict a succeeded one.
 		return nil, fmt.Errorf("%w on the Gridwork database at %s: %v", ErrCommitUnknown, s.where, err)
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+	case refused:
+		// The refusal says itself that nothing was written.
+		return nil, err
+	case connectionLost(err) && ctx.Err() == nil:
+		// The connection failed (dropped, reset, timed out), not the data.
+		return nil, fmt.Errorf("apply rolled back, nothing was written: %w; check the connection to the Gridwork database at %s and run the apply again", err, s.where)
+	default:
 		return nil, fmt.Errorf("apply rolled back, nothing was written: %w", err)
 	}
 	res.Duration = time.Since(start)
@@ -116,6 +130,18 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 // ErrCommitUnknown means the connection failed while the transaction was
 // committing, so whether the apply was written is unknown.
 var ErrCommitUnknown = errors.New("the connection failed while committing the apply, so it is unknown whether it was written; run `gridsync history` to see whether the run was recorded as succeeded, and `gridsync plan` to see what is left to do")
+
+// connectionLost reports whether err is the connection failing rather than
+// PostgreSQL refusing the data: a network error, or the server ending the
+// session (SQLSTATE classes 08 connection exception and 57 operator
+// intervention, such as pg_terminate_backend or a shutdown).
+func connectionLost(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57")
+}
 
 // isServerError reports whether PostgreSQL itself answered with an error, in
 // which case the transaction was definitely rolled back.
