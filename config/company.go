@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -26,7 +27,9 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 	diags = append(diags, ds...)
 
 	if a := c.Attributes["name"]; a != nil {
-		co.Name, ds = d.eval.nonEmpty(a)
+		var name text
+		name, ds = d.eval.nonEmpty(a)
+		co.Name = name.s
 		diags = append(diags, ds...)
 	} else {
 		diags = append(diags, missingArg(block, "name", `name = "Acme GmbH"`))
@@ -40,8 +43,9 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 	}
 
 	seen := map[string]hcl.Range{}
+	offices := map[hcl.Range]string{}
 	for _, lb := range c.Blocks.OfType("location") {
-		loc, ds := d.location(lb)
+		loc, office, ds := d.location(lb)
 		diags = append(diags, ds...)
 		if first, dup := seen[loc.Slug]; dup {
 			diags = append(diags, &hcl.Diagnostic{
@@ -54,9 +58,10 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 			continue
 		}
 		seen[loc.Slug] = lb.DefRange
+		offices[loc.OfficeRange] = office
 		co.Locations = append(co.Locations, loc)
 	}
-	diags = append(diags, officesMappedOnce(co)...)
+	diags = append(diags, officesMappedOnce(co, offices)...)
 	return co, diags
 }
 
@@ -118,46 +123,53 @@ func (d *decoder) overrides(block *hcl.Block) (Overrides, hcl.Diagnostics) {
 
 // override decodes one override value: inherit, on or off.
 func (d *decoder) override(a *hcl.Attribute) (Override, hcl.Diagnostics) {
-	s, diags := d.eval.str(a)
+	t, diags := d.eval.str(a)
 	if diags.HasErrors() {
 		return Inherit, diags
 	}
-	if v := Override(s); v == Inherit || v == On || v == Off {
+	if v := Override(t.s); v == Inherit || v == On || v == Off {
 		return v, diags
 	}
-	hint := didYouMean(s, overrideValues)
-	if s == "true" || s == "false" {
+	var hint string
+	switch {
+	case t.fromEnv():
+	case t.s == "true" || t.s == "false":
 		hint = ` true and false are for the account defaults in personio { sync { … } }; a company overrides them with "on" or "off".`
+	default:
+		hint = didYouMean(t.s, overrideValues)
 	}
 	return Inherit, append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid sync override",
-		Detail:   fmt.Sprintf("%q is not a sync override: the value must be inherit, on or off.%s", s, hint),
+		Detail:   fmt.Sprintf("%s is not a sync override: the value must be inherit, on or off.%s", t.quoted(), hint),
 		Subject:  a.Expr.Range().Ptr(),
 	})
 }
 
-// location decodes one location block.
-func (d *decoder) location(block *hcl.Block) (Location, hcl.Diagnostics) {
-	loc := Location{Slug: block.Labels[0], DeclRange: block.DefRange}
-	diags := checkSlug(block, "location")
+// location decodes one location block. office is how messages refer to its
+// office mapping (see source.show), "" when it has none.
+func (d *decoder) location(block *hcl.Block) (loc Location, office string, diags hcl.Diagnostics) {
+	loc = Location{Slug: block.Labels[0], DeclRange: block.DefRange}
+	diags = checkSlug(block, "location")
 	c, ds := content(block.Body, locationSchema)
 	diags = append(diags, ds...)
 
 	if a := c.Attributes["name"]; a != nil {
-		loc.Name, ds = d.eval.nonEmpty(a)
+		var name text
+		name, ds = d.eval.nonEmpty(a)
+		loc.Name = name.s
 		diags = append(diags, ds...)
 	} else {
 		diags = append(diags, missingArg(block, "name", `name = "Berlin HQ"`))
 	}
 
-	office, officeID := c.Attributes["office"], c.Attributes["office_id"]
-	if office != nil && officeID != nil {
-		first, second := office, officeID
+	officeName, officeID := c.Attributes["office"], c.Attributes["office_id"]
+	if officeName != nil && officeID != nil {
+		first, second := officeName, officeID
 		if second.Range.Start.Byte < first.Range.Start.Byte {
 			first, second = second, first
 		}
-		return loc, append(diags, &hcl.Diagnostic{
+		return loc, "", append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Conflicting office mapping",
 			Detail: fmt.Sprintf("Location %q sets both office and office_id (%s first at %s). A location maps to one Personio office: by name (office = \"Berlin\") or by id (office_id = 123), not both.",
@@ -165,24 +177,29 @@ func (d *decoder) location(block *hcl.Block) (Location, hcl.Diagnostics) {
 			Subject: second.NameRange.Ptr(),
 		})
 	}
-	if office != nil {
-		loc.Office, ds = d.eval.nonEmpty(office)
-		loc.OfficeRange = office.Expr.Range()
+	if officeName != nil {
+		var t text
+		t, ds = d.eval.nonEmpty(officeName)
+		loc.Office, loc.OfficeRange = t.s, officeName.Expr.Range()
+		office = "office " + t.quoted()
 		diags = append(diags, ds...)
 	}
 	if officeID != nil {
-		loc.OfficeID, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office")
+		var src source
+		loc.OfficeID, src, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office")
 		loc.OfficeRange = officeID.Expr.Range()
+		office = "office_id " + src.show(strconv.FormatInt(loc.OfficeID, 10))
 		diags = append(diags, ds...)
 	}
-	return loc, diags
+	return loc, office, diags
 }
 
 // officesMappedOnce reports an office mapped by two locations of the same
 // company: each employee must land in exactly one location. Offices written
 // by name and by id cannot be compared before Personio is read; the plan
-// engine catches those.
-func officesMappedOnce(co Company) hcl.Diagnostics {
+// engine catches those. offices maps each location's OfficeRange to how
+// messages refer to its office (see location).
+func officesMappedOnce(co Company, offices map[hcl.Range]string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	byName := map[string]Location{}
 	byID := map[int64]Location{}
@@ -195,13 +212,13 @@ func officesMappedOnce(co Company) hcl.Diagnostics {
 		switch {
 		case loc.Office != "":
 			first, dup = byName[loc.Office]
-			what = fmt.Sprintf("office %q", loc.Office)
+			what = offices[loc.OfficeRange]
 			if !dup {
 				byName[loc.Office] = loc
 			}
 		case loc.OfficeID != 0:
 			first, dup = byID[loc.OfficeID]
-			what = fmt.Sprintf("office_id %d", loc.OfficeID)
+			what = offices[loc.OfficeRange]
 			if !dup {
 				byID[loc.OfficeID] = loc
 			}

@@ -48,16 +48,25 @@
 // # Secrets and env()
 //
 // Values read from the configuration end up in plans, plan files and
-// pull-request comments, and in diagnostics (the tenant hint repeats the
-// tenant, for example). So env() refuses, with an error at the call that
+// pull-request comments. So env() refuses, with an error at the call that
 // names the variable and never reads it, every variable whose name suggests
 // a secret (compared in upper case): names starting with SOPS_, names
-// containing SECRET, PASSWORD, PASSWD, TOKEN (GITHUB_TOKEN, GH_TOKEN,
-// ACTIONS_*TOKEN*), PRIVATE, CREDENTIAL, AGE_KEY or DATABASE_URL (so
-// GRIDWORK_DATABASE_URL), and names with KEY as an underscore-separated
-// word (API_KEY, MY_KEY_ID). A default does not help: the refusal does not
-// depend on whether the variable is set, so validate answers the same on a
-// fork without secrets.
+// containing SECRET, PASSWORD, PASSWD, PWD, TOKEN (GITHUB_TOKEN, GH_TOKEN,
+// ACTIONS_*TOKEN*), PRIVATE, CREDENTIAL, AGE_KEY, APIKEY, DSN or
+// DATABASE_URL (so GRIDWORK_DATABASE_URL), names with KEY or PASS as an
+// underscore-separated word (API_KEY, MY_KEY_ID, DB_PASS), and names ending
+// in _URL with a database word (PG_URL, POSTGRES_URL, DB_URL,
+// ANALYTICS_DB_URL, MYSQL_URL; not PERSONIO_API_URL). A default does not
+// help: the refusal does not depend on whether the variable is set, so
+// validate answers the same on a fork without secrets.
+//
+// A name is only a hint, so no value env() reads ever appears in a
+// diagnostic (validate output lands in CI logs and PR comments): env()
+// marks what it reads, and messages about such a value name the call
+// instead (`the value of env("PG_CONN") is not a bare Personio subdomain`)
+// and leave out hints derived from it. hcl's own diagnostics raised while
+// evaluating an expression have the values it read replaced the same way.
+// Values written in the files are quoted as usual.
 //
 // target.database_url is the one exception: it never reaches a plan or a
 // diagnostic, so it is evaluated with its own function set (envPolicy

@@ -56,7 +56,17 @@ func (e *secretEnvError) Error() string {
 // secretWords make a variable name look like it holds a secret wherever they
 // appear in it. GITHUB_TOKEN, GH_TOKEN and ACTIONS_*TOKEN* are caught by
 // TOKEN.
-var secretWords = []string{"SECRET", "PASSWORD", "PASSWD", "TOKEN", "PRIVATE", "CREDENTIAL", "AGE_KEY"}
+var secretWords = []string{"SECRET", "PASSWORD", "PASSWD", "PWD", "TOKEN", "PRIVATE", "CREDENTIAL", "AGE_KEY", "APIKEY", "DSN"}
+
+// secretNameWords make a variable name look like it holds a secret when
+// they are one of its "_"-separated words (DB_PASS, but not PASSENGER_NAME).
+var secretNameWords = []string{"KEY", "PASS"}
+
+// databaseWords make a name ending in _URL look like a database URL, which
+// usually contains the password, when they are one of its "_"-separated
+// words: PG_URL, POSTGRES_URL, DB_URL, ANALYTICS_DB_URL, but not
+// PERSONIO_API_URL.
+var databaseWords = []string{"DB", "PG", "POSTGRES", "POSTGRESQL", "PSQL", "MYSQL", "MARIADB", "MONGO", "MONGODB", "REDIS"}
 
 // secretEnvReason returns why env() refuses name outside
 // target.database_url, or "" when it may read it. Names are compared in
@@ -75,8 +85,14 @@ func secretEnvReason(name string) string {
 			return "its name contains " + w
 		}
 	}
-	if slices.Contains(strings.Split(u, "_"), "KEY") {
-		return "its name contains the word KEY"
+	words := strings.Split(u, "_")
+	for _, w := range secretNameWords {
+		if slices.Contains(words, w) {
+			return "its name contains the word " + w
+		}
+	}
+	if strings.HasSuffix(u, "_URL") && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(databaseWords, w) }) {
+		return "a database URL usually contains the database password"
 	}
 	return ""
 }
@@ -107,7 +123,9 @@ func envFunc(getenv func(string) string, policy envPolicy) function.Function {
 			}
 			if getenv != nil {
 				if v := getenv(name); v != "" {
-					return cty.StringVal(v), nil
+					// The mark keeps the value out of diagnostics; see
+					// evaluator.
+					return cty.StringVal(v).Mark(envMark{name: name}), nil
 				}
 			}
 			if len(args) == 2 {

@@ -21,17 +21,6 @@ type Loader struct {
 	Getenv func(string) string
 }
 
-// Load loads dir with the process environment. See Loader.Load.
-func Load(dir string) (*Config, hcl.Diagnostics) {
-	return Loader{Getenv: os.Getenv}.Load(dir)
-}
-
-// LoadFiles decodes in-memory files with the process environment. See
-// Loader.LoadFiles.
-func LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Diagnostics) {
-	return Loader{Getenv: os.Getenv}.LoadFiles(dir, files)
-}
-
 // Load reads every *.hcl file directly in dir (not in subdirectories;
 // hidden and editor lock files starting with "." or "#" are skipped) and
 // decodes them together with LoadFiles. Ranges and Config.Files use the base
@@ -80,10 +69,12 @@ func (l Loader) LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Dia
 		return cfg, diags
 	}
 
+	reads := &envReads{}
+	getenv := reads.getenv(l.Getenv)
 	d := &decoder{
 		dir:    cfg.Dir,
-		eval:   &evaluator{ctx: &hcl.EvalContext{Functions: functions(l.Getenv, cfg.Dir, publicEnv)}},
-		dbEval: &evaluator{ctx: &hcl.EvalContext{Functions: functions(l.Getenv, cfg.Dir, databaseEnv)}},
+		eval:   &evaluator{ctx: &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, publicEnv)}, reads: reads},
+		dbEval: &evaluator{ctx: &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, databaseEnv)}, reads: reads},
 	}
 	diags = append(diags, d.decode(cfg, names)...)
 	return cfg, diags
@@ -180,7 +171,7 @@ func readDir(dir string) (map[string][]byte, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".hcl") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") {
+		if e.IsDir() || !IsConfigFile(name) {
 			continue
 		}
 		src, err := os.ReadFile(filepath.Join(dir, name))
@@ -195,6 +186,20 @@ func readDir(dir string) (map[string][]byte, hcl.Diagnostics) {
 		files[name] = src
 	}
 	return files, diags
+}
+
+// IsConfigFile reports whether a file named name (a base name) is a
+// configuration file: it ends in .hcl and is not hidden (see HiddenName).
+// Load and gridsync fmt read the same files.
+func IsConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".hcl") && !HiddenName(name)
+}
+
+// HiddenName reports whether a file or directory named name (a base name)
+// is skipped when looking for configuration files: hidden files and
+// directories start with ".", editor lock files with "#".
+func HiddenName(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#")
 }
 
 // absDir returns dir made absolute, or dir itself if that fails.

@@ -350,3 +350,27 @@ func TestLoadSkipsNonConfigFiles(t *testing.T) {
 		t.Errorf("loaded %d files, want only main.hcl", len(cfg.Files))
 	}
 }
+
+// TestIsConfigFile pins the rule Load and gridsync fmt share.
+func TestIsConfigFile(t *testing.T) {
+	for name, want := range map[string]bool{
+		"main.hcl":     true,
+		"a.b.hcl":      true,
+		".hidden.hcl":  false,
+		"#main.hcl":    false,
+		".#main.hcl":   false,
+		"#main.hcl#":   false,
+		"main.hcl~":    false,
+		"main.tf":      false,
+		"main.hcl.bak": false,
+	} {
+		if got := IsConfigFile(name); got != want {
+			t.Errorf("IsConfigFile(%q) = %v, want %v", name, got, want)
+		}
+	}
+	for name, want := range map[string]bool{".git": true, "#tmp": true, "sub": false, "a.b": false} {
+		if got := HiddenName(name); got != want {
+			t.Errorf("HiddenName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

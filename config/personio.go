@@ -74,7 +74,9 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 		p.JobsURL = "https://" + p.Tenant + ".jobs.personio.de"
 	}
 	if a := c.Attributes["jobs_language"]; a != nil {
-		p.JobsLanguage, ds = d.eval.nonEmpty(a)
+		var lang text
+		lang, ds = d.eval.nonEmpty(a)
+		p.JobsLanguage = lang.s
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["statuses"]; a != nil {
@@ -106,14 +108,15 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 }
 
 // tenant decodes and checks the tenant: a bare lowercase subdomain. Users
-// often paste the whole URL or host, so the hint derives the subdomain.
+// often paste the whole URL or host, so the hint derives the subdomain
+// (unless the value was read by env(): the hint would show part of it).
 func (d *decoder) tenant(a *hcl.Attribute) (string, hcl.Diagnostics) {
 	t, diags := d.eval.nonEmpty(a)
-	if diags.HasErrors() || subdomainRE.MatchString(t) {
-		return t, diags
+	if diags.HasErrors() || subdomainRE.MatchString(t.s) {
+		return t.s, diags
 	}
-	detail := fmt.Sprintf("%q is not a bare Personio subdomain. The tenant is the part before .personio.de, in lower case, without scheme or path", t)
-	if s := guessSubdomain(t); s != "" {
+	detail := fmt.Sprintf("%s is not a bare Personio subdomain. The tenant is the part before .personio.de, in lower case, without scheme or path", t.quoted())
+	if s := guessSubdomain(t.s); s != "" && !t.fromEnv() {
 		detail += fmt.Sprintf(": use the subdomain only: %s", s)
 	}
 	detail += "."
@@ -149,16 +152,17 @@ func (d *decoder) credentials(a *hcl.Attribute) (string, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return "", diags
 	}
-	return d.resolve(p), diags
+	return d.resolve(p.s), diags
 }
 
 // baseURL decodes an http(s) URL without a trailing slash, so that paths can
 // be appended to it.
 func (d *decoder) baseURL(a *hcl.Attribute) (string, hcl.Diagnostics) {
-	s, diags := d.eval.nonEmpty(a)
+	t, diags := d.eval.nonEmpty(a)
 	if diags.HasErrors() {
 		return "", diags
 	}
+	s := t.s
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", append(diags, &hcl.Diagnostic{
@@ -187,25 +191,29 @@ func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for i, s := range list {
+	for i, t := range list {
 		switch {
-		case !slices.Contains(knownStatuses, s):
+		case !slices.Contains(knownStatuses, t.s):
+			var hint string
+			if !t.fromEnv() {
+				hint = didYouMean(t.s, knownStatuses)
+			}
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown employee status",
-				Detail:   fmt.Sprintf("%q is not a Personio employee status; use active, onboarding, leave or inactive.%s", s, didYouMean(s, knownStatuses)),
+				Detail:   fmt.Sprintf("%s is not a Personio employee status; use active, onboarding, leave or inactive.%s", t.quoted(), hint),
 				Subject:  ranges[i].Ptr(),
 			})
-		case seen[s]:
+		case seen[t.s]:
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Duplicate employee status",
-				Detail:   fmt.Sprintf("The status %q is listed twice; remove one.", s),
+				Detail:   fmt.Sprintf("The status %s is listed twice; remove one.", t.quoted()),
 				Subject:  ranges[i].Ptr(),
 			})
 		default:
-			seen[s] = true
-			out = append(out, s)
+			seen[t.s] = true
+			out = append(out, t.s)
 		}
 	}
 	return out, diags
@@ -214,7 +222,7 @@ func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 // limit decodes one number of the API rate limit: a whole number from 1 to
 // 1,000,000.
 func (d *decoder) limit(a *hcl.Attribute, example string) (int, hcl.Diagnostics) {
-	n, diags := d.eval.positiveInt(a, example)
+	n, _, diags := d.eval.positiveInt(a, example)
 	if diags.HasErrors() {
 		return 0, diags
 	}
@@ -268,7 +276,7 @@ func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Dia
 		key, ds := d.eval.nonEmpty(a)
 		diags = append(diags, ds...)
 		if !ds.HasErrors() {
-			fields[a.Name] = FieldRef{Key: key, Range: a.Expr.Range()}
+			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range()}
 		}
 	}
 	return fields, diags

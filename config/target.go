@@ -21,7 +21,7 @@ func (d *decoder) target(block *hcl.Block) (Target, hcl.Diagnostics) {
 		if onlyUnsetEnv(ds) {
 			t.DatabaseURLDiags = ds
 		} else {
-			t.DatabaseURL = u
+			t.DatabaseURL = u.s
 			diags = append(diags, ds...)
 		}
 	}

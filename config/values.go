@@ -3,6 +3,9 @@ package config
 import (
 	"fmt"
 	"math/big"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -11,25 +14,157 @@ import (
 
 // evaluator turns attribute expressions into Go values, reporting every
 // problem at the expression's range.
+//
+// Values read from the environment by env() may be secrets whose variable
+// names do not look like it (a password in an innocent variable, a URL with
+// credentials), and diagnostics end up in CI logs and pull-request comments.
+// So env() marks what it reads (envMark), value turns the marks into the
+// value's source, and no diagnostic ever shows such a value: the decoders
+// refer to values only through source.show and leave out hints derived
+// from them, and value itself redacts hcl's own diagnostics (see
+// redactEnv).
 type evaluator struct {
 	ctx *hcl.EvalContext
+	// reads records every value env() has read through this evaluator.
+	reads *envReads
 }
+
+// envMark marks a value that env() read from the environment, naming the
+// variable.
+type envMark struct{ name string }
+
+// envRead is one value env() read from the environment.
+type envRead struct{ name, value string }
+
+// envReads collects what env() reads, in order.
+type envReads struct{ list []envRead }
+
+// getenv wraps lookup, recording every value it returns.
+func (r *envReads) getenv(lookup func(string) string) func(string) string {
+	return func(name string) string {
+		if lookup == nil {
+			return ""
+		}
+		v := lookup(name)
+		if v != "" {
+			r.list = append(r.list, envRead{name: name, value: v})
+		}
+		return v
+	}
+}
+
+// source says where an evaluated value came from: the variables env() read
+// to produce it, none for a value written in the configuration.
+type source struct {
+	env []string // sorted, without duplicates
+}
+
+// sourceOf returns the source recorded by the marks of a value.
+func sourceOf(marks cty.ValueMarks) source {
+	var s source
+	for m := range marks {
+		if em, ok := m.(envMark); ok && !slices.Contains(s.env, em.name) {
+			s.env = append(s.env, em.name)
+		}
+	}
+	slices.Sort(s.env)
+	return s
+}
+
+// fromEnv reports whether the value was read, wholly or in part, from the
+// environment. Messages leave out hints derived from such a value (the
+// subdomain guessed from a URL, a "did you mean"): they would show part of
+// it.
+func (s source) fromEnv() bool { return len(s.env) > 0 }
+
+// show is how a message refers to a value: by literal, the value as the
+// configuration writes it (quoted, for a string), when it was written in
+// the file; by the env() calls it was read with otherwise, never by the
+// value. Every message that mentions an evaluated value must go through it.
+func (s source) show(literal string) string {
+	if !s.fromEnv() {
+		return literal
+	}
+	return "the value of " + envCalls(s.env)
+}
+
+// envCalls writes env("A") or env("A"), env("B").
+func envCalls(names []string) string {
+	calls := make([]string, len(names))
+	for i, n := range names {
+		calls[i] = fmt.Sprintf("env(%q)", n)
+	}
+	return strings.Join(calls, ", ")
+}
+
+// text is an evaluated string argument with its source. Messages refer to
+// it with quoted(), never by formatting s.
+type text struct {
+	s string
+	source
+}
+
+// quoted is how a message refers to the string: see source.show.
+func (t text) quoted() string { return t.show(strconv.Quote(t.s)) }
+
+// redactEnv replaces, in the Summary and Detail of diags, each value of
+// reads by the env() call that read it. value applies it to the
+// diagnostics hcl itself produces while evaluating an expression, which
+// may quote a value (the duplicate key of a for expression, a missing
+// object attribute); the decoders' own messages never contain one (see
+// source.show), so nothing else needs it.
+func redactEnv(diags hcl.Diagnostics, reads []envRead) {
+	if len(reads) == 0 {
+		return
+	}
+	// Longest first, so that a value containing another is replaced whole.
+	reads = slices.Clone(reads)
+	slices.SortStableFunc(reads, func(a, b envRead) int { return len(b.value) - len(a.value) })
+	redact := func(s string) string {
+		for _, r := range reads {
+			by := "the value of " + envCalls([]string{r.name})
+			s = strings.ReplaceAll(s, strconv.Quote(r.value), by)
+			// Unquoted, a value of a few characters would match inside
+			// words and garble the message; it would hardly be a secret.
+			if len(r.value) >= minRedactLen {
+				s = strings.ReplaceAll(s, r.value, by)
+			}
+		}
+		return s
+	}
+	for _, d := range diags {
+		d.Summary = redact(d.Summary)
+		d.Detail = redact(d.Detail)
+	}
+}
+
+// minRedactLen is the shortest value redactEnv replaces where it is not
+// quoted.
+const minRedactLen = 4
 
 // value evaluates expr and converts the result to want. name is the
 // argument name used in messages. On any problem it returns cty.NilVal and
 // error diagnostics.
-func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string) (cty.Value, hcl.Diagnostics) {
+func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string) (cty.Value, source, hcl.Diagnostics) {
 	if diags := noVariables(expr); diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, source{}, diags
+	}
+	var before int
+	if e.reads != nil {
+		before = len(e.reads.list)
 	}
 	val, diags := expr.Value(e.ctx)
+	if e.reads != nil {
+		redactEnv(diags, e.reads.list[before:])
+	}
 	refineCallDiags(diags)
 	if diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, source{}, diags
 	}
-	val, _ = val.UnmarkDeep()
+	val, marks := val.UnmarkDeep()
+	src := sourceOf(marks)
 	if val.IsNull() {
-		return cty.NilVal, append(diags, &hcl.Diagnostic{
+		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing value",
 			Detail:   fmt.Sprintf("The argument %q must not be null; set a value or remove the argument to use its default.", name),
@@ -39,7 +174,7 @@ func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string) (cty.
 	if !val.IsWhollyKnown() {
 		// Nothing in the language produces unknown values; this guards
 		// against a future function that does.
-		return cty.NilVal, append(diags, &hcl.Diagnostic{
+		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Value not known",
 			Detail:   fmt.Sprintf("The value of %q cannot be determined while loading the configuration.", name),
@@ -48,32 +183,32 @@ func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string) (cty.
 	}
 	conv, err := convert.Convert(val, want)
 	if err != nil {
-		return cty.NilVal, append(diags, &hcl.Diagnostic{
+		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Incorrect attribute value type",
 			Detail:   fmt.Sprintf("Inappropriate value for %q: %s required, got %s.", name, want.FriendlyNameForConstraint(), val.Type().FriendlyName()),
 			Subject:  expr.Range().Ptr(),
 		})
 	}
-	return conv, diags
+	return conv, src, diags
 }
 
 // str evaluates a string argument.
-func (e *evaluator) str(attr *hcl.Attribute) (string, hcl.Diagnostics) {
-	v, diags := e.value(attr.Expr, cty.String, attr.Name)
+func (e *evaluator) str(attr *hcl.Attribute) (text, hcl.Diagnostics) {
+	v, src, diags := e.value(attr.Expr, cty.String, attr.Name)
 	if diags.HasErrors() {
-		return "", diags
+		return text{source: src}, diags
 	}
-	return v.AsString(), diags
+	return text{s: v.AsString(), source: src}, diags
 }
 
 // nonEmpty evaluates a string argument that must not be empty.
-func (e *evaluator) nonEmpty(attr *hcl.Attribute) (string, hcl.Diagnostics) {
-	s, diags := e.str(attr)
-	if diags.HasErrors() || s != "" {
-		return s, diags
+func (e *evaluator) nonEmpty(attr *hcl.Attribute) (text, hcl.Diagnostics) {
+	t, diags := e.str(attr)
+	if diags.HasErrors() || t.s != "" {
+		return t, diags
 	}
-	return "", append(diags, &hcl.Diagnostic{
+	return t, append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Empty value",
 		Detail:   fmt.Sprintf("The argument %q must not be empty.", attr.Name),
@@ -83,7 +218,7 @@ func (e *evaluator) nonEmpty(attr *hcl.Attribute) (string, hcl.Diagnostics) {
 
 // boolean evaluates a bool argument.
 func (e *evaluator) boolean(attr *hcl.Attribute) (bool, hcl.Diagnostics) {
-	v, diags := e.value(attr.Expr, cty.Bool, attr.Name)
+	v, _, diags := e.value(attr.Expr, cty.Bool, attr.Name)
 	if diags.HasErrors() {
 		return false, diags
 	}
@@ -92,18 +227,18 @@ func (e *evaluator) boolean(attr *hcl.Attribute) (bool, hcl.Diagnostics) {
 
 // positiveInt evaluates a whole number greater than zero that fits int64;
 // example completes "such as …" in the error message.
-func (e *evaluator) positiveInt(attr *hcl.Attribute, example string) (int64, hcl.Diagnostics) {
-	v, diags := e.value(attr.Expr, cty.Number, attr.Name)
+func (e *evaluator) positiveInt(attr *hcl.Attribute, example string) (int64, source, hcl.Diagnostics) {
+	v, src, diags := e.value(attr.Expr, cty.Number, attr.Name)
 	if diags.HasErrors() {
-		return 0, diags
+		return 0, src, diags
 	}
 	bf := v.AsBigFloat()
 	if bf.IsInt() && bf.Sign() > 0 {
 		if n, acc := bf.Int64(); acc == big.Exact {
-			return n, diags
+			return n, src, diags
 		}
 	}
-	return 0, append(diags, &hcl.Diagnostic{
+	return 0, src, append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Invalid %s", attr.Name),
 		Detail:   fmt.Sprintf("The argument %q must be a whole number greater than zero, such as %s.", attr.Name, example),
@@ -114,29 +249,30 @@ func (e *evaluator) positiveInt(attr *hcl.Attribute, example string) (int64, hcl
 // strList evaluates a list of strings, returning each element with its own
 // range when the list is written literally (so that a bad element can be
 // pointed at), or the whole expression's range otherwise.
-func (e *evaluator) strList(attr *hcl.Attribute) ([]string, []hcl.Range, hcl.Diagnostics) {
+// A list computed as a whole takes its source from all of it.
+func (e *evaluator) strList(attr *hcl.Attribute) ([]text, []hcl.Range, hcl.Diagnostics) {
 	if exprs, d := hcl.ExprList(attr.Expr); !d.HasErrors() {
 		var (
-			out    []string
+			out    []text
 			ranges []hcl.Range
 			diags  hcl.Diagnostics
 		)
 		for _, x := range exprs {
-			v, ds := e.value(x, cty.String, attr.Name)
+			v, src, ds := e.value(x, cty.String, attr.Name)
 			diags = append(diags, ds...)
 			if !ds.HasErrors() {
-				out = append(out, v.AsString())
+				out = append(out, text{s: v.AsString(), source: src})
 				ranges = append(ranges, x.Range())
 			}
 		}
 		return out, ranges, diags
 	}
-	v, diags := e.value(attr.Expr, cty.List(cty.String), attr.Name)
+	v, src, diags := e.value(attr.Expr, cty.List(cty.String), attr.Name)
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}
 	var (
-		out    []string
+		out    []text
 		ranges []hcl.Range
 	)
 	for it := v.ElementIterator(); it.Next(); {
@@ -144,7 +280,7 @@ func (e *evaluator) strList(attr *hcl.Attribute) ([]string, []hcl.Range, hcl.Dia
 		if el.IsNull() {
 			continue
 		}
-		out = append(out, el.AsString())
+		out = append(out, text{s: el.AsString(), source: src})
 		ranges = append(ranges, attr.Expr.Range())
 	}
 	return out, ranges, diags

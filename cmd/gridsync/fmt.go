@@ -91,10 +91,7 @@ func runFmt(g *globals, opts fmtOptions, args []string) error {
 // path formats the file or directory named by arg; names are printed as
 // the user wrote them.
 func (f *formatter) path(arg string) {
-	real := arg
-	if !filepath.IsAbs(arg) {
-		real = filepath.Join(f.g.configDir(), arg)
-	}
+	real := f.g.path(arg)
 	info, err := os.Stat(real)
 	if err != nil {
 		f.fail(fmt.Errorf("cannot format %s: %w", arg, err))
@@ -109,14 +106,13 @@ func (f *formatter) path(arg string) {
 			f.fail(fmt.Errorf("cannot read %s: %w", p, err))
 			return nil
 		}
-		hidden := strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "#")
 		if d.IsDir() {
-			if p != real && (!f.opts.recursive || hidden) {
+			if p != real && (!f.opts.recursive || config.HiddenName(d.Name())) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if hidden || !strings.HasSuffix(d.Name(), ".hcl") {
+		if !config.IsConfigFile(d.Name()) {
 			return nil
 		}
 		rel, err := filepath.Rel(real, p)

@@ -100,6 +100,13 @@ func TestFmt(t *testing.T) {
 			wantFiles:  map[string]string{"sub/a.hcl": formattedHCL, "other/b.hcl": formattedHCL},
 		},
 		{
+			// The files config.Load reads, no others (config.IsConfigFile).
+			name:       "hidden and editor lock files skipped",
+			files:      map[string]string{"a.hcl": unformattedHCL, ".a.hcl": unformattedHCL, "#a.hcl": unformattedHCL, ".#a.hcl": unformattedHCL, "a.hcl~": unformattedHCL},
+			wantStdout: "a.hcl\n",
+			wantFiles:  map[string]string{"a.hcl": formattedHCL},
+		},
+		{
 			name:  "no recursion by default",
 			files: map[string]string{"sub/a.hcl": unformattedHCL},
 		},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -26,7 +27,12 @@ Whether office names exist in Personio is checked by "gridsync plan".
 
 Exit status: 0 when the configuration is valid (warnings allowed), 1 otherwise.
 With -json the result is printed on stdout in a format like terraform validate's.`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return errors.New("validate takes no arguments; use -chdir DIR to validate another directory")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runValidate(g, opts)
 		},
@@ -48,11 +54,8 @@ func runValidate(g *globals, opts validateOptions) error {
 		}
 		return nil
 	}
-	if err := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); err != nil {
-		return fmt.Errorf("writing diagnostics: %w", err)
-	}
-	if diags.HasErrors() {
-		return exitCode(1)
+	if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
+		return err
 	}
 	success := "Success!"
 	if g.color(g.Out) {

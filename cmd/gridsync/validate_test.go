@@ -105,6 +105,16 @@ func TestValidateWorkingDirectory(t *testing.T) {
 	}
 }
 
+// TestValidateRejectsArguments checks that a directory given as an argument
+// is refused with a pointer to -chdir, not cobra's "unknown command".
+func TestValidateRejectsArguments(t *testing.T) {
+	code, stdout, stderr := runConfigCLI(t, nil, "", "validate", "examples/quickstart")
+	want := "Error: validate takes no arguments; use -chdir DIR to validate another directory\n"
+	if code != 1 || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and stderr %q", code, stdout, stderr, want)
+	}
+}
+
 func TestValidateJSON(t *testing.T) {
 	type pos struct{ Line, Column, Byte int }
 	type result struct {
