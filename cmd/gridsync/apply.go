@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/internal/engine"
@@ -77,35 +78,36 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 		},
 	}
 
-	var cur plan.State
+	var planned *engine.Planned
 	if o.planFile != "" {
 		if p, err = plan.ReadFile(o.planFile); err != nil {
 			return err
 		}
 		// What is written is the plan computed now; the file has to match
 		// it, and is trusted no further.
-		var fresh *plan.Plan
-		if fresh, cur, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
+		if planned, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
 			return err
 		}
-		p, opts.Saved = fresh, true
+		opts.Saved = true
 	} else {
-		planned, diags, perr := runner.Plan(ctx, cfg, st, engine.PlanOptions{})
-		if perr != nil {
-			return perr
+		var diags hcl.Diagnostics
+		if planned, diags, err = runner.Plan(ctx, cfg, st, engine.PlanOptions{}); err != nil {
+			return err
 		}
 		if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
 			return err
 		}
-		p, cur = planned.Plan, planned.State
-		if g.verbose {
-			fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
-		}
+	}
+	p, cur := planned.Plan, planned.State
+	if g.verbose {
+		fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
+	}
+	if o.planFile == "" {
 		if err := plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)}); err != nil {
 			return err
 		}
 	}
-	if err := engine.CheckGuard(p, cur, opts); err != nil {
+	if err := engine.CheckGuard(p, cur, opts.AllowMassDelete); err != nil {
 		return err
 	}
 	if o.planFile == "" && len(p.Changes) > 0 && !o.autoApprove {

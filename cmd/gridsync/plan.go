@@ -75,7 +75,7 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 	if err != nil {
 		return err
 	}
-	if gerr := engine.CheckGuard(p, planned.State, engine.ApplyOptions{}); gerr != nil {
+	if gerr := engine.CheckGuard(p, planned.State, false); gerr != nil {
 		fmt.Fprintf(g.Err, "\nWarning: apply will refuse this plan unless -allow-mass-delete is given:\n%v\n", gerr)
 	}
 	if o.out != "" {

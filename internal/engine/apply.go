@@ -33,7 +33,6 @@ func (e *StaleError) Error() string {
 type ApplyOptions struct {
 	AllowMassDelete bool
 	LockTimeout     time.Duration
-	Guard           plan.GuardOptions
 	Audit           Audit
 	// Saved is set when the plan came from a plan file: a plan that goes
 	// stale under the lock then needs a new `gridsync plan -out`.
@@ -47,56 +46,63 @@ type Audit struct {
 
 // CheckGuard refuses a plan that removes or unlinks too much, or that rests
 // on a suspicious Personio answer, unless allowed. It runs before any write.
-func CheckGuard(p *plan.Plan, cur plan.State, opts ApplyOptions) error {
-	if opts.AllowMassDelete {
+func CheckGuard(p *plan.Plan, cur plan.State, allowMassDelete bool) error {
+	if allowMassDelete {
 		return nil
 	}
-	return p.CheckMassDelete(cur, opts.Guard)
+	return p.CheckMassDelete(cur, plan.GuardOptions{})
 }
 
 // CheckSaved decides whether a saved plan may still be applied: the
 // configuration, the Personio data it was computed from and the target must
 // all digest as they did, and planning now must give the very plan that was
 // saved. It returns the plan computed now, which is what apply writes (a
-// plan file is only trusted as far as it matches it), and the target state
+// plan file is only trusted as far as it matches it), with the target state
 // as read now (the guard's denominator).
-func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.Store, saved *plan.Plan) (*plan.Plan, plan.State, error) {
+func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.Store, saved *plan.Plan) (*Planned, error) {
 	if got := plan.DigestConfig(cfg); got != saved.Digests.Config {
-		return nil, plan.State{}, &StaleError{Reason: "the configuration changed since the plan was made"}
+		return nil, &StaleError{Reason: "the configuration changed since the plan was made"}
 	}
+	var t Timings
+	start := time.Now()
 	companies := savedCompanies(saved)
 	cur, err := st.ReadState(ctx, Query(cfg, companies))
 	if err != nil {
-		return nil, plan.State{}, err
+		return nil, err
 	}
+	t.Read = time.Since(start)
 	// Checked before reading Personio, which takes minutes on a large
 	// tenant.
 	if got := plan.DigestState(cur); got != saved.Digests.Target {
-		return nil, plan.State{}, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
+		return nil, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
+	start = time.Now()
 	pd, err := r.Fetch(ctx, cfg)
 	if err != nil {
-		return nil, plan.State{}, err
+		return nil, err
 	}
+	t.Fetch = time.Since(start)
+	start = time.Now()
 	d, diags := plan.Desired(cfg, pd.Snapshot, plan.DesiredOptions{
 		Companies:    companies,
 		Attributes:   pd.Attributes,
 		KnownOffices: plan.KnownOffices(cur),
 	})
 	if diags.HasErrors() {
-		return nil, plan.State{}, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
+		return nil, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}
 	fresh := plan.Diff(d, cur, plan.DiffOptions{AllCompanies: saved.AllCompanies, Now: r.now()})
+	t.Diff = time.Since(start)
 	if fresh.Digests.Personio != saved.Digests.Personio {
-		return nil, plan.State{}, &StaleError{Reason: "Personio's data changed since the plan was made"}
+		return nil, &StaleError{Reason: "Personio's data changed since the plan was made"}
 	}
 	// The digests cover what gridsync would write, not every input of a
 	// verdict (a record that left the desired state is deleted or unlinked
 	// depending on where it went in Personio), nor the file's own lists.
 	if what, ok := samePlan(saved, fresh); !ok {
-		return nil, plan.State{}, &StaleError{Reason: what + " would now be planned differently (Personio changed, or the plan file was edited)"}
+		return nil, &StaleError{Reason: what + " would now be planned differently (Personio changed, or the plan file was edited)"}
 	}
-	return fresh, cur, nil
+	return &Planned{Plan: fresh, State: cur, Timings: t}, nil
 }
 
 // samePlan reports whether two plans make the same changes over the same

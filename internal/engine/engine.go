@@ -41,16 +41,11 @@ type Timings struct {
 	Fetch time.Duration // Personio
 	Read  time.Duration // target state
 	Diff  time.Duration // desired state, diff, digests
-	Write time.Duration // the apply transaction
 }
 
 func (t Timings) String() string {
 	r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	s := fmt.Sprintf("fetch %s, read %s, diff %s", r(t.Fetch), r(t.Read), r(t.Diff))
-	if t.Write > 0 {
-		s += fmt.Sprintf(", write %s", r(t.Write))
-	}
-	return s
+	return fmt.Sprintf("fetch %s, read %s, diff %s", r(t.Fetch), r(t.Read), r(t.Diff))
 }
 
 func (r *Runner) now() time.Time {

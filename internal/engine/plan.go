@@ -70,6 +70,5 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	if diags.HasErrors() {
 		return nil, diags, nil
 	}
-	r.logger().Info("plan computed", "timings", t.String(), "changes", len(p.Changes))
 	return &Planned{Plan: p, State: cur, Timings: t}, diags, nil
 }
