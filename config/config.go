@@ -29,8 +29,12 @@ type Personio struct {
 	CredentialsRange hcl.Range
 	// APIURL defaults to https://api.personio.de, JobsURL to
 	// https://{tenant}.jobs.personio.de, JobsLanguage to "en".
-	APIURL       string
-	JobsURL      string
+	APIURL  string
+	JobsURL string
+	// JobsURLSet is true when jobs_url was written, false when JobsURL was
+	// derived from the tenant (an unknown feed then points at different
+	// settings).
+	JobsURLSet   bool
 	JobsLanguage string
 	Sync         SyncDefaults
 	// Statuses lists the Personio employee statuses that are synced

@@ -64,6 +64,7 @@ func TestLoadValid(t *testing.T) {
 					Credentials:       "/etc/gridsync/personio.enc.json",
 					APIURL:            "http://127.0.0.1:8089", // trailing slash trimmed
 					JobsURL:           "http://127.0.0.1:8089",
+					JobsURLSet:        true,
 					JobsLanguage:      "de",
 					Sync:              SyncDefaults{Employees: true, Jobs: false},
 					Statuses:          []string{"active", "leave", "inactive"},

@@ -69,6 +69,7 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 	}
 	if a := c.Attributes["jobs_url"]; a != nil {
 		p.JobsURL, ds = d.baseURL(a)
+		p.JobsURLSet = true
 		diags = append(diags, ds...)
 	} else if p.Tenant != "" {
 		p.JobsURL = "https://" + p.Tenant + ".jobs.personio.de"

@@ -114,7 +114,7 @@ func TestCredsValidate(t *testing.T) {
 			opts:     personiosim.Options{Faults: personiosim.Faults{UnknownTenant: true}},
 			wantCode: 1,
 			wantOut:  []string{"✓ credentials decrypted (secrets/personio.enc.yaml)", "✓ authenticated as client gridsync-demo", "✓ employees readable: 0 employees"},
-			wantErr:  "✗ job feed not readable: tenant subdomain not found: acme (URL answered 301); check personio.tenant",
+			wantErr:  "✗ job feed not readable: no Personio job feed at URL (it answered 301); check personio.jobs_url",
 		},
 		{
 			name:       "no key",

@@ -682,7 +682,7 @@ func TestE2EPersonioFailures(t *testing.T) {
 		want   []string
 	}{
 		{"forbidden", personiosim.Faults{Forbidden: true}, []string{"Personio refused", "(403)", "API credentials"}},
-		{"unknown tenant", personiosim.Faults{UnknownTenant: true}, []string{"tenant subdomain not found: acme", "check personio.tenant"}},
+		{"unknown tenant", personiosim.Faults{UnknownTenant: true}, []string{"no Personio job feed at http://", "check personio.jobs_url"}},
 		{"garbled page", personiosim.Faults{Garbled: true, GarbledOffset: 0}, []string{"employees page at offset 0"}},
 	}
 	for _, tt := range tests {

@@ -122,6 +122,7 @@ func (r *Runner) NewClient(cfg *config.Config, creds personio.Credentials, progr
 	opts := personio.Options{
 		APIURL:       cfg.Personio.APIURL,
 		JobsURL:      cfg.Personio.JobsURL,
+		JobsURLSet:   cfg.Personio.JobsURLSet,
 		Tenant:       cfg.Personio.Tenant,
 		JobsLanguage: cfg.Personio.JobsLanguage,
 		RateLimit:    rateLimit(cfg.Personio.RequestsPerMinute),

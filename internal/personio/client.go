@@ -41,7 +41,13 @@ type Options struct {
 	APIURL string
 	// JobsURL is the career site base; the feed is {JobsURL}/xml?language=…
 	// (default https://{Tenant}.jobs.personio.de).
-	JobsURL      string
+	JobsURL string
+	// JobsURLSet says that JobsURL was configured explicitly (personio.jobs_url)
+	// rather than derived from the tenant by the caller, so that messages
+	// about the feed name jobs_url rather than tenant. When JobsURL is empty
+	// the client derives it from Tenant itself and knows; when Tenant is
+	// empty JobsURL must have been set.
+	JobsURLSet   bool
 	Tenant       string
 	JobsLanguage string // default "en"
 	Credentials  Credentials
@@ -85,6 +91,11 @@ type Client struct {
 	keep     keepSet   // nil: keep every attribute
 	bodies   sync.Pool // *bytes.Buffer for employees pages, see request.pooled
 
+	// jobsURLSet: jobsURL was configured explicitly, not derived from the
+	// tenant; tenantJobs: the client derived it from the tenant itself.
+	// Neither: the caller did not say (see Options.JobsURLSet).
+	jobsURLSet, tenantJobs bool
+
 	mu    sync.Mutex
 	token string
 	// pauseUntil is a shared cool-down after a 429 so that concurrent
@@ -107,11 +118,15 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.JobsURL == "" {
+	tenantJobs := opts.JobsURL == ""
+	if tenantJobs {
 		if opts.Tenant == "" {
 			return nil, errors.New("personio: a tenant (or a jobs URL) is required")
 		}
 		opts.JobsURL = "https://" + opts.Tenant + ".jobs.personio.de"
+		opts.JobsURLSet = false
+	} else if opts.Tenant == "" {
+		opts.JobsURLSet = true
 	}
 	jobsURL, err := baseURL("jobs_url", opts.JobsURL)
 	if err != nil {
@@ -156,15 +171,42 @@ func New(opts Options) (*Client, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Client{
-		opts:     opts,
-		apiURL:   apiURL,
-		jobsURL:  jobsURL,
-		http:     noRedirects(opts.HTTPClient),
-		limiter:  rate.NewLimiter(pace(opts.RateLimit, opts.Burst)),
-		log:      opts.Logger,
-		progress: opts.Progress,
-		keep:     newKeepSet(opts.KeepAttributes),
+		opts:       opts,
+		apiURL:     apiURL,
+		jobsURL:    jobsURL,
+		jobsURLSet: opts.JobsURLSet,
+		tenantJobs: tenantJobs,
+		http:       noRedirects(opts.HTTPClient),
+		limiter:    rate.NewLimiter(pace(opts.RateLimit, opts.Burst)),
+		log:        opts.Logger,
+		progress:   opts.Progress,
+		keep:       newKeepSet(opts.KeepAttributes),
 	}, nil
+}
+
+// String names the client by what is safe to show: tenant and URLs. The
+// credentials and the token are unexported fields, and fmt's %v, %+v and
+// %#v would print them without calling Credentials' redacting methods.
+func (c *Client) String() string {
+	if c == nil {
+		return "personio.Client(nil)"
+	}
+	return fmt.Sprintf("personio.Client{Tenant: %q, APIURL: %q, JobsURL: %q}", c.opts.Tenant, c.apiURL, c.jobsURL)
+}
+
+// GoString is String, so that %#v does not dump the fields either.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue implements slog.LogValuer with the same fields as String.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue("personio.Client(nil)")
+	}
+	return slog.GroupValue(
+		slog.String("tenant", c.opts.Tenant),
+		slog.String("api_url", c.apiURL),
+		slog.String("jobs_url", c.jobsURL),
+	)
 }
 
 // pace derives the client's pacer from the server's limit. Running at the

@@ -46,9 +46,16 @@ type TenantNotFoundError struct {
 	Tenant     string
 	URL        string // the feed base URL that was asked
 	StatusCode int
+	// JobsURLSet is true when URL was configured explicitly (personio.jobs_url)
+	// rather than derived from the tenant: then the tenant plays no part in
+	// it and the message names jobs_url instead.
+	JobsURLSet bool
 }
 
 func (e *TenantNotFoundError) Error() string {
+	if e.JobsURLSet {
+		return fmt.Sprintf("no Personio job feed at %s (it answered %d); check personio.jobs_url", e.URL, e.StatusCode)
+	}
 	return fmt.Sprintf("tenant subdomain not found: %s (%s answered %d); check personio.tenant", e.Tenant, e.URL, e.StatusCode)
 }
 
@@ -61,10 +68,27 @@ type StatusError struct {
 	// Code and Message come from a v1 error body {"success":false,"error":{…}}.
 	Code    int
 	Message string
+	// Setting and URL, when set, name the configuration setting that most
+	// likely is wrong and its value: a 404 or a redirect on an API endpoint
+	// means the base URL is not Personio's API.
+	Setting string
+	URL     string
+	// Location is where a 3xx answer redirects to.
+	Location string
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("Personio answered %s to %s %s", statusDetail(e.StatusCode, e.Message), e.Method, e.Path)
+	s := fmt.Sprintf("Personio answered %s to %s %s", statusDetail(e.StatusCode, e.Message), e.Method, e.Path)
+	if e.Location != "" {
+		s += " (redirecting to " + e.Location + ")"
+	}
+	if e.Setting != "" {
+		s += "; check " + e.Setting
+		if e.URL != "" {
+			s += " (" + e.URL + ")"
+		}
+	}
+	return s
 }
 
 // RetryError means a request kept failing transiently (429, 5xx, dropped
@@ -81,6 +105,9 @@ type RetryError struct {
 	// is willing to (5 minutes); the client then stops at once.
 	RetryAfter time.Duration
 	Err        error
+	// Setting is the configuration setting that decides where the request
+	// went (personio.api_url, personio.jobs_url, …), for the network case.
+	Setting string
 }
 
 func (e *RetryError) Error() string {
@@ -96,7 +123,11 @@ func (e *RetryError) Error() string {
 	case e.StatusCode != 0:
 		return fmt.Sprintf("Personio kept answering %d %s after %d attempts over %s (%s %s); try again later", e.StatusCode, http.StatusText(e.StatusCode), e.Attempts, over, e.Method, e.Path)
 	default:
-		return fmt.Sprintf("Personio could not be reached after %d attempts over %s (%s %s): %v; check the network and the API URL, then try again", e.Attempts, over, e.Method, e.Path, e.Err)
+		setting := e.Setting
+		if setting == "" {
+			setting = "the URL"
+		}
+		return fmt.Sprintf("Personio could not be reached after %d attempts over %s (%s %s): %v; check the network and %s, then try again", e.Attempts, over, e.Method, e.Path, e.Err, setting)
 	}
 }
 
@@ -176,7 +207,17 @@ func (c *Client) statusError(method, path string, resp *response) error {
 	case http.StatusForbidden:
 		return &ForbiddenError{Path: pathOnly(path), Message: msg}
 	}
-	return &StatusError{StatusCode: resp.status, Method: method, Path: path, Code: code, Message: msg}
+	se := &StatusError{StatusCode: resp.status, Method: method, Path: path, Code: code, Message: msg}
+	if resp.status == http.StatusNotFound || (resp.status >= 300 && resp.status < 400) {
+		// Every path the client asks for exists on Personio's API: a 404 or
+		// a redirect (a website, http → https) means api_url points
+		// elsewhere.
+		se.Setting, se.URL = "personio.api_url", c.apiURL
+		if resp.status >= 300 {
+			se.Location = resp.header.Get("Location")
+		}
+	}
+	return se
 }
 
 func pathOnly(p string) string {

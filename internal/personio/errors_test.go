@@ -1,9 +1,11 @@
 package personio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -181,5 +183,102 @@ func TestUnreachable(t *testing.T) {
 	want := "authenticating with Personio: cannot reach " + url + " (POST /v1/auth): "
 	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "; check personio.api_url and the network") {
 		t.Fatalf("err = %v\nwant %q… check personio.api_url", err, want)
+	}
+}
+
+func TestClientFormattingHidesSecrets(t *testing.T) {
+	api := &fakeAPI{}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	c := testClient(t, srv.URL, nil)
+	if err := c.Authenticate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c.currentToken() != "tok-1" {
+		t.Fatalf("token %q, want tok-1", c.currentToken())
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("client", "c", c)
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("client", "c", c)
+	out := fmt.Sprintf("%v|%+v|%#v|", c, c, c) + fmt.Sprint(c) + fmt.Sprintln(c) + logged.String()
+	for _, secret := range []string{testSecret, "tok-1"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("formatting the client reveals %q:\n%s", secret, out)
+		}
+	}
+	if !strings.Contains(fmt.Sprintf("%v", c), `Tenant: "acme"`) || !strings.Contains(fmt.Sprintf("%#v", c), srv.URL) {
+		t.Errorf("formatting the client lost its identity: %v", c)
+	}
+}
+
+// TestWrongAPIURL: a 404 or a redirect from the API means api_url points
+// somewhere that is not Personio's API, and the error says so.
+func TestWrongAPIURL(t *testing.T) {
+	t.Run("404 on auth", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		defer srv.Close()
+		err := testClient(t, srv.URL, nil).Authenticate(context.Background())
+		want := "authenticating with Personio: Personio answered 404 to POST /v1/auth; check personio.api_url (" + srv.URL + ")"
+		if err == nil || err.Error() != want {
+			t.Errorf("err = %v\nwant  %s", err, want)
+		}
+	})
+	t.Run("redirect on auth", func(t *testing.T) {
+		srv := httptest.NewServer(http.RedirectHandler("https://www.personio.de/", http.StatusMovedPermanently))
+		defer srv.Close()
+		err := testClient(t, srv.URL, nil).Authenticate(context.Background())
+		want := "authenticating with Personio: Personio answered 301 to POST /v1/auth (redirecting to https://www.personio.de/); check personio.api_url (" + srv.URL + ")"
+		if err == nil || err.Error() != want {
+			t.Errorf("err = %v\nwant  %s", err, want)
+		}
+	})
+	t.Run("404 on employees", func(t *testing.T) {
+		srv := httptest.NewServer(&fakeAPI{employees: http.NotFound})
+		defer srv.Close()
+		_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+		var se *StatusError
+		if !errors.As(err, &se) || !strings.HasSuffix(err.Error(), "; check personio.api_url ("+srv.URL+")") {
+			t.Errorf("err = %v, want a *StatusError that names personio.api_url", err)
+		}
+	})
+	t.Run("400 has no hint", func(t *testing.T) {
+		srv := httptest.NewServer(&fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadRequest) }})
+		defer srv.Close()
+		_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+		if err == nil || strings.Contains(err.Error(), "api_url") {
+			t.Errorf("err = %v, want no api_url hint on a 400", err)
+		}
+	})
+}
+
+// TestUnknownFeedAtExplicitJobsURL: when jobs_url was set explicitly the
+// tenant plays no part in the feed URL, so the error names jobs_url.
+func TestUnknownFeedAtExplicitJobsURL(t *testing.T) {
+	srv := httptest.NewServer(http.RedirectHandler("/en/", http.StatusMovedPermanently))
+	defer srv.Close()
+	for name, mod := range map[string]func(*Options){
+		"JobsURLSet": func(o *Options) { o.JobsURLSet = true },
+		"no tenant":  func(o *Options) { o.Tenant = "" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := testClient(t, srv.URL, mod).Jobs(context.Background())
+			var te *TenantNotFoundError
+			if !errors.As(err, &te) || !te.JobsURLSet {
+				t.Fatalf("err = %v, want *TenantNotFoundError with JobsURLSet", err)
+			}
+			want := "no Personio job feed at " + srv.URL + " (it answered 301); check personio.jobs_url"
+			if err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+		})
+	}
+	// A URL the client derived from the tenant is the tenant's, whatever
+	// the caller claims.
+	c, err := New(Options{Tenant: "acme", JobsURLSet: true, Credentials: Credentials{ClientID: "x", ClientSecret: testSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.jobsURLSet || !c.tenantJobs || c.setting(request{}) != "personio.tenant" {
+		t.Errorf("derived jobs URL: jobsURLSet %v, tenantJobs %v, setting %q", c.jobsURLSet, c.tenantJobs, c.setting(request{}))
 	}
 }

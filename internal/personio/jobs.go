@@ -29,7 +29,7 @@ func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	switch {
 	case resp.status == http.StatusOK:
 	case resp.status == http.StatusNotFound || (resp.status >= 300 && resp.status < 400):
-		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status}
+		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status, JobsURLSet: c.jobsURLSet}
 	default:
 		return nil, fmt.Errorf("reading the job feed: %w", &StatusError{StatusCode: resp.status, Method: http.MethodGet, Path: c.jobsURL + path})
 	}

@@ -121,9 +121,13 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if resp != nil {
 			if ra, ok := retryAfter(resp.header, time.Now()); ok {
 				if ra > maxRetryAfter {
-					return nil, &RetryError{Method: r.method, Path: r.path, Attempts: attempt, Elapsed: time.Since(start), StatusCode: resp.status, RetryAfter: ra}
+					return nil, &RetryError{Method: r.method, Path: r.path, Attempts: attempt, Elapsed: time.Since(start), StatusCode: resp.status, RetryAfter: ra, Setting: c.setting(r)}
 				}
-				wait = ra
+				// Retry-After replaces the backoff but never undercuts its
+				// floor: a server answering "Retry-After: 0" (or a date in
+				// the past) would otherwise be hit MaxAttempts times in a
+				// few milliseconds.
+				wait = max(ra, c.opts.MinBackoff)
 			}
 			if resp.status == http.StatusTooManyRequests && r.api {
 				c.pause(wait)
@@ -136,7 +140,24 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			return nil, err
 		}
 	}
-	return nil, &RetryError{Method: r.method, Path: r.path, Attempts: c.opts.MaxAttempts, Elapsed: time.Since(start), StatusCode: lastStatus, Err: lastErr}
+	return nil, &RetryError{Method: r.method, Path: r.path, Attempts: c.opts.MaxAttempts, Elapsed: time.Since(start), StatusCode: lastStatus, Err: lastErr, Setting: c.setting(r)}
+}
+
+// setting names the configuration setting that decides where r goes, for
+// messages that tell the user what to check.
+func (c *Client) setting(r request) string {
+	switch {
+	case r.api:
+		return "personio.api_url"
+	case c.jobsURLSet:
+		return "personio.jobs_url"
+	case c.tenantJobs:
+		return "personio.tenant"
+	default:
+		// The feed URL is derived from the tenant, or the caller did not
+		// say whether it set jobs_url (Options.JobsURLSet).
+		return "personio.jobs_url (or personio.tenant)"
+	}
 }
 
 // unreachable explains a transport error that retrying will not fix, such
@@ -146,11 +167,7 @@ func (c *Client) unreachable(r request, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	setting := "personio.api_url"
-	if !r.api {
-		setting = "personio.jobs_url (or personio.tenant)"
-	}
-	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, setting)
+	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, c.setting(r))
 }
 
 // attempt sends r once and reads the whole answer, so that a connection

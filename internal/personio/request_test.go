@@ -287,3 +287,74 @@ func TestCancellationIsPrompt(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryAfterNeverUndercutsMinBackoff: "Retry-After: 0" or a date in the
+// past must not turn the retries into a burst; MinBackoff stays the floor.
+func TestRetryAfterNeverUndercutsMinBackoff(t *testing.T) {
+	for _, header := range []string{"0", "Sat, 01 Mar 2025 11:00:00 GMT"} {
+		t.Run(header, func(t *testing.T) {
+			var (
+				mu    sync.Mutex
+				times []time.Time
+			)
+			api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				times = append(times, time.Now())
+				mu.Unlock()
+				w.Header().Set("Retry-After", header)
+				w.WriteHeader(http.StatusTooManyRequests)
+			}}
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			const floor = 80 * time.Millisecond
+			c := testClient(t, srv.URL, func(o *Options) { o.MaxAttempts, o.MinBackoff, o.MaxBackoff = 3, floor, floor })
+			if _, err := c.EmployeesPage(context.Background(), 0, 100); err == nil {
+				t.Fatal("want an error after 3 answers of 429")
+			}
+			if len(times) != 3 {
+				t.Fatalf("%d attempts, want 3", len(times))
+			}
+			for i := 1; i < len(times); i++ {
+				if gap := times[i].Sub(times[i-1]); gap < floor-5*time.Millisecond {
+					t.Errorf("attempt %d came %s after the previous one, want at least MinBackoff %s", i+1, gap, floor)
+				}
+			}
+		})
+	}
+}
+
+// TestRetryErrorNamesTheSetting: a request that keeps failing on the
+// network names the setting that decides where it went.
+func TestRetryErrorNamesTheSetting(t *testing.T) {
+	hangUp := func(w http.ResponseWriter, r *http.Request) {
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	}
+	tests := []struct {
+		name string
+		mod  func(*Options)
+		call func(*Client) error
+		want string
+	}{
+		{"api", nil, func(c *Client) error { _, err := c.EmployeesPage(context.Background(), 0, 100); return err },
+			"; check the network and personio.api_url, then try again"},
+		{"explicit jobs_url", func(o *Options) { o.JobsURLSet = true }, func(c *Client) error { _, err := c.Jobs(context.Background()); return err },
+			"; check the network and personio.jobs_url, then try again"},
+		{"jobs_url of unknown origin", nil, func(c *Client) error { _, err := c.Jobs(context.Background()); return err },
+			"; check the network and personio.jobs_url (or personio.tenant), then try again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(&fakeAPI{employees: hangUp})
+			defer srv.Close()
+			err := tt.call(testClient(t, srv.URL, tt.mod))
+			var re *RetryError
+			if !errors.As(err, &re) || re.StatusCode != 0 {
+				t.Fatalf("err = %v, want a network *RetryError", err)
+			}
+			if !strings.HasSuffix(err.Error(), tt.want) {
+				t.Errorf("err = %q\nwant suffix %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -155,7 +155,7 @@ func TestEmployeesEachExactlyOnceUnderFaults(t *testing.T) {
 		sawStatus int
 	}{
 		{name: "no faults"},
-		{name: "429 storm", faults: personiosim.Faults{RatePerMinute: 40, RateWindow: time.Second, Burst: 3}, sawStatus: 429},
+		{name: "429 storm", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 1}, sawStatus: 429},
 		{name: "5xx", faults: personiosim.Faults{ErrorRate: 0.3}, sawStatus: -5},
 		{name: "dropped connections", faults: personiosim.Faults{DropRate: 0.25}, sawStatus: 0},
 		{name: "everything at once", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 2, ErrorRate: 0.15, DropRate: 0.15, Latency: time.Millisecond}, sawStatus: 429},

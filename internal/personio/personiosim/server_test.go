@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"image/png"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestAuth(t *testing.T) {
@@ -402,3 +404,43 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d employees pages counted, want 12", got)
 	}
 }
+
+// TestRequestLogHidesQuerySecrets: a caller that puts its credentials in
+// the query string must not find them in the simulator's debug log.
+func TestRequestLogHidesQuerySecrets(t *testing.T) {
+	var logged bytes.Buffer
+	var mu sync.Mutex
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logged.Write(p) })
+	ts := startSim(t, Options{Logger: slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	const secret = "query-secret-4711"
+	if status, _, _ := ts.do("POST", "/v1/auth?client_id=someone&client_secret="+secret+"&"+secret+"-as-key", "", "application/json", "{}"); status != http.StatusBadRequest {
+		t.Fatalf("auth with query credentials: status %d, want 400", status)
+	}
+	tok := ts.token()
+	if status, _, _ := ts.do("GET", "/v1/company/employees?limit=5&offset=10", tok, "", ""); status != http.StatusOK {
+		t.Fatalf("employees: status %d", status)
+	}
+	// The line is written once the handler returns, which can be after
+	// the client has read the answer.
+	var out string
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		out = logged.String()
+		mu.Unlock()
+		if strings.Count(out, "personiosim: request") >= 3 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if strings.Contains(out, secret) {
+		t.Errorf("the request log reveals the secret:\n%s", out)
+	}
+	for _, want := range []string{"path=/v1/auth", `query="(+3 not logged)"`, `query="limit=5&offset=10"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the request log lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
