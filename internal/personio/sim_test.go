@@ -163,8 +163,12 @@ func TestEmployeesEachExactlyOnceUnderFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := startSim(t, personiosim.Options{Dataset: dataset(1234), Faults: tt.faults, Seed: 3})
-			// Backoff must be able to outlast the simulator's token interval.
-			c := env.client(t, func(o *personio.Options) { o.MinBackoff, o.MaxBackoff = 10*time.Millisecond, 200*time.Millisecond })
+			// Backoff must be able to outlast the simulator's token interval,
+			// and the attempts a starved worker's share of it: bounded
+			// give-up has tests of its own.
+			c := env.client(t, func(o *personio.Options) {
+				o.MinBackoff, o.MaxBackoff, o.MaxAttempts = 10*time.Millisecond, 200*time.Millisecond, 40
+			})
 			got, err := c.Employees(context.Background())
 			if err != nil {
 				t.Fatal(err)
