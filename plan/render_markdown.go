@@ -7,18 +7,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // MarkdownOptions tune RenderMarkdown.
 type MarkdownOptions struct {
 	Commit string // the commit the plan was computed for, "" when unknown
 	Dir    string // the configuration directory, "" for the repository root
-	// MaxPlanBytes caps the folded text plan: longer plans keep their head
-	// and say how much was left out. 0 means no cap, for callers that fit
-	// the whole Markdown to their own limit (the GitHub comment keeps head
-	// and tail) or have room for all of it (the job summary).
-	MaxPlanBytes int
 }
 
 // maxMarkdownRemovals caps the removals called out above the fold; the
@@ -56,7 +50,9 @@ func (p *Plan) CompanySummaries() []CompanySummary {
 
 // RenderMarkdown writes the plan as a pull-request comment: the summary, a
 // table per company, removals and unlinks and suspicious answers above the
-// fold, then the full text plan (without colour) folded away.
+// fold, then the full text plan (without colour) folded away. It never cuts
+// the plan: a caller with a size limit fits the whole Markdown to it (the
+// GitHub comment keeps head and tail and says what was cut, internal/github).
 func RenderMarkdown(w io.Writer, p *Plan, o MarkdownOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	m := &mdWriter{w: bw}
@@ -116,7 +112,7 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 			fence += "`"
 		}
 		m.s("\n<details><summary>Show plan</summary>\n\n", fence, "diff\n")
-		m.plan(text.Bytes(), o.MaxPlanBytes)
+		m.plan(text.Bytes())
 		m.s(fence, "\n\n</details>\n")
 	}
 	if o.Commit != "" {
@@ -174,27 +170,14 @@ func recordName(c *Change) string {
 
 // plan writes the text plan for a ```diff block: GitHub colours lines by
 // their first character, so Terraform's indented markers move to the start
-// of the line ("~" becomes "!", which diff highlighting also colours). With
-// limit > 0 a longer plan is cut after its last whole line within limit
-// bytes, with a note saying how much is not shown.
-func (m *mdWriter) plan(text []byte, limit int) {
-	written := 0
+// of the line ("~" becomes "!", which diff highlighting also colours).
+func (m *mdWriter) plan(text []byte) {
 	for len(text) > 0 {
 		line := text
-		rest := text
 		if i := bytes.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]
 		} else {
 			text = nil
-		}
-		if limit > 0 && written+len(line) > limit {
-			lines := bytes.Count(rest, []byte("\n"))
-			if !bytes.HasSuffix(rest, []byte("\n")) {
-				lines++
-			}
-			m.s("\n# … ", strconv.Itoa(lines), " more lines (", strconv.Itoa(utf8.RuneCount(rest)),
-				" characters) of the plan are not shown here; run \"gridsync show PLANFILE\" to read all of it.\n")
-			return
 		}
 		l := string(line)
 		trimmed := strings.TrimLeft(l, " ")
@@ -207,7 +190,6 @@ func (m *mdWriter) plan(text []byte, limit int) {
 			l = mark + l[1:indent] + " " + trimmed[1:]
 		}
 		m.s(l, "\n")
-		written += len(line) + 1
 	}
 }
 

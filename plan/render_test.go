@@ -5,11 +5,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/gridwork/gridsync/internal/personio"
 )
@@ -154,7 +152,9 @@ func TestCompanySummaries(t *testing.T) {
 	}
 }
 
-func TestMarkdownPlanCap(t *testing.T) {
+// TestMarkdownWholePlan: the folded text plan is never cut; the GitHub
+// comment fits the whole Markdown to its limit (internal/github).
+func TestMarkdownWholePlan(t *testing.T) {
 	p := &Plan{Scope: []Scope{{Company: "acme", Employees: true}}}
 	for i := 0; i < 2000; i++ {
 		key := strconv.Itoa(10000 + i)
@@ -168,7 +168,7 @@ func TestMarkdownPlanCap(t *testing.T) {
 	}
 	first, last := "employee.acme[10000]", "employee.acme[11999]"
 
-	t.Run("no cap by default", func(t *testing.T) {
+	t.Run("all of a long plan", func(t *testing.T) {
 		var b bytes.Buffer
 		if err := RenderMarkdown(&b, p, MarkdownOptions{}); err != nil {
 			t.Fatal(err)
@@ -180,35 +180,6 @@ func TestMarkdownPlanCap(t *testing.T) {
 			if !strings.Contains(b.String(), want) {
 				t.Errorf("Markdown lacks %q", want)
 			}
-		}
-	})
-	t.Run("a cap keeps the head and says what is cut", func(t *testing.T) {
-		var b bytes.Buffer
-		if err := RenderMarkdown(&b, p, MarkdownOptions{MaxPlanBytes: 50_000}); err != nil {
-			t.Fatal(err)
-		}
-		if b.Len() > 65536 {
-			t.Errorf("Markdown is %d bytes", b.Len())
-		}
-		md := b.String()
-		if !strings.Contains(md, first) || strings.Contains(md, last) {
-			t.Errorf("capped plan: first change shown %v, last change shown %v; want only the first", strings.Contains(md, first), strings.Contains(md, last))
-		}
-		// The note counts exactly what the folded block left out.
-		m := regexp.MustCompile(`# … (\d+) more lines \((\d+) characters\) of the plan are not shown here; run "gridsync show PLANFILE"`).FindStringSubmatch(md)
-		if m == nil {
-			t.Fatalf("no cut note in:\n%s", md[len(md)-500:])
-		}
-		shown := md[strings.Index(md, "```diff\n")+len("```diff\n") : strings.Index(md, "\n# … ")]
-		shownLines := strings.Count(shown, "\n")
-		allLines := strings.Count(text.String(), "\n")
-		if lines, _ := strconv.Atoi(m[1]); lines != allLines-shownLines {
-			t.Errorf("note says %s lines cut, want %d", m[1], allLines-shownLines)
-		}
-		// Moving a marker to the start of a line keeps its length, so the
-		// shown part is as long as the same head of the text plan.
-		if chars, _ := strconv.Atoi(m[2]); chars != utf8.RuneCountInString(text.String()[len(shown):]) {
-			t.Errorf("note says %s characters cut, want %d", m[2], utf8.RuneCountInString(text.String()[len(shown):]))
 		}
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +40,8 @@ job triggered by pull_request:
   - sets the commit status gridsync/plan on the PR's head commit,
   - appends the plan to the job summary.
 
+A relative PLANFILE is taken inside -chdir, as by every other command.
+
 It reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH and GITHUB_API_URL.
 With -failed it needs no PLANFILE: the comment says that no plan could be made
 and the status is a failure. On a pull request from a fork, which has no
@@ -75,11 +75,11 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 	dir := env.RepoDir(g.configDir())
 	pc := ghub.PlanComment{Dir: dir, Failed: o.failed, StatusContext: o.statusContext}
 	if !o.failed {
-		p, err := plan.ReadFile(resolvePlanPath(g, o.planFile))
+		p, err := plan.ReadFile(g.path(o.planFile))
 		if err != nil {
 			return err
 		}
-		pc.Markdown, err = renderPlanMarkdown(p, shortCommit(env.HeadSHA), dir)
+		pc.Markdown, err = renderPlanMarkdown(p, ghub.ShortSHA(env.HeadSHA), dir)
 		if err != nil {
 			return err
 		}
@@ -91,14 +91,14 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 		return err
 	}
 	if out.ForkNoCredentials {
-		fmt.Fprintln(g.Out, "No credentials on fork PRs: the plan was written to the job summary only.")
+		fmt.Fprintln(g.Out, ghub.ForkMessage)
 		return nil
 	}
 	verb := "Updated"
 	if out.Created {
 		verb = "Created"
 	}
-	fmt.Fprintf(g.Out, "%s comment #%d on PR #%d; status %s=%s on %s\n", verb, out.CommentID, out.PR, out.StatusContext, out.Status, shortCommit(out.StatusSHA))
+	fmt.Fprintf(g.Out, "%s comment #%d on PR #%d; status %s=%s on %s\n", verb, out.CommentID, out.PR, out.StatusContext, out.Status, ghub.ShortSHA(out.StatusSHA))
 	if out.Truncated {
 		where := "the job summary has all of it"
 		if !out.SummaryWhole {
@@ -118,33 +118,4 @@ func renderPlanMarkdown(p *plan.Plan, commit, dir string) (string, error) {
 		return "", fmt.Errorf("rendering the plan: %w", err)
 	}
 	return md.String(), nil
-}
-
-// resolvePlanPath finds PLANFILE as typed (relative to the working
-// directory) or, failing that, inside the -chdir directory, where
-// "gridsync -chdir DIR plan -out FILE" may have put it.
-func resolvePlanPath(g *globals, path string) string {
-	if filepath.IsAbs(path) || g.chdir == "" {
-		return path
-	}
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	if in := filepath.Join(g.configDir(), path); fileExists(in) {
-		return in
-	}
-	return path
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-// shortCommit is the 7-character form of a commit id.
-func shortCommit(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }

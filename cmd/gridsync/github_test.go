@@ -149,6 +149,36 @@ func TestGitHubCommentChdir(t *testing.T) {
 	}
 }
 
+// TestGitHubCommentPlanFileInChdirOnly: a relative PLANFILE is taken inside
+// -chdir, as by every other command, even when the working directory has a
+// file of the same name (it used to win).
+func TestGitHubCommentPlanFileInChdirOnly(t *testing.T) {
+	f := newGHFixture(t, ghRepo)
+	dir := filepath.Join(f.workspace, "configs", "prod")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writePlan(t, dir, 2)         // gridsync -chdir configs/prod plan -out plan.json
+	writePlan(t, f.workspace, 5) // an unrelated plan.json in the working directory
+	t.Chdir(f.workspace)
+	code, _, errOut := f.run(t, "github", "comment", "-chdir", "configs/prod", "plan.json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if body := f.fake.Comments(7)[0].Body; !strings.Contains(body, "2 to add") {
+		t.Errorf("the comment is not the plan inside -chdir:\n%s", body)
+	}
+
+	// Only inside -chdir: a file in the working directory alone is not found.
+	if err := os.Remove(filepath.Join(dir, "plan.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = f.run(t, "github", "comment", "-chdir", "configs/prod", "plan.json")
+	if code != 1 || !strings.Contains(errOut, filepath.Join("configs", "prod", "plan.json")) {
+		t.Errorf("exit %d, stderr %q; want 1 and the path inside -chdir", code, errOut)
+	}
+}
+
 func TestGitHubCommentLongPlan(t *testing.T) {
 	f := newGHFixture(t, ghRepo)
 	planFile := writePlan(t, f.workspace, 3000)
@@ -235,7 +265,7 @@ func TestGitHubCommentErrors(t *testing.T) {
 		{name: "403 names the permission", setup: func(f *ghFixture) { f.fake.Forbid = map[string]bool{"comments": true} },
 			code: 1, stderr: "grant `pull-requests: write` in the workflow's permissions"},
 		{name: "fork PR without token", setup: func(f *ghFixture) { f.vars["GITHUB_TOKEN"] = "" },
-			code: 0, stdout: "No credentials on fork PRs: the plan was written to the job summary only.", noWrite: true},
+			code: 0, stdout: ghub.ForkMessage + "\n", noWrite: true},
 		{name: "missing plan file", args: []string{"github", "comment", "nope.json"}, code: 1, stderr: "reading the plan file"},
 		{name: "no plan file argument", args: []string{"github", "comment"}, code: 1, stderr: "comment needs the plan file"},
 		{name: "not a pull request", setup: func(f *ghFixture) { f.vars["GITHUB_EVENT_NAME"] = "push" },

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/store"
 )
 
@@ -90,21 +91,13 @@ func writeHistoryTable(w io.Writer, runs []store.Run) error {
 	for _, r := range runs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
 			r.ID, r.StartedAt.Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), r.Outcome,
-			orDash(r.Actor), orDash(abbrevCommit(r.GitCommit)), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
+			orDash(r.Actor), orDash(ghub.ShortSHA(r.GitCommit)), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
 		if failed {
 			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.Error, 100)))
 		}
 		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
-}
-
-// abbrevCommit shortens a git commit id the way git log --oneline does.
-func abbrevCommit(c string) string {
-	if len(c) > 7 {
-		return c[:7]
-	}
-	return c
 }
 
 func orDash(s string) string {
@@ -116,9 +109,5 @@ func orDash(s string) string {
 
 // oneLine flattens an error message for a table cell, cut to limit runes.
 func oneLine(s string, limit int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > limit {
-		return string(r[:limit-1]) + "…"
-	}
-	return s
+	return ghub.TruncateRunes(strings.Join(strings.Fields(s), " "), limit)
 }

@@ -2,6 +2,7 @@ package github
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -22,7 +23,10 @@ func Marker(dir string) string {
 	return "<!-- gridsync:plan dir=" + escapeDir(dir) + " -->"
 }
 
-// applyMarker tags apply-outcome comments so they can be found later.
+// applyMarker starts every apply-outcome comment. It differs from Marker so
+// that findComment never takes an apply comment for the sticky plan comment,
+// and so that people and scripts can pick apply comments out of a pull
+// request's comments; gridsync itself never searches for them.
 func applyMarker(dir string) string {
 	return "<!-- gridsync:apply dir=" + escapeDir(dir) + " -->"
 }
@@ -204,13 +208,16 @@ func fenceRun(open string) string {
 // closingFence closes the block opened by open.
 func closingFence(open string) string { return fenceRun(open) }
 
-// formatCount writes n with thousands separators: 1234567 → 1,234,567.
-func formatCount(n int) string {
-	s := fmt.Sprint(n)
+// FormatCount writes n with thousands separators: 1234567 → 1,234,567,
+// -4500 → -4,500. It is gridsync's one such formatter; the CLI uses it too.
+func FormatCount(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
 	if n < 0 {
-		return s
+		sign, s = "-", s[1:]
 	}
 	var b strings.Builder
+	b.WriteString(sign)
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
 			b.WriteByte(',')
@@ -220,11 +227,24 @@ func formatCount(n int) string {
 	return b.String()
 }
 
-// truncateRunes shortens s to at most n characters, ending in "…" when cut.
-func truncateRunes(s string, n int) string {
+// TruncateRunes shortens s to at most n characters (runes), ending in "…"
+// when cut; n < 1 gives "".
+func TruncateRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if n < 1 {
+		return ""
+	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// ShortSHA is the 7-character form of a commit id, as git log --oneline
+// shows it.
+func ShortSHA(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
 }

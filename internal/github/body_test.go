@@ -98,18 +98,28 @@ func TestTruncateRunes(t *testing.T) {
 		{"short", 140, "short"},
 		{"äöü", 3, "äöü"},
 		{"äöüß", 3, "äö…"},
+		{"äöüß", 1, "…"},
+		{"äöüß", 0, ""}, // used to panic: slice bounds out of range
 	}
 	for _, tt := range tests {
-		if got := truncateRunes(tt.in, tt.n); got != tt.want {
-			t.Errorf("truncateRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		if got := TruncateRunes(tt.in, tt.n); got != tt.want {
+			t.Errorf("TruncateRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
 }
 
 func TestFormatCount(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567"} {
-		if got := formatCount(n); got != want {
-			t.Errorf("formatCount(%d) = %q, want %q", n, got, want)
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500", -999: "-999"} {
+		if got := FormatCount(n); got != want {
+			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestShortSHA(t *testing.T) {
+	for in, want := range map[string]string{"": "", "abc": "abc", "abc1234": "abc1234", "abc1234def5678": "abc1234"} {
+		if got := ShortSHA(in); got != want {
+			t.Errorf("ShortSHA(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

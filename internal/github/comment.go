@@ -63,7 +63,7 @@ func setStatus(ctx context.Context, c *gh.Client, env Env, owner, repo, sha, con
 	st := &gh.RepoStatus{
 		State:       gh.String(state),
 		Context:     gh.String(context),
-		Description: gh.String(truncateRunes(description, 140)),
+		Description: gh.String(TruncateRunes(description, 140)),
 	}
 	if u := env.RunURL(); u != "" {
 		st.TargetURL = gh.String(u)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -142,12 +141,6 @@ func (e Env) RunURL() string {
 		return ""
 	}
 	return strings.TrimRight(e.ServerURL, "/") + "/" + e.Repository + "/actions/runs/" + e.RunID
-}
-
-// RunIDInt returns GITHUB_RUN_ID as a number, 0 when unset or malformed.
-func (e Env) RunIDInt() int64 {
-	id, _ := strconv.ParseInt(e.RunID, 10, 64)
-	return id
 }
 
 // ownerRepo splits GITHUB_REPOSITORY.

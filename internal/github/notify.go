@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
@@ -12,7 +13,7 @@ import (
 type ApplyOutcome struct {
 	Summary string // the applied plan's summary line
 	RunID   int64  // the gridsync sync-run id in the target database
-	Err     error  // nil on success; its message is posted as is
+	Err     error  // nil on success; its message is posted through redact
 	Commit  string // the commit applied (GITHUB_SHA)
 	Dir     string // repository-relative config directory
 }
@@ -44,7 +45,7 @@ func NotifyApply(ctx context.Context, env Env, outcome ApplyOutcome) error {
 	}
 	prs, _, err := c.PullRequests.ListPullRequestsWithCommit(ctx, owner, repo, commit, &gh.ListOptions{PerPage: 100})
 	if err != nil {
-		return apiError(err, env, "find the pull request merged as "+shortSHA(commit), "pull-requests: read")
+		return apiError(err, env, "find the pull request merged as "+ShortSHA(commit), "pull-requests: read")
 	}
 	pr := mergedPR(prs, commit)
 	if pr == nil {
@@ -86,9 +87,9 @@ func applyBody(o ApplyOutcome, commit, runURL string) string {
 	}
 	if o.Err != nil {
 		fmt.Fprintf(&b, "### gridsync apply failed%s\n\nApplying commit %s failed:\n\n```\n%s\n```\n",
-			where, shortSHA(commit), strings.ReplaceAll(o.Err.Error(), "```", "'''"))
+			where, ShortSHA(commit), strings.ReplaceAll(redact(o.Err.Error()), "```", "'''"))
 	} else {
-		fmt.Fprintf(&b, "### gridsync apply succeeded%s\n\nApplied commit %s", where, shortSHA(commit))
+		fmt.Fprintf(&b, "### gridsync apply succeeded%s\n\nApplied commit %s", where, ShortSHA(commit))
 		if o.RunID != 0 {
 			fmt.Fprintf(&b, " as sync run %d (`gridsync history`)", o.RunID)
 		}
@@ -101,7 +102,28 @@ func applyBody(o ApplyOutcome, commit, runURL string) string {
 		fmt.Fprintf(&b, "\n[Workflow run](%s)\n", runURL)
 	}
 	body, _ := fit("", b.String(), MaxCommentChars, func(chars, lines int) string {
-		return fmt.Sprintf("… %s characters cut …", formatCount(chars))
+		return fmt.Sprintf("… %s characters cut …", FormatCount(chars))
 	})
 	return body
+}
+
+var (
+	// urlUserinfo matches the userinfo of a URL-looking token, up to the
+	// last '@' before the host: scheme://user:pass@host.
+	urlUserinfo = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#]*@`)
+	// passwordPair matches password=VALUE (also sslpassword=, passwd=,
+	// pwd=), VALUE bare or quoted, as in a libpq connection string or a
+	// URL query.
+	passwordPair = regexp.MustCompile(`(?i)\b([a-z_]*password|passwd|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;,'"]+)`)
+)
+
+// redact removes credentials an error message may quote before it is
+// posted where everyone who can read the pull request sees it: the
+// userinfo of URLs (scheme://user:pass@host becomes scheme://host, as in a
+// database connection error) and the values of password= pairs (a libpq
+// connection string). Errors should carry neither; this is the last line of
+// defence at the publishing boundary.
+func redact(s string) string {
+	s = urlUserinfo.ReplaceAllString(s, "$1")
+	return passwordPair.ReplaceAllString(s, "${1}${2}[redacted]")
 }

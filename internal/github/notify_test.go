@@ -93,3 +93,59 @@ func TestNotifyApplyPermission(t *testing.T) {
 		t.Fatalf("error %v, want one naming pull-requests: write", err)
 	}
 }
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"dial postgres://gridsync:s3cret@db.internal:5432/gridwork failed",
+			"dial postgres://db.internal:5432/gridwork failed"},
+		{`parse "postgres://u:p@ss@db:5432/x?sslmode=require": invalid`, `parse "postgres://db:5432/x?sslmode=require": invalid`},
+		{"https://x-access-token:ghs_abc@github.com/acme/repo.git", "https://github.com/acme/repo.git"},
+		{"host=db user=gridsync password=s3cret dbname=gridwork", "host=db user=gridsync password=[redacted] dbname=gridwork"},
+		{"password = 'two words' sslpassword=\"q\"", "password = [redacted] sslpassword=[redacted]"},
+		{"postgres://db/x?user=a&password=s3cret&sslmode=disable", "postgres://db/x?user=a&password=[redacted]&sslmode=disable"},
+		{"PGPASSWORD=s3cret psql", "PGPASSWORD=[redacted] psql"},
+		// Nothing to redact: left alone.
+		{"deletion guard: plan removes 40% of acme's employees", "deletion guard: plan removes 40% of acme's employees"},
+		{"see https://github.com/acme/repo/pull/9 by ada@acme.example", "see https://github.com/acme/repo/pull/9 by ada@acme.example"},
+	}
+	for _, tt := range tests {
+		if got := redact(tt.in); got != tt.want {
+			t.Errorf("redact(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestNotifyApplyRedactsError plants a database password in the apply's
+// error, in a URL and in a connection string, and checks that the comment
+// keeps the error but not the password.
+func TestNotifyApplyRedactsError(t *testing.T) {
+	const planted = "pl4nted-db-passw0rd"
+	merged := "2024-05-01T10:00:00Z"
+	f := newFixture(t)
+	f.env.EventName = "push"
+	f.env.PRNumber = 0
+	f.fake.AddPull(testMergeSHA, githubfake.PullRequest{Number: 9, State: "closed", MergeCommitSHA: testMergeSHA, MergedAt: &merged})
+	applyErr := errors.New(`connecting to postgres://gridsync:` + planted + `@db.internal:5432/gridwork: ` +
+		`failed to connect to "host=db.internal user=gridsync password=` + planted + ` database=gridwork": timeout`)
+	if err := NotifyApply(context.Background(), f.env, ApplyOutcome{Err: applyErr, Dir: "."}); err != nil {
+		t.Fatal(err)
+	}
+	comments := f.fake.Comments(9)
+	if len(comments) != 1 {
+		t.Fatalf("%d comments, want 1", len(comments))
+	}
+	body := comments[0].Body
+	if strings.Contains(body, planted) {
+		t.Errorf("the comment carries the password:\n%s", body)
+	}
+	for _, want := range []string{"postgres://db.internal:5432/gridwork", "password=[redacted]", "timeout"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("comment lacks %q:\n%s", want, body)
+		}
+	}
+	for _, r := range f.fake.Requests() {
+		if strings.Contains(r.Body, planted) {
+			t.Errorf("%s %s carries the password", r.Method, r.Path)
+		}
+	}
+}

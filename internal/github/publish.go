@@ -60,7 +60,7 @@ type Outcome struct {
 }
 
 // ForkMessage is what gridsync says when ForkNoCredentials.
-const ForkMessage = "no credentials on fork PRs: the plan was written to the job summary only"
+const ForkMessage = "No credentials on fork PRs: the plan was written to the job summary only."
 
 // PostPlan publishes a plan on the pull request of a pull_request event:
 // it appends the plan to the job summary, creates or edits the directory's
@@ -71,7 +71,7 @@ const ForkMessage = "no credentials on fork PRs: the plan was written to the job
 // token is missing there, or GitHub refuses it, PostPlan reports
 // ForkNoCredentials with a nil error: a contributor's PR should not fail for
 // something only maintainers can change, and the plan is still readable in
-// the job summary.
+// the job summary. Other errors on a fork (not a 403) are still returned.
 func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 	out := Outcome{PR: env.PRNumber, StatusContext: pc.StatusContext}
 	if out.StatusContext == "" {
@@ -131,10 +131,16 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 		out.Status, out.StatusSHA = state, sha
 	}
 
-	var perm *PermissionError
-	if env.IsFork() && (errors.As(cerr, &perm) || errors.As(serr, &perm)) {
-		out.ForkNoCredentials = true
-		return out, nil
+	// On a fork, GitHub refusing the token is expected and not an error;
+	// anything else (a 5xx after retries, a 422, …) still is.
+	if env.IsFork() {
+		var perm *PermissionError
+		if errors.As(cerr, &perm) {
+			out.ForkNoCredentials, cerr = true, nil
+		}
+		if errors.As(serr, &perm) {
+			out.ForkNoCredentials, serr = true, nil
+		}
 	}
 	return out, errors.Join(cerr, serr)
 }
@@ -149,7 +155,7 @@ func commentBody(marker, md string, sum summaryResult, runURL string) (string, b
 	}
 	return fit(marker+"\n", md, MaxCommentChars, func(chars, lines int) string {
 		return fmt.Sprintf("> [!WARNING]\n> **%s characters (%s lines) of this plan are not shown**: a comment holds at most %s characters. %s",
-			formatCount(chars), formatCount(lines), formatCount(MaxCommentChars), where)
+			FormatCount(chars), FormatCount(lines), FormatCount(MaxCommentChars), where)
 	})
 }
 
@@ -162,14 +168,6 @@ func failedMarkdown(dir, sha, runURL string) string {
 		fmt.Fprintf(&b, " for `%s`", dir)
 	}
 	fmt.Fprintf(&b, "\n\nNo plan could be made for commit %s. The error is in the log of %s; fix it and push again.\n",
-		shortSHA(sha), runLink(runURL, "the workflow run", "the workflow run"))
+		ShortSHA(sha), runLink(runURL, "the workflow run", "the workflow run"))
 	return b.String()
-}
-
-// shortSHA is the first seven characters of a commit id.
-func shortSHA(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -387,5 +388,27 @@ func TestLoadEnv(t *testing.T) {
 	})
 	if err == nil {
 		t.Error("unreadable pull_request payload: no error")
+	}
+}
+
+// TestPostPlanForkSurfacesOtherErrors: on a fork, a 403 is expected and
+// swallowed, but a status that fails for another reason is still an error.
+func TestPostPlanForkSurfacesOtherErrors(t *testing.T) {
+	fake := githubfake.New(testRepo)
+	fake.Forbid = map[string]bool{"comments": true}
+	fake.FailWrites("statuses", 1, http.StatusUnprocessableEntity)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	env := loadTestEnv(t, srv.URL, "contributor/people-config")
+	out, err := PostPlan(context.Background(), env, PlanComment{Dir: ".", Markdown: "the fork's plan\n"})
+	if err == nil || !strings.Contains(err.Error(), "set commit statuses") {
+		t.Fatalf("err = %v, want the failed status", err)
+	}
+	var perm *PermissionError
+	if errors.As(err, &perm) {
+		t.Errorf("the comment's 403 on a fork is reported: %v", err)
+	}
+	if !out.ForkNoCredentials {
+		t.Errorf("outcome %+v, want ForkNoCredentials for the refused comment", out)
 	}
 }

@@ -134,6 +134,9 @@ func noKeyError(path, report string) error {
 		if len(absent) > 0 {
 			msg += "\n  age key sources not present: " + strings.Join(absent, ", ")
 		}
+		if v, ok := os.LookupEnv("SOPS_AGE_KEY"); ok && v == "" {
+			msg += "\n  SOPS_AGE_KEY is set but empty: in GitHub Actions, the repository secret SOPS_AGE_KEY is probably missing"
+		}
 		grant := fmt.Sprintf("ask someone who can decrypt the file to add your public key (`age-keygen -y KEYFILE`) "+
 			"to the recipients in .sops.yaml and run `sops updatekeys %s`", path)
 		if ageMissing == ageKeys && len(tried) == 0 {
@@ -154,7 +157,8 @@ func noKeyError(path, report string) error {
 
 // ageKeySources lists where sops v3.13 looks for age identities, split into
 // the sources present in this environment (which were tried) and the absent
-// ones. Only names and paths are shown, never a key.
+// ones; a variable that is set but empty counts as absent. Only names and
+// paths are shown, never a key.
 func ageKeySources() (tried, absent []string) {
 	for _, name := range []string{"SOPS_AGE_KEY_FILE", "SOPS_AGE_KEY", "SOPS_AGE_KEY_CMD",
 		"SOPS_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"} {
@@ -163,7 +167,9 @@ func ageKeySources() (tried, absent []string) {
 		case !ok:
 			absent = append(absent, name)
 		case val == "":
-			tried = append(tried, name+" (set but empty)")
+			// Not a key source: in GitHub Actions, a missing secret
+			// becomes an empty variable.
+			absent = append(absent, name+" (set but empty)")
 		case strings.HasSuffix(name, "_FILE"):
 			if _, err := os.Stat(val); err != nil {
 				tried = append(tried, fmt.Sprintf("%s=%s (cannot read it: %v)", name, val, unwrapPathError(err)))

@@ -89,3 +89,40 @@ func TestNoKeyErrorMessages(t *testing.T) {
 		})
 	}
 }
+
+// ageMissingReport is sops' report when no age identity could be loaded.
+const ageMissingReport = "Failed to get the data key required to decrypt the SOPS file.\n\n" +
+	"Group 0: FAILED\n" +
+	"  age1pkc06xn6r80r85qyc7z5glw6x35206elqyk78zvk29sy5pthh5sqk57359: FAILED\n" +
+	"    - | failed to load age identities: no identities found\n"
+
+// TestNoKeyErrorEmptyVariables: in GitHub Actions an unset repository secret
+// becomes an empty variable. An empty SOPS_AGE_KEY (or _FILE) is no key
+// source, and the message says what probably happened.
+func TestNoKeyErrorEmptyVariables(t *testing.T) {
+	isolate(t)
+	t.Setenv("SOPS_AGE_KEY", "")
+	t.Setenv("SOPS_AGE_KEY_FILE", "")
+	msg := noKeyError("secrets/x.enc.yaml", ageMissingReport).Error()
+	for _, w := range []string{
+		"no SOPS key is configured in this environment",
+		"age key sources not present: SOPS_AGE_KEY_FILE (set but empty), SOPS_AGE_KEY (set but empty), SOPS_AGE_KEY_CMD",
+		"SOPS_AGE_KEY is set but empty: in GitHub Actions, the repository secret SOPS_AGE_KEY is probably missing",
+		"to fix: set SOPS_AGE_KEY_FILE to the path of your age key file",
+	} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("message lacks %q:\n%s", w, msg)
+		}
+	}
+	for _, a := range []string{"age keys tried", "point SOPS_AGE_KEY_FILE"} {
+		if strings.Contains(msg, a) {
+			t.Errorf("message contains %q:\n%s", a, msg)
+		}
+	}
+
+	// Unset, it is just absent: no note about GitHub Actions.
+	unsetenv(t, "SOPS_AGE_KEY")
+	if msg := noKeyError("secrets/x.enc.yaml", ageMissingReport).Error(); strings.Contains(msg, "SOPS_AGE_KEY is set but empty") {
+		t.Errorf("SOPS_AGE_KEY unset, yet:\n%s", msg)
+	}
+}

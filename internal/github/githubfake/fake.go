@@ -62,12 +62,15 @@ type Server struct {
 	mu       sync.Mutex
 	failNext int // answer this many more requests with failCode
 	failCode int
-	comments map[int][]*Comment
-	nextID   int64
-	statuses []Status
-	pulls    map[string][]PullRequest
-	requests []Request
-	mux      *http.ServeMux
+	// failWrites answers the next writes to a resource ("comments",
+	// "statuses") with an HTTP status code, one per write.
+	failWrites map[string][]int
+	comments   map[int][]*Comment
+	nextID     int64
+	statuses   []Status
+	pulls      map[string][]PullRequest
+	requests   []Request
+	mux        *http.ServeMux
 }
 
 // New returns a fake that knows repo.
@@ -89,6 +92,20 @@ func (s *Server) FailNext(n, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failNext, s.failCode = n, code
+}
+
+// FailWrites makes the next n writes (creates and edits) to resource,
+// "comments" or "statuses", fail with HTTP status code; other requests are
+// answered as usual. Reads are never failed by it.
+func (s *Server) FailWrites(resource string, n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failWrites == nil {
+		s.failWrites = map[string][]int{}
+	}
+	for range n {
+		s.failWrites[resource] = append(s.failWrites[resource], code)
+	}
 }
 
 // AddComment stores a comment on PR number as if someone had written it
@@ -173,8 +190,19 @@ func (s *Server) repoOK(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// writeOK answers 403 when writes to resource are refused.
+// writeOK answers 403 when writes to resource are refused, and the code
+// queued by FailWrites when there is one.
 func (s *Server) writeOK(w http.ResponseWriter, resource string) bool {
+	s.mu.Lock()
+	fail := 0
+	if q := s.failWrites[resource]; len(q) > 0 {
+		fail, s.failWrites[resource] = q[0], q[1:]
+	}
+	s.mu.Unlock()
+	if fail != 0 {
+		writeError(w, fail, http.StatusText(fail))
+		return false
+	}
 	if s.ReadOnly || s.Forbid[resource] {
 		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
 		return false
