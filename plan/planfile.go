@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/google/renameio/v2"
 )
 
 // FormatVersion is the version of the JSON plan format (the -json output
@@ -126,23 +127,15 @@ func RenderJSON(w io.Writer, p *Plan) error {
 // WriteFile saves the plan to path atomically (a temporary file in the same
 // directory, then a rename), so a reader never sees half a plan.
 func WriteFile(path string, p *Plan) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	f, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
 	if err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := RenderJSON(tmp, p); err != nil {
-		tmp.Close()
+	defer f.Cleanup() // no-op after CloseAtomicallyReplace
+	if err := RenderJSON(f, p); err != nil {
 		return fmt.Errorf("saving the plan to %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the plan to %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the plan to %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := f.CloseAtomicallyReplace(); err != nil {
 		return fmt.Errorf("saving the plan to %s: %w", path, err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/google/renameio/v2"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
@@ -204,11 +205,13 @@ func (f *formatter) fail(err error) {
 	f.failed = true
 }
 
-// writeKeepingMode replaces the content of path, keeping its permissions.
+// writeKeepingMode replaces the content of path, keeping its permissions,
+// atomically: an interrupted fmt -write leaves the old file or the new one,
+// never half of one. A symbolic link is followed, not replaced.
 func writeKeepingMode(path string, data []byte) error {
-	info, err := os.Stat(path)
+	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, data, info.Mode().Perm())
+	return renameio.WriteFile(real, data, 0o644, renameio.WithExistingPermissions())
 }

@@ -192,3 +192,30 @@ func TestFmtKeepsFileMode(t *testing.T) {
 		t.Errorf("mode %v, want 0600", info.Mode().Perm())
 	}
 }
+
+// TestFmtFollowsSymlinks: formatting a configuration file that is a
+// symbolic link rewrites its target (atomically) and leaves the link.
+func TestFmtFollowsSymlinks(t *testing.T) {
+	dir := fmtTree(t, map[string]string{"shared/common.hcl": unformattedHCL})
+	link := filepath.Join(dir, "common.hcl")
+	if err := os.Symlink(filepath.Join("shared", "common.hcl"), link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runConfigCLI(t, nil, "", "fmt", "-chdir", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	info, err := os.Lstat(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("common.hcl is no longer a symbolic link (mode %v)", info.Mode())
+	}
+	if got := readFile(t, filepath.Join(dir, "shared", "common.hcl")); got == unformattedHCL {
+		t.Error("the link's target was not formatted")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "shared"))
+	if len(entries) != 1 {
+		t.Errorf("fmt left %d files in shared/, want 1", len(entries))
+	}
+}
