@@ -1,11 +1,14 @@
 package main
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
 )
 
 // plantedSecrets are the secret variables of a CI job that runs gridsync:
@@ -142,6 +145,58 @@ func assertNoPlantedSecret(t *testing.T, where, text string) {
 	for _, n := range needles {
 		if strings.Contains(text, n) {
 			t.Errorf("%s contains the planted secret %q:\n%s", where, n, text)
+		}
+	}
+}
+
+// TestSuccessfulRunsPrintNoSecret: a whole verbose plan-and-apply cycle
+// against a database URL with a password in it (trust authentication lets
+// the password through unchecked) shows neither that password, nor the
+// Personio client secret, nor the bearer token Personio issued, on stdout,
+// stderr, in the plan file or in the sync log.
+func TestSuccessfulRunsPrintNoSecret(t *testing.T) {
+	h := newE2E(t, e2eOptions{})
+	u, err := url.Parse(h.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "pl4nted-db-pw"
+	u.User = url.UserPassword(u.User.Username(), password)
+	h.env["GRIDWORK_DATABASE_URL"] = u.String()
+
+	var seen strings.Builder
+	for _, args := range [][]string{
+		{"-v", "creds", "validate"},
+		{"-v", "plan", "-out", "saved.plan"},
+		{"show", "-json", "saved.plan"},
+		{"-v", "apply", "saved.plan"},
+		{"-v", "plan", "-json"},
+		{"status", "-json"},
+		{"history", "-json"},
+	} {
+		stdout, stderr := h.mustGS(0, args...)
+		seen.WriteString(stdout + stderr)
+	}
+	planFile, err := os.ReadFile(filepath.Join(h.dir, "saved.plan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen.Write(planFile)
+	logged := h.query("select r::text from sync_runs r union all select c::text from sync_changes c")
+	if len(logged) < 2 {
+		t.Fatalf("the sync log holds %d rows, want the run and its changes", len(logged))
+	}
+	for _, row := range logged {
+		seen.WriteString(row)
+	}
+
+	text := seen.String()
+	if !strings.Contains(text, "Apply complete!") {
+		t.Fatalf("the cycle did not apply:\n%s", text)
+	}
+	for _, secret := range []string{password, personiosim.DefaultClientSecret, "papi-"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("a successful run revealed %q", secret)
 		}
 	}
 }
