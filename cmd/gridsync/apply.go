@@ -61,6 +61,12 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	)
 	defer func() { notifyGitHub(ctx, g, p, res, err) }()
 
+	// Refuse before reading Personio (minutes on a large tenant) what the
+	// prompt would refuse anyway.
+	if o.planFile == "" && !o.autoApprove && !g.interactive() {
+		return errNotTerminal
+	}
+
 	cfg, st, err := openTarget(ctx, g)
 	if err != nil {
 		return err
@@ -137,6 +143,8 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 // confirm asks the Terraform question on a terminal. Off a terminal it
 // refuses: an unattended apply must say -auto-approve explicitly. Ctrl-C at
 // the prompt cancels at once instead of waiting for Enter.
+var errNotTerminal = errors.New("apply needs -auto-approve when it is not run from a terminal (no one can answer the confirmation prompt)")
+
 func confirm(ctx context.Context, g *globals) (bool, error) {
 	if !g.interactive() {
 		return false, errNotTerminal

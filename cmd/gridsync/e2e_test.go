@@ -38,6 +38,19 @@ func TestE2EFirstApply(t *testing.T) {
 		t.Errorf("summary = %+v, want %d to add only", p.Summary, add)
 	}
 
+	// Without a terminal, apply needs -auto-approve, and says so before it
+	// reads Personio or writes anything.
+	before := h.sim.Stats()
+	if _, stderr, code := h.gs("apply"); code != 1 || !strings.Contains(stderr, "apply needs -auto-approve") {
+		t.Errorf("apply without -auto-approve off a terminal: exit %d\n%s", code, stderr)
+	}
+	if after := h.sim.Stats(); !maps.EqualFunc(before, after, maps.Equal) {
+		t.Errorf("the refused apply read Personio: requests %v, then %v", before, after)
+	}
+	if n := h.count("select count(*) from sync_runs"); n != 0 {
+		t.Errorf("the refused apply recorded %d sync runs", n)
+	}
+
 	out := h.apply()
 	if line := fmt.Sprintf("Apply complete! Resources: %d added, 0 changed, 0 unlinked, 0 destroyed.\nRecorded as sync run 1.\n", add); !strings.HasSuffix(out, line) {
 		t.Errorf("apply output ends with\n%s\nwant\n%s", out[max(0, len(out)-200):], line)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -94,5 +93,3 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 	}
 	return nil
 }
-
-var errNotTerminal = errors.New("apply needs -auto-approve when it is not run from a terminal (no one can answer the confirmation prompt)")
