@@ -153,15 +153,16 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 
 // normalizeArgs lets users write Terraform-style single-dash long flags
 // (-chdir DIR, -auto-approve, -out=FILE) as DESIGN.md promises, by turning
-// them into the double-dash form cobra parses. "-v" and "-" stay as they are;
-// everything after "--" is left alone.
+// them into the double-dash form cobra parses. "-v", "-" and negative
+// numbers stay as they are; everything after "--" is left alone.
 func normalizeArgs(args []string) []string {
 	out := make([]string, 0, len(args))
 	for i, a := range args {
 		if a == "--" {
 			return append(out, args[i:]...)
 		}
-		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+		// A negative number (-limit -10) is a value, not a flag.
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && (a[1] < '0' || a[1] > '9') {
 			name := a[1:]
 			if eq := strings.IndexByte(name, '='); eq >= 0 {
 				name = name[:eq]
