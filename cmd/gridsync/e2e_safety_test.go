@@ -472,6 +472,9 @@ func TestE2EKilledMidApply(t *testing.T) {
 			if r.code != 1 || !strings.Contains(r.stderr, "apply rolled back, nothing was written") {
 				t.Errorf("apply: exit %d\nstderr:\n%s", r.code, r.stderr)
 			}
+			if tt.interrupt && !strings.Contains(r.stderr, "Error: interrupted (apply rolled back") {
+				t.Errorf("an interrupted apply does not say it was interrupted:\n%s", r.stderr)
+			}
 			if hint := "check the connection to the Gridwork database"; strings.Contains(r.stderr, hint) == tt.interrupt {
 				t.Errorf("a killed connection (and only that) should say %q:\n%s", hint, r.stderr)
 			}

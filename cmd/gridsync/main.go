@@ -37,6 +37,11 @@ func run(ctx context.Context, args []string, s streams, getenv func(string) stri
 		}
 		return ec.code
 	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Ctrl-C or SIGTERM: say so rather than "context canceled".
+		fmt.Fprintf(s.Err, "Error: interrupted (%v)\n", err)
+		return 1
+	}
 	fmt.Fprintf(s.Err, "Error: %v\n", err)
 	return 1
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -135,6 +136,7 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log progress and timings to stderr")
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "never colour output (also NO_COLOR)")
 	root.SetVersionTemplate("gridsync {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
 
 	root.AddCommand(
 		newValidateCmd(g),
@@ -149,6 +151,13 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 		newGitHubCmd(g),
 	)
 	return root
+}
+
+// flagError words cobra's flag errors the way the user typed the flag (one
+// dash: normalizeArgs added the second) and points at the command's help.
+func flagError(cmd *cobra.Command, err error) error {
+	msg := strings.NewReplacer(" --", " -", `"--`, `"-`).Replace(err.Error())
+	return fmt.Errorf("%s; see %q", msg, cmd.CommandPath()+" -h")
 }
 
 // normalizeArgs lets users write Terraform-style single-dash long flags
