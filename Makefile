@@ -25,6 +25,7 @@ lint:
 
 fuzz:
 	$(GO) test ./config -run='^$$' -fuzz=FuzzLoad -fuzztime=$${FUZZTIME:-5s}
+	$(GO) test ./internal/jsonstr -run='^$$' -fuzz=FuzzAppend -fuzztime=$${FUZZTIME:-5s}
 
 bench:
 	@bash scripts/ensure-postgres.sh
