@@ -30,35 +30,24 @@ if [ ! -x /usr/bin/time ]; then
   echo "error: GNU time is needed at /usr/bin/time (Debian: apt-get install -y time)" >&2
   exit 1
 fi
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 bash scripts/ensure-postgres.sh
+build
 
-echo "building gridsync and personio-sim…" >&2
-go build -o bin/ ./cmd/gridsync ./cmd/personio-sim
-
-pg="env PGOPTIONS=-cclient_min_messages=warning psql -X -q -h ${PGHOST:-127.0.0.1} -p ${PGPORT:-5432} -U ${PGUSER:-postgres} -d postgres"
 work=$(mktemp -d)
-sim=
 cleanup() {
-  if [ -n "$sim" ]; then kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; fi
-  $pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
+  stop_sim
+  pg "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-$pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
-$pg -c "CREATE DATABASE $db" >/dev/null
+pg "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+pg "CREATE DATABASE $db"
 
-bin/personio-sim -employees "$employees" -offices "$offices" -jobs "$jobs" -addr 127.0.0.1:0 \
-  >"$work/sim.out" 2>"$work/sim.log" &
-sim=$!
-url=
-for _ in $(seq 1 300); do
-  url=$(sed -n 's/^personio-sim listening on //p' "$work/sim.out")
-  [ -n "$url" ] && break
-  if ! kill -0 "$sim" 2>/dev/null; then cat "$work/sim.log" >&2; echo "personio-sim did not start" >&2; exit 1; fi
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/sim.log" >&2; echo "personio-sim did not report its address" >&2; exit 1; }
+start_sim -employees "$employees" -offices "$offices" -jobs "$jobs"
+url=$sim_url
 
 # The configuration: the quickstart's demo credentials (the simulator's
 # defaults) and 50 companies with two offices each, by office id.

@@ -24,13 +24,15 @@ if ! command -v pg_isready >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_
   done
 fi
 if ! command -v pg_isready >/dev/null 2>&1; then
-  PATH="$(ls -d /usr/lib/postgresql/*/bin | tail -1):$PATH"
+  for bin in /usr/lib/postgresql/*/bin; do pgbin=$bin; done # the newest
+  PATH="${pgbin:-/usr/lib/postgresql/bin}:$PATH"
 fi
 
 if ready; then exit 0; fi
 
 if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
-  for v in $(ls /etc/postgresql); do
+  for dir in /etc/postgresql/*/; do
+    v=$(basename "$dir")
     echo "starting PostgreSQL $v cluster 'main'" >&2
     pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
   done

@@ -14,32 +14,21 @@ root=$(pwd)
 bold() { if [ -t 1 ]; then printf '\n\033[1m$ %s\033[0m\n' "$*"; else printf '\n$ %s\n' "$*"; fi; }
 step() { bold "$*"; "$@"; }
 
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 bash scripts/ensure-postgres.sh
-
-echo "building gridsync and personio-sim…" >&2
-go build -o bin/ ./cmd/gridsync ./cmd/personio-sim
+build
 export PATH="$root/bin:$PATH"
 
 db=gridsync_quickstart
-pg="env PGOPTIONS=-cclient_min_messages=warning psql -X -q -h ${PGHOST:-127.0.0.1} -p ${PGPORT:-5432} -U ${PGUSER:-postgres} -d postgres"
-$pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
-$pg -c "CREATE DATABASE $db" >/dev/null
+pg "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+pg "CREATE DATABASE $db"
 
-simlog=$(mktemp)
-simout=$(mktemp)
-personio-sim -addr 127.0.0.1:0 >"$simout" 2>"$simlog" &
-sim=$!
-cleanup() { kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; rm -f "$simlog" "$simout"; }
-trap cleanup EXIT
-
-url=
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^personio-sim listening on //p' "$simout")
-  [ -n "$url" ] && break
-  if ! kill -0 "$sim" 2>/dev/null; then cat "$simlog" >&2; echo "personio-sim did not start" >&2; exit 1; fi
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$simlog" >&2; echo "personio-sim did not report its address" >&2; exit 1; }
+trap stop_sim EXIT
+# No flags: the simulator's default dataset is the quickstart's.
+# shellcheck disable=SC2119
+start_sim
+url=$sim_url
 echo "personio-sim is serving the quickstart tenant at $url" >&2
 
 export PERSONIO_API_URL=$url PERSONIO_JOBS_URL=$url
