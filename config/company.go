@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // slugRE is the shape of company and location slugs: they become stable
@@ -14,6 +15,13 @@ import (
 var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 
 var overrideValues = []string{string(Inherit), string(On), string(Off)}
+
+// Examples for the messages about a missing argument or one of the wrong
+// type.
+const (
+	companyNameExample  = `name = "Acme GmbH"`
+	locationNameExample = `name = "Berlin HQ"`
+)
 
 // company decodes one company block and its locations.
 func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
@@ -28,11 +36,11 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 
 	if a := c.Attributes["name"]; a != nil {
 		var name text
-		name, ds = d.eval.nonEmpty(a)
+		name, ds = d.eval.nonEmpty(a, eg(companyNameExample))
 		co.Name = name.s
 		diags = append(diags, ds...)
 	} else {
-		diags = append(diags, missingArg(block, "name", `name = "Acme GmbH"`))
+		diags = append(diags, missingArg(block, "name", companyNameExample))
 	}
 
 	syncBlock, ds := single(c.Blocks.OfType("sync"), "a company block")
@@ -123,7 +131,7 @@ func (d *decoder) overrides(block *hcl.Block) (Overrides, hcl.Diagnostics) {
 
 // override decodes one override value: inherit, on or off.
 func (d *decoder) override(a *hcl.Attribute) (Override, hcl.Diagnostics) {
-	t, diags := d.eval.str(a)
+	t, diags := d.eval.str(a, eg(fmt.Sprintf("%s = %q", a.Name, Off)))
 	if diags.HasErrors() {
 		return Inherit, diags
 	}
@@ -156,11 +164,11 @@ func (d *decoder) location(block *hcl.Block) (loc Location, office string, diags
 
 	if a := c.Attributes["name"]; a != nil {
 		var name text
-		name, ds = d.eval.nonEmpty(a)
+		name, ds = d.eval.nonEmpty(a, eg(locationNameExample))
 		loc.Name = name.s
 		diags = append(diags, ds...)
 	} else {
-		diags = append(diags, missingArg(block, "name", `name = "Berlin HQ"`))
+		diags = append(diags, missingArg(block, "name", locationNameExample))
 	}
 
 	officeName, officeID := c.Attributes["office"], c.Attributes["office_id"]
@@ -179,19 +187,31 @@ func (d *decoder) location(block *hcl.Block) (loc Location, office string, diags
 	}
 	if officeName != nil {
 		var t text
-		t, ds = d.eval.nonEmpty(officeName)
+		t, ds = d.eval.nonEmpty(officeName, eg(`office = "Berlin"`))
 		loc.Office, loc.OfficeRange = t.s, officeName.Expr.Range()
 		office = "office " + t.quoted()
 		diags = append(diags, ds...)
 	}
 	if officeID != nil {
 		var src source
-		loc.OfficeID, src, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office")
+		loc.OfficeID, src, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office", officeIDForm)
 		loc.OfficeRange = officeID.Expr.Range()
 		office = "office_id " + src.show(strconv.FormatInt(loc.OfficeID, 10))
 		diags = append(diags, ds...)
 	}
 	return loc, office, diags
+}
+
+// officeIDForm is how office_id is written. An office name there is
+// usually meant for office.
+var officeIDForm = form{
+	example: "office_id = 123",
+	fix: func(got cty.Value) (string, string) {
+		if got.Type() != cty.String || strings.TrimSpace(got.AsString()) == "" {
+			return "", ""
+		}
+		return "", " To map the office by name instead, write office = " + hclLiteral(got) + "."
+	},
 }
 
 // officesMappedOnce reports an office mapped by two locations of the same

@@ -81,7 +81,10 @@
 // # Checks
 //
 // Errors: unknown blocks and arguments (with "did you mean"), missing
-// required arguments, wrong value types, a second personio or target block,
+// required arguments, wrong value types (the detail shows the right form,
+// from the value when the file wrote it: statuses = ["active"] for
+// statuses = "active", employees = true for "on" in personio { sync { … } },
+// office = "Berlin" for office_id = "Berlin"), a second personio or target block,
 // a company declared twice (across files too; the detail names the first
 // position), a location declared twice in a company, one office (same name
 // or same id) mapped by two locations of a company, office and office_id both

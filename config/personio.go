@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 const (
@@ -30,6 +31,13 @@ var (
 // EmployeeFieldNames are the Gridwork employee fields an employee_fields
 // block may map to Personio attributes.
 var EmployeeFieldNames = []string{"first_name", "last_name", "gender", "position", "email", "status", "profile_image_url"}
+
+// Examples for the messages about a missing argument or one of the wrong
+// type.
+const (
+	tenantExample      = `tenant = "acme"`
+	credentialsExample = `credentials = sops_file("secrets/personio.enc.yaml")`
+)
 
 // subdomainRE matches a bare DNS label, which is what a Personio tenant is.
 var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -54,21 +62,21 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 		p.Tenant, ds = d.tenant(a)
 		diags = append(diags, ds...)
 	} else {
-		diags = append(diags, missingArg(block, "tenant", `tenant = "acme"   # for acme.personio.de`))
+		diags = append(diags, missingArg(block, "tenant", tenantExample+"   # for acme.personio.de"))
 	}
 	if a := c.Attributes["credentials"]; a != nil {
 		p.Credentials, ds = d.credentials(a)
 		p.CredentialsRange = a.Expr.Range()
 		diags = append(diags, ds...)
 	} else {
-		diags = append(diags, missingArg(block, "credentials", `credentials = sops_file("secrets/personio.enc.yaml")`))
+		diags = append(diags, missingArg(block, "credentials", credentialsExample))
 	}
 	if a := c.Attributes["api_url"]; a != nil {
-		p.APIURL, ds = d.baseURL(a)
+		p.APIURL, ds = d.baseURL(a, `api_url = "https://api.personio.de"`)
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["jobs_url"]; a != nil {
-		p.JobsURL, ds = d.baseURL(a)
+		p.JobsURL, ds = d.baseURL(a, `jobs_url = "https://acme.jobs.personio.de"`)
 		p.JobsURLSet = true
 		diags = append(diags, ds...)
 	} else if p.Tenant != "" {
@@ -76,7 +84,7 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 	}
 	if a := c.Attributes["jobs_language"]; a != nil {
 		var lang text
-		lang, ds = d.eval.nonEmpty(a)
+		lang, ds = d.eval.nonEmpty(a, eg(`jobs_language = "en"`))
 		p.JobsLanguage = lang.s
 		diags = append(diags, ds...)
 	}
@@ -85,11 +93,11 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["requests_per_minute"]; a != nil {
-		p.RequestsPerMinute, ds = d.limit(a, "300, Personio's documented limit")
+		p.RequestsPerMinute, ds = d.limit(a, "300, Personio's documented limit", eg("requests_per_minute = 300"))
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["burst"]; a != nil {
-		p.Burst, ds = d.limit(a, "15, Personio's documented burst")
+		p.Burst, ds = d.limit(a, "15, Personio's documented burst", eg("burst = 15"))
 		diags = append(diags, ds...)
 	}
 
@@ -112,7 +120,7 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 // often paste the whole URL or host, so the hint derives the subdomain
 // (unless the value was read by env(): the hint would show part of it).
 func (d *decoder) tenant(a *hcl.Attribute) (string, hcl.Diagnostics) {
-	t, diags := d.eval.nonEmpty(a)
+	t, diags := d.eval.nonEmpty(a, eg(tenantExample))
 	if diags.HasErrors() || subdomainRE.MatchString(t.s) {
 		return t.s, diags
 	}
@@ -149,7 +157,7 @@ func guessSubdomain(s string) string {
 // credentials decodes the credentials path: sops_file(...) or a plain
 // string, both resolved against the configuration directory.
 func (d *decoder) credentials(a *hcl.Attribute) (string, hcl.Diagnostics) {
-	p, diags := d.eval.nonEmpty(a)
+	p, diags := d.eval.nonEmpty(a, eg(credentialsExample))
 	if diags.HasErrors() {
 		return "", diags
 	}
@@ -157,9 +165,9 @@ func (d *decoder) credentials(a *hcl.Attribute) (string, hcl.Diagnostics) {
 }
 
 // baseURL decodes an http(s) URL without a trailing slash, so that paths can
-// be appended to it.
-func (d *decoder) baseURL(a *hcl.Attribute) (string, hcl.Diagnostics) {
-	t, diags := d.eval.nonEmpty(a)
+// be appended to it. example is the argument written right.
+func (d *decoder) baseURL(a *hcl.Attribute, example string) (string, hcl.Diagnostics) {
+	t, diags := d.eval.nonEmpty(a, eg(example))
 	if diags.HasErrors() {
 		return "", diags
 	}
@@ -176,9 +184,21 @@ func (d *decoder) baseURL(a *hcl.Attribute) (string, hcl.Diagnostics) {
 	return strings.TrimRight(s, "/"), diags
 }
 
+// statusesForm is how statuses is written. A single status written as a
+// string is usually meant as a list of it.
+var statusesForm = form{
+	example: `statuses = ["active"]`,
+	fix: func(got cty.Value) (string, string) {
+		if got.Type() != cty.String {
+			return "", ""
+		}
+		return "statuses = " + hclLiteral(cty.ListVal([]cty.Value{got})), ""
+	},
+}
+
 // statuses decodes the list of synced employee statuses.
 func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
-	list, ranges, diags := d.eval.strList(a)
+	list, ranges, diags := d.eval.strList(a, statusesForm)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -221,9 +241,9 @@ func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 }
 
 // limit decodes one number of the API rate limit: a whole number from 1 to
-// 1,000,000.
-func (d *decoder) limit(a *hcl.Attribute, example string) (int, hcl.Diagnostics) {
-	n, _, diags := d.eval.positiveInt(a, example)
+// 1,000,000. example and f are as for positiveInt.
+func (d *decoder) limit(a *hcl.Attribute, example string, f form) (int, hcl.Diagnostics) {
+	n, _, diags := d.eval.positiveInt(a, example, f)
 	if diags.HasErrors() {
 		return 0, diags
 	}
@@ -248,14 +268,38 @@ func (d *decoder) syncDefaults(block *hcl.Block) (SyncDefaults, hcl.Diagnostics)
 	c, diags := content(block.Body, syncSchema)
 	var ds hcl.Diagnostics
 	if a := c.Attributes["employees"]; a != nil {
-		s.Employees, ds = d.eval.boolean(a)
+		s.Employees, ds = d.eval.boolean(a, syncDefaultForm(a.Name))
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["jobs"]; a != nil {
-		s.Jobs, ds = d.eval.boolean(a)
+		s.Jobs, ds = d.eval.boolean(a, syncDefaultForm(a.Name))
 		diags = append(diags, ds...)
 	}
 	return s, diags
+}
+
+// syncDefaultForm is how an account default in personio { sync { … } } is
+// written. A company's override value there is usually meant as the
+// corresponding boolean (the reverse of the hint in override).
+func syncDefaultForm(name string) form {
+	return form{
+		example: name + " = true",
+		fix: func(got cty.Value) (string, string) {
+			if got.Type() != cty.String {
+				return "", ""
+			}
+			var example string
+			switch Override(strings.ToLower(strings.TrimSpace(got.AsString()))) {
+			case On, Inherit:
+				example = name + " = true"
+			case Off:
+				example = name + " = false"
+			default:
+				return "", ""
+			}
+			return example, ` "on", "off" and "inherit" are for a company's sync block, which overrides these account defaults; personio { sync { … } } sets them with true and false.`
+		},
+	}
 }
 
 // employeeFields decodes the employee_fields block: Gridwork field names on
@@ -274,7 +318,7 @@ func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Dia
 			})
 			continue
 		}
-		key, ds := d.eval.nonEmpty(a)
+		key, ds := d.eval.nonEmpty(a, eg(a.Name+` = "dynamic_1234"`))
 		diags = append(diags, ds...)
 		if !ds.HasErrors() {
 			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range()}

@@ -17,7 +17,7 @@ func (d *decoder) target(block *hcl.Block) (Target, hcl.Diagnostics) {
 	t := Target{DeclRange: block.DefRange}
 	c, diags := content(block.Body, targetSchema)
 	if a := c.Attributes["database_url"]; a != nil {
-		u, ds := d.dbEval.str(a)
+		u, ds := d.dbEval.str(a, eg(`database_url = env("GRIDWORK_DATABASE_URL")`))
 		if onlyUnsetEnv(ds) {
 			t.DatabaseURLDiags = ds
 		} else {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -142,10 +143,64 @@ func redactEnv(diags hcl.Diagnostics, reads []envRead) {
 // quoted.
 const minRedactLen = 4
 
+// form says how an argument is written, for the message about a value of
+// the wrong type: every decoder passes one to the evaluator, which adds
+// "Write a number, as in office_id = 123." to "number required, got
+// string", followed by whatever hint fix gives.
+type form struct {
+	// example is the argument written right, such as `name = "Acme GmbH"`.
+	example string
+	// fix, when set, looks at the value of the wrong type and returns the
+	// argument written right for it, replacing example when not empty, and
+	// a further sentence (starting with a space), such as the argument the
+	// user probably meant. It is only called for a value written in the
+	// configuration, never for one read by env(), so that it may quote the
+	// value.
+	fix func(got cty.Value) (example, more string)
+}
+
+// eg is a form with an example only.
+func eg(example string) form { return form{example: example} }
+
+// hclLiteral writes v as the configuration would: "Berlin", ["active"].
+func hclLiteral(v cty.Value) string {
+	return string(hclwrite.TokensForValue(v).Bytes())
+}
+
+// typeHint completes the message for a value got of the wrong type: what
+// to write instead, following f (see form).
+func typeHint(want cty.Type, got cty.Value, src source, f form) string {
+	example, more := f.example, ""
+	if f.fix != nil && !src.fromEnv() {
+		var ex string
+		ex, more = f.fix(got)
+		if ex != "" {
+			example = ex
+		}
+	}
+	if example == "" {
+		return more
+	}
+	var kind string
+	switch {
+	case want == cty.String:
+		kind = "a string"
+	case want == cty.Number:
+		kind = "a number"
+	case want == cty.Bool:
+		kind = "true or false"
+	case want.IsListType():
+		kind = "a list in brackets"
+	default:
+		kind = want.FriendlyNameForConstraint()
+	}
+	return fmt.Sprintf(" Write %s, as in %s.%s", kind, example, more)
+}
+
 // value evaluates expr and converts the result to want. name is the
-// argument name used in messages. On any problem it returns cty.NilVal and
-// error diagnostics.
-func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string) (cty.Value, source, hcl.Diagnostics) {
+// argument name used in messages; f says how to write it (see form). On
+// any problem it returns cty.NilVal and error diagnostics.
+func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string, f form) (cty.Value, source, hcl.Diagnostics) {
 	if diags := noVariables(expr); diags.HasErrors() {
 		return cty.NilVal, source{}, diags
 	}
@@ -186,16 +241,17 @@ func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string) (cty.
 		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Incorrect attribute value type",
-			Detail:   fmt.Sprintf("Inappropriate value for %q: %s required, got %s.", name, want.FriendlyNameForConstraint(), val.Type().FriendlyName()),
-			Subject:  expr.Range().Ptr(),
+			Detail: fmt.Sprintf("Inappropriate value for %q: %s required, got %s.%s",
+				name, want.FriendlyNameForConstraint(), val.Type().FriendlyName(), typeHint(want, val, src, f)),
+			Subject: expr.Range().Ptr(),
 		})
 	}
 	return conv, src, diags
 }
 
 // str evaluates a string argument.
-func (e *evaluator) str(attr *hcl.Attribute) (text, hcl.Diagnostics) {
-	v, src, diags := e.value(attr.Expr, cty.String, attr.Name)
+func (e *evaluator) str(attr *hcl.Attribute, f form) (text, hcl.Diagnostics) {
+	v, src, diags := e.value(attr.Expr, cty.String, attr.Name, f)
 	if diags.HasErrors() {
 		return text{source: src}, diags
 	}
@@ -203,8 +259,8 @@ func (e *evaluator) str(attr *hcl.Attribute) (text, hcl.Diagnostics) {
 }
 
 // nonEmpty evaluates a string argument that must not be empty.
-func (e *evaluator) nonEmpty(attr *hcl.Attribute) (text, hcl.Diagnostics) {
-	t, diags := e.str(attr)
+func (e *evaluator) nonEmpty(attr *hcl.Attribute, f form) (text, hcl.Diagnostics) {
+	t, diags := e.str(attr, f)
 	if diags.HasErrors() || t.s != "" {
 		return t, diags
 	}
@@ -217,8 +273,8 @@ func (e *evaluator) nonEmpty(attr *hcl.Attribute) (text, hcl.Diagnostics) {
 }
 
 // boolean evaluates a bool argument.
-func (e *evaluator) boolean(attr *hcl.Attribute) (bool, hcl.Diagnostics) {
-	v, _, diags := e.value(attr.Expr, cty.Bool, attr.Name)
+func (e *evaluator) boolean(attr *hcl.Attribute, f form) (bool, hcl.Diagnostics) {
+	v, _, diags := e.value(attr.Expr, cty.Bool, attr.Name, f)
 	if diags.HasErrors() {
 		return false, diags
 	}
@@ -226,9 +282,10 @@ func (e *evaluator) boolean(attr *hcl.Attribute) (bool, hcl.Diagnostics) {
 }
 
 // positiveInt evaluates a whole number greater than zero that fits int64;
-// example completes "such as …" in the error message.
-func (e *evaluator) positiveInt(attr *hcl.Attribute, example string) (int64, source, hcl.Diagnostics) {
-	v, src, diags := e.value(attr.Expr, cty.Number, attr.Name)
+// example completes "such as …" in the error message for a number out of
+// range, f the one for a value that is no number.
+func (e *evaluator) positiveInt(attr *hcl.Attribute, example string, f form) (int64, source, hcl.Diagnostics) {
+	v, src, diags := e.value(attr.Expr, cty.Number, attr.Name, f)
 	if diags.HasErrors() {
 		return 0, src, diags
 	}
@@ -249,8 +306,9 @@ func (e *evaluator) positiveInt(attr *hcl.Attribute, example string) (int64, sou
 // strList evaluates a list of strings, returning each element with its own
 // range when the list is written literally (so that a bad element can be
 // pointed at), or the whole expression's range otherwise.
-// A list computed as a whole takes its source from all of it.
-func (e *evaluator) strList(attr *hcl.Attribute) ([]text, []hcl.Range, hcl.Diagnostics) {
+// A list computed as a whole takes its source from all of it. f says how
+// to write the list, for the list and for its elements.
+func (e *evaluator) strList(attr *hcl.Attribute, f form) ([]text, []hcl.Range, hcl.Diagnostics) {
 	if exprs, d := hcl.ExprList(attr.Expr); !d.HasErrors() {
 		var (
 			out    []text
@@ -258,7 +316,7 @@ func (e *evaluator) strList(attr *hcl.Attribute) ([]text, []hcl.Range, hcl.Diagn
 			diags  hcl.Diagnostics
 		)
 		for _, x := range exprs {
-			v, src, ds := e.value(x, cty.String, attr.Name)
+			v, src, ds := e.value(x, cty.String, attr.Name, f)
 			diags = append(diags, ds...)
 			if !ds.HasErrors() {
 				out = append(out, text{s: v.AsString(), source: src})
@@ -267,7 +325,7 @@ func (e *evaluator) strList(attr *hcl.Attribute) ([]text, []hcl.Range, hcl.Diagn
 		}
 		return out, ranges, diags
 	}
-	v, src, diags := e.value(attr.Expr, cty.List(cty.String), attr.Name)
+	v, src, diags := e.value(attr.Expr, cty.List(cty.String), attr.Name, f)
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}

@@ -1,7 +1,7 @@
 personio {
   tenant              = "acme"
   credentials         = sops_file("secrets/personio.enc.yaml")
-  requests_per_minute = "fast" # ERROR: Incorrect attribute value type; detail: number required
+  requests_per_minute = "fast" # ERROR: Incorrect attribute value type; detail: number required, got string. Write a number, as in requests_per_minute = 300.
   burst               = 7.5 # ERROR: Invalid burst; detail: whole number
 }
 
