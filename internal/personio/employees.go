@@ -28,29 +28,35 @@ func (c *Client) EmployeesPage(ctx context.Context, offset, limit int) (Page, er
 		return Page{}, err
 	}
 	path := "/v1/company/employees?limit=" + strconv.Itoa(limit) + "&offset=" + strconv.Itoa(offset)
-	// An answer that cannot be decoded is asked for once more: a body cut
-	// short on the way (a proxy, a reset) is worth a second look before the
-	// run fails.
-	var decodeErr error
-	for attempt := 1; attempt <= 2; attempt++ {
-		resp, err := c.do(ctx, request{method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json", api: true, auth: true, pooled: true})
-		if err != nil {
-			return Page{}, &PageError{Offset: offset, Err: err}
+	// An answer that cannot be decoded is asked for once more, within the
+	// request's attempt budget (request.decode): a body mangled on the way
+	// is worth a second look before the run fails. The decoded page copies
+	// what it keeps, so the pooled body can be reused once decoded.
+	var p Page
+	resp, err := c.do(ctx, request{
+		method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json",
+		api: true, auth: true, pooled: true,
+		decode: func(body []byte) (err error) {
+			p, err = decodePageKeep(body, offset, limit, c.keep)
+			return err
+		},
+	})
+	defer c.release(resp)
+	var ge *garbledError
+	switch {
+	case errors.As(err, &ge):
+		how := "twice in a row"
+		if ge.Times < 2 {
+			how = "and no attempt was left to ask for it again"
 		}
-		if resp.status != http.StatusOK {
-			return Page{}, &PageError{Offset: offset, Err: c.statusError(http.MethodGet, path, resp)}
-		}
-		// The decoded page copies what it keeps, so the body can be reused.
-		p, err := decodePageKeep(resp.body, offset, limit, c.keep)
-		c.release(resp)
-		if err == nil {
-			return p, nil
-		}
-		decodeErr = err
-		c.log.Info("personio: employees page could not be decoded; asking again", "offset", offset, "attempt", attempt, "error", err)
+		return Page{}, &PageError{Offset: offset, Err: fmt.Errorf("Personio's answer to GET %s could not be understood, %s (%w). "+
+			"This is not a problem with the configuration: try again later, and tell Personio support if it persists", path, how, ge.Err)}
+	case err != nil:
+		return Page{}, &PageError{Offset: offset, Err: err}
+	case resp.status != http.StatusOK:
+		return Page{}, &PageError{Offset: offset, Err: c.statusError(http.MethodGet, path, resp)}
 	}
-	return Page{}, &PageError{Offset: offset, Err: fmt.Errorf("Personio's answer to GET %s could not be understood, twice in a row (%w). "+
-		"This is not a problem with the configuration: try again later, and tell Personio support if it persists", path, decodeErr)}
+	return p, nil
 }
 
 // Employees reads every employee, each exactly once, sorted by id. The

@@ -40,7 +40,24 @@ type request struct {
 	// pooled reads the answer into a buffer from the client's pool; the
 	// caller hands it back with release once nothing refers to the body.
 	pooled bool
+	// decode, when set, is run on the body of a 200 answer before do
+	// returns it. An error means the answer was mangled on the way (a
+	// proxy, a body cut short yet ended cleanly): it counts as a failed
+	// attempt and is asked for once more, within the same MaxAttempts. A
+	// second undecodable answer, or one on the last attempt, ends the
+	// request with a *garbledError.
+	decode func(body []byte) error
 }
+
+// garbledError is a request whose 200 answer could not be decoded, Times
+// times (2, or 1 when no attempt was left to ask again).
+type garbledError struct {
+	Times int
+	Err   error
+}
+
+func (e *garbledError) Error() string { return e.Err.Error() }
+func (e *garbledError) Unwrap() error { return e.Err }
 
 // response is a final (non-retried) answer with its body read in full.
 type response struct {
@@ -57,24 +74,36 @@ const maxPooled = 4 << 20
 // release returns a pooled response's buffer for reuse; resp.body must not
 // be used afterwards.
 func (c *Client) release(resp *response) {
-	if resp == nil || resp.buf == nil || resp.buf.Cap() > maxPooled {
+	if resp == nil || resp.buf == nil {
 		return
 	}
-	resp.buf.Reset()
-	c.bodies.Put(resp.buf)
+	c.putBuffer(resp.buf)
 	resp.buf, resp.body = nil, nil
+}
+
+// putBuffer hands buf back to the pool unless it grew too large to keep.
+func (c *Client) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooled {
+		return
+	}
+	buf.Reset()
+	c.bodies.Put(buf)
 }
 
 // do performs r with pacing and retries. It returns the first answer that
 // retrying cannot change (any 2xx, 3xx or 4xx other than 429), a
-// *RetryError when transient failures outlast MaxAttempts, or the context's
-// error. A 401 on a token-bearing request re-authenticates once first.
+// *RetryError when transient failures outlast MaxAttempts, a *garbledError
+// when r.decode keeps failing (see request.decode), or the context's error.
+// A 401 on a token-bearing request re-authenticates once first. Answers it
+// does not return have their pooled buffers released; the caller releases
+// the one it gets.
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	start := time.Now()
 	var (
 		lastStatus int
 		lastErr    error
 		reauthed   bool
+		garbled    int // 200 answers r.decode refused
 	)
 	for attempt := 1; attempt <= c.opts.MaxAttempts; attempt++ {
 		if r.api {
@@ -87,6 +116,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			token = c.currentToken()
 		}
 		resp, err := c.attempt(ctx, r, token)
+		undecodable := false
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, ctxErr
@@ -104,21 +134,38 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 				// A token can be burnt by a rotation another request saw
 				// first, or expire in a long run: get a fresh one, once.
 				reauthed = true
+				c.release(resp)
 				if err := c.reauthenticate(ctx, token); err != nil {
 					return nil, err
 				}
 				attempt--
 				continue
 			case !retryableStatus(resp.status):
-				return resp, nil
+				if r.decode == nil || resp.status != http.StatusOK {
+					return resp, nil
+				}
+				derr := r.decode(resp.body)
+				if derr == nil {
+					return resp, nil
+				}
+				c.release(resp)
+				garbled++
+				if garbled == 2 || attempt == c.opts.MaxAttempts {
+					return nil, &garbledError{Times: garbled, Err: derr}
+				}
+				undecodable = true
+				lastStatus, lastErr = resp.status, derr
+			default:
+				lastStatus, lastErr = resp.status, nil
 			}
-			lastStatus, lastErr = resp.status, nil
 		}
 		if attempt == c.opts.MaxAttempts {
+			c.release(resp)
 			break
 		}
 		wait := c.backoff(attempt)
 		if resp != nil {
+			c.release(resp) // only the header is used below
 			if ra, ok := retryAfter(resp.header, time.Now()); ok {
 				if ra > maxRetryAfter {
 					return nil, &RetryError{Method: r.method, Path: r.path, Attempts: attempt, Elapsed: time.Since(start), StatusCode: resp.status, RetryAfter: ra, Setting: c.setting(r)}
@@ -133,7 +180,11 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 				c.pause(wait)
 			}
 		}
-		c.log.Info("Personio request failed, retrying",
+		msg := "Personio request failed, retrying"
+		if undecodable {
+			msg = "Personio's answer could not be decoded; asking for it once more"
+		}
+		c.log.Info(msg,
 			"method", r.method, "path", r.path, "attempt", attempt, "of", c.opts.MaxAttempts,
 			"status", lastStatus, "error", errText(lastErr), "wait", wait.Round(time.Millisecond))
 		if err := sleep(ctx, wait); err != nil {
@@ -212,6 +263,9 @@ func (c *Client) attempt(ctx context.Context, r request, token string) (*respons
 	}
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
+		if r.pooled {
+			c.putBuffer(buf)
+		}
 		return nil, err
 	}
 	if n > maxBody {

@@ -3,6 +3,7 @@ package personio
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -237,52 +238,203 @@ func TestDoesNotRetryOtherStatuses(t *testing.T) {
 }
 
 // TestCancellationIsPrompt checks that cancelling stops the client whatever
-// it is waiting on: an answer, a backoff, or the pacer.
+// it is waiting on: an answer, a backoff, or the pacer. Each case cancels at
+// the moment the client is provably in that wait: from the handler while
+// the request is in flight, or from the log line the client writes just
+// before it sleeps, so a cancellation that lands elsewhere cannot make the
+// test pass.
 func TestCancellationIsPrompt(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block)
 	tests := []struct {
 		name    string
-		handler http.HandlerFunc
+		handler func(cancel func()) http.HandlerFunc
+		onLog   string // cancel when the client logs this message
 		mod     func(*Options)
 	}{
-		{"waiting for an answer", func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case <-block:
-			case <-r.Context().Done():
+		{"waiting for an answer", func(cancel func()) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				cancel()
+				select {
+				case <-block:
+				case <-r.Context().Done():
+				}
 			}
-		}, nil},
-		{"backing off", func(w http.ResponseWriter, r *http.Request) {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}, func(o *Options) { o.MinBackoff, o.MaxBackoff = time.Hour, time.Hour }},
-		{"honouring Retry-After", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Retry-After", "240")
-			w.WriteHeader(http.StatusTooManyRequests)
-		}, nil},
-		{"pacing", func(w http.ResponseWriter, r *http.Request) {
-			onePage(w)
-		}, func(o *Options) { o.RateLimit, o.Burst = rate.Every(time.Hour), 1 }},
+		}, "", nil},
+		{"backing off", func(func()) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+		}, "Personio request failed, retrying", func(o *Options) { o.MinBackoff, o.MaxBackoff = time.Hour, time.Hour }},
+		{"honouring Retry-After", func(func()) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", "240")
+				w.WriteHeader(http.StatusTooManyRequests)
+			}
+		}, "Personio request failed, retrying", nil},
+		{"pacing", func(func()) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) { onePage(w) }
+		}, "waiting for Personio's rate limit", func(o *Options) { o.RateLimit, o.Burst = rate.Every(time.Hour), 1 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(&fakeAPI{employees: tt.handler})
+			ctx, cancelCtx := context.WithCancel(context.Background())
+			defer cancelCtx()
+			cancelled := make(chan time.Time, 1)
+			var once sync.Once
+			cancel := func() {
+				once.Do(func() {
+					cancelled <- time.Now()
+					cancelCtx()
+				})
+			}
+			srv := httptest.NewServer(&fakeAPI{employees: tt.handler(cancel)})
 			defer srv.Close()
-			c := testClient(t, srv.URL, tt.mod)
-			ctx, cancel := context.WithCancel(context.Background())
-			if err := c.Authenticate(ctx); err != nil {
+			c := testClient(t, srv.URL, func(o *Options) {
+				if tt.mod != nil {
+					tt.mod(o)
+				}
+				o.Logger = slog.New(&hookHandler{fn: func(msg string) {
+					if tt.onLog != "" && msg == tt.onLog {
+						cancel()
+					}
+				}})
+			})
+			if err := c.Authenticate(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			done := make(chan error, 1)
-			go func() { _, err := c.Employees(ctx); done <- err }()
-			time.Sleep(50 * time.Millisecond)
-			cancel()
+			done := make(chan time.Time, 1)
+			var err error
+			go func() { _, err = c.Employees(ctx); done <- time.Now() }()
+			var returned time.Time
 			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Errorf("err = %v, want context.Canceled", err)
+			case returned = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Employees did not return within 10s: the client never reached the wait it should be cancelled in, or it ignored the cancellation")
+			}
+			var at time.Time
+			select {
+			case at = <-cancelled:
+			default:
+				t.Fatalf("Employees returned (%v) before reaching the wait it should be cancelled in", err)
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err = %v, want context.Canceled", err)
+			}
+			if d := returned.Sub(at); d > time.Second {
+				t.Errorf("Employees returned %s after cancellation, want within a second", d)
+			}
+		})
+	}
+}
+
+// hookHandler is a slog.Handler that hands each message to fn: a way to
+// act at the moment the client logs, or to count what it logs.
+type hookHandler struct{ fn func(msg string) }
+
+func (h *hookHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *hookHandler) Handle(_ context.Context, r slog.Record) error {
+	h.fn(r.Message)
+	return nil
+}
+func (h *hookHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *hookHandler) WithGroup(string) slog.Handler      { return h }
+
+// garbledPage answers 200 with a whole body that is not a page.
+func garbledPage(w http.ResponseWriter) {
+	w.Write([]byte(`{"success":true,"metadata":{"total_elements":1,"data":[{"type":"Employee","attr`))
+}
+
+// cutShort answers 200 and drops the connection halfway through the body,
+// which the client sees as io.ErrUnexpectedEOF.
+func cutShort(w http.ResponseWriter) {
+	conn, buf, _ := w.(http.Hijacker).Hijack()
+	buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"success\":true,")
+	buf.Flush()
+	conn.Close()
+}
+
+// TestUndecodablePageSharesTheAttemptBudget: a garbled page is asked for
+// again within the same MaxAttempts as every other failure of the request,
+// not with a fresh budget (which made a page cost up to 2×MaxAttempts).
+func TestUndecodablePageSharesTheAttemptBudget(t *testing.T) {
+	var calls atomic.Int32
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			garbledPage(w)
+			return
+		}
+		cutShort(w)
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	var re *RetryError
+	if !errors.As(err, &re) || re.Attempts != 4 {
+		t.Fatalf("err = %v, want a *RetryError after 4 attempts", err)
+	}
+	if n := calls.Load(); n != 4 {
+		t.Errorf("page requested %d times, want MaxAttempts = 4", n)
+	}
+}
+
+// TestUndecodablePageAskedForOnceMore: an always garbled page is asked for
+// exactly once more when an attempt is left, the log says so only when it
+// is true, and the error says how many answers were seen.
+func TestUndecodablePageAskedForOnceMore(t *testing.T) {
+	tests := []struct {
+		maxAttempts int
+		calls       int32
+		logged      int
+		want, not   string
+	}{
+		{4, 2, 1, "could not be understood, twice in a row (", "no attempt was left"},
+		{2, 2, 1, "could not be understood, twice in a row (", "no attempt was left"},
+		{1, 1, 0, "could not be understood, and no attempt was left to ask for it again (", "twice"},
+	}
+	for _, tt := range tests {
+		t.Run(itoa(tt.maxAttempts), func(t *testing.T) {
+			var calls atomic.Int32
+			api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				garbledPage(w)
+			}}
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			var (
+				mu     sync.Mutex
+				logged int
+			)
+			c := testClient(t, srv.URL, func(o *Options) {
+				o.MaxAttempts = tt.maxAttempts
+				o.Logger = slog.New(&hookHandler{fn: func(msg string) {
+					if strings.Contains(msg, "decoded") || strings.Contains(msg, "retrying") {
+						mu.Lock()
+						logged++
+						mu.Unlock()
+					}
+				}})
+			})
+			_, err := c.EmployeesPage(context.Background(), 300, 100)
+			var pe *PageError
+			if !errors.As(err, &pe) || pe.Offset != 300 {
+				t.Fatalf("err = %v, want a *PageError at offset 300", err)
+			}
+			for _, want := range []string{tt.want, "not the expected JSON", "This is not a problem with the configuration"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("err = %q\nwant it to contain %q", err, want)
 				}
-			case <-time.After(2 * time.Second):
-				t.Fatal("Employees did not return within 2s of cancellation (it must stop within about a second)")
+			}
+			if strings.Contains(err.Error(), tt.not) {
+				t.Errorf("err = %q\nwant it not to contain %q", err, tt.not)
+			}
+			if n := calls.Load(); n != tt.calls {
+				t.Errorf("page requested %d times, want %d", n, tt.calls)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if logged != tt.logged {
+				t.Errorf("%d retry log lines, want %d", logged, tt.logged)
 			}
 		})
 	}

@@ -269,25 +269,47 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 }
 
+// TestCancellationWithBlockingSimulator cancels from inside the simulator,
+// while it holds the first employees page back: the client is provably
+// waiting for that answer, which never comes.
 func TestCancellationWithBlockingSimulator(t *testing.T) {
-	env := startSim(t, personiosim.Options{Dataset: dataset(300)})
+	ctx, cancelCtx := context.WithCancel(context.Background())
+	defer cancelCtx()
+	cancelled := make(chan time.Time, 1)
+	release := make(chan struct{})
+	var once sync.Once
+	env := startSim(t, personiosim.Options{Dataset: dataset(300), BeforeEmployeesPage: func(int, int) {
+		once.Do(func() {
+			cancelled <- time.Now()
+			cancelCtx()
+		})
+		<-release
+	}})
+	t.Cleanup(func() { close(release) }) // before startSim's server closes
 	c := env.client(t, nil)
 	if err := c.Authenticate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	env.sim.SetFaults(personiosim.Faults{Latency: time.Hour})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { _, err := c.Snapshot(ctx); done <- err }()
-	time.Sleep(100 * time.Millisecond)
-	cancel()
+	done := make(chan time.Time, 1)
+	var err error
+	go func() { _, err = c.Snapshot(ctx); done <- time.Now() }()
+	var returned time.Time
 	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Snapshot did not return within 2s of cancellation (it must stop within about a second)")
+	case returned = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Snapshot did not return within 10s: the simulator was never asked for an employees page, or it ignored the cancellation")
+	}
+	var at time.Time
+	select {
+	case at = <-cancelled:
+	default:
+		t.Fatalf("Snapshot returned (%v) before asking for an employees page", err)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if d := returned.Sub(at); d > time.Second {
+		t.Errorf("Snapshot returned %s after cancellation, want within a second", d)
 	}
 }
 
