@@ -45,11 +45,11 @@ func decodeAttributes(body []byte) ([]AttributeInfo, error) {
 		return nil, fmt.Errorf("the answer is not the expected JSON: %w", err)
 	}
 	if ans.Success != nil && !*ans.Success {
-		msg := "no reason given"
-		if ans.Error != nil && ans.Error.Message != "" {
+		var msg string
+		if ans.Error != nil {
 			msg = ans.Error.Message
 		}
-		return nil, fmt.Errorf("Personio answered success=false: %s", msg)
+		return nil, successFalseError(msg)
 	}
 	out := make([]AttributeInfo, 0, len(ans.Data))
 	for i, d := range ans.Data {

@@ -82,11 +82,7 @@ func decodePageKeep(body []byte, offset, limit int, keep keepSet) (Page, error) 
 		return Page{}, fmt.Errorf("the answer is not the expected JSON: %w", err)
 	}
 	if w.success != nil && !*w.success {
-		msg := "no reason given"
-		if w.errorMessage != "" {
-			msg = w.errorMessage
-		}
-		return Page{}, fmt.Errorf("Personio answered success=false: %s", msg)
+		return Page{}, successFalseError(w.errorMessage)
 	}
 	if !w.hasMetadata || isNull(w.totalElements) {
 		return Page{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
@@ -164,7 +160,7 @@ func readEnvelope(body []byte) (envelope, error) {
 		case keyIs(key, esc, "data"):
 			w.data = v
 		case keyIs(key, esc, "error"):
-			w.errorMessage = errorMessage(v)
+			_, w.errorMessage, _ = v1ErrorMember(v)
 		}
 	}
 }
@@ -197,18 +193,6 @@ func (w *envelope) readMetadata(v []byte) error {
 			w.totalPages = raw
 		}
 	}
-}
-
-// errorMessage reads error.message of a v1 error body ("" when it has none).
-func errorMessage(v []byte) string {
-	if v[0] != '{' {
-		return ""
-	}
-	var e v1ErrorBody
-	if json.Unmarshal(v, &e) != nil {
-		return ""
-	}
-	return e.Message
 }
 
 // officeValue decodes the office attribute: {type:"Office", attributes:{id,

@@ -40,8 +40,11 @@ const (
 	ownCount
 )
 
-// employees decodes data, a JSON list, in one pass: each byte is looked
-// at once here (after json.Valid), which is what makes the decoder cheap.
+// employees decodes data, a JSON list, in one walk of the scanner, which
+// slices values out instead of building maps or boxing them. It is not the
+// only pass over the bytes: decodePageKeep first checks the whole answer
+// with json.Valid (the scanner checks no syntax), and readEnvelope skips
+// over data once to find where it ends.
 func (d *pageDecoder) employees(data []byte, limit int) ([]Employee, error) {
 	out := make([]Employee, 0, min(max(limit, 1), PageSize))
 	s := scanner{b: data}

@@ -240,6 +240,26 @@ func TestDecodeAttributes(t *testing.T) {
 
 // TestDecodePageKeepsNoReferenceToTheBody checks what reusing page buffers
 // relies on: a decoded page holds copies, never slices of the body.
+// TestSuccessFalse holds pages and /attributes to the same error for an
+// answer with success=false, with or without a reason.
+func TestSuccessFalse(t *testing.T) {
+	for _, tt := range []struct{ body, want string }{
+		{`{"success":false,"error":{"code":500,"message":"Boom"}}`, "Personio answered success=false: Boom"},
+		{`{"success":false,"error":{"code":"403","message":"Forbidden"},"data":[]}`, "Personio answered success=false: Forbidden"},
+		{`{"success":false}`, "Personio answered success=false: no reason given"},
+		{`{"success":false,"error":null}`, "Personio answered success=false: no reason given"},
+		{`{"success":false,"error":{"code":500,"message":""}}`, "Personio answered success=false: no reason given"},
+		{`{"success":false,"error":{"code":500}}`, "Personio answered success=false: no reason given"},
+	} {
+		if _, err := decodePage([]byte(tt.body), 0, 100); err == nil || err.Error() != tt.want {
+			t.Errorf("decodePage(%s): err = %v, want %q", tt.body, err, tt.want)
+		}
+		if _, err := decodeAttributes([]byte(tt.body)); err == nil || err.Error() != tt.want {
+			t.Errorf("decodeAttributes(%s): err = %v, want %q", tt.body, err, tt.want)
+		}
+	}
+}
+
 func TestDecodePageKeepsNoReferenceToTheBody(t *testing.T) {
 	orig, err := os.ReadFile(filepath.Join("testdata", "employees-example.json"))
 	if err != nil {

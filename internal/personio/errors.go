@@ -186,16 +186,35 @@ func v1Error(body []byte) (code int, message string) {
 		}
 		return 0, e.Title
 	}
-	var e v1ErrorBody
-	if len(ans.Error) > 0 && json.Unmarshal(ans.Error, &e) == nil {
-		n, _ := strconv.Atoi(strings.Trim(string(e.Code), `"`))
-		return n, e.Message
+	if code, message, ok := v1ErrorMember(ans.Error); ok {
+		return code, message
 	}
 	var s string
 	if len(ans.Error) > 0 && json.Unmarshal(ans.Error, &s) == nil {
 		return 0, s
 	}
 	return 0, ans.Message
+}
+
+// v1ErrorMember reads the error member of a v1 answer,
+// {"code":N,"message":"…"}; ok is false when raw is missing or not such an
+// object (null reads as an empty one).
+func v1ErrorMember(raw []byte) (code int, message string, ok bool) {
+	var e v1ErrorBody
+	if len(raw) == 0 || json.Unmarshal(raw, &e) != nil {
+		return 0, "", false
+	}
+	n, _ := strconv.Atoi(strings.Trim(string(e.Code), `"`))
+	return n, e.Message, true
+}
+
+// successFalseError is the error for an answer with success=false; message
+// is its error.message, "" when it gives none.
+func successFalseError(message string) error {
+	if message == "" {
+		message = "no reason given"
+	}
+	return fmt.Errorf("Personio answered success=false: %s", message)
 }
 
 // statusError maps a final non-2xx API answer to a typed error.

@@ -164,15 +164,13 @@ func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit in
 }
 
 func appendOffice(b []byte, o Office, mark int) []byte {
-	if len(b) > mark {
-		b = append(b, ',')
+	b = openStd(b, stdOffice, mark)
+	if o.ID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = appendRelated(b, "Office", o.ID, o.Name)
 	}
-	return appendAttr(b, "office", "Office", "standard", "office", func(b []byte) []byte {
-		if o.ID == 0 {
-			return append(b, "null"...)
-		}
-		return appendRelated(b, "Office", o.ID, o.Name)
-	})
+	return closeStd(b, stdOffice)
 }
 
 // appendPicture appends the profile_picture attribute, which is absent for
@@ -181,17 +179,14 @@ func appendPicture(b []byte, e Employee, base string, mark int) []byte {
 	if !e.HasPicture {
 		return b
 	}
-	if len(b) > mark {
-		b = append(b, ',')
-	}
-	return appendAttr(b, "profile_picture", "Profile Picture", "standard", "profile_picture", func(b []byte) []byte {
-		b = append(b, '"')
-		b = append(b, base...)
-		b = strconv.AppendInt(b, e.ID, 10)
-		b = append(b, "/profile-picture/"...)
-		b = strconv.AppendInt(b, pictureWidth, 10)
-		return append(b, '"')
-	})
+	b = openStd(b, stdPicture, mark)
+	b = append(b, '"')
+	b = append(b, base...)
+	b = strconv.AppendInt(b, e.ID, 10)
+	b = append(b, "/profile-picture/"...)
+	b = strconv.AppendInt(b, pictureWidth, 10)
+	b = append(b, '"')
+	return closeStd(b, stdPicture)
 }
 
 // pictureBase is the URL prefix of profile pictures on the request's host.
@@ -240,11 +235,7 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 		b = append(b, `,"type":`...)
 		b = jsonstr.Append(b, typ)
 		b = append(b, `,"universal_id":`...)
-		if universalID == "" {
-			b = append(b, "null"...)
-		} else {
-			b = jsonstr.Append(b, universalID)
-		}
+		b = appendStrOrNull(b, universalID)
 		b = append(b, `,"options":[`...)
 		for i, o := range options {
 			if i > 0 {

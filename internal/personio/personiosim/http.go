@@ -162,10 +162,7 @@ func writeError(w http.ResponseWriter, status int, message string) {
 	b = append(b, `,"message":`...)
 	b = jsonstr.Append(b, message)
 	b = append(b, "}}"...)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	w.Write(b)
+	writeJSON(w, status, b)
 }
 
 // writeServerError answers like Personio's stack does under trouble: the

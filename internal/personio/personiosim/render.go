@@ -21,21 +21,37 @@ type empRecord struct {
 // stdAttr describes a standard attribute the simulator serves.
 type stdAttr struct{ key, label, typ string }
 
-// standardAttrs are the standard attributes in the order they are rendered.
-// office and profile_picture are rendered per request (office names can
-// change, picture URLs name the request's host).
-var standardAttrs = []stdAttr{
-	{"id", "ID", "integer"},
-	{"first_name", "First name", "standard"},
-	{"last_name", "Last name", "standard"},
-	{"email", "Email", "standard"},
-	{"gender", "Gender", "standard"},
-	{"status", "Status", "standard"},
-	{"position", "Position", "standard"},
-	{"hire_date", "Hire date", "date"},
-	{"department", "Department", "standard"},
-	{"office", "Office", "standard"},
-	{"profile_picture", "Profile Picture", "standard"},
+// Indexes of the standard attributes in standardAttrs, in the order they
+// are rendered.
+const (
+	stdID = iota
+	stdFirstName
+	stdLastName
+	stdEmail
+	stdGender
+	stdStatus
+	stdPosition
+	stdHireDate
+	stdDepartment
+	stdOffice  // rendered per request: office names can change
+	stdPicture // rendered per request: picture URLs name the request's host
+	stdCount
+)
+
+// standardAttrs are the standard attributes, the one source of their labels
+// and types for both the employee pages and /attributes.
+var standardAttrs = [stdCount]stdAttr{
+	stdID:         {"id", "ID", "integer"},
+	stdFirstName:  {"first_name", "First name", "standard"},
+	stdLastName:   {"last_name", "Last name", "standard"},
+	stdEmail:      {"email", "Email", "standard"},
+	stdGender:     {"gender", "Gender", "standard"},
+	stdStatus:     {"status", "Status", "standard"},
+	stdPosition:   {"position", "Position", "standard"},
+	stdHireDate:   {"hire_date", "Hire date", "date"},
+	stdDepartment: {"department", "Department", "standard"},
+	stdOffice:     {"office", "Office", "standard"},
+	stdPicture:    {"profile_picture", "Profile Picture", "standard"},
 }
 
 // pictureWidth is the width named in rendered profile picture URLs.
@@ -55,35 +71,66 @@ func (r *empRecord) encoded(attrs []AttributeDef) (std, dyn []byte) {
 // starts with a comma; the caller's buffer must be empty or end at "{" if
 // the first written should not.
 func appendStd(b []byte, e Employee, want func(string) bool) []byte {
-	start := len(b)
-	add := func(key, label, typ string, value func([]byte) []byte) {
-		if want != nil && !want(key) {
-			return
+	mark := len(b)
+	for i := range stdOffice {
+		if want != nil && !want(standardAttrs[i].key) {
+			continue
 		}
-		if len(b) > start {
-			b = append(b, ',')
+		b = openStd(b, i, mark)
+		b = appendStdValue(b, i, e)
+		b = closeStd(b, i)
+	}
+	return b
+}
+
+// appendStdValue appends the value of standard attribute i (stdID up to
+// stdDepartment) of e.
+func appendStdValue(b []byte, i int, e Employee) []byte {
+	switch i {
+	case stdID:
+		return strconv.AppendInt(b, e.ID, 10)
+	case stdFirstName:
+		return jsonstr.Append(b, e.FirstName)
+	case stdLastName:
+		return jsonstr.Append(b, e.LastName)
+	case stdEmail:
+		return jsonstr.Append(b, e.Email)
+	case stdGender:
+		return appendStrOrNull(b, e.Gender)
+	case stdStatus:
+		return jsonstr.Append(b, e.Status)
+	case stdPosition:
+		return jsonstr.Append(b, e.Position)
+	case stdHireDate:
+		if e.HireDate == "" {
+			return append(b, "null"...)
 		}
-		b = appendAttr(b, key, label, typ, key, value)
-	}
-	add("id", "ID", "integer", func(b []byte) []byte { return strconv.AppendInt(b, e.ID, 10) })
-	add("first_name", "First name", "standard", str(e.FirstName))
-	add("last_name", "Last name", "standard", str(e.LastName))
-	add("email", "Email", "standard", str(e.Email))
-	add("gender", "Gender", "standard", strOrNull(e.Gender))
-	add("status", "Status", "standard", str(e.Status))
-	add("position", "Position", "standard", str(e.Position))
-	hire := ""
-	if e.HireDate != "" {
-		hire = e.HireDate + "T00:00:00+00:00"
-	}
-	add("hire_date", "Hire date", "date", strOrNull(hire))
-	add("department", "Department", "standard", func(b []byte) []byte {
+		// The date followed by a midnight time, in the one string: the
+		// suffix needs no escaping, so it goes before the closing quote.
+		b = jsonstr.Append(b, e.HireDate)
+		return append(b[:len(b)-1], `T00:00:00+00:00"`...)
+	case stdDepartment:
 		if e.Department == "" {
 			return append(b, "null"...)
 		}
 		return appendRelated(b, "Department", departmentID(e.Department), e.Department)
-	})
-	return b
+	}
+	panic("personiosim: no value for standard attribute " + standardAttrs[i].key)
+}
+
+// openStd starts standard attribute i: a comma when b has grown past mark,
+// then its key and label up to the value.
+func openStd(b []byte, i, mark int) []byte {
+	if len(b) > mark {
+		b = append(b, ',')
+	}
+	return appendAttrHead(b, standardAttrs[i].key, standardAttrs[i].label)
+}
+
+// closeStd ends standard attribute i after its value: its type and
+// universal id (the key).
+func closeStd(b []byte, i int) []byte {
+	return appendAttrTail(b, standardAttrs[i].typ, standardAttrs[i].key)
 }
 
 // appendDyn appends the custom attributes, each starting with a comma.
@@ -93,34 +140,28 @@ func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) boo
 			continue
 		}
 		b = append(b, ',')
-		b = jsonstr.Append(b, a.Key)
-		b = append(b, `:{"label":`...)
-		b = jsonstr.Append(b, a.Label)
-		b = append(b, `,"value":`...)
+		b = appendAttrHead(b, a.Key, a.Label)
 		b = appendAny(b, e.Custom[a.Key])
-		b = append(b, `,"type":`...)
-		b = jsonstr.Append(b, a.Type)
-		b = append(b, `,"universal_id":`...)
-		if a.UniversalID == "" {
-			b = append(b, "null"...)
-		} else {
-			b = jsonstr.Append(b, a.UniversalID)
-		}
-		b = append(b, '}')
+		b = appendAttrTail(b, a.Type, a.UniversalID)
 	}
 	return b
 }
 
-func appendAttr(b []byte, key, label, typ, universalID string, value func([]byte) []byte) []byte {
+// appendAttrHead and appendAttrTail surround an attribute's value:
+// "key":{"label":…,"value": VALUE ,"type":…,"universal_id":…}. An empty
+// universal id renders as null.
+func appendAttrHead(b []byte, key, label string) []byte {
 	b = jsonstr.Append(b, key)
 	b = append(b, `:{"label":`...)
 	b = jsonstr.Append(b, label)
-	b = append(b, `,"value":`...)
-	b = value(b)
+	return append(b, `,"value":`...)
+}
+
+func appendAttrTail(b []byte, typ, universalID string) []byte {
 	b = append(b, `,"type":`...)
 	b = jsonstr.Append(b, typ)
 	b = append(b, `,"universal_id":`...)
-	b = jsonstr.Append(b, universalID)
+	b = appendStrOrNull(b, universalID)
 	return append(b, '}')
 }
 
@@ -145,17 +186,12 @@ func departmentID(name string) int64 {
 	return 200000 + int64(h%800000)
 }
 
-func str(s string) func([]byte) []byte {
-	return func(b []byte) []byte { return jsonstr.Append(b, s) }
-}
-
-func strOrNull(s string) func([]byte) []byte {
-	return func(b []byte) []byte {
-		if s == "" {
-			return append(b, "null"...)
-		}
-		return jsonstr.Append(b, s)
+// appendStrOrNull appends s as a JSON string, or null when it is empty.
+func appendStrOrNull(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
 	}
+	return jsonstr.Append(b, s)
 }
 
 func appendAny(b []byte, v any) []byte {

@@ -258,6 +258,68 @@ func TestAttributesEndpoint(t *testing.T) {
 	}
 }
 
+// TestPageAttributesMatchAttributesEndpoint holds the employee pages to
+// /attributes: every attribute on a page carries the label and type that
+// /attributes gives for its key.
+func TestPageAttributesMatchAttributesEndpoint(t *testing.T) {
+	ts := startSim(t, Options{Dataset: Generate(GenerateOptions{Seed: 3, Employees: 200, Offices: 5})})
+	tok := ts.token()
+	status, _, b := ts.do("GET", "/v1/company/employees/attributes", tok, "", "")
+	if status != 200 {
+		t.Fatalf("attributes: status %d: %s", status, b)
+	}
+	var defs struct {
+		Data []struct {
+			Key   string `json:"key"`
+			Label string `json:"label"`
+			Type  string `json:"type"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &defs); err != nil {
+		t.Fatal(err)
+	}
+	type labelType struct{ label, typ string }
+	want := map[string]labelType{}
+	for _, d := range defs.Data {
+		want[d.Key] = labelType{d.Label, d.Type}
+	}
+	seen := map[string]bool{}
+	for _, q := range []url.Values{
+		{"limit": {"100"}},
+		{"limit": {"100"}, "offset": {"100"}},
+		{"limit": {"100"}, "attributes[]": {"office", "profile_picture", "hire_date"}},
+	} {
+		status, p, b := ts.page(tok, q)
+		if status != 200 {
+			t.Fatalf("page %v: status %d: %s", q, status, b)
+		}
+		for i, d := range p.Data {
+			for key, raw := range d.Attributes {
+				var a attr
+				if err := json.Unmarshal(raw, &a); err != nil {
+					t.Fatalf("employee #%d, %s: %v", i+1, key, err)
+				}
+				w, ok := want[key]
+				if !ok {
+					t.Errorf("employee #%d has attribute %s, which /attributes does not list", i+1, key)
+					continue
+				}
+				if got := (labelType{a.Label, a.Type}); got != w {
+					t.Errorf("employee #%d, %s: label %q type %q, /attributes says label %q type %q", i+1, key, a.Label, a.Type, w.label, w.typ)
+				}
+				seen[key] = true
+			}
+		}
+	}
+	// Every attribute /attributes lists was on some page, office and
+	// profile_picture included.
+	for key := range want {
+		if !seen[key] {
+			t.Errorf("attribute %s is on no page, so it was not compared", key)
+		}
+	}
+}
+
 func TestProfilePicture(t *testing.T) {
 	ds := &Dataset{Employees: []Employee{
 		{ID: 1, FirstName: "A", LastName: "B", Email: "a@x", Status: "active", HasPicture: true},
