@@ -7,20 +7,19 @@ import (
 	"testing"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // benchWorld is a tenant of n employees in 100 offices, mapped two per
 // company to 50 companies, with one job per 20 employees.
-func benchWorld(n int) (*config.Config, *personio.Snapshot) {
+func benchWorld(n int) (*config.Config, *Source) {
 	cfg := &config.Config{Personio: config.Personio{
 		Sync:     config.SyncDefaults{Employees: true, Jobs: true},
 		Statuses: []string{"active", "onboarding", "leave"},
 	}}
-	snap := &personio.Snapshot{}
-	offices := make([]personio.Office, 100)
+	snap := &Source{}
+	offices := make([]Office, 100)
 	for i := range offices {
-		offices[i] = personio.Office{ID: int64(i + 1), Name: fmt.Sprintf("Office %03d", i+1)}
+		offices[i] = Office{ID: int64(i + 1), Name: fmt.Sprintf("Office %03d", i+1)}
 	}
 	snap.Offices = offices
 	for c := 0; c < 50; c++ {

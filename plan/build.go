@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // BuildOptions are the inputs of Build besides config, Personio and target.
@@ -14,8 +13,6 @@ type BuildOptions struct {
 	// Companies is the -company filter; empty means all companies, and only
 	// then are records of companies that left the configuration unlinked.
 	Companies []string
-	// Attributes is Personio's attribute list, for checking employee_fields.
-	Attributes []personio.AttributeInfo
 	// Now stamps the plan.
 	Now time.Time
 }
@@ -24,10 +21,9 @@ type BuildOptions struct {
 // three digests. Configuration problems that only Personio can reveal
 // (unknown offices, unknown attribute keys, unknown -company slugs) come
 // back as diagnostics and no plan.
-func Build(cfg *config.Config, snap *personio.Snapshot, cur State, opts BuildOptions) (*Plan, hcl.Diagnostics) {
-	d, diags := Desired(cfg, snap, DesiredOptions{
+func Build(cfg *config.Config, src *Source, cur State, opts BuildOptions) (*Plan, hcl.Diagnostics) {
+	d, diags := Desired(cfg, src, DesiredOptions{
 		Companies:    opts.Companies,
-		Attributes:   opts.Attributes,
 		KnownOffices: KnownOffices(cur),
 	})
 	if diags.HasErrors() {
@@ -40,12 +36,12 @@ func Build(cfg *config.Config, snap *personio.Snapshot, cur State, opts BuildOpt
 
 // KnownOffices returns the offices the target has mapped to locations, for
 // DesiredOptions.KnownOffices.
-func KnownOffices(cur State) []personio.Office {
-	var out []personio.Office
+func KnownOffices(cur State) []Office {
+	var out []Office
 	for _, c := range cur.Companies {
 		for _, l := range c.Locations {
 			if l.OfficeID != 0 {
-				out = append(out, personio.Office{ID: l.OfficeID, Name: l.OfficeName})
+				out = append(out, Office{ID: l.OfficeID, Name: l.OfficeName})
 			}
 		}
 	}

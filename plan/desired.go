@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // DefaultStatuses are the Personio employee statuses synced when the
@@ -22,15 +21,11 @@ type DesiredOptions struct {
 	// Companies is the -company filter: the slugs to plan for. Empty means
 	// every configured company.
 	Companies []string
-	// Attributes is Personio's attribute list (/company/employees/attributes),
-	// used with the keys seen on employees to check employee_fields. Nil when
-	// it was not read.
-	Attributes []personio.AttributeInfo
 	// KnownOffices are offices the target already has mapped (from State).
 	// A location whose office Personio no longer shows at all still resolves
 	// to its known id, so that an office suddenly without employees shows up
 	// as a suspicious answer instead of a configuration error.
-	KnownOffices []personio.Office
+	KnownOffices []Office
 }
 
 // DesiredState is what Gridwork should hold for the companies in scope,
@@ -112,15 +107,15 @@ type DesiredRecord struct {
 }
 
 // Desired builds the desired state of the companies in scope from the
-// configuration and a Personio snapshot. Offices and employee_fields keys
+// configuration and Personio's answer (a Source). Offices and employee_fields keys
 // that Personio does not know become error diagnostics at their HCL range;
 // when diags has errors the returned state is incomplete and must not be
 // diffed.
-func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (*DesiredState, hcl.Diagnostics) {
+func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredState, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	inScope, d := companiesInScope(cfg, opts.Companies)
 	diags = append(diags, d...)
-	diags = append(diags, checkEmployeeFields(cfg, snap, opts.Attributes)...)
+	diags = append(diags, checkEmployeeFields(cfg, snap)...)
 
 	offices := newOfficeIndex(snap, opts.KnownOffices)
 	ds := &DesiredState{
@@ -166,7 +161,7 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 		}
 		byOfficeID := map[int64]string{}
 		byOfficeName := map[string]string{}
-		mappedBy := map[personio.Office]config.Location{}
+		mappedBy := map[Office]config.Location{}
 		for _, loc := range c.Locations {
 			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
 			if loc.Mapped() {
@@ -212,8 +207,8 @@ func Desired(cfg *config.Config, snap *personio.Snapshot, opts DesiredOptions) (
 // same id written twice; only Personio's answer shows that office = "Berlin"
 // and office_id = 1001 are one office. mappedBy remembers the first
 // location of each office.
-func mappedTwice(company string, mappedBy map[personio.Office]config.Location, loc config.Location, o personio.Office) hcl.Diagnostics {
-	key := personio.Office{ID: o.ID}
+func mappedTwice(company string, mappedBy map[Office]config.Location, loc config.Location, o Office) hcl.Diagnostics {
+	key := Office{ID: o.ID}
 	if o.ID == 0 {
 		key.Name = o.Name // an office of the job feed only has no id
 	}
@@ -300,7 +295,7 @@ func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hc
 
 // desiredEmployees selects the employees in the company's mapped offices
 // whose status is synced, and maps them to Gridwork attributes.
-func desiredEmployees(emps []personio.Employee, byOfficeID map[int64]string, statuses map[string]bool, fields map[string]string) []DesiredRecord {
+func desiredEmployees(emps []SourceEmployee, byOfficeID map[int64]string, statuses map[string]bool, fields map[string]string) []DesiredRecord {
 	var out []DesiredRecord
 	for i := range emps {
 		e := &emps[i]
@@ -318,12 +313,11 @@ func desiredEmployees(emps []personio.Employee, byOfficeID map[int64]string, sta
 			FieldPosition:        e.Position,
 			FieldEmail:           e.Email,
 			FieldStatus:          e.Status,
-			FieldProfileImageURL: e.ProfilePictureURL,
+			FieldProfileImageURL: e.ProfileImageURL,
 			FieldLocation:        slug,
 		}
 		for field, key := range fields {
-			v, _ := e.Attr(key)
-			a[field] = v
+			a[field] = e.Attributes[key]
 		}
 		out = append(out, DesiredRecord{ID: e.ID, Attrs: compact(a)})
 	}
@@ -333,7 +327,7 @@ func desiredEmployees(emps []personio.Employee, byOfficeID map[int64]string, sta
 
 // desiredJobs selects the feed positions whose office (or, failing that,
 // the first mapped additional office) is mapped in the company.
-func desiredJobs(jobs []personio.Job, byOfficeName map[string]string) []DesiredRecord {
+func desiredJobs(jobs []SourceJob, byOfficeName map[string]string) []DesiredRecord {
 	var out []DesiredRecord
 	for i := range jobs {
 		j := &jobs[i]
@@ -368,7 +362,7 @@ func desiredJobs(jobs []personio.Job, byOfficeName map[string]string) []DesiredR
 
 // jobDescription joins a position's sections into one HTML text: each
 // section's name as an <h3> heading followed by its HTML value.
-func jobDescription(sections []personio.JobDescription) string {
+func jobDescription(sections []JobDescription) string {
 	var b strings.Builder
 	for i, s := range sections {
 		if i > 0 {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 func findChange(t *testing.T, p *Plan, addr string) Change {
@@ -186,7 +185,7 @@ func TestDesiredAttributes(t *testing.T) {
 func TestDesiredDiagnostics(t *testing.T) {
 	tests := []struct {
 		name    string
-		edit    func(cfg *config.Config, snap *personio.Snapshot)
+		edit    func(cfg *config.Config, snap *Source)
 		opts    DesiredOptions
 		summary string   // "" when no diagnostic is expected
 		detail  []string // substrings that must appear, in this order
@@ -194,29 +193,29 @@ func TestDesiredDiagnostics(t *testing.T) {
 	}{
 		{
 			name:    "unknown office name lists the known offices closest first",
-			edit:    func(cfg *config.Config, _ *personio.Snapshot) { company(cfg, "acme").Locations[0].Office = "Berln" },
+			edit:    func(cfg *config.Config, _ *Source) { company(cfg, "acme").Locations[0].Office = "Berln" },
 			summary: `Unknown Personio office "Berln"`,
 			detail:  []string{`closest first: "Berlin" (id 1), `, `"Munich" (id 3)`},
 			subject: "acme.hcl:4:14",
 		},
 		{
 			name:    "unknown office name close to a feed-only office",
-			edit:    func(cfg *config.Config, _ *personio.Snapshot) { company(cfg, "globex").Locations[0].Office = "Remote" },
+			edit:    func(cfg *config.Config, _ *Source) { company(cfg, "globex").Locations[0].Office = "Remote" },
 			summary: `Unknown Personio office "Remote"`,
 			detail:  []string{`closest first: "Remote Europe" (job feed only), "Berlin" (id 1)`},
 			subject: "globex.hcl:5:14",
 		},
 		{
 			name:    "unknown office id",
-			edit:    func(cfg *config.Config, _ *personio.Snapshot) { company(cfg, "acme").Locations[1].OfficeID = 4 },
+			edit:    func(cfg *config.Config, _ *Source) { company(cfg, "acme").Locations[1].OfficeID = 4 },
 			summary: `Unknown Personio office id 4`,
 			detail:  []string{`closest first: "Berlin" (id 1), "Hamburg" (id 2), "Munich" (id 3)`},
 			subject: "acme.hcl:8:14",
 		},
 		{
 			name: "an office name two offices share is ambiguous",
-			edit: func(_ *config.Config, snap *personio.Snapshot) {
-				snap.Offices = append(snap.Offices, personio.Office{ID: 7, Name: "Berlin"})
+			edit: func(_ *config.Config, snap *Source) {
+				snap.Offices = append(snap.Offices, Office{ID: 7, Name: "Berlin"})
 			},
 			summary: `Ambiguous Personio office "Berlin"`,
 			detail:  []string{"ids 1, 7", "office_id"},
@@ -224,22 +223,22 @@ func TestDesiredDiagnostics(t *testing.T) {
 		},
 		{
 			name: "an office Personio no longer shows resolves to the id the target knows",
-			edit: func(cfg *config.Config, _ *personio.Snapshot) { company(cfg, "globex").Locations[0].Office = "Paris" },
-			opts: DesiredOptions{KnownOffices: []personio.Office{{ID: 8, Name: "Paris"}}},
+			edit: func(cfg *config.Config, _ *Source) { company(cfg, "globex").Locations[0].Office = "Paris" },
+			opts: DesiredOptions{KnownOffices: []Office{{ID: 8, Name: "Paris"}}},
 		},
 		{
 			name: "an office renamed in Personio names its new name",
-			edit: func(_ *config.Config, snap *personio.Snapshot) {
+			edit: func(_ *config.Config, snap *Source) {
 				snap.Offices[0].Name = "Berlin Mitte"
 			},
-			opts:    DesiredOptions{KnownOffices: []personio.Office{{ID: 1, Name: "Berlin"}}},
+			opts:    DesiredOptions{KnownOffices: []Office{{ID: 1, Name: "Berlin"}}},
 			summary: `Personio office "Berlin" was renamed`,
 			detail:  []string{`now called "Berlin Mitte"`, `office_id = 1`},
 			subject: "acme.hcl:4:14",
 		},
 		{
 			name: "unknown employee_fields key names the closest keys",
-			edit: func(cfg *config.Config, _ *personio.Snapshot) {
+			edit: func(cfg *config.Config, _ *Source) {
 				cfg.Personio.EmployeeFields = map[string]config.FieldRef{
 					FieldPosition: {Key: "dynamic_24", Range: rng("main.hcl", 12, 16)},
 					FieldGender:   {Key: "first_name"},
@@ -251,21 +250,21 @@ func TestDesiredDiagnostics(t *testing.T) {
 		},
 		{
 			name: "employee_fields keys from the attribute list are known",
-			edit: func(cfg *config.Config, _ *personio.Snapshot) {
+			edit: func(cfg *config.Config, snap *Source) {
 				cfg.Personio.EmployeeFields = map[string]config.FieldRef{FieldPosition: {Key: "dynamic_99"}}
+				snap.AttributeKeys = []string{"dynamic_99"}
 			},
-			opts: DesiredOptions{Attributes: []personio.AttributeInfo{{Key: "dynamic_99", Label: "Title"}}},
 		},
 		{
 			name: "employee_fields cannot be judged without employees or an attribute list",
-			edit: func(cfg *config.Config, snap *personio.Snapshot) {
+			edit: func(cfg *config.Config, snap *Source) {
 				cfg.Personio.EmployeeFields = map[string]config.FieldRef{FieldPosition: {Key: "dynamic_99"}}
 				snap.Employees = nil
 			},
 		},
 		{
 			name:    "the same office by name and by id",
-			edit:    func(cfg *config.Config, _ *personio.Snapshot) { company(cfg, "acme").Locations[1].OfficeID = 1 },
+			edit:    func(cfg *config.Config, _ *Source) { company(cfg, "acme").Locations[1].OfficeID = 1 },
 			summary: "Office mapped twice",
 			detail: []string{`Locations "berlin-hq" (office = "Berlin", at acme.hcl:4) and "hamburg" (office_id = 1) of company "acme"`,
 				`both map Personio office "Berlin" (id 1)`, "remove one of the mappings"},
@@ -273,7 +272,7 @@ func TestDesiredDiagnostics(t *testing.T) {
 		},
 		{
 			name: "the same office by id and by name",
-			edit: func(cfg *config.Config, _ *personio.Snapshot) {
+			edit: func(cfg *config.Config, _ *Source) {
 				locs := company(cfg, "acme").Locations
 				locs[0], locs[1] = locs[1], locs[0]
 				locs[1].Office = "Hamburg"
@@ -285,7 +284,7 @@ func TestDesiredDiagnostics(t *testing.T) {
 		},
 		{
 			name: "one office in two companies is fine",
-			edit: func(cfg *config.Config, _ *personio.Snapshot) {
+			edit: func(cfg *config.Config, _ *Source) {
 				company(cfg, "globex").Locations[0].OfficeID, company(cfg, "globex").Locations[0].Office = 1, ""
 			},
 		},
@@ -341,7 +340,7 @@ func TestDesiredDiagnostics(t *testing.T) {
 func TestDesiredKnownOfficeWarns(t *testing.T) {
 	cfg, snap := baseConfig(), baseSnapshot()
 	company(cfg, "globex").Locations[0].Office = "Paris"
-	d, diags := Desired(cfg, snap, DesiredOptions{KnownOffices: []personio.Office{{ID: 8, Name: "Paris"}}})
+	d, diags := Desired(cfg, snap, DesiredOptions{KnownOffices: []Office{{ID: 8, Name: "Paris"}}})
 	if len(diags) > 0 {
 		t.Fatal(diags.Error())
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // changeLines renders changes as "action address (reason)" for comparison.
@@ -33,7 +32,7 @@ func TestDiff(t *testing.T) {
 		name      string
 		empty     bool // start from an empty target instead of the synced base world
 		companies []string
-		edit      func(cfg *config.Config, snap *personio.Snapshot, cur *State)
+		edit      func(cfg *config.Config, snap *Source, cur *State)
 		want      []string
 	}{
 		{
@@ -59,14 +58,14 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a rename in Personio updates the employee",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				employeeByID(s, 1001).LastName = "King"
 			},
 			want: []string{"update employee.acme[1001]"},
 		},
 		{
 			name: "renamed company and location in the config are updated",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				company(cfg, "acme").Name = "Acme SE"
 				company(cfg, "acme").Locations[2].Name = "Anywhere"
 			},
@@ -74,14 +73,14 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a move between mapped offices updates the location",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				employeeByID(s, 1001).Office = hamburg
 			},
 			want: []string{"update employee.acme[1001]"},
 		},
 		{
 			name: "a move to another company's office unlinks here and creates there",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				employeeByID(s, 1001).Office = munich
 			},
 			want: []string{
@@ -91,35 +90,35 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a termination removes the employee",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				employeeByID(s, 1002).Status = "inactive"
 			},
 			want: []string{"delete employee.acme[1002] (status inactive is not synced)"},
 		},
 		{
 			name: "an employee deleted in Personio is removed",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				removeEmployee(s, 1002)
 			},
 			want: []string{"delete employee.acme[1002] (no longer in Personio)"},
 		},
 		{
 			name: "an unpublished job is removed",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				removeJob(s, 9001)
 			},
 			want: []string{"delete job.acme[9001] (no longer published)"},
 		},
 		{
 			name: "a new hire is created",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				s.Employees = append(s.Employees, emp(1010, "Grace", "Hopper", "grace@acme.test", "onboarding", berlin))
 			},
 			want: []string{"create employee.acme[1010]"},
 		},
 		{
 			name: "unmapping an office unlinks its records and clears the location's mapping",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				company(cfg, "acme").Locations[1].OfficeID = 0
 			},
 			want: []string{
@@ -130,7 +129,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "remapping a location moves its office",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				loc := &company(cfg, "acme").Locations[1]
 				loc.OfficeID, loc.Office = 0, "Munich"
 			},
@@ -144,7 +143,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a location removed from the config keeps its row but loses its mapping",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				c := company(cfg, "globex")
 				c.Locations = nil
 			},
@@ -155,7 +154,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a company that left the config is unlinked when planning all companies",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				cfg.Companies = cfg.Companies[:1]
 			},
 			want: []string{
@@ -165,7 +164,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a company that left the config loses its office mappings, in company order, unmapped locations untouched",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, cur *State) {
+			edit: func(cfg *config.Config, _ *Source, cur *State) {
 				cfg.Companies = cfg.Companies[1:] // acme leaves
 				company(cfg, "globex").Locations[0].Name = "Munich"
 			},
@@ -181,8 +180,8 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "an office renamed in Personio renames the mapping of a location mapped by id",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
-				altona := &personio.Office{ID: 2, Name: "Hamburg-Altona"}
+			edit: func(_ *config.Config, s *Source, _ *State) {
+				altona := &Office{ID: 2, Name: "Hamburg-Altona"}
 				s.Offices[1] = *altona
 				employeeByID(s, 1002).Office = altona
 				s.Jobs[1].AdditionalOffices = []string{"Hamburg-Altona"}
@@ -192,7 +191,7 @@ func TestDiff(t *testing.T) {
 		{
 			name:      "a company that left the config is left alone under -company",
 			companies: []string{"acme"},
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				cfg.Companies = cfg.Companies[:1]
 			},
 			want: nil,
@@ -200,7 +199,7 @@ func TestDiff(t *testing.T) {
 		{
 			name:      "-company leaves other configured companies alone",
 			companies: []string{"acme"},
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				removeEmployee(s, 1004)
 				employeeByID(s, 1001).Position = "CTO"
 			},
@@ -208,7 +207,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "off pauses the kind: nothing is touched even though Personio differs",
-			edit: func(cfg *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, s *Source, _ *State) {
 				company(cfg, "acme").Sync.Employees = config.Off
 				employeeByID(s, 1001).LastName = "King"
 				employeeByID(s, 1002).Status = "inactive"
@@ -218,7 +217,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "inherit follows the account default",
-			edit: func(cfg *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, s *Source, _ *State) {
 				cfg.Personio.Sync.Employees = false
 				removeEmployee(s, 1001)
 				removeEmployee(s, 1004)
@@ -227,7 +226,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "on wins over a disabled account default",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				cfg.Personio.Sync.Jobs = false
 				company(cfg, "globex").Sync.Jobs = config.On
 			},
@@ -235,7 +234,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "the status filter drops statuses that are no longer synced",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				cfg.Personio.Statuses = []string{"active"}
 			},
 			want: []string{
@@ -245,14 +244,14 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "employee_fields feed a field from another attribute",
-			edit: func(cfg *config.Config, _ *personio.Snapshot, _ *State) {
+			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				cfg.Personio.EmployeeFields = map[string]config.FieldRef{FieldPosition: {Key: "dynamic_42"}}
 			},
 			want: []string{"update employee.acme[1001]", "update employee.acme[1002]", "update employee.globex[1004]"},
 		},
 		{
 			name: "an unlinked employee with the same email is adopted, case-insensitively and once",
-			edit: func(_ *config.Config, s *personio.Snapshot, cur *State) {
+			edit: func(_ *config.Config, s *Source, cur *State) {
 				s.Employees = append(s.Employees,
 					emp(1011, "Hedy", "Lamarr", "hedy@acme.test", "active", berlin),
 					emp(1012, "Hedy", "Lamarr", "HEDY@acme.test", "active", hamburg))
@@ -267,7 +266,7 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "of two adoption candidates the lower target id is adopted",
-			edit: func(_ *config.Config, s *personio.Snapshot, cur *State) {
+			edit: func(_ *config.Config, s *Source, cur *State) {
 				s.Employees = append(s.Employees, emp(1011, "Hedy", "Lamarr", "hedy@acme.test", "active", berlin))
 				cur.Employees = append(cur.Employees,
 					Record{Type: TypeEmployee, Company: "acme", TargetID: 702, Attrs: Attrs{FieldEmail: "hedy@acme.test"}},
@@ -277,14 +276,14 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a changed attribute in the target is set back",
-			edit: func(_ *config.Config, _ *personio.Snapshot, cur *State) {
+			edit: func(_ *config.Config, _ *Source, cur *State) {
 				cur.Jobs[0].Attrs[FieldTitle] = "Edited by hand"
 			},
 			want: []string{"update job.acme[9001]"},
 		},
 		{
 			name: "a job falls back to its first mapped additional office",
-			edit: func(_ *config.Config, s *personio.Snapshot, _ *State) {
+			edit: func(_ *config.Config, s *Source, _ *State) {
 				s.Jobs = append(s.Jobs, job(9010, "Designer", "Nowhere", "Atlantis", "Munich", "Berlin"))
 			},
 			want: []string{"create job.acme[9010]"},

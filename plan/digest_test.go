@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
-
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 func TestDigests(t *testing.T) {
@@ -22,7 +20,7 @@ func TestDigests(t *testing.T) {
 
 	t.Run("personio digest ignores unrelated changes", func(t *testing.T) {
 		snap := baseSnapshot()
-		snap.Employees = append(snap.Employees, emp(2000, "Zed", "Outsider", "zed@x.test", "active", &personio.Office{ID: 9, Name: "Oslo"}))
+		snap.Employees = append(snap.Employees, emp(2000, "Zed", "Outsider", "zed@x.test", "active", &Office{ID: 9, Name: "Oslo"}))
 		employeeByID(snap, 1003).LastName = "Changed" // inactive: not synced
 		employeeByID(snap, 1001).Attributes["dynamic_77"] = employeeByID(snap, 1001).Attributes["dynamic_42"]
 		q, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})

@@ -1,10 +1,14 @@
 // Package plan is the engine's pure core: it builds the desired state from a
-// Config and a Personio snapshot, diffs it against the target's State, and
-// produces a Plan that renderers (text, JSON, Markdown) only read.
+// Config and Personio's answer (a Source), diffs it against the target's
+// State, and produces a Plan that renderers (text, JSON, Markdown) only read.
 //
 // Nothing here does I/O: no network, no database, no clock except where a
 // caller passes one in. That keeps every sync rule testable with plain values.
 // The only files touched are the plan files of WriteFile and ReadFile.
+//
+// The package declares its own inputs (Source on Personio's side, State on
+// Gridwork's) and imports neither the Personio client nor the store: those
+// packages convert their answers to these types.
 //
 // # Desired state
 //

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // The fixture world: Personio offices Berlin (1), Hamburg (2), Munich (3)
@@ -17,9 +15,9 @@ import (
 // Hamburg and has an unmapped "remote" location; globex maps Munich and has
 // jobs off.
 var (
-	berlin  = &personio.Office{ID: 1, Name: "Berlin"}
-	hamburg = &personio.Office{ID: 2, Name: "Hamburg"}
-	munich  = &personio.Office{ID: 3, Name: "Munich"}
+	berlin  = &Office{ID: 1, Name: "Berlin"}
+	hamburg = &Office{ID: 2, Name: "Hamburg"}
+	munich  = &Office{ID: 3, Name: "Munich"}
 )
 
 var testNow = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
@@ -64,24 +62,24 @@ func baseConfig() *config.Config {
 	}
 }
 
-func emp(id int64, first, last, email, status string, office *personio.Office) personio.Employee {
-	e := personio.Employee{
+func emp(id int64, first, last, email, status string, office *Office) SourceEmployee {
+	e := SourceEmployee{
 		ID: id, FirstName: first, LastName: last, Gender: "diverse", Position: "Engineer",
 		Email: email, Status: status, Office: office,
-		ProfilePictureURL: "https://api.personio.de/v1/company/employees/" + strconv.FormatInt(id, 10) + "/profile-picture/200",
-		Attributes: map[string]personio.Attribute{
-			"first_name": {Label: "First name", Type: "standard", Value: json.RawMessage(strconv.Quote(first))},
-			"dynamic_42": {Label: "Job title (EN)", Type: "standard", Value: json.RawMessage(`"Title of ` + first + `"`)},
+		ProfileImageURL: "https://api.personio.de/v1/company/employees/" + strconv.FormatInt(id, 10) + "/profile-picture/200",
+		Attributes: map[string]string{
+			"first_name": first,
+			"dynamic_42": "Title of " + first,
 		},
 	}
 	return e
 }
 
-func job(id int64, name, office string, additional ...string) personio.Job {
-	return personio.Job{
+func job(id int64, name, office string, additional ...string) SourceJob {
+	return SourceJob{
 		ID: id, Name: name, Office: office, AdditionalOffices: additional,
 		Department: "Engineering", EmploymentType: "permanent", Schedule: "full-time",
-		Descriptions: []personio.JobDescription{
+		Descriptions: []JobDescription{
 			{Name: "Your tasks", Value: "<ul><li>Build things</li></ul>"},
 			{Name: "Your profile", Value: "<p>Curious & kind</p>"},
 		},
@@ -89,21 +87,21 @@ func job(id int64, name, office string, additional ...string) personio.Job {
 	}
 }
 
-func baseSnapshot() *personio.Snapshot {
-	return &personio.Snapshot{
-		Employees: []personio.Employee{
+func baseSnapshot() *Source {
+	return &Source{
+		Employees: []SourceEmployee{
 			emp(1001, "Ada", "Lovelace", "ada@acme.test", "active", berlin),
 			emp(1002, "Bob", "Builder", "bob@acme.test", "onboarding", hamburg),
 			emp(1003, "Carl", "Gauss", "carl@acme.test", "inactive", berlin),
 			emp(1004, "Dana", "Scully", "dana@globex.test", "leave", munich),
 			emp(1005, "Eve", "Nomad", "eve@acme.test", "active", nil),
 		},
-		Jobs: []personio.Job{
+		Jobs: []SourceJob{
 			job(9001, "Backend Engineer", "Berlin"),
 			job(9002, "Support Agent", "Remote Europe", "Hamburg"),
 			job(9003, "Sales Lead", "Munich"),
 		},
-		Offices: []personio.Office{*berlin, *hamburg, *munich, {Name: "Remote Europe"}},
+		Offices: []Office{*berlin, *hamburg, *munich, {Name: "Remote Europe"}},
 	}
 }
 
@@ -149,7 +147,7 @@ func cloneAttrs(a Attrs) Attrs {
 	return out
 }
 
-func employeeByID(s *personio.Snapshot, id int64) *personio.Employee {
+func employeeByID(s *Source, id int64) *SourceEmployee {
 	for i := range s.Employees {
 		if s.Employees[i].ID == id {
 			return &s.Employees[i]
@@ -158,7 +156,7 @@ func employeeByID(s *personio.Snapshot, id int64) *personio.Employee {
 	panic("no employee " + strconv.FormatInt(id, 10))
 }
 
-func removeEmployee(s *personio.Snapshot, id int64) {
+func removeEmployee(s *Source, id int64) {
 	for i := range s.Employees {
 		if s.Employees[i].ID == id {
 			s.Employees = append(s.Employees[:i], s.Employees[i+1:]...)
@@ -168,7 +166,7 @@ func removeEmployee(s *personio.Snapshot, id int64) {
 	panic("no employee " + strconv.FormatInt(id, 10))
 }
 
-func removeJob(s *personio.Snapshot, id int64) {
+func removeJob(s *Source, id int64) {
 	for i := range s.Jobs {
 		if s.Jobs[i].ID == id {
 			s.Jobs = append(s.Jobs[:i], s.Jobs[i+1:]...)

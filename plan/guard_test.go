@@ -7,10 +7,9 @@ import (
 	"testing"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
-func mustDesired(t *testing.T, cfg *config.Config, snap *personio.Snapshot) *DesiredState {
+func mustDesired(t *testing.T, cfg *config.Config, snap *Source) *DesiredState {
 	t.Helper()
 	d, diags := Desired(cfg, snap, DesiredOptions{})
 	if diags.HasErrors() {

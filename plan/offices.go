@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // maxSuggestions caps the names listed in a diagnostic's hint.
@@ -21,11 +20,11 @@ const maxSuggestions = 10
 // offices Personio shows, falling back to the offices the target already
 // knows.
 type officeIndex struct {
-	byName    map[string][]personio.Office
-	byID      map[int64]personio.Office
-	knownName map[string]personio.Office
-	knownID   map[int64]personio.Office
-	all       []personio.Office
+	byName    map[string][]Office
+	byID      map[int64]Office
+	knownName map[string]Office
+	knownID   map[int64]Office
+	all       []Office
 	// employees counts Personio employees (any status) per office id.
 	employees map[int64]int
 	// positions counts feed positions per office name (their office or an
@@ -33,12 +32,12 @@ type officeIndex struct {
 	positions map[string]int
 }
 
-func newOfficeIndex(snap *personio.Snapshot, known []personio.Office) *officeIndex {
+func newOfficeIndex(snap *Source, known []Office) *officeIndex {
 	ix := &officeIndex{
-		byName:    map[string][]personio.Office{},
-		byID:      map[int64]personio.Office{},
-		knownName: map[string]personio.Office{},
-		knownID:   map[int64]personio.Office{},
+		byName:    map[string][]Office{},
+		byID:      map[int64]Office{},
+		knownName: map[string]Office{},
+		knownID:   map[int64]Office{},
 		employees: map[int64]int{},
 		positions: map[string]int{},
 		all:       snap.Offices,
@@ -76,7 +75,7 @@ func newOfficeIndex(snap *personio.Snapshot, known []personio.Office) *officeInd
 
 // resolve finds the office a mapped location names. warning is set when
 // the office is known only from the target, not from Personio.
-func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Office, string, hcl.Diagnostics) {
+func (ix *officeIndex) resolve(company string, loc config.Location) (Office, string, hcl.Diagnostics) {
 	where := "location." + company + "." + loc.Slug
 	if loc.Office != "" {
 		var ids []int64
@@ -90,10 +89,10 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Of
 		}
 		switch {
 		case len(ids) == 1:
-			return personio.Office{ID: ids[0], Name: loc.Office}, "", nil
+			return Office{ID: ids[0], Name: loc.Office}, "", nil
 		case len(ids) > 1:
 			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-			return personio.Office{}, "", hcl.Diagnostics{{
+			return Office{}, "", hcl.Diagnostics{{
 				Severity: hcl.DiagError,
 				Summary:  "Ambiguous Personio office " + strconv.Quote(loc.Office),
 				Detail:   fmt.Sprintf("Personio has %d offices named %q (ids %s). Use office_id to say which one.", len(ids), loc.Office, joinIDs(ids)),
@@ -103,7 +102,7 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Of
 		}
 		if k, ok := ix.knownName[loc.Office]; ok {
 			if now, ok := ix.byID[k.ID]; ok {
-				return personio.Office{}, "", hcl.Diagnostics{{
+				return Office{}, "", hcl.Diagnostics{{
 					Severity: hcl.DiagError,
 					Summary:  "Personio office " + strconv.Quote(loc.Office) + " was renamed",
 					Detail: fmt.Sprintf("The office mapped here (id %d) is now called %q in Personio. Write office = %q, or office_id = %d to survive renames.",
@@ -122,9 +121,9 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Of
 			return k, warn, nil
 		}
 		if feedOnly {
-			return personio.Office{Name: loc.Office}, "", nil
+			return Office{Name: loc.Office}, "", nil
 		}
-		return personio.Office{}, "", hcl.Diagnostics{ix.unknown(loc, strconv.Quote(loc.Office), loc.Office, false)}
+		return Office{}, "", hcl.Diagnostics{ix.unknown(loc, strconv.Quote(loc.Office), loc.Office, false)}
 	}
 	if o, ok := ix.byID[loc.OfficeID]; ok {
 		return o, "", nil
@@ -133,7 +132,7 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (personio.Of
 		return k, fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID), nil
 	}
 	id := strconv.FormatInt(loc.OfficeID, 10)
-	return personio.Office{}, "", hcl.Diagnostics{ix.unknown(loc, "id "+id, id, true)}
+	return Office{}, "", hcl.Diagnostics{ix.unknown(loc, "id "+id, id, true)}
 }
 
 // unknown builds the diagnostic for an office Personio does not know,
@@ -186,13 +185,13 @@ func (ix *officeIndex) unknown(loc config.Location, what, query string, byID boo
 // checkEmployeeFields reports employee_fields keys that Personio does not
 // know: neither in the attribute list nor on any employee. Without either
 // source (no attribute list, no employee attributes) nothing can be judged.
-func checkEmployeeFields(cfg *config.Config, snap *personio.Snapshot, attrs []personio.AttributeInfo) hcl.Diagnostics {
+func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 	if len(cfg.Personio.EmployeeFields) == 0 {
 		return nil
 	}
 	listed := map[string]bool{}
-	for _, a := range attrs {
-		listed[a.Key] = true
+	for _, k := range snap.AttributeKeys {
+		listed[k] = true
 	}
 	seen := func(key string) bool {
 		for i := range snap.Employees {
@@ -216,7 +215,7 @@ func checkEmployeeFields(cfg *config.Config, snap *personio.Snapshot, attrs []pe
 			continue
 		}
 		if known == nil {
-			known = knownAttributeKeys(snap, attrs)
+			known = knownAttributeKeys(snap)
 			if len(known) == 0 {
 				return nil
 			}
@@ -235,10 +234,10 @@ func checkEmployeeFields(cfg *config.Config, snap *personio.Snapshot, attrs []pe
 
 // knownAttributeKeys is the union of the attribute list and the keys seen
 // on employees, sorted.
-func knownAttributeKeys(snap *personio.Snapshot, attrs []personio.AttributeInfo) []string {
+func knownAttributeKeys(snap *Source) []string {
 	set := map[string]bool{}
-	for _, a := range attrs {
-		set[a.Key] = true
+	for _, k := range snap.AttributeKeys {
+		set[k] = true
 	}
 	for i := range snap.Employees {
 		for k := range snap.Employees[i].Attributes {

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/gridwork/gridsync/internal/personio"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -45,7 +43,7 @@ func richPlan(t *testing.T) *Plan {
 	t.Helper()
 	cfg := baseConfig()
 	before := baseSnapshot()
-	before.Jobs[0].Descriptions = append(before.Jobs[0].Descriptions, personio.JobDescription{Name: "About us", Value: longDescription})
+	before.Jobs[0].Descriptions = append(before.Jobs[0].Descriptions, JobDescription{Name: "About us", Value: longDescription})
 	// A second Hamburg position stays published, so that unpublishing 9002
 	// does not empty the office in the feed (which would be suspicious).
 	before.Jobs = append(before.Jobs, job(9004, "Warehouse Lead", "Hamburg"))
@@ -58,7 +56,7 @@ func richPlan(t *testing.T) *Plan {
 		Attrs: Attrs{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedy", FieldLastName: "Lamarr", FieldPosition: "Inventor"}})
 
 	snap := baseSnapshot()
-	snap.Jobs[0].Descriptions = append(snap.Jobs[0].Descriptions, personio.JobDescription{Name: "About us",
+	snap.Jobs[0].Descriptions = append(snap.Jobs[0].Descriptions, JobDescription{Name: "About us",
 		Value: strings.Replace(longDescription, "keeps them honest", "keeps them fast and honest", 1)})
 	company(cfg, "acme").Name = "Acme SE"
 	company(cfg, "acme").Locations = append(company(cfg, "acme").Locations, cfgLocation("cologne", "Köln"))

@@ -77,22 +77,18 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 		return nil, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
 	start = time.Now()
-	pd, err := r.Fetch(ctx, cfg)
+	src, err := r.Fetch(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	t.Fetch = time.Since(start)
-	start = time.Now()
-	d, diags := plan.Desired(cfg, pd.Snapshot, plan.DesiredOptions{
-		Companies:    companies,
-		Attributes:   pd.Attributes,
-		KnownOffices: plan.KnownOffices(cur),
-	})
+	planned, diags := r.build(cfg, src, cur, companies)
 	if diags.HasErrors() {
 		return nil, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}
-	fresh := plan.Diff(d, cur, plan.DiffOptions{AllCompanies: saved.AllCompanies, Now: r.now()})
-	t.Diff = time.Since(start)
+	fresh := planned.Plan
+	t.Diff = planned.Timings.Diff
+	planned.Timings = t
 	if fresh.Digests.Personio != saved.Digests.Personio {
 		return nil, &StaleError{Reason: "Personio's data changed since the plan was made"}
 	}
@@ -102,7 +98,7 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 	if what, ok := samePlan(saved, fresh); !ok {
 		return nil, &StaleError{Reason: what + " would now be planned differently (Personio changed, or the plan file was edited)"}
 	}
-	return &Planned{Plan: fresh, State: cur, Timings: t}, nil
+	return planned, nil
 }
 
 // samePlan reports whether two plans make the same changes over the same

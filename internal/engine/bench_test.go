@@ -269,8 +269,8 @@ func (s *benchPhases) add(ph benchPhases) {
 }
 
 // runPhases computes a plan the way (*Runner).Plan does, one phase at a
-// time so that each can be measured (TestBenchPhasesMatchPlan keeps the
-// two in step), then renders it as text.
+// time so that each can be measured (the diff phase is Plan's own build
+// step), then renders it as text.
 func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Store) (benchPhases, error) {
 	var ph benchPhases
 	measure := func(phase int, f func() error) error {
@@ -279,10 +279,10 @@ func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Sto
 		ph.wall[phase], ph.cpu[phase] = time.Since(start), cpuTime()-cpu
 		return err
 	}
-	var pd *Personio
+	var src *plan.Source
 	var cur plan.State
 	err := measure(phaseFetch, func() (err error) {
-		pd, err = r.Fetch(ctx, cfg)
+		src, err = r.Fetch(ctx, cfg)
 		return err
 	})
 	if err == nil {
@@ -293,11 +293,11 @@ func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Sto
 	}
 	if err == nil {
 		err = measure(phaseDiff, func() error {
-			p, diags := plan.Build(cfg, pd.Snapshot, cur, plan.BuildOptions{Attributes: pd.Attributes, Now: r.now()})
+			planned, diags := r.build(cfg, src, cur, nil)
 			if diags.HasErrors() {
 				return diags
 			}
-			ph.plan = p
+			ph.plan = planned.Plan
 			return nil
 		})
 	}
@@ -540,12 +540,12 @@ func TestBenchFetchRequests(t *testing.T) {
 		t.Run(fmt.Sprintf("employees=%d", n), func(t *testing.T) {
 			w := newBenchWorld(t, newBenchSimInProcess(t, n), n)
 			w.sim.resetStats(t)
-			pd, err := w.runner.Fetch(context.Background(), w.cfg)
+			src, err := w.runner.Fetch(context.Background(), w.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(pd.Snapshot.Employees) != n {
-				t.Errorf("fetched %d employees, want %d", len(pd.Snapshot.Employees), n)
+			if len(src.Employees) != n {
+				t.Errorf("fetched %d employees, want %d", len(src.Employees), n)
 			}
 			if got, want := w.sim.requests(t), benchWantRequests(n); got != want {
 				t.Errorf("fetch made %d requests, want %d (pages + auth + feed)", got, want)

@@ -18,6 +18,7 @@ import (
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/secrets"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // Runner holds what one gridsync invocation needs to reach the outside.
@@ -165,16 +166,10 @@ func employeeFieldAttributes(cfg *config.Config) []string {
 	return keys
 }
 
-// Personio is what one run read from Personio.
-type Personio struct {
-	Snapshot   *personio.Snapshot
-	Attributes []personio.AttributeInfo // nil unless employee_fields needs them
-}
-
 // Fetch reads everything the plan needs from Personio: employees and the
 // job feed concurrently, and the attribute list when employee_fields names
 // custom attributes that must be checked.
-func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*Personio, error) {
+func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*plan.Source, error) {
 	prog := newProgress(r.Progress, r.LiveProgress, "reading Personio employees")
 	defer prog.done()
 	client, err := r.Client(cfg, prog.update)
@@ -184,22 +179,23 @@ func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*Personio, erro
 	if err := client.Authenticate(ctx); err != nil {
 		return nil, CredentialsError(cfg, err)
 	}
-	out := &Personio{}
+	var (
+		snap  *personio.Snapshot
+		attrs []personio.AttributeInfo
+	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		snap, err := client.Snapshot(gctx)
-		out.Snapshot = snap
+	g.Go(func() (err error) {
+		snap, err = client.Snapshot(gctx)
 		return err
 	})
 	if len(cfg.Personio.EmployeeFields) > 0 {
-		g.Go(func() error {
-			attrs, err := client.Attributes(gctx)
-			out.Attributes = attrs
+		g.Go(func() (err error) {
+			attrs, err = client.Attributes(gctx)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return snap.Source(employeeFieldAttributes(cfg), attrs), nil
 }

@@ -20,8 +20,10 @@ type PlanOptions struct {
 
 // Planned is a computed plan with the inputs the apply step re-checks.
 type Planned struct {
-	Plan    *plan.Plan
-	State   plan.State // the target as read for the plan
+	Plan  *plan.Plan
+	State plan.State // the target as read for the plan
+	// Source is Personio's answer the plan was computed from.
+	Source  *plan.Source
 	Timings Timings
 }
 
@@ -47,7 +49,7 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	var t Timings
 	start := time.Now()
-	pd, err := r.Fetch(ctx, cfg)
+	src, err := r.Fetch(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,15 +62,21 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	t.Read = time.Since(start)
 
-	start = time.Now()
-	p, diags := plan.Build(cfg, pd.Snapshot, cur, plan.BuildOptions{
-		Companies:  opts.Companies,
-		Attributes: pd.Attributes,
-		Now:        r.now(),
-	})
-	t.Diff = time.Since(start)
-	if diags.HasErrors() {
-		return nil, diags, nil
+	planned, diags := r.build(cfg, src, cur, opts.Companies)
+	if planned != nil {
+		planned.Timings.Fetch, planned.Timings.Read = t.Fetch, t.Read
 	}
-	return &Planned{Plan: p, State: cur, Timings: t}, diags, nil
+	return planned, diags, nil
+}
+
+// build is the one place where a plan is computed from its inputs: plan,
+// apply, apply PLANFILE and sync all come through it, so every plan carries
+// the same digests and the same checks.
+func (r *Runner) build(cfg *config.Config, src *plan.Source, cur plan.State, companies []string) (*Planned, hcl.Diagnostics) {
+	start := time.Now()
+	p, diags := plan.Build(cfg, src, cur, plan.BuildOptions{Companies: companies, Now: r.now()})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}}, diags
 }
