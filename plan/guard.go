@@ -53,11 +53,126 @@ func (e *MassDeleteError) Error() string {
 	return b.String()
 }
 
-// CheckMassDelete applies the deletion guard: per company and kind, deletes
-// plus unlinks may not exceed max(MinAllowed, MaxShare × linked records in
-// cur). A plan with suspicious Personio answers fails too. It returns a
-// *MassDeleteError, or nil when the plan may be applied.
+// CheckMassDelete applies the deletion guard to the plan as a whole: per
+// company and kind, deletes plus unlinks may not exceed max(MinAllowed,
+// MaxShare × linked records in cur), and a plan with suspicious Personio
+// answers fails too. It returns a *MassDeleteError, or nil when the plan may
+// be applied.
 func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
+	over := p.massDeletes(cur, opts)
+	if len(over) == 0 && len(p.Suspicious) == 0 {
+		return nil
+	}
+	return &MassDeleteError{Over: over, Suspicious: p.SuspiciousTexts()}
+}
+
+// Refusal is why the deletion guard refuses one company's changes.
+type Refusal struct {
+	Company    string
+	Over       []MassDelete // by type
+	Suspicious []string
+}
+
+// Error words the refusal as CheckMassDelete does, for one company.
+func (r Refusal) Error() string {
+	return (&MassDeleteError{Over: r.Over, Suspicious: r.Suspicious}).Error()
+}
+
+// Refusals applies the deletion guard company by company, for a sync that
+// skips the refused companies and applies the others. A suspicious answer
+// refuses every company it concerns (all of the plan's companies when it
+// does not say). The result is sorted by company; empty when every company
+// may be applied.
+func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
+	by := map[string]*Refusal{}
+	get := func(company string) *Refusal {
+		r := by[company]
+		if r == nil {
+			r = &Refusal{Company: company}
+			by[company] = r
+		}
+		return r
+	}
+	for _, m := range p.massDeletes(cur, opts) {
+		r := get(m.Company)
+		r.Over = append(r.Over, m)
+	}
+	for _, s := range p.Suspicious {
+		companies := s.Companies
+		if companies == nil {
+			companies = p.companies()
+		}
+		for _, c := range companies {
+			r := get(c)
+			r.Suspicious = append(r.Suspicious, s.Text)
+		}
+	}
+	out := make([]Refusal, 0, len(by))
+	for _, r := range by {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
+	return out
+}
+
+// companies returns every company the plan covers or changes, sorted.
+func (p *Plan) companies() []string {
+	set := map[string]bool{}
+	for _, s := range p.Scope {
+		set[s.Company] = true
+	}
+	for i := range p.Changes {
+		set[p.Changes[i].Company] = true
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Without returns a copy of p without anything of the given companies:
+// their company, location, employee and job changes, their scope and the
+// suspicions that concern only them. The summary is recomputed; digests,
+// warnings and the rest are kept. It is how sync skips refused companies.
+func (p *Plan) Without(companies []string) *Plan {
+	drop := map[string]bool{}
+	for _, c := range companies {
+		drop[c] = true
+	}
+	q := *p
+	q.Changes = make([]Change, 0, len(p.Changes))
+	for _, c := range p.Changes {
+		if !drop[c.Company] {
+			q.Changes = append(q.Changes, c)
+		}
+	}
+	q.Summary = summarize(q.Changes)
+	q.Scope = nil
+	for _, s := range p.Scope {
+		if !drop[s.Company] {
+			q.Scope = append(q.Scope, s)
+		}
+	}
+	q.Suspicious = nil
+	for _, s := range p.Suspicious {
+		var keep []string
+		for _, c := range s.Companies {
+			if !drop[c] {
+				keep = append(keep, c)
+			}
+		}
+		if s.Companies == nil || len(keep) > 0 {
+			q.Suspicious = append(q.Suspicious, Suspicion{Companies: keep, Text: s.Text})
+		}
+	}
+	return &q
+}
+
+// massDeletes counts, per company and kind, the deletes plus unlinks that
+// exceed the guard.
+func (p *Plan) massDeletes(cur State, opts GuardOptions) []MassDelete {
 	if opts.MaxShare <= 0 {
 		opts.MaxShare = defaultMaxShare
 	}
@@ -74,7 +189,7 @@ func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
 			removed[ck{c.Company, c.Type}]++
 		}
 	}
-	if len(removed) == 0 && len(p.Suspicious) == 0 {
+	if len(removed) == 0 {
 		return nil
 	}
 	linked := map[ck]int{}
@@ -85,49 +200,46 @@ func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
 			}
 		}
 	}
-	e := &MassDeleteError{Suspicious: p.Suspicious}
+	var over []MassDelete
 	for k, n := range removed {
 		// The small epsilon keeps 0.1 × 70 (= 7.000000000000001) and
 		// 0.3 × 10 (= 2.9999999999999996) at the integers people expect.
 		allowed := int(math.Floor(opts.MaxShare*float64(linked[k]) + 1e-9))
 		allowed = max(allowed, opts.MinAllowed)
 		if n > allowed {
-			e.Over = append(e.Over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: linked[k], Allowed: allowed})
+			over = append(over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: linked[k], Allowed: allowed})
 		}
 	}
-	if len(e.Over) == 0 && len(e.Suspicious) == 0 {
-		return nil
-	}
-	sort.Slice(e.Over, func(i, j int) bool {
-		if e.Over[i].Company != e.Over[j].Company {
-			return e.Over[i].Company < e.Over[j].Company
+	sort.Slice(over, func(i, j int) bool {
+		if over[i].Company != over[j].Company {
+			return over[i].Company < over[j].Company
 		}
-		return e.Over[i].Type < e.Over[j].Type
+		return over[i].Type < over[j].Type
 	})
-	return e
+	return over
 }
 
 // suspicious lists Personio answers that look wrong rather than real, for
 // employees and for jobs alike: an empty answer overall while linked
 // records exist, or a mapped office (mapped as before) that suddenly has
 // nothing while its linked records have vanished from Personio.
-func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur map[string]*CompanyState) []string {
+func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	return append(suspiciousEmployees(d, employees, cur), suspiciousJobs(d, jobs, cur)...)
 }
 
 // suspiciousEmployees: no employees at all while linked employees exist,
 // or a mapped office that suddenly has no employees while linked employees
 // of its location have vanished from Personio.
-func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []string {
+func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	if d.PersonioEmployees == 0 {
 		total, companies := linkedInEnabled(d, employees, func(dc *DesiredCompany) bool { return dc.SyncEmployees })
 		if total > 0 {
-			return []string{fmt.Sprintf("Personio answered with no employees at all, while %d employee%s of %s %s linked to Personio in Gridwork",
-				total, plural(total), strings.Join(companies, ", "), isAre(total))}
+			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio answered with no employees at all, while %d employee%s of %s %s linked to Personio in Gridwork",
+				total, plural(total), strings.Join(companies, ", "), isAre(total))}}
 		}
 		return nil
 	}
-	var out []string
+	var out []Suspicion
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		g := employees[dc.Slug]
@@ -149,8 +261,8 @@ func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, 
 				continue
 			}
 			n := missing[dl.Slug]
-			out = append(out, fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %d employee%s linked to location %s in Gridwork %s missing from Personio",
-				dc.Slug, dl.OfficeName, dl.OfficeID, n, plural(n), dl.Slug, isAre(n)))
+			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %d employee%s linked to location %s in Gridwork %s missing from Personio",
+				dc.Slug, dl.OfficeName, dl.OfficeID, n, plural(n), dl.Slug, isAre(n))})
 		}
 	}
 	return out
@@ -168,16 +280,16 @@ func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, 
 // it. A feed with no positions at all is suspicious whatever the count.
 const minVanishedJobs = 3
 
-func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[string]*CompanyState) []string {
+func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	if d.PersonioPositions == 0 {
 		total, companies := linkedInEnabled(d, jobs, func(dc *DesiredCompany) bool { return dc.SyncJobs })
 		if total > 0 {
-			return []string{fmt.Sprintf("Personio's job feed lists no positions at all, while %d job%s of %s %s linked to Personio in Gridwork",
-				total, plural(total), strings.Join(companies, ", "), isAre(total))}
+			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio's job feed lists no positions at all, while %d job%s of %s %s linked to Personio in Gridwork",
+				total, plural(total), strings.Join(companies, ", "), isAre(total))}}
 		}
 		return nil
 	}
-	var out []string
+	var out []Suspicion
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		g := jobs[dc.Slug]
@@ -200,8 +312,8 @@ func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[st
 			if dl.OfficeID != 0 {
 				office += fmt.Sprintf(" (id %d)", dl.OfficeID)
 			}
-			out = append(out, fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %d job%s linked to location %s in Gridwork %s missing from the feed",
-				dc.Slug, office, n, plural(n), dl.Slug, isAre(n)))
+			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %d job%s linked to location %s in Gridwork %s missing from the feed",
+				dc.Slug, office, n, plural(n), dl.Slug, isAre(n))})
 		}
 	}
 	return out

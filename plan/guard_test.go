@@ -91,7 +91,7 @@ func TestCheckMassDelete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, s := guardWorld(tt.counts)
-			p.Suspicious = tt.suspicious
+			p.Suspicious = suspicions(tt.suspicious)
 			err := p.CheckMassDelete(s, tt.opts)
 			if tt.want == nil {
 				if err != nil {
@@ -115,6 +115,59 @@ func TestCheckMassDelete(t *testing.T) {
 	}
 }
 
+func TestRefusalsAndWithout(t *testing.T) {
+	p, s := guardWorld([]guardCount{
+		{"acme", TypeEmployee, 10, 6, 0},    // over the guard
+		{"globex", TypeEmployee, 100, 3, 0}, // within it
+		{"initech", TypeJob, 10, 1, 0},      // within it, but see the suspicion
+		{"umbrella", TypeEmployee, 10, 0, 0},
+	})
+	p.Scope = []Scope{{Company: "acme", Employees: true}, {Company: "globex", Employees: true}, {Company: "initech", Jobs: true}, {Company: "umbrella", Employees: true}}
+	p.Changes = append(p.Changes, Change{Address: "company.acme", Type: TypeCompany, Company: "acme", Key: "acme", Action: Update})
+	p.Suspicious = []Suspicion{{Companies: []string{"initech"}, Text: "company initech: the feed looks empty"}}
+
+	got := p.Refusals(s, GuardOptions{})
+	var companies []string
+	for _, r := range got {
+		companies = append(companies, r.Company)
+	}
+	if strings.Join(companies, ",") != "acme,initech" {
+		t.Fatalf("refused %v, want acme and initech", companies)
+	}
+	if len(got[0].Over) != 1 || got[0].Over[0].Removed != 6 || len(got[0].Suspicious) != 0 {
+		t.Errorf("acme refusal %+v", got[0])
+	}
+	if !strings.Contains(got[1].Error(), "the feed looks empty") || strings.Contains(got[1].Error(), "acme") {
+		t.Errorf("initech refusal reads %q", got[1].Error())
+	}
+
+	q := p.Without(companies)
+	for _, c := range q.Changes {
+		if c.Company == "acme" || c.Company == "initech" {
+			t.Errorf("Without kept %s", c.Address)
+		}
+	}
+	if q.Summary.Destroy != 3 || q.Summary.Change != 0 {
+		t.Errorf("summary %+v, want the 3 globex removals only", q.Summary)
+	}
+	if len(q.Scope) != 2 || q.Scope[0].Company != "globex" || q.Scope[1].Company != "umbrella" {
+		t.Errorf("scope %+v", q.Scope)
+	}
+	if len(q.Suspicious) != 0 || len(q.Refusals(s, GuardOptions{})) != 0 {
+		t.Errorf("what is left is still refused: %+v", q.Refusals(s, GuardOptions{}))
+	}
+	if len(p.Changes) == len(q.Changes) || len(p.Suspicious) != 1 {
+		t.Error("Without changed the original plan")
+	}
+
+	// A suspicion that does not name its companies (a plan read from a
+	// file) concerns every company of the plan.
+	p.Suspicious = []Suspicion{{Text: "something looks off"}}
+	if n := len(p.Refusals(s, GuardOptions{})); n != 4 {
+		t.Errorf("an unattributed suspicion refused %d companies, want all 4", n)
+	}
+}
+
 func TestSuspicious(t *testing.T) {
 	t.Run("an office that suddenly has no employees", func(t *testing.T) {
 		cfg, snap := baseConfig(), baseSnapshot()
@@ -127,8 +180,8 @@ func TestSuspicious(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		want := "company acme: Personio lists no employees in office Berlin (id 1), while 1 employee linked to location berlin-hq in Gridwork is missing from Personio"
-		if len(p.Suspicious) != 1 || p.Suspicious[0] != want {
-			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		if len(p.Suspicious) != 1 || p.Suspicious[0].Text != want {
+			t.Fatalf("suspicious %q, want %q", p.SuspiciousTexts(), want)
 		}
 		diffLines(t, changeLines(p), []string{"delete employee.acme[1001] (no longer in Personio)"})
 		if err := p.CheckMassDelete(cur, GuardOptions{}); err == nil || !strings.Contains(err.Error(), want) {
@@ -147,8 +200,8 @@ func TestSuspicious(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		want := []string{"Personio answered with no employees at all, while 3 employees of acme, globex are linked to Personio in Gridwork"}
-		if strings.Join(p.Suspicious, "|") != strings.Join(want, "|") {
-			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		if strings.Join(p.SuspiciousTexts(), "|") != strings.Join(want, "|") {
+			t.Fatalf("suspicious %q, want %q", p.SuspiciousTexts(), want)
 		}
 	})
 	t.Run("a paused kind is never suspicious", func(t *testing.T) {
@@ -158,7 +211,7 @@ func TestSuspicious(t *testing.T) {
 		cfg.Personio.Sync.Employees = false
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 || len(p.Changes) != 0 {
-			t.Fatalf("suspicious %q changes %q", p.Suspicious, changeLines(p))
+			t.Fatalf("suspicious %q changes %q", p.SuspiciousTexts(), changeLines(p))
 		}
 	})
 	t.Run("an office emptied by moves is coherent", func(t *testing.T) {
@@ -170,7 +223,7 @@ func TestSuspicious(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		if len(p.Suspicious) != 0 {
-			t.Fatalf("suspicious %q", p.Suspicious)
+			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 		diffLines(t, changeLines(p), []string{"update employee.acme[1002]"})
 	})
@@ -183,8 +236,8 @@ func TestSuspicious(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		want := "Personio's job feed lists no positions at all, while 2 jobs of acme are linked to Personio in Gridwork"
-		if strings.Join(p.Suspicious, "|") != want {
-			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		if strings.Join(p.SuspiciousTexts(), "|") != want {
+			t.Fatalf("suspicious %q, want %q", p.SuspiciousTexts(), want)
 		}
 		diffLines(t, changeLines(p), []string{"delete job.acme[9001] (no longer published)", "delete job.acme[9002] (no longer published)"})
 		// Two removals are far below the guard's minimum of 5: only the
@@ -200,7 +253,7 @@ func TestSuspicious(t *testing.T) {
 		company(cfg, "acme").Sync.Jobs = config.Off
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 || len(p.Changes) != 0 {
-			t.Fatalf("suspicious %q changes %q", p.Suspicious, changeLines(p))
+			t.Fatalf("suspicious %q changes %q", p.SuspiciousTexts(), changeLines(p))
 		}
 	})
 	t.Run("an office whose positions all vanished from the feed", func(t *testing.T) {
@@ -215,8 +268,8 @@ func TestSuspicious(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		want := "company acme: Personio's job feed lists no positions in office Hamburg (id 2), while the 3 jobs linked to location hamburg in Gridwork are missing from the feed"
-		if strings.Join(p.Suspicious, "|") != want {
-			t.Fatalf("suspicious %q, want %q", p.Suspicious, want)
+		if strings.Join(p.SuspiciousTexts(), "|") != want {
+			t.Fatalf("suspicious %q, want %q", p.SuspiciousTexts(), want)
 		}
 		if err := p.CheckMassDelete(cur, GuardOptions{}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("guard: %v", err)
@@ -228,7 +281,7 @@ func TestSuspicious(t *testing.T) {
 		removeJob(snap, 9002) // Hamburg's only position
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 {
-			t.Fatalf("suspicious %q", p.Suspicious)
+			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 		diffLines(t, changeLines(p), []string{"delete job.acme[9002] (no longer published)"})
 		if err := p.CheckMassDelete(cur, GuardOptions{}); err != nil {
@@ -242,7 +295,7 @@ func TestSuspicious(t *testing.T) {
 		removeJob(snap, 9002)
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 {
-			t.Fatalf("suspicious %q", p.Suspicious)
+			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 		diffLines(t, changeLines(p), []string{"delete job.acme[9002] (no longer published)"})
 	})
@@ -252,7 +305,7 @@ func TestSuspicious(t *testing.T) {
 		snap.Jobs[1].AdditionalOffices = []string{"Berlin"}
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 {
-			t.Fatalf("suspicious %q", p.Suspicious)
+			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 		diffLines(t, changeLines(p), []string{"update job.acme[9002]"})
 	})
@@ -267,7 +320,7 @@ func TestSuspicious(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		if len(p.Suspicious) != 0 {
-			t.Fatalf("suspicious %q", p.Suspicious)
+			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 	})
 	t.Run("a location remapped to an empty office is deliberate", func(t *testing.T) {
@@ -281,7 +334,7 @@ func TestSuspicious(t *testing.T) {
 		loc.OfficeID, loc.OfficeName, loc.PersonioEmployees = 8, "Paris", 0
 		p := Diff(d, cur, DiffOptions{AllCompanies: true, Now: testNow})
 		if len(p.Suspicious) != 0 {
-			t.Fatalf("suspicious %q", p.Suspicious)
+			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 	})
 }

@@ -117,11 +117,37 @@ type Plan struct {
 	AllCompanies bool
 	// Warnings are notes for the reader that do not block apply.
 	Warnings []string
-	// Suspicious lists (per company) Personio answers that look wrong, e.g.
-	// a mapped office that suddenly has no employees while linked records
-	// exist. Apply refuses such a plan unless -allow-mass-delete.
-	Suspicious []string
-	CreatedAt  time.Time
+	// Suspicious lists Personio answers that look wrong, e.g. a mapped
+	// office that suddenly has no employees while linked records exist.
+	// Apply refuses such a plan unless -allow-mass-delete; sync skips the
+	// companies concerned.
+	Suspicious []Suspicion
+	// JobsUnavailable, when set, says why the job feed could not be read
+	// (the URL and Personio's answer). Linked jobs are then left untouched:
+	// the plan holds no job changes, and no job counts as synced.
+	JobsUnavailable string
+	CreatedAt       time.Time
+}
+
+// Suspicion is one Personio answer that looks wrong, and the companies
+// whose changes rest on it.
+type Suspicion struct {
+	// Companies are the companies concerned, sorted; nil means every
+	// company of the plan (a plan read from a file does not record them).
+	Companies []string
+	Text      string // a sentence naming the companies, for the reader
+}
+
+// SuspiciousTexts returns the texts of p.Suspicious.
+func (p *Plan) SuspiciousTexts() []string {
+	if len(p.Suspicious) == 0 {
+		return nil
+	}
+	out := make([]string, len(p.Suspicious))
+	for i, s := range p.Suspicious {
+		out[i] = s.Text
+	}
+	return out
 }
 
 // State is the Gridwork side: what the target database holds for the

@@ -73,7 +73,7 @@ func toFile(p *Plan) *fileV1 {
 		Summary:       fileSummary(p.Summary),
 		Scope:         make([]fileScope, len(p.Scope)),
 		Warnings:      append([]string{}, p.Warnings...),
-		Suspicious:    append([]string{}, p.Suspicious...),
+		Suspicious:    append([]string{}, p.SuspiciousTexts()...),
 		Changes:       make([]fileChange, 0, len(p.Changes)),
 	}
 	if !p.CreatedAt.IsZero() {
@@ -182,7 +182,7 @@ func fromFile(f *fileV1) (*Plan, error) {
 		Digests:      Digests(f.Digests),
 		Summary:      Summary(f.Summary),
 		Warnings:     nilIfEmpty(f.Warnings),
-		Suspicious:   nilIfEmpty(f.Suspicious),
+		Suspicious:   suspicions(f.Suspicious),
 		Changes:      make([]Change, 0, len(f.Changes)),
 	}
 	if f.CreatedAt != "" {
@@ -230,4 +230,17 @@ func nilIfEmpty(s []string) []string {
 		return nil
 	}
 	return s
+}
+
+// suspicions reads a file's suspicious answers; the file does not record
+// the companies concerned, so each concerns the whole plan.
+func suspicions(texts []string) []Suspicion {
+	if len(texts) == 0 {
+		return nil
+	}
+	out := make([]Suspicion, len(texts))
+	for i, t := range texts {
+		out[i] = Suspicion{Text: t}
+	}
+	return out
 }

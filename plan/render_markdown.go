@@ -91,7 +91,7 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 
 	if len(p.Suspicious) > 0 {
 		m.s("\n> [!CAUTION]\n> **Personio's answer looks suspicious.** `gridsync apply` refuses this plan unless `-allow-mass-delete` is given.\n>\n")
-		for _, s := range p.Suspicious {
+		for _, s := range p.SuspiciousTexts() {
 			m.s("> - ", mdEscape(s), "\n")
 		}
 	}

@@ -78,7 +78,7 @@ func richPlan(t *testing.T) *Plan {
 	if len(p.Suspicious) != 0 {
 		t.Fatalf("the moves in this plan are not suspicious: %q", p.Suspicious)
 	}
-	p.Suspicious = append(p.Suspicious, "company globex: Personio lists no employees in office Munich (id 3), while 12 employees linked to location munich in Gridwork are missing from Personio")
+	p.Suspicious = append(p.Suspicious, Suspicion{Companies: []string{"globex"}, Text: "company globex: Personio lists no employees in office Munich (id 3), while 12 employees linked to location munich in Gridwork are missing from Personio"})
 	return p
 }
 

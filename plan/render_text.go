@@ -182,7 +182,7 @@ func (t *textWriter) plan(p *Plan) {
 // notes writes warnings and suspicious answers in Terraform's boxed style.
 func (t *textWriter) notes(p *Plan) {
 	if len(p.Suspicious) > 0 {
-		t.box("Personio's answer looks suspicious", append(append([]string{}, p.Suspicious...),
+		t.box("Personio's answer looks suspicious", append(p.SuspiciousTexts(),
 			"gridsync apply refuses this plan unless -allow-mass-delete is given."))
 	}
 	for _, w := range p.Warnings {

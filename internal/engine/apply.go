@@ -121,7 +121,7 @@ func samePlan(saved, fresh *plan.Plan) (string, bool) {
 	if !slices.Equal(saved.Scope, fresh.Scope) {
 		return "the companies in scope", false
 	}
-	if !slices.Equal(saved.Suspicious, fresh.Suspicious) {
+	if !slices.Equal(saved.SuspiciousTexts(), fresh.SuspiciousTexts()) {
 		return "the suspicious Personio answers", false
 	}
 	return "", true
