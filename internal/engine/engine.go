@@ -170,14 +170,25 @@ func employeeFieldAttributes(cfg *config.Config) []string {
 // job feed concurrently, and the attribute list when employee_fields names
 // custom attributes that must be checked.
 func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*plan.Source, error) {
+	src, _, err := r.fetch(ctx, cfg)
+	return src, err
+}
+
+// requestsUsed is how many requests client has sent to Personio, for a
+// run's log line; -1 says "not known": the client does not count its
+// requests yet.
+func requestsUsed(*personio.Client) int { return -1 }
+
+// fetch is Fetch, also returning the requests it took (see requestsUsed).
+func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, int, error) {
 	prog := newProgress(r.Progress, r.LiveProgress, "reading Personio employees")
 	defer prog.done()
 	client, err := r.Client(cfg, prog.update)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	if err := client.Authenticate(ctx); err != nil {
-		return nil, CredentialsError(cfg, err)
+		return nil, -1, CredentialsError(cfg, err)
 	}
 	var (
 		snap  *personio.Snapshot
@@ -195,7 +206,7 @@ func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*plan.Source, e
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, -1, err
 	}
-	return snap.Source(employeeFieldAttributes(cfg), attrs), nil
+	return snap.Source(employeeFieldAttributes(cfg), attrs), requestsUsed(client), nil
 }

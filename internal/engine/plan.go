@@ -25,6 +25,9 @@ type Planned struct {
 	// Source is Personio's answer the plan was computed from.
 	Source  *plan.Source
 	Timings Timings
+	// PersonioRequests is how many requests reading Personio took, or -1
+	// while the Personio client does not count them (see requestsUsed).
+	PersonioRequests int
 }
 
 // Query returns the part of the target a plan over cfg covers.
@@ -49,7 +52,7 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	var t Timings
 	start := time.Now()
-	src, err := r.Fetch(ctx, cfg)
+	src, requests, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,6 +68,7 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	planned, diags := r.build(cfg, src, cur, opts.Companies)
 	if planned != nil {
 		planned.Timings.Fetch, planned.Timings.Read = t.Fetch, t.Read
+		planned.PersonioRequests = requests
 	}
 	return planned, diags, nil
 }
@@ -78,5 +82,5 @@ func (r *Runner) build(cfg *config.Config, src *plan.Source, cur plan.State, com
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}}, diags
+	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}, PersonioRequests: -1}, diags
 }
