@@ -55,10 +55,10 @@ globex jobs on never (not in Gridwork yet) - - - 0
 		var got struct {
 			FormatVersion string `json:"format_version"`
 			Companies     []struct {
-				Company      string  `json:"company"`
-				Kind         string  `json:"kind"`
-				Enabled      bool    `json:"enabled"`
-				InDatabase   bool    `json:"in_database"`
+				Company       string  `json:"company"`
+				Kind          string  `json:"kind"`
+				Enabled       bool    `json:"enabled"`
+				InDatabase    bool    `json:"in_database"`
 				LastSyncedAt  *string `json:"last_synced_at"`
 				LastRunID     *int64  `json:"last_run_id"`
 				LastAttemptAt *string `json:"last_attempt_at"`
