@@ -8,13 +8,14 @@ import (
 	"os"
 
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/interrupt"
 	"github.com/gridwork/gridsync/internal/store"
 )
 
 func main() {
-	// Signals are caught before anything else runs, so that an interrupt in
+	// Package interrupt caught signals since before main; an interrupt in
 	// the first milliseconds ends gridsync like any other.
-	ctx, stop := signalContext()
+	ctx, stop := interrupt.Context()
 	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)

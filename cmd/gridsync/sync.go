@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -135,7 +136,7 @@ func syncOnce(ctx context.Context, g *globals, o *syncOptions, quiet bool) syncR
 		s := w.Applied.Summary
 		verb := "Sync complete!"
 		if len(w.Refusals) > 0 {
-			verb = fmt.Sprintf("Sync complete for every company but %s (refused, see below)!", countNoun(len(w.Refusals), "company", "companies"))
+			verb = fmt.Sprintf("Sync complete, except for %s (refused, see below)!", strings.Join(engine.RefusedCompanies(w.Refusals), ", "))
 		}
 		fmt.Fprintf(g.Out, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
 		fmt.Fprintf(g.Out, "Recorded as sync run %d.\n", w.Result.RunID)
@@ -224,6 +225,10 @@ func logSyncRun(log *slog.Logger, r syncResult) {
 			msg = "see the messages above"
 		}
 		attrs = append(attrs, "error", store.OneLine(msg))
+		log.Warn("sync run", attrs...)
+		return
+	}
+	if len(r.w.Refusals) > 0 {
 		log.Warn("sync run", attrs...)
 		return
 	}

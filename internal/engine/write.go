@@ -101,7 +101,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store
 		if opts.Isolate {
 			w.Refusals = planned.Plan.Refusals(cur, plan.GuardOptions{})
 			if len(w.Refusals) > 0 {
-				w.Applied = planned.Plan.Without(refusedCompanies(w.Refusals))
+				w.Applied = planned.Plan.Without(RefusedCompanies(w.Refusals))
 			}
 		}
 		if opts.Show != nil {
@@ -176,7 +176,8 @@ func RefusalReason(r plan.Refusal) string {
 	return strings.Join(parts, "; ")
 }
 
-func refusedCompanies(rs []plan.Refusal) []string {
+// RefusedCompanies names the companies of rs.
+func RefusedCompanies(rs []plan.Refusal) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		out[i] = r.Company
