@@ -68,8 +68,8 @@ func TestE2ESyncConvergesThenIdles(t *testing.T) {
 		t.Error("the idle sync wrote data rows")
 	}
 	if got := h.query("select id, command, outcome, rows_written, created + updated + adopted + unlinked + deleted from sync_runs order by id"); !slices.Equal(got, []string{
-		fmt.Sprintf("1|sync|succeeded|%d|%d", h.count("select count(*) from companies") + h.count("select count(*) from locations") +
-			h.count("select count(*) from employees") + h.count("select count(*) from jobs"), h.count("select count(*) from sync_changes where run_id = 1")),
+		fmt.Sprintf("1|sync|succeeded|%d|%d", h.count("select count(*) from companies")+h.count("select count(*) from locations")+
+			h.count("select count(*) from employees")+h.count("select count(*) from jobs"), h.count("select count(*) from sync_changes where run_id = 1")),
 		"2|sync|succeeded|0|0",
 	}) {
 		t.Errorf("sync runs = %q", got)
