@@ -23,8 +23,8 @@ var (
 	// read but not parse; only a variable name is ever taken from it.
 	malformedSource = regexp.MustCompile(`failed to parse '(SOPS_AGE_[A-Z_]+)' age identities`)
 	ansiEscape      = regexp.MustCompile(`\x1b\[[0-9;]*m`)
-	attemptHeader  = regexp.MustCompile(`^  (\S.*): (SUCCESS|FAILED)$`)
-	pgpFingerprint = regexp.MustCompile(`^[0-9A-Fa-f]{16,40}$`)
+	attemptHeader   = regexp.MustCompile(`^  (\S.*): (SUCCESS|FAILED)$`)
+	pgpFingerprint  = regexp.MustCompile(`^[0-9A-Fa-f]{16,40}$`)
 )
 
 // parseKeyReport reads the per-key lines of sops' GetDataKey report:
