@@ -56,7 +56,7 @@ type Server struct {
 	// ReadOnly refuses every write with 403, like a fork PR's token.
 	ReadOnly bool
 	// Forbid refuses writes (not reads) to these resources with 403:
-	// "comments", "statuses".
+	// "comments", "statuses", "issues", "labels".
 	Forbid map[string]bool
 
 	mu       sync.Mutex
@@ -69,6 +69,7 @@ type Server struct {
 	nextID     int64
 	statuses   []Status
 	pulls      map[string][]PullRequest
+	iss        issueStore
 	requests   []Request
 	mux        *http.ServeMux
 }
@@ -82,6 +83,7 @@ func New(repo string) *Server {
 	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", s.editComment)
 	m.HandleFunc("POST /repos/{owner}/{repo}/statuses/{sha}", s.createStatus)
 	m.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.listPulls)
+	s.issueRoutes(m)
 	s.mux = m
 	return s
 }
