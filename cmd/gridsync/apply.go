@@ -86,13 +86,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 			AllowMassDelete: o.allowMassDelete,
 			Waiting:         waitingFor(g, o.lockTimeout),
 			Show: func(w *engine.Written) error {
-				if err := reportDiagnostics(g, cfg.Files, w.Diags); err != nil {
-					return err
-				}
-				if g.verbose {
-					fmt.Fprintf(g.Err, "timings: %s\n", w.Planned.Timings)
-				}
-				return plan.RenderText(g.Out, w.Planned.Plan, plan.TextOptions{Color: g.color(g.Out)})
+				return showPlan(g, cfg, w, w.Planned.Plan)
 			},
 			Confirm: func(w *engine.Written) error {
 				if len(w.Applied.Changes) == 0 || o.autoApprove {
@@ -168,6 +162,21 @@ func audit(g *globals, cfg *config.Config, command string) engine.Audit {
 		Dirty:     engine.GitDirty(cfg.Dir),
 		ConfigDir: cfg.Dir,
 	}
+}
+
+// showPlan is what a writer shows once it holds the lock: the build's
+// warnings, the timings with -v, and p (nil: no plan) as text.
+func showPlan(g *globals, cfg *config.Config, w *engine.Written, p *plan.Plan) error {
+	if err := reportDiagnostics(g, cfg.Files, w.Diags); err != nil {
+		return err
+	}
+	if g.verbose {
+		fmt.Fprintf(g.Err, "timings: %s\n", w.Planned.Timings)
+	}
+	if p == nil {
+		return nil
+	}
+	return plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
 }
 
 // waitingFor says on stderr that a writer waits for the lock, and for whom.

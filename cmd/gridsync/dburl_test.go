@@ -60,13 +60,21 @@ func dbTestDir(t *testing.T, content string) string {
 	if err := os.WriteFile(filepath.Join(dir, "gridsync.hcl"), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writePlaceholderCredentials(t, dir)
+	return dir
+}
+
+// writePlaceholderCredentials puts a file where sops_file("secrets/
+// personio.enc.yaml") points in dir, so that validate has nothing to warn
+// about; it is never decrypted.
+func writePlaceholderCredentials(t *testing.T, dir string) {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Join(dir, "secrets"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "secrets", "personio.enc.yaml"), []byte("# placeholder\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 // runDBCLI runs gridsync in-process with env as its whole environment.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/store"
-	"github.com/gridwork/gridsync/plan"
 )
 
 // exitRefused is sync's exit code when the deletion guard refused at least
@@ -116,16 +115,10 @@ func syncOnce(ctx context.Context, g *globals, o *syncOptions, quiet bool) syncR
 		Audit:       audit(g, cfg, "sync"),
 		Waiting:     waitingFor(g, o.lockTimeout),
 		Show: func(w *engine.Written) error {
-			if err := reportDiagnostics(g, cfg.Files, w.Diags); err != nil {
-				return err
-			}
-			if g.verbose {
-				fmt.Fprintf(g.Err, "timings: %s\n", w.Planned.Timings)
-			}
 			if quiet {
-				return nil
+				return showPlan(g, cfg, w, nil)
 			}
-			return plan.RenderText(g.Out, w.Applied, plan.TextOptions{Color: g.color(g.Out)})
+			return showPlan(g, cfg, w, w.Applied)
 		},
 	})
 	r := syncResult{w: w, err: diagnosticsError(g, cfg, err), duration: time.Since(start)}

@@ -33,12 +33,7 @@ func withCredentials(t *testing.T, dir string) string {
 	if err := os.CopyFS(out, os.DirFS(dir)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Join(out, "secrets"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(out, "secrets", "personio.enc.yaml"), []byte("# placeholder\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writePlaceholderCredentials(t, out)
 	return out
 }
 

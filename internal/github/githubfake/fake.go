@@ -264,8 +264,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
 		return
 	}
-	if len([]rune(in.Body)) > 65536 {
-		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	if tooLong(w, in.Body) {
 		return
 	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
@@ -286,8 +285,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
 		return
 	}
-	if len([]rune(in.Body)) > 65536 {
-		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	if tooLong(w, in.Body) {
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -333,6 +331,15 @@ func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
 	prs := append([]PullRequest{}, s.pulls[r.PathValue("sha")]...)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, prs)
+}
+
+// tooLong answers 422 for a comment or issue body over GitHub's limit.
+func tooLong(w http.ResponseWriter, body string) bool {
+	if len([]rune(body)) <= 65536 {
+		return false
+	}
+	writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -149,8 +149,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: title is required")
 		return
 	}
-	if in.Body != nil && len([]rune(*in.Body)) > 65536 {
-		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	if in.Body != nil && tooLong(w, *in.Body) {
 		return
 	}
 	var labels []string
@@ -176,8 +175,7 @@ func (s *Server) editIssue(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
 		return
 	}
-	if in.Body != nil && len([]rune(*in.Body)) > 65536 {
-		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	if in.Body != nil && tooLong(w, *in.Body) {
 		return
 	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
