@@ -564,3 +564,33 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// TestE2ESyncRefusesACompanyThatLeft: a company removed from the
+// configuration would have all its records unlinked: sync refuses it, and
+// the advice is a plan of every company (-company would not know it).
+func TestE2ESyncRefusesACompanyThatLeft(t *testing.T) {
+	h := newE2E(t, e2eOptions{})
+	h.mustGS(0, "sync")
+	acmeOnly := e2eCompanies[:strings.Index(e2eCompanies, `company "globex"`)]
+	h.setConfig(acmeOnly)
+	linked := h.count(`select count(*) from employees e join companies c on c.id = e.company_id where c.slug = 'globex' and e.external_source = 'personio'`)
+
+	_, stderr, code := h.gs("sync")
+	chdir := shellQuote(h.dir)
+	if code != exitRefused || !strings.Contains(stderr, "Refused company globex (deletion guard)") ||
+		!strings.Contains(stderr, "gridsync plan -chdir "+chdir+" -out reviewed.plan\n") ||
+		!strings.Contains(stderr, "gridsync apply -chdir "+chdir+" -allow-mass-delete reviewed.plan\n") {
+		t.Fatalf("sync after globex left: exit %d\n%s", code, stderr)
+	}
+	if n := h.count(`select count(*) from employees e join companies c on c.id = e.company_id where c.slug = 'globex' and e.external_source = 'personio'`); n != linked {
+		t.Errorf("globex has %d linked employees after the refusal, had %d", n, linked)
+	}
+	h.mustGS(0, "plan", "-out", "reviewed.plan")
+	h.mustGS(0, "apply", "-allow-mass-delete", "reviewed.plan")
+	if n := h.count(`select count(*) from employees e join companies c on c.id = e.company_id where c.slug = 'globex' and e.external_source = 'personio'`); n != 0 {
+		t.Errorf("globex still has %d linked employees after the reviewed apply", n)
+	}
+	if out, _ := h.mustGS(0, "sync"); !strings.HasPrefix(out, plan.NoChanges) {
+		t.Errorf("sync after the reviewed apply:\n%s", out)
+	}
+}

@@ -148,13 +148,23 @@ func writeRefusals(g *globals, w *engine.Written) {
 		return
 	}
 	would := engine.CompanySummaries(w.Planned.Plan)
+	configured := map[string]bool{}
+	for _, sc := range w.Planned.Plan.Scope {
+		configured[sc.Company] = true
+	}
 	for _, rf := range w.Refusals {
 		fmt.Fprintf(g.Err, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
 		fmt.Fprintf(g.Err, "  Why: %s.\n", engine.RefusalReason(rf))
 		fmt.Fprintf(g.Err, "  It would have made: %s\n", would[rf.Company].Counts())
 		fmt.Fprintf(g.Err, "  To proceed, check Personio and the configuration. If the change is intended, review it and apply it:\n")
-		fmt.Fprintf(g.Err, "    gridsync plan%s -company %s -out %s.plan\n", g.chdirFlag(), rf.Company, rf.Company)
-		fmt.Fprintf(g.Err, "    gridsync apply%s -allow-mass-delete %s.plan\n", g.chdirFlag(), rf.Company)
+		// A company that left the configuration is planned only by a plan
+		// of every company; -company would not know it.
+		filter, file := " -company "+rf.Company, rf.Company+".plan"
+		if !configured[rf.Company] {
+			filter, file = "", "reviewed.plan"
+		}
+		fmt.Fprintf(g.Err, "    gridsync plan%s%s -out %s\n", g.chdirFlag(), filter, file)
+		fmt.Fprintf(g.Err, "    gridsync apply%s -allow-mass-delete %s\n", g.chdirFlag(), file)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/tern/v2/migrate"
 
+	"github.com/gridwork/gridsync/plan"
 	"github.com/gridwork/gridsync/schema"
 )
 
@@ -89,4 +90,45 @@ func TestLeanApplyMigrationRoundTrip(t *testing.T) {
 		t.Fatalf("migrating up again: %v", err)
 	}
 	equalLines(t, "sync log at the latest version", dump(t, s, query), []string{"6|Ada|json", "7|Alan|json", "8|Grace|json"})
+}
+
+// TestSyncStatusMigrationRoundTrip migrates 003 down and up again with a
+// refused run and sync status in the database: down keeps the runs (a
+// refused one becomes failed, which version 2 knows), up accepts refused
+// runs again.
+func TestSyncStatusMigrationRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if _, err := s.Write(ctx, func(context.Context, func(Query) (plan.State, error)) (*Batch, error) {
+		return &Batch{Plan: basePlan(), Outcome: Refused, Error: "refused initech: suspicious"}, nil
+	}, ApplyOptions{Command: "sync", Dirty: true}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.LoadMigrations(schema.Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MigrateTo(ctx, 2); err != nil {
+		t.Fatalf("migrating down to 2: %v", err)
+	}
+	equalLines(t, "runs at version 2", dump(t, s, "select id, outcome, error from sync_runs"), []string{"1|failed|refused initech: suspicious"})
+	if err := exec(s, "select 1 from sync_status"); err == nil {
+		t.Error("sync_status still exists at version 2")
+	}
+	if _, _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+	if _, err := s.Apply(ctx, basePlan(), ApplyOptions{Command: "apply"}); err != nil {
+		t.Fatalf("apply at the latest version: %v", err)
+	}
+	mustExec(t, s, "update sync_runs set outcome = 'refused' where id = 1")
+	equalLines(t, "runs at the latest version", dump(t, s, "select id, outcome, command, dirty from sync_runs order by id"), []string{"1|refused||false", "2|succeeded|apply|false"})
 }
