@@ -227,3 +227,17 @@ func TestInterruptExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestVerboseTimings: -v shows each phase of a writer's run, the Personio
+// read (done before the lock) included.
+func TestVerboseTimings(t *testing.T) {
+	h := newE2E(t, e2eOptions{})
+	timings := regexp.MustCompile(`(?m)^timings: fetch (\S+), read (\S+), diff (\S+)$`)
+	for _, args := range [][]string{{"-v", "apply", "-auto-approve"}, {"-v", "sync"}} {
+		_, stderr := h.mustGS(0, args...)
+		m := timings.FindStringSubmatch(stderr)
+		if m == nil || m[1] == "0s" {
+			t.Errorf("%s: timings %q in stderr:\n%s", strings.Join(args, " "), m, stderr)
+		}
+	}
+}

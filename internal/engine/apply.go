@@ -174,17 +174,12 @@ func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st *store.S
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
-	start := time.Now()
-	src, requests, err := r.fetch(ctx, cfg)
+	f, err := r.fetchTimed(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	fetch := time.Since(start)
 	opts.Isolate = false
-	w, err := r.planAndWrite(ctx, cfg, st, src, opts)
-	if w != nil {
-		w.Planned.Timings.Fetch, w.Planned.PersonioRequests = fetch, requests
-	}
+	w, err := r.planAndWrite(ctx, cfg, st, f, opts)
 	if err == nil {
 		return w, nil
 	}

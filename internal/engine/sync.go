@@ -36,12 +36,10 @@ func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st *store.Store, 
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
-	start := time.Now()
-	src, requests, err := r.fetch(ctx, cfg)
+	f, err := r.fetchTimed(ctx, cfg)
 	var w *Written
 	if err == nil {
-		fetch := time.Since(start)
-		w, err = r.planAndWrite(ctx, cfg, st, src, WriteOptions{
+		w, err = r.planAndWrite(ctx, cfg, st, f, WriteOptions{
 			Companies:   opts.Companies,
 			LockTimeout: opts.LockTimeout,
 			Audit:       opts.Audit,
@@ -49,9 +47,6 @@ func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st *store.Store, 
 			Waiting:     opts.Waiting,
 			Show:        opts.Show,
 		})
-		if w != nil {
-			w.Planned.Timings.Fetch, w.Planned.PersonioRequests = fetch, requests
-		}
 	}
 	if err == nil {
 		return w, nil

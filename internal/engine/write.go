@@ -75,13 +75,27 @@ func (e *DiagnosticsError) Error() string {
 	return "the configuration does not fit Personio's data: " + e.Diags.Error()
 }
 
+// fetched is Personio's answer with what reading it took.
+type fetched struct {
+	src      *plan.Source
+	took     time.Duration
+	requests int
+}
+
+// fetchTimed reads Personio (see Fetch) and times it.
+func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, error) {
+	start := time.Now()
+	src, requests, err := r.fetch(ctx, cfg)
+	return fetched{src: src, took: time.Since(start), requests: requests}, err
+}
+
 // planAndWrite is the one write step of apply (without a plan file) and
-// sync: with Personio's answer already read (src), it takes the apply lock,
+// sync: with Personio's answer already read (f), it takes the apply lock,
 // reads the target under it, computes the plan through build, applies the
 // deletion guard and writes, all in one transaction. Because the target is
 // read under the lock, a writer that waited for another one plans against
 // what that one wrote and never finds its plan stale.
-func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store.Store, src *plan.Source, opts WriteOptions) (*Written, error) {
+func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store.Store, f fetched, opts WriteOptions) (*Written, error) {
 	var w *Written
 	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
 	sopts.Waiting = opts.Waiting
@@ -92,11 +106,11 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store
 			return nil, err
 		}
 		readTime := time.Since(start)
-		planned, diags := r.build(cfg, src, cur, opts.Companies)
+		planned, diags := r.build(cfg, f.src, cur, opts.Companies)
 		if diags.HasErrors() {
 			return nil, &DiagnosticsError{Diags: diags}
 		}
-		planned.Timings.Read = readTime
+		planned.Timings.Fetch, planned.Timings.Read, planned.PersonioRequests = f.took, readTime, f.requests
 		w = &Written{Planned: planned, Diags: diags, Applied: planned.Plan}
 		if opts.Isolate {
 			w.Refusals = planned.Plan.Refusals(cur, plan.GuardOptions{})
