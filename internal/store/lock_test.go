@@ -7,7 +7,7 @@ import (
 	"os"
 	osexec "os/exec"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,12 +39,13 @@ func holdLock(t *testing.T, s *Store, host string, pid int) (backend uint32, rel
 	if _, err := tx.Exec(ctx, "select pg_advisory_xact_lock($1)", applyLockKey); err != nil {
 		t.Fatal(err)
 	}
-	var once atomic.Bool
-	return conn.PgConn().PID(), func() {
-		if once.CompareAndSwap(false, true) {
-			_ = tx.Rollback(context.Background())
-		}
-	}
+	// The connection is used by one goroutine at a time: a second caller
+	// of release waits for the first, and the cleanup (which runs before
+	// the connection closes) for a release still under way elsewhere.
+	var once sync.Once
+	release = func() { once.Do(func() { _ = tx.Rollback(context.Background()) }) }
+	t.Cleanup(release)
+	return conn.PgConn().PID(), release
 }
 
 // deadPID returns the pid of a process of this host that has ended.
