@@ -84,7 +84,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 			LockTimeout:     o.lockTimeout,
 			Audit:           audit(g, cfg, "apply"),
 			AllowMassDelete: o.allowMassDelete,
-			Waiting:         waitingFor(g, o.lockTimeout),
+			Waiting:         waiting(g),
 			Show: func(w *engine.Written) error {
 				return showPlan(g, cfg, w, w.Planned.Plan)
 			},
@@ -148,7 +148,7 @@ func applySaved(ctx context.Context, g *globals, o *applyOptions, cfg *config.Co
 		AllowMassDelete: o.allowMassDelete,
 		LockTimeout:     o.lockTimeout,
 		Audit:           audit(g, cfg, "apply PLANFILE"),
-		Waiting:         waitingFor(g, o.lockTimeout),
+		Waiting:         waiting(g),
 	})
 	return p, res, err
 }
@@ -179,10 +179,11 @@ func showPlan(g *globals, cfg *config.Config, w *engine.Written, p *plan.Plan) e
 	return plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
 }
 
-// waitingFor says on stderr that a writer waits for the lock, and for whom.
-func waitingFor(g *globals, timeout time.Duration) func(string) {
-	return func(holder string) {
-		fmt.Fprintf(g.Err, "Waiting up to %s for the apply lock%s…\n", timeout, holder)
+// waiting says on stderr that a writer waits for the lock, how long at
+// most, and for whom.
+func waiting(g *globals) func(string, time.Duration) {
+	return func(holder string, wait time.Duration) {
+		fmt.Fprintf(g.Err, "Waiting up to %s for the apply lock%s…\n", wait, holder)
 	}
 }
 

@@ -113,7 +113,7 @@ func syncOnce(ctx context.Context, g *globals, o *syncOptions, quiet bool) syncR
 		Companies:   o.companies,
 		LockTimeout: o.lockTimeout,
 		Audit:       audit(g, cfg, "sync"),
-		Waiting:     waitingFor(g, o.lockTimeout),
+		Waiting:     waiting(g),
 		Show: func(w *engine.Written) error {
 			if quiet {
 				return showPlan(g, cfg, w, nil)

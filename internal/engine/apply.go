@@ -31,7 +31,7 @@ type ApplyOptions struct {
 	Audit           Audit
 	// Waiting, when set, is called once before waiting for the lock another
 	// writer holds, with the holder (", held by …").
-	Waiting func(holder string)
+	Waiting func(holder string, wait time.Duration)
 }
 
 // Audit is who ran what, from where, for the sync log.

@@ -17,7 +17,7 @@ type SyncOptions struct {
 	LockTimeout time.Duration
 	Audit       Audit
 	// Waiting and Show are as in WriteOptions.
-	Waiting func(holder string)
+	Waiting func(holder string, wait time.Duration)
 	Show    func(*Written) error
 }
 

@@ -27,8 +27,8 @@ type WriteOptions struct {
 	Isolate         bool
 	AllowMassDelete bool
 	// Waiting, when set, is called once before waiting for the lock another
-	// writer holds, with the holder (", held by …").
-	Waiting func(holder string)
+	// writer holds, with the holder (", held by …") and the longest wait.
+	Waiting func(holder string, wait time.Duration)
 	// Show, when set, is called under the lock with the plan computed there
 	// and the refusals, before the guard's verdict on a whole plan and
 	// before anything is written: a writer prints its plan only once it

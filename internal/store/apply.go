@@ -19,8 +19,9 @@ type ApplyOptions struct {
 	// holds. Zero or less means do not wait at all, as in Terraform.
 	LockTimeout time.Duration
 	// Waiting, when set, is called once before waiting for a lock another
-	// writer holds, with a description of the holder (", held by …").
-	Waiting func(holder string)
+	// writer holds, with a description of the holder (", held by …") and
+	// how long it waits at most.
+	Waiting func(holder string, wait time.Duration)
 	// Command, Actor, GitCommit, Dirty and ConfigDir go into the sync log.
 	// Command ("sync", "apply", "apply PLANFILE") also names this run to
 	// writers waiting for the lock, with Host and PID (default: this

@@ -96,7 +96,7 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx, opts ApplyOptions) error {
 		return locked(holder)
 	}
 	if opts.Waiting != nil {
-		opts.Waiting(holder.String())
+		opts.Waiting(holder.String(), wait)
 	}
 	// lock_timeout bounds the wait for the advisory lock; it is reset right
 	// after so that it does not cut short the writes that follow.

@@ -82,15 +82,17 @@ func TestLockNamesItsHolder(t *testing.T) {
 		t.Errorf("Apply while locked = %v, want the holder %q", err, want)
 	}
 	var waited []string
-	_, err = s.Apply(ctx, &plan.Plan{}, ApplyOptions{LockTimeout: 100 * time.Millisecond, Waiting: func(h string) { waited = append(waited, h) }})
-	if !errors.Is(err, ErrLocked) || len(waited) != 1 || !strings.HasPrefix(waited[0], want) {
+	_, err = s.Apply(ctx, &plan.Plan{}, ApplyOptions{LockTimeout: 100 * time.Millisecond, Waiting: func(h string, wait time.Duration) {
+		waited = append(waited, h+" for "+wait.String())
+	}})
+	if !errors.Is(err, ErrLocked) || len(waited) != 1 || !strings.HasPrefix(waited[0], want) || !strings.HasSuffix(waited[0], " for 100ms") {
 		t.Errorf("a patient Apply: %v, told it waits for %q", err, waited)
 	}
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Apply(ctx, &plan.Plan{}, ApplyOptions{Waiting: func(string) { t.Error("Waiting called for a free lock") }}); err != nil {
+	if _, err := s.Apply(ctx, &plan.Plan{}, ApplyOptions{Waiting: func(string, time.Duration) { t.Error("Waiting called for a free lock") }}); err != nil {
 		t.Errorf("Apply after the holder finished: %v", err)
 	}
 }
