@@ -241,3 +241,30 @@ func TestVerboseTimings(t *testing.T) {
 		}
 	}
 }
+
+// TestInteractiveApplyUnderTheLock: on a terminal, apply shows the plan it
+// computed under the lock and asks; "no" writes and records nothing, "yes"
+// applies exactly that plan.
+func TestInteractiveApplyUnderTheLock(t *testing.T) {
+	h := newE2E(t, e2eOptions{})
+	yes := true
+	ask := func(answer string) (string, string, int) {
+		var out, errb strings.Builder
+		g := &globals{streams: streams{In: strings.NewReader(answer), Out: &out, Err: &errb},
+			getenv: func(k string) string { return h.env[k] }, stdinTerminal: &yes}
+		code := runGlobals(context.Background(), g, []string{"apply", "-chdir", h.dir})
+		return out.String(), errb.String(), code
+	}
+	out, stderr, code := ask("no\n")
+	if code != 1 || !strings.Contains(out, "Do you want to perform these actions?") || !strings.HasSuffix(out, "\nApply cancelled.\n") {
+		t.Errorf("answering no: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if n := h.count("select (select count(*) from companies) + (select count(*) from sync_runs)"); n != 0 {
+		t.Errorf("%d rows written after answering no", n)
+	}
+	out, stderr, code = ask("yes\n")
+	if code != 0 || !strings.Contains(out, "Apply complete! Resources: ") {
+		t.Errorf("answering yes: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	h.assertState(e2eMapping())
+}
