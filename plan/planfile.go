@@ -16,22 +16,26 @@ import (
 // FormatVersion is the version of the JSON plan format (the -json output
 // and the saved plan file), the one schema/plan.schema.json describes.
 // Decode reads any 1.x and ignores properties it does not know: a new minor
-// version only adds them (and comes with its own schema).
-const FormatVersion = "1.0"
+// version only adds them (and comes with its own schema). 1.1 added
+// jobs_unavailable.
+const FormatVersion = "1.1"
 
 // The file* types are the persisted format. They are kept apart from the
 // in-memory model so that the model can change without breaking saved
 // plans or scripts reading -json.
 type fileV1 struct {
-	FormatVersion string       `json:"format_version"`
-	CreatedAt     string       `json:"created_at,omitempty"`
-	AllCompanies  bool         `json:"all_companies"`
-	Digests       fileDigests  `json:"digests"`
-	Summary       fileSummary  `json:"summary"`
-	Scope         []fileScope  `json:"scope"`
-	Warnings      []string     `json:"warnings"`
-	Suspicious    []string     `json:"suspicious"`
-	Changes       []fileChange `json:"changes"`
+	FormatVersion string      `json:"format_version"`
+	CreatedAt     string      `json:"created_at,omitempty"`
+	AllCompanies  bool        `json:"all_companies"`
+	Digests       fileDigests `json:"digests"`
+	Summary       fileSummary `json:"summary"`
+	Scope         []fileScope `json:"scope"`
+	Warnings      []string    `json:"warnings"`
+	Suspicious    []string    `json:"suspicious"`
+	// JobsUnavailable is Plan.JobsUnavailable, absent when the feed was
+	// read (since 1.1).
+	JobsUnavailable string       `json:"jobs_unavailable,omitempty"`
+	Changes         []fileChange `json:"changes"`
 }
 
 type fileDigests struct {
@@ -75,6 +79,8 @@ func toFile(p *Plan) *fileV1 {
 		Warnings:      append([]string{}, p.Warnings...),
 		Suspicious:    append([]string{}, p.SuspiciousTexts()...),
 		Changes:       make([]fileChange, 0, len(p.Changes)),
+
+		JobsUnavailable: p.JobsUnavailable,
 	}
 	if !p.CreatedAt.IsZero() {
 		f.CreatedAt = p.CreatedAt.UTC().Format(time.RFC3339)
@@ -184,6 +190,8 @@ func fromFile(f *fileV1) (*Plan, error) {
 		Warnings:     nilIfEmpty(f.Warnings),
 		Suspicious:   suspicions(f.Suspicious),
 		Changes:      make([]Change, 0, len(f.Changes)),
+
+		JobsUnavailable: f.JobsUnavailable,
 	}
 	if f.CreatedAt != "" {
 		t, err := time.Parse(time.RFC3339, f.CreatedAt)

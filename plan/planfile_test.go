@@ -15,17 +15,10 @@ import (
 
 func TestPlanFileRoundTrip(t *testing.T) {
 	first, _ := Build(baseConfig(), baseSnapshot(), State{}, BuildOptions{Now: testNow})
-	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first}
+	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "jobs unavailable": jobsUnavailablePlan(t)}
 	for name, p := range plans {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "plan.json")
-			if err := WriteFile(path, p); err != nil {
-				t.Fatal(err)
-			}
-			got, err := ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := writeRead(t, p)
 			// The file keeps what each suspicious answer says, not the
 			// companies it concerns: read back, it concerns the whole plan.
 			want := *p
@@ -33,12 +26,25 @@ func TestPlanFileRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, &want) {
 				t.Errorf("round trip changed the plan:\n got %+v\nwant %+v", got, &want)
 			}
-			entries, _ := os.ReadDir(filepath.Dir(path))
-			if len(entries) != 1 {
-				t.Errorf("WriteFile left %d files behind", len(entries))
-			}
 		})
 	}
+}
+
+// writeRead saves p with WriteFile and reads it back with ReadFile.
+func writeRead(t *testing.T, p *Plan) *Plan {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := WriteFile(path, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("WriteFile left %d files behind", len(entries))
+	}
+	return got
 }
 
 func TestReadFileRefuses(t *testing.T) {
@@ -68,7 +74,7 @@ func TestReadFileRefuses(t *testing.T) {
 		})
 	}
 	t.Run("a newer minor version is read, its new properties ignored", func(t *testing.T) {
-		newer := strings.Replace(rich.String(), `"format_version": "1.0"`, `"format_version": "1.7", "future_field": {"x": 1}`, 1)
+		newer := strings.Replace(rich.String(), `"format_version": "1.1"`, `"format_version": "1.7", "future_field": {"x": 1}`, 1)
 		newer = strings.Replace(newer, `"add": `, `"replace": 0, "add": `, 1)
 		newer = strings.Replace(newer, `"address": "company.acme",`, `"address": "company.acme", "importance": "high",`, 1)
 		got, err := Decode(strings.NewReader(newer))
@@ -106,7 +112,8 @@ func TestRenderJSONMatchesSchema(t *testing.T) {
 	cfg := baseConfig()
 	cfg.Companies = cfg.Companies[:1]
 	unlinks, _ := Build(cfg, baseSnapshot(), syncedState(t), BuildOptions{Now: testNow})
-	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "filtered, no time": filtered, "unlinks": unlinks, "zero": {}}
+	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "filtered, no time": filtered, "unlinks": unlinks, "zero": {},
+		"jobs unavailable": jobsUnavailablePlan(t)}
 	for name, p := range plans {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -128,10 +135,11 @@ func TestRenderJSONMatchesSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, bad := range []struct{ from, to string }{
-			{`"format_version": "1.0"`, `"format_version": "2.0"`},
-			// The schema describes exactly 1.0; a 1.1 document brings its own.
-			{`"format_version": "1.0"`, `"format_version": "1.1"`},
-			{`"format_version": "1.0"`, `"format_version": "1.0", "future_field": 1`},
+			{`"format_version": "1.1"`, `"format_version": "2.0"`},
+			// The schema describes exactly 1.1; a 1.2 document brings its own.
+			{`"format_version": "1.1"`, `"format_version": "1.2"`},
+			{`"format_version": "1.1"`, `"format_version": "1.1", "future_field": 1`},
+			{`"suspicious": [`, `"jobs_unavailable": "", "suspicious": [`},
 			{`"action": "create"`, `"action": "replace"`},
 			{`"address": "company.acme"`, `"address": "company acme"`},
 			{`"before": null`, `"before": {"name": ""}`},
