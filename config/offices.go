@@ -18,11 +18,11 @@ type OfficeKey struct {
 	Name string // set only when ID is 0
 }
 
-// WrittenOffice is the key of the location's office as the configuration
+// writtenOffice is the key of the location's office as the configuration
 // writes it: by name for office = "…", by id for office_id = …; the zero
 // key when the location is unmapped. validate compares these; the plan
 // engine compares the keys the names resolve to.
-func (l Location) WrittenOffice() OfficeKey {
+func (l Location) writtenOffice() OfficeKey {
 	if l.Office != "" {
 		return OfficeKey{Name: l.Office}
 	}
@@ -118,7 +118,7 @@ func writtenMappings(companies []Company) []OfficeMapping {
 	for _, c := range companies {
 		for _, l := range c.Locations {
 			if l.Mapped() {
-				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: l.WrittenOffice()})
+				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: l.writtenOffice()})
 			}
 		}
 	}

@@ -84,6 +84,14 @@ func BenchmarkDiffRender100k(b *testing.B) {
 			b.ReportMetric(float64(changes), "changes")
 		})
 	}
+	steady := Diff(dayDesired, synced, DiffOptions{AllCompanies: true, Now: testNow})
+	b.Run("guard", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = steady.CheckMassDelete(synced, GuardOptions{})
+			_ = steady.Refusals(synced, GuardOptions{})
+		}
+	})
 	first := Diff(d, State{}, DiffOptions{AllCompanies: true, Now: testNow})
 	b.Run("render-first-sync", func(b *testing.B) {
 		b.ReportAllocs()
