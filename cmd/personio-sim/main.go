@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		errorRate  = fs.Float64("error-rate", 0, "share of API answers replaced by 500/502/503/504")
 		dropRate   = fs.Float64("drop-rate", 0, "share of connections dropped without an answer")
 		retryAfter = fs.Bool("retry-after", false, "send Retry-After with 429")
+		feedRedir  = fs.String("feed-redirect", "", "answer the feed with 301 to this path (e.g. "+personiosim.MovedFeedPath+", which serves the feed) or URL")
+		feedGone   = fs.Bool("feed-missing", false, "answer the feed with 404 and an HTML page, as when the career page is switched off")
 		verbose    = fs.Bool("v", false, "log every request")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -86,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ErrorRate:     *errorRate,
 		DropRate:      *dropRate,
 		RetryAfter:    *retryAfter,
+		FeedRedirect:  *feedRedir,
+		FeedMissing:   *feedGone,
 	}
 	if err := faults.Validate(); err != nil {
 		fmt.Fprintf(stderr, "personio-sim: %v\n", err)

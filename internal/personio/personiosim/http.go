@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	mux.Handle(EndpointPicture, s.endpoint(EndpointPicture, kindEmployees, s.handlePicture))
 	mux.Handle("GET /v1/company/employees/{id}/profile-picture", s.endpoint(EndpointPicture, kindEmployees, s.handlePicture))
 	mux.Handle(EndpointFeed, s.endpoint(EndpointFeed, kindFeed, s.handleFeed))
+	mux.Handle(EndpointMovedFeed, s.endpoint(EndpointMovedFeed, kindFeed, s.handleFeed))
 	s.adminRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.count("other", http.StatusNotFound)

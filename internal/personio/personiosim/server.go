@@ -60,7 +60,14 @@ const (
 	EndpointAttributes = "GET /v1/company/employees/attributes"
 	EndpointPicture    = "GET /v1/company/employees/{id}/profile-picture/{width}"
 	EndpointFeed       = "GET /xml"
+	// EndpointMovedFeed serves the feed at MovedFeedPath, where
+	// Faults.FeedRedirect can send it.
+	EndpointMovedFeed = "GET " + MovedFeedPath
 )
+
+// MovedFeedPath is a second path the feed is served at, for a feed that
+// redirects within its host (Faults.FeedRedirect).
+const MovedFeedPath = "/moved/xml"
 
 // Server is a simulated Personio tenant. It implements http.Handler; all
 // methods are safe for concurrent use.
