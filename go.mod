@@ -6,6 +6,7 @@ require (
 	filippo.io/age v1.3.1
 	github.com/agext/levenshtein v1.2.1
 	github.com/aymanbagabas/go-udiff v0.4.1
+	github.com/cenkalti/backoff/v5 v5.0.3
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/getsops/sops/v3 v3.13.3
 	github.com/google/go-cmp v0.7.0

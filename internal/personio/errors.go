@@ -41,7 +41,7 @@ func (e *ForbiddenError) Error() string {
 }
 
 // TenantNotFoundError means the job feed host does not belong to a Personio
-// tenant: Personio redirects unknown subdomains (301) or answers 404.
+// tenant: Personio redirects unknown subdomains to its website (301).
 type TenantNotFoundError struct {
 	Tenant     string
 	URL        string // the feed base URL that was asked
@@ -58,6 +58,34 @@ func (e *TenantNotFoundError) Error() string {
 	}
 	return fmt.Sprintf("tenant subdomain not found: %s (%s answered %d); check personio.tenant", e.Tenant, e.URL, e.StatusCode)
 }
+
+// FeedUnavailableError means the job feed could not be read, so the jobs
+// are unknown (which is not the same as none): it answered 404 (a tenant
+// whose career page is switched off), or kept failing until the retries ran
+// out (5xx, 429, timeouts, dropped connections, endless redirects).
+// Snapshot reports it in Snapshot.JobsUnavailable instead of failing.
+type FeedUnavailableError struct {
+	URL    string // the feed URL asked for
+	Status int    // the last status seen; 0 when there was no answer
+	Err    error  // what else is known, if anything
+}
+
+func (e *FeedUnavailableError) Error() string {
+	what := "no answer"
+	if e.Status != 0 {
+		what = fmt.Sprintf("it answered %d %s", e.Status, http.StatusText(e.Status))
+	}
+	s := fmt.Sprintf("the job feed %s is unavailable (%s)", e.URL, what)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	if e.Status == http.StatusNotFound {
+		s += "; is the career page switched off in Personio?"
+	}
+	return s
+}
+
+func (e *FeedUnavailableError) Unwrap() error { return e.Err }
 
 // StatusError is any other non-success answer that retrying will not fix
 // (400, 404 on the API, 422, …).

@@ -113,4 +113,7 @@ type Snapshot struct {
 	// Offices are the distinct offices seen on employees and in the feed,
 	// sorted by name.
 	Offices []Office
+	// JobsUnavailable is set, and Jobs nil, when the job feed could not be
+	// read: the jobs are unknown, not gone.
+	JobsUnavailable *FeedUnavailableError
 }

@@ -2,6 +2,7 @@ package personio_test
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -153,21 +154,32 @@ func TestEmployeesEachExactlyOnceUnderFaults(t *testing.T) {
 		faults personiosim.Faults
 		// status that must have occurred, proving the fault was exercised
 		sawStatus int
+		// employees in the listing; 0 means 1234
+		employees int
+		// the client's rate limit in requests a second; 0 means none
+		rate rate.Limit
 	}{
 		{name: "no faults"},
 		{name: "429 storm", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 1}, sawStatus: 429},
+		// The simulator asks for whole seconds, so this one is kept short.
+		{name: "429 storm with Retry-After", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 1, RetryAfter: true}, sawStatus: 429, employees: 500, rate: 40},
 		{name: "5xx", faults: personiosim.Faults{ErrorRate: 0.3}, sawStatus: -5},
+		{name: "5xx storm", faults: personiosim.Faults{ErrorRate: 0.6}, sawStatus: -5},
+		{name: "slow pages under a rate limit", faults: personiosim.Faults{Latency: 40 * time.Millisecond, RatePerMinute: 20, RateWindow: time.Second, Burst: 2}, sawStatus: 429},
 		{name: "dropped connections", faults: personiosim.Faults{DropRate: 0.25}, sawStatus: 0},
 		{name: "everything at once", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 2, ErrorRate: 0.15, DropRate: 0.15, Latency: time.Millisecond}, sawStatus: 429},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := startSim(t, personiosim.Options{Dataset: dataset(1234), Faults: tt.faults, Seed: 3})
+			env := startSim(t, personiosim.Options{Dataset: dataset(cmp.Or(tt.employees, 1234)), Faults: tt.faults, Seed: 3})
 			// Backoff must be able to outlast the simulator's token interval,
 			// and the attempts a starved worker's share of it: bounded
 			// give-up has tests of its own.
 			c := env.client(t, func(o *personio.Options) {
 				o.MinBackoff, o.MaxBackoff, o.MaxAttempts = 10*time.Millisecond, 200*time.Millisecond, 40
+				if tt.rate != 0 {
+					o.RateLimit, o.Burst = tt.rate, 2
+				}
 			})
 			got, err := c.Employees(context.Background())
 			if err != nil {
