@@ -71,16 +71,37 @@ type FeedUnavailableError struct {
 }
 
 func (e *FeedUnavailableError) Error() string {
-	what := "no answer"
-	if e.Status != 0 {
-		what = fmt.Sprintf("it answered %d %s", e.Status, http.StatusText(e.Status))
+	return "the job feed is unavailable: " + e.Reason()
+}
+
+// Reason says what became of the feed request, starting with its URL:
+// "https://acme.jobs.personio.de/xml?language=en answered 404 Not Found;
+// the career page may be switched off in Personio". It is what a plan
+// shows as the reason the jobs are unknown.
+func (e *FeedUnavailableError) Reason() string {
+	var re *RetryError
+	status := fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	switch {
+	case errors.As(e.Err, &re) && re.RetryAfter > 0:
+		return fmt.Sprintf("%s answered %s and asks to wait %s", e.URL, status, re.RetryAfter)
+	case errors.As(e.Err, &re) && e.Status != 0:
+		return fmt.Sprintf("%s kept answering %s (%d attempts over %s)", e.URL, status, re.Attempts, roundElapsed(re.Elapsed))
+	case errors.As(e.Err, &re):
+		s := fmt.Sprintf("%s could not be reached (%d attempts over %s): %v", e.URL, re.Attempts, roundElapsed(re.Elapsed), re.Err)
+		if re.Setting != "" {
+			s += "; check the network and " + re.Setting + ", then try again"
+		}
+		return s
 	}
-	s := fmt.Sprintf("the job feed %s is unavailable (%s)", e.URL, what)
+	s := e.URL + " answered " + status
+	if e.Status == 0 {
+		s = e.URL + " gave no answer"
+	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		s += " (" + e.Err.Error() + ")"
 	}
 	if e.Status == http.StatusNotFound {
-		s += "; is the career page switched off in Personio?"
+		s += "; the career page may be switched off in Personio"
 	}
 	return s
 }
@@ -139,10 +160,7 @@ type RetryError struct {
 }
 
 func (e *RetryError) Error() string {
-	over := e.Elapsed.Round(time.Second)
-	if over == 0 {
-		over = e.Elapsed.Round(time.Millisecond)
-	}
+	over := roundElapsed(e.Elapsed)
 	switch {
 	case e.RetryAfter > 0:
 		return fmt.Sprintf("Personio answered %d %s to %s %s and asks to wait %s (Retry-After); try again later", e.StatusCode, http.StatusText(e.StatusCode), e.Method, e.Path, e.RetryAfter)
@@ -160,6 +178,14 @@ func (e *RetryError) Error() string {
 }
 
 func (e *RetryError) Unwrap() error { return e.Err }
+
+// roundElapsed rounds d to seconds, or to milliseconds when under one.
+func roundElapsed(d time.Duration) time.Duration {
+	if r := d.Round(time.Second); r != 0 {
+		return r
+	}
+	return d.Round(time.Millisecond)
+}
 
 // PageError is an employees page that could not be read or understood.
 type PageError struct {

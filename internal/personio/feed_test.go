@@ -3,11 +3,13 @@ package personio_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
@@ -78,25 +80,25 @@ func TestFeedUnavailable(t *testing.T) {
 		wantCalled int32 // feed requests through handler; 0: not checked
 	}{
 		{name: "career page switched off", faults: personiosim.Faults{FeedMissing: true}, status: 404,
-			want: "the job feed URL/xml?language=en is unavailable (it answered 404 Not Found); is the career page switched off in Personio?"},
+			want: "the job feed is unavailable: URL/xml?language=en answered 404 Not Found; the career page may be switched off in Personio"},
 		{name: "moved, then missing", faults: personiosim.Faults{FeedRedirect: personiosim.MovedFeedPath, FeedMissing: true}, status: 404,
-			want: "the job feed URL/xml?language=en is unavailable (it answered 404 Not Found): redirected to URL/moved/xml?language=en; is the career page"},
+			want: "the job feed is unavailable: URL/xml?language=en answered 404 Not Found (redirected to URL/moved/xml?language=en); the career page may be switched off in Personio"},
 		{name: "redirects in a loop", faults: personiosim.Faults{FeedRedirect: "/xml"}, status: 301,
-			want: "the job feed URL/xml?language=en is unavailable (it answered 301 Moved Permanently): it redirects more than 5 times (last to URL/xml?language=en)"},
+			want: "the job feed is unavailable: URL/xml?language=en answered 301 Moved Permanently (redirecting more than 5 times, last to URL/xml?language=en)"},
 		{name: "5xx storm", status: 503, wantCalled: 3, handler: func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusServiceUnavailable)
-		}, want: "the job feed URL/xml?language=en is unavailable (it answered 503 Service Unavailable): Personio kept answering 503 Service Unavailable after 3 attempts"},
+		}, want: "the job feed is unavailable: URL/xml?language=en kept answering 503 Service Unavailable (3 attempts over "},
 		{name: "no answer", status: 0, wantCalled: 3, handler: func(w http.ResponseWriter, r *http.Request) {
 			conn, _, _ := w.(http.Hijacker).Hijack()
 			conn.Close()
-		}, want: "the job feed URL/xml?language=en is unavailable (no answer): Personio could not be reached after 3 attempts"},
+		}, want: "the job feed is unavailable: URL/xml?language=en could not be reached (3 attempts over "},
 		{name: "a redirect to a 429", status: 429, wantCalled: 1 + 3, handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/xml" {
 				http.Redirect(w, r, "/busy", http.StatusFound)
 				return
 			}
 			w.WriteHeader(http.StatusTooManyRequests)
-		}, want: "the job feed URL/xml?language=en is unavailable (it answered 429 Too Many Requests): Personio kept answering 429"},
+		}, want: "the job feed is unavailable: URL/xml?language=en kept answering 429 Too Many Requests (3 attempts over "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,5 +245,38 @@ func TestRequestsCounted(t *testing.T) {
 	}
 	if want.Employees <= 13 {
 		t.Errorf("%d employees requests: the 5xx were not retried, so the test proves nothing", want.Employees)
+	}
+}
+
+// TestFeedUnavailableReason: the reason a plan shows starts with the feed
+// URL and says what came back, and Snapshot.Source hands it to the plan.
+func TestFeedUnavailableReason(t *testing.T) {
+	const u = "https://acme.jobs.personio.de/xml?language=en"
+	tests := []struct {
+		err  *personio.FeedUnavailableError
+		want string
+	}{
+		{&personio.FeedUnavailableError{URL: u, Status: 404}, u + " answered 404 Not Found; the career page may be switched off in Personio"},
+		{&personio.FeedUnavailableError{URL: u, Status: 502, Err: &personio.RetryError{StatusCode: 502, Attempts: 6, Elapsed: 31400 * time.Millisecond}},
+			u + " kept answering 502 Bad Gateway (6 attempts over 31s)"},
+		{&personio.FeedUnavailableError{URL: u, Status: 429, Err: &personio.RetryError{StatusCode: 429, Attempts: 1, RetryAfter: time.Hour}},
+			u + " answered 429 Too Many Requests and asks to wait 1h0m0s"},
+		{&personio.FeedUnavailableError{URL: u, Err: &personio.RetryError{Attempts: 6, Elapsed: 2 * time.Second, Err: io.ErrUnexpectedEOF, Setting: "personio.tenant"}},
+			u + " could not be reached (6 attempts over 2s): unexpected EOF; check the network and personio.tenant, then try again"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Reason(); got != tt.want {
+			t.Errorf("Reason() = %q\nwant       %q", got, tt.want)
+		}
+		if got := tt.err.Error(); got != "the job feed is unavailable: "+tt.want {
+			t.Errorf("Error() = %q", got)
+		}
+	}
+	snap := &personio.Snapshot{JobsUnavailable: tests[0].err}
+	if got := snap.Source(nil, nil).JobsUnavailable; got != tests[0].want {
+		t.Errorf("Source().JobsUnavailable = %q, want %q", got, tests[0].want)
+	}
+	if got := (&personio.Snapshot{}).Source(nil, nil).JobsUnavailable; got != "" {
+		t.Errorf("Source().JobsUnavailable = %q for a feed that was read", got)
 	}
 }

@@ -97,7 +97,7 @@ type feedRedirectsError struct {
 }
 
 func (e *feedRedirectsError) Error() string {
-	return fmt.Sprintf("it redirects more than %d times (last to %s)", maxFeedRedirects, e.last)
+	return fmt.Sprintf("redirecting more than %d times, last to %s", maxFeedRedirects, e.last)
 }
 
 // feedHosts returns the hosts a feed redirect may lead to: jobsURL's, and

@@ -11,6 +11,9 @@ func (s *Snapshot) Source(keep []string, attrs []AttributeInfo) *plan.Source {
 		Jobs:      make([]plan.SourceJob, len(s.Jobs)),
 		Offices:   make([]plan.Office, len(s.Offices)),
 	}
+	if s.JobsUnavailable != nil {
+		src.JobsUnavailable = s.JobsUnavailable.Reason()
+	}
 	if attrs != nil {
 		src.AttributeKeys = make([]string, len(attrs))
 		for i, a := range attrs {
