@@ -253,6 +253,7 @@ func (p *Pacer) fine() {
 	p.lim.SetLimit(next)
 }
 
+// perMinute is l in requests a minute, to one decimal, for log lines.
 func perMinute(l rate.Limit) float64 {
 	return float64(int(float64(l)*60*10+0.5)) / 10
 }
