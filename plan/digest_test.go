@@ -24,7 +24,9 @@ func TestDigests(t *testing.T) {
 		snap := baseSnapshot()
 		snap.Employees = append(snap.Employees, emp(2000, "Zed", "Outsider", "zed@x.test", "active", &personio.Office{ID: 9, Name: "Oslo"}))
 		employeeByID(snap, 1003).LastName = "Changed" // inactive: not synced
-		employeeByID(snap, 1001).Attributes["dynamic_77"] = employeeByID(snap, 1001).Attributes["dynamic_42"]
+		e := employeeByID(snap, 1001)
+		title, _ := e.Attr("dynamic_42")
+		e.Attributes = append(e.Attributes, personio.AttributeValue{Key: "dynamic_77", Value: title})
 		q, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if q.Digests.Personio != p.Digests.Personio {
 			t.Error("an unrelated Personio change altered the Personio digest")

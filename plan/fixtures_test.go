@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -69,9 +68,9 @@ func emp(id int64, first, last, email, status string, office *personio.Office) p
 		ID: id, FirstName: first, LastName: last, Gender: "diverse", Position: "Engineer",
 		Email: email, Status: status, Office: office,
 		ProfilePictureURL: "https://api.personio.de/v1/company/employees/" + strconv.FormatInt(id, 10) + "/profile-picture/200",
-		Attributes: map[string]personio.Attribute{
-			"first_name": {Label: "First name", Type: "standard", Value: json.RawMessage(strconv.Quote(first))},
-			"dynamic_42": {Label: "Job title (EN)", Type: "standard", Value: json.RawMessage(`"Title of ` + first + `"`)},
+		Attributes: []personio.AttributeValue{
+			{Key: "first_name", Value: first},
+			{Key: "dynamic_42", Value: "Title of " + first},
 		},
 	}
 	return e

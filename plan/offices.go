@@ -196,7 +196,7 @@ func checkEmployeeFields(cfg *config.Config, snap *personio.Snapshot, attrs []pe
 	}
 	seen := func(key string) bool {
 		for i := range snap.Employees {
-			if _, ok := snap.Employees[i].Attributes[key]; ok {
+			if _, ok := snap.Employees[i].Attr(key); ok {
 				return true
 			}
 		}
@@ -241,8 +241,8 @@ func knownAttributeKeys(snap *personio.Snapshot, attrs []personio.AttributeInfo)
 		set[a.Key] = true
 	}
 	for i := range snap.Employees {
-		for k := range snap.Employees[i].Attributes {
-			set[k] = true
+		for _, a := range snap.Employees[i].Attributes {
+			set[a.Key] = true
 		}
 	}
 	out := make([]string, 0, len(set))
