@@ -52,17 +52,13 @@ func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Pag
 	d.repeat = repeat
 	p := Page{Offset: offset, Limit: limit}
 	var (
-		success                   *bool
 		hasTotal                  bool
-		errMessage                string
 		echoOffset, echoLimit     int
 		hasEchoOffset, hasEchoLim bool
 	)
 	err := d.envelope(func(name string) error {
 		var err error
 		switch {
-		case strings.EqualFold(name, "success"):
-			success, err = d.optionalBool("success")
 		case strings.EqualFold(name, "metadata"):
 			hasTotal, err = d.metadata(&p)
 		case strings.EqualFold(name, "offset"):
@@ -71,8 +67,6 @@ func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Pag
 			echoLimit, hasEchoLim = d.echo()
 		case strings.EqualFold(name, "data"):
 			p.Employees, err = d.employees()
-		case strings.EqualFold(name, "error"):
-			errMessage, err = d.errorMessage()
 		default:
 			err = d.dec.SkipValue()
 		}
@@ -80,9 +74,6 @@ func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Pag
 	})
 	if err != nil {
 		return Page{}, err
-	}
-	if success != nil && !*success {
-		return Page{}, successFalseError(errMessage)
 	}
 	if !hasTotal {
 		return Page{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
@@ -100,11 +91,24 @@ func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Pag
 	return p, nil
 }
 
-// envelope reads the top-level object of an answer, calling member with
-// each member name and the decoder at its value (which member must
-// consume). It checks that nothing follows the object, and turns JSON
-// errors into sentences with the byte offset.
+// envelope reads the top-level object of a v1 answer. It reads success
+// and error itself and calls member with every other member's name, the
+// decoder at its value (which member must consume). It checks that nothing
+// follows the object, turns JSON errors into a *syntaxError with the byte
+// offset, and fails an answer with success=false with Personio's message.
 func (d *pageDecoder) envelope(member func(name string) error) error {
+	if err := d.v1Envelope(member); err != nil {
+		return err
+	}
+	if d.success != nil && !*d.success {
+		return successFalseError(d.message)
+	}
+	return nil
+}
+
+// v1Envelope is envelope without judging success: it leaves success and
+// the error message in d.success and d.message.
+func (d *pageDecoder) v1Envelope(member func(name string) error) error {
 	dec := d.dec
 	tok, err := dec.ReadToken()
 	if err != nil {
@@ -122,7 +126,16 @@ func (d *pageDecoder) envelope(member func(name string) error) error {
 		if err != nil {
 			return notJSON(err)
 		}
-		if err := member(name.String()); err != nil {
+		n := name.String()
+		switch {
+		case strings.EqualFold(n, "success"):
+			d.success, err = d.optionalBool("success")
+		case strings.EqualFold(n, "error"):
+			d.message, err = d.errorMessage()
+		default:
+			err = member(n)
+		}
+		if err != nil {
 			return notJSON(err)
 		}
 	}
@@ -192,18 +205,7 @@ func syntaxReason(se *jsontext.SyntacticError) string {
 // false when total_elements is missing or null.
 func (d *pageDecoder) metadata(p *Page) (hasTotal bool, err error) {
 	dec := d.dec
-	switch k := dec.PeekKind(); k {
-	case 'n':
-		return false, dec.SkipValue()
-	case '{':
-	default:
-		v, err := dec.ReadValue()
-		if err != nil {
-			return false, err
-		}
-		return false, fmt.Errorf("metadata is %s, not an object", kindText(v.Kind()))
-	}
-	if _, err := dec.ReadToken(); err != nil {
+	if opened, err := d.open('{', "metadata", "an object"); !opened {
 		return false, err
 	}
 	for dec.PeekKind() != '}' {

@@ -39,6 +39,11 @@ type pageDecoder struct {
 	repeat int    // leading employees not counted in absent
 	read   int    // employees read so far
 	key    []byte // an unescaped attribute key, when it had escapes
+
+	// The answer's success member (nil when missing or null) and its
+	// error message.
+	success *bool
+	message string
 }
 
 // span is where a text lies in pageDecoder.text.
@@ -71,18 +76,7 @@ type shapeError struct{ error }
 // employees reads data, the list of employee items.
 func (d *pageDecoder) employees() ([]Employee, error) {
 	dec := d.dec
-	switch dec.PeekKind() {
-	case 'n':
-		return nil, dec.SkipValue()
-	case '[':
-	default:
-		v, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("data is %s, not a list of employees", kindText(v.Kind()))
-	}
-	if _, err := dec.ReadToken(); err != nil {
+	if opened, err := d.open('[', "data", "a list of employees"); !opened {
 		return nil, err
 	}
 	out := make([]Employee, 0, min(max(d.limit, 1), PageSize))
@@ -148,23 +142,17 @@ func (d *pageDecoder) item() (e Employee, found bool, err error) {
 			continue
 		}
 		d.attrs = d.attrs[:mark]
-		switch k := dec.PeekKind(); k {
-		case 'n':
-			if err := dec.SkipValue(); err != nil {
-				return e, false, err
-			}
+		if dec.PeekKind() != '{' {
 			e, found = Employee{}, false
-		case '{':
-			if e, err = d.employee(); err != nil {
-				return Employee{}, false, err
+			if _, err := d.open('{', "attributes", "an object"); err != nil {
+				return Employee{}, false, shapeOf(err)
 			}
-			found = true
-		case 0:
-			_, err := dec.ReadToken()
-			return e, false, err
-		default:
-			return Employee{}, false, shapeError{fmt.Errorf("attributes are %s, not an object", kindText(k))}
+			continue
 		}
+		if e, err = d.employee(); err != nil {
+			return Employee{}, false, err
+		}
+		found = true
 	}
 	_, err = dec.ReadToken()
 	return e, found, err
@@ -176,7 +164,7 @@ func (d *pageDecoder) item() (e Employee, found bool, err error) {
 // without being copied.
 func (d *pageDecoder) employee() (Employee, error) {
 	dec, sel := d.dec, d.sel
-	if _, err := dec.ReadToken(); err != nil {
+	if _, err := d.open('{', "attributes", "an object"); err != nil {
 		return Employee{}, err
 	}
 	d.text, d.kept = d.text[:0], d.kept[:0]
@@ -312,17 +300,7 @@ func (d *pageDecoder) unquoteKey(raw jsontext.Value) ([]byte, error) {
 // nil), as encoding/json would decode it.
 func (d *pageDecoder) openAttribute() (v jsontext.Value, opened bool, err error) {
 	dec := d.dec
-	switch k := dec.PeekKind(); k {
-	case 'n':
-		return nil, false, dec.SkipValue()
-	case '{':
-	case 0:
-		_, err := dec.ReadToken()
-		return nil, false, err
-	default:
-		return nil, false, fmt.Errorf("it is %s, not an object {label, type, value}", kindText(k))
-	}
-	if _, err := dec.ReadToken(); err != nil {
+	if opened, err := d.open('{', "it", "an object {label, type, value}"); !opened {
 		return nil, false, err
 	}
 	for dec.PeekKind() != '}' {
@@ -368,6 +346,29 @@ func isValueName(raw jsontext.Value) bool {
 	}
 	name, err := jsontext.AppendUnquote(nil, raw)
 	return err == nil && strings.EqualFold(string(name), "value")
+}
+
+// open reads the opening of a container of kind want ('{' or '[') or a
+// null, which leaves opened false. Anything else is an error saying that
+// what is not expected.
+func (d *pageDecoder) open(want jsontext.Kind, what, expected string) (opened bool, err error) {
+	switch k := d.dec.PeekKind(); k {
+	case 'n':
+		return false, d.dec.SkipValue()
+	case want, 0: // 0: ReadToken returns the syntax error PeekKind saw
+		_, err := d.dec.ReadToken()
+		return err == nil, err
+	default:
+		return false, fmt.Errorf("%s is %s, not %s", what, kindText(k), expected)
+	}
+}
+
+// shapeOf marks an error that is not the decoder's as a shapeError.
+func shapeOf(err error) error {
+	if err == nil || isSyntax(err) {
+		return err
+	}
+	return shapeError{err}
 }
 
 // isSyntax reports whether err is the decoder's: the answer is not JSON.

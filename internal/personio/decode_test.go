@@ -32,6 +32,19 @@ func attr(key, typ, value string) string {
 
 func emp(attrs ...string) string { return "{" + strings.Join(attrs, ",") + "}" }
 
+// wantErr checks err against errHas, the text a wanted error contains ("":
+// no error wanted), and reports whether there was an error to check.
+func wantErr(t *testing.T, err error, errHas string) bool {
+	t.Helper()
+	switch {
+	case errHas == "" && err != nil:
+		t.Fatal(err)
+	case errHas != "" && (err == nil || !strings.Contains(err.Error(), errHas)):
+		t.Fatalf("err = %v, want it to contain %q", err, errHas)
+	}
+	return errHas != ""
+}
+
 // decodeAll decodes a first page keeping every attribute.
 func decodeAll(body []byte) (Page, error) { return decodePage(body, 0, 100, nil, 0) }
 
@@ -208,14 +221,8 @@ func TestDecodePageDefensive(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := decodeAll([]byte(tt.body))
-			if tt.errHas != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
-					t.Fatalf("err = %v, want it to contain %q", err, tt.errHas)
-				}
+			if wantErr(t, err, tt.errHas) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			tt.check(t, p)
 		})
@@ -408,14 +415,8 @@ func TestDecodeEmployee(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, err := decodeEmployee([]byte(tt.body), newSelection([]string{"dynamic_1"}, nil))
-			if tt.errHas != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
-					t.Fatalf("err = %v, want it to contain %q", err, tt.errHas)
-				}
+			if wantErr(t, err, tt.errHas) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if v, _ := e.Attr("dynamic_1"); e.ID != 7 || e.FirstName != "Ann" || v != "M" || len(e.Attributes) != 1 {
 				t.Errorf("got %+v", e)

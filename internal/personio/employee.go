@@ -50,16 +50,8 @@ func (c *Client) Employee(ctx context.Context, id int64) (e Employee, found bool
 // {"success":false, …}.
 func isV1Error(body []byte) bool {
 	d := newPageDecoder(newDecoder(body), nil, 1)
-	var success *bool
-	err := d.envelope(func(name string) error {
-		if strings.EqualFold(name, "success") {
-			var err error
-			success, err = d.optionalBool("success")
-			return err
-		}
-		return d.dec.SkipValue()
-	})
-	return err == nil && success != nil && !*success
+	err := d.v1Envelope(func(string) error { return d.dec.SkipValue() })
+	return err == nil && d.success != nil && !*d.success
 }
 
 // decodeEmployee reads the answer of GET /v1/company/employees/{id}:
@@ -67,46 +59,30 @@ func isV1Error(body []byte) bool {
 func decodeEmployee(body []byte, sel *selection) (Employee, error) {
 	d := newPageDecoder(newDecoder(body), sel, 1)
 	var (
-		e          Employee
-		found      bool
-		success    *bool
-		errMessage string
+		e     Employee
+		found bool
 	)
 	err := d.envelope(func(name string) error {
+		if !strings.EqualFold(name, "data") {
+			return d.dec.SkipValue()
+		}
+		if d.dec.PeekKind() != '{' {
+			_, err := d.open('{', "data", "an employee object")
+			return err
+		}
+		first := len(d.attrs)
 		var err error
-		switch {
-		case strings.EqualFold(name, "success"):
-			success, err = d.optionalBool("success")
-		case strings.EqualFold(name, "error"):
-			errMessage, err = d.errorMessage()
-		case strings.EqualFold(name, "data"):
-			switch k := d.dec.PeekKind(); k {
-			case '{':
-				first := len(d.attrs)
-				if e, found, err = d.item(); err == nil && len(d.attrs) > first {
-					e.Attributes = d.attrs[first:len(d.attrs):len(d.attrs)]
-				}
-			case 'n':
-				found, err = false, d.dec.SkipValue()
-			case 0:
-				_, err = d.dec.ReadToken()
-			default:
-				err = fmt.Errorf("data is %s, not an employee object", kindText(k))
-			}
-		default:
-			err = d.dec.SkipValue()
+		if e, found, err = d.item(); err == nil && len(d.attrs) > first {
+			e.Attributes = d.attrs[first:len(d.attrs):len(d.attrs)]
 		}
 		return err
 	})
+	var se shapeError
 	switch {
+	case errors.As(err, &se):
+		return Employee{}, fmt.Errorf("data is not an employee object: %w", se.error)
 	case err != nil:
-		var se shapeError
-		if errors.As(err, &se) {
-			return Employee{}, fmt.Errorf("data is not an employee object: %w", se.error)
-		}
 		return Employee{}, err
-	case success != nil && !*success:
-		return Employee{}, successFalseError(errMessage)
 	case !found:
 		return Employee{}, errors.New("the answer holds no employee attributes")
 	}

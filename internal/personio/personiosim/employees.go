@@ -223,16 +223,26 @@ func garble(b []byte) []byte {
 	return append(b[:cut:cut], "\x00<!-- upstream timeout -->"...)
 }
 
+// authorizeRead authorizes r for reading employees: a valid token, and
+// the employees:read scope unless Faults.Forbidden takes it away. ok is
+// false when it has answered; f are the faults to answer under.
+func (s *Server) authorizeRead(w http.ResponseWriter, r *http.Request) (f Faults, ok bool) {
+	if !s.authorize(w, r) {
+		return f, false
+	}
+	if f = s.Faults(); f.Forbidden {
+		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+		return f, false
+	}
+	return f, true
+}
+
 // handleEmployee serves GET /v1/company/employees/{id}: the employee as
 // on a page, {"success":true,"data":{"type":"Employee","attributes":{…}}},
 // or 404 with Personio's error body.
 func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
-		return
-	}
-	f := s.Faults()
-	if f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+	f, ok := s.authorizeRead(w, r)
+	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -267,12 +277,8 @@ func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
 
 // handleAttributes serves GET /v1/company/employees/attributes.
 func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
-		return
-	}
-	f := s.Faults()
-	if f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+	f, ok := s.authorizeRead(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
