@@ -107,18 +107,7 @@ func (t *texter) appendNested(dst []byte, whole jsontext.Value) ([]byte, error) 
 	if err != nil {
 		return dst, err
 	}
-	return t.appendScalar(dst, v), nil
-}
-
-// appendScalar is appendText for a string, number, boolean or null.
-func (t *texter) appendScalar(dst []byte, v jsontext.Value) []byte {
-	switch v.Kind() {
-	case '"':
-		return appendString(dst, v)
-	case 'n':
-		return dst
-	}
-	return append(dst, v...)
+	return t.appendText(dst, v), nil // a string, number, boolean or null
 }
 
 // appendObject renders the object t.dec is at (see appendNested). Each

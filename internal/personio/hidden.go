@@ -12,9 +12,7 @@ import (
 // syncs by default: the typed fields of Employee other than the id. A
 // caller builds Options.RequiredAttributes from them (less the ones its
 // configuration maps elsewhere) and the custom keys it syncs.
-func StandardAttributes() []string {
-	return []string{"first_name", "last_name", "gender", "position", "email", "status", "office", "profile_picture"}
-}
+func StandardAttributes() []string { return slices.Clone(fieldKeys[fieldFirstName:]) }
 
 // standardLabel is the label Personio gives a standard attribute, for
 // messages about attributes Personio does not list.
