@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -169,6 +170,24 @@ func TestRunDataFile(t *testing.T) {
 	}
 }
 
+// TestRunSwitchFlags checks that the data switches' flags reach the
+// simulator's faults, as the admin API reports them.
+func TestRunSwitchFlags(t *testing.T) {
+	url, _, _ := startRun(t, "-addr", "127.0.0.1:0", "-hidden-attributes", " position, gender,", "-hidden-listed", "-wide", "-shift-every", "3", "-shift-times", "1")
+	resp, err := http.Get(url + "/_sim/faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var f personiosim.Faults
+	if err := json.NewDecoder(resp.Body).Decode(&f); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.HiddenAttributes, []string{"position", "gender"}) || !f.HiddenListed || !f.WideEmployees || f.ShiftEvery != 3 || f.ShiftTimes != 1 {
+		t.Errorf("faults %+v", f)
+	}
+}
+
 func TestRunBadInput(t *testing.T) {
 	tests := []struct {
 		name string
@@ -179,6 +198,7 @@ func TestRunBadInput(t *testing.T) {
 		{"missing data file", []string{"-addr", "127.0.0.1:0", "-data", "/does/not/exist.json"}, 1},
 		{"error rate over 1", []string{"-error-rate", "1.5"}, 2},
 		{"feed redirect not a path or URL", []string{"-feed-redirect", "moved/xml"}, 2},
+		{"negative shift", []string{"-shift-every", "-2"}, 2},
 		{"bad address", []string{"-addr", "not-an-address"}, 1},
 	}
 	for _, tt := range tests {

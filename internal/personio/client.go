@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 
 	"github.com/gridwork/gridsync/internal/httpx"
@@ -73,11 +74,17 @@ type Options struct {
 	// PartnerID and AppID are sent as X-Personio-Partner-ID / -App-ID.
 	PartnerID, AppID string
 	Logger           *slog.Logger
-	// KeepAttributes are the attribute keys whose raw values Employee.Attributes
-	// keeps (for Employee.Attr) beyond the typed fields, which are always
-	// decoded. nil keeps every attribute; an empty list keeps none, which
-	// saves most of the memory a large listing holds.
+	// KeepAttributes are the attribute keys whose values Employee.Attributes
+	// keeps as text (for Employee.Attr) beyond the typed fields, which are
+	// always decoded. nil keeps every attribute; an empty list keeps none,
+	// which saves most of the memory a large listing holds.
 	KeepAttributes []string
+	// RequiredAttributes are the attribute keys the caller syncs. Personio
+	// leaves out attributes the credential may not read, which makes their
+	// values unknown rather than empty: Employees fails with a
+	// *HiddenAttributesError when the attributes endpoint does not list one
+	// of them, or when employees come without one. nil checks nothing.
+	RequiredAttributes []string
 	// Progress is called after each employees page with the number of
 	// distinct employees fetched so far and the total Personio announced.
 	Progress func(done, total int)
@@ -101,7 +108,7 @@ type Client struct {
 	jobsURL  string // without trailing slash
 	log      *slog.Logger
 	progress func(done, total int)
-	keep     keepSet // nil: keep every attribute
+	sel      *selection // what pages keep and watch beyond the typed fields
 
 	apiHTTP, tokenHTTP, feedHTTP *http.Client
 	pacer                        *httpx.Pacer
@@ -117,6 +124,9 @@ type Client struct {
 	mu     sync.Mutex
 	token  string
 	authMu sync.Mutex // serialises (re)authentication
+
+	attrs     []AttributeInfo    // the attribute list, once read (under mu)
+	attrGroup singleflight.Group // one attribute list request at a time
 }
 
 // New validates opts, applies defaults and returns a Client. It does not
@@ -192,7 +202,7 @@ func New(opts Options) (*Client, error) {
 		tenantJobs: tenantJobs,
 		log:        opts.Logger,
 		progress:   opts.Progress,
-		keep:       newKeepSet(opts.KeepAttributes),
+		sel:        newSelection(opts.KeepAttributes, opts.RequiredAttributes),
 		feedHosts:  feedHosts(jobsURL, opts.Tenant, tenantGiven),
 	}
 	c.layers()

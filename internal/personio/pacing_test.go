@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -14,17 +15,21 @@ import (
 
 // TestOneTooManyMakesEveryoneWait: a 429 to one request pauses the
 // requests of every worker, not only the retry of the one that saw it. Two
-// workers read pages 100 and 200; page 100 is answered 429 at once, page
-// 200 only after that, so its worker asks for page 300 while the pause is
-// on. With a per-request cool-down page 300 would come at once.
+// workers read the second and the third page; the second is answered 429
+// at once, the third only after that, so its worker asks for the fourth
+// while the pause is on. With a per-request cool-down the fourth page would
+// come at once. Pages overlap by one row, so they start at multiples of
+// PageSize-1.
 func TestOneTooManyMakesEveryoneWait(t *testing.T) {
 	const coolDown = 300 * time.Millisecond
+	page := func(n int) string { return strconv.Itoa(n * (personio.PageSize - 1)) }
+	second, third, fourth := page(1), page(2), page(3)
 	sim := personiosim.New(personiosim.Options{Dataset: dataset(1000)})
 	var (
 		mu        sync.Mutex
 		seen      = map[string]bool{}
 		tooManyAt time.Time
-		page300At time.Time
+		fourthAt  time.Time
 		answered  = make(chan struct{})
 	)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,19 +38,19 @@ func TestOneTooManyMakesEveryoneWait(t *testing.T) {
 			mu.Lock()
 			first := !seen[off]
 			seen[off] = true
-			if off == "300" && first {
-				page300At = time.Now()
+			if off == fourth && first {
+				fourthAt = time.Now()
 			}
 			mu.Unlock()
 			switch {
-			case off == "100" && first:
+			case off == second && first:
 				mu.Lock()
 				tooManyAt = time.Now()
 				mu.Unlock()
 				w.WriteHeader(http.StatusTooManyRequests)
 				close(answered)
 				return
-			case off == "200" && first:
+			case off == third && first:
 				<-answered
 				time.Sleep(50 * time.Millisecond) // the client has read the 429 by now
 			}
@@ -71,8 +76,8 @@ func TestOneTooManyMakesEveryoneWait(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if wait := page300At.Sub(tooManyAt); wait < coolDown-50*time.Millisecond {
-		t.Errorf("page 300 was asked for %s after the 429 to page 100, want after the shared cool-down of %s", wait, coolDown)
+	if wait := fourthAt.Sub(tooManyAt); wait < coolDown-50*time.Millisecond {
+		t.Errorf("the fourth page was asked for %s after the 429 to the second, want after the shared cool-down of %s", wait, coolDown)
 	}
 }
 

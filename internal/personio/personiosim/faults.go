@@ -67,6 +67,12 @@ type Faults struct {
 	// credential: left out of employee pages and the attributes list, and
 	// answered with 403 when asked for with attributes[].
 	HiddenAttributes []string `json:"hidden_attributes,omitempty"`
+
+	// The switches below are described in switches.go.
+	HiddenListed  bool `json:"hidden_listed,omitempty"`
+	WideEmployees bool `json:"wide_employees,omitempty"`
+	ShiftEvery    int  `json:"shift_every,omitempty"`
+	ShiftTimes    int  `json:"shift_times,omitempty"`
 }
 
 // faultsJSON is Faults with durations as Go duration strings ("250ms") for
@@ -128,6 +134,8 @@ func (f Faults) Validate() error {
 		return fmt.Errorf("rate_window and latency must not be negative")
 	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.DropRate < 0 || f.DropRate > 1:
 		return fmt.Errorf("error_rate and drop_rate are shares between 0 and 1")
+	case f.ShiftEvery < 0 || f.ShiftTimes < 0:
+		return fmt.Errorf("shift_every and shift_times must not be negative")
 	}
 	if f.FeedRedirect != "" {
 		u, err := url.Parse(f.FeedRedirect)
