@@ -77,12 +77,15 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 		return nil, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
 	start = time.Now()
-	src, err := r.Fetch(ctx, cfg)
+	src, client, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	t.Fetch = time.Since(start)
-	planned, diags := r.build(cfg, src, cur, companies)
+	planned, diags, err := r.build(ctx, cfg, src, client, cur, companies)
+	if err != nil {
+		return nil, err
+	}
 	if diags.HasErrors() {
 		return nil, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}

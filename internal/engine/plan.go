@@ -22,9 +22,14 @@ type PlanOptions struct {
 type Planned struct {
 	Plan  *plan.Plan
 	State plan.State // the target as read for the plan
-	// Source is Personio's answer the plan was computed from.
+	// Source is Personio's answer the plan was computed from, with the
+	// employees confirmed by id added (see confirmAbsent).
 	Source  *plan.Source
 	Timings Timings
+
+	// personio is the client that read Source, to confirm the removals of
+	// a plan computed again from it; nil when Source was not read here.
+	personio personioReader
 }
 
 // Query returns the part of the target a plan over cfg covers.
@@ -49,7 +54,7 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	var t Timings
 	start := time.Now()
-	src, err := r.Fetch(ctx, cfg)
+	src, client, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -62,21 +67,35 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	t.Read = time.Since(start)
 
-	planned, diags := r.build(cfg, src, cur, opts.Companies)
+	planned, diags, err := r.build(ctx, cfg, src, client, cur, opts.Companies)
 	if planned != nil {
 		planned.Timings.Fetch, planned.Timings.Read = t.Fetch, t.Read
 	}
-	return planned, diags, nil
+	return planned, diags, err
 }
 
 // build is the one place where a plan is computed from its inputs: plan,
 // apply, apply PLANFILE and sync all come through it, so every plan carries
-// the same digests and the same checks.
-func (r *Runner) build(cfg *config.Config, src *plan.Source, cur plan.State, companies []string) (*Planned, hcl.Diagnostics) {
+// the same digests and the same checks. An employee the plan would remove
+// only because the listing lacks it is first confirmed with Personio
+// (client, when not nil), and the plan computed again with those Personio
+// still has.
+func (r *Runner) build(ctx context.Context, cfg *config.Config, src *plan.Source, client personioReader, cur plan.State, companies []string) (*Planned, hcl.Diagnostics, error) {
 	start := time.Now()
-	p, diags := plan.Build(cfg, src, cur, plan.BuildOptions{Companies: companies, Now: r.now()})
+	opts := plan.BuildOptions{Companies: companies, Now: r.now()}
+	p, diags := plan.Build(cfg, src, cur, opts)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, diags, nil
 	}
-	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}}, diags
+	added, err := confirmAbsent(ctx, client, cfg, src, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if added > 0 {
+		r.logger().Info("Personio still has employees its listing lacked; planning again with them", "employees", added)
+		if p, diags = plan.Build(cfg, src, cur, opts); diags.HasErrors() {
+			return nil, diags, nil
+		}
+	}
+	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}, personio: client}, diags, nil
 }
