@@ -2,11 +2,13 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -174,5 +176,65 @@ func TestPlanHoldsNoSecrets(t *testing.T) {
 				t.Errorf("%s output contains %q", name, secret)
 			}
 		}
+	}
+}
+
+// TestRenderJSONBytes: the streaming encoder writes the bytes
+// encoding/json writes for the file* types (indented, HTML unescaped), for
+// text that needs escaping too, so that files and -json output stay what
+// scripts already read.
+func TestRenderJSONBytes(t *testing.T) {
+	tricky := "<h3>a & b</h3>\u2028\u2029 \"q\" \\ \t\x01 é 李"
+	p := &Plan{
+		Digests:   Digests{Config: "c", Personio: "p", Target: "t"},
+		Warnings:  []string{tricky},
+		CreatedAt: testNow,
+		Changes: []Change{
+			{Address: "job.acme[1]", Type: TypeJob, Company: "acme", Key: "1", Action: Create,
+				After: Attrs{FieldTitle: tricky, FieldDescription: "", FieldLocation: "x"}, Reason: tricky},
+			{Address: "job.acme[2]", Type: TypeJob, Company: "acme", Key: "2", Action: Delete, TargetID: 7,
+				Before: Attrs{}},
+		},
+	}
+	p.Summary = summarize(p.Changes)
+	want := &fileV1{
+		FormatVersion: FormatVersion, CreatedAt: testNow.Format(time.RFC3339),
+		Digests: fileDigests(p.Digests), Summary: fileSummary(p.Summary),
+		Scope: []fileScope{}, Warnings: p.Warnings, Suspicious: []string{},
+		Changes: []fileChange{
+			{Address: "job.acme[1]", Type: "job", Company: "acme", Key: "1", Action: "create",
+				After: map[string]string{FieldTitle: tricky, FieldLocation: "x"}, Reason: tricky},
+			{Address: "job.acme[2]", Type: "job", Company: "acme", Key: "2", Action: "delete", TargetID: 7,
+				Before: map[string]string{}},
+		},
+	}
+	var w bytes.Buffer
+	enc := json.NewEncoder(&w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(want); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := RenderJSON(&got, p); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != w.String() {
+		t.Errorf("RenderJSON wrote\n%s\nencoding/json writes\n%s", got.String(), w.String())
+	}
+
+	// Invalid UTF-8 (which neither Personio's answers nor PostgreSQL let
+	// through) is written as U+FFFD rather than refused.
+	p.Warnings = []string{"a\xffb"}
+	got.Reset()
+	if err := RenderJSON(&got, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Warnings[0] != "a\ufffdb" {
+		t.Errorf("invalid UTF-8 read back as %q", back.Warnings[0])
 	}
 }
