@@ -25,7 +25,7 @@ lint:
 
 fuzz:
 	$(GO) test ./config -run='^$$' -fuzz=FuzzLoad -fuzztime=$${FUZZTIME:-5s}
-	$(GO) test ./internal/jsonstr -run='^$$' -fuzz=FuzzAppend -fuzztime=$${FUZZTIME:-5s}
+	$(GO) test ./internal/personio -run='^$$' -fuzz=FuzzDecodePage -fuzztime=$${FUZZTIME:-5s}
 
 bench:
 	@bash scripts/ensure-postgres.sh

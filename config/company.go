@@ -51,9 +51,8 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 	}
 
 	seen := map[string]hcl.Range{}
-	offices := map[hcl.Range]string{}
 	for _, lb := range c.Blocks.OfType("location") {
-		loc, office, ds := d.location(lb)
+		loc, ds := d.location(lb)
 		diags = append(diags, ds...)
 		if first, dup := seen[loc.Slug]; dup {
 			diags = append(diags, &hcl.Diagnostic{
@@ -66,10 +65,8 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 			continue
 		}
 		seen[loc.Slug] = lb.DefRange
-		offices[loc.OfficeRange] = office
 		co.Locations = append(co.Locations, loc)
 	}
-	diags = append(diags, officesMappedOnce(co, offices)...)
 	return co, diags
 }
 
@@ -154,9 +151,8 @@ func (d *decoder) override(a *hcl.Attribute) (Override, hcl.Diagnostics) {
 	})
 }
 
-// location decodes one location block. office is how messages refer to its
-// office mapping (see source.show), "" when it has none.
-func (d *decoder) location(block *hcl.Block) (loc Location, office string, diags hcl.Diagnostics) {
+// location decodes one location block.
+func (d *decoder) location(block *hcl.Block) (loc Location, diags hcl.Diagnostics) {
 	loc = Location{Slug: block.Labels[0], DeclRange: block.DefRange}
 	diags = checkSlug(block, "location")
 	c, ds := content(block.Body, locationSchema)
@@ -177,7 +173,7 @@ func (d *decoder) location(block *hcl.Block) (loc Location, office string, diags
 		if second.Range.Start.Byte < first.Range.Start.Byte {
 			first, second = second, first
 		}
-		return loc, "", append(diags, &hcl.Diagnostic{
+		return loc, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Conflicting office mapping",
 			Detail: fmt.Sprintf("Location %q sets both office and office_id (%s first at %s). A location maps to one Personio office: by name (office = \"Berlin\") or by id (office_id = 123), not both.",
@@ -189,17 +185,17 @@ func (d *decoder) location(block *hcl.Block) (loc Location, office string, diags
 		var t text
 		t, ds = d.eval.nonEmpty(officeName, eg(`office = "Berlin"`))
 		loc.Office, loc.OfficeRange = t.s, officeName.Expr.Range()
-		office = "office " + t.quoted()
+		loc.written = "office = " + t.written(strconv.Quote(t.s))
 		diags = append(diags, ds...)
 	}
 	if officeID != nil {
 		var src source
 		loc.OfficeID, src, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office", officeIDForm)
 		loc.OfficeRange = officeID.Expr.Range()
-		office = "office_id " + src.show(strconv.FormatInt(loc.OfficeID, 10))
+		loc.written = "office_id = " + src.written(strconv.FormatInt(loc.OfficeID, 10))
 		diags = append(diags, ds...)
 	}
-	return loc, office, diags
+	return loc, diags
 }
 
 // officeIDForm is how office_id is written. An office name there is
@@ -212,48 +208,6 @@ var officeIDForm = form{
 		}
 		return "", " To map the office by name instead, write office = " + hclLiteral(got) + "."
 	},
-}
-
-// officesMappedOnce reports an office mapped by two locations of the same
-// company: each employee must land in exactly one location. Offices written
-// by name and by id cannot be compared before Personio is read; the plan
-// engine catches those. offices maps each location's OfficeRange to how
-// messages refer to its office (see location).
-func officesMappedOnce(co Company, offices map[hcl.Range]string) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	byName := map[string]Location{}
-	byID := map[int64]Location{}
-	for _, loc := range co.Locations {
-		var (
-			first Location
-			dup   bool
-			what  string
-		)
-		switch {
-		case loc.Office != "":
-			first, dup = byName[loc.Office]
-			what = offices[loc.OfficeRange]
-			if !dup {
-				byName[loc.Office] = loc
-			}
-		case loc.OfficeID != 0:
-			first, dup = byID[loc.OfficeID]
-			what = offices[loc.OfficeRange]
-			if !dup {
-				byID[loc.OfficeID] = loc
-			}
-		}
-		if dup {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Office mapped twice",
-				Detail: fmt.Sprintf("Locations %q and %q of company %q both map Personio %s (first at %s). Each office feeds one location of a company; remove one of the mappings.",
-					first.Slug, loc.Slug, co.Slug, what, pos(first.OfficeRange)),
-				Subject: loc.OfficeRange.Ptr(),
-			})
-		}
-	}
-	return diags
 }
 
 // noMappedLocation warns about a company none of whose locations names a

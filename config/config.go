@@ -4,10 +4,12 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// Config is the decoded, validated content of one configuration directory.
-// It carries source ranges so that later stages (the plan engine resolving
-// office names against Personio, for example) can report diagnostics at the
-// exact HCL position.
+// Config is the decoded, validated content of one configuration directory,
+// with every default resolved: after a load without errors no consumer
+// derives a URL, a toggle or a status list from other settings. It carries
+// source ranges so that later stages (the plan engine resolving office
+// names against Personio, for example) can report diagnostics at the exact
+// HCL position.
 type Config struct {
 	// Dir is the configuration directory as given (absolute after Load).
 	Dir string
@@ -28,7 +30,8 @@ type Personio struct {
 	Credentials      string
 	CredentialsRange hcl.Range
 	// APIURL defaults to https://api.personio.de, JobsURL to
-	// https://{tenant}.jobs.personio.de, JobsLanguage to "en".
+	// https://{tenant}.jobs.personio.de, JobsLanguage to "en"; none has a
+	// trailing slash.
 	APIURL  string
 	JobsURL string
 	// JobsURLSet is true when jobs_url was written, false when JobsURL was
@@ -36,9 +39,13 @@ type Personio struct {
 	// settings).
 	JobsURLSet   bool
 	JobsLanguage string
-	Sync         SyncDefaults
+	// Sync holds the account defaults as written (both true unless set).
+	// Consumers read the effective toggles of each company instead
+	// (Company.Enabled), which the loader resolves from them.
+	Sync SyncDefaults
 	// Statuses lists the Personio employee statuses that are synced
-	// (default: active, onboarding, leave).
+	// (default: active, onboarding, leave); never empty after a load
+	// without errors.
 	Statuses []string
 	// RequestsPerMinute and Burst are the API rate limit the client paces
 	// itself under: Personio's documented 300 a minute in bursts of 15
@@ -97,11 +104,17 @@ const (
 
 // Company is one company block.
 type Company struct {
-	Slug      string
-	Name      string
-	Sync      Overrides
-	Locations []Location // in declaration order
-	DeclRange hcl.Range
+	Slug string
+	Name string
+	// Sync holds the overrides as written; SyncEmployees and SyncJobs are
+	// what they resolve to.
+	Sync Overrides
+	// SyncEmployees and SyncJobs are the effective toggles, resolved by the
+	// loader: an on/off override wins, inherit takes the account default.
+	SyncEmployees bool
+	SyncJobs      bool
+	Locations     []Location // in declaration order
+	DeclRange     hcl.Range
 }
 
 // Overrides holds a company's per-kind overrides; empty means inherit.
@@ -119,18 +132,33 @@ type Location struct {
 	OfficeID    int64  // Personio office id; 0 when unset
 	OfficeRange hcl.Range
 	DeclRange   hcl.Range
+
+	// written is how messages refer to the office mapping, set by the
+	// loader (see mapping); "" for a Location built by hand.
+	written string
 }
 
 // Mapped reports whether the location is linked to a Personio office.
 func (l Location) Mapped() bool { return l.Office != "" || l.OfficeID != 0 }
 
-// Enabled reports the effective toggle for kind: an on/off override wins,
-// inherit (or unset) takes the account default.
-func (c Company) Enabled(kind Kind, defaults SyncDefaults) bool {
-	o, def := c.Sync.Employees, defaults.Employees
+// Enabled reports the effective toggle for kind (see SyncEmployees).
+func (c Company) Enabled(kind Kind) bool {
 	if kind == Jobs {
-		o, def = c.Sync.Jobs, defaults.Jobs
+		return c.SyncJobs
 	}
+	return c.SyncEmployees
+}
+
+// resolveToggles sets the company's effective toggles from its overrides
+// and the account defaults.
+func (c *Company) resolveToggles(defaults SyncDefaults) {
+	c.SyncEmployees = effective(c.Sync.Employees, defaults.Employees)
+	c.SyncJobs = effective(c.Sync.Jobs, defaults.Jobs)
+}
+
+// effective resolves one override: on or off wins, inherit (or unset)
+// takes the account default.
+func effective(o Override, def bool) bool {
 	switch o {
 	case On:
 		return true

@@ -87,7 +87,7 @@ func TestJSONValidation(t *testing.T) {
 	snip := first["snippet"].(map[string]any)
 	code := snip["code"].(string)
 	hs, he := int(snip["highlight_start_offset"].(float64)), int(snip["highlight_end_offset"].(float64))
-	if snip["context"] != `company "acme"` || snip["start_line"] != 16.0 || code[hs:he] != `"Berlin"` {
+	if snip["context"] != `company "acme"` || snip["start_line"] != 14.0 || code[hs:he] != `"Berlin"` {
 		t.Errorf("snippet: %v (highlight %q)", snip, code[hs:he])
 	}
 	if list[2].(map[string]any)["severity"] != "warning" {

@@ -87,15 +87,27 @@
 // office = "Berlin" for office_id = "Berlin"), a second personio or target block,
 // a company declared twice (across files too; the detail names the first
 // position), a location declared twice in a company, one office (same name
-// or same id) mapped by two locations of a company, office and office_id both
-// set, sync overrides other than inherit/on/off, bad slugs, a tenant that is
+// or same id) mapped by two locations, of one company or of two (each
+// Personio office feeds one location of one company), office and office_id
+// both set, sync overrides other than inherit/on/off, bad slugs, a tenant that is
 // not a bare lower-case subdomain (the detail suggests one: "use the
 // subdomain only: acme"), unknown statuses or employee fields, bad URLs, an
 // unset env() variable (outside target.database_url), env() of a variable
 // that may hold a secret, unknown functions, variable references, and syntax
 // errors (which stop decoding). Warning: a company with no mapped location.
-// Whether office names exist in Personio is checked later, by the plan
-// engine, which has Personio's data.
+// Whether office names exist in Personio, and whether an office written by
+// name in one place and by id in another is one office, is checked later,
+// by the plan engine, which has Personio's data; it runs the same check
+// (OfficesMappedOnce) on the resolved offices.
+//
+// # Resolved defaults
+//
+// Load resolves every default into the Config it returns, so that no
+// consumer derives one setting from another: api_url, jobs_url (from the
+// tenant, with JobsURLSet saying whether it was written), jobs_language,
+// statuses, the rate limit, and each company's effective sync toggles
+// (Company.SyncEmployees and SyncJobs: an on/off override wins, inherit
+// takes the account default).
 //
 // # Boundaries
 //

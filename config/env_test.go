@@ -171,9 +171,9 @@ func TestEnvValuesNeverInDiagnostics(t *testing.T) {
 		{"sync override true", head + "  tenant = \"acme\"\n}\ncompany \"acme\" {\n  name = \"Acme\"\n  sync {\n    jobs = env(\"BOOL\")\n  }\n}\n", "Invalid sync override",
 			`the value of env("BOOL") is not a sync override`, "true and false", "\"true\""},
 		{"office mapped twice", head + "  tenant = \"acme\"\n}\ncompany \"acme\" {\n  name = \"Acme\"\n  location \"a\" {\n    name = \"A\"\n    office = env(\"OFFICE\")\n  }\n  location \"b\" {\n    name = \"B\"\n    office = env(\"OFFICE\")\n  }\n}\n", "Office mapped twice",
-			`office the value of env("OFFICE")`, "", ""},
+			`(office = env("OFFICE"), at main.hcl:9) and by location.acme.b (office = env("OFFICE"), at main.hcl:13)`, "", ""},
 		{"office_id mapped twice", head + "  tenant = \"acme\"\n}\ncompany \"acme\" {\n  name = \"Acme\"\n  location \"a\" {\n    name = \"A\"\n    office_id = env(\"OFFICE_ID\")\n  }\n  location \"b\" {\n    name = \"B\"\n    office_id = env(\"OFFICE_ID\")\n  }\n}\n", "Office mapped twice",
-			`office_id the value of env("OFFICE_ID")`, "", "4242"},
+			`(office_id = env("OFFICE_ID"), at main.hcl:9)`, "", "4242"},
 		{"hcl's own message", head + "  tenant = {for k in [env(\"API\"), env(\"API\")] : k => 1}\n}\n", "Duplicate object key",
 			`the value of env("API")`, "", ""},
 	}

@@ -151,9 +151,11 @@ func (d *decoder) decode(cfg *Config, names []string) hcl.Diagnostics {
 				diags = append(diags, w)
 			}
 		}
+		co.resolveToggles(cfg.Personio.Sync)
 		cfg.Companies = append(cfg.Companies, co)
 	}
 	slices.SortStableFunc(cfg.Companies, func(a, b Company) int { return strings.Compare(a.Slug, b.Slug) })
+	diags = append(diags, OfficesMappedOnce(writtenMappings(cfg.Companies))...)
 	return diags
 }
 

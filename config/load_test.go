@@ -50,7 +50,8 @@ func TestLoadValid(t *testing.T) {
 				},
 				Companies: []Company{{
 					Slug: "acme", Name: "Acme GmbH",
-					Sync:      Overrides{Employees: Inherit, Jobs: Inherit},
+					Sync:          Overrides{Employees: Inherit, Jobs: Inherit},
+					SyncEmployees: true, SyncJobs: true,
 					Locations: []Location{berlin},
 				}},
 			},
@@ -79,6 +80,7 @@ func TestLoadValid(t *testing.T) {
 					{
 						Slug: "acme", Name: "Acme GmbH",
 						Sync: Overrides{Employees: Off, Jobs: Inherit},
+						// employees off; jobs inherit the account default, false
 						Locations: []Location{
 							berlin,
 							{Slug: "munich", Name: "Munich", OfficeID: 42},
@@ -87,15 +89,17 @@ func TestLoadValid(t *testing.T) {
 					},
 					{
 						Slug: "beta", Name: "Beta AG",
-						Sync: Overrides{Employees: Inherit, Jobs: Inherit},
+						Sync:          Overrides{Employees: Inherit, Jobs: Inherit},
+						SyncEmployees: true,
 						Locations: []Location{
 							{Slug: "hamburg", Name: "Hamburg", OfficeID: 7},
-							{Slug: "berlin", Name: "Berlin", Office: "Berlin"},
+							{Slug: "potsdam", Name: "Potsdam", Office: "Potsdam"},
 						},
 					},
 					{
 						Slug: "zeta", Name: "Zeta Ltd",
-						Sync:      Overrides{Employees: Inherit, Jobs: On},
+						Sync:          Overrides{Employees: Inherit, Jobs: On},
+						SyncEmployees: true, SyncJobs: true,
 						Locations: []Location{{Slug: "london", Name: "London", Office: "London"}},
 					},
 				},
@@ -118,7 +122,8 @@ func TestLoadValid(t *testing.T) {
 				},
 				Companies: []Company{{
 					Slug: "acme", Name: "Acme GmbH",
-					Sync:      Overrides{Employees: Inherit, Jobs: Inherit},
+					Sync:          Overrides{Employees: Inherit, Jobs: Inherit},
+					SyncEmployees: true, SyncJobs: true,
 					Locations: []Location{berlin},
 				}},
 			},
@@ -141,7 +146,8 @@ func TestLoadValid(t *testing.T) {
 				Target: Target{DatabaseURL: testVars["DB_PASSWORD_URL"]},
 				Companies: []Company{{
 					Slug: "acme", Name: "Acme GmbH",
-					Sync:      Overrides{Employees: Inherit, Jobs: Inherit},
+					Sync:          Overrides{Employees: Inherit, Jobs: Inherit},
+					SyncEmployees: true, SyncJobs: true,
 					Locations: []Location{berlin},
 				}},
 			},
@@ -156,6 +162,7 @@ func TestLoadValid(t *testing.T) {
 			opts := cmp.Options{
 				cmpopts.IgnoreTypes(hcl.Range{}),
 				cmpopts.IgnoreFields(Config{}, "Files"),
+				cmpopts.IgnoreUnexported(Location{}),
 			}
 			if d := cmp.Diff(tt.want, *cfg, opts); d != "" {
 				t.Errorf("config mismatch (-want +got):\n%s", d)
@@ -198,7 +205,7 @@ func TestEnabled(t *testing.T) {
 			if !ok {
 				t.Fatalf("company %q not loaded", tt.company)
 			}
-			if got := co.Enabled(tt.kind, cfg.Personio.Sync); got != tt.want {
+			if got := co.Enabled(tt.kind); got != tt.want {
 				t.Errorf("Enabled(%s) = %v, want %v", tt.kind, got, tt.want)
 			}
 		})

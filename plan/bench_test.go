@@ -24,7 +24,7 @@ func benchWorld(n int) (*config.Config, *Source) {
 	snap.Offices = offices
 	for c := 0; c < 50; c++ {
 		slug := fmt.Sprintf("company-%02d", c)
-		cfg.Companies = append(cfg.Companies, config.Company{Slug: slug, Name: "Company " + strconv.Itoa(c), Locations: []config.Location{
+		cfg.Companies = append(cfg.Companies, config.Company{Slug: slug, Name: "Company " + strconv.Itoa(c), SyncEmployees: true, SyncJobs: true, Locations: []config.Location{
 			{Slug: "a", Name: "A", OfficeID: offices[2*c].ID},
 			{Slug: "b", Name: "B", Office: offices[2*c+1].Name},
 		}})
@@ -84,6 +84,14 @@ func BenchmarkDiffRender100k(b *testing.B) {
 			b.ReportMetric(float64(changes), "changes")
 		})
 	}
+	steady := Diff(dayDesired, synced, DiffOptions{AllCompanies: true, Now: testNow})
+	b.Run("guard", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = steady.CheckMassDelete(synced, GuardOptions{})
+			_ = steady.Refusals(synced, GuardOptions{})
+		}
+	})
 	first := Diff(d, State{}, DiffOptions{AllCompanies: true, Now: testNow})
 	b.Run("render-first-sync", func(b *testing.B) {
 		b.ReportAllocs()

@@ -12,10 +12,6 @@ import (
 	"github.com/gridwork/gridsync/config"
 )
 
-// DefaultStatuses are the Personio employee statuses synced when the
-// configuration names none.
-var DefaultStatuses = []string{"active", "onboarding", "leave"}
-
 // DesiredOptions narrow and inform Desired.
 type DesiredOptions struct {
 	// Companies is the -company filter: the slugs to plan for. Empty means
@@ -45,6 +41,9 @@ type DesiredState struct {
 	PersonioPositions int
 	// Warnings are notes for the plan reader.
 	Warnings []string
+	// JobsUnavailable is Source.JobsUnavailable: the job feed could not be
+	// read, so no company has desired jobs and Diff touches no job.
+	JobsUnavailable string
 
 	// employees and jobs are every Personio record by id, so Diff can say
 	// why a linked record is no longer desired (gone, filtered, unmapped).
@@ -116,26 +115,34 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	inScope, d := companiesInScope(cfg, opts.Companies)
 	diags = append(diags, d...)
 	diags = append(diags, checkEmployeeFields(cfg, snap)...)
+	if len(cfg.Personio.Statuses) == 0 {
+		// The loader always resolves the default; a Config built elsewhere
+		// without statuses must not read as "sync nobody" and remove
+		// everyone.
+		return nil, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No synced employee statuses",
+			Detail:   "The configuration names no employee status to sync; set personio.statuses, or remove it for the default [\"active\", \"onboarding\", \"leave\"].",
+		})
+	}
 
 	offices := newOfficeIndex(snap, opts.KnownOffices)
 	ds := &DesiredState{
 		PersonioEmployees: len(snap.Employees),
 		PersonioPositions: len(snap.Jobs),
+		JobsUnavailable:   snap.JobsUnavailable,
 		employees:         make(map[int64]source, len(snap.Employees)),
 		jobs:              make(map[int64]source, len(snap.Jobs)),
+	}
+	if ds.JobsUnavailable != "" {
+		ds.PersonioPositions = 0
 	}
 	for _, c := range cfg.Companies {
 		ds.Configured = append(ds.Configured, c.Slug)
 	}
 	sort.Strings(ds.Configured)
 	statuses := map[string]bool{}
-	synced := cfg.Personio.Statuses
-	if len(synced) == 0 {
-		// The loader fills in the default; a Config built elsewhere without
-		// one must not read as "sync nobody" and remove everyone.
-		synced = DefaultStatuses
-	}
-	for _, s := range synced {
+	for _, s := range cfg.Personio.Statuses {
 		statuses[s] = true
 	}
 	for i := range snap.Employees {
@@ -146,45 +153,37 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		}
 		ds.employees[e.ID] = s
 	}
-	for _, j := range snap.Jobs {
-		ds.jobs[j.ID] = source{synced: true, office: j.Office}
+	if ds.JobsUnavailable == "" {
+		for _, j := range snap.Jobs {
+			ds.jobs[j.ID] = source{synced: true, office: j.Office}
+		}
 	}
 
+	resolved, d := resolveOffices(cfg, inScope, offices, &ds.Warnings)
+	diags = append(diags, d...)
 	fields := employeeFieldKeys(cfg.Personio.EmployeeFields)
-
 	for _, c := range inScope {
 		dc := DesiredCompany{
 			Slug:          c.Slug,
 			Name:          c.Name,
-			SyncEmployees: c.Enabled(config.Employees, cfg.Personio.Sync),
-			SyncJobs:      c.Enabled(config.Jobs, cfg.Personio.Sync),
+			SyncEmployees: c.SyncEmployees,
+			SyncJobs:      c.SyncJobs,
 		}
 		byOfficeID := map[int64]string{}
 		byOfficeName := map[string]string{}
-		mappedBy := map[Office]config.Location{}
 		for _, loc := range c.Locations {
 			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
-			if loc.Mapped() {
-				o, warn, d := offices.resolve(c.Slug, loc)
-				if !d.HasErrors() {
-					d = append(d, mappedTwice(c.Slug, mappedBy, loc, o)...)
+			if o, ok := resolved[locationKey{c.Slug, loc.Slug}]; ok {
+				dl.Mapped, dl.OfficeID, dl.OfficeName = true, o.ID, o.Name
+				dl.PersonioEmployees = offices.employees[o.ID]
+				dl.PersonioPositions = offices.positions[o.Name]
+				if o.ID != 0 {
+					byOfficeID[o.ID] = loc.Slug
 				}
-				diags = append(diags, d...)
-				if warn != "" {
-					ds.Warnings = append(ds.Warnings, warn)
-				}
-				if !d.HasErrors() {
-					dl.Mapped, dl.OfficeID, dl.OfficeName = true, o.ID, o.Name
-					dl.PersonioEmployees = offices.employees[o.ID]
-					dl.PersonioPositions = offices.positions[o.Name]
-					if o.ID != 0 {
-						byOfficeID[o.ID] = loc.Slug
-					}
-					// Two offices may share a name (then mapped by id);
-					// positions name their office, so the first wins.
-					if _, dup := byOfficeName[o.Name]; !dup && o.Name != "" {
-						byOfficeName[o.Name] = loc.Slug
-					}
+				// Two offices may share a name (then mapped by id);
+				// positions name their office, so the first wins.
+				if _, dup := byOfficeName[o.Name]; !dup && o.Name != "" {
+					byOfficeName[o.Name] = loc.Slug
 				}
 			}
 			dc.Locations = append(dc.Locations, dl)
@@ -194,7 +193,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		if dc.SyncEmployees {
 			dc.Employees = desiredEmployees(snap.Employees, byOfficeID, statuses, fields)
 		}
-		if dc.SyncJobs {
+		if dc.SyncJobs && ds.JobsUnavailable == "" {
 			dc.Jobs = desiredJobs(snap.Jobs, byOfficeName)
 		}
 		ds.Companies = append(ds.Companies, dc)
@@ -202,47 +201,59 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	return ds, diags
 }
 
-// mappedTwice reports a location whose office another location of the
-// company already maps. Config validation catches the same name or the
-// same id written twice; only Personio's answer shows that office = "Berlin"
-// and office_id = 1001 are one office. mappedBy remembers the first
-// location of each office.
-func mappedTwice(company string, mappedBy map[Office]config.Location, loc config.Location, o Office) hcl.Diagnostics {
-	key := Office{ID: o.ID}
-	if o.ID == 0 {
-		key.Name = o.Name // an office of the job feed only has no id
+// locationKey names a location across companies.
+type locationKey struct{ company, location string }
+
+// resolveOffices resolves the office of every mapped location of every
+// configured company, and checks that no two locations, in one company or
+// in two, resolve to the same office (config.OfficesMappedOnce: validate
+// compares the offices as written, only Personio's answer shows that
+// office = "Berlin" and office_id = 1001 are one). Companies outside the
+// -company filter are resolved for that check only: their unknown offices
+// and warnings are left to a plan that covers them. It returns the offices
+// of the locations that resolved, by location.
+func resolveOffices(cfg *config.Config, inScope []config.Company, offices *officeIndex, warnings *[]string) (map[locationKey]Office, hcl.Diagnostics) {
+	scoped := make(map[string]bool, len(inScope))
+	for _, c := range inScope {
+		scoped[c.Slug] = true
 	}
-	first, dup := mappedBy[key]
-	if !dup {
-		mappedBy[key] = loc
-		return nil
+	var (
+		diags    hcl.Diagnostics
+		mappings []config.OfficeMapping
+	)
+	resolved := map[locationKey]Office{}
+	for _, c := range cfg.Companies {
+		for _, loc := range c.Locations {
+			if !loc.Mapped() {
+				continue
+			}
+			o, warn, d := offices.resolve(c.Slug, loc)
+			if scoped[c.Slug] {
+				diags = append(diags, d...)
+				if warn != "" {
+					*warnings = append(*warnings, warn)
+				}
+			}
+			if d.HasErrors() {
+				continue
+			}
+			resolved[locationKey{c.Slug, loc.Slug}] = o
+			key := config.OfficeKey{ID: o.ID}
+			if o.ID == 0 {
+				key.Name = o.Name // an office only the job feed names has no id
+			}
+			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: officeLabel(o)})
+		}
 	}
-	office := fmt.Sprintf("%q (id %d)", o.Name, o.ID)
-	if o.ID == 0 {
-		office = fmt.Sprintf("%q (job feed only)", o.Name)
-	}
-	return hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  "Office mapped twice",
-		Detail: fmt.Sprintf("Locations %q (%s, at %s) and %q (%s) of company %q both map Personio office %s. Each office feeds one location of a company; remove one of the mappings.",
-			first.Slug, officeRef(first), rangePos(first.OfficeRange), loc.Slug, officeRef(loc), company, office),
-		Subject: loc.OfficeRange.Ptr(),
-		Context: loc.DeclRange.Ptr(),
-	}}
+	return resolved, append(diags, config.OfficesMappedOnce(mappings)...)
 }
 
-// officeRef is how a location names its office in HCL.
-func officeRef(loc config.Location) string {
-	if loc.Office != "" {
-		return "office = " + strconv.Quote(loc.Office)
+// officeLabel is how messages name a resolved office.
+func officeLabel(o Office) string {
+	if o.ID == 0 {
+		return fmt.Sprintf("%q (job feed only)", o.Name)
 	}
-	return "office_id = " + strconv.FormatInt(loc.OfficeID, 10)
-}
-
-// rangePos is "file:line" of r, the way config diagnostics name a first
-// position.
-func rangePos(r hcl.Range) string {
-	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+	return fmt.Sprintf("%q (id %d)", o.Name, o.ID)
 }
 
 // companiesInScope returns the configured companies named by filter (all
@@ -282,7 +293,7 @@ func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hc
 		delete(want, s)
 		detail := "No company block has this slug."
 		if len(slugs) > 0 {
-			detail += " Configured companies, closest first: " + strings.Join(closest(s, slugs, 10), ", ") + "."
+			detail += " Configured companies, closest first: " + strings.Join(config.Closest(s, slugs, maxSuggestions), ", ") + "."
 		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

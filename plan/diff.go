@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,10 +23,14 @@ type DiffOptions struct {
 // Plan.Suspicious for the deletion guard.
 func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	p := &Plan{
-		AllCompanies: opts.AllCompanies,
-		CreatedAt:    opts.Now.UTC(),
-		Warnings:     append([]string(nil), d.Warnings...),
+		AllCompanies:    opts.AllCompanies,
+		CreatedAt:       opts.Now.UTC(),
+		Warnings:        append([]string(nil), d.Warnings...),
+		JobsUnavailable: d.JobsUnavailable,
 	}
+	// Without a feed nothing is known about jobs: none is created,
+	// updated, unlinked or removed, in any company.
+	jobsKnown := d.JobsUnavailable == ""
 	curCompanies := make(map[string]*CompanyState, len(cur.Companies))
 	for i := range cur.Companies {
 		curCompanies[cur.Companies[i].Slug] = &cur.Companies[i]
@@ -43,7 +48,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		if dc.SyncEmployees {
 			emps = diffRecords(emps, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
 		}
-		if dc.SyncJobs {
+		if dc.SyncJobs && jobsKnown {
 			jbs = diffRecords(jbs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
 		}
 	}
@@ -54,7 +59,9 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		}
 		locations = appendLeftLocations(locations, cur.Companies, configured)
 		emps = appendLeftCompanies(emps, TypeEmployee, employees, configured)
-		jbs = appendLeftCompanies(jbs, TypeJob, jobs, configured)
+		if jobsKnown {
+			jbs = appendLeftCompanies(jbs, TypeJob, jobs, configured)
+		}
 	}
 	sort.SliceStable(locations, func(i, j int) bool {
 		if locations[i].Company != locations[j].Company {
@@ -72,6 +79,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	p.Changes = append(p.Changes, jbs...)
 	p.Summary = summarize(p.Changes)
 	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
+	p.absent = absentEmployees(emps, d.employees)
 	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
 	return p
 }
@@ -240,6 +248,25 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 		out = append(out, ch)
 	}
 	return out
+}
+
+// absentEmployees returns the Personio ids of the employees chs delete
+// because Personio's listing lacks them, sorted, each once (see
+// Plan.AbsentEmployees).
+func absentEmployees(chs []Change, sources map[int64]source) []int64 {
+	var ids []int64
+	for i := range chs {
+		c := &chs[i]
+		if c.Type != TypeEmployee || c.Action != Delete {
+			continue
+		}
+		id, err := strconv.ParseInt(c.Key, 10, 64)
+		if _, listed := sources[id]; err == nil && !listed {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // adopt takes the first unlinked candidate with the email, at most once.

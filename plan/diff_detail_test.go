@@ -266,27 +266,58 @@ func TestDesiredDiagnostics(t *testing.T) {
 			name:    "the same office by name and by id",
 			edit:    func(cfg *config.Config, _ *Source) { company(cfg, "acme").Locations[1].OfficeID = 1 },
 			summary: "Office mapped twice",
-			detail: []string{`Locations "berlin-hq" (office = "Berlin", at acme.hcl:4) and "hamburg" (office_id = 1) of company "acme"`,
-				`both map Personio office "Berlin" (id 1)`, "remove one of the mappings"},
+			detail: []string{`Personio office "Berlin" (id 1) is mapped by location.acme.berlin-hq (office = "Berlin", at acme.hcl:4)`,
+				`and by location.acme.hamburg (office_id = 1, at acme.hcl:8)`, "remove one of the mappings"},
 			subject: "acme.hcl:8:14",
 		},
 		{
-			name: "the same office by id and by name",
+			name: "the mapping written first is named first",
 			edit: func(cfg *config.Config, _ *Source) {
 				locs := company(cfg, "acme").Locations
 				locs[0], locs[1] = locs[1], locs[0]
 				locs[1].Office = "Hamburg"
 			},
 			summary: "Office mapped twice",
-			detail: []string{`Locations "hamburg" (office_id = 2, at acme.hcl:8) and "berlin-hq" (office = "Hamburg") of company "acme"`,
-				`both map Personio office "Hamburg" (id 2)`},
-			subject: "acme.hcl:4:14",
+			detail: []string{`Personio office "Hamburg" (id 2) is mapped by location.acme.berlin-hq (office = "Hamburg", at acme.hcl:4)`,
+				`and by location.acme.hamburg (office_id = 2, at acme.hcl:8)`},
+			subject: "acme.hcl:8:14",
 		},
 		{
-			name: "one office in two companies is fine",
+			name: "one office in two companies, by name and by id",
 			edit: func(cfg *config.Config, _ *Source) {
 				company(cfg, "globex").Locations[0].OfficeID, company(cfg, "globex").Locations[0].Office = 1, ""
 			},
+			summary: "Office mapped twice",
+			detail: []string{`Personio office "Berlin" (id 1) is mapped by location.acme.berlin-hq (office = "Berlin", at acme.hcl:4)`,
+				`and by location.globex.munich (office_id = 1, at globex.hcl:5)`, "synced twice"},
+			subject: "globex.hcl:5:14",
+		},
+		{
+			name: "one office only the job feed names, in two companies",
+			edit: func(cfg *config.Config, _ *Source) {
+				remote := &company(cfg, "acme").Locations[2]
+				remote.Office, remote.OfficeRange = "Remote Europe", rng("acme.hcl", 12, 14)
+				company(cfg, "globex").Locations[0].Office = "Remote Europe"
+			},
+			summary: "Office mapped twice",
+			detail: []string{`Personio office "Remote Europe" (job feed only) is mapped by location.acme.remote (office = "Remote Europe", at acme.hcl:12)`,
+				`and by location.globex.munich (office = "Remote Europe", at globex.hcl:5)`},
+			subject: "globex.hcl:5:14",
+		},
+		{
+			name: "a company outside -company still counts for one office, one company",
+			edit: func(cfg *config.Config, _ *Source) {
+				company(cfg, "globex").Locations[0].OfficeID, company(cfg, "globex").Locations[0].Office = 1, ""
+			},
+			opts:    DesiredOptions{Companies: []string{"globex"}},
+			summary: "Office mapped twice",
+			detail:  []string{`location.acme.berlin-hq (office = "Berlin", at acme.hcl:4)`, `location.globex.munich (office_id = 1, at globex.hcl:5)`},
+			subject: "globex.hcl:5:14",
+		},
+		{
+			name: "an unknown office of a company outside -company is left to its own plan",
+			edit: func(cfg *config.Config, _ *Source) { company(cfg, "acme").Locations[0].Office = "Berln" },
+			opts: DesiredOptions{Companies: []string{"globex"}},
 		},
 		{
 			name:    "unknown -company slug",

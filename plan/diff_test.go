@@ -132,11 +132,15 @@ func TestDiff(t *testing.T) {
 			edit: func(cfg *config.Config, _ *Source, _ *State) {
 				loc := &company(cfg, "acme").Locations[1]
 				loc.OfficeID, loc.Office = 0, "Munich"
+				// Munich moves from globex to acme: one office, one company.
+				company(cfg, "globex").Locations[0].Office = ""
 			},
 			want: []string{
 				"update location.acme.hamburg (office mapping changes from Hamburg to Munich)",
+				"update location.globex.munich (office Munich is unmapped)",
 				"unlink employee.acme[1002] (office Hamburg is not mapped to a location of acme)",
 				"create employee.acme[1004]",
+				"unlink employee.globex[1004] (office Munich is not mapped to a location of globex)",
 				"unlink job.acme[9002] (office Remote Europe is not mapped to a location of acme)",
 				"create job.acme[9003]",
 			},
@@ -208,7 +212,7 @@ func TestDiff(t *testing.T) {
 		{
 			name: "off pauses the kind: nothing is touched even though Personio differs",
 			edit: func(cfg *config.Config, s *Source, _ *State) {
-				company(cfg, "acme").Sync.Employees = config.Off
+				company(cfg, "acme").SyncEmployees = false
 				employeeByID(s, 1001).LastName = "King"
 				employeeByID(s, 1002).Status = "inactive"
 				removeJob(s, 9001)
@@ -216,19 +220,20 @@ func TestDiff(t *testing.T) {
 			want: []string{"delete job.acme[9001] (no longer published)"},
 		},
 		{
-			name: "inherit follows the account default",
+			name: "employees off everywhere pause every company",
 			edit: func(cfg *config.Config, s *Source, _ *State) {
-				cfg.Personio.Sync.Employees = false
+				company(cfg, "acme").SyncEmployees = false
+				company(cfg, "globex").SyncEmployees = false
 				removeEmployee(s, 1001)
 				removeEmployee(s, 1004)
 			},
 			want: nil,
 		},
 		{
-			name: "on wins over a disabled account default",
+			name: "jobs on in one company only",
 			edit: func(cfg *config.Config, _ *Source, _ *State) {
-				cfg.Personio.Sync.Jobs = false
-				company(cfg, "globex").Sync.Jobs = config.On
+				company(cfg, "acme").SyncJobs = false
+				company(cfg, "globex").SyncJobs = true
 			},
 			want: []string{"create job.globex[9003]"},
 		},
@@ -311,20 +316,14 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-func TestDesiredDefaultsStatuses(t *testing.T) {
+// TestDesiredRefusesNoStatuses: a Config that names no synced status (one
+// not built by the loader, which resolves the default) must not read as
+// "sync nobody" and remove everyone.
+func TestDesiredRefusesNoStatuses(t *testing.T) {
 	cfg, snap := baseConfig(), baseSnapshot()
 	cfg.Personio.Statuses = nil
 	d, diags := Desired(cfg, snap, DesiredOptions{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	var ids []int64
-	for _, c := range d.Companies {
-		for _, r := range c.Employees {
-			ids = append(ids, r.ID)
-		}
-	}
-	if len(ids) != 3 { // 1001 active, 1002 onboarding, 1004 leave
-		t.Errorf("synced %v, want the default statuses' employees 1001, 1002, 1004", ids)
+	if d != nil || !diags.HasErrors() || !strings.Contains(diags.Error(), "personio.statuses") {
+		t.Fatalf("desired %v, diags %v: want no state and an error naming personio.statuses", d, diags)
 	}
 }

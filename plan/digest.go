@@ -16,7 +16,7 @@ import (
 // collide with an old digest.
 const (
 	digestConfigV  = "gridsync-config-v1"
-	digestDesiredV = "gridsync-desired-v1"
+	digestDesiredV = "gridsync-desired-v2"
 	digestStateV   = "gridsync-state-v1"
 )
 
@@ -52,11 +52,15 @@ func DigestConfig(cfg *config.Config) string {
 
 // DigestDesired fingerprints what gridsync would write for the companies in
 // scope: companies, toggles, locations with their offices, and the desired
-// records. Personio changes that do not alter it (a new hire in an unmapped
-// office, an attribute gridsync does not sync) leave it unchanged, so they
-// do not make a saved plan stale.
+// records, and whether the job feed could be read. Personio changes that
+// do not alter it (a new hire in an unmapped office, an attribute gridsync
+// does not sync) leave it unchanged, so they do not make a saved plan
+// stale. A plan computed while the feed was unavailable is stale once it
+// is back (and the other way round), whatever the feed then lists; why it
+// was unavailable (404, or retries exhausted) does not matter.
 func DigestDesired(d *DesiredState) string {
 	h := newCanon(digestDesiredV)
+	h.bool(d.JobsUnavailable != "")
 	h.int(int64(len(d.Companies)))
 	for i := range d.Companies {
 		c := &d.Companies[i]

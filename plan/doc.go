@@ -20,12 +20,24 @@
 // An office that Personio no longer shows at all but that the target has
 // mapped (DesiredOptions.KnownOffices) still resolves, with a warning, so
 // that its empty answer is judged as suspicious rather than a config error.
-// Two locations of one company that resolve to the same office (one by
-// office, one by office_id, which only Personio's answer can tell) are an
-// error diagnostic at the second.
+// Two locations that resolve to the same office, in one company or in two
+// (one by office, one by office_id, which only Personio's answer can tell),
+// are an error diagnostic at the later one naming both places: the check is
+// config.OfficesMappedOnce, which validate runs on the offices as written.
+// Companies outside the -company filter take part in that check.
 // Desired employees are those in a mapped office whose status is synced;
 // desired jobs are feed positions whose office, or else first mapped
-// additional office, is mapped.
+// additional office, is mapped. The configuration comes resolved (toggles,
+// statuses): nothing here derives a default.
+//
+// A job feed that could not be read (Source.JobsUnavailable) is no answer:
+// no company has desired jobs, Diff creates, updates, unlinks and removes
+// no job in any company, nothing about jobs is suspicious, employees plan
+// as usual, and Plan.JobsUnavailable carries the reason for the renderers
+// and the plan file. The Personio digest records whether the feed was
+// read, so a plan saved during an outage is stale once the feed is back.
+// A location whose office no employee shows is then taken by name (as the
+// feed would give it) with a warning, rather than reported unknown.
 //
 // # Diff
 //
@@ -42,14 +54,21 @@
 //
 // Linked rows of companies that left the configuration are unlinked, and
 // their locations lose their office mappings, only when planning all
-// companies. Reasons are for display only.
+// companies. Reasons are for display only: Plan.AbsentEmployees lists the
+// employees deleted only because the listing lacks them, so that the engine
+// can confirm each by id (Source.AddEmployees) and plan again.
 //
 // # Safety
 //
 // Plan.Suspicious records answers that look wrong (no employees or no
 // feed positions at all, or an office suddenly without employees or
 // positions while its linked records vanished), and CheckMassDelete refuses
-// such plans, and plans that remove or unlink too much.
+// such plans, plans that remove or unlink too much, and plans that empty a
+// synced field on too many records (Personio leaves out the attributes the
+// API credentials may not read, and a field left out reads as empty). The
+// limit is the same for removals and for each emptied field: per company
+// and kind, max(MinAllowed, MaxShare × linked records). Refusals applies
+// the same rules company by company, for sync.
 //
 // # Formats
 //

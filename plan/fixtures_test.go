@@ -45,6 +45,7 @@ func baseConfig() *config.Config {
 		Companies: []config.Company{
 			{
 				Slug: "acme", Name: "Acme GmbH",
+				SyncEmployees: true, SyncJobs: true,
 				Locations: []config.Location{
 					{Slug: "berlin-hq", Name: "Berlin HQ", Office: "Berlin", OfficeRange: rng("acme.hcl", 4, 14)},
 					{Slug: "hamburg", Name: "Hamburg", OfficeID: 2, OfficeRange: rng("acme.hcl", 8, 14)},
@@ -53,7 +54,8 @@ func baseConfig() *config.Config {
 			},
 			{
 				Slug: "globex", Name: "Globex AG",
-				Sync: config.Overrides{Jobs: config.Off},
+				Sync:          config.Overrides{Jobs: config.Off},
+				SyncEmployees: true, SyncJobs: false,
 				Locations: []config.Location{
 					{Slug: "munich", Name: "München", Office: "Munich", OfficeRange: rng("globex.hcl", 5, 14)},
 				},

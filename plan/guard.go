@@ -30,10 +30,25 @@ type MassDelete struct {
 	Allowed int
 }
 
-// MassDeleteError refuses a plan that removes or unlinks too much, or that
-// was computed from a suspicious Personio answer.
+// MassBlank is one company, kind and synced field that the plan would empty
+// (a value before, none after) on more records than the guard allows.
+// Personio leaves out the attributes the API credentials may not read, and
+// an attribute left out reads as empty: a field emptied on many records at
+// once is more likely hidden than cleared.
+type MassBlank struct {
+	Company string
+	Type    Type   // TypeEmployee or TypeJob
+	Field   string // such as FieldPosition
+	Blanked int    // updates and adoptions that empty the field
+	Linked  int    // linked records in the target
+	Allowed int
+}
+
+// MassDeleteError refuses a plan that removes, unlinks or empties too much,
+// or that was computed from a suspicious Personio answer.
 type MassDeleteError struct {
 	Over       []MassDelete // sorted by company, then type
+	Blanked    []MassBlank  // sorted by company, type, then field
 	Suspicious []string
 }
 
@@ -45,37 +60,50 @@ func (e *MassDeleteError) Error() string {
 		parts = append(parts, fmt.Sprintf("the plan would remove or unlink %d of %d linked %ss of company %s (at most %d allowed)",
 			m.Removed, m.Linked, m.Type, m.Company, m.Allowed))
 	}
+	hidden := false
+	for _, m := range e.Blanked {
+		parts = append(parts, fmt.Sprintf("the plan would empty %s on %d of %d linked %ss of company %s (at most %d allowed)",
+			m.Field, m.Blanked, m.Linked, m.Type, m.Company, m.Allowed))
+		hidden = hidden || m.Type == TypeEmployee
+	}
 	if len(e.Suspicious) > 0 {
 		parts = append(parts, "Personio's answer looks suspicious: "+strings.Join(e.Suspicious, "; "))
 	}
 	b.WriteString(strings.Join(parts, "; "))
-	b.WriteString(". Check Personio and the configuration; if this is intended, re-run with -allow-mass-delete")
+	b.WriteString(". Check Personio and the configuration")
+	if hidden {
+		b.WriteString(" (Personio leaves out the employee attributes the API credentials may not read, and a field it leaves out reads as empty: see Settings → Integrations → API credentials in Personio)")
+	}
+	b.WriteString("; if this is intended, re-run with -allow-mass-delete")
 	return b.String()
 }
 
 // CheckMassDelete applies the deletion guard to the plan as a whole: per
 // company and kind, deletes plus unlinks may not exceed max(MinAllowed,
-// MaxShare × linked records in cur), and a plan with suspicious Personio
-// answers fails too. It returns a *MassDeleteError, or nil when the plan may
-// be applied.
+// MaxShare × linked records in cur); per company, kind and synced field,
+// neither may the updates and adoptions that empty the field; and a plan
+// with suspicious Personio answers fails too. It returns a
+// *MassDeleteError, or nil when the plan may be applied.
 func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
-	over := p.massDeletes(cur, opts)
-	if len(over) == 0 && len(p.Suspicious) == 0 {
+	g := newGuard(cur, opts)
+	over, blanked := g.massDeletes(p), g.massBlanks(p)
+	if len(over) == 0 && len(blanked) == 0 && len(p.Suspicious) == 0 {
 		return nil
 	}
-	return &MassDeleteError{Over: over, Suspicious: p.SuspiciousTexts()}
+	return &MassDeleteError{Over: over, Blanked: blanked, Suspicious: p.SuspiciousTexts()}
 }
 
 // Refusal is why the deletion guard refuses one company's changes.
 type Refusal struct {
 	Company    string
 	Over       []MassDelete // by type
+	Blanked    []MassBlank  // by type, then field
 	Suspicious []string
 }
 
 // Error words the refusal as CheckMassDelete does, for one company.
 func (r Refusal) Error() string {
-	return (&MassDeleteError{Over: r.Over, Suspicious: r.Suspicious}).Error()
+	return (&MassDeleteError{Over: r.Over, Blanked: r.Blanked, Suspicious: r.Suspicious}).Error()
 }
 
 // Refusals applies the deletion guard company by company, for a sync that
@@ -93,9 +121,14 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 		}
 		return r
 	}
-	for _, m := range p.massDeletes(cur, opts) {
+	g := newGuard(cur, opts)
+	for _, m := range g.massDeletes(p) {
 		r := get(m.Company)
 		r.Over = append(r.Over, m)
+	}
+	for _, m := range g.massBlanks(p) {
+		r := get(m.Company)
+		r.Blanked = append(r.Blanked, m)
 	}
 	for _, s := range p.Suspicious {
 		companies := s.Companies
@@ -170,44 +203,59 @@ func (p *Plan) Without(companies []string) *Plan {
 	return &q
 }
 
-// massDeletes counts, per company and kind, the deletes plus unlinks that
-// exceed the guard.
-func (p *Plan) massDeletes(cur State, opts GuardOptions) []MassDelete {
+// guard holds the deletion guard's limits and the linked records they
+// are measured against.
+type guard struct {
+	opts   GuardOptions
+	linked map[kindKey]int // linked records per company and kind
+}
+
+// kindKey is one company's records of one kind.
+type kindKey struct {
+	company string
+	typ     Type
+}
+
+func newGuard(cur State, opts GuardOptions) *guard {
 	if opts.MaxShare <= 0 {
 		opts.MaxShare = defaultMaxShare
 	}
 	if opts.MinAllowed <= 0 {
 		opts.MinAllowed = defaultMinAllowed
 	}
-	type ck struct {
-		company string
-		typ     Type
-	}
-	removed := map[ck]int{}
-	for _, c := range p.Changes {
-		if (c.Action == Delete || c.Action == Unlink) && (c.Type == TypeEmployee || c.Type == TypeJob) {
-			removed[ck{c.Company, c.Type}]++
-		}
-	}
-	if len(removed) == 0 {
-		return nil
-	}
-	linked := map[ck]int{}
+	g := &guard{opts: opts, linked: map[kindKey]int{}}
 	for _, recs := range [][]Record{cur.Employees, cur.Jobs} {
 		for i := range recs {
 			if recs[i].Linked {
-				linked[ck{recs[i].Company, recs[i].Type}]++
+				g.linked[kindKey{recs[i].Company, recs[i].Type}]++
 			}
+		}
+	}
+	return g
+}
+
+// allowed is how many of a company's linked records of a kind a plan may
+// remove, or empty one field of: max(MinAllowed, MaxShare × linked).
+func (g *guard) allowed(k kindKey) int {
+	// The small epsilon keeps 0.1 × 70 (= 7.000000000000001) and
+	// 0.3 × 10 (= 2.9999999999999996) at the integers people expect.
+	n := int(math.Floor(g.opts.MaxShare*float64(g.linked[k]) + 1e-9))
+	return max(n, g.opts.MinAllowed)
+}
+
+// massDeletes counts, per company and kind, the deletes plus unlinks that
+// exceed the guard.
+func (g *guard) massDeletes(p *Plan) []MassDelete {
+	removed := map[kindKey]int{}
+	for _, c := range p.Changes {
+		if (c.Action == Delete || c.Action == Unlink) && (c.Type == TypeEmployee || c.Type == TypeJob) {
+			removed[kindKey{c.Company, c.Type}]++
 		}
 	}
 	var over []MassDelete
 	for k, n := range removed {
-		// The small epsilon keeps 0.1 × 70 (= 7.000000000000001) and
-		// 0.3 × 10 (= 2.9999999999999996) at the integers people expect.
-		allowed := int(math.Floor(opts.MaxShare*float64(linked[k]) + 1e-9))
-		allowed = max(allowed, opts.MinAllowed)
-		if n > allowed {
-			over = append(over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: linked[k], Allowed: allowed})
+		if allowed := g.allowed(k); n > allowed {
+			over = append(over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: g.linked[k], Allowed: allowed})
 		}
 	}
 	sort.Slice(over, func(i, j int) bool {
@@ -219,12 +267,57 @@ func (p *Plan) massDeletes(cur State, opts GuardOptions) []MassDelete {
 	return over
 }
 
+// massBlanks counts, per company, kind and synced field, the updates and
+// adoptions that empty the field, and returns those that exceed the
+// guard. Creates empty nothing: they had no value before.
+func (g *guard) massBlanks(p *Plan) []MassBlank {
+	type fieldKey struct {
+		kindKey
+		field string
+	}
+	blanked := map[fieldKey]int{}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if (c.Action != Update && c.Action != Adopt) || (c.Type != TypeEmployee && c.Type != TypeJob) {
+			continue
+		}
+		for _, f := range fieldsOf(c.Type) {
+			if c.Before[f] != "" && c.After[f] == "" {
+				blanked[fieldKey{kindKey{c.Company, c.Type}, f}]++
+			}
+		}
+	}
+	var over []MassBlank
+	for k, n := range blanked {
+		if allowed := g.allowed(k.kindKey); n > allowed {
+			over = append(over, MassBlank{Company: k.company, Type: k.typ, Field: k.field, Blanked: n, Linked: g.linked[k.kindKey], Allowed: allowed})
+		}
+	}
+	sort.Slice(over, func(i, j int) bool {
+		a, b := over[i], over[j]
+		if a.Company != b.Company {
+			return a.Company < b.Company
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Field < b.Field
+	})
+	return over
+}
+
 // suspicious lists Personio answers that look wrong rather than real, for
 // employees and for jobs alike: an empty answer overall while linked
 // records exist, or a mapped office (mapped as before) that suddenly has
 // nothing while its linked records have vanished from Personio.
+// An unavailable feed is no answer at all: the plan leaves jobs alone, so
+// there is nothing about them to judge.
 func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
-	return append(suspiciousEmployees(d, employees, cur), suspiciousJobs(d, jobs, cur)...)
+	out := suspiciousEmployees(d, employees, cur)
+	if d.JobsUnavailable == "" {
+		out = append(out, suspiciousJobs(d, jobs, cur)...)
+	}
+	return out
 }
 
 // suspiciousEmployees: no employees at all while linked employees exist,

@@ -208,7 +208,8 @@ func TestSuspicious(t *testing.T) {
 		cfg, snap := baseConfig(), baseSnapshot()
 		cur := syncedState(t)
 		snap.Employees = nil
-		cfg.Personio.Sync.Employees = false
+		company(cfg, "acme").SyncEmployees = false
+		company(cfg, "globex").SyncEmployees = false
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 || len(p.Changes) != 0 {
 			t.Fatalf("suspicious %q changes %q", p.SuspiciousTexts(), changeLines(p))
@@ -250,7 +251,7 @@ func TestSuspicious(t *testing.T) {
 		cfg, snap := baseConfig(), baseSnapshot()
 		cur := syncedState(t)
 		snap.Jobs = nil
-		company(cfg, "acme").Sync.Jobs = config.Off
+		company(cfg, "acme").SyncJobs = false
 		p, _ := Build(cfg, snap, cur, BuildOptions{Now: testNow})
 		if len(p.Suspicious) != 0 || len(p.Changes) != 0 {
 			t.Fatalf("suspicious %q changes %q", p.SuspiciousTexts(), changeLines(p))
@@ -312,7 +313,8 @@ func TestSuspicious(t *testing.T) {
 	t.Run("a location remapped to an office without positions is deliberate", func(t *testing.T) {
 		cfg, snap := baseConfig(), baseSnapshot()
 		cur := syncedState(t)
-		company(cfg, "acme").Locations[1].OfficeID = 3 // hamburg now maps Munich
+		company(cfg, "acme").Locations[1].OfficeID = 3  // hamburg now maps Munich
+		company(cfg, "globex").Locations[0].Office = "" // which globex no longer does
 		removeJob(snap, 9002)
 		removeJob(snap, 9003)
 		p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
@@ -337,4 +339,150 @@ func TestSuspicious(t *testing.T) {
 			t.Fatalf("suspicious %q", p.SuspiciousTexts())
 		}
 	})
+}
+
+// blankWorld is a target with linked records of one company and kind, and
+// a plan whose changes empty fields: each entry of blanks is an action
+// (Update, Adopt or Create) and the fields it empties.
+type blank struct {
+	action Action
+	fields []string
+}
+
+func blankWorld(company string, typ Type, linked int, blanks []blank) (*Plan, State) {
+	p := &Plan{}
+	var s State
+	for i := 0; i < linked; i++ {
+		r := Record{Type: typ, Company: company, ExternalID: strconv.Itoa(i + 1), TargetID: int64(i + 1), Linked: true}
+		if typ == TypeJob {
+			s.Jobs = append(s.Jobs, r)
+		} else {
+			s.Employees = append(s.Employees, r)
+		}
+	}
+	full := func() Attrs {
+		a := Attrs{}
+		for _, f := range fieldsOf(typ) {
+			a[f] = "some " + f
+		}
+		return a
+	}
+	for i, b := range blanks {
+		key := strconv.Itoa(1000 + i)
+		c := Change{Address: address(typ, company, key), Type: typ, Company: company, Key: key, Action: b.action, After: full()}
+		if b.action != Create {
+			c.Before, c.TargetID = full(), int64(i+1)
+		}
+		for _, f := range b.fields {
+			delete(c.After, f)
+		}
+		// An unchanged empty field is no blank.
+		if c.Before != nil {
+			delete(c.Before, FieldProfileImageURL)
+			delete(c.After, FieldProfileImageURL)
+		}
+		p.Changes = append(p.Changes, c)
+	}
+	p.Summary = summarize(p.Changes)
+	p.Scope = []Scope{{Company: company, Employees: typ == TypeEmployee, Jobs: typ == TypeJob}}
+	return p, s
+}
+
+func repeatBlank(n int, action Action, fields ...string) []blank {
+	out := make([]blank, n)
+	for i := range out {
+		out[i] = blank{action, fields}
+	}
+	return out
+}
+
+func TestMassBlank(t *testing.T) {
+	tests := []struct {
+		name   string
+		typ    Type
+		linked int
+		blanks []blank
+		want   []string // substrings of the error; nil means allowed
+	}{
+		{name: "a few blanks are allowed", typ: TypeEmployee, linked: 20, blanks: repeatBlank(5, Update, FieldPosition)},
+		{name: "many are refused", typ: TypeEmployee, linked: 20, blanks: repeatBlank(6, Update, FieldPosition),
+			want: []string{"the plan would empty position on 6 of 20 linked employees of company acme (at most 5 allowed)",
+				"Personio leaves out the employee attributes the API credentials may not read", "re-run with -allow-mass-delete"}},
+		{name: "the share follows the linked records", typ: TypeEmployee, linked: 100, blanks: repeatBlank(10, Update, FieldGender)},
+		{name: "one more than the share is refused", typ: TypeEmployee, linked: 100, blanks: repeatBlank(11, Update, FieldGender),
+			want: []string{"empty gender on 11 of 100 linked employees"}},
+		{name: "adoptions and updates both count", typ: TypeEmployee, linked: 20,
+			blanks: append(repeatBlank(3, Update, FieldPosition), repeatBlank(3, Adopt, FieldPosition)...),
+			want:   []string{"empty position on 6 of 20"}},
+		{name: "creates do not count", typ: TypeEmployee, linked: 20, blanks: repeatBlank(30, Create, FieldPosition, FieldGender)},
+		{name: "fields are judged separately", typ: TypeEmployee, linked: 20,
+			blanks: append(repeatBlank(4, Update, FieldPosition), repeatBlank(4, Update, FieldGender)...)},
+		{name: "every field over the limit is named", typ: TypeEmployee, linked: 20, blanks: repeatBlank(7, Update, FieldPosition, FieldGender),
+			want: []string{"empty gender on 7 of 20", "empty position on 7 of 20"}},
+		{name: "job fields too, without the credentials hint", typ: TypeJob, linked: 10, blanks: repeatBlank(6, Update, FieldDepartment),
+			want: []string{"empty department on 6 of 10 linked jobs of company acme (at most 5 allowed)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, s := blankWorld("acme", tt.typ, tt.linked, tt.blanks)
+			err := p.CheckMassDelete(s, GuardOptions{})
+			refusals := p.Refusals(s, GuardOptions{})
+			if tt.want == nil {
+				if err != nil || len(refusals) != 0 {
+					t.Fatalf("want allowed, got %v / %+v", err, refusals)
+				}
+				return
+			}
+			var mde *MassDeleteError
+			if !errors.As(err, &mde) || len(mde.Blanked) == 0 {
+				t.Fatalf("want a *MassDeleteError with blanks, got %v", err)
+			}
+			if len(refusals) != 1 || refusals[0].Company != "acme" || len(refusals[0].Blanked) != len(mde.Blanked) {
+				t.Fatalf("refusals %+v", refusals)
+			}
+			for _, msg := range []string{err.Error(), refusals[0].Error()} {
+				for _, w := range tt.want {
+					if !strings.Contains(msg, w) {
+						t.Errorf("error %q lacks %q", msg, w)
+					}
+				}
+				if tt.typ == TypeJob && strings.Contains(msg, "API credentials") {
+					t.Errorf("a job field blames the API credentials: %q", msg)
+				}
+			}
+		})
+	}
+}
+
+// TestMassBlankHiddenAttribute: Personio stops returning an attribute the
+// API credentials may not read, so it reads as empty on every employee.
+// The plan would blank it everywhere; the guard refuses, company by
+// company, and the companies where it stays within the limit go ahead.
+func TestMassBlankHiddenAttribute(t *testing.T) {
+	cfg, snap := baseConfig(), baseSnapshot()
+	for i := int64(0); i < 30; i++ {
+		snap.Employees = append(snap.Employees, emp(2000+i, "Staff", strconv.FormatInt(i, 10), "staff"+strconv.FormatInt(i, 10)+"@acme.test", "active", berlin))
+	}
+	cur := applied(t, mustDesired(t, cfg, snap))
+	for i := range snap.Employees {
+		snap.Employees[i].Position = ""
+	}
+	p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	err := p.CheckMassDelete(cur, GuardOptions{})
+	if err == nil || !strings.Contains(err.Error(), "empty position on 32 of 32 linked employees of company acme (at most 5 allowed)") {
+		t.Fatalf("guard: %v", err)
+	}
+	if strings.Contains(err.Error(), "globex") {
+		t.Errorf("globex blanks 1 of 1, within the minimum, but is named: %v", err)
+	}
+	refused := p.Refusals(cur, GuardOptions{})
+	if len(refused) != 1 || refused[0].Company != "acme" {
+		t.Fatalf("refusals %+v, want acme only", refused)
+	}
+	if q := p.Without([]string{"acme"}); q.CheckMassDelete(cur, GuardOptions{}) != nil || q.Summary.Change != 1 {
+		t.Errorf("without acme: %v, summary %+v", q.CheckMassDelete(cur, GuardOptions{}), q.Summary)
+	}
 }

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -123,10 +125,49 @@ type Plan struct {
 	// companies concerned.
 	Suspicious []Suspicion
 	// JobsUnavailable, when set, says why the job feed could not be read
-	// (the URL and Personio's answer). Linked jobs are then left untouched:
-	// the plan holds no job changes, and no job counts as synced.
+	// (the URL and Personio's answer, from Source.JobsUnavailable). Linked
+	// jobs are then left untouched: the plan holds no job changes in any
+	// company, nothing about jobs is suspicious, and no job counts as
+	// synced (Scope keeps the effective toggles, but apply must not record
+	// a last-synced time for jobs).
 	JobsUnavailable string
 	CreatedAt       time.Time
+
+	// absent are the Personio ids of the employees the plan deletes
+	// because the listing lacks them; see AbsentEmployees. A plan read
+	// from a file has none.
+	absent []int64
+}
+
+// AbsentEmployees returns the Personio ids, sorted and each once, of the
+// linked employees the plan deletes only because Personio's listing lacks
+// them ("no longer in Personio"): not those whose status is no longer
+// synced, nor those unlinked. A listing read page by page can miss a row
+// that moved between pages, so the engine fetches each of these by id,
+// adds those Personio still has to the Source (Source.AddEmployees) and
+// plans again. It is computed by Diff and not kept in the plan file: a
+// saved plan is re-planned, and so re-confirmed, before it is applied.
+func (p *Plan) AbsentEmployees() []int64 {
+	if len(p.absent) == 0 {
+		return nil
+	}
+	var out []int64
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if c.Type != TypeEmployee || c.Action != Delete {
+			continue
+		}
+		if id, err := strconv.ParseInt(c.Key, 10, 64); err == nil {
+			if _, ok := slices.BinarySearch(p.absent, id); ok {
+				out = append(out, id)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Suspicion is one Personio answer that looks wrong, and the companies

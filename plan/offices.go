@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
@@ -25,6 +24,9 @@ type officeIndex struct {
 	knownName map[string]Office
 	knownID   map[int64]Office
 	all       []Office
+	// jobsUnavailable: the job feed could not be read, so an office name
+	// that no employee shows may still be one the feed names.
+	jobsUnavailable bool
 	// employees counts Personio employees (any status) per office id.
 	employees map[int64]int
 	// positions counts feed positions per office name (their office or an
@@ -41,6 +43,8 @@ func newOfficeIndex(snap *Source, known []Office) *officeIndex {
 		employees: map[int64]int{},
 		positions: map[string]int{},
 		all:       snap.Offices,
+
+		jobsUnavailable: snap.JobsUnavailable != "",
 	}
 	for _, o := range snap.Offices {
 		ix.byName[o.Name] = append(ix.byName[o.Name], o)
@@ -123,6 +127,12 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (Office, str
 		if feedOnly {
 			return Office{Name: loc.Office}, "", nil
 		}
+		if ix.jobsUnavailable {
+			// Without the feed, an office no employee shows cannot be told
+			// from a misspelt one. Take it by name, as the feed would
+			// give it, and let the next plan with a feed judge it.
+			return Office{Name: loc.Office}, fmt.Sprintf("%s: office %q is not among the offices of Personio's employees, and the job feed, which may name it, could not be read; it is kept by name until the feed can be read.", where, loc.Office), nil
+		}
 		return Office{}, "", hcl.Diagnostics{ix.unknown(loc, strconv.Quote(loc.Office), loc.Office, false)}
 	}
 	if o, ok := ix.byID[loc.OfficeID]; ok {
@@ -162,7 +172,7 @@ func (ix *officeIndex) unknown(loc config.Location, what, query string, byID boo
 	if len(names) == 0 {
 		detail += " Personio answered with no offices at all."
 	} else {
-		best := closest(query, names, maxSuggestions)
+		best := config.Closest(query, names, maxSuggestions)
 		labels := make([]string, len(best))
 		for i, n := range best {
 			labels[i] = label[n]
@@ -220,7 +230,7 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 				return nil
 			}
 		}
-		best := closest(ref.Key, known, maxSuggestions)
+		best := config.Closest(ref.Key, known, maxSuggestions)
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown Personio attribute " + strconv.Quote(ref.Key),
@@ -249,41 +259,6 @@ func knownAttributeKeys(snap *Source) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
-	return out
-}
-
-// closest returns up to n candidates ordered by closeness to s: names that
-// contain s (or that s contains) first, then by edit distance, all
-// case-insensitive; ties by name.
-func closest(s string, candidates []string, n int) []string {
-	type scored struct {
-		name    string
-		partial bool
-		dist    int
-	}
-	ls := strings.ToLower(s)
-	sc := make([]scored, len(candidates))
-	for i, c := range candidates {
-		lc := strings.ToLower(c)
-		partial := ls != "" && (strings.Contains(lc, ls) || strings.Contains(ls, lc))
-		sc[i] = scored{c, partial, levenshtein.Distance(ls, lc, nil)}
-	}
-	sort.SliceStable(sc, func(i, j int) bool {
-		if sc[i].partial != sc[j].partial {
-			return sc[i].partial
-		}
-		if sc[i].dist != sc[j].dist {
-			return sc[i].dist < sc[j].dist
-		}
-		return sc[i].name < sc[j].name
-	})
-	if len(sc) > n {
-		sc = sc[:n]
-	}
-	out := make([]string, len(sc))
-	for i, x := range sc {
-		out[i] = x.name
-	}
 	return out
 }
 

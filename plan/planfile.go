@@ -7,31 +7,38 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/renameio/v2"
 )
 
 // FormatVersion is the version of the JSON plan format (the -json output
 // and the saved plan file), the one schema/plan.schema.json describes.
 // Decode reads any 1.x and ignores properties it does not know: a new minor
-// version only adds them (and comes with its own schema).
-const FormatVersion = "1.0"
+// version only adds them (and comes with its own schema). 1.1 added
+// jobs_unavailable.
+const FormatVersion = "1.1"
 
-// The file* types are the persisted format. They are kept apart from the
-// in-memory model so that the model can change without breaking saved
-// plans or scripts reading -json.
+// The file* types are the persisted format, as Decode reads it (RenderJSON
+// writes the same fields in the same order, streaming). They are kept apart
+// from the in-memory model so that the model can change without breaking
+// saved plans or scripts reading -json.
 type fileV1 struct {
-	FormatVersion string       `json:"format_version"`
-	CreatedAt     string       `json:"created_at,omitempty"`
-	AllCompanies  bool         `json:"all_companies"`
-	Digests       fileDigests  `json:"digests"`
-	Summary       fileSummary  `json:"summary"`
-	Scope         []fileScope  `json:"scope"`
-	Warnings      []string     `json:"warnings"`
-	Suspicious    []string     `json:"suspicious"`
-	Changes       []fileChange `json:"changes"`
+	FormatVersion string      `json:"format_version"`
+	CreatedAt     string      `json:"created_at,omitempty"`
+	AllCompanies  bool        `json:"all_companies"`
+	Digests       fileDigests `json:"digests"`
+	Summary       fileSummary `json:"summary"`
+	Scope         []fileScope `json:"scope"`
+	Warnings      []string    `json:"warnings"`
+	Suspicious    []string    `json:"suspicious"`
+	// JobsUnavailable is Plan.JobsUnavailable, absent when the feed was
+	// read (since 1.1).
+	JobsUnavailable string       `json:"jobs_unavailable,omitempty"`
+	Changes         []fileChange `json:"changes"`
 }
 
 type fileDigests struct {
@@ -65,63 +72,145 @@ type fileChange struct {
 	Reason   string            `json:"reason,omitempty"`
 }
 
-func toFile(p *Plan) *fileV1 {
-	f := &fileV1{
-		FormatVersion: FormatVersion,
-		AllCompanies:  p.AllCompanies,
-		Digests:       fileDigests(p.Digests),
-		Summary:       fileSummary(p.Summary),
-		Scope:         make([]fileScope, len(p.Scope)),
-		Warnings:      append([]string{}, p.Warnings...),
-		Suspicious:    append([]string{}, p.SuspiciousTexts()...),
-		Changes:       make([]fileChange, 0, len(p.Changes)),
-	}
-	if !p.CreatedAt.IsZero() {
-		f.CreatedAt = p.CreatedAt.UTC().Format(time.RFC3339)
-	}
-	for i, s := range p.Scope {
-		f.Scope[i] = fileScope(s)
-	}
-	for _, c := range p.Changes {
-		if c.Action == NoOp {
-			continue
-		}
-		f.Changes = append(f.Changes, fileChange{
-			Address: c.Address, Type: string(c.Type), Company: c.Company, Key: c.Key,
-			Action: string(c.Action), TargetID: c.TargetID,
-			Before: nonEmpty(c.Before), After: nonEmpty(c.After), Reason: c.Reason,
-		})
-	}
-	return f
-}
-
-// nonEmpty drops "" values (a missing key and "" are the same) and keeps
-// nil as nil, which the format writes as null.
-func nonEmpty(a Attrs) map[string]string {
-	if a == nil {
-		return nil
-	}
-	m := make(map[string]string, len(a))
-	for k, v := range a {
-		if v != "" {
-			m[k] = v
-		}
-	}
-	return m
-}
-
 // RenderJSON writes the plan in the versioned JSON format, the same bytes
-// WriteFile saves.
+// WriteFile saves. It streams: the plan is encoded change by change as it
+// is written, so a plan of 100,000 changes is never held twice in memory.
+// The bytes are those of the file* types above with sorted attribute keys,
+// two-space indentation and HTML left unescaped (job descriptions are
+// HTML; they stay readable).
 func RenderJSON(w io.Writer, p *Plan) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	// Job descriptions are HTML; keep them readable.
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(toFile(p)); err != nil {
+	enc := jsontext.NewEncoder(bw, jsontext.Multiline(true), jsontext.WithIndent("  "),
+		jsontext.SpaceAfterColon(true), jsontext.EscapeForHTML(false), jsontext.EscapeForJS(true),
+		jsontext.AllowInvalidUTF8(true))
+	if err := encodePlan(enc, p); err != nil {
 		return fmt.Errorf("encoding the plan as JSON: %w", err)
 	}
 	return bw.Flush()
+}
+
+// encodePlan writes p as one JSON object, in the order of fileV1's fields.
+func encodePlan(enc *jsontext.Encoder, p *Plan) error {
+	e := planEncoder{enc: enc}
+	e.tok(jsontext.BeginObject)
+	e.str("format_version", FormatVersion)
+	if !p.CreatedAt.IsZero() {
+		e.str("created_at", p.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	e.name("all_companies")
+	e.tok(jsontext.Bool(p.AllCompanies))
+	e.name("digests")
+	e.tok(jsontext.BeginObject)
+	e.str("config", p.Digests.Config)
+	e.str("personio", p.Digests.Personio)
+	e.str("target", p.Digests.Target)
+	e.tok(jsontext.EndObject)
+	e.name("summary")
+	e.tok(jsontext.BeginObject)
+	for _, n := range []struct {
+		k string
+		v int
+	}{{"add", p.Summary.Add}, {"change", p.Summary.Change}, {"unlink", p.Summary.Unlink}, {"destroy", p.Summary.Destroy}} {
+		e.name(n.k)
+		e.tok(jsontext.Int(int64(n.v)))
+	}
+	e.tok(jsontext.EndObject)
+	e.name("scope")
+	e.tok(jsontext.BeginArray)
+	for _, s := range p.Scope {
+		e.tok(jsontext.BeginObject)
+		e.str("company", s.Company)
+		e.name("employees")
+		e.tok(jsontext.Bool(s.Employees))
+		e.name("jobs")
+		e.tok(jsontext.Bool(s.Jobs))
+		e.tok(jsontext.EndObject)
+	}
+	e.tok(jsontext.EndArray)
+	e.strs("warnings", p.Warnings)
+	e.strs("suspicious", p.SuspiciousTexts())
+	if p.JobsUnavailable != "" {
+		e.str("jobs_unavailable", p.JobsUnavailable)
+	}
+	e.name("changes")
+	e.tok(jsontext.BeginArray)
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if c.Action == NoOp {
+			continue
+		}
+		e.tok(jsontext.BeginObject)
+		e.str("address", c.Address)
+		e.str("type", string(c.Type))
+		e.str("company", c.Company)
+		e.str("key", c.Key)
+		e.str("action", string(c.Action))
+		if c.TargetID != 0 {
+			e.name("target_id")
+			e.tok(jsontext.Int(c.TargetID))
+		}
+		e.attrs("before", c.Before)
+		e.attrs("after", c.After)
+		if c.Reason != "" {
+			e.str("reason", c.Reason)
+		}
+		e.tok(jsontext.EndObject)
+	}
+	e.tok(jsontext.EndArray)
+	e.tok(jsontext.EndObject)
+	return e.err
+}
+
+// planEncoder writes tokens until the first error, which it keeps.
+type planEncoder struct {
+	enc  *jsontext.Encoder
+	keys []string // reused by attrs
+	err  error
+}
+
+func (e *planEncoder) tok(t jsontext.Token) {
+	if e.err == nil {
+		e.err = e.enc.WriteToken(t)
+	}
+}
+
+func (e *planEncoder) name(n string) { e.tok(jsontext.String(n)) }
+
+func (e *planEncoder) str(n, v string) {
+	e.name(n)
+	e.tok(jsontext.String(v))
+}
+
+// strs writes a list of strings; nil is written as [].
+func (e *planEncoder) strs(n string, vs []string) {
+	e.name(n)
+	e.tok(jsontext.BeginArray)
+	for _, v := range vs {
+		e.tok(jsontext.String(v))
+	}
+	e.tok(jsontext.EndArray)
+}
+
+// attrs writes a's non-empty values by sorted key (a missing key and ""
+// are the same); nil is written as null.
+func (e *planEncoder) attrs(n string, a Attrs) {
+	e.name(n)
+	if a == nil {
+		e.tok(jsontext.Null)
+		return
+	}
+	e.keys = e.keys[:0]
+	for k, v := range a {
+		if v != "" {
+			e.keys = append(e.keys, k)
+		}
+	}
+	slices.Sort(e.keys)
+	e.tok(jsontext.BeginObject)
+	for _, k := range e.keys {
+		e.str(k, a[k])
+	}
+	e.tok(jsontext.EndObject)
 }
 
 // WriteFile saves the plan to path atomically (a temporary file in the same
@@ -184,6 +273,8 @@ func fromFile(f *fileV1) (*Plan, error) {
 		Warnings:     nilIfEmpty(f.Warnings),
 		Suspicious:   suspicions(f.Suspicious),
 		Changes:      make([]Change, 0, len(f.Changes)),
+
+		JobsUnavailable: f.JobsUnavailable,
 	}
 	if f.CreatedAt != "" {
 		t, err := time.Parse(time.RFC3339, f.CreatedAt)

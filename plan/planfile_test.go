@@ -2,11 +2,13 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -15,17 +17,10 @@ import (
 
 func TestPlanFileRoundTrip(t *testing.T) {
 	first, _ := Build(baseConfig(), baseSnapshot(), State{}, BuildOptions{Now: testNow})
-	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first}
+	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "jobs unavailable": jobsUnavailablePlan(t)}
 	for name, p := range plans {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "plan.json")
-			if err := WriteFile(path, p); err != nil {
-				t.Fatal(err)
-			}
-			got, err := ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := writeRead(t, p)
 			// The file keeps what each suspicious answer says, not the
 			// companies it concerns: read back, it concerns the whole plan.
 			want := *p
@@ -33,12 +28,25 @@ func TestPlanFileRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, &want) {
 				t.Errorf("round trip changed the plan:\n got %+v\nwant %+v", got, &want)
 			}
-			entries, _ := os.ReadDir(filepath.Dir(path))
-			if len(entries) != 1 {
-				t.Errorf("WriteFile left %d files behind", len(entries))
-			}
 		})
 	}
+}
+
+// writeRead saves p with WriteFile and reads it back with ReadFile.
+func writeRead(t *testing.T, p *Plan) *Plan {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := WriteFile(path, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("WriteFile left %d files behind", len(entries))
+	}
+	return got
 }
 
 func TestReadFileRefuses(t *testing.T) {
@@ -68,7 +76,7 @@ func TestReadFileRefuses(t *testing.T) {
 		})
 	}
 	t.Run("a newer minor version is read, its new properties ignored", func(t *testing.T) {
-		newer := strings.Replace(rich.String(), `"format_version": "1.0"`, `"format_version": "1.7", "future_field": {"x": 1}`, 1)
+		newer := strings.Replace(rich.String(), `"format_version": "1.1"`, `"format_version": "1.7", "future_field": {"x": 1}`, 1)
 		newer = strings.Replace(newer, `"add": `, `"replace": 0, "add": `, 1)
 		newer = strings.Replace(newer, `"address": "company.acme",`, `"address": "company.acme", "importance": "high",`, 1)
 		got, err := Decode(strings.NewReader(newer))
@@ -106,7 +114,8 @@ func TestRenderJSONMatchesSchema(t *testing.T) {
 	cfg := baseConfig()
 	cfg.Companies = cfg.Companies[:1]
 	unlinks, _ := Build(cfg, baseSnapshot(), syncedState(t), BuildOptions{Now: testNow})
-	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "filtered, no time": filtered, "unlinks": unlinks, "zero": {}}
+	plans := map[string]*Plan{"rich": richPlan(t), "empty": emptyPlan(t), "first": first, "filtered, no time": filtered, "unlinks": unlinks, "zero": {},
+		"jobs unavailable": jobsUnavailablePlan(t)}
 	for name, p := range plans {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -128,10 +137,11 @@ func TestRenderJSONMatchesSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, bad := range []struct{ from, to string }{
-			{`"format_version": "1.0"`, `"format_version": "2.0"`},
-			// The schema describes exactly 1.0; a 1.1 document brings its own.
-			{`"format_version": "1.0"`, `"format_version": "1.1"`},
-			{`"format_version": "1.0"`, `"format_version": "1.0", "future_field": 1`},
+			{`"format_version": "1.1"`, `"format_version": "2.0"`},
+			// The schema describes exactly 1.1; a 1.2 document brings its own.
+			{`"format_version": "1.1"`, `"format_version": "1.2"`},
+			{`"format_version": "1.1"`, `"format_version": "1.1", "future_field": 1`},
+			{`"suspicious": [`, `"jobs_unavailable": "", "suspicious": [`},
 			{`"action": "create"`, `"action": "replace"`},
 			{`"address": "company.acme"`, `"address": "company acme"`},
 			{`"before": null`, `"before": {"name": ""}`},
@@ -166,5 +176,65 @@ func TestPlanHoldsNoSecrets(t *testing.T) {
 				t.Errorf("%s output contains %q", name, secret)
 			}
 		}
+	}
+}
+
+// TestRenderJSONBytes: the streaming encoder writes the bytes
+// encoding/json writes for the file* types (indented, HTML unescaped), for
+// text that needs escaping too, so that files and -json output stay what
+// scripts already read.
+func TestRenderJSONBytes(t *testing.T) {
+	tricky := "<h3>a & b</h3>\u2028\u2029 \"q\" \\ \t\x01 é 李"
+	p := &Plan{
+		Digests:   Digests{Config: "c", Personio: "p", Target: "t"},
+		Warnings:  []string{tricky},
+		CreatedAt: testNow,
+		Changes: []Change{
+			{Address: "job.acme[1]", Type: TypeJob, Company: "acme", Key: "1", Action: Create,
+				After: Attrs{FieldTitle: tricky, FieldDescription: "", FieldLocation: "x"}, Reason: tricky},
+			{Address: "job.acme[2]", Type: TypeJob, Company: "acme", Key: "2", Action: Delete, TargetID: 7,
+				Before: Attrs{}},
+		},
+	}
+	p.Summary = summarize(p.Changes)
+	want := &fileV1{
+		FormatVersion: FormatVersion, CreatedAt: testNow.Format(time.RFC3339),
+		Digests: fileDigests(p.Digests), Summary: fileSummary(p.Summary),
+		Scope: []fileScope{}, Warnings: p.Warnings, Suspicious: []string{},
+		Changes: []fileChange{
+			{Address: "job.acme[1]", Type: "job", Company: "acme", Key: "1", Action: "create",
+				After: map[string]string{FieldTitle: tricky, FieldLocation: "x"}, Reason: tricky},
+			{Address: "job.acme[2]", Type: "job", Company: "acme", Key: "2", Action: "delete", TargetID: 7,
+				Before: map[string]string{}},
+		},
+	}
+	var w bytes.Buffer
+	enc := json.NewEncoder(&w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(want); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := RenderJSON(&got, p); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != w.String() {
+		t.Errorf("RenderJSON wrote\n%s\nencoding/json writes\n%s", got.String(), w.String())
+	}
+
+	// Invalid UTF-8 (which neither Personio's answers nor PostgreSQL let
+	// through) is written as U+FFFD rather than refused.
+	p.Warnings = []string{"a\xffb"}
+	got.Reset()
+	if err := RenderJSON(&got, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Warnings[0] != "a\ufffdb" {
+		t.Errorf("invalid UTF-8 read back as %q", back.Warnings[0])
 	}
 }

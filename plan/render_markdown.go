@@ -95,6 +95,9 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 			m.s("> - ", mdEscape(s), "\n")
 		}
 	}
+	if p.JobsUnavailable != "" {
+		m.s("\n> [!WARNING]\n> **", jobsUnavailableTitle, ".** ", mdEscape(p.JobsUnavailable), ".\n>\n> ", jobsUnavailableNote, "\n")
+	}
 	m.removals(p)
 	if len(p.Warnings) > 0 {
 		m.s("\n")

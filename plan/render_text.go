@@ -16,6 +16,13 @@ type TextOptions struct {
 	Color bool
 }
 
+// How every renderer words a plan computed while the job feed could not be
+// read (Plan.JobsUnavailable).
+const (
+	jobsUnavailableTitle = "Jobs unavailable: Personio's job feed could not be read"
+	jobsUnavailableNote  = "Linked jobs are left untouched (no job is created, updated, unlinked or removed) until the feed can be read again; employees are planned as usual."
+)
+
 // ANSI sequences, used only when TextOptions.Color is set.
 const (
 	ansiReset  = "\x1b[0m"
@@ -184,6 +191,9 @@ func (t *textWriter) notes(p *Plan) {
 	if len(p.Suspicious) > 0 {
 		t.box("Personio's answer looks suspicious", append(p.SuspiciousTexts(),
 			"gridsync apply refuses this plan unless -allow-mass-delete is given."))
+	}
+	if p.JobsUnavailable != "" {
+		t.box(jobsUnavailableTitle, []string{p.JobsUnavailable + ".", jobsUnavailableNote})
 	}
 	for _, w := range p.Warnings {
 		t.box(w, nil)

@@ -1,5 +1,10 @@
 package plan
 
+import (
+	"cmp"
+	"slices"
+)
+
 // Source is Personio's side of a plan: what the employee listing, the job
 // feed and the attribute list said, in the shape the plan needs and nothing
 // more. Package plan declares it so that it depends on no client: the
@@ -14,6 +19,66 @@ type Source struct {
 	// AttributeKeys are the employee attribute keys Personio lets the
 	// credential read (its attribute list); nil when it was not read.
 	AttributeKeys []string
+	// JobsUnavailable, when set, says that the job feed could not be read,
+	// and why: the feed URL and Personio's answer, such as
+	// "https://acme.jobs.personio.de/xml?language=en answered 404". Jobs
+	// is then empty and means nothing: the plan leaves every linked job
+	// untouched instead of removing it, and still plans employees. An
+	// empty feed that was read is not unavailable: that is an answer,
+	// which the deletion guard judges.
+	JobsUnavailable string
+}
+
+// AddEmployees adds employees read one by one (the engine fetches by id
+// each linked employee the listing lacked, see Plan.AbsentEmployees) to
+// the listing. Employees stays sorted by id with each id once: an added
+// employee replaces a listed one with its id. Offices gains the offices of
+// the added employees the way the listing's offices were collected: an
+// office with an id replaces an entry of the same name that only the job
+// feed named.
+func (s *Source) AddEmployees(emps ...SourceEmployee) {
+	for _, e := range emps {
+		i, found := slices.BinarySearchFunc(s.Employees, e.ID, func(x SourceEmployee, id int64) int { return cmp.Compare(x.ID, id) })
+		if found {
+			s.Employees[i] = e
+		} else {
+			s.Employees = slices.Insert(s.Employees, i, e)
+		}
+		if e.Office != nil {
+			s.addOffice(*e.Office)
+		}
+	}
+}
+
+// addOffice adds an employee's office to Offices unless it is there.
+func (s *Source) addOffice(o Office) {
+	for _, x := range s.Offices {
+		if (o.ID != 0 && x.ID == o.ID) || (o.ID == 0 && x.Name == o.Name) {
+			return
+		}
+	}
+	if o.ID != 0 {
+		s.Offices = slices.DeleteFunc(s.Offices, func(x Office) bool {
+			return x.ID == 0 && x.Name == o.Name && !s.employeeOffice(x)
+		})
+	}
+	i, _ := slices.BinarySearchFunc(s.Offices, o, compareOffices)
+	s.Offices = slices.Insert(s.Offices, i, o)
+}
+
+// employeeOffice reports whether an employee carries office o.
+func (s *Source) employeeOffice(o Office) bool {
+	for i := range s.Employees {
+		if e := s.Employees[i].Office; e != nil && *e == o {
+			return true
+		}
+	}
+	return false
+}
+
+// compareOffices orders offices by name, then id, as Source.Offices is.
+func compareOffices(a, b Office) int {
+	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 }
 
 // Office is a Personio office. Offices seen only in the job feed carry a

@@ -260,7 +260,7 @@ func (h *e2e) plan(extra ...string) planJSON {
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		h.t.Fatalf("plan -json is not JSON: %v\n%s", err, out)
 	}
-	if p.FormatVersion != "1.0" {
+	if p.FormatVersion != "1.1" {
 		h.t.Fatalf("format_version = %q", p.FormatVersion)
 	}
 	return p

@@ -88,10 +88,24 @@ func TestE2ESyncConvergesThenIdles(t *testing.T) {
 	}
 	t.Logf("requests of an idle sync of %d employees: %d (%v)", len(h.sim.Employees()), requests, stats)
 
+	// -v logs the run's line, with the requests Personio saw.
+	h.sim.ResetStats()
+	_, stderr = h.mustGS(0, "-v", "sync")
+	requests = 0
+	for _, byStatus := range h.sim.Stats() {
+		for _, n := range byStatus {
+			requests += n
+		}
+	}
+	if !strings.Contains(stderr, `msg="sync run" outcome=succeeded duration=`) ||
+		!strings.Contains(stderr, fmt.Sprintf(" run=3 rows=0 personio_requests=%d companies.acme=", requests)) {
+		t.Errorf("-v sync does not log its run with %d requests:\n%s", requests, stderr)
+	}
+
 	st := h.syncStatus()
 	for key, r := range st {
-		if r.LastOutcome == nil || *r.LastOutcome != "succeeded" || r.LastAttemptRunID == nil || *r.LastAttemptRunID != 2 ||
-			r.LastRunID == nil || *r.LastRunID != 2 || r.LastError != "" || *r.LastAttemptAt != *r.LastSyncedAt {
+		if r.LastOutcome == nil || *r.LastOutcome != "succeeded" || r.LastAttemptRunID == nil || *r.LastAttemptRunID != 3 ||
+			r.LastRunID == nil || *r.LastRunID != 3 || r.LastError != "" || *r.LastAttemptAt != *r.LastSyncedAt {
 			t.Errorf("status %s after the idle sync: %+v", key, r)
 		}
 	}

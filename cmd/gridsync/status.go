@@ -140,7 +140,7 @@ func statusRows(cfg *config.Config, st []store.CompanyStatus) []statusJSON {
 	for _, c := range st {
 		r := statusJSON{Company: c.Company, Kind: c.Kind, InDatabase: c.Exists, Linked: c.Linked}
 		if co, ok := cfg.Company(c.Company); ok {
-			r.Enabled = co.Enabled(config.Kind(c.Kind), cfg.Personio.Sync)
+			r.Enabled = co.Enabled(config.Kind(c.Kind))
 		}
 		if c.LastSyncedAt != nil {
 			t := c.LastSyncedAt.UTC()

@@ -78,6 +78,9 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 		return runSyncEvery(ctx, g, o)
 	}
 	r := syncOnce(ctx, g, o, false)
+	if g.verbose {
+		logSyncRun(g.logger, r)
+	}
 	if r.err != nil {
 		return r.err
 	}

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,7 +55,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		errorRate  = fs.Float64("error-rate", 0, "share of API answers replaced by 500/502/503/504")
 		dropRate   = fs.Float64("drop-rate", 0, "share of connections dropped without an answer")
 		retryAfter = fs.Bool("retry-after", false, "send Retry-After with 429")
+		feedRedir  = fs.String("feed-redirect", "", "answer the feed with 301 to this path (e.g. "+personiosim.MovedFeedPath+", which serves the feed) or URL")
+		feedGone   = fs.Bool("feed-missing", false, "answer the feed with 404 and an HTML page, as when the career page is switched off")
 		verbose    = fs.Bool("v", false, "log every request")
+
+		hidden       = fs.String("hidden-attributes", "", "comma-separated attribute keys the credential may not read: left out of employees and the attribute list (e.g. position,gender)")
+		hiddenListed = fs.Bool("hidden-listed", false, "keep -hidden-attributes in the attribute list: only the employees leave them out")
+		wide         = fs.Bool("wide", false, "give every employee 45 more attributes (60 with a generated dataset), custom ones of every type included")
+		shiftEvery   = fs.Int("shift-every", 0, "before every Nth employees page after the first, delete an employee before its offset and hire one at the end (total unchanged); 0 = never")
+		shiftTimes   = fs.Int("shift-times", 0, "how often -shift-every moves the listing; 0 = every time")
 	)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,6 +95,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ErrorRate:     *errorRate,
 		DropRate:      *dropRate,
 		RetryAfter:    *retryAfter,
+		FeedRedirect:  *feedRedir,
+		FeedMissing:   *feedGone,
+
+		HiddenAttributes: splitList(*hidden),
+		HiddenListed:     *hiddenListed,
+		WideEmployees:    *wide,
+		ShiftEvery:       *shiftEvery,
+		ShiftTimes:       *shiftTimes,
 	}
 	if err := faults.Validate(); err != nil {
 		fmt.Fprintf(stderr, "personio-sim: %v\n", err)
@@ -126,4 +143,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("stopped")
 	return 0
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,36 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 }
 
+// TestRunFeedSwitches: -feed-redirect moves the feed, -feed-missing makes
+// it answer 404 with an HTML page.
+func TestRunFeedSwitches(t *testing.T) {
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(url string) (*http.Response, string) {
+		t.Helper()
+		resp, err := noFollow.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	url, _, _ := startRun(t, "-addr", "127.0.0.1:0", "-jobs", "2", "-feed-redirect", personiosim.MovedFeedPath)
+	resp, _ := get(url + "/xml?language=en")
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != personiosim.MovedFeedPath+"?language=en" {
+		t.Errorf("-feed-redirect: %d to %q, want 301 to %s?language=en", resp.StatusCode, resp.Header.Get("Location"), personiosim.MovedFeedPath)
+	}
+	if resp, body := get(url + personiosim.MovedFeedPath + "?language=en"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "<workzag-jobs>") {
+		t.Errorf("the moved feed: %d %.60q, want 200 with the feed", resp.StatusCode, body)
+	}
+
+	url, _, _ = startRun(t, "-addr", "127.0.0.1:0", "-feed-missing")
+	resp, body := get(url + "/xml?language=en")
+	if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "<html") {
+		t.Errorf("-feed-missing: %d %q %.60q, want 404 with an HTML page", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}
+
 func TestRunDataFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data.json")
 	if err := personiosim.Generate(personiosim.GenerateOptions{Seed: 3, Employees: 2, Offices: 1, Jobs: 5}).WriteFile(path); err != nil {
@@ -139,6 +170,24 @@ func TestRunDataFile(t *testing.T) {
 	}
 }
 
+// TestRunSwitchFlags checks that the data switches' flags reach the
+// simulator's faults, as the admin API reports them.
+func TestRunSwitchFlags(t *testing.T) {
+	url, _, _ := startRun(t, "-addr", "127.0.0.1:0", "-hidden-attributes", " position, gender,", "-hidden-listed", "-wide", "-shift-every", "3", "-shift-times", "1")
+	resp, err := http.Get(url + "/_sim/faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var f personiosim.Faults
+	if err := json.NewDecoder(resp.Body).Decode(&f); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.HiddenAttributes, []string{"position", "gender"}) || !f.HiddenListed || !f.WideEmployees || f.ShiftEvery != 3 || f.ShiftTimes != 1 {
+		t.Errorf("faults %+v", f)
+	}
+}
+
 func TestRunBadInput(t *testing.T) {
 	tests := []struct {
 		name string
@@ -148,6 +197,8 @@ func TestRunBadInput(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, 2},
 		{"missing data file", []string{"-addr", "127.0.0.1:0", "-data", "/does/not/exist.json"}, 1},
 		{"error rate over 1", []string{"-error-rate", "1.5"}, 2},
+		{"feed redirect not a path or URL", []string{"-feed-redirect", "moved/xml"}, 2},
+		{"negative shift", []string{"-shift-every", "-2"}, 2},
 		{"bad address", []string{"-addr", "not-an-address"}, 1},
 	}
 	for _, tt := range tests {

@@ -78,18 +78,21 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 		return nil, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
 	start = time.Now()
-	src, requests, err := r.fetch(ctx, cfg)
+	src, client, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	t.Fetch = time.Since(start)
-	planned, diags := r.build(cfg, src, cur, companies)
+	planned, diags, err := r.build(ctx, cfg, src, client, cur, companies)
+	if err != nil {
+		return nil, err
+	}
 	if diags.HasErrors() {
 		return nil, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}
 	fresh := planned.Plan
 	t.Diff = planned.Timings.Diff
-	planned.Timings, planned.PersonioRequests = t, requests
+	planned.Timings, planned.PersonioRequests = t, requestsOf(client)
 	if fresh.Digests.Personio != saved.Digests.Personio {
 		return nil, &StaleError{Reason: "Personio's data changed since the plan was made"}
 	}

@@ -103,7 +103,7 @@ func benchPlan(b *testing.B, w *benchWorld, st *store.Store, changesOK func(int)
 		}
 		got, want := w.sim.requests(b), benchWantRequests(w.employees)
 		if got != want {
-			b.Errorf("the plan made %d requests, want %d (pages + auth + feed)", got, want)
+			b.Errorf("the plan made %d requests, want %d (pages + auth + attributes + feed)", got, want)
 		}
 		requests += got
 		sum.add(ph)
@@ -292,7 +292,10 @@ func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Sto
 	}
 	if err == nil {
 		err = measure(phaseDiff, func() error {
-			planned, diags := r.build(cfg, src, cur, nil)
+			planned, diags, err := r.build(ctx, cfg, src, nil, cur, nil)
+			if err != nil {
+				return err
+			}
 			if diags.HasErrors() {
 				return diags
 			}
@@ -325,10 +328,13 @@ func maxRSSMB() float64 {
 	return float64(ru.Maxrss) / 1024
 }
 
-// benchWantRequests is what reading n employees must cost: one request per
-// page of 100 (at least one), one authentication, one job feed.
+// benchWantRequests is what reading n employees must cost: the first page
+// of 100 and one page per 99 more (pages overlap by one row, to notice a
+// listing that moves), one authentication, the attribute list (to notice
+// hidden attributes) and one job feed.
 func benchWantRequests(n int) int {
-	return max(1, (n+personio.PageSize-1)/personio.PageSize) + 2
+	step := personio.PageSize - 1
+	return 1 + (max(0, n-personio.PageSize)+step-1)/step + 3
 }
 
 // benchWorld is a configuration over a simulated tenant and the runner that
@@ -525,7 +531,8 @@ func TestBenchSimulatorProcess(t *testing.T) {
 }
 
 // TestBenchFetchRequests checks the request count the benchmarks report:
-// reading a tenant costs exactly its pages, one authentication and one feed.
+// reading a tenant costs exactly its pages, one authentication, the
+// attribute list and one feed.
 func TestBenchFetchRequests(t *testing.T) {
 	for _, n := range []int{0, 1, 100, 101, 2_345} {
 		t.Run(fmt.Sprintf("employees=%d", n), func(t *testing.T) {
@@ -539,7 +546,7 @@ func TestBenchFetchRequests(t *testing.T) {
 				t.Errorf("fetched %d employees, want %d", len(src.Employees), n)
 			}
 			if got, want := w.sim.requests(t), benchWantRequests(n); got != want {
-				t.Errorf("fetch made %d requests, want %d (pages + auth + feed)", got, want)
+				t.Errorf("fetch made %d requests, want %d (pages + auth + attributes + feed)", got, want)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -136,6 +137,10 @@ func (r *Runner) NewClient(cfg *config.Config, creds personio.Credentials, progr
 		// every attribute of every employee was most of a large run's
 		// memory. Unknown keys are checked against the attribute list.
 		KeepAttributes: employeeFieldAttributes(cfg),
+		// Every attribute a synced field comes from must be readable:
+		// Personio leaves out what the credential may not read, and a
+		// value left out is unknown, not empty.
+		RequiredAttributes: RequiredAttributes(cfg),
 	}
 	if r.PersonioOptions != nil {
 		r.PersonioOptions(&opts)
@@ -166,6 +171,55 @@ func employeeFieldAttributes(cfg *config.Config) []string {
 	return keys
 }
 
+// RequiredAttributes are the Personio attribute keys the synced employee
+// fields come from: the standard ones, less those employee_fields feeds
+// from another attribute, plus the attributes employee_fields names. The
+// office and the status are always read: they decide who is synced.
+func RequiredAttributes(cfg *config.Config) []string {
+	var out []string
+	for _, k := range personio.StandardAttributes() {
+		if ref, ok := cfg.Personio.EmployeeFields[standardField(k)]; ok && ref.Key != "" && k != "status" {
+			continue
+		}
+		out = append(out, k)
+	}
+	for _, k := range employeeFieldAttributes(cfg) {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// standardField is the Gridwork field a standard Personio attribute feeds.
+func standardField(key string) string {
+	if key == "profile_picture" {
+		return plan.FieldProfileImageURL
+	}
+	return key
+}
+
+// hiddenError adds to a hidden-attribute error where the configuration
+// names each hidden attribute that employee_fields reads, so that a typo
+// in a key can be found as easily as a missing permission.
+func hiddenError(cfg *config.Config, err error) error {
+	var he *personio.HiddenAttributesError
+	if !errors.As(err, &he) {
+		return err
+	}
+	var where []string
+	for _, field := range slices.Sorted(maps.Keys(cfg.Personio.EmployeeFields)) {
+		ref := cfg.Personio.EmployeeFields[field]
+		if slices.Contains(he.Keys, ref.Key) {
+			where = append(where, fmt.Sprintf("employee_fields.%s = %q at %s:%d", field, ref.Key, ref.Range.Filename, ref.Range.Start.Line))
+		}
+	}
+	if len(where) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (the configuration reads them in %s: check the key, or allow it)", err, strings.Join(where, ", "))
+}
+
 // Fetch reads everything the plan needs from Personio: employees and the
 // job feed concurrently, and the attribute list when employee_fields names
 // custom attributes that must be checked.
@@ -174,21 +228,17 @@ func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*plan.Source, e
 	return src, err
 }
 
-// requestsUsed is how many requests client has sent to Personio, for a
-// run's log line; -1 says "not known": the client does not count its
-// requests yet.
-func requestsUsed(*personio.Client) int { return -1 }
-
-// fetch is Fetch, also returning the requests it took (see requestsUsed).
-func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, int, error) {
+// fetch is Fetch that also returns the client, to ask Personio again about
+// single employees (see confirmAbsent).
+func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *personio.Client, error) {
 	prog := newProgress(r.Progress, r.LiveProgress, "reading Personio employees")
 	defer prog.done()
 	client, err := r.Client(cfg, prog.update)
 	if err != nil {
-		return nil, -1, err
+		return nil, nil, err
 	}
 	if err := client.Authenticate(ctx); err != nil {
-		return nil, -1, CredentialsError(cfg, err)
+		return nil, nil, CredentialsError(cfg, err)
 	}
 	var (
 		snap  *personio.Snapshot
@@ -206,7 +256,7 @@ func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, i
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, -1, err
+		return nil, nil, hiddenError(cfg, err)
 	}
-	return snap.Source(employeeFieldAttributes(cfg), attrs), requestsUsed(client), nil
+	return snap.Source(employeeFieldAttributes(cfg), attrs), client, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -22,12 +23,17 @@ type PlanOptions struct {
 type Planned struct {
 	Plan  *plan.Plan
 	State plan.State // the target as read for the plan
-	// Source is Personio's answer the plan was computed from.
+	// Source is Personio's answer the plan was computed from, with the
+	// employees confirmed by id added (see confirmAbsent).
 	Source  *plan.Source
 	Timings Timings
-	// PersonioRequests is how many requests reading Personio took, or -1
-	// while the Personio client does not count them (see requestsUsed).
+	// PersonioRequests is how many requests the run sent to Personio so
+	// far: the read and the confirmations of removals.
 	PersonioRequests int
+
+	// personio is the client that read Source, to confirm the removals of
+	// a plan computed again from it; nil when Source was not read here.
+	personio personioReader
 }
 
 // Query returns the part of the target a plan over cfg covers.
@@ -52,7 +58,7 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	var t Timings
 	start := time.Now()
-	src, requests, err := r.fetch(ctx, cfg)
+	src, client, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,22 +71,44 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	}
 	t.Read = time.Since(start)
 
-	planned, diags := r.build(cfg, src, cur, opts.Companies)
+	planned, diags, err := r.build(ctx, cfg, src, client, cur, opts.Companies)
 	if planned != nil {
 		planned.Timings.Fetch, planned.Timings.Read = t.Fetch, t.Read
-		planned.PersonioRequests = requests
+		planned.PersonioRequests = requestsOf(client)
 	}
-	return planned, diags, nil
+	return planned, diags, err
+}
+
+// requestsOf is how many requests client has sent to Personio.
+func requestsOf(client *personio.Client) int {
+	if client == nil {
+		return 0
+	}
+	return client.Requests().Total()
 }
 
 // build is the one place where a plan is computed from its inputs: plan,
 // apply, apply PLANFILE and sync all come through it, so every plan carries
-// the same digests and the same checks.
-func (r *Runner) build(cfg *config.Config, src *plan.Source, cur plan.State, companies []string) (*Planned, hcl.Diagnostics) {
+// the same digests and the same checks. An employee the plan would remove
+// only because the listing lacks it is first confirmed with Personio
+// (client, when not nil), and the plan computed again with those Personio
+// still has.
+func (r *Runner) build(ctx context.Context, cfg *config.Config, src *plan.Source, client personioReader, cur plan.State, companies []string) (*Planned, hcl.Diagnostics, error) {
 	start := time.Now()
-	p, diags := plan.Build(cfg, src, cur, plan.BuildOptions{Companies: companies, Now: r.now()})
+	opts := plan.BuildOptions{Companies: companies, Now: r.now()}
+	p, diags := plan.Build(cfg, src, cur, opts)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, diags, nil
 	}
-	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}, PersonioRequests: -1}, diags
+	added, err := confirmAbsent(ctx, client, cfg, src, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if added > 0 {
+		r.logger().Info("Personio still has employees its listing lacked; planning again with them", "employees", added)
+		if p, diags = plan.Build(cfg, src, cur, opts); diags.HasErrors() {
+			return nil, diags, nil
+		}
+	}
+	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}, personio: client}, diags, nil
 }

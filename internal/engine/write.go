@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -75,27 +76,44 @@ func (e *DiagnosticsError) Error() string {
 	return "the configuration does not fit Personio's data: " + e.Diags.Error()
 }
 
-// fetched is Personio's answer with what reading it took.
+// fetched is Personio's answer with the client that read it (to confirm
+// removals and count requests) and what reading it took.
 type fetched struct {
-	src      *plan.Source
-	took     time.Duration
-	requests int
+	src    *plan.Source
+	client *personio.Client
+	took   time.Duration
 }
 
 // fetchTimed reads Personio (see Fetch) and times it.
 func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, error) {
 	start := time.Now()
-	src, requests, err := r.fetch(ctx, cfg)
-	return fetched{src: src, took: time.Since(start), requests: requests}, err
+	src, client, err := r.fetch(ctx, cfg)
+	return fetched{src: src, client: client, took: time.Since(start)}, err
 }
 
 // planAndWrite is the one write step of apply (without a plan file) and
-// sync: with Personio's answer already read (f), it takes the apply lock,
-// reads the target under it, computes the plan through build, applies the
-// deletion guard and writes, all in one transaction. Because the target is
-// read under the lock, a writer that waited for another one plans against
-// what that one wrote and never finds its plan stale.
+// sync. With Personio's answer already read (f), it plans against the
+// target as read now, which confirms would-be removals with Personio
+// before any lock is held. Then, in one transaction, it takes the apply
+// lock and reads the target again: when another writer changed it
+// meanwhile, the plan is computed again from the same Personio answer
+// through build (a writer that waited never finds its plan stale). Under
+// the lock it applies the deletion guard, shows the plan, and writes.
 func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store.Store, f fetched, opts WriteOptions) (*Written, error) {
+	start := time.Now()
+	before, err := st.ReadState(ctx, Query(cfg, opts.Companies))
+	if err != nil {
+		return nil, err
+	}
+	readTime := time.Since(start)
+	first, diags, err := r.build(ctx, cfg, f.src, f.client, before, opts.Companies)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, &DiagnosticsError{Diags: diags}
+	}
+
 	var w *Written
 	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
 	sopts.Waiting = opts.Waiting
@@ -105,13 +123,24 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store
 		if err != nil {
 			return nil, err
 		}
-		readTime := time.Since(start)
-		planned, diags := r.build(cfg, f.src, cur, opts.Companies)
-		if diags.HasErrors() {
-			return nil, &DiagnosticsError{Diags: diags}
+		readTime += time.Since(start)
+		planned, warnings := first, diags
+		if plan.DigestState(cur) != first.Plan.Digests.Target {
+			// Another writer got in first: plan again against what it
+			// left, from the Personio answer this run read.
+			r.logger().Info("the Gridwork database changed while waiting for the lock; planning again")
+			planned, warnings, err = r.build(ctx, cfg, first.Source, first.personio, cur, opts.Companies)
+			if err != nil {
+				return nil, err
+			}
+			if warnings.HasErrors() {
+				return nil, &DiagnosticsError{Diags: warnings}
+			}
+			planned.Timings.Diff += first.Timings.Diff
 		}
-		planned.Timings.Fetch, planned.Timings.Read, planned.PersonioRequests = f.took, readTime, f.requests
-		w = &Written{Planned: planned, Diags: diags, Applied: planned.Plan}
+		planned.Timings.Fetch, planned.Timings.Read = f.took, readTime
+		planned.PersonioRequests = requestsOf(f.client)
+		w = &Written{Planned: planned, Diags: warnings, Applied: planned.Plan}
 		if opts.Isolate {
 			w.Refusals = planned.Plan.Refusals(cur, plan.GuardOptions{})
 			if len(w.Refusals) > 0 {
@@ -226,8 +255,8 @@ func ScopeOf(cfg *config.Config, companies []string) []plan.Scope {
 		}
 		out = append(out, plan.Scope{
 			Company:   c.Slug,
-			Employees: c.Enabled(config.Employees, cfg.Personio.Sync),
-			Jobs:      c.Enabled(config.Jobs, cfg.Personio.Sync),
+			Employees: c.Enabled(config.Employees),
+			Jobs:      c.Enabled(config.Jobs),
 		})
 	}
 	return out

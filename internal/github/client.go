@@ -9,16 +9,23 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // newClient builds an API client for env. GITHUB_API_URL is used as the
 // base URL verbatim (Actions sets it to the right root for github.com and
 // for GitHub Enterprise Server alike), so tests can point it at a fake.
 func newClient(env Env) (*gh.Client, error) {
-	hc := &http.Client{Timeout: 30 * time.Second}
+	hc, timeout := &http.Client{}, 30*time.Second
 	if env.HTTPClient != nil {
 		copied := *env.HTTPClient
 		hc = &copied
+		if hc.Timeout > 0 {
+			// The timeout bounds each attempt; on the client it would bound
+			// all attempts and waits together.
+			timeout, hc.Timeout = hc.Timeout, 0
+		}
 	}
 	next := hc.Transport
 	if next == nil {
@@ -28,7 +35,7 @@ func newClient(env Env) (*gh.Client, error) {
 	if wait == 0 {
 		wait = time.Second
 	}
-	hc.Transport = &retryTransport{next: next, attempts: 3, base: wait}
+	hc.Transport = httpx.Retry(next, retryPolicy(wait, timeout))
 	c := gh.NewClient(hc)
 	if env.Token != "" {
 		c = c.WithAuthToken(env.Token)

@@ -2,15 +2,43 @@ package personio
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Attributes lists the employee attributes the credential may read
 // (GET /v1/company/employees/attributes), custom dynamic_* ones included.
+// The list is read once per client: concurrent and later calls share the
+// first successful answer.
 func (c *Client) Attributes(ctx context.Context) ([]AttributeInfo, error) {
+	infos, err, _ := c.attrGroup.Do("attributes", func() (any, error) {
+		c.mu.Lock()
+		cached := c.attrs
+		c.mu.Unlock()
+		if cached != nil {
+			return cached, nil
+		}
+		infos, err := c.readAttributes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.attrs = infos
+		c.mu.Unlock()
+		return infos, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(infos.([]AttributeInfo)), nil
+}
+
+func (c *Client) readAttributes(ctx context.Context) ([]AttributeInfo, error) {
 	if err := c.Authenticate(ctx); err != nil {
 		return nil, err
 	}
@@ -33,22 +61,19 @@ func decodeAttributes(body []byte) ([]AttributeInfo, error) {
 	var ans struct {
 		Success *bool `json:"success"`
 		Data    []struct {
-			Key         string            `json:"key"`
-			Label       string            `json:"label"`
-			Type        string            `json:"type"`
-			UniversalID string            `json:"universal_id"`
-			Options     []json.RawMessage `json:"options"`
+			Key         string           `json:"key"`
+			Label       string           `json:"label"`
+			Type        string           `json:"type"`
+			UniversalID string           `json:"universal_id"`
+			Options     []jsontext.Value `json:"options"`
 		} `json:"data"`
-		Error *v1ErrorBody `json:"error"`
+		Error jsontext.Value `json:"error"`
 	}
-	if err := json.Unmarshal(body, &ans); err != nil {
+	if err := json.Unmarshal(body, &ans, decodeOptions(), json.MatchCaseInsensitiveNames(true)); err != nil {
 		return nil, fmt.Errorf("the answer is not the expected JSON: %w", err)
 	}
 	if ans.Success != nil && !*ans.Success {
-		var msg string
-		if ans.Error != nil {
-			msg = ans.Error.Message
-		}
+		_, msg, _ := v1ErrorMember(ans.Error)
 		return nil, successFalseError(msg)
 	}
 	out := make([]AttributeInfo, 0, len(ans.Data))
@@ -59,7 +84,7 @@ func decodeAttributes(body []byte) ([]AttributeInfo, error) {
 		info := AttributeInfo{Key: d.Key, Label: d.Label, Type: d.Type, UniversalID: d.UniversalID}
 		for _, o := range d.Options {
 			// Options are documented as strings; objects render by name.
-			if s := AttrText(o); s != "" {
+			if s := attrText(o); s != "" {
 				info.Options = append(info.Options, s)
 			}
 		}

@@ -2,57 +2,183 @@ package personio
 
 import (
 	"bytes"
-	"encoding/json"
-	"strconv"
-	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// AttrText renders a raw attribute value as text. null, "" and missing all
-// become "". Nested objects such as {"type":"Office","attributes":{"id":1,
-// "name":"Berlin"}} render as their name; lists join with ", ".
-func AttrText(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return string(raw)
-	}
-	return anyText(v)
+// texter renders attribute values as display text. Its decoder and buffer
+// are reused from value to value, so that nested values (lists, related
+// objects) cost no allocation once they have grown.
+type texter struct {
+	dec *jsontext.Decoder
+	buf bytes.Buffer
 }
 
-func anyText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
-	case []any:
-		parts := make([]string, 0, len(x))
-		for _, e := range x {
-			if s := anyText(e); s != "" {
-				parts = append(parts, s)
-			}
-		}
-		return strings.Join(parts, ", ")
-	case map[string]any:
-		if attrs, ok := x["attributes"].(map[string]any); ok {
-			return anyText(attrs)
-		}
-		for _, k := range []string{"name", "value", "label", "id"} {
-			if s, ok := x[k]; ok {
-				return anyText(s)
-			}
-		}
-		b, _ := json.Marshal(x)
-		return string(b)
+// appendText appends the display text of an attribute value (valid JSON)
+// to dst: strings as they are, numbers as written, booleans as true or
+// false, null (or no value) as nothing. Nested objects such as
+// {"type":"Office","attributes":{"id":1,"name":"Berlin"}} render as their
+// name, lists join their elements' texts with ", ".
+func (t *texter) appendText(dst []byte, v jsontext.Value) []byte {
+	if len(v) == 0 {
+		return dst
 	}
-	return ""
+	switch v[0] {
+	case '"':
+		return appendString(dst, v)
+	case 'n':
+		return dst
+	case '{', '[':
+		t.buf.Reset()
+		t.buf.Write(v)
+		if t.dec == nil {
+			t.dec = jsontext.NewDecoder(&t.buf, decodeOptions())
+		} else {
+			t.dec.Reset(&t.buf, decodeOptions())
+		}
+		out, err := t.appendNested(dst, v)
+		if err != nil {
+			return append(dst, v...) // cannot happen: v is valid JSON
+		}
+		return out
+	}
+	return append(dst, v...) // a number, true or false
+}
+
+// appendTrimmedText is appendText without surrounding white space, for
+// the typed fields.
+func (t *texter) appendTrimmedText(dst []byte, v jsontext.Value) []byte {
+	start := len(dst)
+	dst = t.appendText(dst, v)
+	trimmed := bytes.TrimSpace(dst[start:])
+	n := copy(dst[start:], trimmed)
+	return dst[:start+n]
+}
+
+// appendString appends the text of a JSON string: its bytes as they are
+// when it has no escapes, the common case.
+func appendString(dst []byte, v jsontext.Value) []byte {
+	if bytes.IndexByte(v, '\\') < 0 {
+		return append(dst, v[1:len(v)-1]...)
+	}
+	out, err := jsontext.AppendUnquote(dst, v)
+	if err != nil {
+		return dst // cannot happen: the decoder validated v
+	}
+	return out
+}
+
+// appendNested appends the text of the value t.dec is at, within whole,
+// the value t.dec reads. A list joins its elements' texts with ", ",
+// leaving out empty ones. An object renders as its attributes member when
+// that is an object (Personio's {type, attributes} wrapper), else as its
+// first member named name, value, label or id (in that order of
+// preference), else as its compact JSON.
+func (t *texter) appendNested(dst []byte, whole jsontext.Value) ([]byte, error) {
+	dec := t.dec
+	switch dec.PeekKind() {
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return dst, err
+		}
+		first := true
+		for dec.PeekKind() != ']' {
+			mark := len(dst)
+			if !first {
+				dst = append(dst, ", "...)
+			}
+			body := len(dst)
+			var err error
+			if dst, err = t.appendNested(dst, whole); err != nil {
+				return dst, err
+			}
+			if len(dst) == body {
+				dst = dst[:mark] // an empty element adds no separator
+				continue
+			}
+			first = false
+		}
+		_, err := dec.ReadToken()
+		return dst, err
+	case '{':
+		return t.appendObject(dst, whole)
+	}
+	v, err := dec.ReadValue()
+	if err != nil {
+		return dst, err
+	}
+	return t.appendText(dst, v), nil // a string, number, boolean or null
+}
+
+// appendObject renders the object t.dec is at (see appendNested). Each
+// candidate member is rendered after dst as it is read; the preferred one
+// is moved into place at the end.
+func (t *texter) appendObject(dst []byte, whole jsontext.Value) ([]byte, error) {
+	dec := t.dec
+	start := len(dst)
+	if _, err := dec.ReadToken(); err != nil {
+		return dst, err
+	}
+	from := dec.InputOffset() - 1 // the opening brace
+	var (
+		spans [5][2]int // attributes, name, value, label, id
+		found [5]bool
+	)
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return dst, err
+		}
+		i := -1
+		switch name.String() {
+		case "attributes":
+			if dec.PeekKind() == '{' {
+				i = 0
+			}
+		case "name":
+			i = 1
+		case "value":
+			i = 2
+		case "label":
+			i = 3
+		case "id":
+			i = 4
+		}
+		if i < 0 || found[i] {
+			if err := dec.SkipValue(); err != nil {
+				return dst, err
+			}
+			continue
+		}
+		s := len(dst)
+		if dst, err = t.appendNested(dst, whole); err != nil {
+			return dst, err
+		}
+		spans[i], found[i] = [2]int{s, len(dst)}, true
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return dst, err
+	}
+	for i, ok := range found {
+		if ok {
+			n := copy(dst[start:], dst[spans[i][0]:spans[i][1]])
+			return dst[:start+n], nil
+		}
+	}
+	compact := jsontext.Value(bytes.Clone(whole[from:dec.InputOffset()]))
+	if err := compact.Compact(decodeOptions()); err != nil {
+		return dst, err
+	}
+	return append(dst[:start], compact...), nil
+}
+
+// attrText is the display text of a raw attribute value; "" for null or
+// invalid JSON.
+func attrText(raw []byte) string {
+	v := jsontext.Value(bytes.TrimSpace(raw))
+	if !v.IsValid(decodeOptions()) {
+		return ""
+	}
+	var t texter
+	return string(t.appendText(nil, v))
 }

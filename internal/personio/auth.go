@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // Authenticate obtains a v1 API token (POST /v1/auth with a JSON body). It
@@ -43,11 +46,23 @@ func (c *Client) fetchToken(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var ans struct {
+		Success bool `json:"success"`
+		Data    struct {
+			Token string `json:"token"`
+		} `json:"data"`
+		Error *v1ErrorBody `json:"error"`
+	}
 	resp, err := c.do(ctx, request{
 		method: http.MethodPost, base: c.apiURL, path: "/v1/auth",
 		body: body, ctype: "application/json", accept: "application/json", api: true,
+		decode: func(body []byte) error { return json.Unmarshal(body, &ans) },
 	})
-	if err != nil {
+	var ge *garbledError
+	switch {
+	case errors.As(err, &ge):
+		return fmt.Errorf("authenticating with Personio: the answer is not the expected JSON: %w; check personio.api_url (%s)", ge.Err, c.apiURL)
+	case err != nil:
 		return fmt.Errorf("authenticating with Personio: %w", err)
 	}
 	switch resp.status {
@@ -58,15 +73,11 @@ func (c *Client) fetchToken(ctx context.Context) error {
 	default:
 		return fmt.Errorf("authenticating with Personio: %w", c.statusError(http.MethodPost, "/v1/auth", resp))
 	}
-	var ans struct {
-		Success bool `json:"success"`
-		Data    struct {
-			Token string `json:"token"`
-		} `json:"data"`
-		Error *v1ErrorBody `json:"error"`
-	}
-	if err := json.Unmarshal(resp.body, &ans); err != nil {
-		return fmt.Errorf("authenticating with Personio: the answer is not the expected JSON: %w", err)
+	if resp.status != http.StatusOK {
+		// decode runs on 200 answers only.
+		if err := json.Unmarshal(resp.body, &ans); err != nil {
+			return fmt.Errorf("authenticating with Personio: the answer is not the expected JSON: %w; check personio.api_url (%s)", err, c.apiURL)
+		}
 	}
 	if !ans.Success || ans.Data.Token == "" {
 		if ans.Error != nil && ans.Error.Message != "" {
@@ -109,4 +120,54 @@ func (c *Client) noteRotatedToken(h http.Header) {
 		c.token = v
 	}
 	c.mu.Unlock()
+}
+
+// authTransport is the layer that sends the API token: it sets the bearer
+// token on each request, adopts a token Personio rotates in the
+// Authorization response header, and on a 401 authenticates again and
+// resends the request, once.
+type authTransport struct {
+	c    *Client
+	next http.RoundTripper
+}
+
+// authFailure carries an error of re-authenticating through the HTTP stack
+// to do, which returns it as is. It has no Unwrap, so that no layer takes
+// a network error inside it for one of its own request's.
+type authFailure struct{ err error }
+
+func (e *authFailure) Error() string { return e.err.Error() }
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	token := t.c.currentToken()
+	resp, err := t.send(req, req.Body, token)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	// A token can be burnt by a rotation another request saw first, or
+	// expire in a long run: get a fresh one, once.
+	drain(resp.Body)
+	if err := t.c.reauthenticate(req.Context(), token); err != nil {
+		return nil, httpx.Final(&authFailure{err})
+	}
+	body := req.Body
+	if req.GetBody != nil {
+		if body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	return t.send(req, body, t.c.currentToken())
+}
+
+func (t *authTransport) send(req *http.Request, body io.ReadCloser, token string) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Body = body
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := t.next.RoundTrip(r)
+	if err == nil {
+		t.c.noteRotatedToken(resp.Header)
+	}
+	return resp, err
 }

@@ -75,62 +75,127 @@ var keepModes = []struct {
 	{"keep=2", []string{"dynamic_1001", "department"}},
 }
 
+// pagesFor is how many employees pages a listing of n employees takes:
+// the first holds PageSize rows, each further page PageSize-1 new ones
+// (pages overlap by one row).
+func pagesFor(n int) int {
+	if n <= PageSize {
+		return 1
+	}
+	return 1 + (n-PageSize+PageSize-2)/(PageSize-1)
+}
+
+// shapes are the employee shapes the benchmarks compare: the generated
+// dataset's 15 attributes, and 60 with Faults.WideEmployees.
+var shapes = []struct {
+	name   string
+	faults personiosim.Faults
+}{
+	{"narrow", personiosim.Faults{}},
+	{"wide", personiosim.Faults{WideEmployees: true}},
+}
+
 // BenchmarkSnapshot100k reads a 100,000-employee tenant from the simulator
-// without limits. Metrics: requests per run (must be 1000 pages + 1 auth +
+// without limits. Metrics: requests per run (pagesFor(n) pages + 1 auth +
 // 1 feed), wall seconds per run, allocations per employee of the whole
 // process (client and in-process simulator together), and the live heap
 // the last snapshot holds per employee.
 func BenchmarkSnapshot100k(b *testing.B) {
 	const n = 100_000
 	sim, url := benchSim(b, n, personiosim.Faults{})
-	for _, mode := range keepModes {
-		b.Run(mode.name, func(b *testing.B) {
-			var (
-				ms   runtime.MemStats
-				reqs int
-				last *Snapshot
-			)
-			runtime.ReadMemStats(&ms)
-			mallocs := ms.Mallocs
-			b.ResetTimer()
-			for b.Loop() {
-				sim.ResetStats()
-				snap, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = mode.keys }).Snapshot(context.Background())
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(snap.Employees) != n {
-					b.Fatalf("%d employees, want %d", len(snap.Employees), n)
-				}
-				st := sim.Stats()
-				reqs = st.Total(personiosim.EndpointAuth) + st.Total(personiosim.EndpointEmployees) + st.Total(personiosim.EndpointFeed)
-				last = snap
-			}
-			b.StopTimer()
-			runtime.ReadMemStats(&ms)
-			retained := retainedBytes(func() any { s := last; last = nil; return s })
-			if reqs != n/PageSize+2 {
-				b.Errorf("made %d requests, want %d", reqs, n/PageSize+2)
-			}
-			b.ReportMetric(float64(reqs), "requests/op")
-			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "wall-s/op")
-			b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/n, "allocs/employee")
-			b.ReportMetric(float64(retained)/n, "retained-B/employee")
-		})
+	for _, shape := range shapes {
+		for _, mode := range keepModes {
+			b.Run(shape.name+"/"+mode.name, func(b *testing.B) {
+				sim.SetFaults(shape.faults)
+				benchSnapshot(b, sim, url, n, mode.keys)
+			})
+		}
 	}
 }
 
+// benchSnapshot measures Snapshot of the n employees sim serves,
+// keeping keep.
+func benchSnapshot(b *testing.B, sim *personiosim.Server, url string, n int, keep []string) {
+	var (
+		ms   runtime.MemStats
+		reqs int
+		last *Snapshot
+	)
+	runtime.ReadMemStats(&ms)
+	mallocs := ms.Mallocs
+	b.ResetTimer()
+	for b.Loop() {
+		sim.ResetStats()
+		snap, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = keep }).Snapshot(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(snap.Employees) != n {
+			b.Fatalf("%d employees, want %d", len(snap.Employees), n)
+		}
+		st := sim.Stats()
+		reqs = st.Total(personiosim.EndpointAuth) + st.Total(personiosim.EndpointEmployees) + st.Total(personiosim.EndpointFeed)
+		last = snap
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms)
+	retained := retainedBytes(func() any { s := last; last = nil; return s })
+	if reqs != pagesFor(n)+2 {
+		b.Errorf("made %d requests, want %d", reqs, pagesFor(n)+2)
+	}
+	b.ReportMetric(float64(reqs), "requests/op")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "wall-s/op")
+	b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/float64(n), "allocs/employee")
+	b.ReportMetric(float64(retained)/float64(n), "retained-B/employee")
+}
+
 // BenchmarkDecodePage isolates the client's cost per employee: decoding
-// recorded simulator pages, with no HTTP and no simulator in the count.
-// Metrics: CPU time, allocations and retained live heap per employee.
+// recorded simulator pages, narrow and wide, with no HTTP and no
+// simulator in the count. Metrics: CPU time, allocations and retained
+// live heap per employee.
 func BenchmarkDecodePage(b *testing.B) {
-	_, url := benchSim(b, 1000, personiosim.Faults{})
+	for _, shape := range shapes {
+		pages := recordPages(b, 1000, shape.faults)
+		for _, mode := range keepModes {
+			b.Run(shape.name+"/"+mode.name, func(b *testing.B) {
+				sel := newSelection(mode.keys, nil)
+				b.SetBytes(int64(len(pages[0])))
+				b.ReportAllocs()
+				b.ResetTimer()
+				i := 0
+				for b.Loop() {
+					if _, err := decodePage(pages[i%len(pages)], 0, PageSize, sel, 0); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+				b.StopTimer()
+				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/PageSize, "ns/employee")
+				b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], 0, PageSize, sel, 0) })/PageSize, "allocs/employee")
+				retained := retainedBytes(func() any {
+					all := make([]Page, len(pages))
+					for i, body := range pages {
+						all[i], _ = decodePage(body, 0, PageSize, newSelection(mode.keys, nil), 0)
+					}
+					return all
+				})
+				b.ReportMetric(float64(retained)/float64(len(pages)*PageSize), "retained-B/employee")
+			})
+		}
+	}
+}
+
+// recordPages fetches the employees pages of an n-employee simulator
+// with faults, as raw bodies.
+func recordPages(b *testing.B, n int, faults personiosim.Faults) [][]byte {
+	b.Helper()
+	_, url := benchSim(b, n, faults)
 	c := benchClient(b, url, nil)
 	if err := c.Authenticate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	var pages [][]byte
-	for off := 0; off < 1000; off += PageSize {
+	for off := 0; off < n; off += PageSize {
 		req, _ := http.NewRequest("GET", url+"/v1/company/employees?limit=100&offset="+strconv.Itoa(off), nil)
 		req.Header.Set("Authorization", "Bearer "+c.currentToken())
 		resp, err := http.DefaultClient.Do(req)
@@ -141,31 +206,7 @@ func BenchmarkDecodePage(b *testing.B) {
 		resp.Body.Close()
 		pages = append(pages, body)
 	}
-	for _, mode := range keepModes {
-		b.Run(mode.name, func(b *testing.B) {
-			keep := newKeepSet(mode.keys)
-			b.ReportAllocs()
-			b.ResetTimer()
-			i := 0
-			for b.Loop() {
-				if _, err := decodePageKeep(pages[i%len(pages)], 0, PageSize, keep); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-			b.StopTimer()
-			b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/PageSize, "ns/employee")
-			b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePageKeep(pages[0], 0, PageSize, keep) })/PageSize, "allocs/employee")
-			retained := retainedBytes(func() any {
-				all := make([]Page, len(pages))
-				for i, body := range pages {
-					all[i], _ = decodePageKeep(body, 0, PageSize, keep)
-				}
-				return all
-			})
-			b.ReportMetric(float64(retained)/float64(len(pages)*PageSize), "retained-B/employee")
-		})
-	}
+	return pages
 }
 
 // BenchmarkPacedListing runs the listing against the simulator limited like

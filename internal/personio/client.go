@@ -12,7 +12,10 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // Defaults, from Personio's documented limits (see NOTES.md in the API
@@ -51,8 +54,10 @@ type Options struct {
 	Tenant       string
 	JobsLanguage string // default "en"
 	Credentials  Credentials
-	// HTTPClient is used for every request; redirects are never followed
-	// (an unknown tenant answers with one). nil → a client with timeouts.
+	// HTTPClient supplies the transport every request goes through and,
+	// in its Timeout, the bound on each attempt (default 2 minutes);
+	// retries, pacing and redirects are the client's own. nil → a
+	// transport with connect and header timeouts.
 	HTTPClient *http.Client
 	// RateLimit and Burst are the server's limit for API requests
 	// (default: Personio's 300/min with bursts of 15). The client paces
@@ -69,40 +74,59 @@ type Options struct {
 	// PartnerID and AppID are sent as X-Personio-Partner-ID / -App-ID.
 	PartnerID, AppID string
 	Logger           *slog.Logger
-	// KeepAttributes are the attribute keys whose raw values Employee.Attributes
-	// keeps (for Employee.Attr) beyond the typed fields, which are always
-	// decoded. nil keeps every attribute; an empty list keeps none, which
-	// saves most of the memory a large listing holds.
+	// KeepAttributes are the attribute keys whose values Employee.Attributes
+	// keeps as text (for Employee.Attr) beyond the typed fields, which are
+	// always decoded. nil keeps every attribute; an empty list keeps none,
+	// which saves most of the memory a large listing holds.
 	KeepAttributes []string
+	// RequiredAttributes are the attribute keys the caller syncs. Personio
+	// leaves out attributes the credential may not read, which makes their
+	// values unknown rather than empty: Employees fails with a
+	// *HiddenAttributesError when the attributes endpoint does not list one
+	// of them, or when employees come without one. nil checks nothing.
+	RequiredAttributes []string
 	// Progress is called after each employees page with the number of
 	// distinct employees fetched so far and the total Personio announced.
 	Progress func(done, total int)
 }
 
 // Client talks to one Personio tenant. It is safe for concurrent use.
+//
+// Every request goes through a short stack of http.RoundTripper layers:
+//
+//	API:   retry → auth → pacer → count → transport
+//	token: retry → pacer → count → transport
+//	feed:  retry → count → transport, redirects followed within the tenant's feed hosts
+//
+// retry (httpx.Retry) repeats transient failures with backoff; auth
+// (authTransport) sends the token and re-authenticates on a 401; the pacer
+// (httpx.Pacer) holds API requests to Personio's rate and slows down for
+// everyone on a 429; count tallies what was sent (Requests).
 type Client struct {
 	opts     Options
 	apiURL   string // without trailing slash
 	jobsURL  string // without trailing slash
-	http     *http.Client
-	limiter  *rate.Limiter
 	log      *slog.Logger
 	progress func(done, total int)
-	keep     keepSet   // nil: keep every attribute
-	bodies   sync.Pool // *bytes.Buffer for employees pages, see request.pooled
+	sel      *selection // what pages keep and watch beyond the typed fields
+
+	apiHTTP, tokenHTTP, feedHTTP *http.Client
+	pacer                        *httpx.Pacer
+	counts                       requestCounter
+	// feedHosts are the hosts a feed redirect may lead to (see followFeed).
+	feedHosts map[string]bool
 
 	// jobsURLSet: jobsURL was configured explicitly, not derived from the
 	// tenant; tenantJobs: the client derived it from the tenant itself.
 	// Neither: the caller did not say (see Options.JobsURLSet).
 	jobsURLSet, tenantJobs bool
 
-	mu    sync.Mutex
-	token string
-	// pauseUntil is a shared cool-down after a 429 so that concurrent
-	// workers do not keep hammering a server that asked them to slow down.
-	pauseUntil time.Time
-
+	mu     sync.Mutex
+	token  string
 	authMu sync.Mutex // serialises (re)authentication
+
+	attrs     []AttributeInfo    // the attribute list, once read (under mu)
+	attrGroup singleflight.Group // one attribute list request at a time
 }
 
 // New validates opts, applies defaults and returns a Client. It does not
@@ -118,7 +142,7 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	tenantJobs := opts.JobsURL == ""
+	tenantJobs, tenantGiven := opts.JobsURL == "", opts.Tenant != ""
 	if tenantJobs {
 		if opts.Tenant == "" {
 			return nil, errors.New("personio: a tenant (or a jobs URL) is required")
@@ -170,18 +194,56 @@ func New(opts Options) (*Client, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Client{
+	c := &Client{
 		opts:       opts,
 		apiURL:     apiURL,
 		jobsURL:    jobsURL,
 		jobsURLSet: opts.JobsURLSet,
 		tenantJobs: tenantJobs,
-		http:       noRedirects(opts.HTTPClient),
-		limiter:    rate.NewLimiter(pace(opts.RateLimit, opts.Burst)),
 		log:        opts.Logger,
 		progress:   opts.Progress,
-		keep:       newKeepSet(opts.KeepAttributes),
-	}, nil
+		sel:        newSelection(opts.KeepAttributes, opts.RequiredAttributes),
+		feedHosts:  feedHosts(jobsURL, opts.Tenant, tenantGiven),
+	}
+	c.layers()
+	return c, nil
+}
+
+// layers builds the HTTP stacks described on Client.
+func (c *Client) layers() {
+	base, attemptTimeout := defaultTransport(), 2*time.Minute
+	if hc := c.opts.HTTPClient; hc != nil {
+		if hc.Transport != nil {
+			base = hc.Transport
+		}
+		if hc.Timeout > 0 {
+			attemptTimeout = hc.Timeout
+		}
+	}
+	limit, burst := pace(c.opts.RateLimit, c.opts.Burst)
+	c.pacer = httpx.NewPacer(httpx.PacerOptions{
+		Name: "Personio", Limit: limit, Burst: burst,
+		CoolDown: c.opts.MinBackoff, MaxPause: maxRetryAfter, Logger: c.log,
+	})
+	policy := httpx.RetryPolicy{
+		Name:          "Personio",
+		MaxAttempts:   c.opts.MaxAttempts,
+		MinBackoff:    c.opts.MinBackoff,
+		MaxBackoff:    c.opts.MaxBackoff,
+		MaxRetryAfter: maxRetryAfter,
+		// Everything the client sends may be sent again: reads, and the
+		// token request, which only hands out a token.
+		Repeatable:     httpx.Replayable,
+		AttemptTimeout: attemptTimeout,
+		MaxBody:        maxBody,
+		Logger:         c.log,
+	}
+	paced := c.pacer.Wrap(c.counts.wrap(base, apiClass))
+	// The API never redirects a request the client makes; one that does
+	// is reported (it means api_url points elsewhere), not followed.
+	c.apiHTTP = &http.Client{Transport: httpx.Retry(&authTransport{c: c, next: paced}, policy), CheckRedirect: noRedirects}
+	c.tokenHTTP = &http.Client{Transport: httpx.Retry(paced, policy), CheckRedirect: noRedirects}
+	c.feedHTTP = &http.Client{Transport: httpx.Retry(c.counts.wrap(base, feedClass), policy), CheckRedirect: c.followFeed}
 }
 
 // String names the client by what is safe to show: tenant and URLs. The
@@ -222,10 +284,12 @@ func pace(limit rate.Limit, burst int) (rate.Limit, int) {
 	return limit, max(1, (burst+1)/2)
 }
 
-// Pace returns the rate the client holds itself to for API requests, in
-// requests a minute (+Inf when unpaced), and its burst.
+// Pace returns the rate the client holds itself to for API requests now,
+// in requests a minute (+Inf when unpaced), and its burst. After 429s it is
+// below the configured pace, which it wins back as answers come through.
 func (c *Client) Pace() (perMinute float64, burst int) {
-	return float64(c.limiter.Limit()) * 60, c.limiter.Burst()
+	limit, burst := c.pacer.Limit()
+	return float64(limit) * 60, burst
 }
 
 // Tenant returns the tenant subdomain the client reads.
@@ -242,19 +306,8 @@ func baseURL(name, raw string) (string, error) {
 	return strings.TrimRight(raw, "/"), nil
 }
 
-// noRedirects returns a copy of hc (or a default client) that hands 3xx
-// answers back instead of following them: an unknown tenant's feed redirects
-// to Personio's marketing site, and that must be reported, not parsed.
-func noRedirects(hc *http.Client) *http.Client {
-	var c http.Client
-	if hc != nil {
-		c = *hc
-	} else {
-		c = http.Client{Timeout: 2 * time.Minute, Transport: defaultTransport()}
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
+// noRedirects hands 3xx answers back instead of following them.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func defaultTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()

@@ -2,12 +2,14 @@ package personio
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Page is one answer of GET /v1/company/employees.
@@ -20,241 +22,272 @@ type Page struct {
 	// did not). CurrentPage is 0-based.
 	Offset, Limit           int
 	CurrentPage, TotalPages int
+
+	// absent counts, per key of the client's required attributes (in the
+	// order of selection.required), the employees of the page that lack it.
+	absent []int
 }
 
-// keepSet selects the attributes an Employee keeps raw in Attributes; nil
-// keeps every attribute.
-type keepSet map[string]struct{}
+// decodeOptions configure every jsontext.Decoder the client uses.
+// Duplicate member names are allowed, the last one winning as with
+// encoding/json: Personio does not send them, and checking would cost a
+// set of names per object. Invalid UTF-8 is refused, so every text the
+// client keeps is valid UTF-8.
+func decodeOptions() jsontext.Options { return jsontext.AllowDuplicateNames(true) }
 
-func newKeepSet(keys []string) keepSet {
-	if keys == nil {
-		return nil
-	}
-	k := make(keepSet, len(keys))
-	for _, key := range keys {
-		k[key] = struct{}{}
-	}
-	return k
+// newDecoder returns a validating decoder that reads b in place.
+func newDecoder(b []byte) *jsontext.Decoder {
+	return jsontext.NewDecoder(bytes.NewBuffer(b), decodeOptions())
 }
 
-func (k keepSet) has(key []byte) bool {
-	if k == nil {
-		return true
-	}
-	_, ok := k[string(key)]
-	return ok
-}
-
-// envelope is the employees answer around its data, with the numbers that
-// Personio documents as integers kept raw so that numeric strings from
-// third-party dumps and proxies decode too.
-type envelope struct {
-	success                                *bool
-	hasMetadata                            bool
-	totalElements, currentPage, totalPages []byte
-	offset, limit                          []byte
-	data                                   []byte
-	errorMessage                           string
-}
-
-// decodePage turns an employees answer into a Page, keeping every
-// attribute raw. Errors say what was wrong with the answer; the caller
-// names the page.
-func decodePage(body []byte, offset, limit int) (Page, error) {
-	return decodePageKeep(body, offset, limit, nil)
-}
-
-// decodePageKeep is decodePage keeping only the attributes in keep (all
-// when keep is nil) in Employee.Attributes.
-func decodePageKeep(body []byte, offset, limit int, keep keepSet) (Page, error) {
-	// One validating pass up front lets the decoder below skip what it does
-	// not need without checking syntax again.
-	if !json.Valid(body) {
-		var v any
-		err := json.Unmarshal(body, &v)
-		if err == nil {
-			err = errors.New("invalid JSON")
-		}
-		return Page{}, fmt.Errorf("the answer is not the expected JSON: %w", err)
-	}
-	w, err := readEnvelope(body)
-	if err != nil {
-		return Page{}, fmt.Errorf("the answer is not the expected JSON: %w", err)
-	}
-	if w.success != nil && !*w.success {
-		return Page{}, successFalseError(w.errorMessage)
-	}
-	if !w.hasMetadata || isNull(w.totalElements) {
-		return Page{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
-	}
+// decodePage turns an employees answer into a Page in one validating pass
+// over the body. Every attribute of an employee that sel does not ask for
+// is skipped without being copied; what the page keeps is copied out of
+// body, which the caller may reuse afterwards. The first repeat employees
+// are not counted in Page.absent (the previous page counted them). Errors
+// say what was wrong with the answer (and for malformed JSON the byte
+// offset); the caller names the page.
+func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Page, error) {
+	d := newPageDecoder(newDecoder(body), sel, limit)
+	d.repeat = repeat
 	p := Page{Offset: offset, Limit: limit}
-	if p.Total, err = intField("metadata.total_elements", w.totalElements); err != nil {
+	var (
+		hasTotal                  bool
+		echoOffset, echoLimit     int
+		hasEchoOffset, hasEchoLim bool
+	)
+	err := d.envelope(func(name string) error {
+		var err error
+		switch {
+		case strings.EqualFold(name, "metadata"):
+			hasTotal, err = d.metadata(&p)
+		case strings.EqualFold(name, "offset"):
+			echoOffset, hasEchoOffset = d.echo()
+		case strings.EqualFold(name, "limit"):
+			echoLimit, hasEchoLim = d.echo()
+		case strings.EqualFold(name, "data"):
+			p.Employees, err = d.employees()
+		default:
+			err = d.dec.SkipValue()
+		}
+		return err
+	})
+	if err != nil {
 		return Page{}, err
+	}
+	if !hasTotal {
+		return Page{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
 	}
 	if p.Total < 0 {
 		return Page{}, fmt.Errorf("metadata.total_elements is negative (%d)", p.Total)
 	}
-	// The echoes are informational: tolerate them missing or odd.
-	p.CurrentPage, _ = intField("", w.currentPage)
-	p.TotalPages, _ = intField("", w.totalPages)
-	if n, err := intField("", w.offset); err == nil && !isNull(w.offset) {
-		p.Offset = n
+	if hasEchoOffset {
+		p.Offset = echoOffset
 	}
-	if n, err := intField("", w.limit); err == nil && !isNull(w.limit) {
-		p.Limit = n
+	if hasEchoLim {
+		p.Limit = echoLimit
 	}
-
-	data := w.data
-	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
-		return p, nil
-	}
-	if data[0] != '[' {
-		return Page{}, fmt.Errorf("data is %s, not a list of employees", jsonKind(data))
-	}
-	d := pageDecoder{keep: keep, strs: map[string]string{}, offices: map[string]*Office{}}
-	if p.Employees, err = d.employees(data, limit); err != nil {
-		return Page{}, err
-	}
+	p.absent = d.absent
 	return p, nil
 }
 
-// readEnvelope reads the members around data from a valid JSON document.
-// Like encoding/json, member names match regardless of case and the last
-// of duplicate members wins.
-func readEnvelope(body []byte) (envelope, error) {
-	var w envelope
-	s := scanner{b: body}
-	switch c := s.peek(); c {
-	case 'n':
-		return w, nil
-	case '{':
-	default:
-		return w, fmt.Errorf("it is %s, not an object", jsonKind(body[s.i:]))
+// envelope reads the top-level object of a v1 answer. It reads success
+// and error itself and calls member with every other member's name, the
+// decoder at its value (which member must consume). It checks that nothing
+// follows the object, turns JSON errors into a *syntaxError with the byte
+// offset, and fails an answer with success=false with Personio's message.
+func (d *pageDecoder) envelope(member func(name string) error) error {
+	if err := d.v1Envelope(member); err != nil {
+		return err
 	}
-	s.enter()
-	for {
-		key, esc, ok := s.member()
-		if !ok {
-			return w, nil
-		}
-		v := s.value()
-		switch {
-		case keyIs(key, esc, "success"):
-			switch v[0] {
-			case 't', 'f':
-				b := v[0] == 't'
-				w.success = &b
-			case 'n':
-				w.success = nil
-			default:
-				return w, fmt.Errorf("success is %s, not a boolean", jsonKind(v))
-			}
-		case keyIs(key, esc, "metadata"):
-			if err := w.readMetadata(v); err != nil {
-				return w, err
-			}
-		case keyIs(key, esc, "offset"):
-			w.offset = v
-		case keyIs(key, esc, "limit"):
-			w.limit = v
-		case keyIs(key, esc, "data"):
-			w.data = v
-		case keyIs(key, esc, "error"):
-			_, w.errorMessage, _ = v1ErrorMember(v)
-		}
+	if d.success != nil && !*d.success {
+		return successFalseError(d.message)
 	}
+	return nil
 }
 
-func (w *envelope) readMetadata(v []byte) error {
-	switch v[0] {
-	case 'n':
-		w.hasMetadata = false
-		w.totalElements, w.currentPage, w.totalPages = nil, nil, nil
-		return nil
+// v1Envelope is envelope without judging success: it leaves success and
+// the error message in d.success and d.message.
+func (d *pageDecoder) v1Envelope(member func(name string) error) error {
+	dec := d.dec
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return notJSON(err)
+	}
+	switch tok.Kind() {
 	case '{':
+	case 'n':
+		return checkEnd(dec)
 	default:
-		return fmt.Errorf("metadata is %s, not an object", jsonKind(v))
+		return fmt.Errorf("the answer is not the expected JSON: it is %s, not an object", kindText(tok.Kind()))
 	}
-	w.hasMetadata = true
-	s := scanner{b: v}
-	s.enter()
-	for {
-		key, esc, ok := s.member()
-		if !ok {
-			return nil
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return notJSON(err)
 		}
-		raw := s.value()
+		n := name.String()
 		switch {
-		case keyIs(key, esc, "total_elements"):
-			w.totalElements = raw
-		case keyIs(key, esc, "current_page"):
-			w.currentPage = raw
-		case keyIs(key, esc, "total_pages"):
-			w.totalPages = raw
+		case strings.EqualFold(n, "success"):
+			d.success, err = d.optionalBool("success")
+		case strings.EqualFold(n, "error"):
+			d.message, err = d.errorMessage()
+		default:
+			err = member(n)
+		}
+		if err != nil {
+			return notJSON(err)
 		}
 	}
+	if _, err := dec.ReadToken(); err != nil {
+		return notJSON(err)
+	}
+	return checkEnd(dec)
 }
 
-// officeValue decodes the office attribute: {type:"Office", attributes:{id,
-// name}}, a flat {id, name}, a bare name, or null/"" for none.
-func officeValue(raw json.RawMessage) (*Office, error) {
-	raw = bytes.TrimSpace(raw)
-	if isNull(raw) {
-		return nil, nil
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, err
+// checkEnd fails when anything but whitespace follows the answer's value.
+func checkEnd(dec *jsontext.Decoder) error {
+	if _, err := dec.ReadValue(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("more than one JSON value (the second starts before offset %d)", dec.InputOffset())
 		}
-		if s = strings.TrimSpace(s); s == "" {
-			return nil, nil
+		return notJSON(err)
+	}
+	return nil
+}
+
+// notJSON turns the decoder's syntax errors into a *syntaxError naming
+// where in the answer it broke; other errors (the shape was wrong) pass
+// as they are.
+func notJSON(err error) error {
+	var se *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &se):
+		return &syntaxError{Offset: se.ByteOffset, Pointer: string(se.JSONPointer), Reason: syntaxReason(se)}
+	case err == io.EOF:
+		return &syntaxError{Reason: "it is empty"}
+	}
+	return err
+}
+
+// syntaxError is an answer that is not valid JSON: Reason says what broke
+// at byte Offset, within the value Pointer (RFC 6901) points at.
+type syntaxError struct {
+	Offset  int64
+	Pointer string
+	Reason  string
+}
+
+func (e *syntaxError) Error() string {
+	s := "the answer is not the expected JSON: " + e.Reason
+	if e.Reason != "it is empty" {
+		s += " at byte offset " + strconv.FormatInt(e.Offset, 10)
+	}
+	if e.Pointer != "" {
+		s += " (in " + clip(e.Pointer) + ")"
+	}
+	return s
+}
+
+// syntaxReason is the decoder's description of what broke, without its
+// package prefix or location (syntaxError adds the location).
+func syntaxReason(se *jsontext.SyntacticError) string {
+	if se.Err == nil {
+		return "invalid JSON"
+	}
+	if errors.Is(se.Err, io.ErrUnexpectedEOF) {
+		return "it ends too early"
+	}
+	return strings.TrimPrefix(se.Err.Error(), "jsontext: ")
+}
+
+// metadata reads {total_elements, current_page, total_pages}; hasTotal is
+// false when total_elements is missing or null.
+func (d *pageDecoder) metadata(p *Page) (hasTotal bool, err error) {
+	dec := d.dec
+	if opened, err := d.open('{', "metadata", "an object"); !opened {
+		return false, err
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return false, err
 		}
-		return &Office{Name: s}, nil
-	case '{':
-	default:
-		return nil, fmt.Errorf("expected an object {type, attributes: {id, name}}, got %s", jsonKind(raw))
-	}
-	var obj struct {
-		Attributes json.RawMessage `json:"attributes"`
-		ID         json.RawMessage `json:"id"`
-		Name       json.RawMessage `json:"name"`
-	}
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, err
-	}
-	if !isNull(obj.Attributes) {
-		inner := obj.Attributes
-		obj.ID, obj.Name = nil, nil
-		if err := json.Unmarshal(inner, &obj); err != nil {
-			return nil, fmt.Errorf("attributes: %w", err)
+		n := name.String() // before the next read invalidates the token
+		v, err := dec.ReadValue()
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case strings.EqualFold(n, "total_elements"):
+			if hasTotal = !isNull(v); hasTotal {
+				if p.Total, err = intField("metadata.total_elements", v); err != nil {
+					return false, err
+				}
+			}
+		// The page numbers are informational: tolerate them odd.
+		case strings.EqualFold(n, "current_page"):
+			p.CurrentPage, _ = intField("", v)
+		case strings.EqualFold(n, "total_pages"):
+			p.TotalPages, _ = intField("", v)
 		}
 	}
-	id, err := intField("id", obj.ID)
+	_, err = dec.ReadToken()
+	return hasTotal, err
+}
+
+// echo reads the offset or limit Personio echoes; ok is false when it is
+// null or not an integer (the echo is informational).
+func (d *pageDecoder) echo() (n int, ok bool) {
+	v, err := d.dec.ReadValue()
+	if err != nil || isNull(v) {
+		return 0, false
+	}
+	n, err = intField("", v)
+	return n, err == nil
+}
+
+// optionalBool reads a boolean or null (nil).
+func (d *pageDecoder) optionalBool(name string) (*bool, error) {
+	v, err := d.dec.ReadValue()
 	if err != nil {
 		return nil, err
 	}
-	o := &Office{ID: int64(id), Name: strings.TrimSpace(AttrText(obj.Name))}
-	if o.ID == 0 && o.Name == "" {
+	switch v.Kind() {
+	case 't', 'f':
+		b := v.Kind() == 't'
+		return &b, nil
+	case 'n':
 		return nil, nil
 	}
-	return o, nil
+	return nil, fmt.Errorf("%s is %s, not a boolean", name, kindText(v.Kind()))
+}
+
+// errorMessage reads the error member of a v1 answer; anything but the
+// documented {code, message} reads as no message.
+func (d *pageDecoder) errorMessage() (string, error) {
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	_, msg, _ := v1ErrorMember(v)
+	return msg, nil
 }
 
 // intField reads an integer given as a JSON number or a numeric string.
 // null, "" and missing read as 0 without error.
-func intField(name string, raw json.RawMessage) (int, error) {
+func intField(name string, raw []byte) (int, error) {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
 		return 0, nil
 	}
 	s := string(raw)
 	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &s); err != nil {
+		u, err := jsontext.AppendUnquote(nil, raw)
+		if err != nil {
 			return 0, fmt.Errorf("%s: %w", name, err)
 		}
-		s = strings.TrimSpace(s)
+		s = strings.TrimSpace(string(u))
 		if s == "" {
 			return 0, nil
 		}
@@ -270,13 +303,14 @@ func intField(name string, raw json.RawMessage) (int, error) {
 }
 
 // isNull reports whether raw is missing, null or the empty string.
-func isNull(raw json.RawMessage) bool {
+func isNull(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
-	return len(raw) == 0 || bytes.Equal(raw, []byte("null")) || bytes.Equal(raw, []byte(`""`))
+	return len(raw) == 0 || string(raw) == "null" || string(raw) == `""`
 }
 
-func jsonKind(raw []byte) string {
-	switch raw[0] {
+// kindText names a JSON kind for messages.
+func kindText(k jsontext.Kind) string {
+	switch k {
 	case '{':
 		return "an object"
 	case '[':
@@ -287,8 +321,10 @@ func jsonKind(raw []byte) string {
 		return "a boolean"
 	case 'n':
 		return "null"
+	case '0':
+		return "a number"
 	}
-	return "a number"
+	return "not a JSON value"
 }
 
 // clip shortens a value for an error message.

@@ -5,61 +5,101 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// pageDecoder reads the employees of one page. It keeps retained memory
-// small: low-cardinality texts (status, gender, position, attribute labels
-// and types) are interned per page, employees of the same office share one
-// *Office (offices are read-only), each employee's own texts share one
-// allocation, and the raw attribute values kept for Attr share one buffer
-// per page. Only the attributes in keep are kept raw (all when keep is
-// nil).
+// pageDecoder reads the employees of one page from a validating jsontext
+// decoder. It keeps retained memory small: low-cardinality texts (status,
+// gender, position) are interned per page, employees of the same office
+// share one *Office (see selection.office), each employee's own texts
+// (names, email, picture URL, kept attributes) share one string
+// allocation, and the kept attributes of a page share one backing array.
+// Values are turned into text as soon as they are read: a decoder's value
+// is only valid until its next read.
 type pageDecoder struct {
-	keep    keepSet
+	dec     *jsontext.Decoder
+	texter  // renders values as text
+	sel     *selection
+	limit   int
 	strs    map[string]string  // interned texts, by their bytes
 	offices map[string]*Office // decoded offices, by their raw JSON
-	kept    []keptAttr         // kept attributes of the page, by employee
-	keptLen int                // bytes of the kept values
-	scratch []byte             // reused while building one employee's texts
+
+	// Per employee, reused: the texts collected so far and where each
+	// typed text and kept attribute lies in them, and which required
+	// attributes were present.
+	text  []byte
+	spans [fieldCount]span
+	kept  []keptSpan
+	seen  []bool
+	// Per page: the kept attributes of all employees, and per required
+	// attribute how many employees lacked it.
+	attrs  []AttributeValue
+	absent []int
+	repeat int    // leading employees not counted in absent
+	read   int    // employees read so far
+	key    []byte // an unescaped attribute key, when it had escapes
+
+	// The answer's success member (nil when missing or null) and its
+	// error message.
+	success *bool
+	message string
 }
 
-// keptAttr is an attribute to keep on employee emp, its value still in the
-// page's body.
-type keptAttr struct {
-	emp int
-	key string
-	a   Attribute
+// span is where a text lies in pageDecoder.text.
+type span struct{ start, end int }
+
+// keptSpan is a kept attribute whose text lies in pageDecoder.text.
+type keptSpan struct {
+	key        string
+	start, end int
 }
 
-// own texts of an employee, collected into one string.
-const (
-	ownFirstName = iota
-	ownLastName
-	ownEmail
-	ownPicture
-	ownCount
-)
+func newPageDecoder(dec *jsontext.Decoder, sel *selection, limit int) *pageDecoder {
+	if sel == nil {
+		sel = newSelection(nil, nil)
+	}
+	return &pageDecoder{
+		dec: dec, sel: sel, limit: limit,
+		strs:    map[string]string{},
+		offices: map[string]*Office{},
+		seen:    make([]bool, len(sel.required)),
+		absent:  make([]int, len(sel.required)),
+	}
+}
 
-// employees decodes data, a JSON list, in one walk of the scanner, which
-// slices values out instead of building maps or boxing them. It is not the
-// only pass over the bytes: decodePageKeep first checks the whole answer
-// with json.Valid (the scanner checks no syntax), and readEnvelope skips
-// over data once to find where it ends.
-func (d *pageDecoder) employees(data []byte, limit int) ([]Employee, error) {
-	out := make([]Employee, 0, min(max(limit, 1), PageSize))
-	s := scanner{b: data}
-	s.enter()
-	for n := 1; s.elem(); n++ {
-		switch c := s.peek(); c {
+// shapeError is an employee whose JSON is not shaped like Personio's
+// (an attribute that is not an envelope object), as opposed to an employee
+// whose values are wrong.
+type shapeError struct{ error }
+
+// employees reads data, the list of employee items.
+func (d *pageDecoder) employees() ([]Employee, error) {
+	dec := d.dec
+	if opened, err := d.open('[', "data", "a list of employees"); !opened {
+		return nil, err
+	}
+	out := make([]Employee, 0, min(max(d.limit, 1), PageSize))
+	var bounds [][2]int // where each employee's kept attributes lie in d.attrs
+	for n := 1; dec.PeekKind() != ']'; n++ {
+		switch k := dec.PeekKind(); k {
+		case '{':
 		case 'n':
 			return nil, fmt.Errorf("employee #%d on the page has no attributes", n)
-		case '{':
+		case 0:
+			_, err := dec.ReadToken() // the syntax error PeekKind saw
+			return nil, err
 		default:
-			return nil, fmt.Errorf("data is not a list of employee objects: employee #%d is %s", n, jsonKind(s.value()))
+			return nil, fmt.Errorf("data is not a list of employee objects: employee #%d is %s", n, kindText(k))
 		}
-		e, found, err := d.item(&s, len(out))
+		first := len(d.attrs)
+		e, found, err := d.item()
 		if err != nil {
-			if se := (shapeError{}); errors.As(err, &se) {
+			var se shapeError
+			switch {
+			case isSyntax(err):
+				return nil, err
+			case errors.As(err, &se):
 				return nil, fmt.Errorf("data is not a list of employee objects: employee #%d: %w", n, se.error)
 			}
 			return nil, fmt.Errorf("employee #%d on the page: %w", n, err)
@@ -68,238 +108,276 @@ func (d *pageDecoder) employees(data []byte, limit int) ([]Employee, error) {
 			return nil, fmt.Errorf("employee #%d on the page has no attributes", n)
 		}
 		out = append(out, e)
+		bounds = append(bounds, [2]int{first, len(d.attrs)})
 	}
-	d.attachKept(out)
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	for i, b := range bounds {
+		if b[0] < b[1] {
+			out[i].Attributes = d.attrs[b[0]:b[1]:b[1]]
+		}
+	}
 	return out, nil
 }
 
-// shapeError is an employee whose JSON is not shaped like Personio's
-// (an attribute that is not an envelope object), as opposed to an employee
-// whose values are wrong.
-type shapeError struct{ error }
-
-// item reads one employee item {type, attributes} at s; found is false when
+// item reads one employee item {type, attributes}; found is false when
 // attributes is missing or null. As with encoding/json, the last of
 // duplicate attributes members wins.
-func (d *pageDecoder) item(s *scanner, idx int) (e Employee, found bool, err error) {
-	mark := len(d.kept)
-	s.enter()
-	for {
-		key, esc, ok := s.member()
-		if !ok {
-			return e, found, nil
+func (d *pageDecoder) item() (e Employee, found bool, err error) {
+	dec := d.dec
+	if _, err := dec.ReadToken(); err != nil {
+		return e, false, err
+	}
+	mark := len(d.attrs)
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return e, false, err
 		}
-		if !keyIs(key, esc, "attributes") {
-			s.value()
+		if !strings.EqualFold(name.String(), "attributes") {
+			if err := dec.SkipValue(); err != nil {
+				return e, false, err
+			}
 			continue
 		}
-		d.kept = d.kept[:mark]
-		switch c := s.peek(); c {
-		case 'n':
-			s.value()
+		d.attrs = d.attrs[:mark]
+		if dec.PeekKind() != '{' {
 			e, found = Employee{}, false
-		case '{':
-			if e, err = d.employee(s, idx); err != nil {
-				return Employee{}, false, err
+			if _, err := d.open('{', "attributes", "an object"); err != nil {
+				return Employee{}, false, shapeOf(err)
 			}
-			found = true
-		default:
-			return Employee{}, false, shapeError{fmt.Errorf("attributes are %s, not an object", jsonKind(s.value()))}
+			continue
 		}
+		if e, err = d.employee(); err != nil {
+			return Employee{}, false, err
+		}
+		found = true
 	}
+	_, err = dec.ReadToken()
+	return e, found, err
 }
 
-// employee reads the typed fields out of the attributes object at s. Only
-// the id is mandatory: every other attribute may be absent (not
-// whitelisted), null or empty. idx is the employee's index on the page.
-func (d *pageDecoder) employee(s *scanner, idx int) (Employee, error) {
+// employee reads the attributes object of one employee. Only the id is
+// mandatory: every other attribute may be absent (not readable for the
+// credential), null or empty. Attributes nobody asked for are skipped
+// without being copied.
+func (d *pageDecoder) employee() (Employee, error) {
+	dec, sel := d.dec, d.sel
+	if _, err := d.open('{', "attributes", "an object"); err != nil {
+		return Employee{}, err
+	}
+	d.text, d.kept = d.text[:0], d.kept[:0]
+	d.spans = [fieldCount]span{}
+	clear(d.seen)
 	var (
-		idRaw, officeRaw          []byte
-		hasID, hasOffice          bool
-		gender, position, status  []byte
-		own                       [ownCount][]byte
-		hasGender, hasPos, hasSts bool
-		ownSet                    [ownCount]bool
+		id        int64
+		hasID     bool
+		office    *Office
+		officeErr error
+		interned  [fieldCount]string
 	)
-	s.enter()
-	for {
-		key, esc, ok := s.member()
-		if !ok {
-			break
-		}
-		k := key
-		if esc {
-			k = []byte(unquote(key, true))
-		}
-		a, val, err := d.attribute(s)
+	for dec.PeekKind() != '}' {
+		raw, err := dec.ReadValue()
 		if err != nil {
-			return Employee{}, shapeError{fmt.Errorf("attribute %q: %w", clip(string(k)), err)}
+			return Employee{}, err
 		}
-		switch string(k) {
-		case "id":
-			idRaw, hasID = val, true
-		case "first_name":
-			own[ownFirstName], ownSet[ownFirstName] = val, true
-		case "last_name":
-			own[ownLastName], ownSet[ownLastName] = val, true
-		case "email":
-			own[ownEmail], ownSet[ownEmail] = val, true
-		case "profile_picture":
-			own[ownPicture], ownSet[ownPicture] = val, true
-		case "gender":
-			gender, hasGender = val, true
-		case "position":
-			position, hasPos = val, true
-		case "status":
-			status, hasSts = val, true
-		case "office":
-			officeRaw, hasOffice = val, true
+		key, err := d.unquoteKey(raw)
+		if err != nil {
+			return Employee{}, err
 		}
-		if d.keep.has(k) {
-			a.Value = val
-			d.kept = append(d.kept, keptAttr{emp: idx, key: d.intern(k), a: a})
-			d.keptLen += len(val)
+		f := fieldOf(key)
+		u := sel.use(f, key)
+		if u.req > 0 {
+			d.seen[u.req-1] = true
+		}
+		if f == fieldNone && !u.keep {
+			// Skipped unread: ReadValue validates the envelope and returns
+			// it as a slice of the body, copying nothing, and is faster
+			// than SkipValue, which walks it token by token.
+			if _, err := dec.ReadValue(); err != nil {
+				return Employee{}, err
+			}
+			continue
+		}
+		if u.key == "" {
+			u.key = d.intern(key) // kept because every attribute is; key is valid until the next read
+		}
+		v, opened, err := d.openAttribute()
+		if err != nil {
+			if isSyntax(err) {
+				return Employee{}, err
+			}
+			return Employee{}, shapeError{fmt.Errorf("attribute %q: %w", clip(u.key), err)}
+		}
+		// v is valid only until the next read: use it now.
+		switch f {
+		case fieldID:
+			if id, err = idValue(v); err != nil {
+				return Employee{}, err
+			}
+			hasID = !isNull(v)
+		case fieldFirstName, fieldLastName, fieldEmail, fieldPicture:
+			start := len(d.text)
+			d.text = d.appendTrimmedText(d.text, v)
+			d.spans[f] = span{start, len(d.text)}
+		case fieldGender, fieldPosition, fieldStatus:
+			start := len(d.text)
+			d.text = d.appendTrimmedText(d.text, v)
+			interned[f] = d.intern(d.text[start:])
+			d.text = d.text[:start]
+		case fieldOffice:
+			// Reported below, when the id is surely known.
+			office, officeErr = d.office(v)
+		}
+		if u.keep {
+			start := len(d.text)
+			d.text = d.appendText(d.text, v)
+			d.kept = append(d.kept, keptSpan{u.key, start, len(d.text)})
+		}
+		if err := d.closeAttribute(opened); err != nil {
+			return Employee{}, err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return Employee{}, err
+	}
+	if d.read++; d.read > d.repeat {
+		for i, seen := range d.seen {
+			if !seen {
+				d.absent[i]++
+			}
 		}
 	}
 
-	if !hasID || isNull(idRaw) {
+	if !hasID {
 		return Employee{}, errors.New("it has no id")
-	}
-	id, err := idValue(idRaw)
-	if err != nil {
-		return Employee{}, err
 	}
 	if id <= 0 {
 		return Employee{}, fmt.Errorf("id %d is not a Personio employee id", id)
 	}
-	e := Employee{ID: id}
-	if hasGender {
-		e.Gender = d.internText(gender)
+	if officeErr != nil {
+		return Employee{}, fmt.Errorf("employee %d: office: %w", id, officeErr)
 	}
-	if hasPos {
-		e.Position = d.internText(position)
-	}
-	if hasSts {
-		e.Status = d.internText(status)
-		if lower := strings.ToLower(e.Status); lower != e.Status {
-			e.Status = d.intern([]byte(lower))
+	e := Employee{ID: id, Gender: interned[fieldGender], Position: interned[fieldPosition], Office: office}
+	if s := interned[fieldStatus]; s != "" {
+		if lower := strings.ToLower(s); lower != s {
+			s = d.intern([]byte(lower))
 		}
+		e.Status = s
 	}
-	d.ownTexts(&e, own, ownSet)
-	if hasOffice {
-		if e.Office, err = d.office(officeRaw); err != nil {
-			return Employee{}, fmt.Errorf("employee %d: office: %w", id, err)
-		}
+	// One allocation holds the employee's own texts.
+	all := string(d.text)
+	text := func(f field) string { return all[d.spans[f].start:d.spans[f].end] }
+	e.FirstName, e.LastName = text(fieldFirstName), text(fieldLastName)
+	e.Email, e.ProfilePictureURL = text(fieldEmail), text(fieldPicture)
+	for _, k := range d.kept {
+		d.attrs = append(d.attrs, AttributeValue{Key: k.key, Value: all[k.start:k.end]})
 	}
 	return e, nil
 }
 
-// attribute reads the attribute envelope {label, type, universal_id,
-// value} at s; val is the raw value (nil when the member is missing). A
-// null envelope is a present attribute without anything in it, as
-// encoding/json would decode it.
-func (d *pageDecoder) attribute(s *scanner) (a Attribute, val []byte, err error) {
-	switch c := s.peek(); c {
+// unquoteKey returns the text of an attribute key as read (a JSON
+// string): a slice of it when it has no escapes, the common case, else
+// the unescaped text in a reused buffer. Either is valid until the next
+// call.
+func (d *pageDecoder) unquoteKey(raw jsontext.Value) ([]byte, error) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return nil, fmt.Errorf("attribute name %s is not a string", clip(string(raw)))
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	var err error
+	d.key, err = jsontext.AppendUnquote(d.key[:0], raw)
+	return d.key, err
+}
+
+// openAttribute reads an attribute envelope {label, value, type,
+// universal_id} up to its value and returns the value, which the caller
+// must use before it calls closeAttribute(opened). A null envelope, or one
+// without a value, is a present attribute without anything in it (v is
+// nil), as encoding/json would decode it.
+func (d *pageDecoder) openAttribute() (v jsontext.Value, opened bool, err error) {
+	dec := d.dec
+	if opened, err := d.open('{', "it", "an object {label, type, value}"); !opened {
+		return nil, false, err
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			return nil, true, err
+		}
+		if isValueName(name) {
+			v, err := dec.ReadValue()
+			return v, true, err
+		}
+		if err := dec.SkipValue(); err != nil {
+			return nil, true, err
+		}
+	}
+	return nil, true, nil
+}
+
+// closeAttribute skips the rest of an envelope openAttribute opened,
+// through its closing brace.
+func (d *pageDecoder) closeAttribute(opened bool) error {
+	if !opened {
+		return nil
+	}
+	dec := d.dec
+	for dec.PeekKind() != '}' {
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+	}
+	_, err := dec.ReadToken()
+	return err
+}
+
+// isValueName reports whether an envelope member name (a JSON string as
+// read) is "value"; like encoding/json's field names it ignores case.
+func isValueName(raw jsontext.Value) bool {
+	if string(raw) == `"value"` {
+		return true
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return len(raw) == len(`"value"`) && bytes.EqualFold(raw[1:len(raw)-1], []byte("value"))
+	}
+	name, err := jsontext.AppendUnquote(nil, raw)
+	return err == nil && strings.EqualFold(string(name), "value")
+}
+
+// open reads the opening of a container of kind want ('{' or '[') or a
+// null, which leaves opened false. Anything else is an error saying that
+// what is not expected.
+func (d *pageDecoder) open(want jsontext.Kind, what, expected string) (opened bool, err error) {
+	switch k := d.dec.PeekKind(); k {
 	case 'n':
-		s.value()
-		return a, nil, nil
-	case '{':
+		return false, d.dec.SkipValue()
+	case want, 0: // 0: ReadToken returns the syntax error PeekKind saw
+		_, err := d.dec.ReadToken()
+		return err == nil, err
 	default:
-		return a, nil, fmt.Errorf("it is %s, not an object {label, type, value}", jsonKind(s.value()))
-	}
-	s.enter()
-	for {
-		key, esc, ok := s.member()
-		if !ok {
-			return a, val, nil
-		}
-		var dst *string
-		switch {
-		case keyIs(key, esc, "value"):
-			val = s.value()
-			continue
-		case keyIs(key, esc, "label"):
-			dst = &a.Label
-		case keyIs(key, esc, "type"):
-			dst = &a.Type
-		case keyIs(key, esc, "universal_id"):
-			dst = &a.UniversalID
-		default:
-			s.value()
-			continue
-		}
-		switch c := s.peek(); c {
-		case '"':
-			raw, esc := s.str()
-			if esc {
-				*dst = unquote(raw, true)
-			} else {
-				*dst = d.intern(raw)
-			}
-		case 'n':
-			s.value()
-		default:
-			return a, nil, fmt.Errorf("its %s is %s, not a string", clip(string(key)), jsonKind(s.value()))
-		}
+		return false, fmt.Errorf("%s is %s, not %s", what, kindText(k), expected)
 	}
 }
 
-// ownTexts sets the texts that are usually unique to an employee (names,
-// email, picture URL) from one string allocation.
-func (d *pageDecoder) ownTexts(e *Employee, own [ownCount][]byte, set [ownCount]bool) {
-	var (
-		spans [ownCount][2]int
-		slow  [ownCount]string
-		plain [ownCount]bool
-	)
-	buf := d.scratch[:0]
-	for k := range own {
-		if !set[k] {
-			continue
-		}
-		if t, ok := plainText(own[k]); ok {
-			spans[k] = [2]int{len(buf), len(buf) + len(t)}
-			buf = append(buf, t...)
-			plain[k] = true
-		} else {
-			slow[k] = strings.TrimSpace(AttrText(own[k]))
-		}
+// shapeOf marks an error that is not the decoder's as a shapeError.
+func shapeOf(err error) error {
+	if err == nil || isSyntax(err) {
+		return err
 	}
-	d.scratch = buf
-	all := string(buf)
-	text := func(k int) string {
-		if plain[k] {
-			return all[spans[k][0]:spans[k][1]]
-		}
-		return slow[k]
-	}
-	e.FirstName = text(ownFirstName)
-	e.LastName = text(ownLastName)
-	e.Email = text(ownEmail)
-	e.ProfilePictureURL = text(ownPicture)
+	return shapeError{err}
 }
 
-// plainText returns the trimmed contents of a JSON string without escapes,
-// the common case; ok is false for anything else.
-func plainText(raw []byte) ([]byte, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return nil, false
-	}
-	in := raw[1 : len(raw)-1]
-	if bytes.IndexByte(in, '\\') >= 0 || bytes.IndexByte(in, '"') >= 0 {
-		return nil, false
-	}
-	return bytes.TrimSpace(in), true
+// isSyntax reports whether err is the decoder's: the answer is not JSON.
+func isSyntax(err error) bool {
+	var se *jsontext.SyntacticError
+	return errors.As(err, &se)
 }
 
-// internText is the display text of a raw value, interned.
-func (d *pageDecoder) internText(raw []byte) string {
-	if t, ok := plainText(raw); ok {
-		return d.intern(t)
-	}
-	return d.intern([]byte(strings.TrimSpace(AttrText(raw))))
-}
-
+// intern returns b as a string shared by the page.
 func (d *pageDecoder) intern(b []byte) string {
 	if s, ok := d.strs[string(b)]; ok {
 		return s
@@ -309,83 +387,79 @@ func (d *pageDecoder) intern(b []byte) string {
 	return s
 }
 
-// office decodes an office value once per distinct raw JSON on the page.
-func (d *pageDecoder) office(raw []byte) (*Office, error) {
+// office decodes an office value: once per distinct raw JSON for the
+// client (see selection.office), looked up without a lock within a page.
+func (d *pageDecoder) office(raw jsontext.Value) (*Office, error) {
 	if o, ok := d.offices[string(raw)]; ok {
 		return o, nil
 	}
-	o, ok := plainOffice(raw)
-	if !ok {
-		var err error
-		if o, err = officeValue(raw); err != nil {
-			return nil, err
-		}
-	}
-	if o != nil {
-		o.Name = d.intern([]byte(o.Name))
+	o, err := d.sel.office(raw)
+	if err != nil {
+		return nil, err
 	}
 	d.offices[string(raw)] = o
 	return o, nil
 }
 
-// plainOffice decodes the usual office value, {"type":"Office",
-// "attributes":{"id":N,"name":"…"}} or a flat {"id":N,"name":"…"}, with a
-// plain-digit id and an unescaped name; ok is false for any other shape,
-// which officeValue then reads.
-func plainOffice(raw []byte) (o *Office, ok bool) { return plainOfficeIn(raw, false) }
-
-func plainOfficeIn(raw []byte, nested bool) (o *Office, ok bool) {
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, false
+// officeValue decodes the office attribute's value (valid JSON):
+// {type:"Office", attributes:{id, name}}, a flat {id, name}, a bare name,
+// or null/"" for none.
+func officeValue(raw []byte) (*Office, error) {
+	if isNull(raw) {
+		return nil, nil
 	}
-	var idRaw, nameRaw, attrs []byte
-	s := scanner{b: raw}
-	s.enter()
-	for {
-		key, esc, more := s.member()
-		if !more {
-			break
+	switch raw[0] {
+	case '"':
+		name := strings.TrimSpace(string(appendString(nil, raw)))
+		if name == "" {
+			return nil, nil
 		}
-		if esc {
-			return nil, false
+		return &Office{Name: name}, nil
+	case '{':
+	default:
+		return nil, fmt.Errorf("expected an object {type, attributes: {id, name}}, got %s", kindText(jsontext.Value(raw).Kind()))
+	}
+	var id, name, attrs []byte
+	dec := newDecoder(raw)
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	for dec.PeekKind() != '}' {
+		n, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
 		}
-		v := s.value()
-		switch string(key) {
-		case "attributes":
-			if nested {
-				return nil, false
-			}
-			attrs = v
-		case "id":
-			idRaw = v
-		case "name":
-			nameRaw = v
-		case "type":
-		default:
-			return nil, false
+		key := n.String()
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		end := int(dec.InputOffset())
+		own := raw[end-len(v) : end] // the decoder's v is valid only until its next read
+		switch {
+		case strings.EqualFold(key, "attributes"):
+			attrs = own
+		case strings.EqualFold(key, "id"):
+			id = own
+		case strings.EqualFold(key, "name"):
+			name = own
 		}
 	}
 	if !isNull(attrs) {
 		if attrs[0] != '{' {
-			return nil, false
+			return nil, fmt.Errorf("attributes: expected an object {id, name}, got %s", kindText(jsontext.Value(attrs).Kind()))
 		}
-		if o, ok = plainOfficeIn(attrs, true); !ok || o == nil {
-			return nil, false
-		}
-		return o, true
+		return officeValue(attrs)
 	}
-	id, ok := digits(idRaw)
-	if !ok {
-		return nil, false
+	n, err := intField("id", id)
+	if err != nil {
+		return nil, err
 	}
-	name, ok := plainText(nameRaw)
-	if !ok {
-		return nil, false
+	o := &Office{ID: int64(n), Name: strings.TrimSpace(attrText(name))}
+	if o.ID == 0 && o.Name == "" {
+		return nil, nil
 	}
-	if id == 0 && len(name) == 0 {
-		return nil, false
-	}
-	return &Office{ID: id, Name: string(name)}, true
+	return o, nil
 }
 
 // idValue reads an employee id: plain digits directly, anything else
@@ -411,28 +485,4 @@ func digits(raw []byte) (int64, bool) {
 		n = n*10 + int64(c-'0')
 	}
 	return n, true
-}
-
-// attachKept copies the kept raw values out of the page's body into one
-// buffer (so the body can be freed) and builds each employee's Attributes.
-func (d *pageDecoder) attachKept(emps []Employee) {
-	buf := make([]byte, 0, d.keptLen)
-	for i := 0; i < len(d.kept); {
-		j := i
-		for j < len(d.kept) && d.kept[j].emp == d.kept[i].emp {
-			j++
-		}
-		m := make(map[string]Attribute, j-i)
-		for _, k := range d.kept[i:j] {
-			a := k.a
-			if a.Value != nil {
-				start := len(buf)
-				buf = append(buf, a.Value...)
-				a.Value = buf[start:len(buf):len(buf)]
-			}
-			m[k.key] = a
-		}
-		emps[d.kept[i].emp].Attributes = m
-		i = j
-	}
 }

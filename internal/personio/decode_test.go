@@ -2,7 +2,6 @@ package personio
 
 import (
 	"encoding/json"
-	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -33,12 +32,28 @@ func attr(key, typ, value string) string {
 
 func emp(attrs ...string) string { return "{" + strings.Join(attrs, ",") + "}" }
 
+// wantErr checks err against errHas, the text a wanted error contains ("":
+// no error wanted), and reports whether there was an error to check.
+func wantErr(t *testing.T, err error, errHas string) bool {
+	t.Helper()
+	switch {
+	case errHas == "" && err != nil:
+		t.Fatal(err)
+	case errHas != "" && (err == nil || !strings.Contains(err.Error(), errHas)):
+		t.Fatalf("err = %v, want it to contain %q", err, errHas)
+	}
+	return errHas != ""
+}
+
+// decodeAll decodes a first page keeping every attribute.
+func decodeAll(body []byte) (Page, error) { return decodePage(body, 0, 100, nil, 0) }
+
 func TestDecodePageDocumentedExample(t *testing.T) {
 	body, err := os.ReadFile(filepath.Join("testdata", "employees-example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := decodePage(body, 0, 100)
+	p, err := decodeAll(body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +140,7 @@ func TestDecodePageDefensive(t *testing.T) {
 			},
 		},
 		{
-			name: "unknown attribute types kept raw",
+			name: "unknown attribute types kept as text",
 			body: page(1, emp(attr("id", "integer", `1.0`), attr("dynamic_9", "hologram", `{"shape":[1,2]}`),
 				attr("dynamic_10", "tags", `["Go","SQL"]`), attr("status", "standard", `"Active"`))),
 			check: func(t *testing.T, p Page) {
@@ -133,9 +148,8 @@ func TestDecodePageDefensive(t *testing.T) {
 				if e.ID != 1 || e.Status != "active" {
 					t.Errorf("id %d status %q", e.ID, e.Status)
 				}
-				a := e.Attributes["dynamic_9"]
-				if a.Type != "hologram" || string(a.Value) != `{"shape":[1,2]}` {
-					t.Errorf("raw attribute = %+v (%s)", a, a.Value)
+				if v, _ := e.Attr("dynamic_9"); v != `{"shape":[1,2]}` {
+					t.Errorf("object without a name = %q", v)
 				}
 				if v, _ := e.Attr("dynamic_10"); v != "Go, SQL" {
 					t.Errorf("tags = %q", v)
@@ -151,8 +165,8 @@ func TestDecodePageDefensive(t *testing.T) {
 				if e.FirstName != "Jürgen" || e.LastName != "O'Neil" || e.Status != "active" {
 					t.Errorf("got %+v", e)
 				}
-				if a := e.Attributes["first_name"]; a.Label != `First "name"` {
-					t.Errorf("first_name attribute = %+v", a)
+				if v, ok := e.Attr("first_name"); !ok || v != "Jürgen " {
+					t.Errorf("first_name attribute = %q, %v", v, ok)
 				}
 				if v, _ := e.Attr("dynamic_1"); v != "a\nb" {
 					t.Errorf("dynamic_1 = %q", v)
@@ -200,22 +214,15 @@ func TestDecodePageDefensive(t *testing.T) {
 		{name: "office a number", body: page(1, emp(attr("id", "integer", `4`), attr("office", "standard", `17`))), errHas: "employee 4: office: expected an object"},
 		{name: "attribute not an envelope", body: page(1, `{"id":5}`), errHas: "not a list of employee objects"},
 		{name: "employee is a number", body: `{"success":true,"metadata":{"total_elements":1},"data":[7]}`, errHas: "data is not a list of employee objects"},
-		{name: "attribute label a number", body: page(1, `{"id":{"label":1,"value":1}}`), errHas: "not a list of employee objects"},
 		{name: "answer is a list", body: `[1]`, errHas: "not the expected JSON"},
 		{name: "employee with null attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee","attributes":null}]}`, errHas: "employee #1 on the page has no attributes"},
 		{name: "employee without attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee"}]}`, errHas: "employee #1 on the page has no attributes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := decodePage([]byte(tt.body), 0, 100)
-			if tt.errHas != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
-					t.Fatalf("err = %v, want it to contain %q", err, tt.errHas)
-				}
+			p, err := decodeAll([]byte(tt.body))
+			if wantErr(t, err, tt.errHas) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			tt.check(t, p)
 		})
@@ -251,7 +258,7 @@ func TestSuccessFalse(t *testing.T) {
 		{`{"success":false,"error":{"code":500,"message":""}}`, "Personio answered success=false: no reason given"},
 		{`{"success":false,"error":{"code":500}}`, "Personio answered success=false: no reason given"},
 	} {
-		if _, err := decodePage([]byte(tt.body), 0, 100); err == nil || err.Error() != tt.want {
+		if _, err := decodeAll([]byte(tt.body)); err == nil || err.Error() != tt.want {
 			t.Errorf("decodePage(%s): err = %v, want %q", tt.body, err, tt.want)
 		}
 		if _, err := decodeAttributes([]byte(tt.body)); err == nil || err.Error() != tt.want {
@@ -265,13 +272,14 @@ func TestDecodePageKeepsNoReferenceToTheBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, keep := range []keepSet{nil, newKeepSet([]string{"dynamic_24407", "department"})} {
-		want, err := decodePageKeep(orig, 0, 100, keep)
+	for _, keep := range [][]string{nil, {"dynamic_24407", "department"}} {
+		sel := newSelection(keep, nil)
+		want, err := decodePage(orig, 0, 100, sel, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body := slices.Clone(orig)
-		got, err := decodePageKeep(body, 0, 100, keep)
+		got, err := decodePage(body, 0, 100, sel, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,7 +297,7 @@ func TestDecodePageKeepAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := decodePageKeep(body, 0, 100, nil)
+	all, err := decodeAll(body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,12 +311,16 @@ func TestDecodePageKeepAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := decodePageKeep(body, 0, 100, newKeepSet(tt.keep))
+			p, err := decodePage(body, 0, 100, newSelection(tt.keep, nil), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			e, w := p.Employees[0], all.Employees[0]
-			if got := slices.Sorted(maps.Keys(e.Attributes)); !slices.Equal(got, tt.want) {
+			var got []string
+			for _, a := range e.Attributes {
+				got = append(got, a.Key)
+			}
+			if slices.Sort(got); !slices.Equal(got, tt.want) {
 				t.Errorf("kept %v, want %v", got, tt.want)
 			}
 			e.Attributes, w.Attributes = nil, nil
@@ -331,4 +343,102 @@ func mustAttr(t *testing.T, e Employee, key string) string {
 		t.Fatalf("employee has no %q", key)
 	}
 	return v
+}
+
+// TestDecodePageNotJSON checks that an answer that is not JSON fails with
+// the place where it broke, as the decoder found it in its one pass.
+func TestDecodePageNotJSON(t *testing.T) {
+	good := page(2, emp(attr("id", "integer", `1`), attr("first_name", "standard", `"Ann"`)), emp(attr("id", "integer", `2`)))
+	cut := strings.Index(good, `"Ann"`) + 2
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{"garbled mid-way", good[:cut] + "\x00<!-- upstream timeout -->",
+			[]string{"not the expected JSON: ", "at byte offset " + itoa(cut), "(in /data/0/attributes/first_name/value)"}},
+		{"cut short", good[:cut], []string{"it ends too early at byte offset"}},
+		{"invalid UTF-8", strings.Replace(good, "Ann", "A\xffn", 1), []string{"invalid UTF-8", "at byte offset"}},
+		{"trailing data", good + ` {"x":1}`, []string{"more than one JSON value"}},
+		{"empty", "", []string{"the answer is not the expected JSON: it is empty"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decodeAll([]byte(tt.body))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("err = %q\nwant it to contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodePageAbsent checks the count of employees without a required
+// attribute: absent counts, null does not, and the rows a page repeats
+// from the previous one are not counted twice.
+func TestDecodePageAbsent(t *testing.T) {
+	body := page(3,
+		emp(attr("id", "integer", `1`), attr("gender", "standard", `"male"`)), // repeated row: not counted
+		emp(attr("id", "integer", `2`), attr("gender", "standard", `null`), `"position":null`),
+		emp(attr("id", "integer", `3`), attr("dynamic_7", "standard", `"x"`)))
+	sel := newSelection([]string{}, []string{"position", "gender", "dynamic_7", "gender"})
+	p, err := decodePage([]byte(body), 99, 100, sel, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"dynamic_7": 1, "gender": 1, "position": 1}
+	for i, k := range sel.required {
+		if p.absent[i] != want[k] {
+			t.Errorf("%s absent on %d employees, want %d", k, p.absent[i], want[k])
+		}
+	}
+	if len(p.Employees) != 3 || p.Employees[1].Gender != "" {
+		t.Errorf("employees %+v", p.Employees)
+	}
+}
+
+func TestDecodeEmployee(t *testing.T) {
+	one := `{"success":true,"data":{"type":"Employee","attributes":{` +
+		attr("id", "integer", `7`) + "," + attr("first_name", "standard", `"Ann"`) + "," + attr("dynamic_1", "list", `"M"`) + `}}}`
+	tests := []struct {
+		name, body, errHas string
+	}{
+		{"employee", one, ""},
+		{"success false", `{"success":false,"error":{"code":404,"message":"Employee not found"}}`, "success=false: Employee not found"},
+		{"data null", `{"success":true,"data":null}`, "holds no employee attributes"},
+		{"data a list", `{"success":true,"data":[]}`, "data is a list, not an employee object"},
+		{"attribute not an envelope", `{"success":true,"data":{"attributes":{"id":7}}}`, "data is not an employee object: attribute \"id\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := decodeEmployee([]byte(tt.body), newSelection([]string{"dynamic_1"}, nil))
+			if wantErr(t, err, tt.errHas) {
+				return
+			}
+			if v, _ := e.Attr("dynamic_1"); e.ID != 7 || e.FirstName != "Ann" || v != "M" || len(e.Attributes) != 1 {
+				t.Errorf("got %+v", e)
+			}
+		})
+	}
+}
+
+// TestAttrText covers the display text of the value shapes Personio sends.
+func TestAttrText(t *testing.T) {
+	for raw, want := range map[string]string{
+		`"Berlin"`: "Berlin", `null`: "", `""`: "", `3000`: "3000", `40.5`: "40.5", `true`: "true",
+		`{"type":"Office","attributes":{"id":1,"name":"Berlin"}}`:                                  "Berlin",
+		`[{"type":"CostCenter","attributes":{"id":1,"name":"CC 1","percentage":60}},{"name":"B"}]`: "CC 1, B",
+		`["Go","",null,"SQL"]`: "Go, SQL",
+		`{"type":"Employee","attributes":{"id":{"label":"ID","value":2,"type":"integer"}}}`: "2",
+		`{"shape":[1, 2]}`:     `{"shape":[1,2]}`,
+		`{"label":"L","id":3}`: "L",
+		`"a\nb \u00e9"`:        "a\nb é",
+	} {
+		if got := attrText([]byte(raw)); got != want {
+			t.Errorf("attrText(%s) = %q, want %q", raw, got, want)
+		}
+	}
 }

@@ -41,7 +41,7 @@ func (e *ForbiddenError) Error() string {
 }
 
 // TenantNotFoundError means the job feed host does not belong to a Personio
-// tenant: Personio redirects unknown subdomains (301) or answers 404.
+// tenant: Personio redirects unknown subdomains to its website (301).
 type TenantNotFoundError struct {
 	Tenant     string
 	URL        string // the feed base URL that was asked
@@ -58,6 +58,55 @@ func (e *TenantNotFoundError) Error() string {
 	}
 	return fmt.Sprintf("tenant subdomain not found: %s (%s answered %d); check personio.tenant", e.Tenant, e.URL, e.StatusCode)
 }
+
+// FeedUnavailableError means the job feed could not be read, so the jobs
+// are unknown (which is not the same as none): it answered 404 (a tenant
+// whose career page is switched off), or kept failing until the retries ran
+// out (5xx, 429, timeouts, dropped connections, endless redirects).
+// Snapshot reports it in Snapshot.JobsUnavailable instead of failing.
+type FeedUnavailableError struct {
+	URL    string // the feed URL asked for
+	Status int    // the last status seen; 0 when there was no answer
+	Err    error  // what else is known, if anything
+}
+
+func (e *FeedUnavailableError) Error() string {
+	return "the job feed is unavailable: " + e.Reason()
+}
+
+// Reason says what became of the feed request, starting with its URL:
+// "https://acme.jobs.personio.de/xml?language=en answered 404 Not Found;
+// the career page may be switched off in Personio". It is what a plan
+// shows as the reason the jobs are unknown.
+func (e *FeedUnavailableError) Reason() string {
+	var re *RetryError
+	status := fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	switch {
+	case errors.As(e.Err, &re) && re.RetryAfter > 0:
+		return fmt.Sprintf("%s answered %s and asks to wait %s", e.URL, status, re.RetryAfter)
+	case errors.As(e.Err, &re) && e.Status != 0:
+		return fmt.Sprintf("%s kept answering %s (%d attempts over %s)", e.URL, status, re.Attempts, roundElapsed(re.Elapsed))
+	case errors.As(e.Err, &re):
+		s := fmt.Sprintf("%s could not be reached (%d attempts over %s): %v", e.URL, re.Attempts, roundElapsed(re.Elapsed), re.Err)
+		if re.Setting != "" {
+			s += "; check the network and " + re.Setting + ", then try again"
+		}
+		return s
+	}
+	s := e.URL + " answered " + status
+	if e.Status == 0 {
+		s = e.URL + " gave no answer"
+	}
+	if e.Err != nil {
+		s += " (" + e.Err.Error() + ")"
+	}
+	if e.Status == http.StatusNotFound {
+		s += "; the career page may be switched off in Personio"
+	}
+	return s
+}
+
+func (e *FeedUnavailableError) Unwrap() error { return e.Err }
 
 // StatusError is any other non-success answer that retrying will not fix
 // (400, 404 on the API, 422, …).
@@ -111,10 +160,7 @@ type RetryError struct {
 }
 
 func (e *RetryError) Error() string {
-	over := e.Elapsed.Round(time.Second)
-	if over == 0 {
-		over = e.Elapsed.Round(time.Millisecond)
-	}
+	over := roundElapsed(e.Elapsed)
 	switch {
 	case e.RetryAfter > 0:
 		return fmt.Sprintf("Personio answered %d %s to %s %s and asks to wait %s (Retry-After); try again later", e.StatusCode, http.StatusText(e.StatusCode), e.Method, e.Path, e.RetryAfter)
@@ -132,6 +178,14 @@ func (e *RetryError) Error() string {
 }
 
 func (e *RetryError) Unwrap() error { return e.Err }
+
+// roundElapsed rounds d to seconds, or to milliseconds when under one.
+func roundElapsed(d time.Duration) time.Duration {
+	if r := d.Round(time.Second); r != 0 {
+		return r
+	}
+	return d.Round(time.Millisecond)
+}
 
 // PageError is an employees page that could not be read or understood.
 type PageError struct {

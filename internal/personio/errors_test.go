@@ -116,20 +116,14 @@ func TestForbidden(t *testing.T) {
 	}
 }
 
+// TestUnknownTenant: Personio sends a feed host that belongs to no tenant
+// to its website. That redirect leaves the tenant's feed hosts, so it is
+// reported, not followed.
 func TestUnknownTenant(t *testing.T) {
-	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusNotFound} {
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path != "/xml" {
-					// Following the redirect would land here and parse HTML.
-					w.Write([]byte("<html><body>Personio</body></html>"))
-					return
-				}
-				if status == http.StatusNotFound {
-					w.WriteHeader(status)
-					return
-				}
-				http.Redirect(w, r, "/en/", status)
+				http.Redirect(w, r, "https://www.personio.de/en/", status)
 			}))
 			defer srv.Close()
 			_, err := testClient(t, srv.URL, nil).Jobs(context.Background())
@@ -254,7 +248,7 @@ func TestWrongAPIURL(t *testing.T) {
 // TestUnknownFeedAtExplicitJobsURL: when jobs_url was set explicitly the
 // tenant plays no part in the feed URL, so the error names jobs_url.
 func TestUnknownFeedAtExplicitJobsURL(t *testing.T) {
-	srv := httptest.NewServer(http.RedirectHandler("/en/", http.StatusMovedPermanently))
+	srv := httptest.NewServer(http.RedirectHandler("https://www.personio.de/", http.StatusMovedPermanently))
 	defer srv.Close()
 	for name, mod := range map[string]func(*Options){
 		"JobsURLSet": func(o *Options) { o.JobsURLSet = true },

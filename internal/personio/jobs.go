@@ -18,26 +18,110 @@ import (
 )
 
 // Jobs reads the tenant's public XML job feed ({JobsURL}/xml?language=…),
-// sorted by id. The feed needs no credentials. An unknown tenant (Personio
-// redirects it, or answers 404) is a *TenantNotFoundError.
+// sorted by id. The feed needs no credentials. Redirects are followed
+// within the tenant's own feed hosts (see followFeed). An unknown tenant
+// (Personio redirects it elsewhere) is a *TenantNotFoundError; a feed that
+// answers 404 or cannot be read after retries is a *FeedUnavailableError.
 func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	path := "/xml?language=" + url.QueryEscape(c.opts.JobsLanguage)
+	feedURL := c.jobsURL + path
 	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.jobsURL, path: path, accept: "application/xml, text/xml"})
-	if err != nil {
-		return nil, fmt.Errorf("reading the job feed %s: %w", c.jobsURL+path, err)
+	var (
+		re *RetryError
+		fr *feedRedirectsError
+	)
+	switch {
+	case errors.As(err, &re):
+		return nil, &FeedUnavailableError{URL: feedURL, Status: re.StatusCode, Err: re}
+	case errors.As(err, &fr):
+		return nil, &FeedUnavailableError{URL: feedURL, Status: fr.status, Err: fr}
+	case err != nil:
+		return nil, fmt.Errorf("reading the job feed %s: %w", feedURL, err)
+	}
+	var via error
+	if resp.url != feedURL {
+		via = fmt.Errorf("redirected to %s", resp.url)
 	}
 	switch {
 	case resp.status == http.StatusOK:
-	case resp.status == http.StatusNotFound || (resp.status >= 300 && resp.status < 400):
+	case resp.status == http.StatusNotFound:
+		// The career page is switched off (Personio answers an HTML page):
+		// the jobs cannot be known, which is not the same as none.
+		return nil, &FeedUnavailableError{URL: feedURL, Status: resp.status, Err: via}
+	case resp.status >= 300 && resp.status < 400:
+		// A redirect off the tenant's feed hosts: Personio sends unknown
+		// tenants to its website.
 		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status, JobsURLSet: c.jobsURLSet}
 	default:
-		return nil, fmt.Errorf("reading the job feed: %w", &StatusError{StatusCode: resp.status, Method: http.MethodGet, Path: c.jobsURL + path})
+		return nil, fmt.Errorf("reading the job feed: %w", &StatusError{StatusCode: resp.status, Method: http.MethodGet, Path: feedURL})
+	}
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return nil, fmt.Errorf("the job feed %s answered with an empty body, not a Personio job feed; check %s", feedURL, c.setting(request{}))
 	}
 	jobs, err := decodeFeed(resp.body, c.jobsURL)
 	if err != nil {
-		return nil, fmt.Errorf("reading the job feed %s: %w", c.jobsURL+path, err)
+		return nil, fmt.Errorf("reading the job feed %s: %w", feedURL, err)
 	}
 	return jobs, nil
+}
+
+// maxFeedRedirects bounds the redirects followed for one feed request.
+const maxFeedRedirects = 5
+
+// followFeed is the feed client's redirect policy. Personio serves a feed
+// from {tenant}.jobs.personio.de and .com and redirects between the two;
+// a redirect within those hosts, or within the configured jobs_url's host,
+// is followed (never from https to http), at most maxFeedRedirects times.
+// A redirect anywhere else is handed back as the answer: Personio sends an
+// unknown tenant to its website, which must be reported, not parsed.
+func (c *Client) followFeed(req *http.Request, via []*http.Request) error {
+	prev := via[len(via)-1].URL
+	if !c.feedHosts[hostKey(req.URL)] || (prev.Scheme == "https" && req.URL.Scheme != "https") {
+		return http.ErrUseLastResponse
+	}
+	if len(via) > maxFeedRedirects {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &feedRedirectsError{status: status, last: req.URL.String()}
+	}
+	return nil
+}
+
+// feedRedirectsError is a feed that redirects more than maxFeedRedirects
+// times within its own hosts.
+type feedRedirectsError struct {
+	status int
+	last   string
+}
+
+func (e *feedRedirectsError) Error() string {
+	return fmt.Sprintf("redirecting more than %d times, last to %s", maxFeedRedirects, e.last)
+}
+
+// feedHosts returns the hosts a feed redirect may lead to: jobsURL's, and
+// the tenant's two feed hosts when the tenant is known (configured, or the
+// first label of a Personio feed host).
+func feedHosts(jobsURL, tenant string, tenantGiven bool) map[string]bool {
+	u, _ := url.Parse(jobsURL)
+	hosts := map[string]bool{hostKey(u): true}
+	h := strings.ToLower(u.Hostname())
+	if tenantGiven || strings.HasSuffix(h, ".jobs.personio.de") || strings.HasSuffix(h, ".jobs.personio.com") {
+		t := strings.ToLower(tenant)
+		hosts[t+".jobs.personio.de"] = true
+		hosts[t+".jobs.personio.com"] = true
+	}
+	return hosts
+}
+
+// hostKey is u's host in lower case, without the scheme's default port.
+func hostKey(u *url.URL) string {
+	h, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" || (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		return h
+	}
+	return h + ":" + port
 }
 
 type xmlFeed struct {

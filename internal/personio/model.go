@@ -1,7 +1,6 @@
 package personio
 
 import (
-	"encoding/json"
 	"log/slog"
 	"time"
 )
@@ -31,13 +30,13 @@ type Office struct {
 	Name string `json:"name"`
 }
 
-// Attribute is one raw attribute from the employee envelope, kept so that any
-// key (custom dynamic_* attributes included) can be read for employee_fields.
-type Attribute struct {
-	Label       string          `json:"label"`
-	Type        string          `json:"type"`
-	UniversalID string          `json:"universal_id,omitempty"`
-	Value       json.RawMessage `json:"value"`
+// AttributeValue is one attribute an Employee keeps beyond its typed fields
+// (see Options.KeepAttributes), as display text: strings as they are,
+// numbers in decimal, nested objects (office, department, …) by their name,
+// lists joined with ", ", null as "".
+type AttributeValue struct {
+	Key   string
+	Value string
 }
 
 // Employee is a decoded Personio employee.
@@ -51,22 +50,23 @@ type Employee struct {
 	Status            string  // active, onboarding, leave, inactive
 	Office            *Office // shared by a page's employees of that office: read-only
 	ProfilePictureURL string
-	// Attributes holds the attributes as received, keyed by attribute key:
-	// every one by default, only Options.KeepAttributes when that is set
-	// (nil when none of those is present).
-	Attributes map[string]Attribute
+	// Attributes are the attributes named by Options.KeepAttributes that
+	// Personio sent for this employee (every attribute when that is nil), in
+	// the order it sent them. An attribute Personio left out (not readable
+	// for the credential) is not listed, which is different from an empty
+	// value.
+	Attributes []AttributeValue
 }
 
-// Attr returns the attribute's value as display text: strings as they are,
-// numbers in decimal, nested objects (office, department, …) by their name,
-// lists joined with ", ". ok is false when the attribute is absent (not
-// whitelisted for the credential), which is different from empty.
+// Attr returns the display text of a kept attribute (see AttributeValue).
+// ok is false when the attribute is absent, which is different from empty.
 func (e Employee) Attr(key string) (value string, ok bool) {
-	a, ok := e.Attributes[key]
-	if !ok {
-		return "", false
+	for _, a := range e.Attributes {
+		if a.Key == key {
+			return a.Value, true
+		}
 	}
-	return AttrText(a.Value), true
+	return "", false
 }
 
 // AttributeInfo describes one attribute from /company/employees/attributes.
@@ -113,4 +113,7 @@ type Snapshot struct {
 	// Offices are the distinct offices seen on employees and in the feed,
 	// sorted by name.
 	Offices []Office
+	// JobsUnavailable is set, and Jobs nil, when the job feed could not be
+	// read: the jobs are unknown, not gone.
+	JobsUnavailable *FeedUnavailableError
 }

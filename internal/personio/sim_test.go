@@ -2,6 +2,7 @@ package personio_test
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -153,21 +154,32 @@ func TestEmployeesEachExactlyOnceUnderFaults(t *testing.T) {
 		faults personiosim.Faults
 		// status that must have occurred, proving the fault was exercised
 		sawStatus int
+		// employees in the listing; 0 means 1234
+		employees int
+		// the client's rate limit in requests a second; 0 means none
+		rate rate.Limit
 	}{
 		{name: "no faults"},
 		{name: "429 storm", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 1}, sawStatus: 429},
+		// The simulator asks for whole seconds, so this one is kept short.
+		{name: "429 storm with Retry-After", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 1, RetryAfter: true}, sawStatus: 429, employees: 500, rate: 40},
 		{name: "5xx", faults: personiosim.Faults{ErrorRate: 0.3}, sawStatus: -5},
+		{name: "5xx storm", faults: personiosim.Faults{ErrorRate: 0.6}, sawStatus: -5},
+		{name: "slow pages under a rate limit", faults: personiosim.Faults{Latency: 40 * time.Millisecond, RatePerMinute: 20, RateWindow: time.Second, Burst: 2}, sawStatus: 429},
 		{name: "dropped connections", faults: personiosim.Faults{DropRate: 0.25}, sawStatus: 0},
 		{name: "everything at once", faults: personiosim.Faults{RatePerMinute: 20, RateWindow: time.Second, Burst: 2, ErrorRate: 0.15, DropRate: 0.15, Latency: time.Millisecond}, sawStatus: 429},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := startSim(t, personiosim.Options{Dataset: dataset(1234), Faults: tt.faults, Seed: 3})
+			env := startSim(t, personiosim.Options{Dataset: dataset(cmp.Or(tt.employees, 1234)), Faults: tt.faults, Seed: 3})
 			// Backoff must be able to outlast the simulator's token interval,
 			// and the attempts a starved worker's share of it: bounded
 			// give-up has tests of its own.
 			c := env.client(t, func(o *personio.Options) {
 				o.MinBackoff, o.MaxBackoff, o.MaxAttempts = 10*time.Millisecond, 200*time.Millisecond, 40
+				if tt.rate != 0 {
+					o.RateLimit, o.Burst = tt.rate, 2
+				}
 			})
 			got, err := c.Employees(context.Background())
 			if err != nil {
@@ -198,36 +210,58 @@ func TestEmployeesListingChangesMidway(t *testing.T) {
 	newcomer := personiosim.Employee{ID: 50_000, FirstName: "Zoë", LastName: "Łukasiewicz", Email: "zoe@acme.example", Status: "onboarding"}
 	tests := []struct {
 		name    string
+		setup   func(s *personiosim.Server)
 		change  func(s *personiosim.Server, call int32)
+		reads   int // times the first page is read
 		wantErr bool
 	}{
-		{"insert", func(s *personiosim.Server, call int32) {
+		{"insert at the end", nil, func(s *personiosim.Server, call int32) {
 			if call == 3 {
 				s.UpsertEmployee(newcomer)
 			}
-		}, false},
-		{"delete", func(s *personiosim.Server, call int32) {
+		}, 1, false},
+		{"delete before the offset", nil, func(s *personiosim.Server, call int32) {
 			if call == 3 {
 				s.DeleteEmployee(5)
 			}
-		}, false},
-		{"keeps changing", func(s *personiosim.Server, call int32) {
-			if call%4 == 3 {
+		}, 2, false},
+		{"insert before the offset", func(s *personiosim.Server) { s.DeleteEmployee(9) }, func(s *personiosim.Server, call int32) {
+			if call == 3 { // id 9 sorts before every later row, which all move down
+				s.UpsertEmployee(personiosim.Employee{ID: 9, FirstName: "Re", LastName: "Hired", Email: "rehired@acme.example", Status: "active"})
+			}
+		}, 2, false},
+		{"hires keep coming", nil, func(s *personiosim.Server, call int32) {
+			if call%2 == 0 {
 				s.UpsertEmployee(personiosim.Employee{ID: 60_000 + int64(call), FirstName: "N", LastName: "N", Email: fmt.Sprintf("n%d@acme.example", call), Status: "active"})
 			}
-		}, true},
+		}, 1, false},
+		{"keeps moving", nil, func(s *personiosim.Server, call int32) {
+			if call%4 == 3 {
+				s.DeleteEmployee(int64(call))
+			}
+		}, 3, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var (
-				calls atomic.Int32
-				sim   *personiosim.Server
+				calls, reads atomic.Int32
+				sim          *personiosim.Server
 			)
 			env := startSim(t, personiosim.Options{Dataset: dataset(777), BeforeEmployeesPage: func(offset, limit int) {
+				if offset == 0 {
+					reads.Add(1)
+				}
 				tt.change(sim, calls.Add(1))
 			}})
 			sim = env.sim
+			if tt.setup != nil {
+				tt.setup(sim)
+			}
+			before := sim.Employees()
 			got, err := env.client(t, nil).Employees(context.Background())
+			if n := int(reads.Load()); n != tt.reads {
+				t.Errorf("the listing was read %d times, want %d", n, tt.reads)
+			}
 			if tt.wantErr {
 				if !errors.Is(err, personio.ErrListingChanged) {
 					t.Fatalf("err = %v, want ErrListingChanged", err)
@@ -237,9 +271,38 @@ func TestEmployeesListingChangesMidway(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertSame(t, env.sim, got)
+			assertNoneMissed(t, before, sim.Employees(), got)
 			env.assertLimit100(t)
 		})
+	}
+}
+
+// assertNoneMissed checks a listing read while employees came and went:
+// every employee there before and after the read is in got, got lists
+// nobody who was in neither, and no one twice, in id order.
+func assertNoneMissed(t *testing.T, before, after []personiosim.Employee, got []personio.Employee) {
+	t.Helper()
+	known := map[int64]int{}
+	for _, e := range before {
+		known[e.ID]++
+	}
+	for _, e := range after {
+		known[e.ID] += 2
+	}
+	gotIDs := map[int64]bool{}
+	for i, e := range got {
+		if i > 0 && got[i-1].ID >= e.ID {
+			t.Fatalf("employees not in strict id order at %d: %d then %d", i, got[i-1].ID, e.ID)
+		}
+		if known[e.ID] == 0 {
+			t.Fatalf("employee %d was never in the simulator", e.ID)
+		}
+		gotIDs[e.ID] = true
+	}
+	for id, k := range known {
+		if k == 3 && !gotIDs[id] {
+			t.Fatalf("employee %d was there before and after the read but is missing from it", id)
+		}
 	}
 }
 
@@ -314,14 +377,14 @@ func TestCancellationWithBlockingSimulator(t *testing.T) {
 }
 
 func TestGarbledPageNamesThePage(t *testing.T) {
-	env := startSim(t, personiosim.Options{Dataset: dataset(500), Faults: personiosim.Faults{Garbled: true, GarbledOffset: 200}})
+	env := startSim(t, personiosim.Options{Dataset: dataset(500), Faults: personiosim.Faults{Garbled: true, GarbledOffset: 198}})
 	_, err := env.client(t, nil).Employees(context.Background())
 	var pe *personio.PageError
-	if !errors.As(err, &pe) || pe.Offset != 200 {
-		t.Fatalf("err = %v, want a *PageError at offset 200", err)
+	if !errors.As(err, &pe) || pe.Offset != 198 {
+		t.Fatalf("err = %v, want a *PageError at offset 198", err)
 	}
 	for _, want := range []string{
-		"employees page at offset 200: Personio's answer to GET /v1/company/employees?limit=100&offset=200 could not be understood, twice in a row",
+		"employees page at offset 198: Personio's answer to GET /v1/company/employees?limit=100&offset=198 could not be understood, twice in a row",
 		"not the expected JSON",
 		"not a problem with the configuration",
 	} {
@@ -339,9 +402,9 @@ func TestGarbledPageOnceIsRetried(t *testing.T) {
 	calls := 0
 	env := startSim(t, personiosim.Options{
 		Dataset: dataset(500),
-		Faults:  personiosim.Faults{Garbled: true, GarbledOffset: 200},
+		Faults:  personiosim.Faults{Garbled: true, GarbledOffset: 198},
 		BeforeEmployeesPage: func(offset, _ int) {
-			if offset != 200 {
+			if offset != 198 {
 				return
 			}
 			mu.Lock()
@@ -358,7 +421,7 @@ func TestGarbledPageOnceIsRetried(t *testing.T) {
 	}
 	assertSame(t, env.sim, got)
 	if calls != 2 {
-		t.Errorf("page at offset 200 requested %d times, want 2 (one garbled, one retry)", calls)
+		t.Errorf("page at offset 198 requested %d times, want 2 (one garbled, one retry)", calls)
 	}
 }
 

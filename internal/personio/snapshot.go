@@ -3,6 +3,7 @@ package personio
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
@@ -11,7 +12,9 @@ import (
 // Snapshot reads employees and the job feed concurrently and derives the
 // offices: the distinct offices seen on employees (id and name) and in the
 // feed (name only; id 0 unless an employee office has that name), sorted by
-// name.
+// name. A feed that is unavailable (*FeedUnavailableError) does not fail
+// it: the employees are returned, Jobs is nil and JobsUnavailable says
+// why. Every other failure does.
 func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 	var s Snapshot
 	g, gctx := errgroup.WithContext(ctx)
@@ -19,8 +22,13 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 		s.Employees, err = c.Employees(gctx)
 		return err
 	})
-	g.Go(func() (err error) {
-		s.Jobs, err = c.Jobs(gctx)
+	g.Go(func() error {
+		jobs, err := c.Jobs(gctx)
+		if fu := (*FeedUnavailableError)(nil); errors.As(err, &fu) {
+			s.JobsUnavailable = fu
+			return nil
+		}
+		s.Jobs = jobs
 		return err
 	})
 	if err := g.Wait(); err != nil {

@@ -11,6 +11,9 @@ func (s *Snapshot) Source(keep []string, attrs []AttributeInfo) *plan.Source {
 		Jobs:      make([]plan.SourceJob, len(s.Jobs)),
 		Offices:   make([]plan.Office, len(s.Offices)),
 	}
+	if s.JobsUnavailable != nil {
+		src.JobsUnavailable = s.JobsUnavailable.Reason()
+	}
 	if attrs != nil {
 		src.AttributeKeys = make([]string, len(attrs))
 		for i, a := range attrs {
@@ -24,29 +27,7 @@ func (s *Snapshot) Source(keep []string, attrs []AttributeInfo) *plan.Source {
 	// *Office on a page.
 	offices := map[Office]*plan.Office{}
 	for i := range s.Employees {
-		e := &s.Employees[i]
-		out := &src.Employees[i]
-		*out = plan.SourceEmployee{
-			ID: e.ID, FirstName: e.FirstName, LastName: e.LastName, Gender: e.Gender,
-			Position: e.Position, Email: e.Email, Status: e.Status,
-			ProfileImageURL: e.ProfilePictureURL,
-		}
-		if e.Office != nil {
-			o, ok := offices[*e.Office]
-			if !ok {
-				o = &plan.Office{ID: e.Office.ID, Name: e.Office.Name}
-				offices[*e.Office] = o
-			}
-			out.Office = o
-		}
-		for _, k := range keep {
-			if v, ok := e.Attr(k); ok {
-				if out.Attributes == nil {
-					out.Attributes = make(map[string]string, len(keep))
-				}
-				out.Attributes[k] = v
-			}
-		}
+		src.Employees[i] = sourceEmployee(&s.Employees[i], keep, offices)
 	}
 	for i := range s.Jobs {
 		j := &s.Jobs[i]
@@ -64,4 +45,39 @@ func (s *Snapshot) Source(keep []string, attrs []AttributeInfo) *plan.Source {
 		}
 	}
 	return src
+}
+
+// SourceEmployee converts one employee (read by id, say) into the plan's
+// input; keep are the attribute keys employee_fields reads.
+func SourceEmployee(e *Employee, keep []string) plan.SourceEmployee {
+	return sourceEmployee(e, keep, nil)
+}
+
+// sourceEmployee converts e; offices, when not nil, shares one *plan.Office
+// between the employees of an office.
+func sourceEmployee(e *Employee, keep []string, offices map[Office]*plan.Office) plan.SourceEmployee {
+	out := plan.SourceEmployee{
+		ID: e.ID, FirstName: e.FirstName, LastName: e.LastName, Gender: e.Gender,
+		Position: e.Position, Email: e.Email, Status: e.Status,
+		ProfileImageURL: e.ProfilePictureURL,
+	}
+	if e.Office != nil {
+		o, ok := offices[*e.Office]
+		if !ok {
+			o = &plan.Office{ID: e.Office.ID, Name: e.Office.Name}
+			if offices != nil {
+				offices[*e.Office] = o
+			}
+		}
+		out.Office = o
+	}
+	for _, k := range keep {
+		if v, ok := e.Attr(k); ok {
+			if out.Attributes == nil {
+				out.Attributes = make(map[string]string, len(keep))
+			}
+			out.Attributes[k] = v
+		}
+	}
+	return out
 }

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/gridwork/gridsync/internal/jsonstr"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -109,9 +110,11 @@ func attrsJSON(a plan.Attrs) json.RawMessage {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsonstr.Append(b, k)
+		// An invalid UTF-8 byte is written as U+FFFD, which is all the
+		// error reports.
+		b, _ = jsontext.AppendQuote(b, k)
 		b = append(b, ':')
-		b = jsonstr.Append(b, a[k])
+		b, _ = jsontext.AppendQuote(b, a[k])
 	}
 	return append(b, '}')
 }

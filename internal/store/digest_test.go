@@ -19,7 +19,7 @@ func TestAttrsJSON(t *testing.T) {
 		{"sorted keys", plan.Attrs{"b": "2", "a": "1"}, `{"a":"1","b":"2"}`},
 		{"escapes", plan.Attrs{"x": "quote\" backslash\\ nl\n tab\t cr\r bell\a"}, `{"x":"quote\" backslash\\ nl\n tab\t cr\r bell\u0007"}`},
 		{"unicode kept", plan.Attrs{"name": "Zoë Müller 東京 <b>&</b>"}, `{"name":"Zoë Müller 東京 <b>&</b>"}`},
-		{"invalid utf-8 replaced", plan.Attrs{"x": "a\xffb"}, `{"x":"a\ufffdb"}`},
+		{"invalid utf-8 replaced", plan.Attrs{"x": "a\xffb"}, "{\"x\":\"a\uFFFDb\"}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

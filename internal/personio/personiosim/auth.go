@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/gridwork/gridsync/internal/jsonstr"
 )
 
 // tokenTTL is how long a token stays valid, as Personio documents.
@@ -55,7 +53,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := s.issueToken()
-	b := append([]byte(`{"success":true,"data":{"token":`), jsonstr.Append(nil, tok)...)
+	b := append([]byte(`{"success":true,"data":{"token":`), appendString(nil, tok)...)
 	b = append(b, `,"expires_in":86400,"scope":"employees:read"}}`...)
 	writeJSON(w, http.StatusOK, b)
 }

@@ -167,8 +167,11 @@ func knownFault(err error) bool {
 			return true
 		}
 	}
-	return len(ptr) == 5 && ptr[0] == "data" && ptr[2] == "attributes" && ptr[4] == "value" &&
-		se.Value == nil && se.Reason == "Value is not nullable"
+	// On a page the value is at data/N/attributes/KEY/value; in the answer
+	// for one employee at data/attributes/KEY/value.
+	page := len(ptr) == 5 && ptr[0] == "data" && ptr[2] == "attributes" && ptr[4] == "value"
+	one := len(ptr) == 4 && ptr[0] == "data" && ptr[1] == "attributes" && ptr[3] == "value"
+	return (page || one) && se.Value == nil && se.Reason == "Value is not nullable"
 }
 
 // TestConformancePublishedExample shows that knownFault ignores nothing
@@ -212,6 +215,19 @@ func TestConformanceEmployees(t *testing.T) {
 	ds := Generate(GenerateOptions{Seed: 1, Employees: 300, Offices: 4, Jobs: 2})
 	s := New(Options{Dataset: ds})
 	tok := tokenFor(t, s)
+	wide := New(Options{Dataset: ds, Faults: Faults{WideEmployees: true}})
+	wideTok := tokenFor(t, wide)
+	t.Run("wide employees", func(t *testing.T) {
+		ex := call(t, wide, "GET", "/v1/company/employees?limit=100", wideTok, "")
+		if ex.status != 200 {
+			t.Fatalf("status %d: %s", ex.status, ex.body)
+		}
+		for _, err := range validate(t, doc, "/company/employees", "GET", ex) {
+			if !knownFault(err) {
+				t.Errorf("wide employees page does not conform: %v", err)
+			}
+		}
+	})
 	tests := []string{
 		"/v1/company/employees",
 		"/v1/company/employees?limit=100&offset=100",
@@ -255,6 +271,46 @@ func TestConformanceEmployees(t *testing.T) {
 			t.Error("an attribute type outside TypeEnum was not reported")
 		}
 	})
+}
+
+// TestConformanceEmployee holds GET /v1/company/employees/{id} to the
+// file, plain, with wide employees and with hidden attributes.
+func TestConformanceEmployee(t *testing.T) {
+	doc := loadSpec(t, "personio-personnel-data-api-oa3.yaml")
+	ds := Generate(GenerateOptions{Seed: 1, Employees: 30, Offices: 3})
+	for _, tt := range []struct {
+		name   string
+		faults Faults
+	}{
+		{"plain", Faults{}},
+		{"wide", Faults{WideEmployees: true}},
+		{"hidden", Faults{HiddenAttributes: []string{"position", "gender"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(Options{Dataset: ds, Faults: tt.faults})
+			tok := tokenFor(t, s)
+			for _, id := range []string{"1", "7", "30"} {
+				ex := call(t, s, "GET", "/v1/company/employees/"+id, tok, "")
+				if ex.status != 200 {
+					t.Fatalf("status %d: %s", ex.status, ex.body)
+				}
+				for _, err := range validate(t, doc, "/company/employees/{employee_id}", "GET", ex) {
+					if !knownFault(err) {
+						t.Errorf("employee %s does not conform: %v", id, err)
+					}
+				}
+				// The body is really validated: a type outside TypeEnum is caught.
+				ex.body = bytes.Replace(ex.body, []byte(`"type":"integer"`), []byte(`"type":"uuid"`), 1)
+				caught := false
+				for _, err := range validate(t, doc, "/company/employees/{employee_id}", "GET", ex) {
+					caught = caught || !knownFault(err)
+				}
+				if !caught {
+					t.Errorf("employee %s: an attribute type outside TypeEnum was not reported", id)
+				}
+			}
+		})
+	}
 }
 
 func TestConformanceAttributes(t *testing.T) {
@@ -308,6 +364,7 @@ func TestConformanceErrors(t *testing.T) {
 		{"wrong credentials", "POST", "/v1/auth", `{"client_id":"x","client_secret":"y"}`, Faults{}, 401},
 		{"credentials in query", "POST", "/v1/auth?client_id=x&client_secret=y", "", Faults{}, 400},
 		{"no picture", "GET", "/v1/company/employees/999/profile-picture/100", "", Faults{}, 404},
+		{"no employee", "GET", "/v1/company/employees/999", "", Faults{}, 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,7 +390,7 @@ func TestConformanceErrors(t *testing.T) {
 			if e := decodeV1Error(t, ex.body); e.Error.Code != tt.want {
 				t.Errorf("error.code %d, want %d", e.Error.Code, tt.want)
 			}
-			if tt.want == 404 {
+			if tt.name == "no picture" {
 				for _, err := range validate(t, doc, "/company/employees/{employee_id}/profile-picture/{width}", "GET", ex) {
 					t.Errorf("404 does not conform: %v", err)
 				}

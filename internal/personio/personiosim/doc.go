@@ -13,8 +13,10 @@
 //	POST /v1/auth                                             JSON {client_id, client_secret} → {success, data:{token, expires_in}}
 //	GET  /v1/company/employees?limit&offset&email&attributes[] Bearer token; limit 1..100 (default 50), offset = row offset
 //	GET  /v1/company/employees/attributes                     the attributes the credential may read
+//	GET  /v1/company/employees/{id}                           one employee as on a page; 404 when there is none
 //	GET  /v1/company/employees/{id}/profile-picture/{width}   image/png, 404 without picture
 //	GET  /xml?language=en                                     the job feed, no auth
+//	GET  /moved/xml?language=en                               the same feed, for a feed that moved (FeedRedirect)
 //
 // Errors carry Personio's v1 body {"success":false,"error":{"code":N,"message":"…"}}.
 // updated_since is accepted and ignored (the whole list is returned, paged).
@@ -24,9 +26,15 @@
 // Faults switch on a rate limit on the /v1/company/employees endpoints (429,
 // Retry-After optional), latency, a share of 5xx answers (500/503 as JSON,
 // 502/504 as a proxy's HTML), dropped connections, a garbled employees page,
-// an unknown tenant for the feed (301), token rotation in the Authorization
-// response header, 403 for a missing scope and attributes that are not
-// whitelisted. Fault randomness is drawn from Options.Seed.
+// an unknown tenant for the feed (301 to Personio's website), a feed that
+// moved (301 to another path or host), a missing feed (404 with an HTML
+// page, as when the career page is switched off), token rotation in the
+// Authorization response header, 403 for a missing scope and attributes
+// that are not whitelisted (left out of employees and the attribute list,
+// or of the employees only). Data switches give every employee 60
+// attributes, and make the listing move while it is read (an employee
+// deleted before the current offset, one hired at the end); see
+// switches.go. Fault randomness is drawn from Options.Seed.
 //
 // # Admin API
 //

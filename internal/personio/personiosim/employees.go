@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/gridwork/gridsync/internal/jsonstr"
 )
 
 // Paging limits of GET /v1/company/employees since 2025-01-31.
@@ -74,6 +72,7 @@ func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
 		s.hook(offset, limit)
 		f = s.Faults() // the hook may have changed them for this page
 	}
+	s.shiftListing(offset)
 	snap := s.snapshotPage(offset, limit, q.Get("email"))
 	b := s.renderPage(r, snap, offset, limit, projection)
 	if f.Garbled && f.GarbledOffset == offset {
@@ -109,15 +108,7 @@ func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
 // renderPage encodes the envelope. Without projection or hidden attributes
 // it uses each employee's cached encoding.
 func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
-	var want func(string) bool
-	if len(projection) > 0 || len(snap.faults.HiddenAttributes) > 0 {
-		want = func(key string) bool {
-			if slices.Contains(snap.faults.HiddenAttributes, key) {
-				return false
-			}
-			return len(projection) == 0 || slices.Contains(projection, key)
-		}
-	}
+	want := hiddenFilter(snap.faults, projection)
 	pages := (snap.total + limit - 1) / limit
 	b := make([]byte, 0, 256+len(snap.recs)*1400)
 	b = append(b, `{"success":true,"metadata":{"total_elements":`...)
@@ -132,35 +123,62 @@ func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit in
 	b = strconv.AppendInt(b, int64(limit), 10)
 	b = append(b, `,"data":[`...)
 	base := pictureBase(r)
+	var wide []wideAttr
+	if snap.faults.WideEmployees {
+		wide = s.wide
+	}
 	for i, rec := range snap.recs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"type":"Employee","attributes":{`...)
-		mark := len(b)
-		if want == nil {
-			std, dyn := rec.encoded(snap.attrs)
-			b = append(b, std...)
-			b = appendOffice(b, snap.offices[i], mark)
-			b = appendPicture(b, rec.e, base, mark)
-			b = append(b, dyn...)
-		} else {
-			b = appendStd(b, rec.e, want)
-			if want("office") {
-				b = appendOffice(b, snap.offices[i], mark)
-			}
-			if want("profile_picture") {
-				b = appendPicture(b, rec.e, base, mark)
-			}
-			dyn := appendDyn(nil, rec.e, snap.attrs, want)
-			if len(b) == mark && len(dyn) > 0 {
-				dyn = dyn[1:] // no attribute before: drop the leading comma
-			}
-			b = append(b, dyn...)
-		}
-		b = append(b, "}}"...)
+		b = appendEmployee(b, rec, snap.offices[i], snap.attrs, wide, base, want)
 	}
 	return append(b, "]}"...)
+}
+
+// hiddenFilter returns the filter of attribute keys an answer shows under
+// f and an attributes[] projection; nil shows every attribute.
+func hiddenFilter(f Faults, projection []string) func(string) bool {
+	if len(projection) == 0 && len(f.HiddenAttributes) == 0 {
+		return nil
+	}
+	return func(key string) bool {
+		if slices.Contains(f.HiddenAttributes, key) {
+			return false
+		}
+		return len(projection) == 0 || slices.Contains(projection, key)
+	}
+}
+
+// appendEmployee appends one employee item {"type":"Employee",
+// "attributes":{…}} with the attributes want accepts (every one when want
+// is nil, from the record's cached encoding), wide ones included.
+func appendEmployee(b []byte, rec *empRecord, office Office, attrs []AttributeDef, wide []wideAttr, base string, want func(string) bool) []byte {
+	b = append(b, `{"type":"Employee","attributes":{`...)
+	mark := len(b)
+	if want == nil {
+		std, dyn := rec.encoded(attrs)
+		b = append(b, std...)
+		b = appendOffice(b, office, mark)
+		b = appendPicture(b, rec.e, base, mark)
+		b = append(b, dyn...)
+		b = appendWide(b, wide, rec.e, attrs, nil)
+	} else {
+		b = appendStd(b, rec.e, want)
+		if want("office") {
+			b = appendOffice(b, office, mark)
+		}
+		if want("profile_picture") {
+			b = appendPicture(b, rec.e, base, mark)
+		}
+		dyn := appendDyn(nil, rec.e, attrs, want)
+		dyn = appendWide(dyn, wide, rec.e, attrs, want)
+		if len(b) == mark && len(dyn) > 0 {
+			dyn = dyn[1:] // no attribute before: drop the leading comma
+		}
+		b = append(b, dyn...)
+	}
+	return append(b, "}}"...)
 }
 
 func appendOffice(b []byte, o Office, mark int) []byte {
@@ -205,14 +223,62 @@ func garble(b []byte) []byte {
 	return append(b[:cut:cut], "\x00<!-- upstream timeout -->"...)
 }
 
-// handleAttributes serves GET /v1/company/employees/attributes.
-func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
+// authorizeRead authorizes r for reading employees: a valid token, and
+// the employees:read scope unless Faults.Forbidden takes it away. ok is
+// false when it has answered; f are the faults to answer under.
+func (s *Server) authorizeRead(w http.ResponseWriter, r *http.Request) (f Faults, ok bool) {
 	if !s.authorize(w, r) {
+		return f, false
+	}
+	if f = s.Faults(); f.Forbidden {
+		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+		return f, false
+	}
+	return f, true
+}
+
+// handleEmployee serves GET /v1/company/employees/{id}: the employee as
+// on a page, {"success":true,"data":{"type":"Employee","attributes":{…}}},
+// or 404 with Personio's error body.
+func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.authorizeRead(w, r)
+	if !ok {
 		return
 	}
-	f := s.Faults()
-	if f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusNotFound, "The employee was not found")
+		return
+	}
+	s.mu.Lock()
+	i, found := s.findEmployee(id)
+	var (
+		rec    *empRecord
+		office Office
+		attrs  = s.attrs
+	)
+	if found {
+		rec = s.emps[i]
+		office = s.offices[rec.e.OfficeID]
+	}
+	s.mu.Unlock()
+	if !found {
+		writeError(w, http.StatusNotFound, "The employee was not found")
+		return
+	}
+	var wide []wideAttr
+	if f.WideEmployees {
+		wide = s.wide
+	}
+	b := append(make([]byte, 0, 2048), `{"success":true,"data":`...)
+	b = appendEmployee(b, rec, office, attrs, wide, pictureBase(r), hiddenFilter(f, nil))
+	writeJSON(w, http.StatusOK, append(b, '}'))
+}
+
+// handleAttributes serves GET /v1/company/employees/attributes.
+func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.authorizeRead(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -221,7 +287,7 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	b := []byte(`{"success":true,"data":[`)
 	first := true
 	item := func(key, label, typ, universalID string, options []string) {
-		if slices.Contains(f.HiddenAttributes, key) {
+		if slices.Contains(f.HiddenAttributes, key) && !f.HiddenListed {
 			return
 		}
 		if !first {
@@ -229,11 +295,11 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 		}
 		first = false
 		b = append(b, `{"key":`...)
-		b = jsonstr.Append(b, key)
+		b = appendString(b, key)
 		b = append(b, `,"label":`...)
-		b = jsonstr.Append(b, label)
+		b = appendString(b, label)
 		b = append(b, `,"type":`...)
-		b = jsonstr.Append(b, typ)
+		b = appendString(b, typ)
 		b = append(b, `,"universal_id":`...)
 		b = appendStrOrNull(b, universalID)
 		b = append(b, `,"options":[`...)
@@ -241,7 +307,7 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = jsonstr.Append(b, o)
+			b = appendString(b, o)
 		}
 		b = append(b, "]}"...)
 	}
@@ -250,6 +316,13 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, a := range attrs {
 		item(a.Key, a.Label, a.Type, a.UniversalID, a.Options)
+	}
+	if f.WideEmployees {
+		for _, a := range s.wide {
+			if !isDeclared(attrs, a.key) {
+				item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
+			}
+		}
 	}
 	b = append(b, "]}"...)
 	writeJSON(w, http.StatusOK, b)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -46,6 +48,15 @@ type Faults struct {
 	// UnknownTenant makes the feed answer 301 to https://www.personio.de/
 	// like Personio does for a tenant that does not exist.
 	UnknownTenant bool `json:"unknown_tenant"`
+	// FeedRedirect makes the feed (GET /xml) answer 301 Moved Permanently
+	// to this location, with the request's query added when it names none,
+	// as a feed that moved between Personio's hosts does. A path stays on
+	// the simulator: MovedFeedPath serves the feed. An absolute URL sends
+	// the client to another host.
+	FeedRedirect string `json:"feed_redirect,omitempty"`
+	// FeedMissing makes the feed (at /xml and MovedFeedPath) answer 404
+	// with an HTML page, like a tenant whose career page is switched off.
+	FeedMissing bool `json:"feed_missing"`
 	// RotateTokens sends a fresh token in the Authorization response header
 	// of every authenticated answer; older tokens stay valid.
 	RotateTokens bool `json:"rotate_tokens"`
@@ -56,6 +67,12 @@ type Faults struct {
 	// credential: left out of employee pages and the attributes list, and
 	// answered with 403 when asked for with attributes[].
 	HiddenAttributes []string `json:"hidden_attributes,omitempty"`
+
+	// The switches below are described in switches.go.
+	HiddenListed  bool `json:"hidden_listed,omitempty"`
+	WideEmployees bool `json:"wide_employees,omitempty"`
+	ShiftEvery    int  `json:"shift_every,omitempty"`
+	ShiftTimes    int  `json:"shift_times,omitempty"`
 }
 
 // faultsJSON is Faults with durations as Go duration strings ("250ms") for
@@ -117,6 +134,14 @@ func (f Faults) Validate() error {
 		return fmt.Errorf("rate_window and latency must not be negative")
 	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.DropRate < 0 || f.DropRate > 1:
 		return fmt.Errorf("error_rate and drop_rate are shares between 0 and 1")
+	case f.ShiftEvery < 0 || f.ShiftTimes < 0:
+		return fmt.Errorf("shift_every and shift_times must not be negative")
+	}
+	if f.FeedRedirect != "" {
+		u, err := url.Parse(f.FeedRedirect)
+		if err != nil || (u.IsAbs() && u.Scheme != "http" && u.Scheme != "https") || (!u.IsAbs() && !strings.HasPrefix(u.Path, "/")) {
+			return fmt.Errorf("feed_redirect %q must be an absolute path or an http(s) URL", f.FeedRedirect)
+		}
 	}
 	return nil
 }

@@ -238,6 +238,47 @@ func TestUnknownTenant(t *testing.T) {
 	}
 }
 
+func TestFeedSwitches(t *testing.T) {
+	tests := []struct {
+		name       string
+		faults     Faults
+		path       string
+		status     int
+		location   string
+		ctype, has string
+	}{
+		{"moved", Faults{FeedRedirect: MovedFeedPath}, "/xml?language=de", 301, MovedFeedPath + "?language=de", "", ""},
+		{"moved elsewhere, query kept as given", Faults{FeedRedirect: "https://acme.jobs.personio.com/xml?language=en"}, "/xml?language=de", 301, "https://acme.jobs.personio.com/xml?language=en", "", ""},
+		{"the moved feed", Faults{FeedRedirect: MovedFeedPath}, MovedFeedPath + "?language=en", 200, "", "text/xml", "<workzag-jobs>"},
+		{"the moved feed without the switch", Faults{}, MovedFeedPath, 200, "", "text/xml", "<workzag-jobs>"},
+		{"missing", Faults{FeedMissing: true}, "/xml?language=en", 404, "", "text/html", "<title>Page not found</title>"},
+		{"moved and missing", Faults{FeedMissing: true}, MovedFeedPath, 404, "", "text/html", "<html"},
+		{"unknown tenant wins", Faults{UnknownTenant: true, FeedRedirect: MovedFeedPath, FeedMissing: true}, "/xml", 301, "https://www.personio.de/", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := startSim(t, Options{Dataset: Generate(GenerateOptions{Seed: 1, Employees: 2, Offices: 1, Jobs: 2}), Faults: tt.faults})
+			ts.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			status, h, b := ts.do("GET", tt.path, "", "", "")
+			if status != tt.status || h.Get("Location") != tt.location {
+				t.Errorf("status %d Location %q, want %d %q", status, h.Get("Location"), tt.status, tt.location)
+			}
+			if !strings.HasPrefix(h.Get("Content-Type"), tt.ctype) || !strings.Contains(string(b), tt.has) {
+				t.Errorf("Content-Type %q body %.80q, want %q holding %q", h.Get("Content-Type"), b, tt.ctype, tt.has)
+			}
+		})
+	}
+	for _, bad := range []string{"moved/xml", "ftp://example.com/xml", "://"} {
+		if err := (Faults{FeedRedirect: bad}).Validate(); err == nil {
+			t.Errorf("Validate accepts feed_redirect %q", bad)
+		}
+	}
+	var f Faults
+	if err := json.Unmarshal([]byte(`{"feed_redirect":"/moved/xml","feed_missing":true}`), &f); err != nil || f.FeedRedirect != MovedFeedPath || !f.FeedMissing {
+		t.Errorf("decoded %+v, %v", f, err)
+	}
+}
+
 func TestBeforeEmployeesPageHook(t *testing.T) {
 	var (
 		mu    sync.Mutex

@@ -11,25 +11,46 @@ import (
 // feedTimeLayout is ISO 8601 with a numeric offset (+00:00, never Z).
 const feedTimeLayout = "2006-01-02T15:04:05-07:00"
 
-// handleFeed serves the public job feed GET /xml?language=…: no auth,
-// published positions only (every job in the dataset is published).
+// handleFeed serves the public job feed GET /xml?language=… and its moved
+// copy at MovedFeedPath: no auth, published positions only (every job in
+// the dataset is published).
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	moved := r.URL.Path == MovedFeedPath
 	s.mu.Lock()
-	unknown := s.faults.UnknownTenant
+	f := s.faults
 	b := s.feed
-	if b == nil && !unknown {
+	if b == nil {
 		b = renderFeed(s.jobs)
 		s.feed = b
 	}
 	s.mu.Unlock()
-	if unknown {
+	switch {
+	case f.UnknownTenant && !moved:
 		http.Redirect(w, r, "https://www.personio.de/", http.StatusMovedPermanently)
-		return
+	case f.FeedRedirect != "" && !moved:
+		to := f.FeedRedirect
+		if !strings.Contains(to, "?") && r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Location", to)
+		w.WriteHeader(http.StatusMovedPermanently)
+	case f.FeedMissing:
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(missingFeedPage))
+	default:
+		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
 	}
-	w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
 }
+
+// missingFeedPage is what a tenant whose career page is switched off
+// answers in place of the feed.
+const missingFeedPage = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Page not found</title></head>
+<body><h1>This page could not be found</h1><p>The career page you are looking for is not available.</p></body></html>
+`
 
 // renderFeed encodes jobs as Personio's workzag-jobs XML. Descriptions are
 // CDATA holding HTML, as in Personio's feed.

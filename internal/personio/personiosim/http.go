@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/gridwork/gridsync/internal/jsonstr"
 )
 
 // endpointKind says which faults apply to an endpoint.
@@ -27,9 +25,11 @@ func (s *Server) routes() {
 	mux.Handle(EndpointAuth, s.endpoint(EndpointAuth, kindAPI, s.handleAuth))
 	mux.Handle(EndpointEmployees, s.endpoint(EndpointEmployees, kindEmployees, s.handleEmployees))
 	mux.Handle(EndpointAttributes, s.endpoint(EndpointAttributes, kindEmployees, s.handleAttributes))
+	mux.Handle(EndpointEmployee, s.endpoint(EndpointEmployee, kindEmployees, s.handleEmployee))
 	mux.Handle(EndpointPicture, s.endpoint(EndpointPicture, kindEmployees, s.handlePicture))
 	mux.Handle("GET /v1/company/employees/{id}/profile-picture", s.endpoint(EndpointPicture, kindEmployees, s.handlePicture))
 	mux.Handle(EndpointFeed, s.endpoint(EndpointFeed, kindFeed, s.handleFeed))
+	mux.Handle(EndpointMovedFeed, s.endpoint(EndpointMovedFeed, kindFeed, s.handleFeed))
 	s.adminRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.count("other", http.StatusNotFound)
@@ -160,7 +160,7 @@ func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func writeError(w http.ResponseWriter, status int, message string) {
 	b := append([]byte(`{"success":false,"error":{"code":`), strconv.Itoa(status)...)
 	b = append(b, `,"message":`...)
-	b = jsonstr.Append(b, message)
+	b = appendString(b, message)
 	b = append(b, "}}"...)
 	writeJSON(w, status, b)
 }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/gridwork/gridsync/internal/jsonstr"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // empRecord is an employee plus its pre-encoded attributes. Records are
@@ -90,24 +90,24 @@ func appendStdValue(b []byte, i int, e Employee) []byte {
 	case stdID:
 		return strconv.AppendInt(b, e.ID, 10)
 	case stdFirstName:
-		return jsonstr.Append(b, e.FirstName)
+		return appendString(b, e.FirstName)
 	case stdLastName:
-		return jsonstr.Append(b, e.LastName)
+		return appendString(b, e.LastName)
 	case stdEmail:
-		return jsonstr.Append(b, e.Email)
+		return appendString(b, e.Email)
 	case stdGender:
 		return appendStrOrNull(b, e.Gender)
 	case stdStatus:
-		return jsonstr.Append(b, e.Status)
+		return appendString(b, e.Status)
 	case stdPosition:
-		return jsonstr.Append(b, e.Position)
+		return appendString(b, e.Position)
 	case stdHireDate:
 		if e.HireDate == "" {
 			return append(b, "null"...)
 		}
 		// The date followed by a midnight time, in the one string: the
 		// suffix needs no escaping, so it goes before the closing quote.
-		b = jsonstr.Append(b, e.HireDate)
+		b = appendString(b, e.HireDate)
 		return append(b[:len(b)-1], `T00:00:00+00:00"`...)
 	case stdDepartment:
 		if e.Department == "" {
@@ -151,15 +151,15 @@ func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) boo
 // "key":{"label":…,"value": VALUE ,"type":…,"universal_id":…}. An empty
 // universal id renders as null.
 func appendAttrHead(b []byte, key, label string) []byte {
-	b = jsonstr.Append(b, key)
+	b = appendString(b, key)
 	b = append(b, `:{"label":`...)
-	b = jsonstr.Append(b, label)
+	b = appendString(b, label)
 	return append(b, `,"value":`...)
 }
 
 func appendAttrTail(b []byte, typ, universalID string) []byte {
 	b = append(b, `,"type":`...)
-	b = jsonstr.Append(b, typ)
+	b = appendString(b, typ)
 	b = append(b, `,"universal_id":`...)
 	b = appendStrOrNull(b, universalID)
 	return append(b, '}')
@@ -167,11 +167,11 @@ func appendAttrTail(b []byte, typ, universalID string) []byte {
 
 func appendRelated(b []byte, typ string, id int64, name string) []byte {
 	b = append(b, `{"type":`...)
-	b = jsonstr.Append(b, typ)
+	b = appendString(b, typ)
 	b = append(b, `,"attributes":{"id":`...)
 	b = strconv.AppendInt(b, id, 10)
 	b = append(b, `,"name":`...)
-	b = jsonstr.Append(b, name)
+	b = appendString(b, name)
 	return append(b, "}}"...)
 }
 
@@ -186,12 +186,20 @@ func departmentID(name string) int64 {
 	return 200000 + int64(h%800000)
 }
 
+// appendString appends s as a JSON string: only what JSON requires is
+// escaped, and invalid UTF-8 is replaced with U+FFFD (which is what the
+// error, ignored here, reports).
+func appendString(b []byte, s string) []byte {
+	b, _ = jsontext.AppendQuote(b, s)
+	return b
+}
+
 // appendStrOrNull appends s as a JSON string, or null when it is empty.
 func appendStrOrNull(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return jsonstr.Append(b, s)
+	return appendString(b, s)
 }
 
 func appendAny(b []byte, v any) []byte {
@@ -199,7 +207,7 @@ func appendAny(b []byte, v any) []byte {
 	case nil:
 		return append(b, "null"...)
 	case string:
-		return jsonstr.Append(b, v)
+		return appendString(b, v)
 	}
 	enc, err := json.Marshal(v)
 	if err != nil {

@@ -58,9 +58,17 @@ const (
 	EndpointAuth       = "POST /v1/auth"
 	EndpointEmployees  = "GET /v1/company/employees"
 	EndpointAttributes = "GET /v1/company/employees/attributes"
+	EndpointEmployee   = "GET /v1/company/employees/{id}"
 	EndpointPicture    = "GET /v1/company/employees/{id}/profile-picture/{width}"
 	EndpointFeed       = "GET /xml"
+	// EndpointMovedFeed serves the feed at MovedFeedPath, where
+	// Faults.FeedRedirect can send it.
+	EndpointMovedFeed = "GET " + MovedFeedPath
 )
+
+// MovedFeedPath is a second path the feed is served at, for a feed that
+// redirects within its host (Faults.FeedRedirect).
+const MovedFeedPath = "/moved/xml"
 
 // Server is a simulated Personio tenant. It implements http.Handler; all
 // methods are safe for concurrent use.
@@ -83,6 +91,8 @@ type Server struct {
 	tokens   map[string]time.Time // token → expiry
 	tokenSeq uint64
 	stats    Stats
+	shift    shiftState // what Faults.ShiftEvery did
+	wide     []wideAttr // what Faults.WideEmployees adds; read-only
 }
 
 // New builds a Server from opts.
@@ -98,6 +108,7 @@ func New(opts Options) *Server {
 		rng:          rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
 		tokens:       map[string]time.Time{},
 		stats:        Stats{},
+		wide:         wideAttributes(),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -150,6 +161,7 @@ func (s *Server) setFaultsLocked(f Faults) {
 	f.HiddenAttributes = slices.Clone(f.HiddenAttributes)
 	s.faults = f
 	s.limiter = newLimiter(f)
+	s.shift = shiftState{}
 }
 
 // Faults returns the current fault switches.

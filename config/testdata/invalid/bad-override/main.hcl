@@ -24,8 +24,8 @@ company "beta" {
     jobs = "Off" # ERROR: Invalid sync override; detail: Did you mean "off"?
   }
 
-  location "berlin-hq" {
-    name   = "Berlin HQ"
-    office = "Berlin"
+  location "hamburg" {
+    name   = "Hamburg"
+    office = "Hamburg"
   }
 }

@@ -20,8 +20,8 @@ company "Acme" { # ERROR: Invalid company slug; detail: such as "acme"
 company "1st" { # ERROR: Invalid company slug
   name = "First"
 
-  location "berlin-hq" {
-    name   = "Berlin HQ"
-    office = "Berlin"
+  location "hamburg" {
+    name   = "Hamburg"
+    office = "Hamburg"
   }
 }

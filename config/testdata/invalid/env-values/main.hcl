@@ -22,6 +22,6 @@ company "acme" {
   }
   location "berlin-annex" {
     name   = "Berlin Annex"
-    office = env("HQ_OFFICE") # ERROR: Office mapped twice; detail: office the value of env("HQ_OFFICE")
+    office = env("HQ_OFFICE") # ERROR: Office mapped twice; detail: location.acme.berlin-hq (office = env("HQ_OFFICE"), at main.hcl:21)
   }
 }

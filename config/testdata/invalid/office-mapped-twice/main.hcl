@@ -23,6 +23,6 @@ company "acme" {
 
   location "munich-2" {
     name      = "Munich 2"
-    office_id = 42 # ERROR: Office mapped twice; detail: office_id 42
+    office_id = 42 # ERROR: Office mapped twice; detail: location.acme.munich (office_id = 42, at main.hcl:21) and by location.acme.munich-2 (office_id = 42, at main.hcl:26)
   }
 }

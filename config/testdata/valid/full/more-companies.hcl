@@ -6,9 +6,10 @@ company "beta" {
     office_id = 7
   }
 
-  # The same office may be mapped in two different companies.
-  location "berlin" {
-    name   = "Berlin"
-    office = "Berlin"
+  # Another company maps other offices: each Personio office feeds one
+  # location of one company.
+  location "potsdam" {
+    name   = "Potsdam"
+    office = "Potsdam"
   }
 }

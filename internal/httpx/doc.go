@@ -1,0 +1,19 @@
+// Package httpx holds the HTTP layers gridsync's API clients share: a retry
+// layer (Retry) and an adaptive pacer (Pacer), each an http.RoundTripper
+// that wraps the next one, so that a client is a short stack such as
+//
+//	http.Client{Transport: Retry(auth(pacer.Wrap(http.DefaultTransport)), policy)}
+//
+// Retry sends a request again after a transient failure (429, 500, 502,
+// 503, 504, a timeout or a dropped connection) with exponential backoff and
+// jitter, honours Retry-After, reads every answer in full (so a connection
+// dropped mid-body is retried like one dropped before the headers) and can
+// vet a body per request (WithCheck). Pacer holds requests to a rate, makes
+// every request wait after a 429 and lowers its rate until the server stops
+// refusing, then recovers.
+//
+// The package knows nothing about Personio or GitHub: services name
+// themselves in the policy for log lines, decide which requests are safe
+// to repeat, and turn the results into their own errors. It must not log
+// request bodies, headers or URLs' userinfo.
+package httpx

@@ -1,0 +1,204 @@
+package personio_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/personio/personiosim"
+)
+
+// required is what a configuration syncing the standard attributes and
+// two custom ones asks the client to watch.
+func required() []string {
+	return append(personio.StandardAttributes(), "dynamic_1001", "dynamic_1002")
+}
+
+func TestHiddenAttributes(t *testing.T) {
+	const n = 450
+	tests := []struct {
+		name    string
+		faults  personiosim.Faults
+		setup   func(*personiosim.Server)
+		keys    []string       // hidden keys reported, nil for success
+		missing map[string]int // Missing of the error
+		has     []string       // in the message
+		// pages is how many employees pages the read may make: a credential
+		// found wanting by the attribute list costs one page, not a listing.
+		pages int
+	}{
+		{
+			name:   "hidden in the attribute list",
+			faults: personiosim.Faults{HiddenAttributes: []string{"position", "gender"}},
+			keys:   []string{"gender", "position"},
+			has: []string{
+				`Personio does not let the API credential read the 2 attributes that gridsync syncs: "gender" ("Gender", not in the credential's attribute list), "position" ("Position", not in the credential's attribute list)`,
+				"unknown, not empty, and nothing was written",
+				"Settings → Integrations → API credentials, open this credential and add them to its readable employee attributes",
+			},
+			pages: 1,
+		},
+		{
+			name:    "hidden on the pages only",
+			faults:  personiosim.Faults{HiddenAttributes: []string{"position"}, HiddenListed: true},
+			keys:    []string{"position"},
+			missing: map[string]int{"position": n},
+			has:     []string{`"position" ("Position", missing on all 450 employees)`},
+			pages:   5,
+		},
+		{
+			name:   "an employee_fields key hidden",
+			faults: personiosim.Faults{HiddenAttributes: []string{"dynamic_1002"}},
+			keys:   []string{"dynamic_1002"},
+			has:    []string{`the attribute that gridsync syncs: "dynamic_1002" (not in the credential's attribute list)`},
+			pages:  1,
+		},
+		{
+			name:   "a custom key hidden on the pages only is named by its label",
+			faults: personiosim.Faults{HiddenAttributes: []string{"dynamic_1002"}, HiddenListed: true},
+			keys:   []string{"dynamic_1002"}, missing: map[string]int{"dynamic_1002": n},
+			has:   []string{`"dynamic_1002" ("Shirt size", missing on all 450 employees)`},
+			pages: 5,
+		},
+		{
+			name: "null values are not hidden",
+			setup: func(s *personiosim.Server) {
+				for _, e := range s.Employees() {
+					e.Gender, e.Department, e.OfficeID = "", "", 0 // rendered as null
+					e.Custom = nil
+					s.UpsertEmployee(e)
+				}
+			},
+			pages: 5,
+		},
+		{
+			name:  "employees without a picture are not hiding it",
+			pages: 5, // about one in ten generated employees has none
+		},
+		{
+			name:   "a hidden picture is found in the list",
+			faults: personiosim.Faults{HiddenAttributes: []string{"profile_picture"}},
+			keys:   []string{"profile_picture"},
+			pages:  1,
+		},
+		{
+			// Employees without a picture come without the attribute, so its
+			// absence proves nothing: only the list can tell, and here it
+			// says readable. The employees read without pictures.
+			name:   "a picture hidden on the pages only is not judged by its absence",
+			faults: personiosim.Faults{HiddenAttributes: []string{"profile_picture"}, HiddenListed: true},
+			pages:  5,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := startSim(t, personiosim.Options{Dataset: dataset(n), Faults: tt.faults})
+			if tt.setup != nil {
+				tt.setup(env.sim)
+			}
+			c := env.client(t, func(o *personio.Options) {
+				o.RequiredAttributes = required()
+				o.KeepAttributes = []string{"dynamic_1001", "dynamic_1002"}
+			})
+			got, err := c.Employees(context.Background())
+			stats := env.sim.Stats()
+			if p := stats.Total(personiosim.EndpointEmployees); p != tt.pages {
+				t.Errorf("made %d employees requests, want %d", p, tt.pages)
+			}
+			if a := stats.Total(personiosim.EndpointAttributes); a != 1 {
+				t.Errorf("read the attribute list %d times, want once", a)
+			}
+			if tt.keys == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if slices.Contains(tt.faults.HiddenAttributes, "profile_picture") {
+					for _, e := range got {
+						if e.ProfilePictureURL != "" {
+							t.Fatalf("employee %d has a picture the simulator hid", e.ID)
+						}
+					}
+					return
+				}
+				assertSame(t, env.sim, got)
+				return
+			}
+			var he *personio.HiddenAttributesError
+			if !errors.As(err, &he) {
+				t.Fatalf("err = %v, want a *HiddenAttributesError", err)
+			}
+			if got != nil {
+				t.Error("a read that failed returned employees")
+			}
+			if !slices.Equal(he.Keys, tt.keys) {
+				t.Errorf("keys %v, want %v", he.Keys, tt.keys)
+			}
+			for k, want := range tt.missing {
+				if he.Missing[k] != want || he.Read != n {
+					t.Errorf("missing %v of %d, want %s on %d of %d", he.Missing, he.Read, k, want, n)
+				}
+			}
+			for _, h := range tt.has {
+				if !strings.Contains(err.Error(), h) {
+					t.Errorf("err = %q\nwant it to contain %q", err, h)
+				}
+			}
+		})
+	}
+}
+
+// TestHiddenAttributesCached checks that a caller reading the attribute
+// list itself (for employee_fields) and Employees share one request.
+func TestHiddenAttributesCached(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(120)})
+	c := env.client(t, func(o *personio.Options) { o.RequiredAttributes = required() })
+	if _, err := c.Snapshot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	infos, err := c.Attributes(context.Background())
+	if err != nil || len(infos) == 0 {
+		t.Fatalf("attributes %v, %v", infos, err)
+	}
+	if n := env.sim.Stats().Total(personiosim.EndpointAttributes); n != 1 {
+		t.Errorf("read the attribute list %d times, want once", n)
+	}
+}
+
+func TestCheckAttributes(t *testing.T) {
+	tests := []struct {
+		name   string
+		hidden []string
+		want   []string
+	}{
+		{"all readable", nil, nil},
+		{"two hidden", []string{"position", "dynamic_1001", "department"}, []string{"dynamic_1001", "position"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := startSim(t, personiosim.Options{Dataset: dataset(30), Faults: personiosim.Faults{HiddenAttributes: tt.hidden}})
+			err := env.client(t, nil).CheckAttributes(context.Background(), required())
+			var he *personio.HiddenAttributesError
+			switch {
+			case tt.want == nil && err != nil:
+				t.Fatal(err)
+			case tt.want != nil && (!errors.As(err, &he) || !slices.Equal(he.Keys, tt.want)):
+				t.Fatalf("err = %v, want hidden %v", err, tt.want)
+			}
+			st := env.sim.Stats()
+			if st.Total(personiosim.EndpointEmployees) != 0 || st.Total(personiosim.EndpointAttributes) != 1 {
+				t.Errorf("requests %v, want the attribute list only", st)
+			}
+		})
+	}
+	t.Run("list unreadable", func(t *testing.T) {
+		env := startSim(t, personiosim.Options{Faults: personiosim.Faults{Forbidden: true}})
+		err := env.client(t, nil).CheckAttributes(context.Background(), required())
+		var fe *personio.ForbiddenError
+		if !errors.As(err, &fe) {
+			t.Fatalf("err = %v, want the 403", err)
+		}
+	})
+}

@@ -1,0 +1,155 @@
+package personio
+
+import (
+	"slices"
+	"sync"
+)
+
+// field is a typed Employee field that an attribute key decodes into.
+type field uint8
+
+const (
+	fieldNone field = iota
+	fieldID
+	fieldFirstName
+	fieldLastName
+	fieldEmail
+	fieldPicture
+	fieldGender
+	fieldPosition
+	fieldStatus
+	fieldOffice
+	fieldCount
+)
+
+// fieldKeys are the attribute keys of the typed fields.
+var fieldKeys = [fieldCount]string{
+	fieldID: "id", fieldFirstName: "first_name", fieldLastName: "last_name", fieldEmail: "email",
+	fieldPicture: "profile_picture", fieldGender: "gender", fieldPosition: "position",
+	fieldStatus: "status", fieldOffice: "office",
+}
+
+// fieldOf maps an attribute key to the typed field it fills (a switch:
+// faster than a map for the attribute keys of every employee).
+func fieldOf(key []byte) field {
+	switch string(key) {
+	case "id":
+		return fieldID
+	case "first_name":
+		return fieldFirstName
+	case "last_name":
+		return fieldLastName
+	case "email":
+		return fieldEmail
+	case "profile_picture":
+		return fieldPicture
+	case "gender":
+		return fieldGender
+	case "position":
+		return fieldPosition
+	case "status":
+		return fieldStatus
+	case "office":
+		return fieldOffice
+	}
+	return fieldNone
+}
+
+// selection says what the page decoder takes from an employee beyond the
+// typed fields: which attributes it keeps as text (Options.KeepAttributes)
+// and which it watches for absence (Options.RequiredAttributes). A client
+// builds one and shares it between its page reads: read-only but for the
+// office cache, which has a lock of its own.
+type selection struct {
+	keepAll  bool            // keep every attribute
+	typed    [fieldCount]use // what to do with the typed fields' keys
+	others   map[string]use  // what to do with other keys; nil when nothing
+	required []string        // sorted, without duplicates
+
+	// offices are the offices decoded so far, by their raw JSON: a tenant
+	// has a few offices and a listing thousands of employees in them, who
+	// share one read-only *Office.
+	mu      sync.RWMutex
+	offices map[string]*Office
+}
+
+// use is what the decoder does with one attribute key besides filling a
+// typed field.
+type use struct {
+	key  string // the key, one string shared by every employee keeping it
+	keep bool
+	req  int // 1 + index in selection.required; 0 when not required
+}
+
+// newSelection builds a selection: keep nil keeps every attribute, an
+// empty keep none beyond the typed fields.
+func newSelection(keep, required []string) *selection {
+	s := &selection{keepAll: keep == nil, offices: map[string]*Office{}}
+	s.required = slices.Compact(slices.Sorted(slices.Values(required)))
+	set := func(key string, f func(*use)) {
+		if fl := fieldOf([]byte(key)); fl != fieldNone {
+			u := &s.typed[fl]
+			u.key = key
+			f(u)
+			return
+		}
+		if s.others == nil {
+			s.others = map[string]use{}
+		}
+		u := s.others[key]
+		u.key = key
+		f(&u)
+		s.others[key] = u
+	}
+	for f := fieldID; f < fieldCount; f++ {
+		s.typed[f].key = fieldKeys[f]
+	}
+	for _, k := range keep {
+		set(k, func(u *use) { u.keep = true })
+	}
+	for i, k := range s.required {
+		set(k, func(u *use) { u.req = i + 1 })
+	}
+	if s.keepAll {
+		for f := range s.typed {
+			s.typed[f].keep = true
+		}
+	}
+	return s
+}
+
+// use returns what to do with an attribute key of typed field f (or
+// fieldNone). Other keys kept only because every attribute is have no
+// shared key string: the decoder interns them.
+func (s *selection) use(f field, key []byte) use {
+	if f != fieldNone {
+		return s.typed[f]
+	}
+	u, ok := s.others[string(key)]
+	if !ok && s.keepAll {
+		u.keep = true
+	}
+	return u
+}
+
+// office returns the office a raw office value (valid JSON) decodes to,
+// decoding each distinct value once.
+func (s *selection) office(raw []byte) (*Office, error) {
+	s.mu.RLock()
+	o, ok := s.offices[string(raw)]
+	s.mu.RUnlock()
+	if ok {
+		return o, nil
+	}
+	o, err := officeValue(raw)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.offices[string(raw)]; ok {
+		return prev, nil
+	}
+	s.offices[string(raw)] = o
+	return o, nil
+}
