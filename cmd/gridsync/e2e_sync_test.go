@@ -608,3 +608,46 @@ func TestE2ESyncRefusesACompanyThatLeft(t *testing.T) {
 		t.Errorf("sync after the reviewed apply:\n%s", out)
 	}
 }
+
+// TestE2ESyncJobsUnavailable: when the job feed answers 404 (the career
+// page switched off), sync applies employees, leaves linked jobs alone,
+// exits 0 with a warning, and records every company's jobs as failed with
+// the feed's answer; the next sync with the feed back counts them again.
+func TestE2ESyncJobsUnavailable(t *testing.T) {
+	h := newE2E(t, e2eOptions{})
+	h.mustGS(0, "sync")
+	jobs := h.checksum("jobs")
+	e := h.pickEmployee(inOffice(officeBerlin))
+	e.FirstName = "FeedGone"
+	h.sim.UpsertEmployee(e)
+
+	h.sim.SetFaults(personiosim.Faults{FeedMissing: true})
+	out, stderr, code := h.gs("sync")
+	h.sim.SetFaults(personiosim.Faults{})
+	if code != 0 || !strings.Contains(out, "Sync complete! Resources: 0 added, 1 changed") || !strings.Contains(stderr, "Warning: jobs were not synced, linked jobs were left untouched: ") {
+		t.Fatalf("sync with the feed missing: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if h.checksum("jobs") != jobs {
+		t.Error("jobs changed although the feed could not be read")
+	}
+	if got := h.linkedEmployees()[fmt.Sprintf("acme/%d", e.ID)]; !strings.HasPrefix(got, "FeedGone|") {
+		t.Errorf("the employee change was not applied: %q", got)
+	}
+	st := h.syncStatus()
+	for _, company := range []string{"acme", "globex"} {
+		emp, job := st[company+" employees"], st[company+" jobs"]
+		if emp.LastOutcome == nil || *emp.LastOutcome != "succeeded" || *emp.LastRunID != 2 {
+			t.Errorf("%s employees: %+v", company, emp)
+		}
+		if job.LastOutcome == nil || *job.LastOutcome != "failed" || !strings.Contains(job.LastError, "404") || *job.LastRunID != 1 || *job.LastAttemptRunID != 2 {
+			t.Errorf("%s jobs: %+v", company, job)
+		}
+	}
+	if runs := h.lastRuns(1); len(runs) != 1 || !strings.HasPrefix(runs[0], "succeeded|1|jobs not synced: ") {
+		t.Errorf("run recorded as %q", runs)
+	}
+	h.mustGS(0, "sync")
+	if job := h.syncStatus()["acme jobs"]; *job.LastOutcome != "succeeded" || *job.LastRunID != 3 {
+		t.Errorf("acme jobs after the feed came back: %+v", job)
+	}
+}

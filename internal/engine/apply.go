@@ -169,8 +169,9 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 	return nil, r.recordFailure(ctx, st, p, sopts, err)
 }
 
-// ApplyFresh is apply without a plan file: it reads Personio, then plans
-// and writes under the apply lock (see planAndWrite). Refusals (the lock,
+// ApplyFresh is apply without a plan file: it reads Personio, plans, and
+// writes under the apply lock, planning again there when the target
+// changed (see planAndWrite). Refusals (the lock,
 // the deletion guard, a declined prompt, configuration problems) write
 // nothing; a write that failed is recorded as a failed run.
 func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st *store.Store, opts WriteOptions) (*Written, error) {
