@@ -66,18 +66,7 @@ func TestLeanApplyMigrationRoundTrip(t *testing.T) {
 		t.Fatalf("Apply: %v", err)
 	}
 	const query = `select seq, after->>'first_name', pg_typeof(after) from sync_changes where type = 'employee' order by seq`
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.LoadMigrations(schema.Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	m := migrator(t, s)
 	if err := m.MigrateTo(ctx, 1); err != nil {
 		t.Fatalf("migrating down to 1: %v", err)
 	}
@@ -104,18 +93,7 @@ func TestSyncStatusMigrationRoundTrip(t *testing.T) {
 	}, ApplyOptions{Command: "sync", Dirty: true}); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.LoadMigrations(schema.Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	m := migrator(t, s)
 	if err := m.MigrateTo(ctx, 2); err != nil {
 		t.Fatalf("migrating down to 2: %v", err)
 	}
@@ -131,4 +109,24 @@ func TestSyncStatusMigrationRoundTrip(t *testing.T) {
 	}
 	mustExec(t, s, "update sync_runs set outcome = 'refused' where id = 1")
 	equalLines(t, "runs at the latest version", dump(t, s, "select id, outcome, command, dirty from sync_runs order by id"), []string{"1|refused||false", "2|succeeded|apply|false"})
+}
+
+// migrator returns a tern migrator over s's embedded migrations, on a
+// connection held until the test ends, for tests that migrate down.
+func migrator(t *testing.T, s *Store) *migrate.Migrator {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Release)
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.LoadMigrations(schema.Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
