@@ -362,3 +362,41 @@ func TestExplainArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainPlanProblems: what stops or endangers the next plan is part
+// of the story: an office mapped twice once names resolve, and a synced
+// attribute the credential may not read.
+func TestExplainPlanProblems(t *testing.T) {
+	h := newE2E(t, e2eOptions{NoMigrate: true})
+	delete(h.env, "GRIDWORK_DATABASE_URL")
+	anna := h.employeeIn(officeBerlin, "active")
+	h.setConfig(e2eCompanies + `
+company "initech" {
+  name = "Initech"
+
+  location "berlin" {
+    name      = "Berlin"
+    office_id = 1001
+  }
+}
+`)
+	doc := h.explain(0, "employee", anna.ID)
+	if len(doc.Plan.Errors) != 1 || !strings.Contains(doc.Plan.Errors[0], "Office mapped twice") || len(doc.Plan.Changes) != 0 {
+		t.Errorf("plan: %+v", doc.Plan)
+	}
+	if len(doc.Mappings) != 2 {
+		t.Errorf("mappings %+v, want acme's and initech's", doc.Mappings)
+	}
+	assertSays(t, h.story(0, "employee", anna.ID),
+		"The next plan stops with a configuration error (gridsync.hcl:",
+		`Office mapped twice. Personio office "Berlin" (id 1001) is mapped by location.acme.berlin-hq`)
+
+	h.setConfig(e2eCompanies)
+	h.sim.SetFaults(personiosim.Faults{HiddenAttributes: []string{"gender"}})
+	assertSays(t, h.story(0, "employee", anna.ID),
+		`The next plan stops before it changes anything: Personio does not let the API credential read the attribute that gridsync syncs: "gender"`,
+		"Once it may read them, the next plan, if Gridwork has no row for it, will create")
+	if doc := h.explain(0, "employee", anna.ID); len(doc.Plan.Errors) != 1 || !strings.Contains(doc.Plan.Errors[0], `"gender"`) {
+		t.Errorf("plan errors: %v", doc.Plan.Errors)
+	}
+}

@@ -88,19 +88,30 @@ func (r *Runner) ReaderClient(cfg *config.Config, creds personio.Credentials) (c
 // authenticates, counts the employees of every office and reads the job
 // feed, concurrently. It needs no database and writes nothing.
 func (r *Runner) Offices(ctx context.Context, cfg *config.Config) (*OfficeReport, error) {
-	creds, err := Credentials(cfg)
-	if err != nil {
-		return nil, err
-	}
-	client, done, err := r.ReaderClient(cfg, creds)
+	client, done, err := r.connect(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	if err := client.Authenticate(ctx); err != nil {
-		return nil, CredentialsError(cfg, err)
-	}
 	return ReadOffices(ctx, cfg, client)
+}
+
+// connect decrypts the credentials and returns an authenticated
+// ReaderClient; call done when the reads are over.
+func (r *Runner) connect(ctx context.Context, cfg *config.Config) (client *personio.Client, done func(), err error) {
+	creds, err := Credentials(cfg)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	client, done, err = r.ReaderClient(cfg, creds)
+	if err != nil {
+		return nil, done, err
+	}
+	if err := client.Authenticate(ctx); err != nil {
+		done()
+		return nil, func() {}, CredentialsError(cfg, err)
+	}
+	return client, done, nil
 }
 
 // ReadOffices counts the employees of every office and reads the job feed

@@ -177,18 +177,11 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 		return nil, fmt.Errorf("explain: %q is not employee or job", opts.Type)
 	}
 	ex := &Explanation{Type: opts.Type, ID: opts.ID}
-	creds, err := Credentials(cfg)
-	if err != nil {
-		return nil, err
-	}
-	client, done, err := r.ReaderClient(cfg, creds)
+	client, done, err := r.connect(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	if err := client.Authenticate(ctx); err != nil {
-		return nil, CredentialsError(cfg, err)
-	}
 
 	var cur plan.State
 	if opts.Store == nil {

@@ -27,7 +27,6 @@ type explainJSON struct {
 	Gridwork      gridworkJSON    `json:"gridwork"`
 	Plan          explainPlanJSON `json:"plan"`
 	Addresses     []string        `json:"addresses"`
-	Warnings      []string        `json:"warnings"`
 	Story         []string        `json:"story"`
 }
 
@@ -107,7 +106,6 @@ func RenderExplanationJSON(w io.Writer, ex *Explanation) error {
 		Gridwork:      gridworkJSON{Read: ex.GridworkRead, Rows: []rowJSON{}},
 		Plan:          explainPlanJSON{AssumesNoRow: !ex.GridworkRead, Errors: []string{}, Changes: []explainChangeJSON{}},
 		Addresses:     ex.Addresses(),
-		Warnings:      []string{},
 		Story:         ex.Story(),
 	}
 	if ex.Found {
@@ -162,7 +160,7 @@ func RenderExplanationJSON(w io.Writer, ex *Explanation) error {
 		doc.Plan.Changes = append(doc.Plan.Changes, explainChangeJSON{Address: c.Address, Action: string(c.Action), Reason: c.Reason, Fields: fields})
 	}
 	if ex.Hidden != nil {
-		doc.Warnings = append(doc.Warnings, ex.Hidden.Error())
+		doc.Plan.Errors = append(doc.Plan.Errors, ex.Hidden.Error())
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

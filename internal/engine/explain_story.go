@@ -50,9 +50,6 @@ func (ex *Explanation) Story() []string {
 	if ex.OfficeNamesRead {
 		add("Locations map offices by office_id that Gridwork does not know yet, so Personio's employees were read to learn those offices' names.")
 	}
-	if ex.Hidden != nil {
-		add("Warning: %v", ex.Hidden)
-	}
 	return s
 }
 
@@ -176,16 +173,21 @@ func (ex *Explanation) planSentences() []string {
 		}
 		return s
 	}
+	var s []string
+	subject := "The next plan"
+	if ex.Hidden != nil {
+		s = append(s, fmt.Sprintf("The next plan stops before it changes anything: %v", ex.Hidden))
+		subject = "Once it may read them, the next plan"
+	}
 	assumed := ""
 	if !ex.GridworkRead {
 		assumed = ", if Gridwork has no row for it,"
 	}
 	if len(ex.Changes) == 0 {
-		return []string{"The next plan" + assumed + " " + ex.idleReason() + "."}
+		return append(s, subject+assumed+" "+ex.idleReason()+".")
 	}
-	var s []string
 	for _, c := range ex.Changes {
-		line := fmt.Sprintf("The next plan%s will %s %s", assumed, verb(c.Action), c.Address)
+		line := fmt.Sprintf("%s%s will %s %s", subject, assumed, verb(c.Action), c.Address)
 		if fields := changedFields(c); c.Action == plan.Update && len(fields) > 0 {
 			line += " (" + strings.Join(fields, ", ") + ")"
 		}
