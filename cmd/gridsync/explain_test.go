@@ -185,6 +185,17 @@ func TestExplainEmployee(t *testing.T) {
 	}
 	assertSays(t, h.story(0, "employee", anna.ID), "is linked to it.", "The next plan leaves it as it is: Gridwork matches Personio.")
 
+	// Changed in Personio: the next plan updates the fields that differ.
+	moved := anna
+	moved.Position = "Head of Explaining"
+	h.sim.UpsertEmployee(moved)
+	doc = h.explain(0, "employee", anna.ID)
+	if len(doc.Plan.Changes) != 1 || doc.Plan.Changes[0].Action != "update" || !slices.Equal(doc.Plan.Changes[0].Fields, []string{"position"}) {
+		t.Errorf("update: %+v", doc.Plan.Changes)
+	}
+	assertSays(t, h.story(0, "employee", anna.ID), "The next plan will update "+addr+" (position).")
+	h.sim.UpsertEmployee(anna)
+
 	// Unmapped office: not synced, where a mapping would go, no address.
 	doc = h.explain(0, "employee", vienna.ID)
 	if len(doc.Mappings) != 0 || len(doc.Addresses) != 0 || len(doc.Plan.Changes) != 0 {
@@ -285,7 +296,7 @@ func TestExplainWithoutDatabase(t *testing.T) {
 			assertSays(t, h.story(0, "employee", anna.ID),
 				`Office "Berlin" maps to location.acme.berlin-hq`,
 				"Gridwork was not read (", want,
-				"The next plan, if Gridwork has no row for it, will create "+addr+".")
+				"If Gridwork has no row for it, the next plan will create "+addr+".")
 		})
 	}
 }
@@ -395,7 +406,7 @@ company "initech" {
 	h.sim.SetFaults(personiosim.Faults{HiddenAttributes: []string{"gender"}})
 	assertSays(t, h.story(0, "employee", anna.ID),
 		`The next plan stops before it changes anything: Personio does not let the API credential read the attribute that gridsync syncs: "gender"`,
-		"Once it may read them, the next plan, if Gridwork has no row for it, will create")
+		"If Gridwork has no row for it, once it may read them, the next plan will create")
 	if doc := h.explain(0, "employee", anna.ID); len(doc.Plan.Errors) != 1 || !strings.Contains(doc.Plan.Errors[0], `"gender"`) {
 		t.Errorf("plan errors: %v", doc.Plan.Errors)
 	}

@@ -179,15 +179,14 @@ func (ex *Explanation) planSentences() []string {
 		s = append(s, fmt.Sprintf("The next plan stops before it changes anything: %v", ex.Hidden))
 		subject = "Once it may read them, the next plan"
 	}
-	assumed := ""
 	if !ex.GridworkRead {
-		assumed = ", if Gridwork has no row for it,"
+		subject = "If Gridwork has no row for it, " + strings.ToLower(subject[:1]) + subject[1:]
 	}
 	if len(ex.Changes) == 0 {
-		return append(s, subject+assumed+" "+ex.idleReason()+".")
+		return append(s, subject+" "+ex.idleReason()+".")
 	}
 	for _, c := range ex.Changes {
-		line := fmt.Sprintf("%s%s will %s %s", subject, assumed, verb(c.Action), c.Address)
+		line := fmt.Sprintf("%s will %s %s", subject, verb(c.Action), c.Address)
 		if fields := changedFields(c); c.Action == plan.Update && len(fields) > 0 {
 			line += " (" + strings.Join(fields, ", ") + ")"
 		}
