@@ -142,7 +142,7 @@ func runCredsValidate(ctx context.Context, g *globals) error {
 
 	checkAttributes(ctx, list, cfg, client)
 	jobs, feedErr := checkFeed(ctx, list, cfg, client)
-	checkOffices(ctx, list, cfg, client, jobs, feedErr)
+	checkOffices(ctx, list, cfg, client, jobs, feedErr, done)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -190,10 +190,12 @@ func checkFeed(ctx context.Context, list *checklist, cfg *config.Config, client 
 
 // checkOffices reads the employee listing, counting offices, and checks
 // every mapped office against them and the feed's, exactly as a plan
-// resolves them.
-func checkOffices(ctx context.Context, list *checklist, cfg *config.Config, client *personio.Client, jobs []personio.Job, feedErr error) {
+// resolves them. endProgress ends the listing's live progress line before
+// the check lines go on.
+func checkOffices(ctx context.Context, list *checklist, cfg *config.Config, client *personio.Client, jobs []personio.Job, feedErr error, endProgress func()) {
 	list.begin()
 	rep, err := engine.CountOffices(ctx, client)
+	endProgress()
 	if err != nil {
 		list.fail("employees not readable", err)
 		list.skip("mapped offices not checked: the employees could not be read")
