@@ -149,6 +149,8 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 		newHistoryCmd(g),
 		newMigrateCmd(g),
 		newGitHubCmd(g),
+		newOfficesCmd(g),
+		newExplainCmd(g),
 	)
 	return root
 }
