@@ -70,10 +70,17 @@ func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
 	return co, diags
 }
 
+// ValidSlug reports whether s is a valid company or location slug: 1 to
+// 63 lower-case letters, digits and hyphens, starting with a letter and
+// not ending with a hyphen.
+func ValidSlug(s string) bool {
+	return slugRE.MatchString(s) && !strings.HasSuffix(s, "-")
+}
+
 // checkSlug reports a company or location label that is not a valid slug.
 func checkSlug(block *hcl.Block, what string) hcl.Diagnostics {
 	slug := block.Labels[0]
-	if slugRE.MatchString(slug) && !strings.HasSuffix(slug, "-") {
+	if ValidSlug(slug) {
 		return nil
 	}
 	return hcl.Diagnostics{{
@@ -117,10 +124,12 @@ func (d *decoder) overrides(block *hcl.Block) (Overrides, hcl.Diagnostics) {
 	var ds hcl.Diagnostics
 	if a := c.Attributes["employees"]; a != nil {
 		o.Employees, ds = d.override(a)
+		o.EmployeesRange = a.Range
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["jobs"]; a != nil {
 		o.Jobs, ds = d.override(a)
+		o.JobsRange = a.Range
 		diags = append(diags, ds...)
 	}
 	return o, diags

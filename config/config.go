@@ -47,6 +47,9 @@ type Personio struct {
 	// (default: active, onboarding, leave); never empty after a load
 	// without errors.
 	Statuses []string
+	// StatusesRange is where statuses was written; the zero Range when the
+	// default applies.
+	StatusesRange hcl.Range
 	// RequestsPerMinute and Burst are the API rate limit the client paces
 	// itself under: Personio's documented 300 a minute in bursts of 15
 	// unless the account has agreed other limits with Personio.
@@ -69,6 +72,19 @@ type FieldRef struct {
 type SyncDefaults struct {
 	Employees bool
 	Jobs      bool
+	// EmployeesRange and JobsRange are where each was written; the zero
+	// Range when the default (true) applies.
+	EmployeesRange hcl.Range
+	JobsRange      hcl.Range
+}
+
+// Range returns where the account default for kind was written; the zero
+// Range when the default applies.
+func (s SyncDefaults) Range(kind Kind) hcl.Range {
+	if kind == Jobs {
+		return s.JobsRange
+	}
+	return s.EmployeesRange
 }
 
 // Target describes the Gridwork database.
@@ -121,6 +137,19 @@ type Company struct {
 type Overrides struct {
 	Employees Override
 	Jobs      Override
+	// EmployeesRange and JobsRange are where each was written; the zero
+	// Range when the company does not set it (inherit).
+	EmployeesRange hcl.Range
+	JobsRange      hcl.Range
+}
+
+// Of returns the override for kind and where it was written (the zero
+// Range when it was not).
+func (o Overrides) Of(kind Kind) (Override, hcl.Range) {
+	if kind == Jobs {
+		return o.Jobs, o.JobsRange
+	}
+	return o.Employees, o.EmployeesRange
 }
 
 // Location is one location block. At most one of Office and OfficeID is set;

@@ -108,6 +108,10 @@
 // statuses, the rate limit, and each company's effective sync toggles
 // (Company.SyncEmployees and SyncJobs: an on/off override wins, inherit
 // takes the account default).
+// Where each toggle and override and the statuses were written is kept
+// (SyncDefaults.Range, Overrides.Of, Personio.StatusesRange; the zero
+// Range for a default), so that a command can say where a setting comes
+// from.
 //
 // # Boundaries
 //

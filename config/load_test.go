@@ -235,6 +235,11 @@ func TestLoadRanges(t *testing.T) {
 		{"office of berlin-hq", acme.Locations[0].OfficeRange, "companies.hcl", 24},
 		{"office_id of munich", acme.Locations[1].OfficeRange, "companies.hcl", 29},
 		{"location hamburg", beta.Locations[0].DeclRange, "more-companies.hcl", 4},
+		{"statuses", cfg.Personio.StatusesRange, "personio.hcl", 7},
+		{"account default employees", cfg.Personio.Sync.Range(Employees), "personio.hcl", 14},
+		{"account default jobs", cfg.Personio.Sync.Range(Jobs), "personio.hcl", 15},
+		{"acme employees override", rangeOf(acme.Sync.Of(Employees)), "companies.hcl", 18},
+		{"acme jobs override", rangeOf(acme.Sync.Of(Jobs)), "companies.hcl", 19},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,6 +250,25 @@ func TestLoadRanges(t *testing.T) {
 	}
 	if got := acme.Locations[2].Mapped(); got {
 		t.Error("remote is unmapped, Mapped() = true")
+	}
+	// What was not written has no range.
+	if _, r := beta.Sync.Of(Jobs); r != (hcl.Range{}) {
+		t.Errorf("beta does not override jobs, but the override has range %s", r)
+	}
+}
+
+// rangeOf is the range of an Overrides.Of result.
+func rangeOf(_ Override, r hcl.Range) hcl.Range { return r }
+
+func TestValidSlug(t *testing.T) {
+	for s, want := range map[string]bool{
+		"acme": true, "berlin-hq": true, "a": true, "a1-b2": true,
+		"": false, "1acme": false, "acme-": false, "Acme": false, "z_rich": false, "m\u00fcnchen": false,
+		strings.Repeat("a", 63): true, strings.Repeat("a", 64): false,
+	} {
+		if got := ValidSlug(s); got != want {
+			t.Errorf("ValidSlug(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
 

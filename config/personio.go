@@ -90,6 +90,7 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 	}
 	if a := c.Attributes["statuses"]; a != nil {
 		p.Statuses, ds = d.statuses(a)
+		p.StatusesRange = a.Range
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["requests_per_minute"]; a != nil {
@@ -269,10 +270,12 @@ func (d *decoder) syncDefaults(block *hcl.Block) (SyncDefaults, hcl.Diagnostics)
 	var ds hcl.Diagnostics
 	if a := c.Attributes["employees"]; a != nil {
 		s.Employees, ds = d.eval.boolean(a, syncDefaultForm(a.Name))
+		s.EmployeesRange = a.Range
 		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["jobs"]; a != nil {
 		s.Jobs, ds = d.eval.boolean(a, syncDefaultForm(a.Name))
+		s.JobsRange = a.Range
 		diags = append(diags, ds...)
 	}
 	return s, diags

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,52 +76,108 @@ func runCreds(t *testing.T, dir string) (int, string, string) {
 // timing matches the duration printed at the end of a check line.
 var timing = regexp.MustCompile(`  [0-9.]+(ns|µs|ms|s)$`)
 
+// credsLines are the check lines of stdout, timings stripped; a PASS line
+// without a timing is an error.
+func credsLines(t *testing.T, out string) []string {
+	t.Helper()
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		if strings.HasPrefix(l, "PASS ") && !timing.MatchString(l) {
+			t.Errorf("check line without a timing: %q", l)
+		}
+		lines = append(lines, timing.ReplaceAllString(l, ""))
+	}
+	return lines
+}
+
 func TestCredsValidate(t *testing.T) {
+	const (
+		decrypted     = "PASS credentials decrypted (secrets/personio.enc.yaml)"
+		authenticated = "PASS authenticated as client gridsync-demo"
+		attributes    = "PASS synced attributes readable: first_name, last_name, email, profile_picture, gender, position, status, office"
+		feed          = "PASS job feed answers: 12 positions (URL)"
+		ready         = "Personio is ready: every check passed."
+	)
+	dataset := personiosim.Generate(personiosim.GenerateOptions{Seed: 1, Employees: 1240, Offices: 3, Jobs: 12})
+	// The failures read a smaller tenant: pages are paced as for Personio.
+	small := personiosim.Generate(personiosim.GenerateOptions{Seed: 1, Employees: 240, Offices: 3, Jobs: 12})
 	tests := []struct {
 		name       string
 		opts       personiosim.Options
 		wantCode   int
-		wantOut    []string // check lines, timings stripped
-		wantErr    string   // the ✗ line (prefix), with URL replaced by the server's
+		wantOut    []string // check lines, timings stripped, URL for the server's
+		wantErr    string   // stderr prefix
 		badKeyFile bool
 	}{
 		{
 			name: "valid",
-			opts: personiosim.Options{Dataset: personiosim.Generate(personiosim.GenerateOptions{Seed: 1, Employees: 1240, Offices: 3, Jobs: 12})},
+			opts: personiosim.Options{Dataset: dataset},
 			wantOut: []string{
-				"✓ credentials decrypted (secrets/personio.enc.yaml)",
-				"✓ authenticated as client gridsync-demo",
-				"✓ employees readable: 1,240 employees",
-				"✓ job feed readable: 12 positions",
-				"Personio credentials are valid.",
+				decrypted, authenticated, attributes, feed,
+				"PASS employees readable: 1,240 employees in 3 offices",
+				"PASS every mapped office exists in Personio (1 location)",
+				ready,
 			},
 		},
 		{
 			name:     "wrong secret",
 			opts:     personiosim.Options{ClientSecret: "rotated-in-personio"},
 			wantCode: 1,
-			wantOut:  []string{"✓ credentials decrypted (secrets/personio.enc.yaml)"},
-			wantErr:  `✗ authentication failed: Personio rejected the credentials (401, Personio says "Wrong credentials"): check client_id / client_secret in secrets/personio.enc.yaml`,
+			wantOut: []string{decrypted,
+				`FAIL authentication failed: Personio rejected the credentials (401, Personio says "Wrong credentials"): check client_id / client_secret in secrets/personio.enc.yaml`},
+			wantErr: "Error: 1 of 2 checks failed",
 		},
 		{
 			name:     "scope missing",
-			opts:     personiosim.Options{Faults: personiosim.Faults{Forbidden: true}},
+			opts:     personiosim.Options{Dataset: small, Faults: personiosim.Faults{Forbidden: true}},
 			wantCode: 1,
-			wantOut:  []string{"✓ credentials decrypted (secrets/personio.enc.yaml)", "✓ authenticated as client gridsync-demo"},
-			wantErr:  "✗ employees not readable: employees page at offset 0: Personio refused /v1/company/employees (403): Forbidden: the API credentials lack the scope employees:read",
+			wantOut: []string{decrypted, authenticated,
+				"FAIL synced attributes not readable: reading the employee attributes: Personio refused /v1/company/employees/attributes (403): Forbidden: the API credentials lack the scope employees:read; allow it for the API credential in Personio (Settings → Integrations → API credentials)",
+				feed,
+				"FAIL employees not readable: employees page at offset 0: Personio refused /v1/company/employees (403): Forbidden: the API credentials lack the scope employees:read; allow it for the API credential in Personio (Settings → Integrations → API credentials)",
+				"SKIP mapped offices not checked: the employees could not be read"},
+			wantErr: "Error: 2 of 5 checks failed",
 		},
 		{
 			name:     "unknown tenant",
-			opts:     personiosim.Options{Faults: personiosim.Faults{UnknownTenant: true}},
+			opts:     personiosim.Options{Dataset: small, Faults: personiosim.Faults{UnknownTenant: true}},
 			wantCode: 1,
-			wantOut:  []string{"✓ credentials decrypted (secrets/personio.enc.yaml)", "✓ authenticated as client gridsync-demo", "✓ employees readable: 0 employees"},
-			wantErr:  "✗ job feed not readable: no Personio job feed at URL (it answered 301); check personio.jobs_url",
+			wantOut: []string{decrypted, authenticated, attributes,
+				"FAIL job feed not readable, and jobs sync is on for acme: no Personio job feed at URL (it answered 301); check personio.jobs_url",
+				"PASS employees readable: 240 employees in 3 offices",
+				"PASS every mapped office exists in Personio (1 location)"},
+			wantErr: "Error: 1 of 6 checks failed",
+		},
+		{
+			name:     "feed switched off",
+			opts:     personiosim.Options{Dataset: small, Faults: personiosim.Faults{FeedMissing: true}},
+			wantCode: 1,
+			wantOut: []string{decrypted, authenticated, attributes,
+				"FAIL job feed not readable, and jobs sync is on for acme: URL/xml?language=en answered 404 Not Found; the career page may be switched off in Personio",
+				"PASS employees readable: 240 employees in 3 offices",
+				"PASS every mapped office exists in Personio (1 location)"},
+			wantErr: "Error: 1 of 6 checks failed",
+		},
+		{
+			name:     "hidden attribute",
+			opts:     personiosim.Options{Dataset: small, Faults: personiosim.Faults{HiddenAttributes: []string{"gender"}}},
+			wantCode: 1,
+			wantOut: []string{decrypted, authenticated,
+				`FAIL synced attributes not readable: Personio does not let the API credential read the attribute that gridsync syncs: "gender" ("Gender", not in the credential's attribute list). Personio leaves out what a credential may not read, so these values are unknown, not empty, and nothing was written. Allow them in Personio: Settings → Integrations → API credentials, open this credential and add them to its readable employee attributes; or stop syncing them in the configuration.`,
+				feed,
+				"PASS employees readable: 240 employees in 3 offices",
+				"PASS every mapped office exists in Personio (1 location)"},
+			wantErr: "Error: 1 of 6 checks failed",
 		},
 		{
 			name:       "no key",
 			badKeyFile: true,
 			wantCode:   1,
-			wantErr:    "✗ credentials could not be decrypted: ",
+			wantOut:    []string{"FAIL credentials could not be decrypted: "},
+			wantErr:    "Error: 1 of 1 checks failed",
 		},
 	}
 	for _, tt := range tests {
@@ -135,26 +192,86 @@ func TestCredsValidate(t *testing.T) {
 			if code != tt.wantCode {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
 			}
-			var lines []string
-			for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
-				if l == "" {
-					continue
-				}
-				if strings.HasPrefix(l, "✓") && !timing.MatchString(l) {
-					t.Errorf("check line without a timing: %q", l)
-				}
-				lines = append(lines, timing.ReplaceAllString(l, ""))
+			got := credsLines(t, out)
+			want := make([]string, len(tt.wantOut))
+			for i, w := range tt.wantOut {
+				want[i] = strings.ReplaceAll(w, "URL", srv.URL)
 			}
-			if strings.Join(lines, "\n") != strings.Join(tt.wantOut, "\n") {
-				t.Errorf("stdout:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(tt.wantOut, "\n"))
+			if tt.badKeyFile && len(got) > 0 {
+				got = got[:1] // the decryption error explains itself over several lines
 			}
-			if want := strings.ReplaceAll(tt.wantErr, "URL", srv.URL); !strings.HasPrefix(errOut, want) || (want == "" && errOut != "") {
-				t.Errorf("stderr:\n%s\nwant prefix:\n%s", errOut, want)
+			if len(got) != len(want) {
+				t.Fatalf("stdout:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			for i := range want {
+				if got[i] != want[i] && !(strings.HasSuffix(want[i], ": ") && strings.HasPrefix(got[i], want[i])) {
+					t.Errorf("line %d:\n%s\nwant:\n%s", i+1, got[i], want[i])
+				}
+			}
+			if !strings.HasPrefix(errOut, tt.wantErr) || (tt.wantErr == "" && errOut != "") {
+				t.Errorf("stderr:\n%s\nwant prefix:\n%s", errOut, tt.wantErr)
 			}
 			if strings.Contains(out+errOut, personiosim.DefaultClientSecret) {
 				t.Error("the output reveals the client secret")
 			}
 		})
+	}
+}
+
+// TestCredsValidateOffices: a mistyped office fails its own check, naming
+// the closest offices Personio knows, and the other checks still run; a
+// name only the job feed has passes; an office_id Personio does not know
+// fails with the ids it does.
+func TestCredsValidateOffices(t *testing.T) {
+	srv := httptest.NewServer(personiosim.New(personiosim.Options{
+		Dataset: personiosim.Generate(personiosim.GenerateOptions{Seed: 1, Employees: 200, Offices: 3, Jobs: 12}),
+	}))
+	defer srv.Close()
+	dir := credsFixture(t, srv.URL, srv.URL)
+	extra := `
+company "globex" {
+  name = "Globex AG"
+  location "munich" {
+    name   = "Munich"
+    office = "Munchen"
+  }
+  location "hamburg" {
+    name      = "Hamburg"
+    office_id = 1033
+  }
+  location "vienna" {
+    name   = "Vienna"
+    office = "Vienna"
+  }
+}
+`
+	f, err := os.OpenFile(filepath.Join(dir, "gridsync.hcl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(extra); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, out, errOut := runCreds(t, dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	lines := credsLines(t, out)
+	want := []string{
+		`FAIL location.globex.munich (gridsync.hcl:24): Unknown Personio office "Munchen". No Personio employee or job names this office. Offices Personio knows, closest first: "Munich" (id 1002), "Berlin" (id 1001), "Hamburg" (id 1003), "Vienna" (job feed only).`,
+		`FAIL location.globex.hamburg (gridsync.hcl:28): Unknown Personio office id 1033. No Personio employee or job names this office. Offices Personio knows, closest first: "Hamburg" (id 1003), "Berlin" (id 1001), "Munich" (id 1002).`,
+	}
+	for _, w := range want {
+		if !slices.Contains(lines, w) {
+			t.Errorf("stdout lacks\n%s\ngot:\n%s", w, strings.Join(lines, "\n"))
+		}
+	}
+	if !slices.Contains(lines, "PASS job feed answers: 12 positions ("+srv.URL+")") {
+		t.Errorf("the feed was not checked after the office failures:\n%s", out)
+	}
+	if !strings.HasPrefix(errOut, "Error: 2 of 7 checks failed") {
+		t.Errorf("stderr: %s", errOut)
 	}
 }
 
@@ -170,5 +287,33 @@ func TestCredsValidateNeverPrintsTheSecretVerbose(t *testing.T) {
 	}
 	if strings.Contains(out.String()+errb.String(), personiosim.DefaultClientSecret) {
 		t.Errorf("the output reveals the client secret:\n%s%s", out.String(), errb.String())
+	}
+}
+
+// TestCredsValidateFeedNotNeeded: while jobs sync is off everywhere, a
+// feed that does not answer is noted, not failed.
+func TestCredsValidateFeedNotNeeded(t *testing.T) {
+	srv := httptest.NewServer(personiosim.New(personiosim.Options{
+		Dataset: personiosim.Generate(personiosim.GenerateOptions{Seed: 1, Employees: 50, Offices: 3, Jobs: 12}),
+		Faults:  personiosim.Faults{FeedMissing: true},
+	}))
+	defer srv.Close()
+	dir := credsFixture(t, srv.URL, srv.URL)
+	path := filepath.Join(dir, "gridsync.hcl")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = []byte(strings.Replace(string(b), "\n}\n\ntarget", "\n  sync {\n    jobs = false\n  }\n}\n\ntarget", 1))
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCreds(t, dir)
+	if code != 0 {
+		t.Errorf("exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	want := "SKIP job feed not readable (the job feed is unavailable: " + srv.URL + "/xml?language=en answered 404 Not Found; the career page may be switched off in Personio); not needed while jobs sync is off for every company"
+	if !slices.Contains(credsLines(t, out), want) {
+		t.Errorf("stdout lacks\n%s\ngot:\n%s", want, out)
 	}
 }

@@ -166,6 +166,8 @@ and applied the rest; 130 / 143 interrupted by SIGINT / SIGTERM.`,
 		newHistoryCmd(g),
 		newMigrateCmd(g),
 		newGitHubCmd(g),
+		newOfficesCmd(g),
+		newExplainCmd(g),
 		newVersionCmd(),
 	)
 	return root

@@ -199,6 +199,11 @@ func standardField(key string) string {
 	return key
 }
 
+// AttributesError adds to a *personio.HiddenAttributesError where the
+// configuration reads each hidden attribute that employee_fields names;
+// other errors come back as they are.
+func AttributesError(cfg *config.Config, err error) error { return hiddenError(cfg, err) }
+
 // hiddenError adds to a hidden-attribute error where the configuration
 // names each hidden attribute that employee_fields reads, so that a typo
 // in a key can be found as easily as a missing permission.

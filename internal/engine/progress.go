@@ -64,5 +64,6 @@ func (p *progress) done() {
 	defer p.mu.Unlock()
 	if p.live && p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false // a second done, or one after nothing more was shown, prints nothing
 	}
 }

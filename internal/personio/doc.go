@@ -11,6 +11,10 @@
 // jobs unavailable rather than failing the snapshot; answers that are not
 // Personio's at all name the setting to check.
 //
+// ScanEmployees reads the same listing for callers that only count (the
+// offices command): each employee goes to a visitor as its page arrives,
+// so memory stays bounded however large the tenant.
+//
 // It guards what a sync may remove or blank: pages overlap by one row, so
 // that a listing that moves under the read is noticed and read again;
 // Employee reads one employee by id, to confirm that someone is really

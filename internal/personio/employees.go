@@ -21,13 +21,13 @@ const maxReads = 3
 // offset. limit must be 1..100 (Personio refuses more). Any failure is a
 // *PageError naming the offset.
 func (c *Client) EmployeesPage(ctx context.Context, offset, limit int) (Page, error) {
-	return c.page(ctx, offset, limit, 0)
+	return c.page(ctx, c.sel, offset, limit, 0)
 }
 
 // page is EmployeesPage for a page whose first repeat rows were already
 // read on the previous page: they are not counted again for
-// Page.absent.
-func (c *Client) page(ctx context.Context, offset, limit, repeat int) (Page, error) {
+// Page.absent. sel says what to decode beyond the typed fields.
+func (c *Client) page(ctx context.Context, sel *selection, offset, limit, repeat int) (Page, error) {
 	if limit < 1 || limit > PageSize {
 		return Page{}, &PageError{Offset: offset, Err: fmt.Errorf("limit %d is outside 1..%d", limit, PageSize)}
 	}
@@ -47,7 +47,7 @@ func (c *Client) page(ctx context.Context, offset, limit, repeat int) (Page, err
 		method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json",
 		api: true, auth: true, pooled: true,
 		decode: func(body []byte) (err error) {
-			p, err = decodePage(body, offset, limit, c.sel, repeat)
+			p, err = decodePage(body, offset, limit, sel, repeat)
 			return err
 		},
 	})
@@ -86,23 +86,98 @@ func (c *Client) page(ctx context.Context, offset, limit, repeat int) (Page, err
 // the first page, and an attribute it lacks, or one that employees come
 // without, fails the read with a *HiddenAttributesError.
 func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
-	listed := c.startAttributeCheck(ctx)
+	var col collector
+	if err := c.read(ctx, c.sel, &col); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(col.employees, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
+	return col.employees, nil
+}
+
+// EmployeeVisitor receives the employees of a listing that ScanEmployees
+// reads. Its methods are called from one goroutine at a time.
+type EmployeeVisitor interface {
+	// Begin starts a read of the listing, which Personio says holds total
+	// employees. A Begin after the first means that the listing moved
+	// under the read before and is read again from the start: the visitor
+	// must forget what it was given since the last Begin.
+	Begin(total int)
+	// Visit receives one employee of the read, each once, in no
+	// particular order. The visitor must not keep e: memory stays bounded
+	// only when what it keeps is small (a count, say). An error stops the
+	// read and is returned by ScanEmployees as it is.
+	Visit(e *Employee) error
+}
+
+// ScanEmployees reads the listing as Employees does, with the same
+// overlapping pages, checks and re-reads, but hands each employee to v as
+// its page arrives instead of keeping it: what the read holds is a few
+// pages and the ids seen (eight bytes an employee, to tell an employee
+// listed twice), however large the tenant. Only the typed fields are
+// decoded (Employee.Attributes stays empty, whatever
+// Options.KeepAttributes says).
+//
+// required replaces Options.RequiredAttributes for this read: a listing
+// that only counts offices needs "office" and "status", not every
+// attribute a sync would write. A hidden one fails the read with a
+// *HiddenAttributesError; nil checks nothing.
+func (c *Client) ScanEmployees(ctx context.Context, required []string, v EmployeeVisitor) error {
+	return c.read(ctx, newSelection([]string{}, required), visitSink{v})
+}
+
+// sizeHint bounds what a read allocates ahead from the total Personio
+// announces, which a broken answer could make absurd.
+func sizeHint(total int) int { return min(max(total, 0), 1<<18) }
+
+// rowSink receives the rows of a listing read, one call at a time: begin
+// when a read starts (again, when the one before moved), then rows with
+// the employees each page adds.
+type rowSink interface {
+	begin(total int)
+	rows(emps []Employee) error
+}
+
+// collector keeps every employee, for Employees.
+type collector struct{ employees []Employee }
+
+func (c *collector) begin(total int) { c.employees = make([]Employee, 0, sizeHint(total)) }
+
+func (c *collector) rows(emps []Employee) error {
+	c.employees = append(c.employees, emps...)
+	return nil
+}
+
+// visitSink hands each employee to an EmployeeVisitor.
+type visitSink struct{ v EmployeeVisitor }
+
+func (s visitSink) begin(total int) { s.v.Begin(total) }
+
+func (s visitSink) rows(emps []Employee) error {
+	for i := range emps {
+		if err := s.v.Visit(&emps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read reads the listing into sink with the selection sel, reading it
+// again when it moved (see Employees).
+func (c *Client) read(ctx context.Context, sel *selection, sink rowSink) error {
+	listed := c.startAttributeCheck(ctx, sel.required)
 	var reasons []string
 	for read := 1; ; read++ {
-		l, err := c.readListing(ctx, listed)
+		l, err := c.readListing(ctx, sel, listed, sink)
 		var shift *shiftError
 		if !errors.As(err, &shift) {
 			if err != nil {
-				return nil, err
+				return err
 			}
-			if err := c.checkAbsent(ctx, l); err != nil {
-				return nil, err
-			}
-			return l.employees, nil
+			return c.checkAbsent(ctx, sel, l)
 		}
 		reasons = append(reasons, shift.reason)
 		if read == maxReads {
-			return nil, fmt.Errorf("%w: it moved during each of %d reads (%s); nothing was written. Try again when fewer employees are being added or removed in Personio",
+			return fmt.Errorf("%w: it moved during each of %d reads (%s); nothing was written. Try again when fewer employees are being added or removed in Personio",
 				ErrListingChanged, maxReads, joinReasons(reasons))
 		}
 		c.log.Info("the employee listing moved while it was read; reading it again", "reason", shift.reason, "read", read+1, "of", maxReads)
@@ -126,18 +201,64 @@ type shiftError struct{ reason string }
 
 func (e *shiftError) Error() string { return e.reason }
 
-// listing is one complete read of the employees.
+// listing is what one complete read of the employees leaves besides the
+// rows it gave its sink.
 type listing struct {
-	employees []Employee // sorted by id
-	absent    []int      // per required attribute, employees without it
+	read   int   // employees read
+	absent []int // per required attribute, employees without it
 }
 
-// readListing reads the listing once. listed, when not nil, waits for the
-// attribute list and checks it; it runs once the first page is in, so a
-// credential that may not read a synced attribute costs two requests, not
-// a whole listing.
-func (c *Client) readListing(ctx context.Context, listed func() error) (*listing, error) {
-	head, err := c.page(ctx, 0, PageSize, 0)
+// pageInfo is what the checks of a read need to know about one page once
+// its rows went to the sink.
+type pageInfo struct {
+	rows        int   // employees on the page
+	first, last int64 // their ids, in the page's order
+	total       int   // metadata.total_elements when the page was answered
+}
+
+func infoOf(p *Page) pageInfo {
+	info := pageInfo{rows: len(p.Employees), total: p.Total}
+	if n := len(p.Employees); n > 0 {
+		info.first, info.last = p.Employees[0].ID, p.Employees[n-1].ID
+	}
+	return info
+}
+
+// listingRead is the state of one read while its pages arrive.
+type listingRead struct {
+	sink   rowSink
+	repeat int
+	pages  []pageInfo
+	ids    []int64 // every id given to the sink, to find one listed twice
+	absent []int
+}
+
+// add records page k and gives the sink the rows it adds: all of them on
+// the first page, the rows after the repeated ones on the others.
+func (r *listingRead) add(k int, p *Page) error {
+	r.pages[k] = infoOf(p)
+	rows := p.Employees
+	if k > 0 {
+		rows = rows[min(r.repeat, len(rows)):]
+	}
+	for i := range rows {
+		r.ids = append(r.ids, rows[i].ID)
+	}
+	if r.absent == nil {
+		r.absent = make([]int, len(p.absent))
+	}
+	for i, a := range p.absent {
+		r.absent[i] += a
+	}
+	return r.sink.rows(rows)
+}
+
+// readListing reads the listing once into sink. listed, when not nil,
+// waits for the attribute list and checks it; it runs once the first page
+// is in, so a credential that may not read a synced attribute costs two
+// requests, not a whole listing.
+func (c *Client) readListing(ctx context.Context, sel *selection, listed func() error, sink rowSink) (*listing, error) {
+	head, err := c.page(ctx, sel, 0, PageSize, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -162,12 +283,15 @@ func (c *Client) readListing(ctx context.Context, listed func() error) (*listing
 		step, repeat = max(size, 1), 0
 	}
 
-	pages := []Page{head}
 	var offsets []int
 	for off := step; off-step+size < total; off += step {
 		offsets = append(offsets, off)
 	}
-	pages = append(pages, make([]Page, len(offsets))...)
+	r := &listingRead{sink: sink, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)), ids: make([]int64, 0, sizeHint(total))}
+	sink.begin(total)
+	if err := r.add(0, &head); err != nil {
+		return nil, err
+	}
 	var (
 		mu   sync.Mutex
 		done = len(head.Employees)
@@ -177,15 +301,18 @@ func (c *Client) readListing(ctx context.Context, listed func() error) (*listing
 	g.SetLimit(c.opts.Concurrency)
 	for i, off := range offsets {
 		g.Go(func() error {
-			p, err := c.page(gctx, off, PageSize, repeat)
+			p, err := c.page(gctx, sel, off, PageSize, repeat)
 			if err != nil {
 				return err
 			}
-			pages[i+1] = p
+			// The sink and Progress need not be safe for concurrent use.
 			mu.Lock()
 			defer mu.Unlock()
+			if err := r.add(i+1, &p); err != nil {
+				return err
+			}
 			done += max(len(p.Employees)-repeat, 0)
-			c.reportProgress(done, total) // under mu: Progress need not be safe for concurrent use
+			c.reportProgress(done, total)
 			return nil
 		})
 	}
@@ -201,23 +328,26 @@ func (c *Client) readListing(ctx context.Context, listed func() error) (*listing
 	// is full and its own total says there is more. A listing that grows
 	// faster than it can be read is a moving one.
 	for extra := 0; ; extra++ {
-		lastOff := (len(pages) - 1) * step
-		last := pages[len(pages)-1]
-		if size == 0 || len(last.Employees) < size || lastOff+size >= last.Total {
+		lastOff := (len(r.pages) - 1) * step
+		last := r.pages[len(r.pages)-1]
+		if size == 0 || last.rows < size || lastOff+size >= last.total {
 			break
 		}
 		if extra > len(offsets) {
-			return nil, &shiftError{fmt.Sprintf("the listing grew from %d to %d employees while it was read", total, last.Total)}
+			return nil, &shiftError{fmt.Sprintf("the listing grew from %d to %d employees while it was read", total, last.total)}
 		}
-		p, err := c.page(ctx, lastOff+step, PageSize, repeat)
+		p, err := c.page(ctx, sel, lastOff+step, PageSize, repeat)
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, p)
+		r.pages = append(r.pages, pageInfo{})
+		if err := r.add(len(r.pages)-1, &p); err != nil {
+			return nil, err
+		}
 		done += max(len(p.Employees)-repeat, 0)
 		c.reportProgress(done, p.Total)
 	}
-	return assemble(pages, size, step, repeat)
+	return r.check(size, step)
 }
 
 // reportProgress calls Options.Progress, if set.
@@ -227,59 +357,43 @@ func (c *Client) reportProgress(done, total int) {
 	}
 }
 
-// assemble checks that the pages of one read fit together and joins them.
-// Page k starts at offset k·step; with repeat 1 its first row must be the
-// row page k-1 ended with, which every page but the last holds in full
-// (size rows), and the last page reaches its own total_elements. A
-// boundary that does not fit, an employee seen twice or a short last page
-// means the listing moved under the read: a *shiftError.
-func assemble(pages []Page, size, step, repeat int) (*listing, error) {
+// check checks that the pages of one read fit together. Page k starts
+// at offset k·step; with repeat 1 its first row must be the row page k-1
+// ended with, which every page but the last holds in full (size rows), and
+// the last page reaches its own total_elements. A boundary that does not
+// fit, an employee seen twice or a short last page means the listing moved
+// under the read: a *shiftError.
+func (r *listingRead) check(size, step int) (*listing, error) {
+	pages := r.pages
 	last := pages[len(pages)-1]
-	if end := (len(pages)-1)*step + len(last.Employees); len(last.Employees) < size && end < last.Total {
-		return nil, &shiftError{fmt.Sprintf("the last page ended at row %d but total_elements is %d", end, last.Total)}
+	if end := (len(pages)-1)*step + last.rows; last.rows < size && end < last.total {
+		return nil, &shiftError{fmt.Sprintf("the last page ended at row %d but total_elements is %d", end, last.total)}
 	}
-	n := 0
 	for k, p := range pages {
 		off := k * step
-		if k < len(pages)-1 && len(p.Employees) != size {
-			return nil, &shiftError{fmt.Sprintf("the page at offset %d held %d employees, not %d, while the listing went on", off, len(p.Employees), size)}
+		if k < len(pages)-1 && p.rows != size {
+			return nil, &shiftError{fmt.Sprintf("the page at offset %d held %d employees, not %d, while the listing went on", off, p.rows, size)}
 		}
-		if k == 0 || repeat == 0 {
-			n += len(p.Employees)
+		if k == 0 || r.repeat == 0 {
 			continue
 		}
-		prev := pages[k-1].Employees
+		prev := pages[k-1]
 		switch {
-		case len(p.Employees) == 0:
+		case p.rows == 0:
 			return nil, &shiftError{fmt.Sprintf("the page at offset %d was empty although the page before it ended at that row", off)}
-		case p.Employees[0].ID != prev[len(prev)-1].ID:
-			return nil, &shiftError{fmt.Sprintf("the page at offset %d began with employee %d, not with employee %d, which ended the page before it", off, p.Employees[0].ID, prev[len(prev)-1].ID)}
-		}
-		n += len(p.Employees) - 1
-	}
-	l := &listing{employees: make([]Employee, 0, n)}
-	for k, p := range pages {
-		rows := p.Employees
-		if k > 0 {
-			rows = rows[repeat:]
-		}
-		l.employees = append(l.employees, rows...)
-		if l.absent == nil {
-			l.absent = make([]int, len(p.absent))
-		}
-		for i, a := range p.absent {
-			l.absent[i] += a
+		case p.first != prev.last:
+			return nil, &shiftError{fmt.Sprintf("the page at offset %d began with employee %d, not with employee %d, which ended the page before it", off, p.first, prev.last)}
 		}
 	}
-	slices.SortFunc(l.employees, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
-	for i := 1; i < len(l.employees); i++ {
-		if id := l.employees[i].ID; id == l.employees[i-1].ID {
+	slices.Sort(r.ids)
+	for i := 1; i < len(r.ids); i++ {
+		if id := r.ids[i]; id == r.ids[i-1] {
 			return nil, &shiftError{fmt.Sprintf("employee %d was listed twice", id)}
 		}
 	}
-	if repeat == 0 && len(l.employees) != last.Total {
+	if r.repeat == 0 && len(r.ids) != last.total {
 		// Without overlapping pages only the count can tell.
-		return nil, &shiftError{fmt.Sprintf("read %d employees but total_elements is %d", len(l.employees), last.Total)}
+		return nil, &shiftError{fmt.Sprintf("read %d employees but total_elements is %d", len(r.ids), last.total)}
 	}
-	return l, nil
+	return &listing{read: len(r.ids), absent: r.absent}, nil
 }

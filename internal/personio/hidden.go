@@ -132,19 +132,19 @@ func unlisted(required []string, infos []AttributeInfo) error {
 	return e
 }
 
-// startAttributeCheck starts reading the attribute list when the client
-// has required attributes, and returns a function that waits for it and
+// startAttributeCheck starts reading the attribute list when a read has
+// required attributes, and returns a function that waits for it and
 // checks them; nil when there is nothing to check. The list is read once
 // per client, however often Employees runs.
-func (c *Client) startAttributeCheck(ctx context.Context) func() error {
-	if len(c.sel.required) == 0 {
+func (c *Client) startAttributeCheck(ctx context.Context, required []string) func() error {
+	if len(required) == 0 {
 		return nil
 	}
 	done := make(chan error, 1)
 	go func() {
 		infos, err := c.Attributes(ctx)
 		if err == nil {
-			err = unlisted(c.sel.required, infos)
+			err = unlisted(required, infos)
 		}
 		done <- err
 	}()
@@ -163,10 +163,10 @@ func (c *Client) startAttributeCheck(ctx context.Context) func() error {
 // checkAbsent fails a complete read whose employees came without a
 // required attribute that the attribute list names (Personio answers
 // differ from its list), labelling the keys from the list.
-func (c *Client) checkAbsent(ctx context.Context, l *listing) error {
-	e := &HiddenAttributesError{Labels: map[string]string{}, Missing: map[string]int{}, Read: len(l.employees)}
+func (c *Client) checkAbsent(ctx context.Context, sel *selection, l *listing) error {
+	e := &HiddenAttributesError{Labels: map[string]string{}, Missing: map[string]int{}, Read: l.read}
 	for i, n := range l.absent {
-		k := c.sel.required[i]
+		k := sel.required[i]
 		if n == 0 || absentWhenEmpty(k) {
 			continue
 		}
