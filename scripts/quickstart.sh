@@ -4,7 +4,8 @@
 #   quickstart dataset, (re)creates the gridsync_quickstart database on the
 #   local PostgreSQL, migrates, plans, applies, plans again ("No changes."),
 #   then hires someone in the simulated Personio and shows the one-line plan
-#   that follows, applies it, and prints the sync status and history.
+#   that follows, runs the unattended sync that applies it and a second,
+#   idle one, and prints the sync status and history.
 # The database gridsync_quickstart belongs to this demo: it is dropped and
 # created afresh on every run so the output is the same each time.
 set -euo pipefail
@@ -52,6 +53,7 @@ curl -fsS -X POST "$url/_sim/employees" -H 'Content-Type: application/json' -d '
 }' >/dev/null
 
 step gridsync plan
-step gridsync apply -auto-approve
+step gridsync sync
+step gridsync sync
 step gridsync status
 step gridsync history -limit 5

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
 	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/store"
@@ -29,9 +29,11 @@ func newApplyCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply [-chdir DIR] [-auto-approve] [-allow-mass-delete] [-lock-timeout DUR] [PLANFILE]",
 		Short: "Make the Gridwork database match the configuration and Personio",
-		Long: `Apply computes a plan (or takes a saved one), asks for confirmation on a
-terminal, and writes every change in one transaction under an advisory lock,
-with a sync-log entry. Any error rolls all of it back.
+		Long: `Apply reads Personio, takes the database's apply lock, reads the Gridwork
+database under it and computes the plan, shows it, asks for confirmation on a
+terminal, and writes every change in one transaction with a sync-log entry.
+Any error rolls all of it back. An apply that waited for the lock plans
+against what the other writer left, so it never finds its plan stale.
 
 A saved PLANFILE is applied only if the configuration, the Personio data and
 the Gridwork database are what it was computed from; otherwise apply refuses
@@ -48,7 +50,7 @@ with "stale plan" and writes nothing. A relative PLANFILE is read from the
 	f := cmd.Flags()
 	f.BoolVar(&o.autoApprove, "auto-approve", false, "skip the interactive confirmation (required when not on a terminal)")
 	f.BoolVar(&o.allowMassDelete, "allow-mass-delete", false, "apply even if the plan removes or unlinks more than the deletion guard allows")
-	f.DurationVar(&o.lockTimeout, "lock-timeout", 0, "how long to wait for another apply's lock (e.g. 30s); 0 fails at once")
+	f.DurationVar(&o.lockTimeout, "lock-timeout", 0, "how long to wait for another writer's lock (e.g. 30s); 0 fails at once")
 	return cmd
 }
 
@@ -74,71 +76,133 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	defer st.Close()
 
 	runner := newRunner(g)
-	opts := engine.ApplyOptions{
-		AllowMassDelete: o.allowMassDelete,
-		LockTimeout:     o.lockTimeout,
-		Audit: engine.Audit{
-			Actor:     engine.Actor(g.getenv),
-			GitCommit: engine.GitCommit(g.getenv, cfg.Dir),
-			ConfigDir: cfg.Dir,
-		},
-	}
-
-	var planned *engine.Planned
 	if o.planFile != "" {
-		if p, err = plan.ReadFile(o.planFile); err != nil {
-			return err
-		}
-		// What is written is the plan computed now; the file has to match
-		// it, and is trusted no further.
-		if planned, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
-			return err
-		}
-		opts.Saved = true
+		p, res, err = applySaved(ctx, g, o, cfg, st, runner)
 	} else {
-		var diags hcl.Diagnostics
-		if planned, diags, err = runner.Plan(ctx, cfg, st, engine.PlanOptions{}); err != nil {
-			return err
+		var w *engine.Written
+		w, err = runner.ApplyFresh(ctx, cfg, st, engine.WriteOptions{
+			LockTimeout:     o.lockTimeout,
+			Audit:           audit(g, cfg, "apply"),
+			AllowMassDelete: o.allowMassDelete,
+			Waiting:         waiting(g),
+			Show: func(w *engine.Written) error {
+				return showPlan(g, cfg, w, w.Planned.Plan)
+			},
+			Confirm: func(w *engine.Written) error {
+				if len(w.Applied.Changes) == 0 || o.autoApprove {
+					return nil
+				}
+				ok, err := confirm(ctx, g)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return errApplyCancelled
+				}
+				return nil
+			},
+		})
+		if w != nil {
+			p, res = w.Planned.Plan, w.Result
 		}
-		if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
-			return err
-		}
-	}
-	p, cur := planned.Plan, planned.State
-	if g.verbose {
-		fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
-	}
-	if o.planFile == "" {
-		if err := plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)}); err != nil {
-			return err
-		}
-	}
-	if err := engine.CheckGuard(p, cur, opts.AllowMassDelete); err != nil {
-		return err
-	}
-	if o.planFile == "" && len(p.Changes) > 0 && !o.autoApprove {
-		ok, err := confirm(ctx, g)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if errors.Is(err, errApplyCancelled) {
 			fmt.Fprintln(g.Out, "\nApply cancelled.")
 			return exitCode(1)
 		}
+		err = diagnosticsError(g, cfg, err)
 	}
-
-	start := time.Now()
-	if res, err = runner.Apply(ctx, st, p, opts); err != nil {
+	if err != nil {
 		return err
 	}
+	g.runID = res.RunID
 	s := p.Summary
 	fmt.Fprintf(g.Out, "\nApply complete! Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", s.Add, s.Change, s.Unlink, s.Destroy)
 	fmt.Fprintf(g.Out, "Recorded as sync run %d.\n", res.RunID)
 	if g.verbose {
-		fmt.Fprintf(g.Err, "timings: write %s (%d rows)\n", time.Since(start).Round(time.Millisecond), res.RowsWritten)
+		fmt.Fprintf(g.Err, "timings: write %s (%d rows)\n", res.Duration.Round(time.Millisecond), res.RowsWritten)
 	}
 	return nil
 }
+
+// applySaved applies a plan file: only if planning now gives the very plan
+// saved, and the target has not changed under the lock (stale plan).
+func applySaved(ctx context.Context, g *globals, o *applyOptions, cfg *config.Config, st *store.Store, runner *engine.Runner) (*plan.Plan, *store.Result, error) {
+	saved, err := plan.ReadFile(o.planFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	// What is written is the plan computed now; the file has to match it,
+	// and is trusted no further.
+	planned, err := runner.CheckSaved(ctx, cfg, st, saved)
+	if err != nil {
+		return saved, nil, err
+	}
+	p := planned.Plan
+	if g.verbose {
+		fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
+	}
+	if err := engine.CheckGuard(p, planned.State, o.allowMassDelete); err != nil {
+		return p, nil, err
+	}
+	res, err := runner.Apply(ctx, st, p, engine.ApplyOptions{
+		AllowMassDelete: o.allowMassDelete,
+		LockTimeout:     o.lockTimeout,
+		Audit:           audit(g, cfg, "apply PLANFILE"),
+		Waiting:         waiting(g),
+	})
+	return p, res, err
+}
+
+// audit is what the sync log records about who runs command from where.
+func audit(g *globals, cfg *config.Config, command string) engine.Audit {
+	return engine.Audit{
+		Command:   command,
+		Actor:     engine.Actor(g.getenv),
+		GitCommit: engine.GitCommit(g.getenv, cfg.Dir),
+		Dirty:     engine.GitDirty(cfg.Dir),
+		ConfigDir: cfg.Dir,
+	}
+}
+
+// showPlan is what a writer shows once it holds the lock: the build's
+// warnings, the timings with -v, and p (nil: no plan) as text.
+func showPlan(g *globals, cfg *config.Config, w *engine.Written, p *plan.Plan) error {
+	if err := reportDiagnostics(g, cfg.Files, w.Diags); err != nil {
+		return err
+	}
+	if g.verbose {
+		fmt.Fprintf(g.Err, "timings: %s\n", w.Planned.Timings)
+	}
+	if p == nil {
+		return nil
+	}
+	return plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
+}
+
+// waiting says on stderr that a writer waits for the lock, how long at
+// most, and for whom.
+func waiting(g *globals) func(string, time.Duration) {
+	return func(holder string, wait time.Duration) {
+		fmt.Fprintf(g.Err, "Waiting up to %s for the apply lock%s…\n", wait, holder)
+	}
+}
+
+// diagnosticsError prints the configuration problems only Personio's data
+// revealed, like those of loading the configuration, and turns them into
+// exit 1; other errors pass unchanged.
+func diagnosticsError(g *globals, cfg *config.Config, err error) error {
+	var de *engine.DiagnosticsError
+	if !errors.As(err, &de) {
+		return err
+	}
+	if rerr := reportDiagnostics(g, cfg.Files, de.Diags); rerr != nil {
+		return rerr
+	}
+	return err
+}
+
+// errApplyCancelled is the answer "no" at the prompt.
+var errApplyCancelled = errors.New("apply cancelled at the prompt")
 
 // confirm asks the Terraform question on a terminal. Off a terminal it
 // refuses: an unattended apply must say -auto-approve explicitly. Ctrl-C at

@@ -100,7 +100,7 @@ func (h *e2e) status() map[string]string {
 	h.t.Helper()
 	out, _ := h.mustGS(0, "status", "-json")
 	var s e2eStatus
-	if err := json.Unmarshal([]byte(out), &s); err != nil || s.FormatVersion != "1.0" {
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.FormatVersion != "1.1" {
 		h.t.Fatalf("status -json (%v):\n%s", err, out)
 	}
 	m := map[string]string{}

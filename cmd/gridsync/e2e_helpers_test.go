@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
 	"github.com/gridwork/gridsync/internal/store/storetest"
 )
@@ -83,6 +85,9 @@ type e2e struct {
 	dbURL string
 	env   map[string]string
 	db    *pgx.Conn // the test's own connection, for checks and foreign writes
+	// personio, when set, adjusts gridsync's Personio client (short
+	// backoffs for tests of a failing Personio).
+	personio func(*personio.Options)
 }
 
 func newE2E(t *testing.T, o e2eOptions) *e2e {
@@ -187,7 +192,13 @@ func (h *e2e) gs(args ...string) (stdout, stderr string, code int) {
 func (h *e2e) gsCtx(ctx context.Context, args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
 	args = append(slices.Clone(args), "-chdir", h.dir)
-	code = run(ctx, args, streams{In: strings.NewReader(""), Out: &out, Err: &errb}, func(k string) string { return h.env[k] })
+	env := maps.Clone(h.env)
+	g := &globals{
+		streams:         streams{In: strings.NewReader(""), Out: &out, Err: &errb},
+		getenv:          func(k string) string { return env[k] },
+		personioOptions: h.personio,
+	}
+	code = runGlobals(ctx, g, args)
 	return out.String(), errb.String(), code
 }
 

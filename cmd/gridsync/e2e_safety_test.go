@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // cliResult is what one gridsync run said.
@@ -463,32 +464,35 @@ func TestE2EKilledMidApply(t *testing.T) {
 			} else {
 				pid := h.count(blocked)
 				var killed bool
-				if err := h.db.QueryRow(t.Context(), "select pg_terminate_backend($1)", pid).Scan(&killed); err != nil || !killed {
+				if err := h.db.QueryRow(t.Context(), "select pg_terminate_backend($1, 10000)", pid).Scan(&killed); err != nil || !killed {
 					t.Fatalf("pg_terminate_backend(%d) = %v, %v", pid, killed, err)
 				}
 			}
 			release()
 			r := wait(t, done)
-			if r.code != 1 || !strings.Contains(r.stderr, "apply rolled back, nothing was written") {
-				t.Errorf("apply: exit %d\nstderr:\n%s", r.code, r.stderr)
-			}
-			if tt.interrupt && !strings.Contains(r.stderr, "Error: interrupted (apply rolled back") {
-				t.Errorf("an interrupted apply does not say it was interrupted:\n%s", r.stderr)
-			}
-			if hint := "check the connection to the Gridwork database"; strings.Contains(r.stderr, hint) == tt.interrupt {
-				t.Errorf("a killed connection (and only that) should say %q:\n%s", hint, r.stderr)
+			failed := len(runsBefore) + 1
+			if tt.interrupt {
+				// An interrupt says what was written and exits like other
+				// command-line tools do.
+				if want := fmt.Sprintf("Error: interrupted: nothing was written (recorded as failed sync run %d)\n", failed); r.code != exitSIGINT || r.stderr != want {
+					t.Errorf("interrupted apply: exit %d, stderr:\n%s\nwant exit %d, stderr:\n%s", r.code, r.stderr, exitSIGINT, want)
+				}
+			} else {
+				if r.code != 1 || !strings.Contains(r.stderr, "apply rolled back, nothing was written") ||
+					!strings.Contains(r.stderr, "check the connection to the Gridwork database") {
+					t.Errorf("apply: exit %d\nstderr:\n%s", r.code, r.stderr)
+				}
+				if !strings.Contains(r.stderr, fmt.Sprintf("(recorded as sync run %d)", failed)) {
+					t.Errorf("the killed apply does not name its failed run:\n%s", r.stderr)
+				}
 			}
 			if got := h.checksum("companies", "locations", "employees", "jobs", "company_sync", "sync_changes"); got != data {
 				t.Errorf("the failed apply left a partial write:\nbefore %s\nafter  %s", data, got)
 			}
 			runs := h.query("select id, outcome from sync_runs order by id")
 			// A killed connection and an interrupt are both logged as failed runs.
-			failed := fmt.Sprintf("%d|failed", len(runsBefore)+1)
-			if want := append(slices.Clone(runsBefore), failed); !slices.Equal(runs, want) {
+			if want := append(slices.Clone(runsBefore), fmt.Sprintf("%d|failed", failed)); !slices.Equal(runs, want) {
 				t.Errorf("sync runs after the kill = %q, want %q", runs, want)
-			}
-			if !strings.Contains(r.stderr, fmt.Sprintf("(recorded as sync run %d)", len(runsBefore)+1)) {
-				t.Errorf("the killed apply does not name its failed run:\n%s", r.stderr)
 			}
 			var hist struct {
 				Runs []struct {
@@ -528,11 +532,12 @@ func (h *e2e) assertWholeRuns() {
 	}
 }
 
-// TestE2EConcurrentApplies: two applies at once never interleave. Both
-// compute their plans against the same state; one writes, the other finds
-// the database changed under the lock and refuses as stale.
+// TestE2EConcurrentApplies: applies at once never interleave, and an apply
+// that waited for the lock plans against what the other one wrote: it never
+// fails "stale plan" because another writer went first.
 func TestE2EConcurrentApplies(t *testing.T) {
 	h := newE2E(t, e2eOptions{})
+	host, _ := os.Hostname()
 
 	t.Run("both waiting for the lock", func(t *testing.T) {
 		// The first apply to take the advisory lock blocks on the sync log
@@ -547,16 +552,22 @@ func TestE2EConcurrentApplies(t *testing.T) {
 		}
 		release()
 		results := []cliResult{wait(t, a), wait(t, b)}
-		slices.SortFunc(results, func(x, y cliResult) int { return x.code - y.code })
-		if results[0].code != 0 || !strings.Contains(results[0].stdout, "Apply complete!") {
-			t.Errorf("first apply: exit %d\n%s", results[0].code, results[0].stderr)
+		// The waiter planned under the lock, after the first had written:
+		// it has nothing to do, and printed only that.
+		slices.SortFunc(results, func(x, y cliResult) int { return len(y.stdout) - len(x.stdout) })
+		first, waiter := results[0], results[1]
+		if first.code != 0 || !strings.Contains(first.stdout, "Apply complete! Resources: ") || strings.Contains(first.stdout, "Apply complete! Resources: 0 added") {
+			t.Errorf("first apply: exit %d\n%s%s", first.code, first.stdout, first.stderr)
 		}
-		if r := results[1]; r.code != 1 || !strings.Contains(r.stderr, "stale plan: the Gridwork database changed while the plan was waiting") ||
-			strings.Count(r.stderr, "nothing was written") != 1 {
-			t.Errorf("second apply: exit %d, stderr:\n%s", r.code, r.stderr)
+		if waiter.code != 0 || !strings.HasPrefix(waiter.stdout, plan.NoChanges) ||
+			!strings.Contains(waiter.stdout, "Apply complete! Resources: 0 added, 0 changed, 0 unlinked, 0 destroyed.") {
+			t.Errorf("the apply that waited: exit %d, stdout:\n%s\nstderr:\n%s", waiter.code, waiter.stdout, waiter.stderr)
 		}
-		if got := h.query("select id, outcome from sync_runs order by id"); !slices.Equal(got, []string{"1|succeeded"}) {
-			t.Errorf("sync runs = %q, want one succeeded run (a stale refusal writes nothing)", got)
+		if want := fmt.Sprintf("Waiting up to 30s for the apply lock, held by gridsync apply (pid %d on %s, as e2e-bot, since ", os.Getpid(), host); !strings.Contains(waiter.stderr, want) {
+			t.Errorf("the waiter does not name the lock's holder; stderr:\n%s\nwant %q", waiter.stderr, want)
+		}
+		if got := h.query("select id, outcome, rows_written > 0 from sync_runs order by id"); !slices.Equal(got, []string{"1|succeeded|true", "2|succeeded|false"}) {
+			t.Errorf("sync runs = %q, want the first writing and the waiter writing nothing", got)
 		}
 		h.assertWholeRuns()
 		h.assertState(e2eMapping())
@@ -570,9 +581,14 @@ func TestE2EConcurrentApplies(t *testing.T) {
 		release := h.lockTable("lock table sync_runs in exclusive mode")
 		a := h.goGS("apply", "-auto-approve")
 		h.waitForLocks(`select count(*) from pg_locks l where `+locksInThisDB+` and not l.granted and l.relation = to_regclass('sync_runs')`, 1, a)
-		_, stderr, code := h.gs("apply", "-auto-approve")
-		if code != 1 || !strings.Contains(stderr, "another gridsync apply holds the lock") || !strings.Contains(stderr, "-lock-timeout") {
-			t.Errorf("apply while locked: exit %d, stderr:\n%s", code, stderr)
+		out, stderr, code := h.gs("apply", "-auto-approve")
+		holder := fmt.Sprintf(", held by gridsync apply (pid %d on %s, as e2e-bot, since ", os.Getpid(), host)
+		if code != 1 || !strings.Contains(stderr, "another gridsync apply holds the lock") || !strings.Contains(stderr, holder) ||
+			!strings.Contains(stderr, "retry or raise -lock-timeout") {
+			t.Errorf("apply while locked: exit %d, stderr:\n%s\nwant the holder %q", code, stderr, holder)
+		}
+		if out != "" {
+			t.Errorf("the refused apply printed a plan although it never held the lock:\n%s", out)
 		}
 		release()
 		if r := wait(t, a); r.code != 0 {
@@ -591,18 +607,13 @@ func TestE2EConcurrentApplies(t *testing.T) {
 			before := h.count("select count(*) from sync_runs where outcome = 'succeeded'")
 			a := h.goGS("apply", "-auto-approve", "-lock-timeout", "30s")
 			b := h.goGS("apply", "-auto-approve", "-lock-timeout", "30s")
-			ok := 0
 			for _, r := range []cliResult{wait(t, a), wait(t, b)} {
-				switch {
-				case r.code == 0:
-					ok++
-				case r.code == 1 && strings.Contains(r.stderr, "stale plan"):
-				default:
+				if r.code != 0 {
 					t.Errorf("round %d: exit %d, stderr:\n%s", round, r.code, r.stderr)
 				}
 			}
-			if after := h.count("select count(*) from sync_runs where outcome = 'succeeded'"); ok == 0 || after-before != ok {
-				t.Errorf("round %d: %d applies succeeded, %d runs recorded", round, ok, after-before)
+			if after := h.count("select count(*) from sync_runs where outcome = 'succeeded'"); after-before != 2 {
+				t.Errorf("round %d: %d runs recorded, want 2", round, after-before)
 			}
 			if n := h.count("select count(*) from sync_runs where outcome = 'failed'"); n != 0 {
 				t.Errorf("round %d: %d failed runs", round, n)
@@ -641,8 +652,10 @@ func TestE2EReadOnlyTrigger(t *testing.T) {
 	refused("delete from employees where id = $1", emp)
 	refused("update jobs set title = 'Hacked' where id = $1", job)
 	refused("delete from jobs where id = $1", job)
-	if _, err := h.db.Exec(ctx, "truncate employees cascade"); err == nil || !strings.Contains(err.Error(), "read-only") {
-		t.Errorf("truncate employees: %v, want refused", err)
+	for _, table := range []string{"employees", "jobs"} {
+		if _, err := h.db.Exec(ctx, "truncate "+table+" cascade"); err == nil || !strings.Contains(err.Error(), table+" holds records synced from Personio, which are read-only") {
+			t.Errorf("truncate %s: %v, want refused", table, err)
+		}
 	}
 	if h.checksum() != sum {
 		t.Error("a refused foreign write changed the database")

@@ -14,10 +14,10 @@ import (
 func newGitHubCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "github",
-		Short: "Publish plans to GitHub pull requests (for GitHub Actions)",
+		Short: "Publish plans to pull requests and sync outcomes to an issue (for GitHub Actions)",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newGitHubCommentCmd(g))
+	cmd.AddCommand(newGitHubCommentCmd(g), newGitHubSyncIssueCmd(g))
 	return cmd
 }
 

@@ -13,8 +13,9 @@ import (
 	"github.com/gridwork/gridsync/internal/store"
 )
 
-// historyFormatVersion versions the -json output of history.
-const historyFormatVersion = "1.0"
+// historyFormatVersion versions the -json output of history. 1.1 added
+// command and dirty, and the outcome "refused".
+const historyFormatVersion = "1.1"
 
 type historyOptions struct {
 	json  bool
@@ -27,10 +28,13 @@ func newHistoryCmd(g *globals) *cobra.Command {
 		Use:   "history",
 		Short: "List sync runs from the sync log",
 		Long: `History lists the latest sync runs recorded in the Gridwork database, newest
-first: when each started, whether it succeeded, who ran it from which commit,
-and how many records it created, updated, adopted, unlinked and deleted.
--json adds the digests of the configuration, Personio data, target state and
-plan of each run.`,
+first: when each started, which command ran it, its outcome (succeeded;
+refused: the deletion guard left companies out and the rest was applied;
+failed: nothing written), who ran it from which commit ("-dirty" when
+tracked files of the configuration directory had uncommitted changes), how
+many records it created, updated, adopted, unlinked and deleted, and the
+reason of a run that was refused or failed. -json adds the digests of the
+configuration, Personio data, target state and plan of each run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHistory(cmd, g, o)
@@ -78,21 +82,25 @@ func runHistory(cmd *cobra.Command, g *globals, o *historyOptions) error {
 }
 
 func writeHistoryTable(w io.Writer, runs []store.Run) error {
-	failed := false
+	withReason := false
 	for _, r := range runs {
-		failed = failed || r.Outcome != "succeeded"
+		withReason = withReason || r.Error != ""
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := "RUN\tSTARTED\tDURATION\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED"
-	if failed {
-		header += "\tERROR"
+	header := "RUN\tSTARTED\tDURATION\tCOMMAND\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED"
+	if withReason {
+		header += "\tREASON"
 	}
 	fmt.Fprintln(tw, header)
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
-			r.ID, r.StartedAt.Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), r.Outcome,
-			orDash(r.Actor), orDash(ghub.ShortSHA(r.GitCommit)), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
-		if failed {
+		commit := ghub.ShortSHA(r.GitCommit)
+		if r.Dirty {
+			commit += "-dirty"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
+			r.ID, r.StartedAt.Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), orDash(r.Command), r.Outcome,
+			orDash(r.Actor), orDash(commit), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
+		if withReason {
 			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.Error, 100)))
 		}
 		fmt.Fprintln(tw)

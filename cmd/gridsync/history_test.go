@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/gridwork/gridsync/internal/store"
@@ -23,7 +24,7 @@ func TestHistory(t *testing.T) {
 
 	s := openTestStore(t, env["GRIDWORK_DATABASE_URL"])
 	applyTestPlan(t, s)
-	if _, err := s.RecordFailure(context.Background(), nil, store.ApplyOptions{Actor: "ci"},
+	if _, err := s.RecordFailure(context.Background(), nil, store.ApplyOptions{Actor: "ci", Command: "sync"},
 		errors.New("reading Personio:\n  429 Too Many Requests")); err != nil {
 		t.Fatal(err)
 	}
@@ -33,9 +34,9 @@ func TestHistory(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		want := `RUN STARTED DURATION OUTCOME ACTOR COMMIT CREATED UPDATED ADOPTED UNLINKED DELETED ERROR
-2 <time> <dur> failed ci - 0 0 0 0 0 reading Personio: 429 Too Many Requests
-1 <time> <dur> succeeded ada 0123456 4 0 0 0 0 -
+		want := `RUN STARTED DURATION COMMAND OUTCOME ACTOR COMMIT CREATED UPDATED ADOPTED UNLINKED DELETED REASON
+2 <time> <dur> sync failed ci - 0 0 0 0 0 reading Personio: 429 Too Many Requests
+1 <time> <dur> - succeeded ada 0123456-dirty 4 0 0 0 0 -
 `
 		if got := normalizeTable(stdout); got != want {
 			t.Errorf("stdout:\n%s\nwant:\n%s", got, want)
@@ -54,7 +55,8 @@ func TestHistory(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("invalid JSON %q: %v", stdout, err)
 		}
-		if got.FormatVersion != "1.0" || len(got.Runs) != 1 || got.Runs[0].ID != 2 || got.Runs[0].Outcome != "failed" {
+		if got.FormatVersion != "1.1" || len(got.Runs) != 1 || got.Runs[0].ID != 2 || got.Runs[0].Outcome != "failed" ||
+			got.Runs[0].Command != "sync" || got.Runs[0].Dirty || !strings.Contains(stdout, `"dirty": false`) {
 			t.Errorf("got %+v", got)
 		}
 	})

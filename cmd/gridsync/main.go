@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/interrupt"
+	"github.com/gridwork/gridsync/internal/store"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Package interrupt caught signals since before main; an interrupt in
+	// the first milliseconds ends gridsync like any other.
+	ctx, stop := interrupt.Context()
 	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -20,30 +24,51 @@ func main() {
 // run executes gridsync with args and returns the process exit code. It is
 // the whole program minus os.Exit, so tests can drive it end to end.
 func run(ctx context.Context, args []string, s streams, getenv func(string) string) int {
-	g := &globals{streams: s, getenv: getenv}
+	return runGlobals(ctx, &globals{streams: s, getenv: getenv}, args)
+}
+
+// runGlobals is run with the globals given, so that tests can set what
+// has no flag (how patient the Personio client is).
+func runGlobals(ctx context.Context, g *globals, args []string) int {
 	root := newRootCmd(g)
 	root.SetArgs(normalizeArgs(args))
-	root.SetIn(s.In)
-	root.SetOut(s.Out)
-	root.SetErr(s.Err)
+	root.SetIn(g.In)
+	root.SetOut(g.Out)
+	root.SetErr(g.Err)
 	err := root.ExecuteContext(ctx)
+	if code, ok := interrupted(ctx); ok && !g.interruptHandled {
+		fmt.Fprintf(g.Err, "Error: %s\n", interruptMessage(g, err))
+		return code
+	}
 	if err == nil {
 		return 0
 	}
 	var ec *exitError
 	if errors.As(err, &ec) {
 		if ec.err != nil {
-			fmt.Fprintf(s.Err, "Error: %v\n", ec.err)
+			fmt.Fprintf(g.Err, "Error: %v\n", ec.err)
 		}
 		return ec.code
 	}
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		// Ctrl-C or SIGTERM: say so rather than "context canceled".
-		fmt.Fprintf(s.Err, "Error: interrupted (%v)\n", err)
-		return 1
-	}
-	fmt.Fprintf(s.Err, "Error: %v\n", err)
+	fmt.Fprintf(g.Err, "Error: %v\n", err)
 	return 1
+}
+
+// interruptMessage says what an interrupted command wrote: nothing, or all
+// of it (the transaction commits whole or not at all).
+func interruptMessage(g *globals, err error) string {
+	var rec *engine.RecordedError
+	switch {
+	case err == nil && g.runID != 0:
+		return fmt.Sprintf("interrupted after the apply had finished: everything was written (sync run %d)", g.runID)
+	case err == nil:
+		return "interrupted after gridsync had finished its work"
+	case errors.Is(err, store.ErrCommitUnknown):
+		return "interrupted while committing: " + err.Error()
+	case errors.As(err, &rec):
+		return fmt.Sprintf("interrupted: nothing was written (recorded as failed sync run %d)", rec.RunID)
+	}
+	return "interrupted: nothing was written"
 }
 
 // exitError carries a specific exit code. A nil err means the command has

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/google/renameio/v2"
 
 	"github.com/spf13/cobra"
 
@@ -45,13 +50,21 @@ and 2 means there are changes.`,
 // live on a terminal.
 func newRunner(g *globals) *engine.Runner {
 	return &engine.Runner{
-		Logger:       g.logger,
-		Progress:     g.Err,
-		LiveProgress: isTerminal(g.Err),
+		Logger:          g.logger,
+		Progress:        g.Err,
+		LiveProgress:    isTerminal(g.Err),
+		PersonioOptions: g.personioOptions,
 	}
 }
 
 func runPlan(ctx context.Context, g *globals, o *planOptions) error {
+	// Reading Personio takes minutes on a large tenant: find out first
+	// whether the plan can be saved at all.
+	if o.out != "" {
+		if err := checkWritable(g.path(o.out)); err != nil {
+			return err
+		}
+	}
 	cfg, st, err := openTarget(ctx, g)
 	if err != nil {
 		return err
@@ -92,4 +105,28 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 		return exitCode(2)
 	}
 	return nil
+}
+
+// checkWritable makes sure a plan file can be saved at path the way
+// plan.WriteFile saves it (a temporary file in the same directory, renamed
+// over path), without leaving anything behind.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("cannot save the plan to %s: it is a directory; give -out a file name", path)
+	}
+	f, err := renameio.NewPendingFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot save the plan to %s (checked before reading Personio): %w; give -out a path in a writable directory", path, unwrapPath(err))
+	}
+	return f.Cleanup()
+}
+
+// unwrapPath drops the temporary file's name from an *fs.PathError, which
+// means nothing to the user.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

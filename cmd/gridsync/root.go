@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/gridwork/gridsync/internal/personio"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; without
@@ -46,6 +48,15 @@ type globals struct {
 	logger   *slog.Logger
 	// stdinTerminal overrides terminal detection of In (tests).
 	stdinTerminal *bool
+	// personioOptions, when set, adjusts the Personio client (tests
+	// shorten its backoffs).
+	personioOptions func(*personio.Options)
+
+	// runID is the sync run a command wrote, and interruptHandled says
+	// that the command dealt with an interrupt itself (sync -every ends on
+	// one with exit 0): both for what run says after an interrupt.
+	runID            int64
+	interruptHandled bool
 }
 
 // interactive reports whether someone can answer a prompt on In.
@@ -111,7 +122,12 @@ func newRootCmd(g *globals) *cobra.Command {
 		Long: `gridsync keeps Gridwork's Personio integration in a git repository:
 companies, location→office mappings and sync overrides in HCL, Personio
 credentials encrypted with SOPS. "gridsync plan" shows what a sync would change
-in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
+in the Gridwork database; "gridsync apply" makes it so in one transaction;
+"gridsync sync" plans and applies unattended, on a schedule.
+
+Exit codes: 0 success; 1 error; 2 plan -detailed-exitcode found changes;
+3 fmt -check found files to format; 4 sync refused at least one company
+and applied the rest; 130 / 143 interrupted by SIGINT / SIGTERM.`,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -144,6 +160,7 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 		newCredsCmd(g),
 		newPlanCmd(g),
 		newApplyCmd(g),
+		newSyncCmd(g),
 		newShowCmd(g),
 		newStatusCmd(g),
 		newHistoryCmd(g),
@@ -151,6 +168,7 @@ in the Gridwork database; "gridsync apply" makes it so in one transaction.`,
 		newGitHubCmd(g),
 		newOfficesCmd(g),
 		newExplainCmd(g),
+		newVersionCmd(),
 	)
 	return root
 }

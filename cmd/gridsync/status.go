@@ -14,27 +14,35 @@ import (
 	"github.com/gridwork/gridsync/internal/store"
 )
 
-// statusFormatVersion versions the -json output of status.
-const statusFormatVersion = "1.0"
+// statusFormatVersion versions the -json output of status. 1.1 added the
+// last attempt (last_attempt_at, last_outcome, last_error).
+const statusFormatVersion = "1.1"
 
 type statusOptions struct {
-	json bool
+	json   bool
+	maxAge time.Duration
 }
 
 func newStatusCmd(g *globals) *cobra.Command {
 	o := &statusOptions{}
 	cmd := &cobra.Command{
-		Use:   "status",
+		Use:   "status [-chdir DIR] [-json] [-max-age DUR]",
 		Short: "Show the last sync per company and kind",
 		Long: `Status lists every configured company with, for employees and jobs, whether
-syncing is on, when it last synced, the run that did it, and how many
-Gridwork records are linked to Personio.`,
+syncing is on, when it last synced (succeeded), when a run last tried and with
+which outcome (succeeded, refused or failed) and why, and how many Gridwork
+records are linked to Personio.
+
+With -max-age DUR, status exits 1 when an enabled company/kind has not
+synced successfully within DUR (or never), naming each on stderr: for cron
+monitors and alerting.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStatus(cmd, g, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print machine-readable JSON")
+	cmd.Flags().DurationVar(&o.maxAge, "max-age", 0, "exit 1 when an enabled company/kind has not synced successfully within `DUR` (e.g. 2h)")
 	return cmd
 }
 
@@ -46,10 +54,18 @@ type statusJSON struct {
 	InDatabase   bool       `json:"in_database"`
 	LastSyncedAt *time.Time `json:"last_synced_at"`
 	LastRunID    *int64     `json:"last_run_id"`
-	Linked       int64      `json:"linked_records"`
+	// The last run that tried, whatever came of it.
+	LastAttemptAt    *time.Time `json:"last_attempt_at"`
+	LastAttemptRunID *int64     `json:"last_attempt_run_id"`
+	LastOutcome      *string    `json:"last_outcome"`
+	LastError        string     `json:"last_error"`
+	Linked           int64      `json:"linked_records"`
 }
 
 func runStatus(cmd *cobra.Command, g *globals, o *statusOptions) error {
+	if o.maxAge < 0 {
+		return fmt.Errorf("-max-age must be a positive duration such as 2h, not %s", o.maxAge)
+	}
 	ctx := cmd.Context()
 	cfg, s, err := openTarget(ctx, g)
 	if err != nil {
@@ -73,12 +89,48 @@ func runStatus(cmd *cobra.Command, g *globals, o *statusOptions) error {
 	if o.json {
 		enc := json.NewEncoder(g.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		err = enc.Encode(struct {
 			FormatVersion string       `json:"format_version"`
 			Companies     []statusJSON `json:"companies"`
 		}{statusFormatVersion, rows})
+	} else {
+		err = writeStatusTable(g.Out, rows)
 	}
-	return writeStatusTable(g.Out, rows)
+	if err != nil || o.maxAge == 0 {
+		return err
+	}
+	return checkMaxAge(g, rows, o.maxAge, time.Now())
+}
+
+// checkMaxAge names, on stderr, each enabled company/kind whose last
+// successful sync is older than maxAge, or that never synced, and then
+// returns exit code 1.
+func checkMaxAge(g *globals, rows []statusJSON, maxAge time.Duration, now time.Time) error {
+	stale := 0
+	for _, r := range rows {
+		if !r.Enabled {
+			continue
+		}
+		var why string
+		switch {
+		case r.LastSyncedAt == nil:
+			why = "has never synced"
+		case now.Sub(*r.LastSyncedAt) > maxAge:
+			why = fmt.Sprintf("last synced %s ago, at %s", now.Sub(*r.LastSyncedAt).Round(time.Second), r.LastSyncedAt.Format(timeLayout))
+		default:
+			continue
+		}
+		if r.LastOutcome != nil && *r.LastOutcome != string(store.Succeeded) {
+			why += fmt.Sprintf("; the last attempt %s at %s: %s", *r.LastOutcome, r.LastAttemptAt.Format(timeLayout), oneLine(r.LastError, 300))
+		}
+		fmt.Fprintf(g.Err, "%s %s %s (-max-age %s)\n", r.Company, r.Kind, why, maxAge)
+		stale++
+	}
+	if stale == 0 {
+		return nil
+	}
+	fmt.Fprintf(g.Err, "Error: %s not synced successfully within %s\n", countNoun(stale, "company kind", "company kinds"), maxAge)
+	return exitCode(1)
 }
 
 // statusRows joins the database's status with the configuration's current
@@ -98,14 +150,33 @@ func statusRows(cfg *config.Config, st []store.CompanyStatus) []statusJSON {
 			id := c.LastRunID
 			r.LastRunID = &id
 		}
+		if c.LastAttemptAt != nil {
+			t := c.LastAttemptAt.UTC()
+			r.LastAttemptAt = &t
+			outcome := c.LastOutcome
+			r.LastOutcome = &outcome
+			r.LastError = c.LastError
+		}
+		if c.LastAttemptRunID != 0 {
+			id := c.LastAttemptRunID
+			r.LastAttemptRunID = &id
+		}
 		rows = append(rows, r)
 	}
 	return rows
 }
 
 func writeStatusTable(w io.Writer, rows []statusJSON) error {
+	withError := false
+	for _, r := range rows {
+		withError = withError || r.LastError != ""
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMPANY\tKIND\tSYNC\tLAST SYNCED\tRUN\tLINKED")
+	header := "COMPANY\tKIND\tSYNC\tLAST SYNCED\tRUN\tLAST ATTEMPT\tOUTCOME\tLINKED"
+	if withError {
+		header += "\tREASON"
+	}
+	fmt.Fprintln(tw, header)
 	for _, r := range rows {
 		sync := "off"
 		if r.Enabled {
@@ -122,7 +193,15 @@ func writeStatusTable(w io.Writer, rows []statusJSON) error {
 		if r.LastRunID != nil {
 			run = strconv.FormatInt(*r.LastRunID, 10)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", r.Company, r.Kind, sync, last, run, r.Linked)
+		attempt, outcome := "-", "-"
+		if r.LastAttemptAt != nil {
+			attempt, outcome = r.LastAttemptAt.Format(timeLayout), *r.LastOutcome
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d", r.Company, r.Kind, sync, last, run, attempt, outcome, r.Linked)
+		if withError {
+			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.LastError, 100)))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

@@ -4,10 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/engine"
 )
 
 // validateOptions are the flags of `gridsync validate`.
@@ -43,6 +47,9 @@ With -json the result is printed on stdout in a format like terraform validate's
 
 func runValidate(g *globals, opts validateOptions) error {
 	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
+	if !diags.HasErrors() {
+		diags = append(diags, missingCredentials(cfg)...)
+	}
 	if opts.json {
 		enc := json.NewEncoder(g.Out)
 		enc.SetIndent("", "  ")
@@ -87,4 +94,25 @@ func countNoun(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// missingCredentials warns when the credentials file (sops_file(...)) does
+// not exist: validate itself needs no secrets, but every command that talks
+// to Personio would fail on it.
+func missingCredentials(cfg *config.Config) hcl.Diagnostics {
+	path := cfg.Personio.Credentials
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	rng := cfg.Personio.CredentialsRange
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagWarning,
+		Summary:  "Credentials file not found",
+		Detail: fmt.Sprintf("The Personio credentials file %s does not exist. validate does not read it, but creds validate, plan, apply and sync do: "+
+			"create it with `sops encrypt` (client_id and client_secret), or fix the path.", engine.CredentialsFile(cfg)),
+		Subject: &rng,
+	}}
 }

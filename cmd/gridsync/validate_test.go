@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +24,19 @@ func configFixture(kind, name string) string {
 	return filepath.Join("..", "..", "config", "testdata", kind, name)
 }
 
+// withCredentials copies a fixture directory into a temporary one and adds
+// a placeholder where its sops_file("secrets/personio.enc.yaml") points,
+// so that validate has no missing file to warn about.
+func withCredentials(t *testing.T, dir string) string {
+	t.Helper()
+	out := t.TempDir()
+	if err := os.CopyFS(out, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	writePlaceholderCredentials(t, out)
+	return out
+}
+
 var validateEnv = map[string]string{"GRIDWORK_DATABASE_URL": "postgres://127.0.0.1/gridwork"}
 
 func TestValidateText(t *testing.T) {
@@ -35,19 +49,29 @@ func TestValidateText(t *testing.T) {
 		wantStderr []string
 	}{
 		{
-			name:       "valid",
+			// Its credentials are at /etc/gridsync/personio.enc.json.
+			name:       "valid, the credentials file missing",
 			dir:        configFixture("valid", "full"),
 			env:        validateEnv,
 			wantStdout: "Success! The configuration is valid.\n3 companies, 6 locations (5 mapped to a Personio office).\n",
+			wantStderr: []string{"Warning: Credentials file not found", "on personio.hcl line 3, in personio:",
+				"The Personio credentials file /etc/gridsync/personio.enc.json does not exist", "create it with `sops encrypt`"},
 		},
 		{
 			name:       "valid, singular summary",
-			dir:        configFixture("valid", "minimal"),
+			dir:        withCredentials(t, configFixture("valid", "minimal")),
 			wantStdout: "Success! The configuration is valid.\n1 company, 1 location (1 mapped to a Personio office).\n",
 		},
 		{
+			name:       "sops_file names a missing file",
+			dir:        configFixture("valid", "minimal"),
+			wantStdout: "Success! The configuration is valid.\n1 company, 1 location (1 mapped to a Personio office).\n",
+			wantStderr: []string{"Warning: Credentials file not found", `3:   credentials = sops_file("secrets/personio.enc.yaml")`,
+				"The Personio credentials file secrets/personio.enc.yaml does not exist"},
+		},
+		{
 			name:       "warnings go to stderr, still valid",
-			dir:        configFixture("valid", "unmapped-company-warning"),
+			dir:        withCredentials(t, configFixture("valid", "unmapped-company-warning")),
 			wantStdout: "Success! The configuration is valid.\n2 companies, 1 location (0 mapped to a Personio office).\n",
 			wantStderr: []string{`Warning: Company "acme" has no mapped location`, "on main.hcl line 6"},
 		},
@@ -141,8 +165,10 @@ func TestValidateJSON(t *testing.T) {
 	}{
 		{name: "invalid", dir: configFixture("invalid", "duplicate-company"), wantCode: 1,
 			wantErrors: 1, wantSummary: `Duplicate company "acme"`, wantFile: "b.hcl", wantLine: 1, wantColumn: 9},
-		{name: "valid with warnings", dir: configFixture("valid", "unmapped-company-warning"), wantValid: true,
+		{name: "valid with warnings", dir: withCredentials(t, configFixture("valid", "unmapped-company-warning")), wantValid: true,
 			wantWarns: 2, wantSummary: `Company "acme" has no mapped location`, wantFile: "main.hcl", wantLine: 6, wantColumn: 1},
+		{name: "missing credentials file", dir: configFixture("valid", "minimal"), wantValid: true,
+			wantWarns: 1, wantSummary: "Credentials file not found", wantFile: "main.hcl", wantLine: 3, wantColumn: 17},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

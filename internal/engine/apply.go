@@ -13,35 +13,36 @@ import (
 	"github.com/gridwork/gridsync/plan"
 )
 
-// StaleError says a plan no longer matches what it was computed from.
+// StaleError says a saved plan no longer matches what it was computed
+// from. Only a saved plan can go stale: apply without a plan file and sync
+// plan under the apply lock.
 type StaleError struct {
 	Reason string
-	// Replan is set for a plan apply computed itself: running apply again
-	// plans afresh. A saved plan needs a new `gridsync plan -out`.
-	Replan bool
 }
 
 func (e *StaleError) Error() string {
-	next := "Run `gridsync plan` again and review the new plan"
-	if e.Replan {
-		next = "Run `gridsync apply` again to plan afresh"
-	}
-	return "stale plan: " + e.Reason + "; nothing was written. " + next
+	return "stale plan: " + e.Reason + "; nothing was written. Run `gridsync plan` again and review the new plan"
 }
 
-// ApplyOptions are the knobs of one apply.
+// ApplyOptions are the knobs of applying a given plan (a saved one).
 type ApplyOptions struct {
 	AllowMassDelete bool
 	LockTimeout     time.Duration
 	Audit           Audit
-	// Saved is set when the plan came from a plan file: a plan that goes
-	// stale under the lock then needs a new `gridsync plan -out`.
-	Saved bool
+	// Waiting, when set, is called once before waiting for the lock another
+	// writer holds, with the holder (", held by …").
+	Waiting func(holder string, wait time.Duration)
 }
 
-// Audit is who applied what, from where, for the sync log.
+// Audit is who ran what, from where, for the sync log.
 type Audit struct {
-	Actor, GitCommit, ConfigDir string
+	// Command is the verb: "sync", "apply" or "apply PLANFILE".
+	Command          string
+	Actor, GitCommit string
+	// Dirty says that tracked files of the configuration directory had
+	// uncommitted changes, so that GitCommit does not quite describe them.
+	Dirty     bool
+	ConfigDir string
 }
 
 // CheckGuard refuses a plan that removes or unlinks too much, or that rests
@@ -91,7 +92,7 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.S
 	}
 	fresh := planned.Plan
 	t.Diff = planned.Timings.Diff
-	planned.Timings = t
+	planned.Timings, planned.PersonioRequests = t, requestsOf(client)
 	if fresh.Digests.Personio != saved.Digests.Personio {
 		return nil, &StaleError{Reason: "Personio's data changed since the plan was made"}
 	}
@@ -142,23 +143,19 @@ func savedCompanies(p *plan.Plan) []string {
 	return out
 }
 
-// Apply writes p in one transaction. Inside the transaction, under the
-// apply lock, the target must still digest as it did when p was computed;
-// otherwise another writer got in between and nothing is written. A failed
-// write is recorded in the sync log in a transaction of its own.
+// Apply writes p, a plan computed before the lock was taken (a saved plan),
+// in one transaction. Inside the transaction, under the apply lock, the
+// target must still digest as it did when p was computed; otherwise another
+// writer got in between and apply refuses: stale plan, nothing written. A
+// failed write is recorded in the sync log in a transaction of its own.
 func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
-	sopts := store.ApplyOptions{
-		LockTimeout: opts.LockTimeout,
-		Actor:       opts.Audit.Actor,
-		GitCommit:   opts.Audit.GitCommit,
-		ConfigDir:   opts.Audit.ConfigDir,
-		StartedAt:   r.now(),
-		Verify: func(current plan.State) error {
-			if plan.DigestState(current) != p.Digests.Target {
-				return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)", Replan: !opts.Saved}
-			}
-			return nil
-		},
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
+	sopts.Waiting = opts.Waiting
+	sopts.Verify = func(current plan.State) error {
+		if plan.DigestState(current) != p.Digests.Target {
+			return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}
+		}
+		return nil
 	}
 	res, err := st.Apply(ctx, p, sopts)
 	if err == nil {
@@ -169,19 +166,62 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 		// Refusals write nothing, not even a log row.
 		return nil, err
 	}
-	if errors.Is(err, store.ErrCommitUnknown) {
-		// The run may have been committed as succeeded; a failed row could
-		// contradict it.
+	return nil, r.recordFailure(ctx, st, p, sopts, err)
+}
+
+// ApplyFresh is apply without a plan file: it reads Personio, plans, and
+// writes under the apply lock, planning again there when the target
+// changed (see planAndWrite). Refusals (the lock,
+// the deletion guard, a declined prompt, configuration problems) write
+// nothing; a write that failed is recorded as a failed run.
+func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st *store.Store, opts WriteOptions) (*Written, error) {
+	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
+		return nil, &DiagnosticsError{Diags: diags}
+	}
+	f, err := r.fetchTimed(ctx, cfg)
+	if err != nil {
 		return nil, err
+	}
+	opts.Isolate = false
+	w, err := r.planAndWrite(ctx, cfg, st, f, opts)
+	if err == nil {
+		return w, nil
+	}
+	if w == nil || !w.attempted {
+		return w, err
+	}
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
+	return w, r.recordFailure(ctx, st, w.Applied, sopts, err)
+}
+
+// recordFailure records a failed run (p may be nil; sopts.Scope then says
+// what it set out to sync) and returns err saying under which run id. A
+// commit whose outcome is unknown is not recorded: the run may have been
+// committed as succeeded, and a failed row could contradict it.
+func (r *Runner) recordFailure(ctx context.Context, st *store.Store, p *plan.Plan, sopts store.ApplyOptions, err error) error {
+	if errors.Is(err, store.ErrCommitUnknown) {
+		return err
 	}
 	// Record the failure, an interrupt (Ctrl-C) included, on a context of
 	// its own: the write may have failed because the run's context ended.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if runID, rerr := st.RecordFailure(rctx, p, sopts, err); rerr != nil {
+	runID, rerr := st.RecordFailure(rctx, p, sopts, err)
+	if rerr != nil {
 		r.logger().Warn("could not record the failed run in the sync log", "error", rerr)
-	} else {
-		err = fmt.Errorf("%w (recorded as sync run %d)", err, runID)
+		return err
 	}
-	return nil, err
+	return &RecordedError{Err: err, RunID: runID}
 }
+
+// RecordedError is a failure that was recorded in the sync log as RunID.
+type RecordedError struct {
+	Err   error
+	RunID int64
+}
+
+func (e *RecordedError) Error() string {
+	return fmt.Sprintf("%v (recorded as sync run %d)", e.Err, e.RunID)
+}
+
+func (e *RecordedError) Unwrap() error { return e.Err }

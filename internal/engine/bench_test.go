@@ -5,7 +5,6 @@ package engine
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -437,15 +436,7 @@ func (s *benchSim) resetStats(tb testing.TB) {
 // reset, every endpoint and status together.
 func (s *benchSim) requests(tb testing.TB) int {
 	tb.Helper()
-	resp, err := http.Get(s.url + "/_sim/stats")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st personiosim.Stats
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		tb.Fatalf("reading the simulator's stats: %v", err)
-	}
+	st := s.stats(tb)
 	n := 0
 	for endpoint := range st {
 		n += st.Total(endpoint)

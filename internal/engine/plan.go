@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -26,6 +27,9 @@ type Planned struct {
 	// employees confirmed by id added (see confirmAbsent).
 	Source  *plan.Source
 	Timings Timings
+	// PersonioRequests is how many requests the run sent to Personio so
+	// far: the read and the confirmations of removals.
+	PersonioRequests int
 
 	// personio is the client that read Source, to confirm the removals of
 	// a plan computed again from it; nil when Source was not read here.
@@ -70,8 +74,17 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, 
 	planned, diags, err := r.build(ctx, cfg, src, client, cur, opts.Companies)
 	if planned != nil {
 		planned.Timings.Fetch, planned.Timings.Read = t.Fetch, t.Read
+		planned.PersonioRequests = requestsOf(client)
 	}
 	return planned, diags, err
+}
+
+// requestsOf is how many requests client has sent to Personio.
+func requestsOf(client *personio.Client) int {
+	if client == nil {
+		return 0
+	}
+	return client.Requests().Total()
 }
 
 // build is the one place where a plan is computed from its inputs: plan,

@@ -174,8 +174,38 @@ func TestDecryptErrors(t *testing.T) {
 				isolate(t)
 				t.Setenv("SOPS_AGE_KEY", "AGE-SECRET-KEY-NOT-VALID test-secret-plain-Mx8gT4")
 			},
+			is: ErrNoKey,
+			want: []string{
+				"cannot decrypt secrets file ", ": SOPS_AGE_KEY is malformed: no age key could be read from it",
+				": SOPS_AGE_KEY is malformed: it holds no age key",
+				"age keys tried: SOPS_AGE_KEY",
+				"to fix: SOPS_AGE_KEY must hold the contents of a key file written by `age-keygen` (its secret key line; comment lines are fine); in GitHub Actions, check the repository secret SOPS_AGE_KEY",
+			},
+		},
+		{
+			name: "SOPS_AGE_KEY with a damaged key",
+			file: fixture("credentials.enc.yaml"),
+			env: func(t *testing.T) {
+				isolate(t)
+				t.Setenv("SOPS_AGE_KEY", "# created: 2024-01-01\nAGE-SECRET-KEY-1QTESTSECRETPLAINMX8GT4")
+			},
 			is:   ErrNoKey,
-			want: []string{"no age key could be loaded", "age keys tried: SOPS_AGE_KEY"},
+			want: []string{": SOPS_AGE_KEY is malformed: no age key could be read from it", "to fix: SOPS_AGE_KEY must hold the contents of a key file written by `age-keygen`"},
+		},
+		{
+			name: "malformed SOPS_AGE_KEY_FILE",
+			file: fixture("credentials.enc.yaml"),
+			env: func(t *testing.T) {
+				isolate(t)
+				f := filepath.Join(t.TempDir(), "keys.txt")
+				if err := os.WriteFile(f, []byte("test-secret-plain-Mx8gT4\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("SOPS_AGE_KEY_FILE", f)
+			},
+			is: ErrNoKey,
+			want: []string{": SOPS_AGE_KEY_FILE is malformed: no age key could be read from it",
+				"to fix: SOPS_AGE_KEY_FILE must name a key file as `age-keygen -o KEYFILE` writes it"},
 		},
 		{
 			name: "tampered value ciphertext",

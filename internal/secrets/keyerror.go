@@ -19,9 +19,12 @@ type keyAttempt struct {
 }
 
 var (
-	ansiEscape     = regexp.MustCompile(`\x1b\[[0-9;]*m`)
-	attemptHeader  = regexp.MustCompile(`^  (\S.*): (SUCCESS|FAILED)$`)
-	pgpFingerprint = regexp.MustCompile(`^[0-9A-Fa-f]{16,40}$`)
+	// malformedSource matches sops' report of an age key source it could
+	// read but not parse; only a variable name is ever taken from it.
+	malformedSource = regexp.MustCompile(`failed to parse '(SOPS_AGE_[A-Z_]+)' age identities`)
+	ansiEscape      = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+	attemptHeader   = regexp.MustCompile(`^  (\S.*): (SUCCESS|FAILED)$`)
+	pgpFingerprint  = regexp.MustCompile(`^[0-9A-Fa-f]{16,40}$`)
 )
 
 // parseKeyReport reads the per-key lines of sops' GetDataKey report:
@@ -77,6 +80,9 @@ func keyKind(key string) (kind, fix string) {
 // ageReason rewrites sops' age failure in a line. sops' own text is not
 // shown for age: it may quote a malformed key line from SOPS_AGE_KEY.
 func ageReason(reason string) string {
+	if m := malformedSource.FindStringSubmatch(reason); m != nil {
+		return m[1] + " is malformed: it holds no age key"
+	}
 	switch {
 	case strings.Contains(reason, "failed to load age identities") && strings.Contains(reason, "Errors while loading"):
 		return "no age key could be loaded (see the key sources below)"
@@ -94,11 +100,16 @@ func ageReason(reason string) string {
 func noKeyError(path, report string) error {
 	attempts := parseKeyReport(report)
 	var b strings.Builder
-	var fixes []string
+	var fixes, malformed []string
 	ageKeys, ageMissing := 0, 0
 	for _, a := range attempts {
 		if !a.failed {
 			continue
+		}
+		for _, m := range malformedSource.FindAllStringSubmatch(a.reason, -1) {
+			if !slices.Contains(malformed, m[1]) {
+				malformed = append(malformed, m[1])
+			}
 		}
 		kind, fix := keyKind(a.key)
 		reason := a.reason
@@ -115,7 +126,10 @@ func noKeyError(path, report string) error {
 	}
 
 	headline := "none of the keys it is encrypted for is available here"
-	if ageKeys > 0 && ageMissing == len(attempts) {
+	switch {
+	case len(malformed) > 0:
+		headline = strings.Join(malformed, " and ") + " " + isAre(len(malformed)) + " malformed: no age key could be read from " + itThem(len(malformed))
+	case ageKeys > 0 && ageMissing == len(attempts):
 		headline = "no SOPS key is configured in this environment"
 	}
 	msg := fmt.Sprintf("cannot decrypt secrets file %s: %s", path, headline)
@@ -148,6 +162,9 @@ func noKeyError(path, report string) error {
 				"the recipients above"}, fixes...)
 			fixes = append(fixes, "if you should have access but hold none of these keys, "+grant)
 		}
+	}
+	for _, name := range slices.Backward(malformed) {
+		fixes = append([]string{malformedFix(name)}, fixes...)
 	}
 	for _, f := range fixes {
 		msg += "\n  to fix: " + f
@@ -204,4 +221,31 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// malformedFix says how to give name, an age key source sops could not
+// parse, a key it can read.
+func malformedFix(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_FILE"):
+		return name + " must name a key file as `age-keygen -o KEYFILE` writes it (its secret key line; comment lines are fine)"
+	case strings.HasSuffix(name, "_CMD"):
+		return name + " must print an age secret key line, as `age-keygen` writes it"
+	}
+	return name + " must hold the contents of a key file written by `age-keygen` (its secret key line; comment lines are fine); " +
+		"in GitHub Actions, check the repository secret " + name
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }

@@ -8,35 +8,48 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gridwork/gridsync/plan"
 )
 
-// applyLockKey is the advisory lock every gridsync apply takes: "gridsync"
-// in ASCII, distinct from tern's migration lock.
-const applyLockKey int64 = 0x6772696473796e63
-
-// ErrLocked is returned (wrapped) when another apply holds the lock for
-// longer than ApplyOptions.LockTimeout.
-var ErrLocked = errors.New("another gridsync apply holds the lock")
-
-// ApplyOptions tune one Apply.
+// ApplyOptions tune one Apply or Write.
 type ApplyOptions struct {
 	// LockTimeout is how long to wait for the advisory lock another apply
 	// holds. Zero or less means do not wait at all, as in Terraform.
 	LockTimeout time.Duration
-	// Actor, GitCommit and ConfigDir go into the sync log.
-	Actor, GitCommit, ConfigDir string
-	// Verify, when set, is called inside the transaction after the lock is
-	// held, with the target state of the plan's scope as it is now. A
-	// non-nil error (a stale plan) aborts before anything is written and is
-	// returned wrapped.
+	// Waiting, when set, is called once before waiting for a lock another
+	// writer holds, with a description of the holder (", held by …") and
+	// how long it waits at most.
+	Waiting func(holder string, wait time.Duration)
+	// Command, Actor, GitCommit, Dirty and ConfigDir go into the sync log.
+	// Command ("sync", "apply", "apply PLANFILE") also names this run to
+	// writers waiting for the lock, with Host and PID (default: this
+	// process).
+	Command, Actor, GitCommit, ConfigDir string
+	Dirty                                bool
+	Host                                 string
+	PID                                  int
+	// Verify, when set, is called by Apply inside the transaction after the
+	// lock is held, with the target state of the plan's scope as it is now.
+	// A non-nil error (a stale plan) aborts before anything is written and
+	// is returned wrapped.
 	Verify func(current plan.State) error
 	// StartedAt is when the run started, for the sync log; zero means when
 	// Apply was called.
 	StartedAt time.Time
+	// Scope and ConfigDigest describe a run that failed before it had a
+	// plan, for RecordFailure: the companies and kinds it would have synced.
+	Scope        []plan.Scope
+	ConfigDigest string
+}
+
+func (o ApplyOptions) holder() Holder {
+	cmd := o.Command
+	if cmd != "" {
+		cmd = "gridsync " + cmd
+	}
+	return Holder{Host: o.Host, PID: o.PID, Command: cmd, Actor: o.Actor}.withDefaults()
 }
 
 // Result is what an Apply did. The counts are changes by action (of every
@@ -50,11 +63,13 @@ type Result struct {
 	Duration                                     time.Duration
 }
 
-// Apply carries out p in one transaction: it marks the transaction as
-// gridsync's (so the read-only trigger lets it write linked rows), takes the
-// apply lock, calls opts.Verify, writes companies, locations, employees and
-// jobs, and records the run, one row per change and the last-synced times.
-// Any error rolls all of it back.
+// Prepare decides, inside the apply transaction and under the lock, what to
+// write. read reads the target state within the transaction. An error
+// aborts: nothing is written, and Write returns it as it is.
+type Prepare func(ctx context.Context, read func(Query) (plan.State, error)) (*Batch, error)
+
+// Apply carries out p as it is in one transaction (see Write), after
+// opts.Verify accepted the target state of p's scope under the lock.
 func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Result, error) {
 	if p == nil {
 		return nil, errors.New("no plan to apply")
@@ -62,36 +77,84 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	if err := validatePlan(p); err != nil {
 		return nil, err
 	}
+	return s.Write(ctx, func(ctx context.Context, read func(Query) (plan.State, error)) (*Batch, error) {
+		if opts.Verify != nil {
+			current, err := read(scopeQuery(p))
+			if err != nil {
+				return nil, err
+			}
+			if err := opts.Verify(current); err != nil {
+				return nil, err
+			}
+		}
+		return &Batch{Plan: p}, nil
+	}, opts)
+}
+
+// Write runs one apply transaction: it registers this run for writers that
+// wait, marks the transaction as gridsync's (so the read-only trigger lets
+// it write linked rows), takes the apply lock, asks prepare what to write,
+// writes companies, locations, employees and jobs, and records the run, one
+// row per change, the last-synced times and each company's sync status.
+// Any error rolls all of it back. Once everything is written, the commit
+// runs to its end even if ctx is cancelled meanwhile, so that an interrupt
+// leaves either nothing or everything.
+func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (*Result, error) {
 	start := time.Now()
 	if opts.StartedAt.IsZero() {
 		opts.StartedAt = start
 	}
-	res := countActions(p)
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, s.beforeWrite(ctx, err)
+	}
+	defer conn.Release()
+	backendPID := conn.Conn().PgConn().PID()
+	if err := s.register(ctx, conn, opts.holder()); err != nil {
+		return nil, s.beforeWrite(ctx, err)
+	}
 
-	log := newPendingLog(p)
 	var (
+		res      *Result
 		bodyDone bool // set when only COMMIT remains
-		refused  bool // the lock or Verify said no: nothing was attempted
+		refused  bool // the lock or prepare said no: nothing was attempted
 	)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return nil, s.beforeWrite(ctx, err)
+	}
+	err = func() error {
 		if _, err := tx.Exec(ctx, "select set_config('gridsync.writer', 'on', true)"); err != nil {
 			return fmt.Errorf("marking the transaction as gridsync's: %w", err)
 		}
-		if err := s.lock(ctx, tx, opts.LockTimeout); err != nil {
+		if err := s.lock(ctx, tx, opts); err != nil {
 			refused = errors.Is(err, ErrLocked)
 			return err
 		}
-		if opts.Verify != nil {
-			current, err := readState(ctx, tx, scopeQuery(p))
+		batch, err := prepare(ctx, func(q Query) (plan.State, error) {
+			st, err := readState(ctx, tx, q)
 			if err != nil {
-				return fmt.Errorf("re-reading the target state: %w", err)
+				return st, fmt.Errorf("reading the target state: %w", err)
 			}
-			if err := opts.Verify(current); err != nil {
-				refused = true
-				return err
-			}
+			return st, nil
+		})
+		if err != nil {
+			// A refusal (a stale plan, the guard, a cancelled prompt) is
+			// returned as it is; a lost connection is reported as such.
+			refused = !conn.Conn().IsClosed()
+			return err
 		}
-		rows, err := writeChanges(ctx, tx, p, log)
+		if batch == nil || batch.Plan == nil {
+			refused = true
+			return errors.New("no plan to apply")
+		}
+		if err := validatePlan(batch.Plan); err != nil {
+			refused = true
+			return err
+		}
+		res = countActions(batch.Plan)
+		log := newPendingLog(batch.Plan)
+		rows, err := writeChanges(ctx, tx, batch.Plan, log)
 		if err != nil {
 			return err
 		}
@@ -101,10 +164,23 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 				return err
 			}
 		}
-		res.RunID, err = writeRun(ctx, tx, p, log.wait(), opts, res)
-		bodyDone = err == nil
+		res.RunID, err = writeRun(ctx, tx, batch, log.wait(), opts, res)
 		return err
-	})
+	}()
+	// Rolling back and committing do not stop at an interrupt: a rollback
+	// cut short leaves the server to notice, a commit cut short leaves the
+	// outcome unknown.
+	end, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err != nil {
+		_ = tx.Rollback(end)
+	} else {
+		bodyDone = true
+		err = tx.Commit(end)
+	}
+	if err != nil && conn.Conn().IsClosed() {
+		s.noteLostSession(backendPID)
+	}
 	if err != nil && bodyDone && !isServerError(err) {
 		// The connection failed during COMMIT: the server may have
 		// committed before it went away. Saying "rolled back" would be a
@@ -125,6 +201,14 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	res.Duration = time.Since(start)
 	s.logger.Info("applied plan", "run", res.RunID, "rows", res.RowsWritten, "duration", res.Duration)
 	return res, nil
+}
+
+// beforeWrite words a failure to start the apply transaction.
+func (s *Store) beforeWrite(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("apply stopped before writing, nothing was written: %w", err)
+	}
+	return fmt.Errorf("nothing was written: cannot use the Gridwork database at %s: %w; check the connection and run again", s.where, err)
 }
 
 // ErrCommitUnknown means the connection failed while the transaction was
@@ -157,71 +241,6 @@ func scopeQuery(p *plan.Plan) Query {
 		q.Companies = append(q.Companies, sc.Company)
 	}
 	return q
-}
-
-// lock takes the transaction-scoped apply lock, waiting at most timeout.
-func (s *Store) lock(ctx context.Context, tx pgx.Tx, timeout time.Duration) error {
-	locked := func() error {
-		return fmt.Errorf("%w on the Gridwork database at %s%s (waited %s); retry or raise -lock-timeout", ErrLocked, s.where, s.lockHolder(ctx), max(timeout, 0))
-	}
-	if timeout <= 0 {
-		var ok bool
-		if err := tx.QueryRow(ctx, "select pg_try_advisory_xact_lock($1)", applyLockKey).Scan(&ok); err != nil {
-			return fmt.Errorf("taking the apply lock: %w", err)
-		}
-		if !ok {
-			return locked()
-		}
-		return nil
-	}
-	// lock_timeout bounds the wait for the advisory lock; it is reset right
-	// after so that it does not cut short the writes that follow.
-	ms := strconv.FormatInt(max(timeout.Milliseconds(), 1), 10)
-	if _, err := tx.Exec(ctx, "select set_config('lock_timeout', $1, true)", ms); err != nil {
-		return fmt.Errorf("setting the lock timeout: %w", err)
-	}
-	if _, err := tx.Exec(ctx, "select pg_advisory_xact_lock($1)", applyLockKey); err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
-			return locked()
-		}
-		return fmt.Errorf("taking the apply lock: %w", err)
-	}
-	if _, err := tx.Exec(ctx, "set local lock_timeout to default"); err != nil {
-		return fmt.Errorf("resetting the lock timeout: %w", err)
-	}
-	return nil
-}
-
-// lockHolder describes the session holding the apply lock, as
-// ", held by gridsync (pid 4242, from 10.0.0.7, in its transaction since
-// 14:03:05 UTC)", or "" when it cannot be found (it just let go, or the role
-// may not see other sessions). It asks on a connection of its own: the
-// transaction that failed to lock may be aborted.
-func (s *Store) lockHolder(ctx context.Context) string {
-	var (
-		pid       int32
-		app, from string
-		xactStart *time.Time
-	)
-	err := s.pool.QueryRow(ctx, `
-		select a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'a local socket'), a.xact_start
-		from pg_locks l join pg_stat_activity a on a.pid = l.pid
-		where l.locktype = 'advisory' and l.granted and l.objsubid = 1
-		  and l.classid = $1::bigint::oid and l.objid = $2::bigint::oid
-		  and l.database = (select oid from pg_database where datname = current_database())
-		limit 1`, applyLockKey>>32, applyLockKey&0xffffffff).Scan(&pid, &app, &from, &xactStart)
-	if err != nil {
-		return ""
-	}
-	if app == "" {
-		app = "a session"
-	}
-	desc := fmt.Sprintf(", held by %s (pid %d, from %s", app, pid, from)
-	if xactStart != nil {
-		desc += ", in its transaction since " + xactStart.UTC().Format("15:04:05 MST")
-	}
-	return desc + ")"
 }
 
 // countActions counts p's changes by action.

@@ -14,12 +14,16 @@ import (
 
 // TestKilledConnectionLeavesNoPartialWrite terminates the apply's backend
 // from a second connection after all data writes, just before the sync log.
+// The re-run right after it, without a lock timeout, is not refused by the
+// killed session's lock, which PostgreSQL releases only as the session
+// ends, a moment after pg_terminate_backend returns: the store knows the
+// session lost its connection and waits for its lock to go.
 func TestKilledConnectionLeavesNoPartialWrite(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	killed := false
+	var pid int32
 	s.beforeLog = func(ctx context.Context, tx pgx.Tx) error {
-		var pid int32
 		if err := tx.QueryRow(ctx, "select pg_backend_pid()").Scan(&pid); err != nil {
 			return err
 		}
@@ -44,6 +48,12 @@ func TestKilledConnectionLeavesNoPartialWrite(t *testing.T) {
 	}
 	if err == nil {
 		t.Fatal("Apply succeeded although its connection was killed")
+	}
+	if !strings.Contains(err.Error(), "check the connection to the Gridwork database") {
+		t.Errorf("the error does not point at the connection: %v", err)
+	}
+	if !s.lostSession(pid) {
+		t.Errorf("the store did not note that session %d lost its connection", pid)
 	}
 	for _, table := range []string{"companies", "locations", "employees", "jobs", "sync_runs", "sync_changes", "company_sync"} {
 		if got := dump(t, s, "select count(*) from "+table); got[0] != "0" {

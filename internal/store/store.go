@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -22,6 +23,9 @@ type Store struct {
 	// after the data writes and before the sync log, so a test can kill the
 	// connection at the worst moment.
 	beforeLog func(ctx context.Context, tx pgx.Tx) error
+
+	mu   sync.Mutex
+	lost map[int32]bool // backend pids of sessions whose connection failed mid-apply
 }
 
 // Open connects to the Gridwork database at databaseURL and checks that it

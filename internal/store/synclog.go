@@ -13,34 +13,73 @@ import (
 const insertRun = `
 insert into sync_runs (started_at, finished_at, outcome, error, git_commit, actor, config_dir,
     config_digest, personio_digest, target_digest, plan_digest,
-    created, updated, adopted, unlinked, deleted, rows_written)
-values ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+    created, updated, adopted, unlinked, deleted, rows_written, command, dirty)
+values ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 returning id`
 
 // upsertCompanySync records each scope company's effective toggles and,
-// for the enabled kinds, the last-synced time. A paused kind keeps the time
-// of its last real sync.
+// for the kinds that synced, the last-synced time. A paused kind, or one
+// that did not sync in this run, keeps the time of its last real sync.
 const upsertCompanySync = `
 insert into company_sync (company_id, kind, enabled, last_synced_at, last_run_id)
 select c.id, k.kind, k.enabled,
-       case when k.enabled then now() end,
-       case when k.enabled then $4::bigint end
-from unnest($1::text[], $2::text[], $3::boolean[]) as k(company, kind, enabled)
+       case when k.synced then now() end,
+       case when k.synced then $5::bigint end
+from unnest($1::text[], $2::text[], $3::boolean[], $4::boolean[]) as k(company, kind, enabled, synced)
 join companies c on c.slug = k.company
 on conflict (company_id, kind) do update set
     enabled = excluded.enabled,
     last_synced_at = coalesce(excluded.last_synced_at, company_sync.last_synced_at),
     last_run_id = coalesce(excluded.last_run_id, company_sync.last_run_id)`
 
+// upsertSyncStatus records the last attempt per company and kind.
+const upsertSyncStatus = `
+insert into sync_status (company, kind, last_attempt_at, last_run_id, last_outcome, last_error)
+select k.company, k.kind, now(), $5::bigint, k.outcome, k.error
+from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as k(company, kind, outcome, error)
+on conflict (company, kind) do update set
+    last_attempt_at = excluded.last_attempt_at,
+    last_run_id = excluded.last_run_id,
+    last_outcome = excluded.last_outcome,
+    last_error = excluded.last_error`
+
+// writeStatus records kinds as the outcomes of run runID, attempted now.
+func writeStatus(ctx context.Context, tx pgx.Tx, runID int64, kinds []KindResult) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	companies := make([]string, len(kinds))
+	names := make([]string, len(kinds))
+	outcomes := make([]string, len(kinds))
+	errs := make([]string, len(kinds))
+	for i, k := range kinds {
+		companies[i], names[i], outcomes[i], errs[i] = k.Company, k.Kind, string(k.Outcome), OneLine(k.Error)
+	}
+	if _, err := tx.Exec(ctx, upsertSyncStatus, companies, names, outcomes, errs, runID); err != nil {
+		return fmt.Errorf("recording the sync status: %w", err)
+	}
+	return nil
+}
+
 var changeColumns = []string{"run_id", "seq", "address", "action", "type", "company", "key", "target_id", "before", "after", "reason"}
 
-// writeRun records a succeeded run, its changes and the last-synced times.
-func writeRun(ctx context.Context, tx pgx.Tx, p *plan.Plan, log *syncLog, opts ApplyOptions, res *Result) (int64, error) {
+// writeRun records a written run (succeeded, or refused for some
+// companies), its changes, the last-synced times and the sync status.
+func writeRun(ctx context.Context, tx pgx.Tx, b *Batch, log *syncLog, opts ApplyOptions, res *Result) (int64, error) {
+	p := b.Plan
 	changes, digest := log.changes, log.digest
+	outcome := b.Outcome
+	if outcome == "" {
+		outcome = Succeeded
+	}
+	kinds := b.Kinds
+	if kinds == nil {
+		kinds = ScopeResults(p)
+	}
 	var runID int64
-	err := tx.QueryRow(ctx, insertRun, opts.StartedAt, "succeeded", "", opts.GitCommit, opts.Actor, opts.ConfigDir,
+	err := tx.QueryRow(ctx, insertRun, opts.StartedAt, string(outcome), b.Error, opts.GitCommit, opts.Actor, opts.ConfigDir,
 		p.Digests.Config, p.Digests.Personio, p.Digests.Target, digest,
-		res.Created, res.Updated, res.Adopted, res.Unlinked, res.Deleted, res.RowsWritten).Scan(&runID)
+		res.Created, res.Updated, res.Adopted, res.Unlinked, res.Deleted, res.RowsWritten, opts.Command, opts.Dirty).Scan(&runID)
 	if err != nil {
 		return 0, fmt.Errorf("writing the sync log: %w", err)
 	}
@@ -70,25 +109,35 @@ func writeRun(ctx context.Context, tx pgx.Tx, p *plan.Plan, log *syncLog, opts A
 		}
 	}
 
-	var companies, kinds []string
-	var enabled []bool
+	synced := map[[2]string]bool{}
+	for _, k := range kinds {
+		synced[[2]string{k.Company, k.Kind}] = k.Outcome == Succeeded
+	}
+	var companies, names []string
+	var enabled, done []bool
 	for _, sc := range p.Scope {
 		companies = append(companies, sc.Company, sc.Company)
-		kinds = append(kinds, "employees", "jobs")
+		names = append(names, KindEmployees, KindJobs)
 		enabled = append(enabled, sc.Employees, sc.Jobs)
+		done = append(done, sc.Employees && synced[[2]string{sc.Company, KindEmployees}], sc.Jobs && synced[[2]string{sc.Company, KindJobs}])
 	}
 	if len(companies) > 0 {
-		if _, err := tx.Exec(ctx, upsertCompanySync, companies, kinds, enabled, runID); err != nil {
+		if _, err := tx.Exec(ctx, upsertCompanySync, companies, names, enabled, done, runID); err != nil {
 			return 0, fmt.Errorf("recording last-synced times: %w", err)
 		}
+	}
+	if err := writeStatus(ctx, tx, runID, kinds); err != nil {
+		return 0, err
 	}
 	return runID, nil
 }
 
 // RecordFailure writes a failed run to the sync log in its own transaction,
-// so that auditors see failed applies too. p may be nil when the run failed
-// before a plan existed. It still records when ctx was cancelled (an
-// interrupted apply is worth logging), within a short time limit.
+// so that auditors see failed applies too, and marks every enabled kind of
+// its scope as failed in the sync status. p may be nil when the run failed
+// before a plan existed; opts.Scope and opts.ConfigDigest then say what it
+// set out to sync. It still records when ctx was cancelled (an interrupted
+// apply is worth logging), within a short time limit.
 func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptions, cause error) (int64, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
@@ -99,15 +148,20 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 	if cause != nil {
 		msg = cause.Error()
 	}
-	var d plan.Digests
+	d := plan.Digests{Config: opts.ConfigDigest}
 	var digest string
+	scope := opts.Scope
 	if p != nil {
-		d, digest = p.Digests, PlanDigest(p)
+		d, digest, scope = p.Digests, PlanDigest(p), p.Scope
 	}
 	var runID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, insertRun, opts.StartedAt, "failed", msg, opts.GitCommit, opts.Actor, opts.ConfigDir,
-			d.Config, d.Personio, d.Target, digest, 0, 0, 0, 0, 0, 0).Scan(&runID)
+		err := tx.QueryRow(ctx, insertRun, opts.StartedAt, string(Failed), msg, opts.GitCommit, opts.Actor, opts.ConfigDir,
+			d.Config, d.Personio, d.Target, digest, 0, 0, 0, 0, 0, 0, opts.Command, opts.Dirty).Scan(&runID)
+		if err != nil {
+			return err
+		}
+		return writeStatus(ctx, tx, runID, FailedResults(scope, OneLine(msg)))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("recording the failed run in the sync log at %s: %w", s.where, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/tern/v2/migrate"
 
+	"github.com/gridwork/gridsync/plan"
 	"github.com/gridwork/gridsync/schema"
 )
 
@@ -65,18 +66,7 @@ func TestLeanApplyMigrationRoundTrip(t *testing.T) {
 		t.Fatalf("Apply: %v", err)
 	}
 	const query = `select seq, after->>'first_name', pg_typeof(after) from sync_changes where type = 'employee' order by seq`
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.LoadMigrations(schema.Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	m := migrator(t, s)
 	if err := m.MigrateTo(ctx, 1); err != nil {
 		t.Fatalf("migrating down to 1: %v", err)
 	}
@@ -89,4 +79,54 @@ func TestLeanApplyMigrationRoundTrip(t *testing.T) {
 		t.Fatalf("migrating up again: %v", err)
 	}
 	equalLines(t, "sync log at the latest version", dump(t, s, query), []string{"6|Ada|json", "7|Alan|json", "8|Grace|json"})
+}
+
+// TestSyncStatusMigrationRoundTrip migrates 003 down and up again with a
+// refused run and sync status in the database: down keeps the runs (a
+// refused one becomes failed, which version 2 knows), up accepts refused
+// runs again.
+func TestSyncStatusMigrationRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if _, err := s.Write(ctx, func(context.Context, func(Query) (plan.State, error)) (*Batch, error) {
+		return &Batch{Plan: basePlan(), Outcome: Refused, Error: "refused initech: suspicious"}, nil
+	}, ApplyOptions{Command: "sync", Dirty: true}); err != nil {
+		t.Fatal(err)
+	}
+	m := migrator(t, s)
+	if err := m.MigrateTo(ctx, 2); err != nil {
+		t.Fatalf("migrating down to 2: %v", err)
+	}
+	equalLines(t, "runs at version 2", dump(t, s, "select id, outcome, error from sync_runs"), []string{"1|failed|refused initech: suspicious"})
+	if err := exec(s, "select 1 from sync_status"); err == nil {
+		t.Error("sync_status still exists at version 2")
+	}
+	if _, _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+	if _, err := s.Apply(ctx, basePlan(), ApplyOptions{Command: "apply"}); err != nil {
+		t.Fatalf("apply at the latest version: %v", err)
+	}
+	mustExec(t, s, "update sync_runs set outcome = 'refused' where id = 1")
+	equalLines(t, "runs at the latest version", dump(t, s, "select id, outcome, command, dirty from sync_runs order by id"), []string{"1|refused||false", "2|succeeded|apply|false"})
+}
+
+// migrator returns a tern migrator over s's embedded migrations, on a
+// connection held until the test ends, for tests that migrate down.
+func migrator(t *testing.T, s *Store) *migrate.Migrator {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Release)
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.LoadMigrations(schema.Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -26,6 +26,8 @@ func TestSyncedRowsAreReadOnlyForOtherWriters(t *testing.T) {
 		{"insert linked", `insert into jobs (company_id, external_source, external_id) select id, 'personio', '5' from companies where slug = 'acme'`, "only gridsync may link jobs"},
 		{"a marker for another setting does not count", `select set_config('gridsync.writer', 'off', false); update employees set first_name = 'Eve' where external_id = '1001'`, readOnly},
 		{"truncate", `truncate employees`, "employees holds records synced from Personio, which are read-only"},
+		{"truncate jobs", `truncate jobs`, "jobs holds records synced from Personio, which are read-only"},
+		{"truncate jobs only", `truncate only jobs`, "jobs holds records synced from Personio, which are read-only"},
 		{"truncate via cascade", `truncate companies cascade`, "holds records synced from Personio"},
 		{"update unlinked employee", `update employees set first_name = 'Edited' where first_name = 'Manual'`, ""},
 		{"insert and delete unlinked job", `insert into jobs (company_id, title) select id, 'Manual' from companies where slug = 'acme';
@@ -34,7 +36,7 @@ func TestSyncedRowsAreReadOnlyForOtherWriters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := dump(t, s, dumpEmployees)
+			before, jobsBefore := dump(t, s, dumpEmployees), dump(t, s, dumpJobs)
 			err := exec(s, tt.sql)
 			switch {
 			case tt.want == "" && err != nil:
@@ -44,6 +46,7 @@ func TestSyncedRowsAreReadOnlyForOtherWriters(t *testing.T) {
 			}
 			if tt.want != "" {
 				equalLines(t, "employees after a refused write", dump(t, s, dumpEmployees), before)
+				equalLines(t, "jobs after a refused write", dump(t, s, dumpJobs), jobsBefore)
 			}
 		})
 	}

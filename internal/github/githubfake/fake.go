@@ -56,7 +56,7 @@ type Server struct {
 	// ReadOnly refuses every write with 403, like a fork PR's token.
 	ReadOnly bool
 	// Forbid refuses writes (not reads) to these resources with 403:
-	// "comments", "statuses".
+	// "comments", "statuses", "issues", "labels".
 	Forbid map[string]bool
 
 	mu       sync.Mutex
@@ -69,6 +69,7 @@ type Server struct {
 	nextID     int64
 	statuses   []Status
 	pulls      map[string][]PullRequest
+	iss        issueStore
 	requests   []Request
 	mux        *http.ServeMux
 }
@@ -82,6 +83,7 @@ func New(repo string) *Server {
 	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", s.editComment)
 	m.HandleFunc("POST /repos/{owner}/{repo}/statuses/{sha}", s.createStatus)
 	m.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.listPulls)
+	s.issueRoutes(m)
 	s.mux = m
 	return s
 }
@@ -262,8 +264,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
 		return
 	}
-	if len([]rune(in.Body)) > 65536 {
-		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	if tooLong(w, in.Body) {
 		return
 	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
@@ -284,8 +285,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
 		return
 	}
-	if len([]rune(in.Body)) > 65536 {
-		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	if tooLong(w, in.Body) {
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -331,6 +331,15 @@ func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
 	prs := append([]PullRequest{}, s.pulls[r.PathValue("sha")]...)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, prs)
+}
+
+// tooLong answers 422 for a comment or issue body over GitHub's limit.
+func tooLong(w http.ResponseWriter, body string) bool {
+	if len([]rune(body)) <= 65536 {
+		return false
+	}
+	writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -1,0 +1,263 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/plan"
+)
+
+// WriteOptions are the knobs of the writers that plan under the apply lock:
+// apply without a plan file, and sync.
+type WriteOptions struct {
+	// Companies is the -company filter.
+	Companies   []string
+	LockTimeout time.Duration
+	Audit       Audit
+	// Isolate is sync's way with the deletion guard: a company it refuses
+	// is left out (nothing of it written, recorded as refused) and the
+	// others are written. Without it (apply), a refusal of any company
+	// refuses the whole plan unless AllowMassDelete.
+	Isolate         bool
+	AllowMassDelete bool
+	// Waiting, when set, is called once before waiting for the lock another
+	// writer holds, with the holder (", held by …") and the longest wait.
+	Waiting func(holder string, wait time.Duration)
+	// Show, when set, is called under the lock with the plan computed there
+	// and the refusals, before the guard's verdict on a whole plan and
+	// before anything is written: a writer prints its plan only once it
+	// holds the lock. An error aborts; nothing is written.
+	Show func(*Written) error
+	// Confirm, when set, is called after the guard let the plan pass and
+	// before anything is written (the interactive prompt). An error aborts;
+	// nothing is written.
+	Confirm func(*Written) error
+}
+
+// Written is a plan computed under the apply lock and what became of it.
+type Written struct {
+	// Planned is the plan over every company in scope, with the target
+	// state it was computed against and the Personio data it came from.
+	Planned *Planned
+	// Diags are the build's warnings.
+	Diags hcl.Diagnostics
+	// Applied is what is written: Planned.Plan without refused companies.
+	Applied *plan.Plan
+	// Refusals are the companies the guard refused (Isolate), by company.
+	Refusals []plan.Refusal
+	// Result is set once the transaction committed.
+	Result *store.Result
+
+	attempted bool // the plan passed every check and writing began
+}
+
+// Outcome is the run's outcome: refused when companies were left out.
+func (w *Written) Outcome() store.Outcome {
+	if len(w.Refusals) > 0 {
+		return store.Refused
+	}
+	return store.Succeeded
+}
+
+// DiagnosticsError carries configuration problems that only Personio's data
+// revealed (an office Personio does not know); nothing was written.
+type DiagnosticsError struct {
+	Diags hcl.Diagnostics
+}
+
+func (e *DiagnosticsError) Error() string {
+	return "the configuration does not fit Personio's data: " + e.Diags.Error()
+}
+
+// fetched is Personio's answer with the client that read it (to confirm
+// removals and count requests) and what reading it took.
+type fetched struct {
+	src    *plan.Source
+	client *personio.Client
+	took   time.Duration
+}
+
+// fetchTimed reads Personio (see Fetch) and times it.
+func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, error) {
+	start := time.Now()
+	src, client, err := r.fetch(ctx, cfg)
+	return fetched{src: src, client: client, took: time.Since(start)}, err
+}
+
+// planAndWrite is the one write step of apply (without a plan file) and
+// sync. With Personio's answer already read (f), it plans against the
+// target as read now, which confirms would-be removals with Personio
+// before any lock is held. Then, in one transaction, it takes the apply
+// lock and reads the target again: when another writer changed it
+// meanwhile, the plan is computed again from the same Personio answer
+// through build (a writer that waited never finds its plan stale). Under
+// the lock it applies the deletion guard, shows the plan, and writes.
+func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store.Store, f fetched, opts WriteOptions) (*Written, error) {
+	start := time.Now()
+	before, err := st.ReadState(ctx, Query(cfg, opts.Companies))
+	if err != nil {
+		return nil, err
+	}
+	readTime := time.Since(start)
+	first, diags, err := r.build(ctx, cfg, f.src, f.client, before, opts.Companies)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, &DiagnosticsError{Diags: diags}
+	}
+
+	var w *Written
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
+	sopts.Waiting = opts.Waiting
+	res, err := st.Write(ctx, func(ctx context.Context, read func(store.Query) (plan.State, error)) (*store.Batch, error) {
+		start := time.Now()
+		cur, err := read(Query(cfg, opts.Companies))
+		if err != nil {
+			return nil, err
+		}
+		readTime += time.Since(start)
+		planned, warnings := first, diags
+		if plan.DigestState(cur) != first.Plan.Digests.Target {
+			// Another writer got in first: plan again against what it
+			// left, from the Personio answer this run read.
+			r.logger().Info("the Gridwork database changed while waiting for the lock; planning again")
+			planned, warnings, err = r.build(ctx, cfg, first.Source, first.personio, cur, opts.Companies)
+			if err != nil {
+				return nil, err
+			}
+			if warnings.HasErrors() {
+				return nil, &DiagnosticsError{Diags: warnings}
+			}
+			planned.Timings.Diff += first.Timings.Diff
+		}
+		planned.Timings.Fetch, planned.Timings.Read = f.took, readTime
+		planned.PersonioRequests = requestsOf(f.client)
+		w = &Written{Planned: planned, Diags: warnings, Applied: planned.Plan}
+		if opts.Isolate {
+			w.Refusals = planned.Plan.Refusals(cur, plan.GuardOptions{})
+			if len(w.Refusals) > 0 {
+				w.Applied = planned.Plan.Without(RefusedCompanies(w.Refusals))
+			}
+		}
+		if opts.Show != nil {
+			if err := opts.Show(w); err != nil {
+				return nil, err
+			}
+		}
+		if !opts.Isolate {
+			if err := CheckGuard(planned.Plan, cur, opts.AllowMassDelete); err != nil {
+				return nil, err
+			}
+		}
+		if opts.Confirm != nil {
+			if err := opts.Confirm(w); err != nil {
+				return nil, err
+			}
+		}
+		w.attempted = true
+		return w.batch(), nil
+	}, sopts)
+	if err != nil {
+		return w, err
+	}
+	w.Result = res
+	return w, nil
+}
+
+// batch is what the store writes for w: the applied plan, and per company
+// and kind whether it synced.
+func (w *Written) batch() *store.Batch {
+	b := &store.Batch{Plan: w.Applied, Outcome: w.Outcome(), Kinds: store.ScopeResults(w.Applied)}
+	var reasons []string
+	refused := map[string]string{}
+	for _, rf := range w.Refusals {
+		reason := RefusalReason(rf)
+		refused[rf.Company] = reason
+		reasons = append(reasons, "refused "+rf.Company+": "+reason)
+	}
+	for _, sc := range w.Planned.Plan.Scope {
+		reason, ok := refused[sc.Company]
+		if !ok {
+			continue
+		}
+		if sc.Employees {
+			b.Kinds = append(b.Kinds, store.KindResult{Company: sc.Company, Kind: store.KindEmployees, Outcome: store.Refused, Error: reason})
+		}
+		if sc.Jobs {
+			k := store.KindResult{Company: sc.Company, Kind: store.KindJobs, Outcome: store.Refused, Error: reason}
+			if w.Applied.JobsUnavailable != "" {
+				k.Outcome, k.Error = store.Failed, store.OneLine(w.Applied.JobsUnavailable)
+			}
+			b.Kinds = append(b.Kinds, k)
+		}
+	}
+	if w.Applied.JobsUnavailable != "" {
+		reasons = append(reasons, "jobs not synced: "+store.OneLine(w.Applied.JobsUnavailable))
+	}
+	b.Error = strings.Join(reasons, "; ")
+	return b
+}
+
+// RefusalReason says in one line why the guard refused a company.
+func RefusalReason(r plan.Refusal) string {
+	var parts []string
+	for _, m := range r.Over {
+		parts = append(parts, fmt.Sprintf("the plan would remove or unlink %d of %d linked %ss (at most %d allowed)",
+			m.Removed, m.Linked, m.Type, m.Allowed))
+	}
+	for _, s := range r.Suspicious {
+		parts = append(parts, "Personio's answer looks suspicious: "+s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// RefusedCompanies names the companies of rs.
+func RefusedCompanies(rs []plan.Refusal) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Company
+	}
+	return out
+}
+
+// storeOptions are the sync-log fields of a run.
+func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration) store.ApplyOptions {
+	return store.ApplyOptions{
+		LockTimeout: lockTimeout,
+		Command:     a.Command,
+		Actor:       a.Actor,
+		GitCommit:   a.GitCommit,
+		Dirty:       a.Dirty,
+		ConfigDir:   a.ConfigDir,
+		StartedAt:   r.now(),
+	}
+}
+
+// ScopeOf is what a run over cfg (narrowed to companies) sets out to sync:
+// each configured company in scope with its effective toggles.
+func ScopeOf(cfg *config.Config, companies []string) []plan.Scope {
+	want := map[string]bool{}
+	for _, c := range companies {
+		want[c] = true
+	}
+	var out []plan.Scope
+	for _, c := range cfg.Companies {
+		if len(want) > 0 && !want[c.Slug] {
+			continue
+		}
+		out = append(out, plan.Scope{
+			Company:   c.Slug,
+			Employees: c.Enabled(config.Employees),
+			Jobs:      c.Enabled(config.Jobs),
+		})
+	}
+	return out
+}
