@@ -38,48 +38,62 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	employees := groupRecords(cur.Employees)
 	jobs := groupRecords(cur.Jobs)
 
-	var companies, locations, emps, jbs []Change
+	configured := map[string]bool{}
+	for _, s := range d.Configured {
+		configured[s] = true
+	}
+	// The changes go into one slice, kind after kind, each kind sorted in
+	// place: companies, locations, employees, jobs.
+	var chs []Change
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		p.Scope = append(p.Scope, Scope{Company: dc.Slug, Employees: dc.SyncEmployees, Jobs: dc.SyncJobs})
-		cs := curCompanies[dc.Slug]
-		companies = appendCompanyChange(companies, dc, cs)
-		locations = appendLocationChanges(locations, dc, cs)
-		if dc.SyncEmployees {
-			emps = diffRecords(emps, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
-		}
-		if dc.SyncJobs && jobsKnown {
-			jbs = diffRecords(jbs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
-		}
+		chs = appendCompanyChange(chs, dc, curCompanies[dc.Slug])
+	}
+	locStart := len(chs)
+	for i := range d.Companies {
+		chs = appendLocationChanges(chs, &d.Companies[i], curCompanies[d.Companies[i].Slug])
 	}
 	if opts.AllCompanies {
-		configured := map[string]bool{}
-		for _, s := range d.Configured {
-			configured[s] = true
-		}
-		locations = appendLeftLocations(locations, cur.Companies, configured)
-		emps = appendLeftCompanies(emps, TypeEmployee, employees, configured)
-		if jobsKnown {
-			jbs = appendLeftCompanies(jbs, TypeJob, jobs, configured)
-		}
+		chs = appendLeftLocations(chs, cur.Companies, configured)
 	}
+	locations := chs[locStart:]
 	sort.SliceStable(locations, func(i, j int) bool {
 		if locations[i].Company != locations[j].Company {
 			return locations[i].Company < locations[j].Company
 		}
 		return locations[i].Key < locations[j].Key
 	})
-	sortChanges(emps)
-	sortChanges(jbs)
+	empStart := len(chs)
+	for i := range d.Companies {
+		if dc := &d.Companies[i]; dc.SyncEmployees {
+			chs = diffRecords(chs, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
+		}
+	}
+	if opts.AllCompanies {
+		chs = appendLeftCompanies(chs, TypeEmployee, employees, configured)
+	}
+	sortChanges(chs[empStart:])
+	jobStart := len(chs)
+	if jobsKnown {
+		for i := range d.Companies {
+			if dc := &d.Companies[i]; dc.SyncJobs {
+				chs = diffRecords(chs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
+			}
+		}
+		if opts.AllCompanies {
+			chs = appendLeftCompanies(chs, TypeJob, jobs, configured)
+		}
+	}
+	sortChanges(chs[jobStart:])
 
-	p.Changes = make([]Change, 0, len(companies)+len(locations)+len(emps)+len(jbs))
-	p.Changes = append(p.Changes, companies...)
-	p.Changes = append(p.Changes, locations...)
-	p.Changes = append(p.Changes, emps...)
-	p.Changes = append(p.Changes, jbs...)
+	if chs == nil {
+		chs = []Change{} // a plan always has a (possibly empty) list
+	}
+	p.Changes = slices.Clip(chs)
 	p.Summary = summarize(p.Changes)
 	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
-	p.absent = absentEmployees(emps, d.employees)
+	p.absent = absentEmployees(p.Changes[empStart:jobStart], d.employees)
 	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
 	return p
 }
@@ -397,43 +411,52 @@ func restrict(a Attrs, fields []string) Attrs {
 }
 
 // sortChanges orders records by company, then numeric id (non-numeric ids
-// after numeric ones, by text), then target id.
+// after numeric ones, by text), then target id. It sorts in place: a plan
+// of 100,000 changes is not copied to be sorted.
 func sortChanges(chs []Change) {
-	type keyed struct {
-		num int64
-		ok  bool
-	}
-	keys := make([]keyed, len(chs))
+	keys := make([]changeKey, len(chs))
 	for i := range chs {
 		n, err := strconv.ParseInt(chs[i].Key, 10, 64)
-		keys[i] = keyed{n, err == nil}
+		keys[i] = changeKey{n, err == nil}
 	}
-	idx := make([]int, len(chs))
-	for i := range idx {
-		idx[i] = i
+	sort.Sort(changeOrder{chs, keys})
+}
+
+// changeKey is a change's key parsed as a Personio id, when it is one.
+type changeKey struct {
+	num int64
+	ok  bool
+}
+
+// changeOrder sorts changes together with their parsed keys.
+type changeOrder struct {
+	chs  []Change
+	keys []changeKey
+}
+
+func (o changeOrder) Len() int { return len(o.chs) }
+
+func (o changeOrder) Swap(i, j int) {
+	o.chs[i], o.chs[j] = o.chs[j], o.chs[i]
+	o.keys[i], o.keys[j] = o.keys[j], o.keys[i]
+}
+
+func (o changeOrder) Less(i, j int) bool {
+	a, b := &o.chs[i], &o.chs[j]
+	if a.Company != b.Company {
+		return a.Company < b.Company
 	}
-	sort.Slice(idx, func(x, y int) bool {
-		a, b := &chs[idx[x]], &chs[idx[y]]
-		if a.Company != b.Company {
-			return a.Company < b.Company
-		}
-		ka, kb := keys[idx[x]], keys[idx[y]]
-		if ka.ok != kb.ok {
-			return ka.ok
-		}
-		if ka.ok && ka.num != kb.num {
-			return ka.num < kb.num
-		}
-		if !ka.ok && a.Key != b.Key {
-			return a.Key < b.Key
-		}
-		return a.TargetID < b.TargetID
-	})
-	sorted := make([]Change, len(chs))
-	for i, j := range idx {
-		sorted[i] = chs[j]
+	ka, kb := o.keys[i], o.keys[j]
+	if ka.ok != kb.ok {
+		return ka.ok
 	}
-	copy(chs, sorted)
+	if ka.ok && ka.num != kb.num {
+		return ka.num < kb.num
+	}
+	if !ka.ok && a.Key != b.Key {
+		return a.Key < b.Key
+	}
+	return a.TargetID < b.TargetID
 }
 
 func summarize(chs []Change) Summary {
