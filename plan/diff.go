@@ -123,7 +123,7 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 			}
 			continue
 		}
-		if email := strings.ToLower(strings.TrimSpace(r.Attrs[FieldEmail])); email != "" {
+		if email := strings.ToLower(strings.TrimSpace(r.Attrs.Get(FieldEmail))); email != "" {
 			g.unlinked[email] = append(g.unlinked[email], r)
 		}
 	}
@@ -136,13 +136,13 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 }
 
 func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	after := compact(Attrs{FieldName: dc.Name})
+	after := nameAttrs(dc.Name)
 	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: after}
 	if cs == nil {
 		ch.Action = Create
 		return append(out, ch)
 	}
-	before := compact(Attrs{FieldName: cs.Name})
+	before := nameAttrs(cs.Name)
 	if attrsEqual(before, after, companyFields) {
 		return out
 	}
@@ -165,7 +165,7 @@ func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) [
 	var chs []Change
 	for _, dl := range dc.Locations {
 		declared[dl.Slug] = true
-		after := compact(dl.Attrs())
+		after := dl.Attrs()
 		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: after}
 		cl := curLocs[dl.Slug]
 		if cl == nil {
@@ -176,7 +176,7 @@ func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) [
 		before := locationAttrs(cl)
 		if !attrsEqual(before, after, locationFields) {
 			ch.Action, ch.Before = Update, before
-			if before[FieldOfficeID] != after[FieldOfficeID] || before[FieldOfficeName] != after[FieldOfficeName] {
+			if before.Get(FieldOfficeID) != after.Get(FieldOfficeID) || before.Get(FieldOfficeName) != after.Get(FieldOfficeName) {
 				ch.Reason = officeReason(before, after)
 			}
 			chs = append(chs, ch)
@@ -191,7 +191,7 @@ func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) [
 			before := locationAttrs(cl)
 			chs = append(chs, Change{
 				Address: "location." + dc.Slug + "." + cl.Slug, Type: TypeLocation, Company: dc.Slug, Key: cl.Slug,
-				Action: Update, Before: before, After: compact(Attrs{FieldName: cl.Name}),
+				Action: Update, Before: before, After: nameAttrs(cl.Name),
 				Reason: "location is no longer in the configuration: its office mapping is cleared",
 			})
 		}
@@ -206,22 +206,22 @@ func locationAttrs(cl *LocationState) Attrs {
 
 func officeReason(before, after Attrs) string {
 	switch {
-	case after[FieldOfficeName] == "":
-		return "office " + before[FieldOfficeName] + " is unmapped"
-	case before[FieldOfficeName] == "":
-		return "office " + after[FieldOfficeName] + " is mapped"
-	case before[FieldOfficeID] != "" && before[FieldOfficeID] == after[FieldOfficeID]:
+	case after.Get(FieldOfficeName) == "":
+		return "office " + before.Get(FieldOfficeName) + " is unmapped"
+	case before.Get(FieldOfficeName) == "":
+		return "office " + after.Get(FieldOfficeName) + " is mapped"
+	case before.Get(FieldOfficeID) != "" && before.Get(FieldOfficeID) == after.Get(FieldOfficeID):
 		// The same office under a new name: Personio renamed it, the
 		// mapping itself stays.
-		return "office " + after[FieldOfficeID] + " was renamed in Personio from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
+		return "office " + after.Get(FieldOfficeID) + " was renamed in Personio from " + before.Get(FieldOfficeName) + " to " + after.Get(FieldOfficeName)
 	default:
-		return "office mapping changes from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
+		return "office mapping changes from " + before.Get(FieldOfficeName) + " to " + after.Get(FieldOfficeName)
 	}
 }
 
 // diffRecords diffs one company's records of one kind. sources are every
 // Personio record of the kind, to tell why a linked row is not desired.
-func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources map[int64]source) []Change {
+func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources sources) []Change {
 	if g == nil {
 		g = &companyRecords{}
 	}
@@ -240,9 +240,9 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 			continue
 		}
 		if typ == TypeEmployee {
-			if r := g.adopt(w.Attrs[FieldEmail]); r != nil {
+			if r := g.adopt(w.Attrs.Get(FieldEmail)); r != nil {
 				ch.Action, ch.TargetID, ch.Before = Adopt, r.TargetID, restrict(r.Attrs, fields)
-				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs[FieldEmail]
+				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs.Get(FieldEmail)
 				out = append(out, ch)
 				continue
 			}
@@ -267,7 +267,7 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 // absentEmployees returns the Personio ids of the employees chs delete
 // because Personio's listing lacks them, sorted, each once (see
 // Plan.AbsentEmployees).
-func absentEmployees(chs []Change, sources map[int64]source) []int64 {
+func absentEmployees(chs []Change, sources sources) []int64 {
 	var ids []int64
 	for i := range chs {
 		c := &chs[i]
@@ -275,7 +275,7 @@ func absentEmployees(chs []Change, sources map[int64]source) []int64 {
 			continue
 		}
 		id, err := strconv.ParseInt(c.Key, 10, 64)
-		if _, listed := sources[id]; err == nil && !listed {
+		if _, listed := sources(id); err == nil && !listed {
 			ids = append(ids, id)
 		}
 	}
@@ -300,9 +300,9 @@ func (g *companyRecords) adopt(email string) *Record {
 // gone decides what happens to a linked row that is not desired: its
 // Personio source disappeared or was filtered out (delete), or it still
 // exists outside this company's mapped offices (unlink).
-func gone(typ Type, company, externalID string, sources map[int64]source) (Action, string) {
+func gone(typ Type, company, externalID string, sources sources) (Action, string) {
 	id, err := strconv.ParseInt(externalID, 10, 64)
-	s, ok := sources[id]
+	s, ok := sources(id)
 	if err != nil || !ok {
 		if typ == TypeJob {
 			return Delete, "no longer published"
@@ -339,7 +339,7 @@ func appendLeftLocations(out []Change, companies []CompanyState, configured map[
 			}
 			out = append(out, Change{
 				Address: "location." + cs.Slug + "." + cl.Slug, Type: TypeLocation, Company: cs.Slug, Key: cl.Slug,
-				Action: Update, Before: locationAttrs(cl), After: compact(Attrs{FieldName: cl.Name}),
+				Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name),
 				Reason: "company " + cs.Slug + " left the configuration",
 			})
 		}
@@ -390,24 +390,23 @@ func fieldsOf(typ Type) []string {
 }
 
 // attrsEqual compares the synced fields; a missing key and "" are the same.
-func attrsEqual(a, b Attrs, fields []string) bool {
-	for _, f := range fields {
-		if a[f] != b[f] {
-			return false
-		}
+func attrsEqual(a, b Attrs, fields []string) bool { return a.equalOn(b, setOf(fields)) }
+
+// restrict returns the synced fields of a: never none, so that a change's
+// Before reads {} rather than null when the row had no value at all.
+func restrict(a Attrs, fields []string) Attrs {
+	r := a.Only(fields)
+	if r.IsNone() {
+		return NoAttrs
 	}
-	return true
+	return r
 }
 
-// restrict copies the synced fields of a, dropping empty values.
-func restrict(a Attrs, fields []string) Attrs {
-	out := make(Attrs, len(fields))
-	for _, f := range fields {
-		if v := a[f]; v != "" {
-			out[f] = v
-		}
-	}
-	return out
+// nameAttrs are the attributes of a company: its name.
+func nameAttrs(name string) Attrs {
+	var v attrValues
+	v.set(FieldName, name)
+	return v.attrs()
 }
 
 // sortChanges orders records by company, then numeric id (non-numeric ids

@@ -109,7 +109,7 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 	locationIDs := make([]*int64, len(staged))
 	for i, c := range staged {
 		companyIDs[i] = ids.companies[c.Company] // present: loadTargetIDs checked every company
-		if loc := c.After[plan.FieldLocation]; loc != "" {
+		if loc := c.After.Get(plan.FieldLocation); loc != "" {
 			id, ok := ids.locations[[2]string{c.Company, loc}]
 			if !ok {
 				return 0, fmt.Errorf("the plan puts %s into location %q of company %q, which does not exist; run gridsync plan again", c.Address, loc, c.Company)
@@ -136,7 +136,7 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 		c := staged[i]
 		row[0], row[1], row[2], row[3], row[4] = string(c.Action), c.TargetID, companyIDs[i], locationIDs[i], c.Key
 		for j, f := range t.fields {
-			row[len(stagedColumns)+j] = c.After[f]
+			row[len(stagedColumns)+j] = c.After.Get(f)
 		}
 		return row, nil
 	})

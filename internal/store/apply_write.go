@@ -64,14 +64,14 @@ func writeCompaniesAndLocations(ctx context.Context, tx pgx.Tx, changes []plan.C
 	b := &pgx.Batch{}
 	for _, c := range changes {
 		if c.Type == plan.TypeCompany && (c.Action == plan.Create || c.Action == plan.Update) {
-			b.Queue(upsertCompany, c.Company, c.After[plan.FieldName]).Exec(count)
+			b.Queue(upsertCompany, c.Company, c.After.Get(plan.FieldName)).Exec(count)
 		}
 	}
 	for _, c := range changes {
 		if c.Type == plan.TypeLocation && (c.Action == plan.Create || c.Action == plan.Update) {
-			office, _ := parseOfficeID(c.After[plan.FieldOfficeID]) // validated before
-			b.Queue(upsertLocation, c.Company, c.Key, c.After[plan.FieldName], office,
-				nullIfEmpty(c.After[plan.FieldOfficeName])).Exec(count)
+			office, _ := parseOfficeID(c.After.Get(plan.FieldOfficeID)) // validated before
+			b.Queue(upsertLocation, c.Company, c.Key, c.After.Get(plan.FieldName), office,
+				nullIfEmpty(c.After.Get(plan.FieldOfficeName))).Exec(count)
 		}
 	}
 	if b.Len() == 0 {

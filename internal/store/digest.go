@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -94,27 +93,24 @@ func PlanDigest(p *plan.Plan) string {
 // nil (SQL NULL). It is hand-written because the sync log of a large first
 // sync encodes hundreds of thousands of them.
 func attrsJSON(a plan.Attrs) json.RawMessage {
-	if a == nil {
+	if a.IsNone() {
 		return nil
 	}
-	keys := make([]string, 0, len(a))
 	size := 2
-	for k, v := range a {
-		keys = append(keys, k)
+	for k, v := range a.All() {
 		size += len(k) + len(v) + 6
 	}
-	slices.Sort(keys)
 	b := make([]byte, 0, size)
 	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
+	for k, v := range a.Sorted() {
+		if len(b) > 1 {
 			b = append(b, ',')
 		}
 		// An invalid UTF-8 byte is written as U+FFFD, which is all the
 		// error reports.
 		b, _ = jsontext.AppendQuote(b, k)
 		b = append(b, ':')
-		b, _ = jsontext.AppendQuote(b, a[k])
+		b, _ = jsontext.AppendQuote(b, v)
 	}
 	return append(b, '}')
 }
