@@ -33,6 +33,8 @@ type simEnv struct {
 	limits []string // limit= of every employees request
 	sent   []string // Authorization of every employees request
 	issued []string // tokens sent back in Authorization response headers
+	// projections are the attributes[] of every employees request.
+	projections []string
 }
 
 func startSim(t testing.TB, opts personiosim.Options) *simEnv {
@@ -43,6 +45,7 @@ func startSim(t testing.TB, opts personiosim.Options) *simEnv {
 		if r.URL.Path == "/v1/company/employees" {
 			env.mu.Lock()
 			env.limits = append(env.limits, r.URL.Query().Get("limit"))
+			env.projections = append(env.projections, strings.Join(r.URL.Query()["attributes[]"], ","))
 			env.sent = append(env.sent, r.Header.Get("Authorization"))
 			env.mu.Unlock()
 		}
