@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench.sh measures the gridsync CLI end to end on this machine: wall time
-# and peak RSS (GNU time's "Maximum resident set size") of `plan`,
-# `apply -auto-approve` and a second `plan`, against personio-sim serving a
+# bench.sh measures the gridsync CLI end to end on this machine: wall time,
+# CPU and peak RSS (GNU time's "Maximum resident set size") of `plan -out`
+# (a first sync), `apply` of that plan and a second `plan -out` (no
+# changes), against personio-sim serving a
 # generated tenant (BENCH_EMPLOYEES employees, default 10000, in 100 offices
 # mapped two per company to 50 companies; 500 jobs) and a fresh database
 # gridsync_bench on the local PostgreSQL, which it drops again at the end.
@@ -13,8 +14,11 @@
 # whole script then takes ~11 min). The unpaced engine numbers come from
 # `go test ./internal/engine -bench .`.
 #
+# BENCH_WIDE=1 gives every employee 60 attributes instead of 15 (personio-sim
+# -wide), for the cost of tenants with many custom attributes.
+#
 # Usage: scripts/bench.sh            (BENCH_EMPLOYEES=100000 scripts/bench.sh,
-#                                     BENCH_REQUESTS_PER_MINUTE=60000 scripts/bench.sh)
+#                                     BENCH_REQUESTS_PER_MINUTE=600000 BENCH_WIDE=1 scripts/bench.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,7 +50,9 @@ trap cleanup EXIT
 pg "DROP DATABASE IF EXISTS $db WITH (FORCE)"
 pg "CREATE DATABASE $db"
 
-start_sim -employees "$employees" -offices "$offices" -jobs "$jobs"
+wide=()
+[ -z "${BENCH_WIDE:-}" ] || wide=(-wide)
+start_sim -employees "$employees" -offices "$offices" -jobs "$jobs" "${wide[@]}"
 url=$sim_url
 
 # The configuration: the quickstart's demo credentials (the simulator's
@@ -107,10 +113,10 @@ measure() {
   sys=$(sed -n 's/^\s*System time (seconds): //p' "$tv")
   result=$(grep -E '^(Plan:|No changes\.|Apply complete)' "$out" | tail -1 || true)
   timings=$(sed -n 's/^timings: //p' "$err" | paste -sd ';' - | sed 's/;/; /g')
-  printf '%-22s %10s %9d MB %8ss %8ss  %s\n' "$*" "$wall" $((rss / 1024)) "$user" "$sys" "$result"
+  printf '%-22s %10s %9d MB %8ss %8ss  %s\n' "${*//$work\//}" "$wall" $((rss / 1024)) "$user" "$sys" "$result"
   [ -z "$timings" ] || printf '%-22s %s\n' "" "timings: $timings"
 }
 
-measure plan
-measure apply -auto-approve
-measure plan
+measure plan -out "$work/first.plan"
+measure apply "$work/first.plan"
+measure plan -out "$work/steady.plan"
