@@ -194,9 +194,9 @@ func (h *e2e) gsCtx(ctx context.Context, args ...string) (stdout, stderr string,
 	args = append(slices.Clone(args), "-chdir", h.dir)
 	env := maps.Clone(h.env)
 	g := &globals{
-		streams:         streams{In: strings.NewReader(""), Out: &out, Err: &errb},
-		getenv:          func(k string) string { return env[k] },
-		personioOptions: h.personio,
+		streams: streams{In: strings.NewReader(""), Out: &out, Err: &errb},
+		getenv:  func(k string) string { return env[k] },
+		factory: factory{personioOptions: h.personio},
 	}
 	code = runGlobals(ctx, g, args)
 	return out.String(), errb.String(), code

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -69,21 +70,20 @@ func runExplain(ctx context.Context, g *globals, o *explainOptions, what, idArg 
 	}
 	// Gridwork is optional: without it the story tells the Personio and
 	// configuration side and says why Gridwork was not read.
-	st, stErr := openStore(ctx, g, cfg, true)
-	if st != nil {
+	opts := engine.ExplainOptions{Type: typ, ID: id}
+	st, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		opts.StoreErr = err
+	} else {
 		defer st.Close()
+		opts.Store = st
 	}
-	ex, err := newRunner(g).Explain(ctx, cfg, engine.ExplainOptions{Type: typ, ID: id, Store: st, StoreErr: stErr})
+	ex, err := newRunner(g).Explain(ctx, cfg, opts)
 	var nf *engine.NotFoundError
 	if err != nil && !errors.As(err, &nf) {
 		return err
 	}
-	if o.json {
-		err = engine.RenderExplanationJSON(g.Out, ex)
-	} else {
-		err = engine.RenderExplanationText(g.Out, ex)
-	}
-	if err != nil {
+	if err := views.NewExplain(kindOf(o.json), g.view).Explanation(ex); err != nil {
 		return err
 	}
 	if nf != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	ghub "github.com/gridwork/gridsync/internal/github"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -79,7 +80,7 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 		if err != nil {
 			return err
 		}
-		pc.Markdown, err = renderPlanMarkdown(p, ghub.ShortSHA(env.HeadSHA), dir)
+		pc.Markdown, err = renderPlanMarkdown(g, p, ghub.ShortSHA(env.HeadSHA), dir)
 		if err != nil {
 			return err
 		}
@@ -112,9 +113,9 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 // renderPlanMarkdown renders the whole plan, with no cap on the folded
 // text plan: the job summary shows all of it, and the comment keeps its
 // head and tail with a note saying what was cut (internal/github).
-func renderPlanMarkdown(p *plan.Plan, commit, dir string) (string, error) {
+func renderPlanMarkdown(g *globals, p *plan.Plan, commit, dir string) (string, error) {
 	var md bytes.Buffer
-	if err := plan.RenderMarkdown(&md, p, plan.MarkdownOptions{Commit: commit, Dir: dir}); err != nil {
+	if err := views.NewPlanMarkdown(views.New(&md, g.Err, views.Options{}), commit, dir).Plan(p); err != nil {
 		return "", fmt.Errorf("rendering the plan: %w", err)
 	}
 	return md.String(), nil
