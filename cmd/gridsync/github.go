@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
@@ -60,7 +61,7 @@ credentials, it writes the job summary only and succeeds.`,
 			if len(args) > 0 {
 				o.planFile = args[0]
 			}
-			return runGitHubComment(cmd, g, o)
+			return runGitHubComment(cmd.Context(), g, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.failed, "failed", false, "the plan step failed: report that instead of a plan")
@@ -68,7 +69,7 @@ credentials, it writes the job summary only and succeeds.`,
 	return cmd
 }
 
-func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
+func runGitHubComment(ctx context.Context, g *globals, o commentOptions) error {
 	env, err := ghub.LoadEnv(g.getenv)
 	if err != nil {
 		return err
@@ -87,7 +88,7 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 		pc.Summary = p.Summary.String()
 	}
 
-	out, err := ghub.PostPlan(cmd.Context(), env, pc)
+	out, err := ghub.PostPlan(ctx, env, pc)
 	if err != nil {
 		return err
 	}

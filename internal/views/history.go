@@ -2,7 +2,7 @@ package views
 
 import (
 	"fmt"
-	"text/tabwriter"
+	"slices"
 
 	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/store"
@@ -33,16 +33,8 @@ func (v *historyHuman) Runs(runs []store.Run) error {
 		fmt.Fprintln(v.Out, "No sync runs yet.")
 		return nil
 	}
-	withReason := false
-	for _, r := range runs {
-		withReason = withReason || r.Error != ""
-	}
-	tw := tabwriter.NewWriter(v.Out, 0, 0, 2, ' ', 0)
-	header := "RUN\tSTARTED\tDURATION\tCOMMAND\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED"
-	if withReason {
-		header += "\tREASON"
-	}
-	fmt.Fprintln(tw, header)
+	reasons := slices.ContainsFunc(runs, func(r store.Run) bool { return r.Error != "" })
+	tw := newTable(v.Out, "RUN\tSTARTED\tDURATION\tCOMMAND\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED", reasons)
 	for _, r := range runs {
 		commit := ghub.ShortSHA(r.GitCommit)
 		if r.Dirty {
@@ -51,10 +43,7 @@ func (v *historyHuman) Runs(runs []store.Run) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
 			r.ID, r.StartedAt.UTC().Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), orDash(r.Command), r.Outcome,
 			orDash(r.Actor), orDash(commit), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
-		if withReason {
-			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.Error, 100)))
-		}
-		fmt.Fprintln(tw)
+		endRow(tw, reasons, r.Error)
 	}
 	return tw.Flush()
 }

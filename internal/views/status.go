@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -100,16 +101,8 @@ type statusHuman struct{ *View }
 func (v *statusHuman) NoCompanies() { fmt.Fprintln(v.Out, "No companies are configured.") }
 
 func (v *statusHuman) Status(rows []StatusRow) error {
-	withError := false
-	for _, r := range rows {
-		withError = withError || r.LastError != ""
-	}
-	tw := tabwriter.NewWriter(v.Out, 0, 0, 2, ' ', 0)
-	header := "COMPANY\tKIND\tSYNC\tLAST SYNCED\tRUN\tLAST ATTEMPT\tOUTCOME\tLINKED"
-	if withError {
-		header += "\tREASON"
-	}
-	fmt.Fprintln(tw, header)
+	reasons := slices.ContainsFunc(rows, func(r StatusRow) bool { return r.LastError != "" })
+	tw := newTable(v.Out, "COMPANY\tKIND\tSYNC\tLAST SYNCED\tRUN\tLAST ATTEMPT\tOUTCOME\tLINKED", reasons)
 	for _, r := range rows {
 		sync := "off"
 		if r.Enabled {
@@ -131,10 +124,7 @@ func (v *statusHuman) Status(rows []StatusRow) error {
 			attempt, outcome = r.LastAttemptAt.Format(timeLayout), *r.LastOutcome
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d", r.Company, r.Kind, sync, last, run, attempt, outcome, r.Linked)
-		if withError {
-			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.LastError, 100)))
-		}
-		fmt.Fprintln(tw)
+		endRow(tw, reasons, r.LastError)
 	}
 	return tw.Flush()
 }
@@ -182,6 +172,26 @@ func writeJSON(w io.Writer, escapeHTML bool, doc any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(escapeHTML)
 	return enc.Encode(doc)
+}
+
+// newTable starts a table of aligned columns on w: header, with a REASON
+// column at the end when reasons is set.
+func newTable(w io.Writer, header string, reasons bool) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if reasons {
+		header += "\tREASON"
+	}
+	fmt.Fprintln(tw, header)
+	return tw
+}
+
+// endRow ends a row of a table, after its reason (one line, cut to 100
+// characters, "-" when none) when the table has the column.
+func endRow(tw io.Writer, reasons bool, reason string) {
+	if reasons {
+		fmt.Fprintf(tw, "\t%s", orDash(oneLine(reason, 100)))
+	}
+	fmt.Fprintln(tw)
 }
 
 func orDash(s string) string {

@@ -52,11 +52,14 @@ type View struct {
 // New returns the View for out and err. This is where colour is decided:
 // a stream is coloured when it is a terminal, unless -no-color or the
 // NO_COLOR environment variable says otherwise.
-func New(out, err io.Writer, o Options) *View {
+func New(out, err io.Writer, o Options) *View { return newView(out, err, o, IsTerminal) }
+
+// newView is New with terminal detection given (tests).
+func newView(out, err io.Writer, o Options, terminal func(any) bool) *View {
 	noColor := o.NoColor || (o.Getenv != nil && o.Getenv("NO_COLOR") != "")
-	v := &View{Out: out, Err: err, outTerminal: IsTerminal(out), verbose: o.Verbose, chdir: o.Chdir}
+	v := &View{Out: out, Err: err, outTerminal: terminal(out), verbose: o.Verbose, chdir: o.Chdir}
 	v.color = v.outTerminal && !noColor
-	v.colorErr = IsTerminal(err) && !noColor
+	v.colorErr = terminal(err) && !noColor
 	return v
 }
 
