@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/time/rate"
+
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
@@ -91,9 +93,11 @@ func (w *world) setConfig(companies string) {
 }
 
 // factory hands out the world's store and the simulator's credentials,
-// counting both.
+// counting both, and lifts the Personio client's pace: the simulator
+// takes any.
 func (w *world) factory() factory {
 	return factory{
+		personioOptions: func(o *personio.Options) { o.RateLimit = rate.Inf },
 		openStore: func(context.Context, string, *slog.Logger) (Store, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()

@@ -29,22 +29,22 @@ func (v *Apply) Show(files map[string]*hcl.File, w *engine.Written) error {
 
 // Prompt asks Terraform's question.
 func (v *Apply) Prompt() {
-	fmt.Fprint(v.Out, "\nDo you want to perform these actions?\n"+
+	fmt.Fprint(v.stdout, "\nDo you want to perform these actions?\n"+
 		"  gridsync will perform the actions described above.\n"+
 		"  Only 'yes' will be accepted to approve.\n\n"+
 		"  Enter a value: ")
 }
 
 // PromptInterrupted ends the prompt's line when Ctrl-C cancelled it.
-func (v *Apply) PromptInterrupted() { fmt.Fprintln(v.Out) }
+func (v *Apply) PromptInterrupted() { fmt.Fprintln(v.stdout) }
 
 // Cancelled says that the answer was not yes.
-func (v *Apply) Cancelled() { fmt.Fprintln(v.Out, "\nApply cancelled.") }
+func (v *Apply) Cancelled() { fmt.Fprintln(v.stdout, "\nApply cancelled.") }
 
 // Complete says what the apply did and under which run the sync log
 // records it; with -v, how long the write took.
 func (v *Apply) Complete(s plan.Summary, res *store.Result) {
-	fmt.Fprintf(v.Out, "\nApply complete! Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", s.Add, s.Change, s.Unlink, s.Destroy)
-	fmt.Fprintf(v.Out, "Recorded as sync run %d.\n", res.RunID)
+	fmt.Fprintf(v.stdout, "\nApply complete! Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", s.Add, s.Change, s.Unlink, s.Destroy)
+	fmt.Fprintf(v.stdout, "Recorded as sync run %d.\n", res.RunID)
 	v.Timings(fmt.Sprintf("write %s (%d rows)", res.Duration.Round(time.Millisecond), res.RowsWritten))
 }

@@ -32,7 +32,7 @@ func (c *Checklist) line(mark, word, color, text string) {
 	case !c.outTerminal:
 		mark = word
 	}
-	fmt.Fprintf(c.Out, "%s %s\n", mark, text)
+	fmt.Fprintf(c.stdout, "%s %s\n", mark, text)
 }
 
 // Pass writes a check that passed, with how long it took.
@@ -76,7 +76,7 @@ func (c *Checklist) Skip(format string, args ...any) {
 // how many checks failed, of how many.
 func (c *Checklist) Done() (failed, checks int) {
 	if c.failed == 0 {
-		fmt.Fprintln(c.Out, "Personio is ready: every check passed.")
+		fmt.Fprintln(c.stdout, "Personio is ready: every check passed.")
 	}
 	return c.failed, c.checks
 }

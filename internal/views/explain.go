@@ -31,7 +31,7 @@ type explainHuman struct{ *View }
 
 // Explanation writes the story, one sentence a line.
 func (v *explainHuman) Explanation(ex *engine.Explanation) error {
-	_, err := io.WriteString(v.Out, strings.Join(explanation{ex}.story(), "\n")+"\n")
+	_, err := io.WriteString(v.stdout, strings.Join(explanation{ex}.story(), "\n")+"\n")
 	return err
 }
 

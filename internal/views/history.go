@@ -30,11 +30,11 @@ type historyHuman struct{ *View }
 
 func (v *historyHuman) Runs(runs []store.Run) error {
 	if len(runs) == 0 {
-		fmt.Fprintln(v.Out, "No sync runs yet.")
+		fmt.Fprintln(v.stdout, "No sync runs yet.")
 		return nil
 	}
 	reasons := slices.ContainsFunc(runs, func(r store.Run) bool { return r.Error != "" })
-	tw := newTable(v.Out, "RUN\tSTARTED\tDURATION\tCOMMAND\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED", reasons)
+	tw := newTable(v.stdout, "RUN\tSTARTED\tDURATION\tCOMMAND\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED", reasons)
 	for _, r := range runs {
 		commit := ghub.ShortSHA(r.GitCommit)
 		if r.Dirty {
@@ -56,7 +56,7 @@ func (v *historyJSON) Runs(runs []store.Run) error {
 		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
 		utc[i] = r
 	}
-	return writeJSON(v.Out, true, struct {
+	return writeJSON(v.stdout, true, struct {
 		FormatVersion string      `json:"format_version"`
 		Runs          []store.Run `json:"runs"`
 	}{historyFormatVersion, utc})

@@ -41,7 +41,7 @@ type officesHuman struct{ *View }
 
 func (v *officesHuman) Warnings(files map[string]*hcl.File, rep *engine.OfficeReport, diags hcl.Diagnostics, warnings []string) error {
 	if rep.JobsUnavailable != "" {
-		fmt.Fprintf(v.Err, "Warning: the job feed could not be read: %s. Open positions are unknown (null in -json), and offices that only the feed names are missing.\n\n", rep.JobsUnavailable)
+		fmt.Fprintf(v.stderr, "Warning: the job feed could not be read: %s. Open positions are unknown (null in -json), and offices that only the feed names are missing.\n\n", rep.JobsUnavailable)
 	}
 	out := make(hcl.Diagnostics, 0, len(diags)+len(warnings))
 	for _, d := range diags {
@@ -154,7 +154,7 @@ func (v *officesHuman) Report(rep *engine.OfficeReport) error {
 	if mapped < len(rep.Offices) {
 		fmt.Fprintf(&b, "To map the unmapped offices in a new company, run: %s\n", v.Command("offices", "-hcl SLUG > SLUG.hcl"))
 	}
-	_, err := io.WriteString(v.Out, b.String())
+	_, err := io.WriteString(v.stdout, b.String())
 	return err
 }
 
@@ -200,7 +200,7 @@ func (v *officesJSON) Report(rep *engine.OfficeReport) error {
 		}
 		offices[i] = oj
 	}
-	return writeJSON(v.Out, false, struct {
+	return writeJSON(v.stdout, false, struct {
 		FormatVersion string       `json:"format_version"`
 		Offices       []officeJSON `json:"offices"`
 	}{officesFormatVersion, offices})

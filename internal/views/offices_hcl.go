@@ -38,13 +38,13 @@ func (v *officesHCL) Report(rep *engine.OfficeReport) error {
 		return err
 	}
 	if n == 0 {
-		fmt.Fprintln(v.Err, "Every office Personio shows is mapped by a location already: there is nothing to add.")
+		fmt.Fprintln(v.stderr, "Every office Personio shows is mapped by a location already: there is nothing to add.")
 		return nil
 	}
-	if _, err := v.Out.Write(out); err != nil {
+	if _, err := v.stdout.Write(out); err != nil {
 		return err
 	}
-	fmt.Fprintf(v.Err, "\n%s for the offices no company maps yet. Save the block as %s.hcl in the configuration directory, set the company's name, drop the locations you do not want, then run:\n  %s && %s\n",
+	fmt.Fprintf(v.stderr, "\n%s for the offices no company maps yet. Save the block as %s.hcl in the configuration directory, set the company's name, drop the locations you do not want, then run:\n  %s && %s\n",
 		Count(n, "location", "locations"), v.slug, v.Command("validate", ""), v.Command("plan", ""))
 	return nil
 }

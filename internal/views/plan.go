@@ -47,18 +47,18 @@ type planHuman struct{ *View }
 func (v *planHuman) Plan(p *plan.Plan) error { return v.planText(p) }
 
 func (v *planHuman) GuardWarning(err error) {
-	fmt.Fprintf(v.Err, "\nWarning: apply will refuse this plan unless -allow-mass-delete is given:\n%v\n", err)
+	fmt.Fprintf(v.stderr, "\nWarning: apply will refuse this plan unless -allow-mass-delete is given:\n%v\n", err)
 }
 
 func (v *planHuman) Saved(file string) {
-	fmt.Fprintf(v.Out, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  %s\n", file, v.Command("apply", file))
+	fmt.Fprintf(v.stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  %s\n", file, v.Command("apply", file))
 }
 
 // planJSON prints the plan file's own format; stdout holds that document
 // alone.
 type planJSON struct{ planHuman }
 
-func (v *planJSON) Plan(p *plan.Plan) error { return plan.RenderJSON(v.Out, p) }
+func (v *planJSON) Plan(p *plan.Plan) error { return plan.RenderJSON(v.stdout, p) }
 
 func (v *planJSON) Saved(string) {}
 
@@ -67,4 +67,4 @@ type planMarkdown struct {
 	opts plan.MarkdownOptions
 }
 
-func (v *planMarkdown) Plan(p *plan.Plan) error { return plan.RenderMarkdown(v.Out, p, v.opts) }
+func (v *planMarkdown) Plan(p *plan.Plan) error { return plan.RenderMarkdown(v.stdout, p, v.opts) }

@@ -98,11 +98,11 @@ func runID(id int64) *int64 {
 
 type statusHuman struct{ *View }
 
-func (v *statusHuman) NoCompanies() { fmt.Fprintln(v.Out, "No companies are configured.") }
+func (v *statusHuman) NoCompanies() { fmt.Fprintln(v.stdout, "No companies are configured.") }
 
 func (v *statusHuman) Status(rows []StatusRow) error {
 	reasons := slices.ContainsFunc(rows, func(r StatusRow) bool { return r.LastError != "" })
-	tw := newTable(v.Out, "COMPANY\tKIND\tSYNC\tLAST SYNCED\tRUN\tLAST ATTEMPT\tOUTCOME\tLINKED", reasons)
+	tw := newTable(v.stdout, "COMPANY\tKIND\tSYNC\tLAST SYNCED\tRUN\tLAST ATTEMPT\tOUTCOME\tLINKED", reasons)
 	for _, r := range rows {
 		sync := "off"
 		if r.Enabled {
@@ -147,7 +147,7 @@ func (v *statusHuman) Stale(rows []StatusRow, maxAge time.Duration, now time.Tim
 		if r.LastOutcome != nil && *r.LastOutcome != string(store.Succeeded) {
 			why += fmt.Sprintf("; the last attempt %s at %s: %s", *r.LastOutcome, r.LastAttemptAt.Format(timeLayout), oneLine(r.LastError, 300))
 		}
-		fmt.Fprintf(v.Err, "%s %s %s (-max-age %s)\n", r.Company, r.Kind, why, maxAge)
+		fmt.Fprintf(v.stderr, "%s %s %s (-max-age %s)\n", r.Company, r.Kind, why, maxAge)
 		stale++
 	}
 	return stale
@@ -158,7 +158,7 @@ func (v *statusHuman) Stale(rows []StatusRow, maxAge time.Duration, now time.Tim
 type statusJSON struct{ statusHuman }
 
 func (v *statusJSON) Status(rows []StatusRow) error {
-	return writeJSON(v.Out, true, struct {
+	return writeJSON(v.stdout, true, struct {
 		FormatVersion string      `json:"format_version"`
 		Companies     []StatusRow `json:"companies"`
 	}{statusFormatVersion, rows})

@@ -42,7 +42,7 @@ func NewSync(v *View) Sync { return &syncHuman{v} }
 // NewSyncLog returns the view of sync -every: no plans, one log line per
 // run on stderr.
 func NewSyncLog(v *View) *SyncLog {
-	return &SyncLog{View: v, log: slog.New(slog.NewTextHandler(v.Err, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	return &SyncLog{View: v, log: slog.New(slog.NewTextHandler(v.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 }
 
 type syncHuman struct{ *View }
@@ -62,12 +62,12 @@ func (v *syncHuman) Ran(r SyncRun) {
 		if len(w.Refusals) > 0 {
 			verb = fmt.Sprintf("Sync complete, except for %s (refused, see below)!", strings.Join(engine.RefusedCompanies(w.Refusals), ", "))
 		}
-		fmt.Fprintf(v.Out, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
-		fmt.Fprintf(v.Out, "Recorded as sync run %d.\n", w.Result.RunID)
+		fmt.Fprintf(v.stdout, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
+		fmt.Fprintf(v.stdout, "Recorded as sync run %d.\n", w.Result.RunID)
 		v.refusals(w)
 	}
 	if v.verbose {
-		logRun(slog.New(slog.NewTextHandler(v.Err, &slog.HandlerOptions{Level: slog.LevelInfo})), r)
+		logRun(slog.New(slog.NewTextHandler(v.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})), r)
 	}
 }
 
@@ -112,21 +112,21 @@ func (v *View) refusals(w *engine.Written) {
 		configured[sc.Company] = true
 	}
 	for _, rf := range w.Refusals {
-		fmt.Fprintf(v.Err, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
-		fmt.Fprintf(v.Err, "  Why: %s.\n", engine.RefusalReason(rf))
-		fmt.Fprintf(v.Err, "  It would have made: %s\n", would[rf.Company].Counts())
-		fmt.Fprintf(v.Err, "  To proceed, check Personio and the configuration. If the change is intended, review it and apply it:\n")
+		fmt.Fprintf(v.stderr, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
+		fmt.Fprintf(v.stderr, "  Why: %s.\n", engine.RefusalReason(rf))
+		fmt.Fprintf(v.stderr, "  It would have made: %s\n", would[rf.Company].Counts())
+		fmt.Fprintf(v.stderr, "  To proceed, check Personio and the configuration. If the change is intended, review it and apply it:\n")
 		// A company that left the configuration is planned only by a plan
 		// of every company; -company would not know it.
 		filter, file := "-company "+rf.Company+" ", rf.Company+".plan"
 		if !configured[rf.Company] {
 			filter, file = "", "reviewed.plan"
 		}
-		fmt.Fprintf(v.Err, "    %s\n", v.Command("plan", filter+"-out "+file))
-		fmt.Fprintf(v.Err, "    %s\n", v.Command("apply", "-allow-mass-delete "+file))
+		fmt.Fprintf(v.stderr, "    %s\n", v.Command("plan", filter+"-out "+file))
+		fmt.Fprintf(v.stderr, "    %s\n", v.Command("apply", "-allow-mass-delete "+file))
 	}
 	if w.Applied.JobsUnavailable != "" {
-		fmt.Fprintf(v.Err, "\nWarning: jobs were not synced, linked jobs were left untouched: %s\n", w.Applied.JobsUnavailable)
+		fmt.Fprintf(v.stderr, "\nWarning: jobs were not synced, linked jobs were left untouched: %s\n", w.Applied.JobsUnavailable)
 	}
 }
 

@@ -42,7 +42,7 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 			}
 		}
 	}
-	fmt.Fprintf(v.Out, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", success,
+	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", success,
 		Count(len(cfg.Companies), "company", "companies"), Count(locations, "location", "locations"), number(mapped))
 	return nil
 }
@@ -51,7 +51,7 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 type validateJSON struct{ *View }
 
 func (v *validateJSON) Validated(cfg *config.Config, diags hcl.Diagnostics) error {
-	if err := writeJSON(v.Out, true, config.NewJSONValidation(cfg.Files, diags)); err != nil {
+	if err := writeJSON(v.stdout, true, config.NewJSONValidation(cfg.Files, diags)); err != nil {
 		return fmt.Errorf("writing the JSON result: %w", err)
 	}
 	return nil

@@ -14,7 +14,9 @@ import (
 	"github.com/gridwork/gridsync/plan"
 )
 
-// Kind is the form a command's output takes.
+// Kind is the form a command's output takes. The Markdown plan and the
+// HCL of offices -hcl have constructors of their own (NewPlanMarkdown,
+// NewOfficesHCL): they need more than a kind.
 type Kind int
 
 const (
@@ -23,10 +25,6 @@ const (
 	Human Kind = iota
 	// JSON is the versioned document of -json, for programs.
 	JSON
-	// Markdown is a plan for a pull request comment and the job summary.
-	Markdown
-	// HCL is configuration to save as a file (offices -hcl).
-	HCL
 )
 
 // Options are the global flags and environment a View follows.
@@ -41,9 +39,9 @@ type Options struct {
 
 // View is what the view of every command shares.
 type View struct {
-	Out, Err io.Writer
-	// color and colorErr say whether Out and Err may carry ANSI colour;
-	// outTerminal whether Out is a terminal at all.
+	stdout, stderr io.Writer
+	// color and colorErr say whether stdout and stderr may carry ANSI
+	// colour; outTerminal whether stdout is a terminal at all.
 	color, colorErr, outTerminal bool
 	verbose                      bool
 	chdir                        string
@@ -57,7 +55,7 @@ func New(out, err io.Writer, o Options) *View { return newView(out, err, o, IsTe
 // newView is New with terminal detection given (tests).
 func newView(out, err io.Writer, o Options, terminal func(any) bool) *View {
 	noColor := o.NoColor || (o.Getenv != nil && o.Getenv("NO_COLOR") != "")
-	v := &View{Out: out, Err: err, outTerminal: terminal(out), verbose: o.Verbose, chdir: o.Chdir}
+	v := &View{stdout: out, stderr: err, outTerminal: terminal(out), verbose: o.Verbose, chdir: o.Chdir}
 	v.color = v.outTerminal && !noColor
 	v.colorErr = terminal(err) && !noColor
 	return v
@@ -72,7 +70,7 @@ func IsTerminal(f any) bool {
 // Diagnostics writes configuration problems on stderr, with the lines of
 // the files they point at.
 func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) error {
-	if err := config.WriteDiagnostics(v.Err, files, diags, v.colorErr); err != nil {
+	if err := config.WriteDiagnostics(v.stderr, files, diags, v.colorErr); err != nil {
 		return fmt.Errorf("writing diagnostics: %w", err)
 	}
 	return nil
@@ -81,14 +79,14 @@ func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) er
 // Timings shows the phases of a run on stderr, with -v only.
 func (v *View) Timings(t string) {
 	if v.verbose {
-		fmt.Fprintf(v.Err, "timings: %s\n", t)
+		fmt.Fprintf(v.stderr, "timings: %s\n", t)
 	}
 }
 
 // Waiting says on stderr that a writer waits for the apply lock, how long
 // at most, and for whom (holder: ", held by …").
 func (v *View) Waiting(holder string, wait time.Duration) {
-	fmt.Fprintf(v.Err, "Waiting up to %s for the apply lock%s…\n", wait, holder)
+	fmt.Fprintf(v.stderr, "Waiting up to %s for the apply lock%s…\n", wait, holder)
 }
 
 // Command writes a gridsync command to suggest: the verb, -chdir as the
@@ -115,5 +113,5 @@ func shellQuote(s string) string {
 
 // planText renders p as text on stdout, coloured on a terminal.
 func (v *View) planText(p *plan.Plan) error {
-	return plan.RenderText(v.Out, p, plan.TextOptions{Color: v.color})
+	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
 }
