@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,11 +47,14 @@ type DesiredState struct {
 	// read, so no company has desired jobs and Diff touches no job.
 	JobsUnavailable string
 
-	// employees and jobs are every Personio record by id, so Diff can say
+	// employees and jobs find every Personio record by id, so Diff can say
 	// why a linked record is no longer desired (gone, filtered, unmapped).
-	employees map[int64]source
-	jobs      map[int64]source
+	employees sources
+	jobs      sources
 }
+
+// sources finds the Personio record with an id.
+type sources func(id int64) (source, bool)
 
 // source is what Diff needs to know about a Personio record that a linked
 // Gridwork row points at.
@@ -89,14 +94,13 @@ type DesiredLocation struct {
 
 // Attrs returns the location's synced attributes.
 func (l DesiredLocation) Attrs() Attrs {
-	a := Attrs{FieldName: l.Name}
+	var v attrValues
+	v.set(FieldName, l.Name)
 	if l.OfficeID != 0 {
-		a[FieldOfficeID] = strconv.FormatInt(l.OfficeID, 10)
+		v.set(FieldOfficeID, strconv.FormatInt(l.OfficeID, 10))
 	}
-	if l.OfficeName != "" {
-		a[FieldOfficeName] = l.OfficeName
-	}
-	return a
+	v.set(FieldOfficeName, l.OfficeName)
+	return v.attrs()
 }
 
 // DesiredRecord is one employee or job that should exist, by Personio id.
@@ -131,8 +135,6 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		PersonioEmployees: len(snap.Employees),
 		PersonioPositions: len(snap.Jobs),
 		JobsUnavailable:   snap.JobsUnavailable,
-		employees:         make(map[int64]source, len(snap.Employees)),
-		jobs:              make(map[int64]source, len(snap.Jobs)),
 	}
 	if ds.JobsUnavailable != "" {
 		ds.PersonioPositions = 0
@@ -145,18 +147,36 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	for _, s := range cfg.Personio.Statuses {
 		statuses[s] = true
 	}
-	for i := range snap.Employees {
-		e := &snap.Employees[i]
+	// Employees are sorted by id: they are looked up where they are
+	// rather than indexed again (a 100,000-entry map costs megabytes).
+	emps := snap.Employees
+	byID := func(a, b SourceEmployee) int { return cmp.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(emps, byID) {
+		// The Source promises order; a caller that broke it must not turn
+		// a listed employee into a missing one.
+		slices.SortFunc(emps, byID)
+	}
+	ds.employees = func(id int64) (source, bool) {
+		i, ok := slices.BinarySearchFunc(emps, id, func(e SourceEmployee, id int64) int { return cmp.Compare(e.ID, id) })
+		if !ok {
+			return source{}, false
+		}
+		e := &emps[i]
 		s := source{status: e.Status, synced: statuses[e.Status]}
 		if e.Office != nil {
 			s.office = e.Office.Name
 		}
-		ds.employees[e.ID] = s
+		return s, true
 	}
+	jobs := make(map[int64]source, len(snap.Jobs))
 	if ds.JobsUnavailable == "" {
 		for _, j := range snap.Jobs {
-			ds.jobs[j.ID] = source{synced: true, office: j.Office}
+			jobs[j.ID] = source{synced: true, office: j.Office}
 		}
+	}
+	ds.jobs = func(id int64) (source, bool) {
+		s, ok := jobs[id]
+		return s, ok
 	}
 
 	resolved, d := resolveOffices(cfg, inScope, offices, &ds.Warnings)
@@ -317,20 +337,19 @@ func desiredEmployees(emps []SourceEmployee, byOfficeID map[int64]string, status
 		if !ok || e.Office.ID == 0 {
 			continue
 		}
-		a := Attrs{
-			FieldFirstName:       e.FirstName,
-			FieldLastName:        e.LastName,
-			FieldGender:          e.Gender,
-			FieldPosition:        e.Position,
-			FieldEmail:           e.Email,
-			FieldStatus:          e.Status,
-			FieldProfileImageURL: e.ProfileImageURL,
-			FieldLocation:        slug,
-		}
+		var v attrValues
+		v.set(FieldFirstName, e.FirstName)
+		v.set(FieldLastName, e.LastName)
+		v.set(FieldGender, e.Gender)
+		v.set(FieldPosition, e.Position)
+		v.set(FieldEmail, e.Email)
+		v.set(FieldStatus, e.Status)
+		v.set(FieldProfileImageURL, e.ProfileImageURL)
+		v.set(FieldLocation, slug)
 		for field, key := range fields {
-			a[field] = e.Attributes[key]
+			v.set(field, e.Attributes[key])
 		}
-		out = append(out, DesiredRecord{ID: e.ID, Attrs: compact(a)})
+		out = append(out, DesiredRecord{ID: e.ID, Attrs: v.attrs()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -354,18 +373,17 @@ func desiredJobs(jobs []SourceJob, byOfficeName map[string]string) []DesiredReco
 		if !ok {
 			continue
 		}
-		a := Attrs{
-			FieldTitle:          j.Name,
-			FieldDescription:    jobDescription(j.Descriptions),
-			FieldEmploymentType: j.EmploymentType,
-			FieldSchedule:       j.Schedule,
-			FieldDepartment:     j.Department,
-			FieldLocation:       slug,
-			FieldApplicationURL: j.ApplicationURL,
-			// The feed lists published positions only.
-			FieldStatus: "published",
-		}
-		out = append(out, DesiredRecord{ID: j.ID, Attrs: compact(a)})
+		var v attrValues
+		v.set(FieldTitle, j.Name)
+		v.set(FieldDescription, jobDescription(j.Descriptions))
+		v.set(FieldEmploymentType, j.EmploymentType)
+		v.set(FieldSchedule, j.Schedule)
+		v.set(FieldDepartment, j.Department)
+		v.set(FieldLocation, slug)
+		v.set(FieldApplicationURL, j.ApplicationURL)
+		// The feed lists published positions only.
+		v.set(FieldStatus, "published")
+		out = append(out, DesiredRecord{ID: j.ID, Attrs: v.attrs()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -400,14 +418,4 @@ func employeeFieldKeys(m map[string]config.FieldRef) map[string]string {
 		out[field] = ref.Key
 	}
 	return out
-}
-
-// compact drops empty values: a missing key and "" are the same.
-func compact(a Attrs) Attrs {
-	for k, v := range a {
-		if v == "" {
-			delete(a, k)
-		}
-	}
-	return a
 }

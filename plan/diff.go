@@ -38,48 +38,62 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	employees := groupRecords(cur.Employees)
 	jobs := groupRecords(cur.Jobs)
 
-	var companies, locations, emps, jbs []Change
+	configured := map[string]bool{}
+	for _, s := range d.Configured {
+		configured[s] = true
+	}
+	// The changes go into one slice, kind after kind, each kind sorted in
+	// place: companies, locations, employees, jobs.
+	var chs []Change
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		p.Scope = append(p.Scope, Scope{Company: dc.Slug, Employees: dc.SyncEmployees, Jobs: dc.SyncJobs})
-		cs := curCompanies[dc.Slug]
-		companies = appendCompanyChange(companies, dc, cs)
-		locations = appendLocationChanges(locations, dc, cs)
-		if dc.SyncEmployees {
-			emps = diffRecords(emps, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
-		}
-		if dc.SyncJobs && jobsKnown {
-			jbs = diffRecords(jbs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
-		}
+		chs = appendCompanyChange(chs, dc, curCompanies[dc.Slug])
+	}
+	locStart := len(chs)
+	for i := range d.Companies {
+		chs = appendLocationChanges(chs, &d.Companies[i], curCompanies[d.Companies[i].Slug])
 	}
 	if opts.AllCompanies {
-		configured := map[string]bool{}
-		for _, s := range d.Configured {
-			configured[s] = true
-		}
-		locations = appendLeftLocations(locations, cur.Companies, configured)
-		emps = appendLeftCompanies(emps, TypeEmployee, employees, configured)
-		if jobsKnown {
-			jbs = appendLeftCompanies(jbs, TypeJob, jobs, configured)
-		}
+		chs = appendLeftLocations(chs, cur.Companies, configured)
 	}
+	locations := chs[locStart:]
 	sort.SliceStable(locations, func(i, j int) bool {
 		if locations[i].Company != locations[j].Company {
 			return locations[i].Company < locations[j].Company
 		}
 		return locations[i].Key < locations[j].Key
 	})
-	sortChanges(emps)
-	sortChanges(jbs)
+	empStart := len(chs)
+	for i := range d.Companies {
+		if dc := &d.Companies[i]; dc.SyncEmployees {
+			chs = diffRecords(chs, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
+		}
+	}
+	if opts.AllCompanies {
+		chs = appendLeftCompanies(chs, TypeEmployee, employees, configured)
+	}
+	sortChanges(chs[empStart:])
+	jobStart := len(chs)
+	if jobsKnown {
+		for i := range d.Companies {
+			if dc := &d.Companies[i]; dc.SyncJobs {
+				chs = diffRecords(chs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
+			}
+		}
+		if opts.AllCompanies {
+			chs = appendLeftCompanies(chs, TypeJob, jobs, configured)
+		}
+	}
+	sortChanges(chs[jobStart:])
 
-	p.Changes = make([]Change, 0, len(companies)+len(locations)+len(emps)+len(jbs))
-	p.Changes = append(p.Changes, companies...)
-	p.Changes = append(p.Changes, locations...)
-	p.Changes = append(p.Changes, emps...)
-	p.Changes = append(p.Changes, jbs...)
+	if chs == nil {
+		chs = []Change{} // a plan always has a (possibly empty) list
+	}
+	p.Changes = slices.Clip(chs)
 	p.Summary = summarize(p.Changes)
 	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
-	p.absent = absentEmployees(emps, d.employees)
+	p.absent = absentEmployees(p.Changes[empStart:jobStart], d.employees)
 	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
 	return p
 }
@@ -109,7 +123,7 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 			}
 			continue
 		}
-		if email := strings.ToLower(strings.TrimSpace(r.Attrs[FieldEmail])); email != "" {
+		if email := strings.ToLower(strings.TrimSpace(r.Attrs.Get(FieldEmail))); email != "" {
 			g.unlinked[email] = append(g.unlinked[email], r)
 		}
 	}
@@ -122,13 +136,13 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 }
 
 func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	after := compact(Attrs{FieldName: dc.Name})
+	after := nameAttrs(dc.Name)
 	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: after}
 	if cs == nil {
 		ch.Action = Create
 		return append(out, ch)
 	}
-	before := compact(Attrs{FieldName: cs.Name})
+	before := nameAttrs(cs.Name)
 	if attrsEqual(before, after, companyFields) {
 		return out
 	}
@@ -151,7 +165,7 @@ func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) [
 	var chs []Change
 	for _, dl := range dc.Locations {
 		declared[dl.Slug] = true
-		after := compact(dl.Attrs())
+		after := dl.Attrs()
 		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: after}
 		cl := curLocs[dl.Slug]
 		if cl == nil {
@@ -162,7 +176,7 @@ func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) [
 		before := locationAttrs(cl)
 		if !attrsEqual(before, after, locationFields) {
 			ch.Action, ch.Before = Update, before
-			if before[FieldOfficeID] != after[FieldOfficeID] || before[FieldOfficeName] != after[FieldOfficeName] {
+			if before.Get(FieldOfficeID) != after.Get(FieldOfficeID) || before.Get(FieldOfficeName) != after.Get(FieldOfficeName) {
 				ch.Reason = officeReason(before, after)
 			}
 			chs = append(chs, ch)
@@ -177,7 +191,7 @@ func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) [
 			before := locationAttrs(cl)
 			chs = append(chs, Change{
 				Address: "location." + dc.Slug + "." + cl.Slug, Type: TypeLocation, Company: dc.Slug, Key: cl.Slug,
-				Action: Update, Before: before, After: compact(Attrs{FieldName: cl.Name}),
+				Action: Update, Before: before, After: nameAttrs(cl.Name),
 				Reason: "location is no longer in the configuration: its office mapping is cleared",
 			})
 		}
@@ -192,22 +206,22 @@ func locationAttrs(cl *LocationState) Attrs {
 
 func officeReason(before, after Attrs) string {
 	switch {
-	case after[FieldOfficeName] == "":
-		return "office " + before[FieldOfficeName] + " is unmapped"
-	case before[FieldOfficeName] == "":
-		return "office " + after[FieldOfficeName] + " is mapped"
-	case before[FieldOfficeID] != "" && before[FieldOfficeID] == after[FieldOfficeID]:
+	case after.Get(FieldOfficeName) == "":
+		return "office " + before.Get(FieldOfficeName) + " is unmapped"
+	case before.Get(FieldOfficeName) == "":
+		return "office " + after.Get(FieldOfficeName) + " is mapped"
+	case before.Get(FieldOfficeID) != "" && before.Get(FieldOfficeID) == after.Get(FieldOfficeID):
 		// The same office under a new name: Personio renamed it, the
 		// mapping itself stays.
-		return "office " + after[FieldOfficeID] + " was renamed in Personio from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
+		return "office " + after.Get(FieldOfficeID) + " was renamed in Personio from " + before.Get(FieldOfficeName) + " to " + after.Get(FieldOfficeName)
 	default:
-		return "office mapping changes from " + before[FieldOfficeName] + " to " + after[FieldOfficeName]
+		return "office mapping changes from " + before.Get(FieldOfficeName) + " to " + after.Get(FieldOfficeName)
 	}
 }
 
 // diffRecords diffs one company's records of one kind. sources are every
 // Personio record of the kind, to tell why a linked row is not desired.
-func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources map[int64]source) []Change {
+func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources sources) []Change {
 	if g == nil {
 		g = &companyRecords{}
 	}
@@ -226,9 +240,9 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 			continue
 		}
 		if typ == TypeEmployee {
-			if r := g.adopt(w.Attrs[FieldEmail]); r != nil {
+			if r := g.adopt(w.Attrs.Get(FieldEmail)); r != nil {
 				ch.Action, ch.TargetID, ch.Before = Adopt, r.TargetID, restrict(r.Attrs, fields)
-				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs[FieldEmail]
+				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs.Get(FieldEmail)
 				out = append(out, ch)
 				continue
 			}
@@ -253,7 +267,7 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 // absentEmployees returns the Personio ids of the employees chs delete
 // because Personio's listing lacks them, sorted, each once (see
 // Plan.AbsentEmployees).
-func absentEmployees(chs []Change, sources map[int64]source) []int64 {
+func absentEmployees(chs []Change, sources sources) []int64 {
 	var ids []int64
 	for i := range chs {
 		c := &chs[i]
@@ -261,7 +275,7 @@ func absentEmployees(chs []Change, sources map[int64]source) []int64 {
 			continue
 		}
 		id, err := strconv.ParseInt(c.Key, 10, 64)
-		if _, listed := sources[id]; err == nil && !listed {
+		if _, listed := sources(id); err == nil && !listed {
 			ids = append(ids, id)
 		}
 	}
@@ -286,9 +300,9 @@ func (g *companyRecords) adopt(email string) *Record {
 // gone decides what happens to a linked row that is not desired: its
 // Personio source disappeared or was filtered out (delete), or it still
 // exists outside this company's mapped offices (unlink).
-func gone(typ Type, company, externalID string, sources map[int64]source) (Action, string) {
+func gone(typ Type, company, externalID string, sources sources) (Action, string) {
 	id, err := strconv.ParseInt(externalID, 10, 64)
-	s, ok := sources[id]
+	s, ok := sources(id)
 	if err != nil || !ok {
 		if typ == TypeJob {
 			return Delete, "no longer published"
@@ -325,7 +339,7 @@ func appendLeftLocations(out []Change, companies []CompanyState, configured map[
 			}
 			out = append(out, Change{
 				Address: "location." + cs.Slug + "." + cl.Slug, Type: TypeLocation, Company: cs.Slug, Key: cl.Slug,
-				Action: Update, Before: locationAttrs(cl), After: compact(Attrs{FieldName: cl.Name}),
+				Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name),
 				Reason: "company " + cs.Slug + " left the configuration",
 			})
 		}
@@ -376,64 +390,72 @@ func fieldsOf(typ Type) []string {
 }
 
 // attrsEqual compares the synced fields; a missing key and "" are the same.
-func attrsEqual(a, b Attrs, fields []string) bool {
-	for _, f := range fields {
-		if a[f] != b[f] {
-			return false
-		}
+func attrsEqual(a, b Attrs, fields []string) bool { return a.equalOn(b, setOf(fields)) }
+
+// restrict returns the synced fields of a: never none, so that a change's
+// Before reads {} rather than null when the row had no value at all.
+func restrict(a Attrs, fields []string) Attrs {
+	r := a.Only(fields)
+	if r.IsNone() {
+		return NoAttrs
 	}
-	return true
+	return r
 }
 
-// restrict copies the synced fields of a, dropping empty values.
-func restrict(a Attrs, fields []string) Attrs {
-	out := make(Attrs, len(fields))
-	for _, f := range fields {
-		if v := a[f]; v != "" {
-			out[f] = v
-		}
-	}
-	return out
+// nameAttrs are the attributes of a company: its name.
+func nameAttrs(name string) Attrs {
+	var v attrValues
+	v.set(FieldName, name)
+	return v.attrs()
 }
 
 // sortChanges orders records by company, then numeric id (non-numeric ids
-// after numeric ones, by text), then target id.
+// after numeric ones, by text), then target id. It sorts in place: a plan
+// of 100,000 changes is not copied to be sorted.
 func sortChanges(chs []Change) {
-	type keyed struct {
-		num int64
-		ok  bool
-	}
-	keys := make([]keyed, len(chs))
+	keys := make([]changeKey, len(chs))
 	for i := range chs {
 		n, err := strconv.ParseInt(chs[i].Key, 10, 64)
-		keys[i] = keyed{n, err == nil}
+		keys[i] = changeKey{n, err == nil}
 	}
-	idx := make([]int, len(chs))
-	for i := range idx {
-		idx[i] = i
+	sort.Sort(changeOrder{chs, keys})
+}
+
+// changeKey is a change's key parsed as a Personio id, when it is one.
+type changeKey struct {
+	num int64
+	ok  bool
+}
+
+// changeOrder sorts changes together with their parsed keys.
+type changeOrder struct {
+	chs  []Change
+	keys []changeKey
+}
+
+func (o changeOrder) Len() int { return len(o.chs) }
+
+func (o changeOrder) Swap(i, j int) {
+	o.chs[i], o.chs[j] = o.chs[j], o.chs[i]
+	o.keys[i], o.keys[j] = o.keys[j], o.keys[i]
+}
+
+func (o changeOrder) Less(i, j int) bool {
+	a, b := &o.chs[i], &o.chs[j]
+	if a.Company != b.Company {
+		return a.Company < b.Company
 	}
-	sort.Slice(idx, func(x, y int) bool {
-		a, b := &chs[idx[x]], &chs[idx[y]]
-		if a.Company != b.Company {
-			return a.Company < b.Company
-		}
-		ka, kb := keys[idx[x]], keys[idx[y]]
-		if ka.ok != kb.ok {
-			return ka.ok
-		}
-		if ka.ok && ka.num != kb.num {
-			return ka.num < kb.num
-		}
-		if !ka.ok && a.Key != b.Key {
-			return a.Key < b.Key
-		}
-		return a.TargetID < b.TargetID
-	})
-	sorted := make([]Change, len(chs))
-	for i, j := range idx {
-		sorted[i] = chs[j]
+	ka, kb := o.keys[i], o.keys[j]
+	if ka.ok != kb.ok {
+		return ka.ok
 	}
-	copy(chs, sorted)
+	if ka.ok && ka.num != kb.num {
+		return ka.num < kb.num
+	}
+	if !ka.ok && a.Key != b.Key {
+		return a.Key < b.Key
+	}
+	return a.TargetID < b.TargetID
 }
 
 func summarize(chs []Change) Summary {

@@ -29,7 +29,7 @@ func TestDiffChangeContents(t *testing.T) {
 	employeeByID(snap, 1002).Status = "inactive"
 	snap.Employees = append(snap.Employees, emp(1011, "Hedy", "Lamarr", "hedy@acme.test", "active", berlin))
 	cur.Employees = append(cur.Employees, Record{Type: TypeEmployee, Company: "acme", TargetID: 501,
-		Attrs: Attrs{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedwig", "not_synced": "x"}})
+		Attrs: AttrsOf(map[string]string{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedwig", FieldTitle: "not an employee field"})})
 	company(cfg, "acme").Locations[0].Name = "Berlin Mitte"
 
 	p, diags := Build(cfg, snap, cur, BuildOptions{Now: testNow})
@@ -48,29 +48,29 @@ func TestDiffChangeContents(t *testing.T) {
 		if c.Action != Update || c.TargetID != ada.TargetID || c.Key != "1001" || c.Company != "acme" || c.Type != TypeEmployee {
 			t.Fatalf("got %+v", c)
 		}
-		if c.Before[FieldLocation] != "berlin-hq" || c.After[FieldLocation] != "hamburg" {
-			t.Errorf("location %q -> %q, want berlin-hq -> hamburg", c.Before[FieldLocation], c.After[FieldLocation])
+		if c.Before.Get(FieldLocation) != "berlin-hq" || c.After.Get(FieldLocation) != "hamburg" {
+			t.Errorf("location %q -> %q, want berlin-hq -> hamburg", c.Before.Get(FieldLocation), c.After.Get(FieldLocation))
 		}
 	})
 	t.Run("adopt links the unlinked row and keeps only synced fields", func(t *testing.T) {
 		c := findChange(t, p, "employee.acme[1011]")
-		want := Attrs{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedwig"}
+		want := AttrsOf(map[string]string{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedwig"})
 		if c.Action != Adopt || c.TargetID != 501 || !reflect.DeepEqual(c.Before, want) {
 			t.Fatalf("got %+v, want adopt of 501 with before %v", c, want)
 		}
-		if c.After[FieldFirstName] != "Hedy" || c.After[FieldLocation] != "berlin-hq" {
+		if c.After.Get(FieldFirstName) != "Hedy" || c.After.Get(FieldLocation) != "berlin-hq" {
 			t.Errorf("after = %v", c.After)
 		}
 	})
 	t.Run("delete has before and no after", func(t *testing.T) {
 		c := findChange(t, p, "employee.acme[1002]")
-		if c.Action != Delete || c.After != nil || c.Before[FieldEmail] != "bob@acme.test" || c.TargetID == 0 {
+		if c.Action != Delete || !c.After.IsNone() || c.Before.Get(FieldEmail) != "bob@acme.test" || c.TargetID == 0 {
 			t.Fatalf("got %+v", c)
 		}
 	})
 	t.Run("location rename keeps the office", func(t *testing.T) {
 		c := findChange(t, p, "location.acme.berlin-hq")
-		want := Attrs{FieldName: "Berlin Mitte", FieldOfficeID: "1", FieldOfficeName: "Berlin"}
+		want := AttrsOf(map[string]string{FieldName: "Berlin Mitte", FieldOfficeID: "1", FieldOfficeName: "Berlin"})
 		if c.Action != Update || !reflect.DeepEqual(c.After, want) || c.Reason != "" {
 			t.Fatalf("got %+v", c)
 		}
@@ -94,8 +94,8 @@ func TestLeftCompanyLocationChange(t *testing.T) {
 		t.Fatal(diags.Error())
 	}
 	c := findChange(t, p, "location.globex.munich")
-	wantBefore := Attrs{FieldName: "München", FieldOfficeID: "3", FieldOfficeName: "Munich"}
-	wantAfter := Attrs{FieldName: "München"}
+	wantBefore := AttrsOf(map[string]string{FieldName: "München", FieldOfficeID: "3", FieldOfficeName: "Munich"})
+	wantAfter := AttrsOf(map[string]string{FieldName: "München"})
 	if c.Action != Update || c.Type != TypeLocation || c.Company != "globex" || c.Key != "munich" ||
 		!reflect.DeepEqual(c.Before, wantBefore) || !reflect.DeepEqual(c.After, wantAfter) {
 		t.Fatalf("got %+v, want an update from %v to %v", c, wantBefore, wantAfter)
@@ -116,26 +116,26 @@ func TestDesiredAttributes(t *testing.T) {
 	}
 	acme := d.Companies[0]
 	t.Run("employee", func(t *testing.T) {
-		want := Attrs{
+		want := AttrsOf(map[string]string{
 			FieldFirstName: "Ada", FieldLastName: "Lovelace", FieldGender: "diverse", FieldPosition: "Engineer",
 			FieldEmail: "ada@acme.test", FieldStatus: "active", FieldLocation: "berlin-hq",
 			FieldProfileImageURL: "https://api.personio.de/v1/company/employees/1001/profile-picture/200",
-		}
+		})
 		if got := acme.Employees[0]; got.ID != 1001 || !reflect.DeepEqual(got.Attrs, want) {
 			t.Errorf("got %d %v\nwant %v", got.ID, got.Attrs, want)
 		}
 	})
 	t.Run("job", func(t *testing.T) {
-		want := Attrs{
+		want := AttrsOf(map[string]string{
 			FieldTitle:          "Backend Engineer",
 			FieldDescription:    "<h3>Your tasks</h3><ul><li>Build things</li></ul>\n<h3>Your profile</h3><p>Curious & kind</p>",
 			FieldEmploymentType: "permanent", FieldSchedule: "full-time", FieldDepartment: "Engineering",
 			FieldLocation: "berlin-hq", FieldApplicationURL: "https://acme.jobs.personio.de/job/9001", FieldStatus: "published",
-		}
+		})
 		if got := acme.Jobs[0]; got.ID != 9001 || !reflect.DeepEqual(got.Attrs, want) {
 			t.Errorf("got %d %v\nwant %v", got.ID, got.Attrs, want)
 		}
-		if got := acme.Jobs[1]; got.ID != 9002 || got.Attrs[FieldLocation] != "hamburg" {
+		if got := acme.Jobs[1]; got.ID != 9002 || got.Attrs.Get(FieldLocation) != "hamburg" {
 			t.Errorf("job 9002 should fall back to its additional office Hamburg: %v", got.Attrs)
 		}
 	})
@@ -161,10 +161,10 @@ func TestDesiredAttributes(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		loc := d.Companies[0].Locations[2]
-		if loc.OfficeID != 0 || loc.OfficeName != "Remote Europe" || loc.Attrs()[FieldOfficeID] != "" {
+		if loc.OfficeID != 0 || loc.OfficeName != "Remote Europe" || loc.Attrs().Get(FieldOfficeID) != "" {
 			t.Errorf("got %+v", loc)
 		}
-		if j := d.Companies[0].Jobs[1]; j.ID != 9002 || j.Attrs[FieldLocation] != "remote" {
+		if j := d.Companies[0].Jobs[1]; j.ID != 9002 || j.Attrs.Get(FieldLocation) != "remote" {
 			t.Errorf("job 9002 should map to remote by its main office: %v", j.Attrs)
 		}
 	})
@@ -176,7 +176,7 @@ func TestDesiredAttributes(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		a := d.Companies[0].Employees[0].Attrs
-		if a[FieldPosition] != "Title of Ada" || a[FieldGender] != "Ada" {
+		if a.Get(FieldPosition) != "Title of Ada" || a.Get(FieldGender) != "Ada" {
 			t.Errorf("got %v", a)
 		}
 	})

@@ -261,8 +261,8 @@ func TestDiff(t *testing.T) {
 					emp(1011, "Hedy", "Lamarr", "hedy@acme.test", "active", berlin),
 					emp(1012, "Hedy", "Lamarr", "HEDY@acme.test", "active", hamburg))
 				cur.Employees = append(cur.Employees,
-					Record{Type: TypeEmployee, Company: "acme", TargetID: 501, Attrs: Attrs{FieldEmail: "Hedy@ACME.test", FieldFirstName: "Hedy"}},
-					Record{Type: TypeEmployee, Company: "globex", TargetID: 502, Attrs: Attrs{FieldEmail: "hedy@acme.test"}})
+					Record{Type: TypeEmployee, Company: "acme", TargetID: 501, Attrs: AttrsOf(map[string]string{FieldEmail: "Hedy@ACME.test", FieldFirstName: "Hedy"})},
+					Record{Type: TypeEmployee, Company: "globex", TargetID: 502, Attrs: AttrsOf(map[string]string{FieldEmail: "hedy@acme.test"})})
 			},
 			want: []string{
 				"adopt employee.acme[1011] (an unlinked Gridwork employee has the email Hedy@ACME.test)",
@@ -274,15 +274,15 @@ func TestDiff(t *testing.T) {
 			edit: func(_ *config.Config, s *Source, cur *State) {
 				s.Employees = append(s.Employees, emp(1011, "Hedy", "Lamarr", "hedy@acme.test", "active", berlin))
 				cur.Employees = append(cur.Employees,
-					Record{Type: TypeEmployee, Company: "acme", TargetID: 702, Attrs: Attrs{FieldEmail: "hedy@acme.test"}},
-					Record{Type: TypeEmployee, Company: "acme", TargetID: 701, Attrs: Attrs{FieldEmail: "hedy@acme.test"}})
+					Record{Type: TypeEmployee, Company: "acme", TargetID: 702, Attrs: AttrsOf(map[string]string{FieldEmail: "hedy@acme.test"})},
+					Record{Type: TypeEmployee, Company: "acme", TargetID: 701, Attrs: AttrsOf(map[string]string{FieldEmail: "hedy@acme.test"})})
 			},
 			want: []string{"adopt employee.acme[1011] (an unlinked Gridwork employee has the email hedy@acme.test)"},
 		},
 		{
 			name: "a changed attribute in the target is set back",
 			edit: func(_ *config.Config, _ *Source, cur *State) {
-				cur.Jobs[0].Attrs[FieldTitle] = "Edited by hand"
+				cur.Jobs[0].Attrs = cur.Jobs[0].Attrs.With(FieldTitle, "Edited by hand")
 			},
 			want: []string{"update job.acme[9001]"},
 		},

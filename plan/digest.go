@@ -198,21 +198,19 @@ func (c *canon) bytes(b []byte) {
 func (c *canon) attrs(a Attrs, fields []string) {
 	c.keys = c.keys[:0]
 	for _, f := range fields {
-		if a[f] != "" {
+		if a.Has(f) {
 			c.keys = append(c.keys, f)
 		}
 	}
-	known := len(c.keys)
-	for k, v := range a {
-		if v != "" && !slices.Contains(fields, k) {
+	for k := range a.Sorted() {
+		if !slices.Contains(fields, k) {
 			c.keys = append(c.keys, k)
 		}
 	}
-	sort.Strings(c.keys[known:])
 	c.int(int64(len(c.keys)))
 	for _, k := range c.keys {
 		c.str(k)
-		c.str(a[k])
+		c.str(a.Get(k))
 	}
 }
 

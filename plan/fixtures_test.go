@@ -120,11 +120,11 @@ func applied(t testing.TB, d *DesiredState) State {
 		}
 		s.Companies = append(s.Companies, cs)
 		for _, r := range c.Employees {
-			s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: cloneAttrs(r.Attrs)})
+			s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: r.Attrs})
 			next++
 		}
 		for _, r := range c.Jobs {
-			s.Jobs = append(s.Jobs, Record{Type: TypeJob, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: cloneAttrs(r.Attrs)})
+			s.Jobs = append(s.Jobs, Record{Type: TypeJob, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: r.Attrs})
 			next++
 		}
 	}
@@ -139,14 +139,6 @@ func syncedState(t testing.TB) State {
 		t.Fatalf("base world: %s", diags.Error())
 	}
 	return applied(t, d)
-}
-
-func cloneAttrs(a Attrs) Attrs {
-	out := make(Attrs, len(a))
-	for k, v := range a {
-		out[k] = v
-	}
-	return out
 }
 
 func employeeByID(s *Source, id int64) *SourceEmployee {

@@ -282,7 +282,7 @@ func (g *guard) massBlanks(p *Plan) []MassBlank {
 			continue
 		}
 		for _, f := range fieldsOf(c.Type) {
-			if c.Before[f] != "" && c.After[f] == "" {
+			if c.Before.Has(f) && !c.After.Has(f) {
 				blanked[fieldKey{kindKey{c.Company, c.Type}, f}]++
 			}
 		}
@@ -429,13 +429,13 @@ func linkedInEnabled(d *DesiredState, groups map[string]*companyRecords, enabled
 
 // perLocation counts a company's linked records per location slug, and
 // those of them whose Personio record is missing from the answer.
-func perLocation(g *companyRecords, sources map[int64]source) (linked, missing map[string]int) {
+func perLocation(g *companyRecords, sources sources) (linked, missing map[string]int) {
 	linked, missing = map[string]int{}, map[string]int{}
 	for _, r := range g.order {
-		loc := r.Attrs[FieldLocation]
+		loc := r.Attrs.Get(FieldLocation)
 		linked[loc]++
 		id, err := strconv.ParseInt(r.ExternalID, 10, 64)
-		if _, ok := sources[id]; err != nil || !ok {
+		if _, ok := sources(id); err != nil || !ok {
 			missing[loc]++
 		}
 	}

@@ -54,7 +54,7 @@ func guardWorld(counts []guardCount) (*Plan, State) {
 		}
 	}
 	// Unlinked rows never count as linked records.
-	s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: "acme", TargetID: 9999, Attrs: Attrs{FieldEmail: "x@y.z"}})
+	s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: "acme", TargetID: 9999, Attrs: AttrsOf(map[string]string{FieldEmail: "x@y.z"})})
 	p.Summary = summarize(p.Changes)
 	return p, s
 }
@@ -361,9 +361,9 @@ func blankWorld(company string, typ Type, linked int, blanks []blank) (*Plan, St
 		}
 	}
 	full := func() Attrs {
-		a := Attrs{}
+		a := AttrsOf(map[string]string{})
 		for _, f := range fieldsOf(typ) {
-			a[f] = "some " + f
+			a = a.With(f, "some "+f)
 		}
 		return a
 	}
@@ -374,12 +374,12 @@ func blankWorld(company string, typ Type, linked int, blanks []blank) (*Plan, St
 			c.Before, c.TargetID = full(), int64(i+1)
 		}
 		for _, f := range b.fields {
-			delete(c.After, f)
+			c.After = c.After.With(f, "")
 		}
 		// An unchanged empty field is no blank.
-		if c.Before != nil {
-			delete(c.Before, FieldProfileImageURL)
-			delete(c.After, FieldProfileImageURL)
+		if !c.Before.IsNone() {
+			c.Before = c.Before.With(FieldProfileImageURL, "")
+			c.After = c.After.With(FieldProfileImageURL, "")
 		}
 		p.Changes = append(p.Changes, c)
 	}

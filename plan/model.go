@@ -29,10 +29,6 @@ const (
 	TypeJob      Type = "job"
 )
 
-// Attrs are a resource's synced attributes as text, keyed by the field
-// names below. A missing key and "" are the same.
-type Attrs map[string]string
-
 // Field names of synced attributes (also the column names in the store).
 const (
 	// company and location
@@ -79,8 +75,8 @@ type Change struct {
 	// TargetID is the Gridwork row id the change acts on (update, adopt,
 	// unlink, delete of employees and jobs); 0 for creates.
 	TargetID int64
-	Before   Attrs // nil for create
-	After    Attrs // nil for delete and unlink
+	Before   Attrs // none for create
+	After    Attrs // none for delete and unlink
 	Reason   string
 }
 

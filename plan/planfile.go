@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -163,9 +162,8 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 
 // planEncoder writes tokens until the first error, which it keeps.
 type planEncoder struct {
-	enc  *jsontext.Encoder
-	keys []string // reused by attrs
-	err  error
+	enc *jsontext.Encoder
+	err error
 }
 
 func (e *planEncoder) tok(t jsontext.Token) {
@@ -191,24 +189,16 @@ func (e *planEncoder) strs(n string, vs []string) {
 	e.tok(jsontext.EndArray)
 }
 
-// attrs writes a's non-empty values by sorted key (a missing key and ""
-// are the same); nil is written as null.
+// attrs writes a's values by sorted key; none is written as null.
 func (e *planEncoder) attrs(n string, a Attrs) {
 	e.name(n)
-	if a == nil {
+	if a.IsNone() {
 		e.tok(jsontext.Null)
 		return
 	}
-	e.keys = e.keys[:0]
-	for k, v := range a {
-		if v != "" {
-			e.keys = append(e.keys, k)
-		}
-	}
-	slices.Sort(e.keys)
 	e.tok(jsontext.BeginObject)
-	for _, k := range e.keys {
-		e.str(k, a[k])
+	for k, v := range a.Sorted() {
+		e.str(k, v)
 	}
 	e.tok(jsontext.EndObject)
 }
@@ -300,20 +290,21 @@ func fromFile(f *fileV1) (*Plan, error) {
 		}
 		p.Changes = append(p.Changes, Change{
 			Address: c.Address, Type: t, Company: c.Company, Key: c.Key, Action: a,
-			TargetID: c.TargetID, Before: attrsOrNil(c.Before), After: attrsOrNil(c.After), Reason: c.Reason,
+			TargetID: c.TargetID, Reason: c.Reason,
 		})
+		ch := &p.Changes[len(p.Changes)-1]
+		var err error
+		if ch.Before, err = ParseAttrs(c.Before); err == nil {
+			ch.After, err = ParseAttrs(c.After)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)
+		}
 	}
 	if p.Summary != summarize(p.Changes) {
 		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged")
 	}
 	return p, nil
-}
-
-func attrsOrNil(m map[string]string) Attrs {
-	if m == nil {
-		return nil
-	}
-	return Attrs(m)
 }
 
 func nilIfEmpty(s []string) []string {

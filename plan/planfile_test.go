@@ -191,9 +191,9 @@ func TestRenderJSONBytes(t *testing.T) {
 		CreatedAt: testNow,
 		Changes: []Change{
 			{Address: "job.acme[1]", Type: TypeJob, Company: "acme", Key: "1", Action: Create,
-				After: Attrs{FieldTitle: tricky, FieldDescription: "", FieldLocation: "x"}, Reason: tricky},
+				After: AttrsOf(map[string]string{FieldTitle: tricky, FieldDescription: "", FieldLocation: "x"}), Reason: tricky},
 			{Address: "job.acme[2]", Type: TypeJob, Company: "acme", Key: "2", Action: Delete, TargetID: 7,
-				Before: Attrs{}},
+				Before: AttrsOf(map[string]string{})},
 		},
 	}
 	p.Summary = summarize(p.Changes)

@@ -159,14 +159,14 @@ func (m *mdWriter) removals(p *Plan) {
 // recordName is a short human name for a record, from its attributes.
 func recordName(c *Change) string {
 	a := c.Before
-	if a == nil {
+	if a.IsNone() {
 		a = c.After
 	}
 	switch c.Type {
 	case TypeEmployee:
-		return strings.TrimSpace(a[FieldFirstName] + " " + a[FieldLastName])
+		return strings.TrimSpace(a.Get(FieldFirstName) + " " + a.Get(FieldLastName))
 	case TypeJob:
-		return a[FieldTitle]
+		return a.Get(FieldTitle)
 	}
 	return ""
 }

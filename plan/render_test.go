@@ -53,7 +53,7 @@ func richPlan(t *testing.T) *Plan {
 	}
 	cur := applied(t, d)
 	cur.Employees = append(cur.Employees, Record{Type: TypeEmployee, Company: "acme", TargetID: 501,
-		Attrs: Attrs{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedy", FieldLastName: "Lamarr", FieldPosition: "Inventor"}})
+		Attrs: AttrsOf(map[string]string{FieldEmail: "HEDY@acme.test", FieldFirstName: "Hedy", FieldLastName: "Lamarr", FieldPosition: "Inventor"})})
 
 	snap := baseSnapshot()
 	snap.Jobs[0].Descriptions = append(snap.Jobs[0].Descriptions, JobDescription{Name: "About us",
@@ -157,7 +157,7 @@ func TestMarkdownWholePlan(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		key := strconv.Itoa(10000 + i)
 		p.Changes = append(p.Changes, Change{Address: "employee.acme[" + key + "]", Type: TypeEmployee, Company: "acme", Key: key, Action: Delete, TargetID: int64(i + 1),
-			Before: Attrs{FieldFirstName: "Someone", FieldLastName: "Else", FieldEmail: "someone@acme.test"}, Reason: "no longer in Personio"})
+			Before: AttrsOf(map[string]string{FieldFirstName: "Someone", FieldLastName: "Else", FieldEmail: "someone@acme.test"}), Reason: "no longer in Personio"})
 	}
 	p.Summary = summarize(p.Changes)
 	var text bytes.Buffer

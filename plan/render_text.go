@@ -239,7 +239,7 @@ func (t *textWriter) change(ch *Change) {
 	lines := t.lines[:0]
 	hidden := 0
 	for _, k := range keys {
-		b, a := ch.Before[k], ch.After[k]
+		b, a := ch.Before.Get(k), ch.After.Get(k)
 		switch ch.Action {
 		case Create:
 			if a != "" {
@@ -285,7 +285,7 @@ func (t *textWriter) change(ch *Change) {
 		t.s(l.key)
 		t.pad(width - len(l.key))
 		t.s(" = ")
-		b, a := ch.Before[l.key], ch.After[l.key]
+		b, a := ch.Before.Get(l.key), ch.After.Get(l.key)
 		switch l.action {
 		case Create:
 			t.value(a, 0)
@@ -318,7 +318,7 @@ func (t *textWriter) attrKeys(ch *Change) []string {
 	fields := fieldsOfOrNil(ch.Type)
 	t.keys = append(t.keys[:0], fields...)
 	for _, m := range [2]Attrs{ch.Before, ch.After} {
-		for k := range m {
+		for k := range m.All() {
 			if !slices.Contains(t.keys, k) {
 				t.keys = append(t.keys, k)
 			}

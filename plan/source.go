@@ -29,6 +29,38 @@ type Source struct {
 	JobsUnavailable string
 }
 
+// CollectOffices sets Offices from the employees and the jobs: the
+// distinct offices of employees (by id; by name for one without an id),
+// and the offices the feed names (name only) that no employee office has
+// the name of, sorted by name, then id.
+func (s *Source) CollectOffices() {
+	seenID := map[int64]bool{}
+	seenName := map[string]bool{}
+	s.Offices = s.Offices[:0]
+	for i := range s.Employees {
+		o := s.Employees[i].Office
+		switch {
+		case o == nil, o.ID != 0 && seenID[o.ID], o.ID == 0 && seenName[o.Name]:
+			continue
+		}
+		seenID[o.ID], seenName[o.Name] = true, true
+		s.Offices = append(s.Offices, *o)
+	}
+	feedOffice := func(name string) {
+		if name != "" && !seenName[name] {
+			seenName[name] = true
+			s.Offices = append(s.Offices, Office{Name: name})
+		}
+	}
+	for i := range s.Jobs {
+		feedOffice(s.Jobs[i].Office)
+		for _, o := range s.Jobs[i].AdditionalOffices {
+			feedOffice(o)
+		}
+	}
+	slices.SortFunc(s.Offices, compareOffices)
+}
+
 // AddEmployees adds employees read one by one (the engine fetches by id
 // each linked employee the listing lacked, see Plan.AbsentEmployees) to
 // the listing. Employees stays sorted by id with each id once: an added

@@ -14,9 +14,9 @@ func TestAbsentEmployees(t *testing.T) {
 	snap.Employees = append(snap.Employees, emp(1006, "Finn", "Fields", "finn@acme.test", "active", berlin))
 	cur := syncedState(t)
 	cur.Employees = append(cur.Employees, Record{Type: TypeEmployee, Company: "acme", ExternalID: "1006", TargetID: 96, Linked: true,
-		Attrs: Attrs{FieldFirstName: "Finn", FieldLastName: "Fields", FieldLocation: "berlin-hq"}})
+		Attrs: AttrsOf(map[string]string{FieldFirstName: "Finn", FieldLastName: "Fields", FieldLocation: "berlin-hq"})})
 	cur.Employees = append(cur.Employees, Record{Type: TypeEmployee, Company: "initech", ExternalID: "1007", TargetID: 97, Linked: true,
-		Attrs: Attrs{FieldFirstName: "Gone", FieldLastName: "Elsewhere"}})
+		Attrs: AttrsOf(map[string]string{FieldFirstName: "Gone", FieldLastName: "Elsewhere"})})
 
 	// 1001 and 1006 vanish from the listing (a shifted page); 1002 is no
 	// longer in a synced status; 1004 moves to an unmapped office;
@@ -134,4 +134,26 @@ func TestAddEmployees(t *testing.T) {
 			t.Errorf("employee 1002 is %+v among %d", *employeeByID(s, 1002), len(s.Employees))
 		}
 	})
+}
+
+// TestCollectOffices: employee offices by id (one entry each), offices only
+// the feed names by name with no id, and no feed entry for a name an
+// employee office has; sorted by name, then id.
+func TestCollectOffices(t *testing.T) {
+	munich := &Office{ID: 2, Name: "Munich"}
+	s := &Source{
+		Employees: []SourceEmployee{
+			{ID: 1, Office: munich},
+			{ID: 2, Office: &Office{ID: 1, Name: "Berlin"}},
+			{ID: 3, Office: &Office{ID: 2, Name: "Munich"}},
+			{ID: 4},
+			{ID: 5, Office: &Office{ID: 7, Name: "Berlin"}}, // another office of the same name
+		},
+		Jobs: []SourceJob{{ID: 1, Office: "Berlin", AdditionalOffices: []string{"Zürich", "Munich"}}, {ID: 2, Office: "Amsterdam"}},
+	}
+	s.CollectOffices()
+	want := []Office{{Name: "Amsterdam"}, {ID: 1, Name: "Berlin"}, {ID: 7, Name: "Berlin"}, {ID: 2, Name: "Munich"}, {Name: "Zürich"}}
+	if !slices.Equal(s.Offices, want) {
+		t.Errorf("offices %+v\nwant     %+v", s.Offices, want)
+	}
 }

@@ -73,13 +73,13 @@ func writePlan(t *testing.T, dir string, n int) string {
 	p := &plan.Plan{Scope: []plan.Scope{{Company: "acme", Employees: true, Jobs: true}}, AllCompanies: true}
 	p.Changes = append(p.Changes, plan.Change{
 		Address: "location.acme.berlin-hq", Type: plan.TypeLocation, Company: "acme", Key: "berlin-hq", Action: plan.Update,
-		Before: plan.Attrs{plan.FieldName: "Berlin"}, After: plan.Attrs{plan.FieldName: "Berlin HQ"}, Reason: "renamed",
+		Before: plan.AttrsOf(map[string]string{plan.FieldName: "Berlin"}), After: plan.AttrsOf(map[string]string{plan.FieldName: "Berlin HQ"}), Reason: "renamed",
 	})
 	for i := range n {
 		id := fmt.Sprint(1000 + i)
 		p.Changes = append(p.Changes, plan.Change{
 			Address: "employee.acme[" + id + "]", Type: plan.TypeEmployee, Company: "acme", Key: id, Action: plan.Create,
-			After: plan.Attrs{plan.FieldFirstName: "Ada", plan.FieldLastName: "Lovelace " + id, plan.FieldEmail: "ada" + id + "@acme.example", plan.FieldLocation: "berlin-hq"},
+			After: plan.AttrsOf(map[string]string{plan.FieldFirstName: "Ada", plan.FieldLastName: "Lovelace " + id, plan.FieldEmail: "ada" + id + "@acme.example", plan.FieldLocation: "berlin-hq"}),
 		})
 	}
 	p.Summary = plan.Summary{Add: n, Change: 1}

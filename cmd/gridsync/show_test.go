@@ -22,9 +22,9 @@ func showTestPlan(t *testing.T) (string, *plan.Plan) {
 		Scope:        []plan.Scope{{Company: "acme", Employees: true, Jobs: true}},
 		Changes: []plan.Change{
 			{Address: "employee.acme[1001]", Type: plan.TypeEmployee, Company: "acme", Key: "1001", Action: plan.Create,
-				After: plan.Attrs{plan.FieldFirstName: "Ada", plan.FieldLastName: "Lovelace"}},
+				After: plan.AttrsOf(map[string]string{plan.FieldFirstName: "Ada", plan.FieldLastName: "Lovelace"})},
 			{Address: "employee.acme[1002]", Type: plan.TypeEmployee, Company: "acme", Key: "1002", Action: plan.Delete, TargetID: 7,
-				Before: plan.Attrs{plan.FieldFirstName: "Bob"}, Reason: "no longer in Personio"},
+				Before: plan.AttrsOf(map[string]string{plan.FieldFirstName: "Bob"}), Reason: "no longer in Personio"},
 		},
 		Summary: plan.Summary{Add: 1, Destroy: 1},
 	}

@@ -241,15 +241,15 @@ func applyTestPlan(t *testing.T, s *store.Store) {
 	t.Helper()
 	emp := func(company, id, loc string) plan.Change {
 		return plan.Change{Address: "employee." + company + "[" + id + "]", Type: plan.TypeEmployee, Company: company, Key: id,
-			Action: plan.Create, After: plan.Attrs{plan.FieldFirstName: "E" + id, plan.FieldLocation: loc}}
+			Action: plan.Create, After: plan.AttrsOf(map[string]string{plan.FieldFirstName: "E" + id, plan.FieldLocation: loc})}
 	}
 	p := &plan.Plan{
 		Scope:        []plan.Scope{{Company: "acme", Employees: true}},
 		AllCompanies: true,
 		Changes: []plan.Change{
-			{Address: "company.acme", Type: plan.TypeCompany, Company: "acme", Action: plan.Create, After: plan.Attrs{plan.FieldName: "Acme GmbH"}},
+			{Address: "company.acme", Type: plan.TypeCompany, Company: "acme", Action: plan.Create, After: plan.AttrsOf(map[string]string{plan.FieldName: "Acme GmbH"})},
 			{Address: "location.acme.hq", Type: plan.TypeLocation, Company: "acme", Key: "hq", Action: plan.Create,
-				After: plan.Attrs{plan.FieldName: "HQ", plan.FieldOfficeID: "11", plan.FieldOfficeName: "Berlin"}},
+				After: plan.AttrsOf(map[string]string{plan.FieldName: "HQ", plan.FieldOfficeID: "11", plan.FieldOfficeName: "Berlin"})},
 			emp("acme", "1", "hq"), emp("acme", "2", "hq"),
 		},
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -118,7 +117,7 @@ func samePlan(saved, fresh *plan.Plan) (string, bool) {
 		}
 		a, b := saved.Changes[i], fresh.Changes[i]
 		if a.Address != b.Address || a.Type != b.Type || a.Company != b.Company || a.Key != b.Key ||
-			a.Action != b.Action || a.TargetID != b.TargetID || !maps.Equal(a.Before, b.Before) || !maps.Equal(a.After, b.After) {
+			a.Action != b.Action || a.TargetID != b.TargetID || !a.Before.Equal(b.Before) || !a.After.Equal(b.After) {
 			return a.Address, false
 		}
 	}

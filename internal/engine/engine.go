@@ -259,12 +259,12 @@ func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *
 		return nil, nil, CredentialsError(cfg, err)
 	}
 	var (
-		snap  *personio.Snapshot
+		src   *plan.Source
 		attrs []personio.AttributeInfo
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		snap, err = client.Snapshot(gctx)
+		src, err = client.Source(gctx, employeeFieldAttributes(cfg))
 		return err
 	})
 	if len(cfg.Personio.EmployeeFields) > 0 {
@@ -276,5 +276,11 @@ func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *
 	if err := g.Wait(); err != nil {
 		return nil, nil, hiddenError(cfg, err)
 	}
-	return snap.Source(employeeFieldAttributes(cfg), attrs), client, nil
+	if attrs != nil {
+		src.AttributeKeys = make([]string, len(attrs))
+		for i, a := range attrs {
+			src.AttributeKeys[i] = a.Key
+		}
+	}
+	return src, client, nil
 }

@@ -438,7 +438,7 @@ func recordState(cur plan.State, ex *Explanation) plan.State {
 		if r.Linked {
 			return r.ExternalID == key
 		}
-		return email != "" && strings.ToLower(strings.TrimSpace(r.Attrs[plan.FieldEmail])) == email
+		return email != "" && strings.ToLower(strings.TrimSpace(r.Attrs.Get(plan.FieldEmail))) == email
 	}
 	out := plan.State{Companies: cur.Companies}
 	rows := cur.Employees
@@ -474,7 +474,7 @@ func recordRows(cur plan.State, ex *Explanation) []Row {
 	}
 	var out []Row
 	for _, r := range rows {
-		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs[plan.FieldLocation], State: RowLinked}
+		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowLinked}
 		switch {
 		case r.Linked:
 		case adopted[r.TargetID]:

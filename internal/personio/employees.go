@@ -37,7 +37,7 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, limit, repeat
 	if err := c.Authenticate(ctx); err != nil {
 		return Page{}, err
 	}
-	path := "/v1/company/employees?limit=" + strconv.Itoa(limit) + "&offset=" + strconv.Itoa(offset)
+	path := "/v1/company/employees?limit=" + strconv.Itoa(limit) + "&offset=" + strconv.Itoa(offset) + sel.project
 	// An answer that cannot be decoded is asked for once more, within the
 	// request's attempt budget (request.decode): a body mangled on the way
 	// is worth a second look before the run fails. The decoded page copies
@@ -168,6 +168,27 @@ func (c *Client) read(ctx context.Context, sel *selection, sink rowSink) error {
 	var reasons []string
 	for read := 1; ; read++ {
 		l, err := c.readListing(ctx, sel, listed, sink)
+		if fe := (*ForbiddenError)(nil); errors.As(err, &fe) && sel.project != "" {
+			// Personio refuses a projection naming an attribute the
+			// credential may not read. The attribute list may say which;
+			// otherwise read every attribute instead, and the employees
+			// tell.
+			if listed != nil {
+				var he *HiddenAttributesError
+				switch lerr := listed(); {
+				case errors.As(lerr, &he):
+					return lerr
+				case lerr != nil:
+					// The list is refused too: a missing scope, not an
+					// attribute.
+					return err
+				}
+			}
+			c.log.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
+			sel = sel.unprojected()
+			read--
+			continue
+		}
 		var shift *shiftError
 		if !errors.As(err, &shift) {
 			if err != nil {

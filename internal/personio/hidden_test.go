@@ -47,7 +47,7 @@ func TestHiddenAttributes(t *testing.T) {
 			keys:    []string{"position"},
 			missing: map[string]int{"position": n},
 			has:     []string{`"position" ("Position", missing on all 450 employees)`},
-			pages:   5,
+			pages:   6, // the projected first page is refused (403), then 5 with every attribute
 		},
 		{
 			name:   "an employee_fields key hidden",
@@ -61,7 +61,7 @@ func TestHiddenAttributes(t *testing.T) {
 			faults: personiosim.Faults{HiddenAttributes: []string{"dynamic_1002"}, HiddenListed: true},
 			keys:   []string{"dynamic_1002"}, missing: map[string]int{"dynamic_1002": n},
 			has:   []string{`"dynamic_1002" ("Shirt size", missing on all 450 employees)`},
-			pages: 5,
+			pages: 6,
 		},
 		{
 			name: "null values are not hidden",
@@ -90,7 +90,7 @@ func TestHiddenAttributes(t *testing.T) {
 			// says readable. The employees read without pictures.
 			name:   "a picture hidden on the pages only is not judged by its absence",
 			faults: personiosim.Faults{HiddenAttributes: []string{"profile_picture"}, HiddenListed: true},
-			pages:  5,
+			pages:  6,
 		},
 	}
 	for _, tt := range tests {
@@ -201,4 +201,52 @@ func TestCheckAttributes(t *testing.T) {
 			t.Fatalf("err = %v, want the 403", err)
 		}
 	})
+}
+
+// TestProjection: a client that knows what it syncs asks Personio for just
+// those attributes (and the id), so a tenant with many custom attributes
+// answers with small pages; one that keeps every attribute asks for all.
+func TestProjection(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(250), Faults: personiosim.Faults{WideEmployees: true}})
+	c := env.client(t, func(o *personio.Options) {
+		o.RequiredAttributes = []string{"status", "office", "first_name"}
+		o.KeepAttributes = []string{"dynamic_1001"}
+	})
+	got, err := c.Employees(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := env.sim.Employees()
+	if len(got) != len(want) {
+		t.Fatalf("%d employees, want %d", len(got), len(want))
+	}
+	for i, e := range got {
+		w := want[i]
+		kept, _ := w.Custom["dynamic_1001"].(string)
+		if v, _ := e.Attr("dynamic_1001"); e.ID != w.ID || e.FirstName != w.FirstName || e.Status != w.Status || v != kept {
+			t.Errorf("employee %d read as %+v, simulator has %+v", w.ID, e, w)
+		}
+		if e.LastName != "" || e.Email != "" {
+			t.Errorf("employee %d came with attributes it was not asked for: %+v", w.ID, e)
+		}
+	}
+	env.mu.Lock()
+	projections := slices.Clone(env.projections)
+	env.mu.Unlock()
+	if len(projections) == 0 {
+		t.Fatal("no employees request")
+	}
+	for _, p := range projections {
+		if p != "dynamic_1001,first_name,id,office,status" {
+			t.Errorf("employees request projected onto %q, want the id, the required and the kept attributes", p)
+		}
+	}
+
+	all := startSim(t, personiosim.Options{Dataset: dataset(50)})
+	if _, err := all.client(t, nil).Employees(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if all.projections[0] != "" {
+		t.Errorf("a client keeping every attribute projected onto %q", all.projections[0])
+	}
 }

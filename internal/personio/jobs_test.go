@@ -122,23 +122,3 @@ func TestDecodeFeed(t *testing.T) {
 		})
 	}
 }
-
-func TestOffices(t *testing.T) {
-	emps := []Employee{
-		{ID: 1, Office: &Office{ID: 2, Name: "Munich"}},
-		{ID: 2, Office: &Office{ID: 1, Name: "Berlin"}},
-		{ID: 3, Office: &Office{ID: 2, Name: "Munich"}},
-		{ID: 4},
-	}
-	jobs := []Job{{ID: 1, Office: "Berlin", AdditionalOffices: []string{"Zürich", "Munich"}}, {ID: 2, Office: "Amsterdam"}}
-	got := Offices(emps, jobs)
-	want := []Office{{Name: "Amsterdam"}, {ID: 1, Name: "Berlin"}, {ID: 2, Name: "Munich"}, {Name: "Zürich"}}
-	if len(got) != len(want) {
-		t.Fatalf("got %+v, want %+v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("office %d = %+v, want %+v", i, got[i], want[i])
-		}
-	}
-}

@@ -106,13 +106,11 @@ type JobDescription struct {
 	Value string
 }
 
-// Snapshot is everything gridsync reads from Personio in one run.
+// Snapshot is the employees and the job feed of a tenant, as the client
+// reads them (Client.Source reads the same into the plan's input).
 type Snapshot struct {
 	Employees []Employee // sorted by ID
 	Jobs      []Job      // sorted by ID
-	// Offices are the distinct offices seen on employees and in the feed,
-	// sorted by name.
-	Offices []Office
 	// JobsUnavailable is set, and Jobs nil, when the job feed could not be
 	// read: the jobs are unknown, not gone.
 	JobsUnavailable *FeedUnavailableError

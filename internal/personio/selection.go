@@ -1,7 +1,9 @@
 package personio
 
 import (
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -65,6 +67,11 @@ type selection struct {
 	typed    [fieldCount]use // what to do with the typed fields' keys
 	others   map[string]use  // what to do with other keys; nil when nothing
 	required []string        // sorted, without duplicates
+	// project is the attributes[] query that asks Personio for just the
+	// attributes the caller needs (the id, the required ones and the kept
+	// ones), "" to ask for every one: a tenant with dozens of custom
+	// attributes then answers with pages a fraction of the size.
+	project string
 
 	// offices are the offices decoded so far, by their raw JSON: a tenant
 	// has a few offices and a listing thousands of employees in them, who
@@ -115,7 +122,26 @@ func newSelection(keep, required []string) *selection {
 			s.typed[f].keep = true
 		}
 	}
+	if !s.keepAll && len(s.required) > 0 {
+		keys := slices.Compact(slices.Sorted(slices.Values(append(append([]string{"id"}, s.required...), keep...))))
+		var q strings.Builder
+		for _, k := range keys {
+			q.WriteString("&attributes[]=")
+			q.WriteString(url.QueryEscape(k))
+		}
+		s.project = q.String()
+	}
 	return s
+}
+
+// unprojected returns a selection like s that asks Personio for every
+// attribute; s itself when it does already.
+func (s *selection) unprojected() *selection {
+	if s.project == "" {
+		return s
+	}
+	u := &selection{keepAll: s.keepAll, typed: s.typed, others: s.others, required: s.required, offices: map[string]*Office{}}
+	return u
 }
 
 // use returns what to do with an attribute key of typed field f (or

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // simEnv is a simulator behind an HTTP server, with a recorder of what the
@@ -32,6 +33,8 @@ type simEnv struct {
 	limits []string // limit= of every employees request
 	sent   []string // Authorization of every employees request
 	issued []string // tokens sent back in Authorization response headers
+	// projections are the attributes[] of every employees request.
+	projections []string
 }
 
 func startSim(t testing.TB, opts personiosim.Options) *simEnv {
@@ -42,6 +45,7 @@ func startSim(t testing.TB, opts personiosim.Options) *simEnv {
 		if r.URL.Path == "/v1/company/employees" {
 			env.mu.Lock()
 			env.limits = append(env.limits, r.URL.Query().Get("limit"))
+			env.projections = append(env.projections, strings.Join(r.URL.Query()["attributes[]"], ","))
 			env.sent = append(env.sent, r.Header.Get("Authorization"))
 			env.mu.Unlock()
 		}
@@ -537,7 +541,15 @@ func TestSnapshot(t *testing.T) {
 		}
 	}
 
-	// Offices: employee offices by id, feed-only ones by name with id 0.
+	// Offices, as Source collects them for the plan: employee offices by
+	// id, feed-only ones by name with id 0.
+	src, err := c.Source(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Employees) != len(snap.Employees) || len(src.Jobs) != len(snap.Jobs) {
+		t.Errorf("Source read %d employees and %d jobs, Snapshot %d and %d", len(src.Employees), len(src.Jobs), len(snap.Employees), len(snap.Jobs))
+	}
 	byName := map[string]int64{}
 	for _, o := range env.sim.Dataset().Offices {
 		byName[o.Name] = o.ID
@@ -549,7 +561,7 @@ func TestSnapshot(t *testing.T) {
 		}
 	}
 	feedOnly := 0
-	for _, o := range snap.Offices {
+	for _, o := range src.Offices {
 		switch {
 		case o.ID == 0:
 			feedOnly++
@@ -563,7 +575,7 @@ func TestSnapshot(t *testing.T) {
 	if feedOnly == 0 {
 		t.Error("the generated feed names an office no employee has; Snapshot lost it")
 	}
-	if !slices.IsSortedFunc(snap.Offices, func(a, b personio.Office) int { return strings.Compare(a.Name, b.Name) }) {
-		t.Errorf("offices not sorted by name: %+v", snap.Offices)
+	if !slices.IsSortedFunc(src.Offices, func(a, b plan.Office) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("offices not sorted by name: %+v", src.Offices)
 	}
 }

@@ -1,50 +1,69 @@
 package personio
 
-import "github.com/gridwork/gridsync/plan"
+import (
+	"cmp"
+	"context"
+	"slices"
 
-// Source converts what one run read into the plan's input. keep are the
-// attribute keys employee_fields reads (their values are carried as text);
-// attrs is the attribute list, nil when it was not read.
-func (s *Snapshot) Source(keep []string, attrs []AttributeInfo) *plan.Source {
-	src := &plan.Source{
-		Employees: make([]plan.SourceEmployee, len(s.Employees)),
-		Jobs:      make([]plan.SourceJob, len(s.Jobs)),
-		Offices:   make([]plan.Office, len(s.Offices)),
+	"github.com/gridwork/gridsync/plan"
+)
+
+// Source reads what a plan needs, as Snapshot does (the employees and the
+// job feed, concurrently; a feed that is unavailable does not fail it),
+// but converts each employee into the plan's input as its page arrives, so
+// that a large listing is never held twice. keep are the attribute keys
+// employee_fields reads: their values travel as text.
+func (c *Client) Source(ctx context.Context, keep []string) (*plan.Source, error) {
+	sink := &sourceSink{keep: keep, offices: map[Office]*plan.Office{}}
+	jobs, unavailable, err := c.readBoth(ctx, sink)
+	if err != nil {
+		return nil, err
 	}
-	if s.JobsUnavailable != nil {
-		src.JobsUnavailable = s.JobsUnavailable.Reason()
+	src := &plan.Source{Employees: sink.employees, Jobs: sourceJobs(jobs)}
+	if unavailable != nil {
+		src.JobsUnavailable = unavailable.Reason()
 	}
-	if attrs != nil {
-		src.AttributeKeys = make([]string, len(attrs))
-		for i, a := range attrs {
-			src.AttributeKeys[i] = a.Key
-		}
+	slices.SortFunc(src.Employees, func(a, b plan.SourceEmployee) int { return cmp.Compare(a.ID, b.ID) })
+	src.CollectOffices()
+	return src, nil
+}
+
+// sourceSink converts the rows of a listing read into the plan's input.
+type sourceSink struct {
+	keep      []string
+	offices   map[Office]*plan.Office
+	employees []plan.SourceEmployee
+}
+
+func (s *sourceSink) begin(total int) {
+	s.employees = make([]plan.SourceEmployee, 0, sizeHint(total))
+}
+
+func (s *sourceSink) rows(emps []Employee) error {
+	for i := range emps {
+		s.employees = append(s.employees, sourceEmployee(&emps[i], s.keep, s.offices))
 	}
-	for i, o := range s.Offices {
-		src.Offices[i] = plan.Office{ID: o.ID, Name: o.Name}
-	}
-	// Employees of one office share one *plan.Office, as they share one
-	// *Office on a page.
-	offices := map[Office]*plan.Office{}
-	for i := range s.Employees {
-		src.Employees[i] = sourceEmployee(&s.Employees[i], keep, offices)
-	}
-	for i := range s.Jobs {
-		j := &s.Jobs[i]
-		out := &src.Jobs[i]
-		*out = plan.SourceJob{
+	return nil
+}
+
+// sourceJobs converts the feed's positions into the plan's input.
+func sourceJobs(jobs []Job) []plan.SourceJob {
+	out := make([]plan.SourceJob, len(jobs))
+	for i := range jobs {
+		j := &jobs[i]
+		out[i] = plan.SourceJob{
 			ID: j.ID, Name: j.Name, Office: j.Office, AdditionalOffices: j.AdditionalOffices,
 			Department: j.Department, EmploymentType: j.EmploymentType, Schedule: j.Schedule,
 			ApplicationURL: j.ApplicationURL,
 		}
 		if len(j.Descriptions) > 0 {
-			out.Descriptions = make([]plan.JobDescription, len(j.Descriptions))
+			out[i].Descriptions = make([]plan.JobDescription, len(j.Descriptions))
 			for k, d := range j.Descriptions {
-				out.Descriptions[k] = plan.JobDescription{Name: d.Name, Value: d.Value}
+				out[i].Descriptions[k] = plan.JobDescription{Name: d.Name, Value: d.Value}
 			}
 		}
 	}
-	return src
+	return out
 }
 
 // SourceEmployee converts one employee (read by id, say) into the plan's

@@ -153,9 +153,9 @@ func copyRows(b *testing.B, s *Store, p *plan.Plan) [][]any {
 	out := make([][]any, 0, len(p.Changes))
 	for _, c := range p.Changes {
 		a := c.After
-		out = append(out, []any{companyIDs[c.Company], ids[c.Company+"/"+a[plan.FieldLocation]], "personio", c.Key,
-			a[plan.FieldFirstName], a[plan.FieldLastName], a[plan.FieldGender], a[plan.FieldPosition], a[plan.FieldEmail],
-			a[plan.FieldStatus], a[plan.FieldProfileImageURL], now})
+		out = append(out, []any{companyIDs[c.Company], ids[c.Company+"/"+a.Get(plan.FieldLocation)], "personio", c.Key,
+			a.Get(plan.FieldFirstName), a.Get(plan.FieldLastName), a.Get(plan.FieldGender), a.Get(plan.FieldPosition), a.Get(plan.FieldEmail),
+			a.Get(plan.FieldStatus), a.Get(plan.FieldProfileImageURL), now})
 	}
 	return out
 }

@@ -104,8 +104,8 @@ func TestDroppedConnectionsNeverLeavePartialApplies(t *testing.T) {
 		for ext, id := range baseIDs {
 			e := employee("base", ext, "hq", "B", ext, "")
 			after := e.After
-			after[plan.FieldPosition] = fmt.Sprint("iteration ", i)
-			p.Changes = append(p.Changes, with(e, plan.Update, id, plan.Attrs{plan.FieldPosition: position}, after))
+			after = after.With(plan.FieldPosition, fmt.Sprint("iteration ", i))
+			p.Changes = append(p.Changes, with(e, plan.Update, id, plan.AttrsOf(map[string]string{plan.FieldPosition: position}), after))
 		}
 		return p
 	}

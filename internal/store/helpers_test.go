@@ -106,28 +106,28 @@ func equalLines(t testing.TB, what string, got, want []string) {
 
 func company(slug, name string) plan.Change {
 	return plan.Change{Address: "company." + slug, Type: plan.TypeCompany, Company: slug, Key: slug,
-		Action: plan.Create, After: plan.Attrs{plan.FieldName: name}}
+		Action: plan.Create, After: plan.AttrsOf(map[string]string{plan.FieldName: name})}
 }
 
 func location(company, slug, name, officeID, officeName string) plan.Change {
 	return plan.Change{Address: "location." + company + "." + slug, Type: plan.TypeLocation, Company: company, Key: slug,
-		Action: plan.Create, After: plan.Attrs{plan.FieldName: name, plan.FieldOfficeID: officeID, plan.FieldOfficeName: officeName}}
+		Action: plan.Create, After: plan.AttrsOf(map[string]string{plan.FieldName: name, plan.FieldOfficeID: officeID, plan.FieldOfficeName: officeName})}
 }
 
 func employee(company, id, loc, first, last, email string) plan.Change {
 	return plan.Change{Address: "employee." + company + "[" + id + "]", Type: plan.TypeEmployee, Company: company, Key: id,
 		Action: plan.Create, Reason: "new in Personio",
-		After: plan.Attrs{plan.FieldFirstName: first, plan.FieldLastName: last, plan.FieldGender: "diverse",
+		After: plan.AttrsOf(map[string]string{plan.FieldFirstName: first, plan.FieldLastName: last, plan.FieldGender: "diverse",
 			plan.FieldPosition: "Engineer", plan.FieldEmail: email, plan.FieldStatus: "active",
-			plan.FieldProfileImageURL: "https://img.test/" + id, plan.FieldLocation: loc}}
+			plan.FieldProfileImageURL: "https://img.test/" + id, plan.FieldLocation: loc})}
 }
 
 func job(company, id, loc, title string) plan.Change {
 	return plan.Change{Address: "job." + company + "[" + id + "]", Type: plan.TypeJob, Company: company, Key: id,
 		Action: plan.Create,
-		After: plan.Attrs{plan.FieldTitle: title, plan.FieldDescription: "<p>Join us</p>", plan.FieldEmploymentType: "permanent",
+		After: plan.AttrsOf(map[string]string{plan.FieldTitle: title, plan.FieldDescription: "<p>Join us</p>", plan.FieldEmploymentType: "permanent",
 			plan.FieldSchedule: "full-time", plan.FieldDepartment: "R&D", plan.FieldLocation: loc,
-			plan.FieldApplicationURL: "https://jobs.test/" + id, plan.FieldStatus: "published"}}
+			plan.FieldApplicationURL: "https://jobs.test/" + id, plan.FieldStatus: "published"})}
 }
 
 // with returns c turned into action on row target, with before/after.

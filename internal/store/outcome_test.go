@@ -35,7 +35,7 @@ func TestWriteRecordsOutcomes(t *testing.T) {
 	p := basePlan()
 	p.Scope = p.Scope[:1]
 	p.Changes = []plan.Change{with(employee("acme", "1001", "berlin-hq", "Ada", "King", "ada@acme.test"), plan.Update, rowID(t, s, "employees", "1001"),
-		plan.Attrs{plan.FieldLastName: "Lovelace"}, employee("acme", "1001", "berlin-hq", "Ada", "King", "ada@acme.test").After)}
+		plan.AttrsOf(map[string]string{plan.FieldLastName: "Lovelace"}), employee("acme", "1001", "berlin-hq", "Ada", "King", "ada@acme.test").After)}
 	b := &Batch{Plan: p, Outcome: Refused, Error: "refused globex: the plan would remove 9 of 9 linked employees",
 		Kinds: append(ScopeResults(p), KindResult{Company: "globex", Kind: KindEmployees, Outcome: Refused, Error: "the plan would remove 9 of 9\nlinked employees"})}
 	res, err := s.Write(ctx, func(context.Context, func(Query) (plan.State, error)) (*Batch, error) { return b, nil }, ApplyOptions{Command: "sync", Dirty: true})

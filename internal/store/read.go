@@ -76,16 +76,16 @@ type employeeRow struct {
 func (r employeeRow) record() plan.Record {
 	return plan.Record{
 		Type: plan.TypeEmployee, Company: r.Company, ExternalID: r.ExternalID, TargetID: r.ID, Linked: r.Linked,
-		Attrs: plan.Attrs{
-			plan.FieldFirstName:       r.FirstName,
-			plan.FieldLastName:        r.LastName,
-			plan.FieldGender:          r.Gender,
-			plan.FieldPosition:        r.Position,
-			plan.FieldEmail:           r.Email,
-			plan.FieldStatus:          r.Status,
-			plan.FieldProfileImageURL: r.ProfileImageURL,
-			plan.FieldLocation:        r.Location,
-		},
+		Attrs: plan.NewAttrs(
+			plan.FieldFirstName, r.FirstName,
+			plan.FieldLastName, r.LastName,
+			plan.FieldGender, r.Gender,
+			plan.FieldPosition, r.Position,
+			plan.FieldEmail, r.Email,
+			plan.FieldStatus, r.Status,
+			plan.FieldProfileImageURL, r.ProfileImageURL,
+			plan.FieldLocation, r.Location,
+		),
 	}
 }
 
@@ -106,16 +106,16 @@ type jobRow struct {
 func (r jobRow) record() plan.Record {
 	return plan.Record{
 		Type: plan.TypeJob, Company: r.Company, ExternalID: r.ExternalID, TargetID: r.ID, Linked: true,
-		Attrs: plan.Attrs{
-			plan.FieldTitle:          r.Title,
-			plan.FieldDescription:    r.Description,
-			plan.FieldEmploymentType: r.EmploymentType,
-			plan.FieldSchedule:       r.Schedule,
-			plan.FieldDepartment:     r.Department,
-			plan.FieldLocation:       r.Location,
-			plan.FieldApplicationURL: r.ApplicationURL,
-			plan.FieldStatus:         r.Status,
-		},
+		Attrs: plan.NewAttrs(
+			plan.FieldTitle, r.Title,
+			plan.FieldDescription, r.Description,
+			plan.FieldEmploymentType, r.EmploymentType,
+			plan.FieldSchedule, r.Schedule,
+			plan.FieldDepartment, r.Department,
+			plan.FieldLocation, r.Location,
+			plan.FieldApplicationURL, r.ApplicationURL,
+			plan.FieldStatus, r.Status,
+		),
 	}
 }
 

@@ -73,7 +73,7 @@ func TestReadState(t *testing.T) {
 				if r.Linked {
 					linked = "linked"
 				}
-				return fmt.Sprintf("%s %s %s %s %s", r.Company, r.ExternalID, linked, r.Attrs[first], r.Attrs[plan.FieldLocation])
+				return fmt.Sprintf("%s %s %s %s %s", r.Company, r.ExternalID, linked, r.Attrs.Get(first), r.Attrs.Get(plan.FieldLocation))
 			}
 			for _, r := range st.Employees {
 				employees = append(employees, summary(r, plan.FieldFirstName))
@@ -102,7 +102,7 @@ func TestReadState(t *testing.T) {
 		if got := st.Jobs[0]; !reflect.DeepEqual(got, wantJob) {
 			t.Errorf("job record:\n got %+v\nwant %+v", got, wantJob)
 		}
-		if c := st.Employees[0]; c.Linked || c.TargetID == 0 || c.Attrs[plan.FieldEmail] != "Cand@Acme.test" {
+		if c := st.Employees[0]; c.Linked || c.TargetID == 0 || c.Attrs.Get(plan.FieldEmail) != "Cand@Acme.test" {
 			t.Errorf("adoption candidate = %+v", c)
 		}
 	})

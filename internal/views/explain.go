@@ -295,13 +295,13 @@ func verb(a plan.Action) string {
 // differs from before (all of them for a create), sorted.
 func changedFields(c plan.Change) []string {
 	var out []string
-	for k, v := range c.After {
-		if c.Before == nil || c.Before[k] != v {
+	for k, v := range c.After.All() {
+		if c.Before.Get(k) != v {
 			out = append(out, k)
 		}
 	}
-	for k := range c.Before {
-		if _, ok := c.After[k]; !ok && c.After != nil {
+	for k := range c.Before.All() {
+		if !c.After.Has(k) && !c.After.IsNone() {
 			out = append(out, k)
 		}
 	}

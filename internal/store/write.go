@@ -286,7 +286,7 @@ func validatePlan(p *plan.Plan) error {
 				return bad("it names no location")
 			}
 			if c.Type == plan.TypeLocation {
-				if _, err := parseOfficeID(c.After[plan.FieldOfficeID]); err != nil {
+				if _, err := parseOfficeID(c.After.Get(plan.FieldOfficeID)); err != nil {
 					return bad(err.Error())
 				}
 			}

@@ -116,13 +116,13 @@ func TestApplyEachAction(t *testing.T) {
 	p := &plan.Plan{
 		Scope: basePlan().Scope, AllCompanies: true,
 		Changes: []plan.Change{
-			with(company("acme", "Acme SE"), plan.Update, 0, plan.Attrs{plan.FieldName: "Acme GmbH"}, plan.Attrs{plan.FieldName: "Acme SE"}),
-			with(loc, plan.Update, 0, nil, loc.After),
+			with(company("acme", "Acme SE"), plan.Update, 0, plan.AttrsOf(map[string]string{plan.FieldName: "Acme GmbH"}), plan.AttrsOf(map[string]string{plan.FieldName: "Acme SE"})),
+			with(loc, plan.Update, 0, plan.Attrs{}, loc.After),
 			with(renamed, plan.Update, ada, basePlan().Changes[5].After, renamed.After),
-			with(adopted, plan.Adopt, manual, plan.Attrs{plan.FieldFirstName: "Barbara"}, adopted.After),
-			with(employee("acme", "1002", "", "", "", ""), plan.Delete, alan, plan.Attrs{plan.FieldFirstName: "Alan"}, nil),
-			with(employee("globex", "2001", "", "", "", ""), plan.Unlink, grace, plan.Attrs{plan.FieldFirstName: "Grace"}, nil),
-			with(job("acme", "9001", "", ""), plan.Delete, goJob, plan.Attrs{plan.FieldTitle: "Go Engineer"}, nil),
+			with(adopted, plan.Adopt, manual, plan.AttrsOf(map[string]string{plan.FieldFirstName: "Barbara"}), adopted.After),
+			with(employee("acme", "1002", "", "", "", ""), plan.Delete, alan, plan.AttrsOf(map[string]string{plan.FieldFirstName: "Alan"}), plan.Attrs{}),
+			with(employee("globex", "2001", "", "", "", ""), plan.Unlink, grace, plan.AttrsOf(map[string]string{plan.FieldFirstName: "Grace"}), plan.Attrs{}),
+			with(job("acme", "9001", "", ""), plan.Delete, goJob, plan.AttrsOf(map[string]string{plan.FieldTitle: "Go Engineer"}), plan.Attrs{}),
 		},
 	}
 	res, err := s.Apply(ctx, p, ApplyOptions{})
@@ -189,8 +189,8 @@ func TestApplyRefusesWithoutWriting(t *testing.T) {
 		}(), ApplyOptions{}, `company "initech", which is not in the Gridwork database`},
 		{"adopting a row that is gone", func() *plan.Plan {
 			p := basePlan()
-			p.Changes = append(p.Changes, with(employee("acme", "1005", "", "X", "Y", "x@acme.test"), plan.Adopt, 999, nil,
-				plan.Attrs{plan.FieldFirstName: "X"}))
+			p.Changes = append(p.Changes, with(employee("acme", "1005", "", "X", "Y", "x@acme.test"), plan.Adopt, 999, plan.Attrs{},
+				plan.AttrsOf(map[string]string{plan.FieldFirstName: "X"})))
 			return p
 		}(), ApplyOptions{}, "cannot adopt employees row 999"},
 		{"bad office id", func() *plan.Plan {
@@ -198,7 +198,7 @@ func TestApplyRefusesWithoutWriting(t *testing.T) {
 			p.Changes = append(p.Changes, location("acme", "x", "X", "Berlin", ""))
 			return p
 		}(), ApplyOptions{}, `office id "Berlin" is not a Personio office id`},
-		{"deleting a company", &plan.Plan{Changes: []plan.Change{with(company("acme", ""), plan.Delete, 0, nil, nil)}},
+		{"deleting a company", &plan.Plan{Changes: []plan.Change{with(company("acme", ""), plan.Delete, 0, plan.Attrs{}, plan.Attrs{})}},
 			ApplyOptions{}, "gridsync only creates and updates companies"},
 	}
 	for _, tt := range tests {
