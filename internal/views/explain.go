@@ -348,8 +348,3 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-// position is where a range starts, as file:line.
-func position(r hcl.Range) string {
-	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
-}

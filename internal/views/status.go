@@ -1,17 +1,12 @@
 package views
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/gridwork/gridsync/config"
-	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/store"
 )
 
@@ -162,46 +157,4 @@ func (v *statusJSON) Status(rows []StatusRow) error {
 		FormatVersion string      `json:"format_version"`
 		Companies     []StatusRow `json:"companies"`
 	}{statusFormatVersion, rows})
-}
-
-// writeJSON writes doc indented, as every -json document is. escapeHTML
-// writes <, > and & as \u003c, \u003e and \u0026, as status and history
-// always have; the other documents keep them as they are.
-func writeJSON(w io.Writer, escapeHTML bool, doc any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(escapeHTML)
-	return enc.Encode(doc)
-}
-
-// newTable starts a table of aligned columns on w: header, with a REASON
-// column at the end when reasons is set.
-func newTable(w io.Writer, header string, reasons bool) *tabwriter.Writer {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	if reasons {
-		header += "\tREASON"
-	}
-	fmt.Fprintln(tw, header)
-	return tw
-}
-
-// endRow ends a row of a table, after its reason (one line, cut to 100
-// characters, "-" when none) when the table has the column.
-func endRow(tw io.Writer, reasons bool, reason string) {
-	if reasons {
-		fmt.Fprintf(tw, "\t%s", orDash(oneLine(reason, 100)))
-	}
-	fmt.Fprintln(tw)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// oneLine flattens an error message for a table cell, cut to limit runes.
-func oneLine(s string, limit int) string {
-	return ghub.TruncateRunes(strings.Join(strings.Fields(s), " "), limit)
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -114,4 +115,19 @@ func shellQuote(s string) string {
 // planText renders p as text on stdout, coloured on a terminal.
 func (v *View) planText(p *plan.Plan) error {
 	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
+}
+
+// writeJSON writes doc indented, as every -json document is. escapeHTML
+// writes <, > and & as \u003c, \u003e and \u0026, as status and history
+// always have; the other documents keep them as they are.
+func writeJSON(w io.Writer, escapeHTML bool, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(escapeHTML)
+	return enc.Encode(doc)
+}
+
+// position is where a range starts, as file:line.
+func position(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
 }
