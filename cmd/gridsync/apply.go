@@ -14,6 +14,7 @@ import (
 	"github.com/gridwork/gridsync/internal/engine"
 	ghub "github.com/gridwork/gridsync/internal/github"
 	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -68,7 +69,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	if o.planFile == "" && !o.autoApprove && !g.interactive() {
 		return errNotTerminal
 	}
-
+	view := views.NewApply(g.view)
 	cfg, st, err := openTarget(ctx, g)
 	if err != nil {
 		return err
@@ -77,22 +78,20 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 
 	runner := newRunner(g)
 	if o.planFile != "" {
-		p, res, err = applySaved(ctx, g, o, cfg, st, runner)
+		p, res, err = applySaved(ctx, g, view, o, cfg, st, runner)
 	} else {
 		var w *engine.Written
 		w, err = runner.ApplyFresh(ctx, cfg, st, engine.WriteOptions{
 			LockTimeout:     o.lockTimeout,
 			Audit:           audit(g, cfg, "apply"),
 			AllowMassDelete: o.allowMassDelete,
-			Waiting:         waiting(g),
-			Show: func(w *engine.Written) error {
-				return showPlan(g, cfg, w, w.Planned.Plan)
-			},
+			Waiting:         view.Waiting,
+			Show:            func(w *engine.Written) error { return view.Show(cfg.Files, w) },
 			Confirm: func(w *engine.Written) error {
 				if len(w.Applied.Changes) == 0 || o.autoApprove {
 					return nil
 				}
-				ok, err := confirm(ctx, g)
+				ok, err := confirm(ctx, g, view)
 				if err != nil {
 					return err
 				}
@@ -106,7 +105,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 			p, res = w.Planned.Plan, w.Result
 		}
 		if errors.Is(err, errApplyCancelled) {
-			fmt.Fprintln(g.Out, "\nApply cancelled.")
+			view.Cancelled()
 			return exitCode(1)
 		}
 		err = diagnosticsError(g, cfg, err)
@@ -115,18 +114,13 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 		return err
 	}
 	g.runID = res.RunID
-	s := p.Summary
-	fmt.Fprintf(g.Out, "\nApply complete! Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", s.Add, s.Change, s.Unlink, s.Destroy)
-	fmt.Fprintf(g.Out, "Recorded as sync run %d.\n", res.RunID)
-	if g.verbose {
-		fmt.Fprintf(g.Err, "timings: write %s (%d rows)\n", res.Duration.Round(time.Millisecond), res.RowsWritten)
-	}
+	view.Complete(p.Summary, res)
 	return nil
 }
 
 // applySaved applies a plan file: only if planning now gives the very plan
 // saved, and the target has not changed under the lock (stale plan).
-func applySaved(ctx context.Context, g *globals, o *applyOptions, cfg *config.Config, st *store.Store, runner *engine.Runner) (*plan.Plan, *store.Result, error) {
+func applySaved(ctx context.Context, g *globals, view *views.Apply, o *applyOptions, cfg *config.Config, st Store, runner *engine.Runner) (*plan.Plan, *store.Result, error) {
 	saved, err := plan.ReadFile(o.planFile)
 	if err != nil {
 		return nil, nil, err
@@ -138,9 +132,7 @@ func applySaved(ctx context.Context, g *globals, o *applyOptions, cfg *config.Co
 		return saved, nil, err
 	}
 	p := planned.Plan
-	if g.verbose {
-		fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
-	}
+	view.Timings(planned.Timings.String())
 	if err := engine.CheckGuard(p, planned.State, o.allowMassDelete); err != nil {
 		return p, nil, err
 	}
@@ -148,7 +140,7 @@ func applySaved(ctx context.Context, g *globals, o *applyOptions, cfg *config.Co
 		AllowMassDelete: o.allowMassDelete,
 		LockTimeout:     o.lockTimeout,
 		Audit:           audit(g, cfg, "apply PLANFILE"),
-		Waiting:         waiting(g),
+		Waiting:         view.Waiting,
 	})
 	return p, res, err
 }
@@ -161,29 +153,6 @@ func audit(g *globals, cfg *config.Config, command string) engine.Audit {
 		GitCommit: engine.GitCommit(g.getenv, cfg.Dir),
 		Dirty:     engine.GitDirty(cfg.Dir),
 		ConfigDir: cfg.Dir,
-	}
-}
-
-// showPlan is what a writer shows once it holds the lock: the build's
-// warnings, the timings with -v, and p (nil: no plan) as text.
-func showPlan(g *globals, cfg *config.Config, w *engine.Written, p *plan.Plan) error {
-	if err := reportDiagnostics(g, cfg.Files, w.Diags); err != nil {
-		return err
-	}
-	if g.verbose {
-		fmt.Fprintf(g.Err, "timings: %s\n", w.Planned.Timings)
-	}
-	if p == nil {
-		return nil
-	}
-	return plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
-}
-
-// waiting says on stderr that a writer waits for the lock, how long at
-// most, and for whom.
-func waiting(g *globals) func(string, time.Duration) {
-	return func(holder string, wait time.Duration) {
-		fmt.Fprintf(g.Err, "Waiting up to %s for the apply lock%s…\n", wait, holder)
 	}
 }
 
@@ -209,14 +178,11 @@ var errApplyCancelled = errors.New("apply cancelled at the prompt")
 // the prompt cancels at once instead of waiting for Enter.
 var errNotTerminal = errors.New("apply needs -auto-approve when it is not run from a terminal (no one can answer the confirmation prompt)")
 
-func confirm(ctx context.Context, g *globals) (bool, error) {
+func confirm(ctx context.Context, g *globals, view *views.Apply) (bool, error) {
 	if !g.interactive() {
 		return false, errNotTerminal
 	}
-	fmt.Fprint(g.Out, "\nDo you want to perform these actions?\n"+
-		"  gridsync will perform the actions described above.\n"+
-		"  Only 'yes' will be accepted to approve.\n\n"+
-		"  Enter a value: ")
+	view.Prompt()
 	answer := make(chan string, 1)
 	go func() {
 		// The reader outlives a cancelled prompt; the process ends soon after.
@@ -225,7 +191,7 @@ func confirm(ctx context.Context, g *globals) (bool, error) {
 	}()
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(g.Out)
+		view.PromptInterrupted()
 		return false, nil
 	case line := <-answer:
 		return strings.TrimSpace(line) == "yes", nil

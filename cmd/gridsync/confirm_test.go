@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gridwork/gridsync/internal/views"
 )
 
 func TestConfirm(t *testing.T) {
@@ -27,7 +29,7 @@ func TestConfirm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
 			g := &globals{streams: streams{In: strings.NewReader(tt.input), Out: &out}, stdinTerminal: tt.terminal}
-			got, err := confirm(context.Background(), g)
+			got, err := confirm(context.Background(), g, views.NewApply(views.New(&out, io.Discard, views.Options{})))
 			if got != tt.want || err != tt.wantErr {
 				t.Errorf("confirm = %v, %v; want %v, %v", got, err, tt.want, tt.wantErr)
 			}
@@ -48,7 +50,7 @@ func TestConfirmCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan bool, 1)
 	go func() {
-		ok, _ := confirm(ctx, g)
+		ok, _ := confirm(ctx, g, views.NewApply(views.New(io.Discard, io.Discard, views.Options{})))
 		done <- ok
 	}()
 	cancel()

@@ -317,3 +317,48 @@ func TestCredsValidateFeedNotNeeded(t *testing.T) {
 		t.Errorf("stdout lacks\n%s\ngot:\n%s", want, out)
 	}
 }
+
+// TestCredsValidateChecklist: the checks run in order and stop at a failed
+// authentication; the last line says how many failed, and the exit code
+// follows. Off a terminal the marks are words.
+func TestCredsValidateChecklist(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		secret string
+		code   int
+		want   []string
+		stderr string
+	}{
+		{"ready", "", 0, []string{
+			"PASS credentials decrypted (secrets/personio.enc.yaml)",
+			"PASS authenticated as client " + personiosim.DefaultClientID,
+			"PASS synced attributes readable: ",
+			"PASS job feed answers: 3 positions (",
+			"PASS employees readable: 10 employees in 4 offices",
+			"PASS every mapped office exists in Personio (1 location)",
+			"Personio is ready: every check passed.",
+		}, ""},
+		{"wrong secret", "wrong", 1, []string{
+			"PASS credentials decrypted (secrets/personio.enc.yaml)",
+			"FAIL authentication failed: ",
+		}, "Error: 1 of 2 checks failed; fix what the failed lines say and run gridsync creds validate again\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, unitCompanies)
+			w.secret = tt.secret
+			out, stderr, code := w.run("creds", "validate")
+			lines := credsLines(t, out)
+			if code != tt.code || len(lines) != len(tt.want) || stderr != tt.stderr {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+			}
+			for i, want := range tt.want {
+				if !strings.HasPrefix(lines[i], want) {
+					t.Errorf("line %d = %q, want %q…", i, lines[i], want)
+				}
+			}
+			if w.opened != 0 {
+				t.Error("creds validate opened the database")
+			}
+		})
+	}
+}

@@ -82,29 +82,12 @@ func TestE2ECompanyFilter(t *testing.T) {
 	h.noChanges()
 }
 
-// e2eStatus mirrors `gridsync status -json`.
-type e2eStatus struct {
-	FormatVersion string `json:"format_version"`
-	Companies     []struct {
-		Company      string     `json:"company"`
-		Kind         string     `json:"kind"`
-		Enabled      bool       `json:"enabled"`
-		InDatabase   bool       `json:"in_database"`
-		LastSyncedAt *time.Time `json:"last_synced_at"`
-		LastRunID    *int64     `json:"last_run_id"`
-		Linked       int        `json:"linked_records"`
-	} `json:"companies"`
-}
-
+// status returns status -json as "company kind" → its toggle, last run,
+// linked records and last sync.
 func (h *e2e) status() map[string]string {
 	h.t.Helper()
-	out, _ := h.mustGS(0, "status", "-json")
-	var s e2eStatus
-	if err := json.Unmarshal([]byte(out), &s); err != nil || s.FormatVersion != "1.1" {
-		h.t.Fatalf("status -json (%v):\n%s", err, out)
-	}
 	m := map[string]string{}
-	for _, c := range s.Companies {
+	for key, c := range h.syncStatus() {
 		synced, run := "never", "-"
 		if c.LastSyncedAt != nil {
 			synced = c.LastSyncedAt.UTC().Format(time.RFC3339Nano)
@@ -112,7 +95,7 @@ func (h *e2e) status() map[string]string {
 		if c.LastRunID != nil {
 			run = strconv.FormatInt(*c.LastRunID, 10)
 		}
-		m[c.Company+" "+c.Kind] = fmt.Sprintf("enabled=%v run=%s linked=%d at=%s", c.Enabled, run, c.Linked, synced)
+		m[key] = fmt.Sprintf("enabled=%v run=%s linked=%d at=%s", c.Enabled, run, c.Linked, synced)
 	}
 	return m
 }

@@ -162,6 +162,13 @@ func newE2E(t *testing.T, o e2eOptions) *e2e {
 // simulator, then companies (HCL company blocks).
 func (h *e2e) setConfig(companies string) {
 	h.t.Helper()
+	writeSimConfig(h.t, h.dir, h.url, companies)
+}
+
+// writeSimConfig writes dir/gridsync.hcl: Personio at the simulator at
+// url, the database in GRIDWORK_DATABASE_URL, then companies.
+func writeSimConfig(t *testing.T, dir, url, companies string) {
+	t.Helper()
 	hcl := fmt.Sprintf(`personio {
   tenant      = "acme"
   credentials = sops_file("secrets/personio.enc.yaml")
@@ -177,9 +184,9 @@ func (h *e2e) setConfig(companies string) {
 target {
   database_url = env("GRIDWORK_DATABASE_URL")
 }
-%s`, h.url, h.url, companies)
-	if err := os.WriteFile(filepath.Join(h.dir, "gridsync.hcl"), []byte(hcl), 0o644); err != nil {
-		h.t.Fatal(err)
+%s`, url, url, companies)
+	if err := os.WriteFile(filepath.Join(dir, "gridsync.hcl"), []byte(hcl), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -194,9 +201,9 @@ func (h *e2e) gsCtx(ctx context.Context, args ...string) (stdout, stderr string,
 	args = append(slices.Clone(args), "-chdir", h.dir)
 	env := maps.Clone(h.env)
 	g := &globals{
-		streams:         streams{In: strings.NewReader(""), Out: &out, Err: &errb},
-		getenv:          func(k string) string { return env[k] },
-		personioOptions: h.personio,
+		streams: streams{In: strings.NewReader(""), Out: &out, Err: &errb},
+		getenv:  func(k string) string { return env[k] },
+		factory: factory{personioOptions: h.personio},
 	}
 	code = runGlobals(ctx, g, args)
 	return out.String(), errb.String(), code

@@ -190,7 +190,7 @@ func TestE2EStalePlan(t *testing.T) {
 				tt.before()
 			}
 			out, _ := h.mustGS(0, "plan", "-out", "saved.plan")
-			if !strings.Contains(out, "gridsync apply -chdir "+shellQuote(h.dir)+" saved.plan") {
+			if !strings.Contains(out, "gridsync apply -chdir "+h.dir+" saved.plan") {
 				t.Errorf("plan -out does not say how to apply:\n%s", out)
 			}
 			tt.change()

@@ -18,6 +18,7 @@ import (
 	"github.com/gridwork/gridsync/internal/interrupt"
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -25,17 +26,17 @@ import (
 var dataTables = []string{"companies", "locations", "employees", "jobs"}
 
 // syncStatus returns status -json as "company kind" → its row.
-func (h *e2e) syncStatus() map[string]statusJSON {
+func (h *e2e) syncStatus() map[string]views.StatusRow {
 	h.t.Helper()
 	out, _ := h.mustGS(0, "status", "-json")
 	var s struct {
-		FormatVersion string       `json:"format_version"`
-		Companies     []statusJSON `json:"companies"`
+		FormatVersion string            `json:"format_version"`
+		Companies     []views.StatusRow `json:"companies"`
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil || s.FormatVersion != "1.1" {
 		h.t.Fatalf("status -json (%v):\n%s", err, out)
 	}
-	m := map[string]statusJSON{}
+	m := map[string]views.StatusRow{}
 	for _, c := range s.Companies {
 		m[c.Company+" "+c.Kind] = c
 	}
@@ -146,7 +147,7 @@ func TestE2ESyncRefusalIsolation(t *testing.T) {
 		!strings.Contains(out, "Sync complete, except for globex (refused, see below)! Resources: 0 added, 1 changed, 0 unlinked, 0 destroyed.") {
 		t.Errorf("stdout shows more or less than acme's change:\n%s", out)
 	}
-	chdir := shellQuote(h.dir)
+	chdir := h.dir
 	for _, want := range []string{
 		"Refused company globex (deletion guard): nothing of it was written.",
 		"Why: the plan would remove or unlink",
@@ -590,7 +591,7 @@ func TestE2ESyncRefusesACompanyThatLeft(t *testing.T) {
 	linked := h.count(`select count(*) from employees e join companies c on c.id = e.company_id where c.slug = 'globex' and e.external_source = 'personio'`)
 
 	_, stderr, code := h.gs("sync")
-	chdir := shellQuote(h.dir)
+	chdir := h.dir
 	if code != exitRefused || !strings.Contains(stderr, "Refused company globex (deletion guard)") ||
 		!strings.Contains(stderr, "gridsync plan -chdir "+chdir+" -out reviewed.plan\n") ||
 		!strings.Contains(stderr, "gridsync apply -chdir "+chdir+" -allow-mass-delete reviewed.plan\n") {

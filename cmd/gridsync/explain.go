@@ -9,11 +9,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
 type explainOptions struct {
 	json bool
+	// what and id are the arguments: employee or job, and its Personio id.
+	what, id string
 }
 
 func newExplainCmd(g *globals) *cobra.Command {
@@ -42,26 +45,27 @@ story still says what Gridwork holds of it) or on an error.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExplain(cmd.Context(), g, o, args[0], args[1])
+			o.what, o.id = args[0], args[1]
+			return runExplain(cmd.Context(), g, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, `print the explanation as JSON (format_version "1")`)
 	return cmd
 }
 
-func runExplain(ctx context.Context, g *globals, o *explainOptions, what, idArg string) error {
+func runExplain(ctx context.Context, g *globals, o *explainOptions) error {
 	var typ plan.Type
-	switch what {
+	switch o.what {
 	case "employee", "employees":
 		typ = plan.TypeEmployee
 	case "job", "jobs":
 		typ = plan.TypeJob
 	default:
-		return fmt.Errorf("cannot explain %q: say employee or job, such as: gridsync explain employee 1042", what)
+		return fmt.Errorf("cannot explain %q: say employee or job, such as: gridsync explain employee 1042", o.what)
 	}
-	id, err := strconv.ParseInt(idArg, 10, 64)
+	id, err := strconv.ParseInt(o.id, 10, 64)
 	if err != nil || id <= 0 {
-		return fmt.Errorf("%q is not a Personio %s id: give the number Personio shows, such as 1042", idArg, typ)
+		return fmt.Errorf("%q is not a Personio %s id: give the number Personio shows, such as 1042", o.id, typ)
 	}
 	cfg, err := loadConfig(g)
 	if err != nil {
@@ -69,21 +73,20 @@ func runExplain(ctx context.Context, g *globals, o *explainOptions, what, idArg 
 	}
 	// Gridwork is optional: without it the story tells the Personio and
 	// configuration side and says why Gridwork was not read.
-	st, stErr := openStore(ctx, g, cfg, true)
-	if st != nil {
+	opts := engine.ExplainOptions{Type: typ, ID: id}
+	st, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		opts.StoreErr = err
+	} else {
 		defer st.Close()
+		opts.Store = st
 	}
-	ex, err := newRunner(g).Explain(ctx, cfg, engine.ExplainOptions{Type: typ, ID: id, Store: st, StoreErr: stErr})
+	ex, err := newRunner(g).Explain(ctx, cfg, opts)
 	var nf *engine.NotFoundError
 	if err != nil && !errors.As(err, &nf) {
 		return err
 	}
-	if o.json {
-		err = engine.RenderExplanationJSON(g.Out, ex)
-	} else {
-		err = engine.RenderExplanationText(g.Out, ex)
-	}
-	if err != nil {
+	if err := views.NewExplain(kindOf(o.json), g.view).Explanation(ex); err != nil {
 		return err
 	}
 	if nf != nil {

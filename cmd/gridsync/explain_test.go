@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // explainDoc is the part of `gridsync explain -json` the tests read.
@@ -358,7 +360,7 @@ func TestExplainJob(t *testing.T) {
 }
 
 func TestExplainArguments(t *testing.T) {
-	h := newE2E(t, e2eOptions{NoMigrate: true})
+	w := newWorld(t, unitCompanies)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -368,10 +370,11 @@ func TestExplainArguments(t *testing.T) {
 		{[]string{"explain", "employee", "anna"}, `"anna" is not a Personio employee id`},
 		{[]string{"explain", "job", "0"}, `"0" is not a Personio job id`},
 	} {
-		if _, errOut := h.mustGS(1, tt.args...); !strings.Contains(errOut, tt.want) {
+		if _, errOut := w.mustRun(1, tt.args...); !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: stderr %q, want %s", tt.args, errOut, tt.want)
 		}
 	}
+	w.untouched("explain with bad arguments")
 }
 
 // TestExplainPlanProblems: what stops or endangers the next plan is part
@@ -410,4 +413,37 @@ company "initech" {
 	if doc := h.explain(0, "employee", anna.ID); len(doc.Plan.Errors) != 1 || !strings.Contains(doc.Plan.Errors[0], `"gender"`) {
 		t.Errorf("plan errors: %v", doc.Plan.Errors)
 	}
+}
+
+// TestExplainViews: the story and the -json document tell the same
+// explanation; a row the store links is part of it; an id Personio does
+// not know exits 1 after the story; without a database the story says
+// that Gridwork was not read.
+func TestExplainViews(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	w.store.state.Employees = []plan.Record{{Type: plan.TypeEmployee, Company: "acme", ExternalID: "1", TargetID: 41, Linked: true}}
+	out, _ := w.mustRun(0, "explain", "employee", "1")
+	assertSays(t, out,
+		`Personio: employee 1 is Leon Hoffmann <leon.hoffmann.1@acme.example>, status active, and is in office "Berlin" (id 1001).`,
+		"Gridwork: employee row 41 of company acme is linked to it.",
+		"Address: employee.acme[1].")
+	out, _ = w.mustRun(0, "explain", "-json", "employee", "1")
+	var doc explainDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || !doc.Found || !doc.Gridwork.Read || len(doc.Gridwork.Rows) != 1 || doc.Gridwork.Rows[0].State != "linked" {
+		t.Errorf("explain -json: %v\n%s", err, out)
+	}
+	if len(doc.Story) == 0 || !strings.HasPrefix(out, "{\n  \"format_version\": \"1\",") {
+		t.Errorf("explain -json: %s", out)
+	}
+
+	out, errOut := w.mustRun(1, "explain", "employee", "4242")
+	assertSays(t, out, "Personio has no employee 4242.")
+	if !strings.HasSuffix(errOut, "Error: Personio has no employee 4242\n") {
+		t.Errorf("stderr: %s", errOut)
+	}
+
+	w.storeErr = errors.New("cannot connect to the Gridwork database at db.invalid")
+	out, _ = w.mustRun(0, "explain", "employee", "1")
+	assertSays(t, out, "Gridwork was not read (cannot connect to the Gridwork database at db.invalid)",
+		"If Gridwork has no row for it, the next plan will create employee.acme[1].")
 }

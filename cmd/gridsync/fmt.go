@@ -186,7 +186,7 @@ func (f *formatter) format(src []byte, name string) ([]byte, bool) {
 		return out, true
 	}
 	files := map[string]*hcl.File{name: {Bytes: src}}
-	if err := config.WriteDiagnostics(f.g.Err, files, diags, f.g.color(f.g.Err)); err != nil {
+	if err := f.g.view.Diagnostics(files, diags); err != nil {
 		f.g.logger.Warn("cannot write diagnostics", "err", err)
 	}
 	f.failed = true

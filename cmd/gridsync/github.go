@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	ghub "github.com/gridwork/gridsync/internal/github"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -59,7 +61,7 @@ credentials, it writes the job summary only and succeeds.`,
 			if len(args) > 0 {
 				o.planFile = args[0]
 			}
-			return runGitHubComment(cmd, g, o)
+			return runGitHubComment(cmd.Context(), g, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.failed, "failed", false, "the plan step failed: report that instead of a plan")
@@ -67,7 +69,7 @@ credentials, it writes the job summary only and succeeds.`,
 	return cmd
 }
 
-func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
+func runGitHubComment(ctx context.Context, g *globals, o commentOptions) error {
 	env, err := ghub.LoadEnv(g.getenv)
 	if err != nil {
 		return err
@@ -79,14 +81,14 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 		if err != nil {
 			return err
 		}
-		pc.Markdown, err = renderPlanMarkdown(p, ghub.ShortSHA(env.HeadSHA), dir)
+		pc.Markdown, err = renderPlanMarkdown(g, p, ghub.ShortSHA(env.HeadSHA), dir)
 		if err != nil {
 			return err
 		}
 		pc.Summary = p.Summary.String()
 	}
 
-	out, err := ghub.PostPlan(cmd.Context(), env, pc)
+	out, err := ghub.PostPlan(ctx, env, pc)
 	if err != nil {
 		return err
 	}
@@ -112,9 +114,9 @@ func runGitHubComment(cmd *cobra.Command, g *globals, o commentOptions) error {
 // renderPlanMarkdown renders the whole plan, with no cap on the folded
 // text plan: the job summary shows all of it, and the comment keeps its
 // head and tail with a note saying what was cut (internal/github).
-func renderPlanMarkdown(p *plan.Plan, commit, dir string) (string, error) {
+func renderPlanMarkdown(g *globals, p *plan.Plan, commit, dir string) (string, error) {
 	var md bytes.Buffer
-	if err := plan.RenderMarkdown(&md, p, plan.MarkdownOptions{Commit: commit, Dir: dir}); err != nil {
+	if err := views.NewPlanMarkdown(views.New(&md, g.Err, views.Options{}), commit, dir).Plan(p); err != nil {
 		return "", fmt.Errorf("rendering the plan: %w", err)
 	}
 	return md.String(), nil

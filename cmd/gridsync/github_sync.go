@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +40,7 @@ GITHUB_REPOSITORY, GITHUB_API_URL and, for the run link, GITHUB_SERVER_URL and
 GITHUB_RUN_ID.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGitHubSyncIssue(cmd, g, o)
+			return runGitHubSyncIssue(cmd.Context(), g, o)
 		},
 	}
 	cmd.Flags().IntVar(&o.exitCode, "exit-code", -1, "the exit code of gridsync sync (required)")
@@ -47,7 +48,7 @@ GITHUB_RUN_ID.`,
 	return cmd
 }
 
-func runGitHubSyncIssue(cmd *cobra.Command, g *globals, o syncIssueOptions) error {
+func runGitHubSyncIssue(ctx context.Context, g *globals, o syncIssueOptions) error {
 	if o.exitCode < 0 {
 		return errors.New("sync-issue needs the exit code of gridsync sync: -exit-code N")
 	}
@@ -67,7 +68,7 @@ func runGitHubSyncIssue(cmd *cobra.Command, g *globals, o syncIssueOptions) erro
 	if err != nil {
 		return err
 	}
-	res, err := ghub.ReportSync(cmd.Context(), env, ghub.SyncOutcome{
+	res, err := ghub.ReportSync(ctx, env, ghub.SyncOutcome{
 		ExitCode: o.exitCode,
 		Output:   string(output),
 		Dir:      env.RepoDir(g.configDir()),

@@ -1,21 +1,13 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	ghub "github.com/gridwork/gridsync/internal/github"
-	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/internal/views"
 )
-
-// historyFormatVersion versions the -json output of history. 1.1 added
-// command and dirty, and the outcome "refused".
-const historyFormatVersion = "1.1"
 
 type historyOptions struct {
 	json  bool
@@ -37,7 +29,7 @@ reason of a run that was refused or failed. -json adds the digests of the
 configuration, Personio data, target state and plan of each run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runHistory(cmd, g, o)
+			return runHistory(cmd.Context(), g, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print machine-readable JSON")
@@ -45,11 +37,11 @@ configuration, Personio data, target state and plan of each run.`,
 	return cmd
 }
 
-func runHistory(cmd *cobra.Command, g *globals, o *historyOptions) error {
+func runHistory(ctx context.Context, g *globals, o *historyOptions) error {
 	if o.limit < 0 {
 		return fmt.Errorf("-limit must be 0 (all runs) or more, not %d", o.limit)
 	}
-	ctx := cmd.Context()
+	view := views.NewHistory(kindOf(o.json), g.view)
 	_, s, err := openTarget(ctx, g)
 	if err != nil {
 		return err
@@ -59,63 +51,5 @@ func runHistory(cmd *cobra.Command, g *globals, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	for i := range runs {
-		runs[i].StartedAt = runs[i].StartedAt.UTC()
-		runs[i].FinishedAt = runs[i].FinishedAt.UTC()
-	}
-	if o.json {
-		if runs == nil {
-			runs = []store.Run{}
-		}
-		enc := json.NewEncoder(g.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			FormatVersion string      `json:"format_version"`
-			Runs          []store.Run `json:"runs"`
-		}{historyFormatVersion, runs})
-	}
-	if len(runs) == 0 {
-		fmt.Fprintln(g.Out, "No sync runs yet.")
-		return nil
-	}
-	return writeHistoryTable(g.Out, runs)
-}
-
-func writeHistoryTable(w io.Writer, runs []store.Run) error {
-	withReason := false
-	for _, r := range runs {
-		withReason = withReason || r.Error != ""
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := "RUN\tSTARTED\tDURATION\tCOMMAND\tOUTCOME\tACTOR\tCOMMIT\tCREATED\tUPDATED\tADOPTED\tUNLINKED\tDELETED"
-	if withReason {
-		header += "\tREASON"
-	}
-	fmt.Fprintln(tw, header)
-	for _, r := range runs {
-		commit := ghub.ShortSHA(r.GitCommit)
-		if r.Dirty {
-			commit += "-dirty"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
-			r.ID, r.StartedAt.Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), orDash(r.Command), r.Outcome,
-			orDash(r.Actor), orDash(commit), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
-		if withReason {
-			fmt.Fprintf(tw, "\t%s", orDash(oneLine(r.Error, 100)))
-		}
-		fmt.Fprintln(tw)
-	}
-	return tw.Flush()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// oneLine flattens an error message for a table cell, cut to limit runes.
-func oneLine(s string, limit int) string {
-	return ghub.TruncateRunes(strings.Join(strings.Fields(s), " "), limit)
+	return view.Runs(runs)
 }

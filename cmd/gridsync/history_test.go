@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridwork/gridsync/internal/store"
 )
@@ -66,4 +67,51 @@ func TestHistory(t *testing.T) {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
 	})
+}
+
+// TestHistoryViews: the table is newest first, in UTC, with the reason
+// column only when a run has one; -json holds the runs as the store gives
+// them, in UTC; -limit is passed on; a negative one is refused before the
+// database is opened.
+func TestHistoryViews(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	out, _ := w.mustRun(0, "history")
+	if out != "No sync runs yet.\n" {
+		t.Errorf("empty history: %q", out)
+	}
+	out, _ = w.mustRun(0, "history", "-json")
+	if out != "{\n  \"format_version\": \"1.1\",\n  \"runs\": []\n}\n" {
+		t.Errorf("empty history -json: %q", out)
+	}
+
+	cest := time.FixedZone("CEST", 2*3600)
+	start := time.Date(2025, 6, 2, 11, 14, 7, 0, cest)
+	w.store.history = []store.Run{
+		{ID: 2, StartedAt: start.Add(time.Hour), FinishedAt: start.Add(time.Hour + 1500*time.Millisecond), Outcome: "refused", Command: "sync",
+			Actor: "ci", GitCommit: "0123456789abcdef", Dirty: true, Error: "refused acme: the plan would remove or unlink 6 of 6 linked employees", Deleted: 0, Created: 3},
+		{ID: 1, StartedAt: start, FinishedAt: start.Add(250 * time.Millisecond), Outcome: "succeeded", Created: 4},
+	}
+	out, _ = w.mustRun(0, "history")
+	want := `RUN  STARTED                  DURATION  COMMAND  OUTCOME    ACTOR  COMMIT         CREATED  UPDATED  ADOPTED  UNLINKED  DELETED  REASON
+2    2025-06-02 10:14:07 UTC  1.5s      sync     refused    ci     0123456-dirty  3        0        0        0         0        refused acme: the plan would remove or unlink 6 of 6 linked employees
+1    2025-06-02 09:14:07 UTC  250ms     -        succeeded  -      -              4        0        0        0         0        -
+`
+	if out != want {
+		t.Errorf("history:\n%s\nwant:\n%s", out, want)
+	}
+	out, _ = w.mustRun(0, "history", "-json", "-limit", "1")
+	var doc struct {
+		Runs []store.Run `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 1 || doc.Runs[0].ID != 2 ||
+		!strings.Contains(out, `"started_at": "2025-06-02T10:14:07Z"`) {
+		t.Errorf("history -json -limit 1: %v\n%s", err, out)
+	}
+
+	w = newWorld(t, unitCompanies)
+	_, stderr, code := w.run("history", "-limit", "-1")
+	if code != 1 || stderr != "Error: -limit must be 0 (all runs) or more, not -1\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	w.untouched("history -limit -1")
 }

@@ -72,7 +72,8 @@ func interruptMessage(g *globals, err error) string {
 }
 
 // exitError carries a specific exit code. A nil err means the command has
-// already said everything it needs to (for example diagnostics).
+// already said everything it needs to (for example diagnostics), which is
+// what its message says where one is needed (sync -every's log line).
 type exitError struct {
 	code int
 	err  error
@@ -80,7 +81,7 @@ type exitError struct {
 
 func (e *exitError) Error() string {
 	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
+		return "see the messages above"
 	}
 	return e.err.Error()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,26 +19,29 @@ against a schema that is behind.
 The database is target.database_url, overridden by GRIDWORK_DATABASE_URL.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig(g)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			s, err := openStore(ctx, g, cfg, false)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			from, to, err := s.Migrate(ctx)
-			if err != nil {
-				return err
-			}
-			if from == to {
-				fmt.Fprintf(g.Out, "The Gridwork database at %s is up to date (schema version %d).\n", s.Where(), to)
-				return nil
-			}
-			fmt.Fprintf(g.Out, "Migrated the Gridwork database at %s from schema version %d to %d.\n", s.Where(), from, to)
-			return nil
+			return runMigrate(cmd.Context(), g)
 		},
 	}
+}
+
+func runMigrate(ctx context.Context, g *globals) error {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, g, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	from, to, err := s.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if from == to {
+		fmt.Fprintf(g.Out, "The Gridwork database at %s is up to date (schema version %d).\n", s.Where(), to)
+		return nil
+	}
+	fmt.Fprintf(g.Out, "Migrated the Gridwork database at %s from schema version %d to %d.\n", s.Where(), from, to)
+	return nil
 }

@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/views"
 )
 
 type officesOptions struct {
@@ -54,79 +52,23 @@ func runOffices(ctx context.Context, g *globals, o *officesOptions) error {
 	if err != nil {
 		return err
 	}
+	view := views.NewOffices(kindOf(o.json), g.view)
 	if o.hcl != "" {
 		// Before Personio is read, which takes minutes on a large tenant.
 		if err := engine.CheckNewCompany(cfg, o.hcl); err != nil {
 			return err
 		}
+		view = views.NewOfficesHCL(g.view, cfg, o.hcl)
 	}
 	rep, err := newRunner(g).Offices(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if rep.JobsUnavailable != "" {
-		fmt.Fprintf(g.Err, "Warning: the job feed could not be read: %s. Open positions are unknown (null in -json), and offices that only the feed names are missing.\n\n", rep.JobsUnavailable)
-	}
-	if err := warnMappings(g, cfg, rep); err != nil {
+	// What the next plan would say about the configured mappings given
+	// these offices: plan stops at the errors, offices lists them.
+	diags, warnings := engine.CheckOffices(cfg, rep)
+	if err := view.Warnings(cfg.Files, rep, diags, warnings); err != nil {
 		return err
 	}
-
-	switch {
-	case o.hcl != "":
-		out, n, err := engine.StarterCompany(cfg, rep, o.hcl)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			fmt.Fprintln(g.Err, "Every office Personio shows is mapped by a location already: there is nothing to add.")
-			return nil
-		}
-		if _, err := g.Out.Write(out); err != nil {
-			return err
-		}
-		fmt.Fprintf(g.Err, "\n%s for the offices no company maps yet. Save the block as %s.hcl in the configuration directory, set the company's name, drop the locations you do not want, then run:\n  gridsync validate%s && gridsync plan%s\n",
-			starterLocations(n), o.hcl, g.chdirFlag(), g.chdirFlag())
-		return nil
-	case o.json:
-		return engine.RenderOfficesJSON(g.Out, rep)
-	}
-	return engine.RenderOfficesText(g.Out, rep, engine.OfficesTextOptions{
-		Color:      g.color(g.Out),
-		HCLCommand: "gridsync offices" + g.chdirFlag() + " -hcl SLUG > SLUG.hcl",
-	})
-}
-
-// warnMappings prints, as warnings, what the next plan would say about the
-// configured office mappings given the offices just read: an office
-// Personio does not show, an ambiguous name, an office mapped twice.
-// The next plan stops at these; offices only lists them.
-func warnMappings(g *globals, cfg *config.Config, rep *engine.OfficeReport) error {
-	diags, warnings := engine.CheckOffices(cfg, rep)
-	for i, d := range diags {
-		if d.Severity == hcl.DiagError {
-			w := *d
-			w.Severity = hcl.DiagWarning
-			w.Detail += " plan stops at this until it is fixed."
-			diags[i] = &w
-		}
-	}
-	for _, w := range warnings {
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: w})
-	}
-	if len(diags) == 0 {
-		return nil
-	}
-	if err := config.WriteDiagnostics(g.Err, cfg.Files, diags, g.color(g.Err)); err != nil {
-		return fmt.Errorf("writing diagnostics: %w", err)
-	}
-	return nil
-}
-
-// starterLocations counts the locations of a starter block: "One
-// location", "3 locations".
-func starterLocations(n int) string {
-	if n == 1 {
-		return "One location"
-	}
-	return fmt.Sprintf("%d locations", n)
+	return view.Report(rep)
 }

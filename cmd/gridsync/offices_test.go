@@ -222,9 +222,8 @@ func TestOfficesFeedMissing(t *testing.T) {
 // TestOfficesWarnsAboutMappings: offices says which mappings the next plan
 // stops at, with the closest offices, and still lists.
 func TestOfficesWarnsAboutMappings(t *testing.T) {
-	h := newE2E(t, e2eOptions{NoMigrate: true})
-	h.setConfig(strings.Replace(e2eCompanies, `office = "Munich"`, `office = "Munchen"`, 1))
-	out, errOut := h.mustGS(0, "offices")
+	w := newWorld(t, strings.Replace(e2eCompanies, `office = "Munich"`, `office = "Munchen"`, 1))
+	out, errOut := w.mustRun(0, "offices")
 	for _, want := range []string{"Warning: Unknown Personio office \"Munchen\"", `closest first: "Munich" (id 1002)`, "plan stops at this until it is fixed"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
@@ -284,23 +283,57 @@ func TestOfficesHCL(t *testing.T) {
 }
 
 func TestOfficesHCLRefuses(t *testing.T) {
-	h := newE2E(t, e2eOptions{NoMigrate: true})
+	w := newWorld(t, e2eCompanies)
 	for slug, want := range map[string]string{
 		"acme":      `company "acme" is already configured (gridsync.hcl:`,
 		"New Co":    `"New Co" is not a valid company slug`,
 		"9lives":    `"9lives" is not a valid company slug`,
 		"trailing-": `"trailing-" is not a valid company slug`,
 	} {
-		out, errOut := h.mustGS(1, "offices", "-hcl", slug)
+		out, errOut := w.mustRun(1, "offices", "-hcl", slug)
 		if out != "" || !strings.Contains(errOut, want) {
 			t.Errorf("-hcl %q: stdout %q, stderr %q; want %s", slug, out, errOut, want)
 		}
 	}
-	if _, errOut := h.mustGS(1, "offices", "-hcl", "newco", "-json"); !strings.Contains(errOut, "cannot be combined") {
+	if _, errOut := w.mustRun(1, "offices", "-hcl", "newco", "-json"); !strings.Contains(errOut, "cannot be combined") {
 		t.Errorf("-hcl with -json: %s", errOut)
 	}
 	// The slug is checked before Personio is read.
-	if n := h.sim.Stats().Total(personiosim.EndpointEmployees); n != 0 {
+	if n := w.sim.Stats().Total(personiosim.EndpointEmployees); n != 0 {
 		t.Errorf("%d employee pages read for a refused slug", n)
+	}
+}
+
+// TestOfficesViews: the table, the -json document and the -hcl block
+// render the same report, and only -hcl's advice goes to stderr.
+func TestOfficesViews(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	out, errOut := w.mustRun(0, "offices")
+	for _, want := range []string{
+		"  ID  OFFICE   ACTIVE  ONBOARDING  ON LEAVE  INACTIVE  OPEN JOBS  LOCATIONS\n",
+		"1001  Berlin ", "location.acme.berlin-hq\n", "(unmapped)\n",
+		"\n4 offices: 1 mapped, 3 unmapped. 10 employees, 3 open positions.\n",
+		"To map the unmapped offices in a new company, run: gridsync offices -chdir " + w.dir + " -hcl SLUG > SLUG.hcl\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table lacks %q:\n%s", want, out)
+		}
+	}
+	if errOut != "" {
+		t.Errorf("stderr: %s", errOut)
+	}
+
+	out, _ = w.mustRun(0, "offices", "-json")
+	var doc officesDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.FormatVersion != "1" || len(doc.Offices) != 4 || doc.Offices[0].Name != "Berlin" ||
+		!slices.Equal(doc.Offices[0].Locations, []string{"location.acme.berlin-hq"}) {
+		t.Errorf("offices -json: %v\n%s", err, out)
+	}
+
+	out, errOut = w.mustRun(0, "offices", "-hcl", "newco")
+	if !strings.HasPrefix(out, `company "newco" {`) || strings.Contains(out, `"Berlin"`) ||
+		!strings.Contains(errOut, "\n3 locations for the offices no company maps yet. Save the block as newco.hcl") ||
+		!strings.Contains(errOut, "  gridsync validate -chdir "+w.dir+" && gridsync plan -chdir "+w.dir+"\n") {
+		t.Errorf("offices -hcl:\nstdout:\n%s\nstderr:\n%s", out, errOut)
 	}
 }

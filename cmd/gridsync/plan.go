@@ -8,10 +8,10 @@ import (
 	"os"
 
 	"github.com/google/renameio/v2"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -46,18 +46,8 @@ and 2 means there are changes.`,
 	return cmd
 }
 
-// newRunner builds the engine runner for a command: progress on stderr,
-// live on a terminal.
-func newRunner(g *globals) *engine.Runner {
-	return &engine.Runner{
-		Logger:          g.logger,
-		Progress:        g.Err,
-		LiveProgress:    isTerminal(g.Err),
-		PersonioOptions: g.personioOptions,
-	}
-}
-
 func runPlan(ctx context.Context, g *globals, o *planOptions) error {
+	view := views.NewPlan(kindOf(o.json), g.view)
 	// Reading Personio takes minutes on a large tenant: find out first
 	// whether the plan can be saved at all.
 	if o.out != "" {
@@ -79,32 +69,31 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 		return err
 	}
 	p := planned.Plan
-	if o.json {
-		err = plan.RenderJSON(g.Out, p)
-	} else {
-		err = plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
-	}
-	if err != nil {
+	if err := view.Plan(p); err != nil {
 		return err
 	}
 	if gerr := engine.CheckGuard(p, planned.State, false); gerr != nil {
-		fmt.Fprintf(g.Err, "\nWarning: apply will refuse this plan unless -allow-mass-delete is given:\n%v\n", gerr)
+		view.GuardWarning(gerr)
 	}
 	if o.out != "" {
 		if err := plan.WriteFile(g.path(o.out), p); err != nil {
 			return fmt.Errorf("saving the plan: %w", err)
 		}
-		if !o.json {
-			fmt.Fprintf(g.Out, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  gridsync apply%s %s\n", o.out, g.chdirFlag(), o.out)
-		}
+		view.Saved(o.out)
 	}
-	if g.verbose {
-		fmt.Fprintf(g.Err, "timings: %s\n", planned.Timings)
-	}
+	view.Timings(planned.Timings.String())
 	if o.detailedExitcode && len(p.Changes) > 0 {
 		return exitCode(2)
 	}
 	return nil
+}
+
+// kindOf is the form -json asks for.
+func kindOf(json bool) views.Kind {
+	if json {
+		return views.JSON
+	}
+	return views.Human
 }
 
 // checkWritable makes sure a plan file can be saved at path the way

@@ -4,15 +4,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
-	"github.com/gridwork/gridsync/internal/personio"
+	"github.com/gridwork/gridsync/internal/views"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; without
@@ -40,17 +38,19 @@ type streams struct {
 type globals struct {
 	streams
 	getenv func(string) string
-	chdir  string // absolute once the command runs
+	// factory makes the store and the Personio credentials; its zero
+	// value makes the real ones.
+	factory
+	chdir string // absolute once the command runs
 	// chdirArg is -chdir as given, for commands gridsync suggests.
 	chdirArg string
 	verbose  bool
 	noColor  bool
 	logger   *slog.Logger
+	// view is what every command's view shares (streams, colour, -v).
+	view *views.View
 	// stdinTerminal overrides terminal detection of In (tests).
 	stdinTerminal *bool
-	// personioOptions, when set, adjusts the Personio client (tests
-	// shorten its backoffs).
-	personioOptions func(*personio.Options)
 
 	// runID is the sync run a command wrote, and interruptHandled says
 	// that the command dealt with an interrupt itself (sync -every ends on
@@ -59,12 +59,32 @@ type globals struct {
 	interruptHandled bool
 }
 
+// setup completes g once the global flags are parsed: the logger (info
+// with -v), -chdir made absolute, and the view, which decides colour.
+func (g *globals) setup() error {
+	level := slog.LevelWarn
+	if g.verbose {
+		level = slog.LevelInfo
+	}
+	g.logger = slog.New(slog.NewTextHandler(g.Err, &slog.HandlerOptions{Level: level}))
+	if g.chdir != "" {
+		g.chdirArg = g.chdir
+		abs, err := filepath.Abs(g.chdir)
+		if err != nil {
+			return err
+		}
+		g.chdir = abs
+	}
+	g.view = views.New(g.Out, g.Err, views.Options{NoColor: g.noColor, Getenv: g.getenv, Verbose: g.verbose, Chdir: g.chdirArg})
+	return nil
+}
+
 // interactive reports whether someone can answer a prompt on In.
 func (g *globals) interactive() bool {
 	if g.stdinTerminal != nil {
 		return *g.stdinTerminal
 	}
-	return isTerminal(g.In)
+	return views.IsTerminal(g.In)
 }
 
 // path resolves a file argument the way Terraform's -chdir does: relative
@@ -76,24 +96,6 @@ func (g *globals) path(p string) string {
 	return filepath.Join(g.chdir, p)
 }
 
-// chdirFlag returns " -chdir DIR" as the user gave it (quoted for a shell
-// when needed), or "" without -chdir: for commands gridsync suggests.
-func (g *globals) chdirFlag() string {
-	if g.chdirArg == "" {
-		return ""
-	}
-	return " -chdir " + shellQuote(g.chdirArg)
-}
-
-// shellQuote quotes s for a POSIX shell unless it is made only of
-// characters that need no quoting.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // configDir returns the configuration directory: -chdir or the working
 // directory.
 func (g *globals) configDir() string {
@@ -101,18 +103,6 @@ func (g *globals) configDir() string {
 		return "."
 	}
 	return g.chdir
-}
-
-// isTerminal reports whether w is an interactive terminal.
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// color reports whether output to w may use ANSI colour: a terminal, no
-// -no-color, no NO_COLOR.
-func (g *globals) color(w io.Writer) bool {
-	return !g.noColor && g.getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -132,20 +122,7 @@ and applied the rest; 130 / 143 interrupted by SIGINT / SIGTERM.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			level := slog.LevelWarn
-			if g.verbose {
-				level = slog.LevelInfo
-			}
-			g.logger = slog.New(slog.NewTextHandler(g.Err, &slog.HandlerOptions{Level: level}))
-			if g.chdir != "" {
-				g.chdirArg = g.chdir
-				abs, err := filepath.Abs(g.chdir)
-				if err != nil {
-					return err
-				}
-				g.chdir = abs
-			}
-			return nil
+			return g.setup()
 		},
 	}
 	root.PersistentFlags().StringVar(&g.chdir, "chdir", "", "configuration directory (default: the working directory)")

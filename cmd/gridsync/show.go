@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/gridwork/gridsync/internal/views"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -35,8 +36,5 @@ func runShow(g *globals, o *showOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
-		return plan.RenderJSON(g.Out, p)
-	}
-	return plan.RenderText(g.Out, p, plan.TextOptions{Color: g.color(g.Out)})
+	return views.NewPlan(kindOf(o.json), g.view).Plan(p)
 }

@@ -2,19 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
-	"slices"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/internal/engine"
-	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/internal/views"
 )
 
 // exitRefused is sync's exit code when the deletion guard refused at least
@@ -77,98 +72,47 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 	case o.every > 0:
 		return runSyncEvery(ctx, g, o)
 	}
-	r := syncOnce(ctx, g, o, false)
-	if g.verbose {
-		logSyncRun(g.logger, r)
+	r := syncOnce(ctx, g, o, views.NewSync(g.view))
+	if r.Err != nil {
+		return r.Err
 	}
-	if r.err != nil {
-		return r.err
-	}
-	g.runID = r.w.Result.RunID
-	if len(r.w.Refusals) > 0 {
+	g.runID = r.Written.Result.RunID
+	if len(r.Written.Refusals) > 0 {
 		return exitCode(exitRefused)
 	}
 	return nil
 }
 
-// syncResult is one run of sync.
-type syncResult struct {
-	w        *engine.Written // nil when the run failed before it had a plan
-	err      error
-	duration time.Duration
-}
-
 // syncOnce runs one sync: it loads the configuration (every run, so that a
 // long-running process follows the repository), opens the database and
-// syncs. Quiet (a -every loop) prints no plan.
-func syncOnce(ctx context.Context, g *globals, o *syncOptions, quiet bool) syncResult {
+// syncs, and reports the run on view.
+func syncOnce(ctx context.Context, g *globals, o *syncOptions, view views.Sync) views.SyncRun {
 	start := time.Now()
+	r := views.SyncRun{}
+	r.Written, r.Err = syncWith(ctx, g, o, view)
+	r.Duration = time.Since(start)
+	view.Ran(r)
+	return r
+}
+
+func syncWith(ctx context.Context, g *globals, o *syncOptions, view views.Sync) (*engine.Written, error) {
 	cfg, err := loadConfig(g)
 	if err != nil {
-		return syncResult{err: err, duration: time.Since(start)}
+		return nil, err
 	}
 	st, err := openStore(ctx, g, cfg, true)
 	if err != nil {
-		return syncResult{err: err, duration: time.Since(start)}
+		return nil, err
 	}
 	defer st.Close()
 	w, err := newRunner(g).Sync(ctx, cfg, st, engine.SyncOptions{
 		Companies:   o.companies,
 		LockTimeout: o.lockTimeout,
 		Audit:       audit(g, cfg, "sync"),
-		Waiting:     waiting(g),
-		Show: func(w *engine.Written) error {
-			if quiet {
-				return showPlan(g, cfg, w, nil)
-			}
-			return showPlan(g, cfg, w, w.Applied)
-		},
+		Waiting:     g.view.Waiting,
+		Show:        func(w *engine.Written) error { return view.Show(cfg.Files, w) },
 	})
-	r := syncResult{w: w, err: diagnosticsError(g, cfg, err), duration: time.Since(start)}
-	if r.err != nil {
-		return r
-	}
-	if !quiet {
-		s := w.Applied.Summary
-		verb := "Sync complete!"
-		if len(w.Refusals) > 0 {
-			verb = fmt.Sprintf("Sync complete, except for %s (refused, see below)!", strings.Join(engine.RefusedCompanies(w.Refusals), ", "))
-		}
-		fmt.Fprintf(g.Out, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
-		fmt.Fprintf(g.Out, "Recorded as sync run %d.\n", w.Result.RunID)
-	}
-	writeRefusals(g, w)
-	if w.Applied.JobsUnavailable != "" {
-		fmt.Fprintf(g.Err, "\nWarning: jobs were not synced, linked jobs were left untouched: %s\n", w.Applied.JobsUnavailable)
-	}
-	return r
-}
-
-// writeRefusals explains on stderr each company the guard refused: why,
-// what it would have done, and how to proceed.
-func writeRefusals(g *globals, w *engine.Written) {
-	if len(w.Refusals) == 0 {
-		return
-	}
-	would := engine.CompanySummaries(w.Planned.Plan)
-	configured := map[string]bool{}
-	for _, sc := range w.Planned.Plan.Scope {
-		configured[sc.Company] = true
-	}
-	for _, rf := range w.Refusals {
-		fmt.Fprintf(g.Err, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
-		fmt.Fprintf(g.Err, "  Why: %s.\n", engine.RefusalReason(rf))
-		fmt.Fprintf(g.Err, "  It would have made: %s\n", would[rf.Company].Counts())
-		fmt.Fprintf(g.Err, "  To proceed, check Personio and the configuration. If the change is intended, review it and apply it:\n")
-		// A company that left the configuration is planned only by a plan
-		// of every company; -company would not know it.
-		filter, file := " -company "+rf.Company, rf.Company+".plan"
-		if !configured[rf.Company] {
-			filter, file = "", "reviewed.plan"
-		}
-		fmt.Fprintf(g.Err, "    gridsync plan%s%s -out %s\n", g.chdirFlag(), filter, file)
-		fmt.Fprintf(g.Err, "    gridsync apply%s -allow-mass-delete %s\n", g.chdirFlag(), file)
-	}
+	return w, diagnosticsError(g, cfg, err)
 }
 
 // runSyncEvery syncs, then sleeps o.every plus jitter, until ctx ends. An
@@ -179,21 +123,19 @@ func runSyncEvery(ctx context.Context, g *globals, o *syncOptions) error {
 		return err
 	}
 	g.interruptHandled = true
-	log := slog.New(slog.NewTextHandler(g.Err, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	log.Info("syncing on a schedule", "every", o.every, "dir", g.configDir())
+	view := views.NewSyncLog(g.view)
+	view.Started(o.every, g.configDir())
 	for {
-		r := syncOnce(ctx, g, o, true)
-		logSyncRun(log, r)
+		syncOnce(ctx, g, o, view)
 		if ctx.Err() != nil {
-			log.Info("stopped", "reason", context.Cause(ctx))
+			view.Stopped(context.Cause(ctx))
 			return nil
 		}
-		wait := o.every + jitter(o.every)
 		select {
 		case <-ctx.Done():
-			log.Info("stopped", "reason", context.Cause(ctx))
+			view.Stopped(context.Cause(ctx))
 			return nil
-		case <-time.After(wait):
+		case <-time.After(o.every + jitter(o.every)):
 		}
 	}
 }
@@ -206,66 +148,4 @@ func jitter(every time.Duration) time.Duration {
 		return 0
 	}
 	return rand.N(span)
-}
-
-// logSyncRun writes a run's one log line: outcome, run id, duration,
-// Personio requests, rows written, changes per company (or "refused"), and
-// the error of a failed run.
-func logSyncRun(log *slog.Logger, r syncResult) {
-	attrs := []any{"outcome", string(store.Failed), "duration", r.duration.Round(time.Millisecond)}
-	var rec *engine.RecordedError
-	switch {
-	case r.err == nil:
-		attrs[1] = string(r.w.Outcome())
-		attrs = append(attrs, "run", r.w.Result.RunID, "rows", r.w.Result.RowsWritten)
-	case errors.As(r.err, &rec):
-		attrs = append(attrs, "run", rec.RunID)
-	}
-	if r.w != nil {
-		attrs = append(attrs, "personio_requests", r.w.Planned.PersonioRequests, companyCounts(r.w))
-	}
-	if r.err != nil {
-		msg := r.err.Error()
-		var ec *exitError
-		if errors.As(r.err, &ec) && ec.err == nil {
-			msg = "see the messages above"
-		}
-		attrs = append(attrs, "error", store.OneLine(msg))
-		log.Warn("sync run", attrs...)
-		return
-	}
-	if len(r.w.Refusals) > 0 {
-		log.Warn("sync run", attrs...)
-		return
-	}
-	log.Info("sync run", attrs...)
-}
-
-// companyCounts is the per-company part of a run's log line:
-// companies.acme="1 to add, …" or "refused".
-func companyCounts(w *engine.Written) slog.Attr {
-	counts := engine.CompanySummaries(w.Applied)
-	refused := map[string]bool{}
-	for _, rf := range w.Refusals {
-		refused[rf.Company] = true
-	}
-	var names []string
-	for _, sc := range w.Planned.Plan.Scope {
-		names = append(names, sc.Company)
-	}
-	for c := range counts {
-		if !slices.Contains(names, c) {
-			names = append(names, c)
-		}
-	}
-	sort.Strings(names)
-	attrs := make([]any, 0, len(names))
-	for _, c := range names {
-		if refused[c] {
-			attrs = append(attrs, slog.String(c, "refused"))
-			continue
-		}
-		attrs = append(attrs, slog.String(c, counts[c].Counts()))
-	}
-	return slog.Group("companies", attrs...)
 }

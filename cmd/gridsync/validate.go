@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/views"
 )
 
 // validateOptions are the flags of `gridsync validate`.
@@ -50,50 +50,13 @@ func runValidate(g *globals, opts validateOptions) error {
 	if !diags.HasErrors() {
 		diags = append(diags, missingCredentials(cfg)...)
 	}
-	if opts.json {
-		enc := json.NewEncoder(g.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(config.NewJSONValidation(cfg.Files, diags)); err != nil {
-			return fmt.Errorf("writing the JSON result: %w", err)
-		}
-		if diags.HasErrors() {
-			return exitCode(1)
-		}
-		return nil
-	}
-	if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
+	if err := views.NewValidate(kindOf(opts.json), g.view).Validated(cfg, diags); err != nil {
 		return err
 	}
-	success := "Success!"
-	if g.color(g.Out) {
-		success = "\x1b[32;1mSuccess!\x1b[0m"
+	if diags.HasErrors() {
+		return exitCode(1)
 	}
-	fmt.Fprintf(g.Out, "%s The configuration is valid.\n%s\n", success, configSummary(cfg))
 	return nil
-}
-
-// configSummary describes what a valid configuration declares, in one line:
-// "2 companies, 5 locations (4 mapped to a Personio office)."
-func configSummary(cfg *config.Config) string {
-	locations, mapped := 0, 0
-	for _, co := range cfg.Companies {
-		for _, loc := range co.Locations {
-			locations++
-			if loc.Mapped() {
-				mapped++
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %s (%d mapped to a Personio office).",
-		countNoun(len(cfg.Companies), "company", "companies"), countNoun(locations, "location", "locations"), mapped)
-}
-
-// countNoun writes n with the singular or plural noun.
-func countNoun(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // missingCredentials warns when the credentials file (sops_file(...)) does

@@ -59,7 +59,7 @@ func CheckGuard(p *plan.Plan, cur plan.State, allowMassDelete bool) error {
 // saved. It returns the plan computed now, which is what apply writes (a
 // plan file is only trusted as far as it matches it), with the target state
 // as read now (the guard's denominator).
-func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st *store.Store, saved *plan.Plan) (*Planned, error) {
+func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st Target, saved *plan.Plan) (*Planned, error) {
 	if got := plan.DigestConfig(cfg); got != saved.Digests.Config {
 		return nil, &StaleError{Reason: "the configuration changed since the plan was made"}
 	}
@@ -147,7 +147,7 @@ func savedCompanies(p *plan.Plan) []string {
 // target must still digest as it did when p was computed; otherwise another
 // writer got in between and apply refuses: stale plan, nothing written. A
 // failed write is recorded in the sync log in a transaction of its own.
-func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
+func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
 	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
 	sopts.Waiting = opts.Waiting
 	sopts.Verify = func(current plan.State) error {
@@ -173,7 +173,7 @@ func (r *Runner) Apply(ctx context.Context, st *store.Store, p *plan.Plan, opts 
 // changed (see planAndWrite). Refusals (the lock,
 // the deletion guard, a declined prompt, configuration problems) write
 // nothing; a write that failed is recorded as a failed run.
-func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st *store.Store, opts WriteOptions) (*Written, error) {
+func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st Target, opts WriteOptions) (*Written, error) {
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
@@ -197,7 +197,7 @@ func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st *store.S
 // what it set out to sync) and returns err saying under which run id. A
 // commit whose outcome is unknown is not recorded: the run may have been
 // committed as succeeded, and a failed row could contradict it.
-func (r *Runner) recordFailure(ctx context.Context, st *store.Store, p *plan.Plan, sopts store.ApplyOptions, err error) error {
+func (r *Runner) recordFailure(ctx context.Context, st Target, p *plan.Plan, sopts store.ApplyOptions, err error) error {
 	if errors.Is(err, store.ErrCommitUnknown) {
 		return err
 	}

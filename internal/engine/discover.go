@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
@@ -99,7 +100,7 @@ func (r *Runner) Offices(ctx context.Context, cfg *config.Config) (*OfficeReport
 // connect decrypts the credentials and returns an authenticated
 // ReaderClient; call done when the reads are over.
 func (r *Runner) connect(ctx context.Context, cfg *config.Config) (client *personio.Client, done func(), err error) {
-	creds, err := Credentials(cfg)
+	creds, err := r.credentials(cfg)
 	if err != nil {
 		return nil, func() {}, err
 	}
@@ -291,4 +292,16 @@ func CheckOffices(cfg *config.Config, rep *OfficeReport) (diags hcl.Diagnostics,
 		warnings = d.Warnings
 	}
 	return diags, warnings
+}
+
+// CheckNewCompany checks that slug can name a new company of cfg (offices
+// -hcl): a valid slug that no company has yet.
+func CheckNewCompany(cfg *config.Config, slug string) error {
+	if !config.ValidSlug(slug) {
+		return fmt.Errorf("%q is not a valid company slug: use 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as %q", slug, "acme")
+	}
+	if c, ok := cfg.Company(slug); ok {
+		return fmt.Errorf("company %q is already configured (%s:%d); choose a new slug for the block, or add locations to that company by hand", slug, c.DeclRange.Filename, c.DeclRange.Start.Line)
+	}
+	return nil
 }

@@ -36,6 +36,10 @@ type Runner struct {
 	PersonioOptions func(*personio.Options)
 	// Now stamps plans; nil means time.Now.
 	Now func() time.Time
+	// Credentials, when set, gives the Personio credentials for cfg in
+	// place of decrypting its SOPS file (see Credentials): the commands'
+	// tests talk to a simulated Personio without SOPS keys.
+	Credentials func(cfg *config.Config) (personio.Credentials, error)
 }
 
 // Timings are the phases of a plan or an apply, shown with -v.
@@ -102,11 +106,20 @@ func Credentials(cfg *config.Config) (personio.Credentials, error) {
 // Client decrypts the credentials and returns a Personio client for cfg.
 // progress, when not nil, is called after each employees page.
 func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*personio.Client, error) {
-	creds, err := Credentials(cfg)
+	creds, err := r.credentials(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return r.NewClient(cfg, creds, progress)
+}
+
+// credentials are the Personio credentials for cfg: r.Credentials, or
+// the decrypted SOPS file.
+func (r *Runner) credentials(cfg *config.Config) (personio.Credentials, error) {
+	if r.Credentials != nil {
+		return r.Credentials(cfg)
+	}
+	return Credentials(cfg)
 }
 
 // rateLimit converts requests_per_minute to a rate; 0 (a configuration not

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/personio"
-	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -24,7 +23,7 @@ type ExplainOptions struct {
 	// Store is the Gridwork database; nil when it could not be opened,
 	// and StoreErr then says why (no URL, connection refused, schema out
 	// of date). The Gridwork side is then left out of the story.
-	Store    *store.Store
+	Store    Target
 	StoreErr error
 }
 

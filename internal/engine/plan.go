@@ -52,7 +52,7 @@ func Query(cfg *config.Config, companies []string) store.Query {
 // problems found against Personio's data (an unknown office, an unknown
 // employee_fields key) come back as diagnostics at their HCL position;
 // everything else is an error.
-func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st *store.Store, opts PlanOptions) (*Planned, hcl.Diagnostics, error) {
+func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st Target, opts PlanOptions) (*Planned, hcl.Diagnostics, error) {
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, diags, nil
 	}

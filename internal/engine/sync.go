@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
 
@@ -32,7 +31,7 @@ type SyncOptions struct {
 // failed sync from one that did not run; nothing of a failed run is
 // written. The returned Written is nil when the run failed before it had a
 // plan.
-func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st *store.Store, opts SyncOptions) (*Written, error) {
+func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st Target, opts SyncOptions) (*Written, error) {
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}

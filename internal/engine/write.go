@@ -99,7 +99,7 @@ func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, e
 // meanwhile, the plan is computed again from the same Personio answer
 // through build (a writer that waited never finds its plan stale). Under
 // the lock it applies the deletion guard, shows the plan, and writes.
-func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st *store.Store, f fetched, opts WriteOptions) (*Written, error) {
+func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions) (*Written, error) {
 	start := time.Now()
 	before, err := st.ReadState(ctx, Query(cfg, opts.Companies))
 	if err != nil {

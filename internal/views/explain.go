@@ -1,21 +1,48 @@
-package engine
+package views
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/plan"
 )
 
-// Story tells the explanation in plain sentences, in the order a reader
+// Explain is the view of explain.
+type Explain interface {
+	// Explanation tells one record's story.
+	Explanation(ex *engine.Explanation) error
+}
+
+// NewExplain returns the Human or JSON explain view.
+func NewExplain(k Kind, v *View) Explain {
+	if k == JSON {
+		return &explainJSON{v}
+	}
+	return &explainHuman{v}
+}
+
+type explainHuman struct{ *View }
+
+// Explanation writes the story, one sentence a line.
+func (v *explainHuman) Explanation(ex *engine.Explanation) error {
+	_, err := io.WriteString(v.stdout, strings.Join(explanation{ex}.story(), "\n")+"\n")
+	return err
+}
+
+// explanation is an engine.Explanation as the views tell it.
+type explanation struct{ *engine.Explanation }
+
+// story tells the explanation in plain sentences, in the order a reader
 // asks: what Personio says, where the configuration puts it, whether it
 // is synced, what Gridwork holds, what the next plan does, its address.
 // It names no secret: no credential, no database URL.
-func (ex *Explanation) Story() []string {
+func (ex explanation) story() []string {
 	var s []string
 	add := func(format string, args ...any) { s = append(s, fmt.Sprintf(format, args...)) }
 	noun := ex.noun()
@@ -53,14 +80,14 @@ func (ex *Explanation) Story() []string {
 	return s
 }
 
-func (ex *Explanation) noun() string {
+func (ex explanation) noun() string {
 	if ex.Type == plan.TypeJob {
 		return "position"
 	}
 	return "employee"
 }
 
-func (ex *Explanation) personioSentence() string {
+func (ex explanation) personioSentence() string {
 	if ex.Type == plan.TypeJob {
 		where := "names no office"
 		if ex.Office != nil {
@@ -87,8 +114,7 @@ func (ex *Explanation) personioSentence() string {
 	return fmt.Sprintf("Personio: employee %d is %s, status %s, and %s.", ex.ID, who, status, where)
 }
 
-func (ex *Explanation) mappingSentences() []string {
-	kindWord := string(kind(ex.Type))
+func (ex explanation) mappingSentences() []string {
 	if ex.Office == nil && len(ex.AdditionalOffices) == 0 {
 		if ex.Type == plan.TypeJob {
 			return []string{"No location can map a position without an office, so it is not synced; set its office in Personio."}
@@ -113,6 +139,7 @@ func (ex *Explanation) mappingSentences() []string {
 	}
 	var s []string
 	for _, m := range ex.Mappings {
+		kindWord := string(m.Toggle.Kind)
 		s = append(s, fmt.Sprintf("Office %q maps to location.%s.%s (%s).", m.Office, m.Company, m.Location, position(m.At)))
 		t := m.Toggle
 		state := "on"
@@ -138,7 +165,7 @@ func (ex *Explanation) mappingSentences() []string {
 	return s
 }
 
-func (ex *Explanation) statusSentence() string {
+func (ex explanation) statusSentence() string {
 	where := rangeOr(ex.StatusesAt, "the default")
 	list := quoteAll(ex.Statuses)
 	if ex.StatusSynced {
@@ -147,21 +174,21 @@ func (ex *Explanation) statusSentence() string {
 	return fmt.Sprintf("Status %q is not synced: personio.statuses is %s (%s), so the status filter leaves this employee out.", ex.Status, list, where)
 }
 
-func (ex *Explanation) rowSentence(r Row) string {
+func (ex explanation) rowSentence(r engine.Row) string {
 	loc := ""
 	if r.Location != "" {
 		loc = " (location " + r.Location + ")"
 	}
 	switch r.State {
-	case RowLinked:
+	case engine.RowLinked:
 		return fmt.Sprintf("Gridwork: %s row %d of company %s%s is linked to it.", ex.noun(), r.TargetID, r.Company, loc)
-	case RowAdoptable:
+	case engine.RowAdoptable:
 		return fmt.Sprintf("Gridwork: unlinked employee row %d of company %s%s has the email %s: the next plan adopts it (links it rather than adding a second row).", r.TargetID, r.Company, loc, ex.Email)
 	}
 	return fmt.Sprintf("Gridwork: unlinked employee row %d of company %s%s has the email %s; it is not linked to this employee and stays as it is.", r.TargetID, r.Company, loc, ex.Email)
 }
 
-func (ex *Explanation) planSentences() []string {
+func (ex explanation) planSentences() []string {
 	if len(ex.PlanErrors) > 0 {
 		var s []string
 		for _, d := range ex.PlanErrors {
@@ -199,13 +226,13 @@ func (ex *Explanation) planSentences() []string {
 }
 
 // idleReason says why the next plan does nothing with the record.
-func (ex *Explanation) idleReason() string {
+func (ex explanation) idleReason() string {
 	for _, m := range ex.Mappings {
 		if !m.Toggle.Enabled {
-			return fmt.Sprintf("leaves it alone: %s sync is off for company %s", kind(ex.Type), m.Company)
+			return fmt.Sprintf("leaves it alone: %s sync is off for company %s", m.Toggle.Kind, m.Company)
 		}
 	}
-	linked := slices.ContainsFunc(ex.Rows, func(r Row) bool { return r.State == RowLinked })
+	linked := slices.ContainsFunc(ex.Rows, func(r engine.Row) bool { return r.State == engine.RowLinked })
 	switch {
 	case linked:
 		return "leaves it as it is: Gridwork matches Personio"
@@ -219,8 +246,8 @@ func (ex *Explanation) idleReason() string {
 	return "has nothing to do for it"
 }
 
-func (ex *Explanation) addressSentence() string {
-	addrs := ex.Addresses()
+func (ex explanation) addressSentence() string {
+	addrs := ex.addresses()
 	switch len(addrs) {
 	case 0:
 		return "It has no address: no company syncs it."
@@ -230,9 +257,9 @@ func (ex *Explanation) addressSentence() string {
 	return "Addresses: " + strings.Join(addrs, ", ") + "."
 }
 
-// Addresses are the record's plan addresses: in the companies that map
+// addresses are the record's plan addresses: in the companies that map
 // its office, and where Gridwork links it or the next plan acts on it.
-func (ex *Explanation) Addresses() []string {
+func (ex explanation) addresses() []string {
 	out := []string{}
 	add := func(a string) {
 		if !slices.Contains(out, a) {
@@ -246,7 +273,7 @@ func (ex *Explanation) Addresses() []string {
 		add(c.Address)
 	}
 	for _, r := range ex.Rows {
-		if r.State == RowLinked {
+		if r.State == engine.RowLinked {
 			add(fmt.Sprintf("%s.%s[%d]", ex.Type, r.Company, ex.ID))
 		}
 	}
@@ -282,7 +309,7 @@ func changedFields(c plan.Change) []string {
 	return out
 }
 
-func jobNames(ex *Explanation) []string {
+func jobNames(ex explanation) []string {
 	var out []string
 	if ex.Office != nil {
 		out = append(out, ex.Office.Name)

@@ -1,4 +1,4 @@
-package engine
+package views
 
 import (
 	"fmt"
@@ -7,27 +7,59 @@ import (
 	"strings"
 
 	"github.com/gosimple/slug"
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/engine"
 )
 
 // maxSlug is the longest slug the configuration accepts.
 const maxSlug = 63
 
-// StarterCompany returns a company block named slug, in canonical HCL (as
-// `gridsync fmt` writes it), with one location for every office of rep
-// that no configured location maps: its slug from the office name (German
-// transliteration: München → muenchen, Zürich → zuerich), name and office
-// the office name, or office_id where two offices share a name. A comment
-// above each location counts the office's employees and positions. Added
-// to the configuration as a file, it validates as it stands. n is how
-// many locations it holds; with none, the block is not built (nil).
-func StarterCompany(cfg *config.Config, rep *OfficeReport, companySlug string) (out []byte, n int, err error) {
-	if err := CheckNewCompany(cfg, companySlug); err != nil {
+// NewOfficesHCL returns the view of offices -hcl SLUG: a company block
+// named companySlug mapping every office no location of cfg maps yet.
+func NewOfficesHCL(v *View, cfg *config.Config, companySlug string) Offices {
+	return &officesHCL{officesHuman{v}, cfg, companySlug}
+}
+
+type officesHCL struct {
+	officesHuman
+	cfg  *config.Config
+	slug string
+}
+
+// Report writes the company block on stdout and on stderr what to do
+// with it.
+func (v *officesHCL) Report(rep *engine.OfficeReport) error {
+	out, n, err := starterCompany(v.cfg, rep, v.slug)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintln(v.stderr, "Every office Personio shows is mapped by a location already: there is nothing to add.")
+		return nil
+	}
+	if _, err := v.stdout.Write(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(v.stderr, "\n%s for the offices no company maps yet. Save the block as %s.hcl in the configuration directory, set the company's name, drop the locations you do not want, then run:\n  %s && %s\n",
+		Count(n, "location", "locations"), v.slug, v.Command("validate", ""), v.Command("plan", ""))
+	return nil
+}
+
+// starterCompany returns a company block named companySlug, in canonical
+// HCL (as `gridsync fmt` writes it), with one location for every office
+// of rep that no configured location maps: its slug from the office name
+// (German transliteration: München → muenchen, Zürich → zuerich), name
+// and office the office name, or office_id where two offices share a
+// name. A comment above each location counts the office's employees and
+// positions. Added to the configuration as a file, it validates as it
+// stands. n is how many locations it holds; with none, the block is not
+// built (nil).
+func starterCompany(cfg *config.Config, rep *engine.OfficeReport, companySlug string) (out []byte, n int, err error) {
+	if err := engine.CheckNewCompany(cfg, companySlug); err != nil {
 		return nil, 0, err
 	}
 	names := map[string]int{}
@@ -59,18 +91,6 @@ func StarterCompany(cfg *config.Config, rep *OfficeReport, companySlug string) (
 		return nil, 0, nil
 	}
 	return hclwrite.Format(f.Bytes()), n, nil
-}
-
-// CheckNewCompany checks that slug can name a new company of cfg: a
-// valid slug that no company has yet.
-func CheckNewCompany(cfg *config.Config, slug string) error {
-	if !config.ValidSlug(slug) {
-		return fmt.Errorf("%q is not a valid company slug: use 1 to %d lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as %q", slug, maxSlug, "acme")
-	}
-	if c, ok := cfg.Company(slug); ok {
-		return fmt.Errorf("company %q is already configured (%s); choose a new slug for the block, or add locations to that company by hand", slug, position(c.DeclRange))
-	}
-	return nil
 }
 
 // locationSlug derives a location slug from an office name: transliterated
@@ -112,7 +132,7 @@ func uniqueSlug(s string, used map[string]bool) string {
 
 // officeSummary is the comment above a starter location: the office's id
 // and what it holds.
-func officeSummary(o OfficeInfo, jobsUnknown bool) string {
+func officeSummary(o engine.OfficeInfo, jobsUnknown bool) string {
 	var parts []string
 	if o.ID != 0 {
 		parts = append(parts, "Personio office "+strconv.FormatInt(o.ID, 10))
@@ -121,7 +141,7 @@ func officeSummary(o OfficeInfo, jobsUnknown bool) string {
 	}
 	parts = append(parts, employeeSummary(o.Employees))
 	if !jobsUnknown {
-		parts = append(parts, plural(o.OpenJobs, "open position", "open positions"))
+		parts = append(parts, Count(o.OpenJobs, "open position", "open positions"))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -134,46 +154,25 @@ func employeeSummary(byStatus map[string]int) string {
 	for _, s := range statusOrder(byStatus) {
 		if n := byStatus[s]; n > 0 {
 			total += n
-			parts = append(parts, strconv.Itoa(n)+" "+statusWord(s))
+			parts = append(parts, number(n)+" "+statusWord(s))
 		}
 	}
 	if total == 0 {
 		return "no employees"
 	}
-	return plural(total, "employee", "employees") + " (" + strings.Join(parts, ", ") + ")"
-}
-
-// statusWord is how a count names a status: "2 on leave", "3 active".
-func statusWord(s string) string {
-	if s == "leave" {
-		return "on leave"
-	}
-	return s
+	return Count(total, "employee", "employees") + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // statusOrder lists the statuses of byStatus: Personio's four in their
 // usual order, then any others by name.
 func statusOrder(byStatus map[string]int) []string {
-	out := append([]string(nil), Statuses...)
+	out := slices.Clone(engine.Statuses)
 	var others []string
 	for s := range byStatus {
-		if !slices.Contains(Statuses, s) {
+		if !slices.Contains(engine.Statuses, s) {
 			others = append(others, s)
 		}
 	}
 	slices.Sort(others)
 	return append(out, others...)
-}
-
-// plural writes n with the singular or plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
-// position is where a range starts, as file:line.
-func position(r hcl.Range) string {
-	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
 }

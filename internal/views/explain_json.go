@@ -1,33 +1,32 @@
-package engine
+package views
 
 import (
-	"encoding/json"
-	"io"
-	"strings"
-
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/plan"
 )
 
-// ExplainFormatVersion is the version of `gridsync explain -json`.
-const ExplainFormatVersion = "1"
+// explainFormatVersion is the version of `gridsync explain -json`.
+const explainFormatVersion = "1"
 
-// explainJSON is the -json document of explain, kept apart from
-// Explanation so that the format changes only on purpose. Positions in
-// the configuration are "file:line", null for a default.
-type explainJSON struct {
-	FormatVersion string          `json:"format_version"`
-	Type          plan.Type       `json:"type"`
-	ID            int64           `json:"id"`
-	Found         bool            `json:"found"`
-	Personio      *personioJSON   `json:"personio"`
-	Mappings      []mappingJSON   `json:"mappings"`
-	StatusFilter  *statusJSON     `json:"status_filter"`
-	Gridwork      gridworkJSON    `json:"gridwork"`
-	Plan          explainPlanJSON `json:"plan"`
-	Addresses     []string        `json:"addresses"`
-	Story         []string        `json:"story"`
+type explainJSON struct{ *View }
+
+// explainDoc is the -json document of explain, kept apart from
+// engine.Explanation so that the format changes only on purpose.
+// Positions in the configuration are "file:line", null for a default.
+type explainDoc struct {
+	FormatVersion string            `json:"format_version"`
+	Type          plan.Type         `json:"type"`
+	ID            int64             `json:"id"`
+	Found         bool              `json:"found"`
+	Personio      *personioJSON     `json:"personio"`
+	Mappings      []mappingJSON     `json:"mappings"`
+	StatusFilter  *statusFilterJSON `json:"status_filter"`
+	Gridwork      gridworkJSON      `json:"gridwork"`
+	Plan          explainPlanJSON   `json:"plan"`
+	Addresses     []string          `json:"addresses"`
+	Story         []string          `json:"story"`
 }
 
 type personioJSON struct {
@@ -62,7 +61,7 @@ type toggleJSON struct {
 	AccountDefaultAt *string `json:"account_default_at"`
 }
 
-type statusJSON struct {
+type statusFilterJSON struct {
 	Statuses   []string `json:"statuses"`
 	Synced     bool     `json:"synced"`
 	DeclaredAt *string  `json:"declared_at"`
@@ -94,19 +93,20 @@ type explainChangeJSON struct {
 	Fields  []string `json:"fields"`
 }
 
-// RenderExplanationJSON writes ex as `gridsync explain -json` (see the
-// README for the fields).
-func RenderExplanationJSON(w io.Writer, ex *Explanation) error {
-	doc := explainJSON{
-		FormatVersion: ExplainFormatVersion,
+// Explanation writes ex as `gridsync explain -json` (see the README for
+// the fields).
+func (v *explainJSON) Explanation(e *engine.Explanation) error {
+	ex := explanation{e}
+	doc := explainDoc{
+		FormatVersion: explainFormatVersion,
 		Type:          ex.Type,
 		ID:            ex.ID,
 		Found:         ex.Found,
 		Mappings:      []mappingJSON{},
 		Gridwork:      gridworkJSON{Read: ex.GridworkRead, Rows: []rowJSON{}},
 		Plan:          explainPlanJSON{AssumesNoRow: !ex.GridworkRead, Errors: []string{}, Changes: []explainChangeJSON{}},
-		Addresses:     ex.Addresses(),
-		Story:         ex.Story(),
+		Addresses:     ex.addresses(),
+		Story:         ex.story(),
 	}
 	if ex.Found {
 		p := &personioJSON{Name: ex.Name, AdditionalOffices: []string{}}
@@ -140,7 +140,7 @@ func RenderExplanationJSON(w io.Writer, ex *Explanation) error {
 		})
 	}
 	if ex.Type == plan.TypeEmployee && ex.Found {
-		doc.StatusFilter = &statusJSON{Statuses: ex.Statuses, Synced: ex.StatusSynced, DeclaredAt: at(ex.StatusesAt)}
+		doc.StatusFilter = &statusFilterJSON{Statuses: ex.Statuses, Synced: ex.StatusSynced, DeclaredAt: at(ex.StatusesAt)}
 	}
 	if !ex.GridworkRead {
 		e := ex.GridworkError
@@ -162,16 +162,7 @@ func RenderExplanationJSON(w io.Writer, ex *Explanation) error {
 	if ex.Hidden != nil {
 		doc.Plan.Errors = append(doc.Plan.Errors, ex.Hidden.Error())
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
-}
-
-// RenderExplanationText writes ex's story, one sentence a line.
-func RenderExplanationText(w io.Writer, ex *Explanation) error {
-	_, err := io.WriteString(w, strings.Join(ex.Story(), "\n")+"\n")
-	return err
+	return writeJSON(v.stdout, false, doc)
 }
 
 // at is a position as "file:line", nil for the zero Range (a default).

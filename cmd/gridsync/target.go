@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/store"
 )
 
 // databaseURLEnv overrides target.database_url.
@@ -46,11 +45,8 @@ func loadConfig(g *globals) (*config.Config, error) {
 // reportDiagnostics prints diags (with source snippets) to stderr and
 // returns exitCode(1) when any of them is an error.
 func reportDiagnostics(g *globals, files map[string]*hcl.File, diags hcl.Diagnostics) error {
-	if len(diags) == 0 {
-		return nil
-	}
-	if err := config.WriteDiagnostics(g.Err, files, diags, g.color(g.Err)); err != nil {
-		return fmt.Errorf("writing diagnostics: %w", err)
+	if err := g.view.Diagnostics(files, diags); err != nil {
+		return err
 	}
 	if diags.HasErrors() {
 		return exitCode(1)
@@ -60,7 +56,7 @@ func reportDiagnostics(g *globals, files map[string]*hcl.File, diags hcl.Diagnos
 
 // openTarget loads the configuration and opens the Gridwork database with
 // its schema checked: the start of every command that reads or writes it.
-func openTarget(ctx context.Context, g *globals) (*config.Config, *store.Store, error) {
+func openTarget(ctx context.Context, g *globals) (*config.Config, Store, error) {
 	cfg, err := loadConfig(g)
 	if err != nil {
 		return nil, nil, err
@@ -70,24 +66,4 @@ func openTarget(ctx context.Context, g *globals) (*config.Config, *store.Store, 
 		return nil, nil, err
 	}
 	return cfg, st, nil
-}
-
-// openStore connects to the configured Gridwork database and, unless it is
-// for migrate, checks that its schema is the one this gridsync needs.
-func openStore(ctx context.Context, g *globals, cfg *config.Config, checkSchema bool) (*store.Store, error) {
-	u, err := databaseURL(g, cfg)
-	if err != nil {
-		return nil, err
-	}
-	s, err := store.Open(ctx, u, g.logger)
-	if err != nil {
-		return nil, err
-	}
-	if checkSchema {
-		if err := s.CheckSchema(ctx); err != nil {
-			s.Close()
-			return nil, err
-		}
-	}
-	return s, nil
 }

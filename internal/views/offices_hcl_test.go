@@ -1,11 +1,14 @@
-package engine
+package views
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/engine"
 )
 
 func TestLocationSlug(t *testing.T) {
@@ -74,8 +77,8 @@ company "acme" {
 }
 `
 
-func starterReport() *OfficeReport {
-	rep := &OfficeReport{Offices: []OfficeInfo{
+func starterReport() *engine.OfficeReport {
+	rep := &engine.OfficeReport{Offices: []engine.OfficeInfo{
 		{ID: 1001, Name: "Berlin", Employees: map[string]int{"active": 3}},
 		{ID: 1003, Name: "Hamburg", Employees: map[string]int{"active": 1}},
 		{ID: 1005, Name: "München", Employees: map[string]int{"active": 2, "inactive": 1}, OpenJobs: 1},
@@ -86,7 +89,9 @@ func starterReport() *OfficeReport {
 		{ID: 1010, Name: "${env(\"X\")}", Employees: map[string]int{"active": 1}},
 		{Name: "Lisbon", Employees: map[string]int{}, OpenJobs: 2},
 	}}
-	rep.sort()
+	slices.SortFunc(rep.Offices, func(a, b engine.OfficeInfo) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
 	return rep
 }
 
@@ -101,7 +106,7 @@ func TestStarterCompany(t *testing.T) {
 	}
 	rep := starterReport()
 	rep.Map(cfg)
-	out, n, err := StarterCompany(cfg, rep, "newco")
+	out, n, err := starterCompany(cfg, rep, "newco")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +166,7 @@ func TestStarterCompanyRefuses(t *testing.T) {
 		"":          `"" is not a valid company slug`,
 		"z-rich-co": "",
 	} {
-		_, _, err := StarterCompany(cfg, rep, slug)
+		_, _, err := starterCompany(cfg, rep, slug)
 		switch {
 		case want == "" && err != nil:
 			t.Errorf("%q: %v", slug, err)
@@ -173,7 +178,7 @@ func TestStarterCompanyRefuses(t *testing.T) {
 	for i := range rep.Offices {
 		rep.Offices[i].Locations = []string{"location.acme.x"}
 	}
-	if out, n, err := StarterCompany(cfg, rep, "newco"); out != nil || n != 0 || err != nil {
+	if out, n, err := starterCompany(cfg, rep, "newco"); out != nil || n != 0 || err != nil {
 		t.Errorf("with every office mapped: %q, %d, %v; want no block", out, n, err)
 	}
 }

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/gridwork/gridsync/internal/interrupt"
+	"github.com/gridwork/gridsync/internal/store"
+)
+
+// twoCompanies adds globex, mapping Munich, to unitCompanies.
+const twoCompanies = unitCompanies + `
+company "globex" {
+  name = "Globex AG"
+
+  location "munich" {
+    name   = "Munich"
+    office = "Munich"
+  }
+}
+`
+
+// TestSyncApplies: sync applies without a prompt, says what it did and
+// under which run; with -v, the run's log line follows.
+func TestSyncApplies(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	out, stderr := w.mustRun(0, "-v", "sync")
+	if !strings.Contains(out, "# company.acme will be created") || !strings.Contains(out, "\nSync complete! Resources: ") || !strings.HasSuffix(out, "\nRecorded as sync run 1.\n") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if !strings.Contains(stderr, `level=INFO msg="sync run" outcome=succeeded`) || !strings.Contains(stderr, "run=1") || !strings.Contains(stderr, `companies.acme="`) {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if b := w.store.written(); len(b) != 1 || b[0].Outcome != store.Succeeded {
+		t.Errorf("written: %+v", b)
+	}
+}
+
+// TestSyncRefusal: a company the deletion guard refuses is left out and
+// explained on stderr with the commands to proceed; the others are
+// applied, and sync exits 4.
+func TestSyncRefusal(t *testing.T) {
+	w := newWorld(t, twoCompanies)
+	w.linkedAbsent("acme", 6)
+	out, stderr := w.mustRun(exitRefused, "sync")
+	if !strings.Contains(out, "\nSync complete, except for acme (refused, see below)! Resources: ") || !strings.Contains(out, "# company.globex will be created") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	for _, want := range []string{
+		"\nRefused company acme (deletion guard): nothing of it was written.\n",
+		"  Why: the plan would remove or unlink 6 of 6 linked employees (at most 5 allowed).\n",
+		"  It would have made: ",
+		"    gridsync plan -chdir " + w.dir + " -company acme -out acme.plan\n",
+		"    gridsync apply -chdir " + w.dir + " -allow-mass-delete acme.plan\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	b := w.store.written()
+	if len(b) != 1 || b[0].Outcome != store.Refused {
+		t.Fatalf("written: %+v", b)
+	}
+	for _, c := range b[0].Plan.Changes {
+		if c.Company == "acme" {
+			t.Errorf("the refused company's change %s was written", c.Address)
+		}
+	}
+}
+
+// TestSyncFlags: flag values that cannot work are refused before anything
+// is read.
+func TestSyncFlags(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	_, stderr, code := w.run("sync", "-every", "-1m")
+	if code != 1 || stderr != "Error: -every must be a positive duration such as 30m, not -1m0s\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = w.run("sync", "-allow-mass-delete")
+	if code != 1 || !strings.Contains(stderr, "unknown flag: -allow-mass-delete") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	w.untouched("sync with a bad flag")
+}
+
+// TestSyncFailure: a run that fails is recorded as failed and says so.
+func TestSyncFailure(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	w.secret = "wrong"
+	out, stderr, code := w.run("sync")
+	if code != 1 || out != "" || !strings.Contains(stderr, "(recorded as sync run 1)") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if len(w.store.failures) != 1 || len(w.store.written()) != 0 {
+		t.Errorf("failures %v, batches %d", w.store.failures, len(w.store.written()))
+	}
+}
+
+// TestSyncInterrupted: an interrupted sync exits 130 (SIGINT) or 143
+// (SIGTERM) and says what it wrote: nothing, or everything once the write
+// had committed.
+func TestSyncInterrupted(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		sig      os.Signal
+		inCommit bool
+		code     int
+		message  string
+	}{
+		{"before", syscall.SIGTERM, false, exitSIGTERM, "Error: interrupted: nothing was written (recorded as failed sync run 1)\n"},
+		{"after the commit", os.Interrupt, true, exitSIGINT, "Error: interrupted after the apply had finished: everything was written (sync run 1)\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, unitCompanies)
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			if tt.inCommit {
+				w.store.afterWrite = func() { cancel(interrupt.Cause{Signal: tt.sig}) }
+			} else {
+				cancel(interrupt.Cause{Signal: tt.sig})
+			}
+			_, stderr, code := w.runCtx(ctx, "", "sync")
+			if code != tt.code || !strings.HasSuffix(stderr, tt.message) {
+				t.Errorf("exit %d, stderr:\n%s\nwant %d and %q", code, stderr, tt.code, tt.message)
+			}
+		})
+	}
+}
+
+// TestSyncEvery: sync -every runs until interrupted, prints no plan, logs
+// each run, and ends with exit 0.
+func TestSyncEvery(t *testing.T) {
+	w := newWorld(t, twoCompanies)
+	w.linkedAbsent("acme", 6)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	w.store.afterWrite = func() { cancel(interrupt.Cause{Signal: syscall.SIGTERM}) }
+	out, stderr, code := w.runCtx(ctx, "", "sync", "-every", "1h")
+	if code != 0 || out != "" {
+		t.Errorf("exit %d\nstdout:\n%s", code, out)
+	}
+	for _, want := range []string{
+		`level=INFO msg="syncing on a schedule" every=1h0m0s dir=` + w.dir,
+		"\nRefused company acme (deletion guard)",
+		`level=WARN msg="sync run" outcome=refused`,
+		`companies.acme=refused companies.globex="`,
+		`level=INFO msg=stopped reason=`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
+)
+
+// Checklist is the view of creds validate: one line per check, "✓ what
+// 12ms", "✗ what: why" or "– what" (skipped) on a terminal, PASS, FAIL and
+// SKIP elsewhere.
+type Checklist struct {
+	*View
+	start  time.Time
+	checks int // lines passed or failed
+	failed int
+}
+
+// NewChecklist returns the view of creds validate.
+func NewChecklist(v *View) *Checklist { return &Checklist{View: v} }
+
+// Begin starts the clock of the next check.
+func (c *Checklist) Begin() { c.start = time.Now() }
+
+func (c *Checklist) line(mark, word, color, text string) {
+	switch {
+	case c.outTerminal && c.color:
+		mark = color + mark + "\x1b[0m"
+	case !c.outTerminal:
+		mark = word
+	}
+	fmt.Fprintf(c.stdout, "%s %s\n", mark, text)
+}
+
+// Pass writes a check that passed, with how long it took.
+func (c *Checklist) Pass(format string, args ...any) {
+	c.checks++
+	c.line("✓", "PASS", "\x1b[32m", fmt.Sprintf(format, args...)+"  "+roundDuration(time.Since(c.start)).String())
+}
+
+// Fail writes a check that failed, and why.
+func (c *Checklist) Fail(what string, err error) {
+	c.checks++
+	c.failed++
+	c.line("✗", "FAIL", "\x1b[31m", what+": "+err.Error())
+}
+
+// FailMapping writes a failed check of an office mapping, d the plan's
+// diagnostic about it, named by the location's address and file:line.
+func (c *Checklist) FailMapping(cfg *config.Config, d *hcl.Diagnostic) {
+	where := "office mapping"
+	if d.Subject != nil {
+		where = position(*d.Subject)
+	locations:
+		for _, co := range cfg.Companies {
+			for _, l := range co.Locations {
+				if l.OfficeRange == *d.Subject {
+					where = fmt.Sprintf("location.%s.%s (%s)", co.Slug, l.Slug, where)
+					break locations
+				}
+			}
+		}
+	}
+	c.Fail(where, fmt.Errorf("%s. %s", d.Summary, d.Detail))
+}
+
+// Skip writes a check that was not made, or whose failure does not count.
+func (c *Checklist) Skip(format string, args ...any) {
+	c.line("–", "SKIP", "\x1b[2m", fmt.Sprintf(format, args...))
+}
+
+// Done says that Personio is ready when every check passed, and returns
+// how many checks failed, of how many.
+func (c *Checklist) Done() (failed, checks int) {
+	if c.failed == 0 {
+		fmt.Fprintln(c.stdout, "Personio is ready: every check passed.")
+	}
+	return c.failed, c.checks
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(10 * time.Microsecond)
+	}
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(10 * time.Millisecond)
+}

@@ -1,0 +1,19 @@
+// Package views renders what gridsync's commands have to say. Each command
+// has one view; where a command has several forms (-json, a Markdown plan
+// for pull requests, the HCL of offices -hcl), they sit behind one
+// interface and the command picks the form once, from its flags, then
+// calls its view without asking again which form it is.
+//
+// A View holds what every command's view shares: the streams, whether
+// each may be coloured (decided once, in New: a terminal, no -no-color, no
+// NO_COLOR), -v, and how to write a gridsync command to suggest (with the
+// -chdir the user gave). Count is the CLI's one way to write a number of
+// things.
+//
+// Views render data others computed: the engine's reports
+// (engine.OfficeReport, engine.Explanation, engine.Written), the store's
+// status and sync log, the configuration's diagnostics. They decide
+// nothing a command's exit code or the database depends on, and read
+// nothing but what they are given. The plan's own text, JSON and Markdown
+// renderers stay in package plan; the plan view calls them.
+package views

@@ -1,0 +1,186 @@
+package views
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/store"
+)
+
+// Sync is the view of sync: NewSync for one run, NewSyncLog for the runs
+// of sync -every.
+type Sync interface {
+	// Show is what a run shows once it holds the lock: the build's
+	// warnings, the timings with -v, and (one run only) the plan it
+	// applies.
+	Show(files map[string]*hcl.File, w *engine.Written) error
+	// Ran reports a run that ended: what it applied (one run only), each
+	// refused company with how to proceed, jobs that were not synced, and
+	// the run's log line (one run: with -v only).
+	Ran(r SyncRun)
+}
+
+// SyncRun is one run of sync.
+type SyncRun struct {
+	// Written is the run's plan and outcome; nil when it failed before it
+	// had a plan.
+	Written  *engine.Written
+	Err      error
+	Duration time.Duration
+}
+
+// NewSync returns the view of one sync run.
+func NewSync(v *View) Sync { return &syncHuman{v} }
+
+// NewSyncLog returns the view of sync -every: no plans, one log line per
+// run on stderr.
+func NewSyncLog(v *View) *SyncLog {
+	return &SyncLog{View: v, log: slog.New(slog.NewTextHandler(v.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+}
+
+type syncHuman struct{ *View }
+
+func (v *syncHuman) Show(files map[string]*hcl.File, w *engine.Written) error {
+	if err := v.show(files, w); err != nil {
+		return err
+	}
+	return v.planText(w.Applied)
+}
+
+func (v *syncHuman) Ran(r SyncRun) {
+	if r.Err == nil {
+		w := r.Written
+		s := w.Applied.Summary
+		verb := "Sync complete!"
+		if len(w.Refusals) > 0 {
+			verb = fmt.Sprintf("Sync complete, except for %s (refused, see below)!", strings.Join(engine.RefusedCompanies(w.Refusals), ", "))
+		}
+		fmt.Fprintf(v.stdout, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
+		fmt.Fprintf(v.stdout, "Recorded as sync run %d.\n", w.Result.RunID)
+		v.refusals(w)
+	}
+	if v.verbose {
+		logRun(slog.New(slog.NewTextHandler(v.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})), r)
+	}
+}
+
+// SyncLog is the view of sync -every.
+type SyncLog struct {
+	*View
+	log *slog.Logger
+}
+
+// Started logs the start of the schedule.
+func (v *SyncLog) Started(every time.Duration, dir string) {
+	v.log.Info("syncing on a schedule", "every", every, "dir", dir)
+}
+
+// Stopped logs the end of the schedule, and why.
+func (v *SyncLog) Stopped(cause error) { v.log.Info("stopped", "reason", cause) }
+
+func (v *SyncLog) Show(files map[string]*hcl.File, w *engine.Written) error { return v.show(files, w) }
+
+func (v *SyncLog) Ran(r SyncRun) {
+	if r.Err == nil {
+		v.refusals(r.Written)
+	}
+	logRun(v.log, r)
+}
+
+// show writes the build's warnings and, with -v, the timings.
+func (v *View) show(files map[string]*hcl.File, w *engine.Written) error {
+	if err := v.Diagnostics(files, w.Diags); err != nil {
+		return err
+	}
+	v.Timings(w.Planned.Timings.String())
+	return nil
+}
+
+// refusals explains on stderr each company the guard refused (why, what
+// it would have done, how to proceed) and warns when jobs were not synced.
+func (v *View) refusals(w *engine.Written) {
+	would := engine.CompanySummaries(w.Planned.Plan)
+	configured := map[string]bool{}
+	for _, sc := range w.Planned.Plan.Scope {
+		configured[sc.Company] = true
+	}
+	for _, rf := range w.Refusals {
+		fmt.Fprintf(v.stderr, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
+		fmt.Fprintf(v.stderr, "  Why: %s.\n", engine.RefusalReason(rf))
+		fmt.Fprintf(v.stderr, "  It would have made: %s\n", would[rf.Company].Counts())
+		fmt.Fprintf(v.stderr, "  To proceed, check Personio and the configuration. If the change is intended, review it and apply it:\n")
+		// A company that left the configuration is planned only by a plan
+		// of every company; -company would not know it.
+		filter, file := "-company "+rf.Company+" ", rf.Company+".plan"
+		if !configured[rf.Company] {
+			filter, file = "", "reviewed.plan"
+		}
+		fmt.Fprintf(v.stderr, "    %s\n", v.Command("plan", filter+"-out "+file))
+		fmt.Fprintf(v.stderr, "    %s\n", v.Command("apply", "-allow-mass-delete "+file))
+	}
+	if w.Applied.JobsUnavailable != "" {
+		fmt.Fprintf(v.stderr, "\nWarning: jobs were not synced, linked jobs were left untouched: %s\n", w.Applied.JobsUnavailable)
+	}
+}
+
+// logRun writes a run's one log line: outcome, run id, duration, Personio
+// requests, rows written, changes per company (or "refused"), and the
+// error of a failed run.
+func logRun(log *slog.Logger, r SyncRun) {
+	attrs := []any{"outcome", string(store.Failed), "duration", r.Duration.Round(time.Millisecond)}
+	var rec *engine.RecordedError
+	switch {
+	case r.Err == nil:
+		attrs[1] = string(r.Written.Outcome())
+		attrs = append(attrs, "run", r.Written.Result.RunID, "rows", r.Written.Result.RowsWritten)
+	case errors.As(r.Err, &rec):
+		attrs = append(attrs, "run", rec.RunID)
+	}
+	if r.Written != nil {
+		attrs = append(attrs, "personio_requests", r.Written.Planned.PersonioRequests, companyCounts(r.Written))
+	}
+	switch {
+	case r.Err != nil:
+		log.Warn("sync run", append(attrs, "error", store.OneLine(r.Err.Error()))...)
+	case len(r.Written.Refusals) > 0:
+		log.Warn("sync run", attrs...)
+	default:
+		log.Info("sync run", attrs...)
+	}
+}
+
+// companyCounts is the per-company part of a run's log line:
+// companies.acme="1 to add, …" or "refused".
+func companyCounts(w *engine.Written) slog.Attr {
+	counts := engine.CompanySummaries(w.Applied)
+	refused := map[string]bool{}
+	for _, rf := range w.Refusals {
+		refused[rf.Company] = true
+	}
+	var names []string
+	for _, sc := range w.Planned.Plan.Scope {
+		names = append(names, sc.Company)
+	}
+	for c := range counts {
+		if !slices.Contains(names, c) {
+			names = append(names, c)
+		}
+	}
+	slices.Sort(names)
+	attrs := make([]any, 0, len(names))
+	for _, c := range names {
+		if refused[c] {
+			attrs = append(attrs, slog.String(c, "refused"))
+			continue
+		}
+		attrs = append(attrs, slog.String(c, counts[c].Counts()))
+	}
+	return slog.Group("companies", attrs...)
+}

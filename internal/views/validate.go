@@ -1,0 +1,58 @@
+package views
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
+)
+
+// Validate is the view of validate.
+type Validate interface {
+	// Validated reports the configuration's problems and, when it is
+	// valid, what it declares.
+	Validated(cfg *config.Config, diags hcl.Diagnostics) error
+}
+
+// NewValidate returns the Human or JSON validate view.
+func NewValidate(k Kind, v *View) Validate {
+	if k == JSON {
+		return &validateJSON{v}
+	}
+	return &validateHuman{v}
+}
+
+type validateHuman struct{ *View }
+
+func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) error {
+	if err := v.Diagnostics(cfg.Files, diags); err != nil || diags.HasErrors() {
+		return err
+	}
+	success := "Success!"
+	if v.color {
+		success = "\x1b[32;1mSuccess!\x1b[0m"
+	}
+	locations, mapped := 0, 0
+	for _, co := range cfg.Companies {
+		for _, loc := range co.Locations {
+			locations++
+			if loc.Mapped() {
+				mapped++
+			}
+		}
+	}
+	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", success,
+		Count(len(cfg.Companies), "company", "companies"), Count(locations, "location", "locations"), number(mapped))
+	return nil
+}
+
+// validateJSON prints a document like terraform validate -json's.
+type validateJSON struct{ *View }
+
+func (v *validateJSON) Validated(cfg *config.Config, diags hcl.Diagnostics) error {
+	if err := writeJSON(v.stdout, true, config.NewJSONValidation(cfg.Files, diags)); err != nil {
+		return fmt.Errorf("writing the JSON result: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+
+	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/plan"
+)
+
+// Kind is the form a command's output takes. The Markdown plan and the
+// HCL of offices -hcl have constructors of their own (NewPlanMarkdown,
+// NewOfficesHCL): they need more than a kind.
+type Kind int
+
+const (
+	// Human is text for people: tables, sentences, plans as Terraform
+	// shows them.
+	Human Kind = iota
+	// JSON is the versioned document of -json, for programs.
+	JSON
+)
+
+// Options are the global flags and environment a View follows.
+type Options struct {
+	NoColor bool                // -no-color
+	Getenv  func(string) string // reads NO_COLOR; nil reads nothing
+	Verbose bool                // -v: timings on stderr
+	// Chdir is -chdir as the user gave it, repeated in the commands a
+	// view suggests; "" without -chdir.
+	Chdir string
+}
+
+// View is what the view of every command shares.
+type View struct {
+	stdout, stderr io.Writer
+	// color and colorErr say whether stdout and stderr may carry ANSI
+	// colour; outTerminal whether stdout is a terminal at all.
+	color, colorErr, outTerminal bool
+	verbose                      bool
+	chdir                        string
+}
+
+// New returns the View for out and err. This is where colour is decided:
+// a stream is coloured when it is a terminal, unless -no-color or the
+// NO_COLOR environment variable says otherwise.
+func New(out, err io.Writer, o Options) *View { return newView(out, err, o, IsTerminal) }
+
+// newView is New with terminal detection given (tests).
+func newView(out, err io.Writer, o Options, terminal func(any) bool) *View {
+	noColor := o.NoColor || (o.Getenv != nil && o.Getenv("NO_COLOR") != "")
+	v := &View{stdout: out, stderr: err, outTerminal: terminal(out), verbose: o.Verbose, chdir: o.Chdir}
+	v.color = v.outTerminal && !noColor
+	v.colorErr = terminal(err) && !noColor
+	return v
+}
+
+// IsTerminal reports whether f (a stream) is an interactive terminal.
+func IsTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// Diagnostics writes configuration problems on stderr, with the lines of
+// the files they point at.
+func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) error {
+	if err := config.WriteDiagnostics(v.stderr, files, diags, v.colorErr); err != nil {
+		return fmt.Errorf("writing diagnostics: %w", err)
+	}
+	return nil
+}
+
+// Timings shows the phases of a run on stderr, with -v only.
+func (v *View) Timings(t string) {
+	if v.verbose {
+		fmt.Fprintf(v.stderr, "timings: %s\n", t)
+	}
+}
+
+// Waiting says on stderr that a writer waits for the apply lock, how long
+// at most, and for whom (holder: ", held by …").
+func (v *View) Waiting(holder string, wait time.Duration) {
+	fmt.Fprintf(v.stderr, "Waiting up to %s for the apply lock%s…\n", wait, holder)
+}
+
+// Command writes a gridsync command to suggest: the verb, -chdir as the
+// user gave it, then args (already quoted where needed).
+func (v *View) Command(verb, args string) string {
+	s := "gridsync " + verb
+	if v.chdir != "" {
+		s += " -chdir " + shellQuote(v.chdir)
+	}
+	if args != "" {
+		s += " " + args
+	}
+	return s
+}
+
+// shellQuote quotes s for a POSIX shell unless it is made only of
+// characters that need no quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// planText renders p as text on stdout, coloured on a terminal.
+func (v *View) planText(p *plan.Plan) error {
+	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
+}
+
+// writeJSON writes doc indented, as every -json document is. escapeHTML
+// writes <, > and & as \u003c, \u003e and \u0026, as status and history
+// always have; the other documents keep them as they are.
+func writeJSON(w io.Writer, escapeHTML bool, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(escapeHTML)
+	return enc.Encode(doc)
+}
+
+// position is where a range starts, as file:line.
+func position(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}
