@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // GuardOptions set the deletion guard's limits. Zero values take the
@@ -327,8 +329,8 @@ func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, 
 	if d.PersonioEmployees == 0 {
 		total, companies := linkedInEnabled(d, employees, func(dc *DesiredCompany) bool { return dc.SyncEmployees })
 		if total > 0 {
-			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio answered with no employees at all, while %d employee%s of %s %s linked to Personio in Gridwork",
-				total, plural(total), strings.Join(companies, ", "), isAre(total))}}
+			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio answered with no employees at all, while %s of %s %s linked to Personio in Gridwork",
+				words.Count(total, "employee", "employees"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
 		}
 		return nil
 	}
@@ -354,8 +356,8 @@ func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, 
 				continue
 			}
 			n := missing[dl.Slug]
-			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %d employee%s linked to location %s in Gridwork %s missing from Personio",
-				dc.Slug, dl.OfficeName, dl.OfficeID, n, plural(n), dl.Slug, isAre(n))})
+			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %s linked to location %s in Gridwork %s missing from Personio",
+				dc.Slug, dl.OfficeName, dl.OfficeID, words.Count(n, "employee", "employees"), dl.Slug, words.Plural(n, "is", "are"))})
 		}
 	}
 	return out
@@ -377,8 +379,8 @@ func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[st
 	if d.PersonioPositions == 0 {
 		total, companies := linkedInEnabled(d, jobs, func(dc *DesiredCompany) bool { return dc.SyncJobs })
 		if total > 0 {
-			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio's job feed lists no positions at all, while %d job%s of %s %s linked to Personio in Gridwork",
-				total, plural(total), strings.Join(companies, ", "), isAre(total))}}
+			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio's job feed lists no positions at all, while %s of %s %s linked to Personio in Gridwork",
+				words.Count(total, "job", "jobs"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
 		}
 		return nil
 	}
@@ -405,8 +407,8 @@ func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[st
 			if dl.OfficeID != 0 {
 				office += fmt.Sprintf(" (id %d)", dl.OfficeID)
 			}
-			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %d job%s linked to location %s in Gridwork %s missing from the feed",
-				dc.Slug, office, n, plural(n), dl.Slug, isAre(n))})
+			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %s linked to location %s in Gridwork %s missing from the feed",
+				dc.Slug, office, words.Count(n, "job", "jobs"), dl.Slug, words.Plural(n, "is", "are"))})
 		}
 	}
 	return out
@@ -465,11 +467,4 @@ func officeChanged(cl LocationState, dl DesiredLocation) bool {
 	default:
 		return cl.OfficeName != dl.OfficeName
 	}
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
 }

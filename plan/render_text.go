@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // TextOptions tune RenderText.
@@ -305,7 +307,7 @@ func (t *textWriter) change(ch *Change) {
 	}
 	if hidden > 0 {
 		t.s("        ")
-		t.c(ansiGray, "# ("+strconv.Itoa(hidden)+" unchanged attribute"+plural(hidden)+" hidden)")
+		t.c(ansiGray, "# ("+words.Count(hidden, "unchanged attribute", "unchanged attributes")+" hidden)")
 		t.s("\n")
 	}
 	t.s("    }\n")
@@ -337,13 +339,6 @@ func fieldsOfOrNil(typ Type) []string {
 }
 
 func isIdentifying(typ Type, key string) bool { return slices.Contains(identifying[typ], key) }
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
 
 func (t *textWriter) pad(n int) {
 	const spaces = "                                "

@@ -2,7 +2,6 @@ package github
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -207,25 +206,6 @@ func fenceRun(open string) string {
 
 // closingFence closes the block opened by open.
 func closingFence(open string) string { return fenceRun(open) }
-
-// FormatCount writes n with thousands separators: 1234567 → 1,234,567,
-// -4500 → -4,500. It is gridsync's one such formatter; the CLI uses it too.
-func FormatCount(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
 
 // TruncateRunes shortens s to at most n characters (runes), ending in "…"
 // when cut; n < 1 gives "".

@@ -108,14 +108,6 @@ func TestTruncateRunes(t *testing.T) {
 	}
 }
 
-func TestFormatCount(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500", -999: "-999"} {
-		if got := FormatCount(n); got != want {
-			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestShortSHA(t *testing.T) {
 	for in, want := range map[string]string{"": "", "abc": "abc", "abc1234": "abc1234", "abc1234def5678": "abc1234"} {
 		if got := ShortSHA(in); got != want {

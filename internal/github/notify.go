@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // ApplyOutcome is the result of an apply, as NotifyApply reports it.
@@ -102,7 +104,7 @@ func applyBody(o ApplyOutcome, commit, runURL string) string {
 		fmt.Fprintf(&b, "\n[Workflow run](%s)\n", runURL)
 	}
 	body, _ := fit("", b.String(), MaxCommentChars, func(chars, lines int) string {
-		return fmt.Sprintf("… %s characters cut …", FormatCount(chars))
+		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
 	})
 	return body
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // DefaultStatusContext is the commit status gridsync sets on a pull
@@ -155,7 +157,7 @@ func commentBody(marker, md string, sum summaryResult, runURL string) (string, b
 	}
 	return fit(marker+"\n", md, MaxCommentChars, func(chars, lines int) string {
 		return fmt.Sprintf("> [!WARNING]\n> **%s characters (%s lines) of this plan are not shown**: a comment holds at most %s characters. %s",
-			FormatCount(chars), FormatCount(lines), FormatCount(MaxCommentChars), where)
+			words.Number(chars), words.Number(lines), words.Number(MaxCommentChars), where)
 	})
 }
 

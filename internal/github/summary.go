@@ -3,6 +3,8 @@ package github
 import (
 	"fmt"
 	"os"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // summaryResult says what writeStepSummary did.
@@ -33,7 +35,7 @@ func writeStepSummary(path, md, runURL string) (summaryResult, error) {
 	body, cut := fit("", md, budget, func(chars, lines int) string {
 		return fmt.Sprintf("> [!WARNING]\n> **%s characters (%s lines) of this plan are not shown here**: a job summary holds at most 1 MiB per step. "+
 			"Download the plan file from the artifacts of %s and read it with `gridsync show`.",
-			FormatCount(chars), FormatCount(lines), runLink(runURL, "this run", "this run"))
+			words.Number(chars), words.Number(lines), runLink(runURL, "this run", "this run"))
 	})
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {

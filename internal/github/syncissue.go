@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // SyncIssueLabel labels the issue a scheduled `gridsync sync` keeps open
@@ -250,7 +252,7 @@ func syncIssueBody(o SyncOutcome, runURL, reason string, st syncState, marker st
 	b.WriteString(fenced(TruncateRunes(reason, 20000)))
 	runs := "1 run"
 	if st.Runs > 1 {
-		runs = FormatCount(st.Runs) + " runs in a row"
+		runs = words.Number(st.Runs) + " runs in a row"
 	}
 	fmt.Fprintf(&b, "\nSince %s (%s).", st.First.Format("2006-01-02 15:04 UTC"), runs)
 	if runURL != "" {
@@ -278,7 +280,7 @@ func fenced(text string) string {
 // fitBody keeps a body within GitHub's limit.
 func fitBody(body string) string {
 	out, _ := fit("", body, MaxCommentChars, func(chars, lines int) string {
-		return fmt.Sprintf("… %s characters cut …", FormatCount(chars))
+		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
 	})
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // keyAttempt is one master key sops tried, read back from the report of its
@@ -128,7 +130,7 @@ func noKeyError(path, report string) error {
 	headline := "none of the keys it is encrypted for is available here"
 	switch {
 	case len(malformed) > 0:
-		headline = strings.Join(malformed, " and ") + " " + isAre(len(malformed)) + " malformed: no age key could be read from " + itThem(len(malformed))
+		headline = strings.Join(malformed, " and ") + " " + words.Plural(len(malformed), "is", "are") + " malformed: no age key could be read from " + words.Plural(len(malformed), "it", "them")
 	case ageKeys > 0 && ageMissing == len(attempts):
 		headline = "no SOPS key is configured in this environment"
 	}
@@ -234,18 +236,4 @@ func malformedFix(name string) string {
 	}
 	return name + " must hold the contents of a key file written by `age-keygen` (its secret key line; comment lines are fine); " +
 		"in GitHub Actions, check the repository secret " + name
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func itThem(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
 }

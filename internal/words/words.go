@@ -1,0 +1,45 @@
+// Package words writes counts in English the one way gridsync does: a
+// number with thousands separators and the noun that goes with it. The
+// plan's text, the CLI's views, the Personio and SOPS errors and the
+// GitHub comments all use it, so that "1 employee" and "1,240 employees"
+// read the same everywhere. It must not know about anything but words.
+package words
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Count writes n and the noun that goes with it: "1 employee", "0 offices",
+// "1,240 employees".
+func Count(n int, one, many string) string {
+	return Number(n) + " " + Plural(n, one, many)
+}
+
+// Plural returns one when n is 1, else many: for the words of a sentence
+// that follow a count, such as "is" and "are".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Number writes n with thousands separators: 1234567 → 1,234,567, -4500 →
+// -4,500.
+func Number(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
