@@ -180,4 +180,8 @@ globex   jobs       on    2025-06-02 07:04:07 UTC      6    2025-06-02 07:04:07 
 	if out != "No companies are configured.\n" {
 		t.Errorf("without companies: %q", out)
 	}
+	out, _ = w.mustRun(0, "status", "-json")
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Companies) != 0 {
+		t.Errorf("status -json without companies is not an empty list: %v\n%s", err, out)
+	}
 }

@@ -162,7 +162,7 @@ func (v *explainJSON) Explanation(e *engine.Explanation) error {
 	if ex.Hidden != nil {
 		doc.Plan.Errors = append(doc.Plan.Errors, ex.Hidden.Error())
 	}
-	return writeJSON(v.stdout, false, doc)
+	return writeJSON(v.stdout, doc)
 }
 
 // at is a position as "file:line", nil for the zero Range (a default).

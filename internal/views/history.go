@@ -56,7 +56,7 @@ func (v *historyJSON) Runs(runs []store.Run) error {
 		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
 		utc[i] = r
 	}
-	return writeJSON(v.stdout, true, struct {
+	return writeJSON(v.stdout, struct {
 		FormatVersion string      `json:"format_version"`
 		Runs          []store.Run `json:"runs"`
 	}{historyFormatVersion, utc})

@@ -200,7 +200,7 @@ func (v *officesJSON) Report(rep *engine.OfficeReport) error {
 		}
 		offices[i] = oj
 	}
-	return writeJSON(v.stdout, false, struct {
+	return writeJSON(v.stdout, struct {
 		FormatVersion string       `json:"format_version"`
 		Offices       []officeJSON `json:"offices"`
 	}{officesFormatVersion, offices})

@@ -153,8 +153,14 @@ func (v *statusHuman) Stale(rows []StatusRow, maxAge time.Duration, now time.Tim
 type statusJSON struct{ statusHuman }
 
 func (v *statusJSON) Status(rows []StatusRow) error {
-	return writeJSON(v.stdout, true, struct {
+	if rows == nil {
+		rows = []StatusRow{}
+	}
+	return writeJSON(v.stdout, struct {
 		FormatVersion string      `json:"format_version"`
 		Companies     []StatusRow `json:"companies"`
 	}{statusFormatVersion, rows})
 }
+
+// NoCompanies is an empty list for scripts, still JSON.
+func (v *statusJSON) NoCompanies() { _ = v.Status(nil) }

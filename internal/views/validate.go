@@ -51,7 +51,7 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 type validateJSON struct{ *View }
 
 func (v *validateJSON) Validated(cfg *config.Config, diags hcl.Diagnostics) error {
-	if err := writeJSON(v.stdout, true, config.NewJSONValidation(cfg.Files, diags)); err != nil {
+	if err := writeJSON(v.stdout, config.NewJSONValidation(cfg.Files, diags)); err != nil {
 		return fmt.Errorf("writing the JSON result: %w", err)
 	}
 	return nil

@@ -117,13 +117,13 @@ func (v *View) planText(p *plan.Plan) error {
 	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
 }
 
-// writeJSON writes doc indented, as every -json document is. escapeHTML
-// writes <, > and & as \u003c, \u003e and \u0026, as status and history
-// always have; the other documents keep them as they are.
-func writeJSON(w io.Writer, escapeHTML bool, doc any) error {
+// writeJSON writes doc indented, as every -json document is, with <, >
+// and & as they are (job descriptions are HTML; the plan's JSON keeps them
+// too).
+func writeJSON(w io.Writer, doc any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(escapeHTML)
+	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
 }
 
