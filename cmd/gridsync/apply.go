@@ -50,7 +50,7 @@ with "stale plan" and writes nothing. A relative PLANFILE is read from the
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.autoApprove, "auto-approve", false, "skip the interactive confirmation (required when not on a terminal)")
-	f.BoolVar(&o.allowMassDelete, "allow-mass-delete", false, "apply even if the plan removes or unlinks more than the deletion guard allows")
+	f.BoolVar(&o.allowMassDelete, "allow-mass-delete", false, "apply even if the plan removes, unlinks or empties fields of more records than the deletion guard allows, or rests on a suspicious Personio answer")
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 0, "how long to wait for another writer's lock (e.g. 30s); 0 fails at once")
 	return cmd
 }
