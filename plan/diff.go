@@ -65,6 +65,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		return locations[i].Key < locations[j].Key
 	})
 	empStart := len(chs)
+	chs = slices.Grow(chs, countChanges(d, employees, jobs, configured, opts.AllCompanies, jobsKnown))
 	for i := range d.Companies {
 		if dc := &d.Companies[i]; dc.SyncEmployees {
 			chs = diffRecords(chs, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
@@ -98,10 +99,42 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	return p
 }
 
+// countChanges is how many employee and job changes Diff makes.
+func countChanges(d *DesiredState, employees, jobs map[string]*companyRecords, configured map[string]bool, all, jobsKnown bool) int {
+	n := 0
+	for i := range d.Companies {
+		dc := &d.Companies[i]
+		if dc.SyncEmployees {
+			n += recordChanges(TypeEmployee, dc.Employees, employees[dc.Slug])
+		}
+		if dc.SyncJobs && jobsKnown {
+			n += recordChanges(TypeJob, dc.Jobs, jobs[dc.Slug])
+		}
+	}
+	if all {
+		for company, g := range employees {
+			if !configured[company] {
+				n += len(g.order)
+			}
+		}
+		for company, g := range jobs {
+			if !configured[company] && jobsKnown {
+				n += len(g.order)
+			}
+		}
+	}
+	return n
+}
+
 // companyRecords are one company's current rows of one kind.
 type companyRecords struct {
-	linked map[string]*Record // by external id
-	order  []*Record          // linked rows in State order
+	order []*Record // linked rows in State order, each external id once
+	// linked finds a linked row by Personio id: its index in order. A row
+	// whose external id is no Personio id is in order only (nothing
+	// Personio sends matches it).
+	linked map[int64]int
+	// odd are the external ids of order that are no Personio id.
+	odd map[string]bool
 	// unlinked are adoption candidates by lower-cased email, lowest target
 	// id first.
 	unlinked map[string][]*Record
@@ -113,12 +146,20 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 		r := &recs[i]
 		g := out[r.Company]
 		if g == nil {
-			g = &companyRecords{linked: map[string]*Record{}, unlinked: map[string][]*Record{}}
+			g = &companyRecords{linked: map[int64]int{}, unlinked: map[string][]*Record{}}
 			out[r.Company] = g
 		}
 		if r.Linked {
-			if _, dup := g.linked[r.ExternalID]; !dup {
-				g.linked[r.ExternalID] = r
+			if id, err := strconv.ParseInt(r.ExternalID, 10, 64); err == nil {
+				if _, dup := g.linked[id]; !dup {
+					g.linked[id] = len(g.order)
+					g.order = append(g.order, r)
+				}
+			} else if !g.odd[r.ExternalID] {
+				if g.odd == nil {
+					g.odd = map[string]bool{}
+				}
+				g.odd[r.ExternalID] = true
 				g.order = append(g.order, r)
 			}
 			continue
@@ -226,15 +267,20 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 		g = &companyRecords{}
 	}
 	fields := fieldsOf(typ)
-	seen := make(map[string]bool, len(want))
+	on := setOf(fields)
+	seen := make([]bool, len(g.order))
 	for _, w := range want {
-		key := strconv.FormatInt(w.ID, 10)
-		seen[key] = true
-		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: w.Attrs}
-		if r, ok := g.linked[key]; ok {
-			if attrsEqual(r.Attrs, w.Attrs, fields) {
+		i, linked := g.linked[w.ID]
+		if linked {
+			seen[i] = true
+			if g.order[i].Attrs.equalOn(w.Attrs, on) {
 				continue
 			}
+		}
+		key := strconv.FormatInt(w.ID, 10)
+		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: w.Attrs}
+		if linked {
+			r := g.order[i]
 			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, restrict(r.Attrs, fields)
 			out = append(out, ch)
 			continue
@@ -250,8 +296,8 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 		ch.Action = Create
 		out = append(out, ch)
 	}
-	for _, r := range g.order {
-		if seen[r.ExternalID] {
+	for i, r := range g.order {
+		if seen[i] {
 			continue
 		}
 		ch := Change{
@@ -262,6 +308,27 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 		out = append(out, ch)
 	}
 	return out
+}
+
+// recordChanges counts the changes diffRecords makes of want against g,
+// so that the plan's changes are allocated once, at their size: growing a
+// slice of 100,000 changes by appending allocates it several times over.
+func recordChanges(typ Type, want []DesiredRecord, g *companyRecords) int {
+	if g == nil {
+		return len(want)
+	}
+	on := setOf(fieldsOf(typ))
+	n, matched := 0, 0
+	for _, w := range want {
+		if i, ok := g.linked[w.ID]; ok {
+			matched++
+			if g.order[i].Attrs.equalOn(w.Attrs, on) {
+				continue
+			}
+		}
+		n++
+	}
+	return n + len(g.order) - matched
 }
 
 // absentEmployees returns the Personio ids of the employees chs delete

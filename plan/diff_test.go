@@ -312,6 +312,22 @@ func TestDiff(t *testing.T) {
 			if p.Summary != summarize(p.Changes) {
 				t.Errorf("summary %+v does not count the changes", p.Summary)
 			}
+			// Diff sizes the plan's record changes by counting them
+			// first; the count must be what it then makes.
+			d, _ := Desired(cfg, snap, DesiredOptions{Companies: tt.companies, KnownOffices: KnownOffices(cur)})
+			configured := map[string]bool{}
+			for _, c := range d.Configured {
+				configured[c] = true
+			}
+			records := 0
+			for _, c := range p.Changes {
+				if c.Type == TypeEmployee || c.Type == TypeJob {
+					records++
+				}
+			}
+			if n := countChanges(d, groupRecords(cur.Employees), groupRecords(cur.Jobs), configured, len(tt.companies) == 0, d.JobsUnavailable == ""); n != records {
+				t.Errorf("countChanges = %d, the plan has %d employee and job changes", n, records)
+			}
 		})
 	}
 }
