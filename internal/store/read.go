@@ -185,24 +185,47 @@ func readState(ctx context.Context, db querier, q Query) (plan.State, error) {
 		cs.Locations = append(cs.Locations, plan.LocationState{Slug: l.Slug, Name: l.Name, OfficeID: l.OfficeID, OfficeName: l.OfficeName})
 	}
 
-	employees, err := collect[employeeRow](ctx, db, selectEmployees, slugs, q.IncludeUnconfigured)
+	// Rows become records as they are read: a target of 100,000 employees
+	// is not held twice. The values every row repeats (company, location,
+	// gender, status) are kept once.
+	in := interner{}
+	st.Employees, err = collectRecords(ctx, db, selectEmployees, func(row pgx.CollectableRow) (plan.Record, error) {
+		e, err := pgx.RowToStructByName[employeeRow](row)
+		e.Company, e.Location, e.Gender, e.Status = in.of(e.Company), in.of(e.Location), in.of(e.Gender), in.of(e.Status)
+		return e.record(), err
+	}, slugs, q.IncludeUnconfigured)
 	if err != nil {
 		return st, fmt.Errorf("reading employees: %w", err)
 	}
-	st.Employees = make([]plan.Record, len(employees))
-	for i, e := range employees {
-		st.Employees[i] = e.record()
-	}
-
-	jobs, err := collect[jobRow](ctx, db, selectJobs, slugs, q.IncludeUnconfigured)
+	st.Jobs, err = collectRecords(ctx, db, selectJobs, func(row pgx.CollectableRow) (plan.Record, error) {
+		j, err := pgx.RowToStructByName[jobRow](row)
+		j.Company, j.Location, j.Status = in.of(j.Company), in.of(j.Location), in.of(j.Status)
+		return j.record(), err
+	}, slugs, q.IncludeUnconfigured)
 	if err != nil {
 		return st, fmt.Errorf("reading jobs: %w", err)
 	}
-	st.Jobs = make([]plan.Record, len(jobs))
-	for i, j := range jobs {
-		st.Jobs[i] = j.record()
-	}
 	return st, nil
+}
+
+// collectRecords reads the rows of sql as records.
+func collectRecords(ctx context.Context, db querier, sql string, fn pgx.RowToFunc[plan.Record], args ...any) ([]plan.Record, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, fn)
+}
+
+// interner keeps one copy of each value it is given.
+type interner map[string]string
+
+func (in interner) of(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
 }
 
 func collect[T any](ctx context.Context, db querier, sql string, args ...any) ([]T, error) {
