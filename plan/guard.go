@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,27 +58,37 @@ type MassDeleteError struct {
 func (e *MassDeleteError) Error() string {
 	var b strings.Builder
 	b.WriteString("refusing to apply: ")
-	var parts []string
-	for _, m := range e.Over {
-		parts = append(parts, fmt.Sprintf("the plan would remove or unlink %d of %d linked %ss of company %s (at most %d allowed)",
-			m.Removed, m.Linked, m.Type, m.Company, m.Allowed))
-	}
-	hidden := false
-	for _, m := range e.Blanked {
-		parts = append(parts, fmt.Sprintf("the plan would empty %s on %d of %d linked %ss of company %s (at most %d allowed)",
-			m.Field, m.Blanked, m.Linked, m.Type, m.Company, m.Allowed))
-		hidden = hidden || m.Type == TypeEmployee
-	}
-	if len(e.Suspicious) > 0 {
-		parts = append(parts, "Personio's answer looks suspicious: "+strings.Join(e.Suspicious, "; "))
-	}
-	b.WriteString(strings.Join(parts, "; "))
+	b.WriteString(e.reasons(true))
 	b.WriteString(". Check Personio and the configuration")
-	if hidden {
+	if slices.ContainsFunc(e.Blanked, func(m MassBlank) bool { return m.Type == TypeEmployee }) {
 		b.WriteString(" (Personio leaves out the employee attributes the API credentials may not read, and a field it leaves out reads as empty: see Settings → Integrations → API credentials in Personio)")
 	}
 	b.WriteString("; if this is intended, re-run with -allow-mass-delete")
 	return b.String()
+}
+
+// reasons words what the guard refuses in one line; withCompany names the
+// company of each count (a refusal of one company need not).
+func (e *MassDeleteError) reasons(withCompany bool) string {
+	of := func(company string) string {
+		if withCompany {
+			return " of company " + company
+		}
+		return ""
+	}
+	var parts []string
+	for _, m := range e.Over {
+		parts = append(parts, fmt.Sprintf("the plan would remove or unlink %d of %d linked %ss%s (at most %d allowed)",
+			m.Removed, m.Linked, m.Type, of(m.Company), m.Allowed))
+	}
+	for _, m := range e.Blanked {
+		parts = append(parts, fmt.Sprintf("the plan would empty %s on %d of %d linked %ss%s (at most %d allowed)",
+			m.Field, m.Blanked, m.Linked, m.Type, of(m.Company), m.Allowed))
+	}
+	if len(e.Suspicious) > 0 {
+		parts = append(parts, "Personio's answer looks suspicious: "+strings.Join(e.Suspicious, "; "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // CheckMassDelete applies the deletion guard to the plan as a whole: per
@@ -104,8 +115,14 @@ type Refusal struct {
 }
 
 // Error words the refusal as CheckMassDelete does, for one company.
-func (r Refusal) Error() string {
-	return (&MassDeleteError{Over: r.Over, Blanked: r.Blanked, Suspicious: r.Suspicious}).Error()
+func (r Refusal) Error() string { return r.asError().Error() }
+
+// Reason says in one line why the guard refuses the company, without
+// naming it (the caller does) or saying what to do.
+func (r Refusal) Reason() string { return r.asError().reasons(false) }
+
+func (r Refusal) asError() *MassDeleteError {
+	return &MassDeleteError{Over: r.Over, Blanked: r.Blanked, Suspicious: r.Suspicious}
 }
 
 // Refusals applies the deletion guard company by company, for a sync that

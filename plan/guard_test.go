@@ -486,3 +486,31 @@ func TestMassBlankHiddenAttribute(t *testing.T) {
 		t.Errorf("without acme: %v, summary %+v", q.CheckMassDelete(cur, GuardOptions{}), q.Summary)
 	}
 }
+
+// TestRefusalReason: a refusal's one-line reason (what sync records and
+// prints for a refused company) says every cause, emptied fields included,
+// without naming the company again.
+func TestRefusalReason(t *testing.T) {
+	r := Refusal{
+		Company:    "acme",
+		Over:       []MassDelete{{Company: "acme", Type: TypeEmployee, Removed: 9, Linked: 20, Allowed: 5}},
+		Blanked:    []MassBlank{{Company: "acme", Type: TypeEmployee, Field: FieldPosition, Blanked: 20, Linked: 20, Allowed: 5}},
+		Suspicious: []string{"company acme: the feed looks empty"},
+	}
+	got := r.Reason()
+	for _, want := range []string{
+		"the plan would remove or unlink 9 of 20 linked employees (at most 5 allowed)",
+		"the plan would empty position on 20 of 20 linked employees (at most 5 allowed)",
+		"Personio's answer looks suspicious: company acme: the feed looks empty",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reason %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "of company acme") || strings.Contains(got, "-allow-mass-delete") {
+		t.Errorf("reason %q names the company or what to do", got)
+	}
+	if !strings.Contains(r.Error(), "of company acme") || !strings.Contains(r.Error(), "-allow-mass-delete") {
+		t.Errorf("error %q", r.Error())
+	}
+}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -179,7 +178,7 @@ func (w *Written) batch() *store.Batch {
 	var reasons []string
 	refused := map[string]string{}
 	for _, rf := range w.Refusals {
-		reason := RefusalReason(rf)
+		reason := rf.Reason()
 		refused[rf.Company] = reason
 		reasons = append(reasons, "refused "+rf.Company+": "+reason)
 	}
@@ -204,19 +203,6 @@ func (w *Written) batch() *store.Batch {
 	}
 	b.Error = strings.Join(reasons, "; ")
 	return b
-}
-
-// RefusalReason says in one line why the guard refused a company.
-func RefusalReason(r plan.Refusal) string {
-	var parts []string
-	for _, m := range r.Over {
-		parts = append(parts, fmt.Sprintf("the plan would remove or unlink %d of %d linked %ss (at most %d allowed)",
-			m.Removed, m.Linked, m.Type, m.Allowed))
-	}
-	for _, s := range r.Suspicious {
-		parts = append(parts, "Personio's answer looks suspicious: "+s)
-	}
-	return strings.Join(parts, "; ")
 }
 
 // RefusedCompanies names the companies of rs.

@@ -113,7 +113,7 @@ func (v *View) refusals(w *engine.Written) {
 	}
 	for _, rf := range w.Refusals {
 		fmt.Fprintf(v.stderr, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
-		fmt.Fprintf(v.stderr, "  Why: %s.\n", engine.RefusalReason(rf))
+		fmt.Fprintf(v.stderr, "  Why: %s.\n", rf.Reason())
 		fmt.Fprintf(v.stderr, "  It would have made: %s\n", would[rf.Company].Counts())
 		fmt.Fprintf(v.stderr, "  To proceed, check Personio and the configuration. If the change is intended, review it and apply it:\n")
 		// A company that left the configuration is planned only by a plan
