@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -251,4 +252,33 @@ func (s *Summary) count(a Action) {
 	case Delete:
 		s.Destroy++
 	}
+}
+
+// CompanySummary counts one company's changes.
+type CompanySummary struct {
+	Company string
+	Summary
+}
+
+// CompanySummaries counts changes per company: every company in scope (even
+// without changes) and every company with changes, sorted by slug.
+func (p *Plan) CompanySummaries() []CompanySummary {
+	by := map[string]*Summary{}
+	for _, s := range p.Scope {
+		by[s.Company] = &Summary{}
+	}
+	for _, c := range p.Changes {
+		s := by[c.Company]
+		if s == nil {
+			s = &Summary{}
+			by[c.Company] = s
+		}
+		s.count(c.Action)
+	}
+	out := make([]CompanySummary, 0, len(by))
+	for c, s := range by {
+		out = append(out, CompanySummary{Company: c, Summary: *s})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
+	return out
 }

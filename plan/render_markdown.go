@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -18,35 +17,6 @@ type MarkdownOptions struct {
 // maxMarkdownRemovals caps the removals called out above the fold; the
 // folded plan lists all of them.
 const maxMarkdownRemovals = 25
-
-// CompanySummary counts one company's changes.
-type CompanySummary struct {
-	Company string
-	Summary
-}
-
-// CompanySummaries counts changes per company: every company in scope (even
-// without changes) and every company with changes, sorted by slug.
-func (p *Plan) CompanySummaries() []CompanySummary {
-	by := map[string]*Summary{}
-	for _, s := range p.Scope {
-		by[s.Company] = &Summary{}
-	}
-	for _, c := range p.Changes {
-		s := by[c.Company]
-		if s == nil {
-			s = &Summary{}
-			by[c.Company] = s
-		}
-		s.count(c.Action)
-	}
-	out := make([]CompanySummary, 0, len(by))
-	for c, s := range by {
-		out = append(out, CompanySummary{Company: c, Summary: *s})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
-	return out
-}
 
 // RenderMarkdown writes the plan as a pull-request comment: the summary, a
 // table per company, removals and unlinks and suspicious answers above the

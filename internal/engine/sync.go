@@ -70,24 +70,3 @@ type interruptedError struct{ err error }
 
 func (e *interruptedError) Error() string { return fmt.Sprintf("interrupted (%v)", e.err) }
 func (e *interruptedError) Unwrap() error { return e.err }
-
-// CompanySummaries counts a plan's changes per company, the way the plan's
-// summary counts them for the whole plan (adopt counts as change).
-func CompanySummaries(p *plan.Plan) map[string]plan.Summary {
-	out := map[string]plan.Summary{}
-	for _, c := range p.Changes {
-		s := out[c.Company]
-		switch c.Action {
-		case plan.Create:
-			s.Add++
-		case plan.Update, plan.Adopt:
-			s.Change++
-		case plan.Unlink:
-			s.Unlink++
-		case plan.Delete:
-			s.Destroy++
-		}
-		out[c.Company] = s
-	}
-	return out
-}

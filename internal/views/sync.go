@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/store"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // Sync is the view of sync: NewSync for one run, NewSyncLog for the runs
@@ -106,7 +107,7 @@ func (v *View) show(files map[string]*hcl.File, w *engine.Written) error {
 // refusals explains on stderr each company the guard refused (why, what
 // it would have done, how to proceed) and warns when jobs were not synced.
 func (v *View) refusals(w *engine.Written) {
-	would := engine.CompanySummaries(w.Planned.Plan)
+	would := byCompany(w.Planned.Plan)
 	configured := map[string]bool{}
 	for _, sc := range w.Planned.Plan.Scope {
 		configured[sc.Company] = true
@@ -159,7 +160,7 @@ func logRun(log *slog.Logger, r SyncRun) {
 // companyCounts is the per-company part of a run's log line:
 // companies.acme="1 to add, …" or "refused".
 func companyCounts(w *engine.Written) slog.Attr {
-	counts := engine.CompanySummaries(w.Applied)
+	counts := byCompany(w.Applied)
 	refused := map[string]bool{}
 	for _, rf := range w.Refusals {
 		refused[rf.Company] = true
@@ -183,4 +184,13 @@ func companyCounts(w *engine.Written) slog.Attr {
 		attrs = append(attrs, slog.String(c, counts[c].Counts()))
 	}
 	return slog.Group("companies", attrs...)
+}
+
+// byCompany is p's summary per company.
+func byCompany(p *plan.Plan) map[string]plan.Summary {
+	out := map[string]plan.Summary{}
+	for _, s := range p.CompanySummaries() {
+		out[s.Company] = s.Summary
+	}
+	return out
 }
