@@ -162,9 +162,11 @@ type Location struct {
 	OfficeRange hcl.Range
 	DeclRange   hcl.Range
 
-	// written is how messages refer to the office mapping, set by the
-	// loader (see mapping); "" for a Location built by hand.
-	written string
+	// officeEnv names the env() calls that read Office or OfficeID, such
+	// as env("HQ_OFFICE"); "" when the mapping is written in the file (and
+	// for a Location built by hand). Messages refer to such a value by the
+	// calls, never by the value (see OfficeRef).
+	officeEnv string
 }
 
 // Mapped reports whether the location is linked to a Personio office.
