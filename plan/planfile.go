@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/renameio/v2"
@@ -81,7 +83,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := jsontext.NewEncoder(bw, jsontext.Multiline(true), jsontext.WithIndent("  "),
 		jsontext.SpaceAfterColon(true), jsontext.EscapeForHTML(false), jsontext.EscapeForJS(true),
-		jsontext.AllowInvalidUTF8(true))
+		jsontext.PreserveRawStrings(true))
 	if err := encodePlan(enc, p); err != nil {
 		return fmt.Errorf("encoding the plan as JSON: %w", err)
 	}
@@ -176,7 +178,25 @@ func (e *planEncoder) name(n string) { e.tok(jsontext.String(n)) }
 
 func (e *planEncoder) str(n, v string) {
 	e.name(n)
-	e.tok(jsontext.String(v))
+	e.text(v)
+}
+
+// text writes the string v. Text that is not valid UTF-8 (neither
+// Personio's answers nor PostgreSQL let it through) is written as
+// encoding/json writes it, each invalid byte as the escape \ufffd, which
+// the encoder keeps as it is (PreserveRawStrings).
+func (e *planEncoder) text(v string) {
+	if utf8.ValidString(v) {
+		e.tok(jsontext.String(v))
+		return
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // a string always encodes
+	if e.err == nil {
+		e.err = e.enc.WriteValue(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	}
 }
 
 // strs writes a list of strings; nil is written as [].
@@ -184,7 +204,7 @@ func (e *planEncoder) strs(n string, vs []string) {
 	e.name(n)
 	e.tok(jsontext.BeginArray)
 	for _, v := range vs {
-		e.tok(jsontext.String(v))
+		e.text(v)
 	}
 	e.tok(jsontext.EndArray)
 }
