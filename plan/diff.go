@@ -95,7 +95,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	p.Summary = summarize(p.Changes)
 	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
 	p.absent = absentEmployees(p.Changes[empStart:jobStart], d.employees)
-	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
+	p.Digests = Digests{Personio: digestDesired(d), Target: DigestState(cur)}
 	return p
 }
 
@@ -449,9 +449,9 @@ func fieldsOf(typ Type) []string {
 	case TypeLocation:
 		return locationFields
 	case TypeEmployee:
-		return EmployeeFields
+		return employeeFields
 	case TypeJob:
-		return JobFields
+		return jobFields
 	}
 	panic("plan: unknown type " + string(typ))
 }
@@ -464,7 +464,7 @@ func attrsEqual(a, b Attrs, fields []string) bool { return a.equalOn(b, setOf(fi
 func restrict(a Attrs, fields []string) Attrs {
 	r := a.Only(fields)
 	if r.IsNone() {
-		return NoAttrs
+		return noAttrs
 	}
 	return r
 }

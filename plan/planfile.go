@@ -314,8 +314,8 @@ func fromFile(f *fileV1) (*Plan, error) {
 		})
 		ch := &p.Changes[len(p.Changes)-1]
 		var err error
-		if ch.Before, err = ParseAttrs(c.Before); err == nil {
-			ch.After, err = ParseAttrs(c.After)
+		if ch.Before, err = parseAttrs(c.Before); err == nil {
+			ch.After, err = parseAttrs(c.After)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)
