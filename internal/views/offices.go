@@ -3,7 +3,6 @@ package views
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -63,15 +62,13 @@ func (v *officesHuman) Warnings(files map[string]*hcl.File, rep *engine.OfficeRe
 // employees per status, open positions, and the locations mapping each
 // office ("(unmapped)" when none), then a summary.
 func (v *officesHuman) Report(rep *engine.OfficeReport) error {
-	statuses := slices.Clone(engine.Statuses)
+	all := map[string]int{}
 	for _, o := range rep.Offices {
-		for s := range o.Employees {
-			if !slices.Contains(statuses, s) {
-				statuses = append(statuses, s)
-			}
+		for s, n := range o.Employees {
+			all[s] += n
 		}
 	}
-	slices.Sort(statuses[len(engine.Statuses):])
+	statuses := statusOrder(all)
 	header := []string{"ID", "OFFICE"}
 	for _, s := range statuses {
 		header = append(header, strings.ToUpper(statusWord(s)))
