@@ -324,7 +324,7 @@ func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Dia
 		key, ds := d.eval.nonEmpty(a, eg(a.Name+` = "dynamic_1234"`))
 		diags = append(diags, ds...)
 		if !ds.HasErrors() {
-			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range()}
+			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range(), env: envCalls(key.env)}
 		}
 	}
 	return fields, diags

@@ -237,12 +237,15 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 				return nil
 			}
 		}
-		best := config.Closest(ref.Key, known, maxSuggestions)
+		best, order := config.Closest(ref.Key, known, maxSuggestions), ", closest first"
+		if ref.KeyFromEnv() {
+			best, order = known[:min(maxSuggestions, len(known))], ""
+		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
-			Summary:  "Unknown Personio attribute " + strconv.Quote(ref.Key),
-			Detail: fmt.Sprintf("employee_fields.%s names an attribute that Personio does not return for these credentials (is it whitelisted?). Attributes Personio knows, closest first: %s.",
-				f, strings.Join(best, ", ")),
+			Summary:  "Unknown Personio attribute " + ref.KeyRef(),
+			Detail: fmt.Sprintf("employee_fields.%s names an attribute that Personio does not return for these credentials (is it whitelisted?). Attributes Personio knows%s: %s.",
+				f, order, strings.Join(best, ", ")),
 			Subject: ref.Range.Ptr(),
 		})
 	}

@@ -9,11 +9,12 @@ import (
 	"github.com/gridwork/gridsync/config"
 )
 
-// TestOfficeFromEnvNeverShown: an office that env() read is named by the
-// call in every message about it (diagnostics and warnings, which end up
-// in CI logs, plans and pull-request comments), never by its value, and
-// no hint derived from the value (the closest offices) gives it away.
-func TestOfficeFromEnvNeverShown(t *testing.T) {
+// TestEnvValuesNeverShown: an office or an employee_fields key that env()
+// read is named by the call in every message about it (diagnostics and
+// warnings, which end up in CI logs, plans and pull-request comments),
+// never by its value, and no hint derived from the value (the closest
+// offices or attributes) gives it away.
+func TestEnvValuesNeverShown(t *testing.T) {
 	const value = "Berlni 7f3a"
 	const config1 = `personio {
   tenant      = "acme"
@@ -36,6 +37,11 @@ company "acme" {
   }
 }
 `
+	field := strings.Replace(config1, `credentials = "secrets/personio.enc.yaml"`, `credentials = "secrets/personio.enc.yaml"
+  employee_fields {
+    position = env("POSITION_ATTRIBUTE")
+  }`, 1)
+	field = strings.Replace(field, `office = env("HQ_OFFICE")`, `office = "Berlin"`, 1)
 	tests := []struct {
 		name    string
 		src     string
@@ -56,6 +62,8 @@ company "acme" {
 			want: `now called "Berlin"`},
 		{name: "mapped twice", src: twice, value: "Berlin", summary: "Office mapped twice",
 			want: `The same Personio office is mapped by location.acme.hq (office = env("HQ_OFFICE"), at main.hcl:9) and by location.globex.berlin`},
+		{name: "unknown employee_fields key", src: field, value: "dynamic_4711", summary: `Unknown Personio attribute the value of env("POSITION_ATTRIBUTE")`,
+			want: "Attributes Personio knows: dynamic_42, first_name."},
 		{name: "feed unread", src: config1, value: value, edit: func(s *Source) { s.JobsUnavailable = "feed answered 404" },
 			want: `office the value of env("HQ_OFFICE") is not among the offices`},
 	}
