@@ -442,6 +442,8 @@ var (
 	locationFields = []string{FieldName, FieldOfficeID, FieldOfficeName}
 )
 
+// fieldsOf returns the synced fields of a type in display order; none for
+// a type it does not know.
 func fieldsOf(typ Type) []string {
 	switch typ {
 	case TypeCompany:
@@ -453,7 +455,7 @@ func fieldsOf(typ Type) []string {
 	case TypeJob:
 		return jobFields
 	}
-	panic("plan: unknown type " + string(typ))
+	return nil
 }
 
 // attrsEqual compares the synced fields; a missing key and "" are the same.

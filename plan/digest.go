@@ -138,7 +138,7 @@ func DigestState(s State) string {
 			h.str(r.ExternalID)
 			h.int(r.TargetID)
 			h.bool(r.Linked)
-			h.attrs(r.Attrs, fieldsOfOrNil(r.Type))
+			h.attrs(r.Attrs, fieldsOf(r.Type))
 		}
 	}
 	return h.sum()

@@ -338,7 +338,7 @@ func (t *textWriter) change(ch *Change) {
 // attrKeys lists the keys of a change in display order: the type's fields
 // first, then any others (from a plan file) sorted.
 func (t *textWriter) attrKeys(ch *Change) []string {
-	fields := fieldsOfOrNil(ch.Type)
+	fields := fieldsOf(ch.Type)
 	t.keys = append(t.keys[:0], fields...)
 	for _, m := range [2]Attrs{ch.Before, ch.After} {
 		for k := range m.All() {
@@ -349,14 +349,6 @@ func (t *textWriter) attrKeys(ch *Change) []string {
 	}
 	sort.Strings(t.keys[len(fields):])
 	return t.keys
-}
-
-func fieldsOfOrNil(typ Type) []string {
-	switch typ {
-	case TypeCompany, TypeLocation, TypeEmployee, TypeJob:
-		return fieldsOf(typ)
-	}
-	return nil
 }
 
 func isIdentifying(typ Type, key string) bool { return slices.Contains(identifying[typ], key) }
