@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // officesFormatVersion is the version of `gridsync offices -json`,
@@ -137,12 +138,12 @@ func (v *officesHuman) Report(rep *engine.OfficeReport) error {
 	}
 
 	b.WriteByte('\n')
-	summary := fmt.Sprintf("%s: %s mapped, %s unmapped. %s", Count(len(rep.Offices), "office", "offices"), number(mapped), number(len(rep.Offices)-mapped), Count(rep.Employees, "employee", "employees"))
+	summary := fmt.Sprintf("%s: %s mapped, %s unmapped. %s", words.Count(len(rep.Offices), "office", "offices"), words.Number(mapped), words.Number(len(rep.Offices)-mapped), words.Count(rep.Employees, "employee", "employees"))
 	if rep.WithoutOffice > 0 {
-		summary += fmt.Sprintf(" (%s without an office, never synced)", number(rep.WithoutOffice))
+		summary += fmt.Sprintf(" (%s without an office, never synced)", words.Number(rep.WithoutOffice))
 	}
 	if rep.JobsUnavailable == "" {
-		summary += ", " + Count(rep.Positions, "open position", "open positions")
+		summary += ", " + words.Count(rep.Positions, "open position", "open positions")
 	}
 	b.WriteString(summary + ".\n")
 	if feedOnly {
