@@ -78,12 +78,13 @@ type fileChange struct {
 // is written, so a plan of 100,000 changes is never held twice in memory.
 // The bytes are those of the file* types above with sorted attribute keys,
 // two-space indentation and HTML left unescaped (job descriptions are
-// HTML; they stay readable).
+// HTML; they stay readable). Every object's names are fixed or attribute
+// keys, so the encoder is spared checking them for duplicates.
 func RenderJSON(w io.Writer, p *Plan) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := jsontext.NewEncoder(bw, jsontext.Multiline(true), jsontext.WithIndent("  "),
 		jsontext.SpaceAfterColon(true), jsontext.EscapeForHTML(false), jsontext.EscapeForJS(true),
-		jsontext.PreserveRawStrings(true))
+		jsontext.PreserveRawStrings(true), jsontext.AllowDuplicateNames(true))
 	if err := encodePlan(enc, p); err != nil {
 		return fmt.Errorf("encoding the plan as JSON: %w", err)
 	}
@@ -181,22 +182,24 @@ func (e *planEncoder) str(n, v string) {
 	e.text(v)
 }
 
-// text writes the string v. Text that is not valid UTF-8 (neither
-// Personio's answers nor PostgreSQL let it through) is written as
-// encoding/json writes it, each invalid byte as the escape \ufffd, which
-// the encoder keeps as it is (PreserveRawStrings).
+// text writes the string v. The encoder refuses text that is not valid
+// UTF-8 (neither Personio's answers nor PostgreSQL let it through) and is
+// then as it was; such text is written as encoding/json writes it, each
+// invalid byte as the escape \ufffd, which the encoder keeps as it is
+// (PreserveRawStrings).
 func (e *planEncoder) text(v string) {
-	if utf8.ValidString(v) {
-		e.tok(jsontext.String(v))
+	if e.err != nil {
 		return
 	}
+	if e.err = e.enc.WriteToken(jsontext.String(v)); e.err == nil || utf8.ValidString(v) {
+		return
+	}
+	e.err = nil
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // a string always encodes
-	if e.err == nil {
-		e.err = e.enc.WriteValue(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
-	}
+	e.err = e.enc.WriteValue(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
 // strs writes a list of strings; nil is written as [].
