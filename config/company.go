@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -194,14 +193,14 @@ func (d *decoder) location(block *hcl.Block) (loc Location, diags hcl.Diagnostic
 		var t text
 		t, ds = d.eval.nonEmpty(officeName, eg(`office = "Berlin"`))
 		loc.Office, loc.OfficeRange = t.s, officeName.Expr.Range()
-		loc.written = "office = " + t.written(strconv.Quote(t.s))
+		loc.officeEnv = envCalls(t.env)
 		diags = append(diags, ds...)
 	}
 	if officeID != nil {
 		var src source
 		loc.OfficeID, src, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office", officeIDForm)
 		loc.OfficeRange = officeID.Expr.Range()
-		loc.written = "office_id = " + src.written(strconv.FormatInt(loc.OfficeID, 10))
+		loc.officeEnv = envCalls(src.env)
 		diags = append(diags, ds...)
 	}
 	return loc, diags

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"strconv"
+
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -66,7 +68,24 @@ type Personio struct {
 type FieldRef struct {
 	Key   string
 	Range hcl.Range
+	// env names the env() calls that read Key; "" when it is written in the
+	// file. Messages refer to such a key by the calls (see KeyRef).
+	env string
 }
+
+// KeyRef is how a message names the key: quoted as the configuration
+// writes it, or by the env() call that read it (the value of
+// env("POSITION_ATTRIBUTE")), never by a value read from the environment.
+func (f FieldRef) KeyRef() string {
+	if f.env != "" {
+		return "the value of " + f.env
+	}
+	return strconv.Quote(f.Key)
+}
+
+// KeyFromEnv reports whether env() read the key. Messages then leave out
+// hints derived from it too, such as the attributes closest to it.
+func (f FieldRef) KeyFromEnv() bool { return f.env != "" }
 
 // SyncDefaults are the account-level toggles.
 type SyncDefaults struct {
@@ -162,9 +181,11 @@ type Location struct {
 	OfficeRange hcl.Range
 	DeclRange   hcl.Range
 
-	// written is how messages refer to the office mapping, set by the
-	// loader (see mapping); "" for a Location built by hand.
-	written string
+	// officeEnv names the env() calls that read Office or OfficeID, such
+	// as env("HQ_OFFICE"); "" when the mapping is written in the file (and
+	// for a Location built by hand). Messages refer to such a value by the
+	// calls, never by the value (see OfficeRef).
+	officeEnv string
 }
 
 // Mapped reports whether the location is linked to a Personio office.

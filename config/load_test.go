@@ -162,7 +162,7 @@ func TestLoadValid(t *testing.T) {
 			opts := cmp.Options{
 				cmpopts.IgnoreTypes(hcl.Range{}),
 				cmpopts.IgnoreFields(Config{}, "Files"),
-				cmpopts.IgnoreUnexported(Location{}),
+				cmpopts.IgnoreUnexported(Location{}, FieldRef{}),
 			}
 			if d := cmp.Diff(tt.want, *cfg, opts); d != "" {
 				t.Errorf("config mismatch (-want +got):\n%s", d)

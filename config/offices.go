@@ -98,18 +98,39 @@ func locationAddr(company string, loc Location) string {
 
 // mapping is how messages refer to the location's office mapping: as the
 // configuration writes it (office = "Berlin", office_id = 123), or by the
-// env() call that read the value, never by a value read from the
-// environment (see source.show).
+// env() call that read the value (office = env("HQ_OFFICE")), never by a
+// value read from the environment (see OfficeRef).
 func (l Location) mapping() string {
+	name, value := "office_id", strconv.FormatInt(l.OfficeID, 10)
+	if l.Office != "" {
+		name, value = "office", strconv.Quote(l.Office)
+	}
+	if l.officeEnv != "" {
+		value = l.officeEnv
+	}
+	return name + " = " + value
+}
+
+// OfficeRef is how a message names the office the location maps: as the
+// configuration writes it ("Berlin", or id 1001), or by the env() call
+// that read it (the value of env("HQ_OFFICE")), never by a value read from
+// the environment. Every message about a location's office value must go
+// through it.
+func (l Location) OfficeRef() string {
 	switch {
-	case l.written != "":
-		return l.written
+	case l.officeEnv != "":
+		return "the value of " + l.officeEnv
 	case l.Office != "":
-		return "office = " + strconv.Quote(l.Office)
+		return strconv.Quote(l.Office)
 	default:
-		return "office_id = " + strconv.FormatInt(l.OfficeID, 10)
+		return "id " + strconv.FormatInt(l.OfficeID, 10)
 	}
 }
+
+// OfficeFromEnv reports whether env() read the location's office mapping.
+// Messages then leave out hints derived from the value too, such as the
+// offices closest to it: they would show part of it.
+func (l Location) OfficeFromEnv() bool { return l.officeEnv != "" }
 
 // writtenMappings lists the office mappings of companies as written, for
 // the check at load time.

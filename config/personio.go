@@ -28,9 +28,9 @@ var (
 	defaultStatuses = []string{"active", "onboarding", "leave"}
 )
 
-// EmployeeFieldNames are the Gridwork employee fields an employee_fields
+// employeeFieldNames are the Gridwork employee fields an employee_fields
 // block may map to Personio attributes.
-var EmployeeFieldNames = []string{"first_name", "last_name", "gender", "position", "email", "status", "profile_image_url"}
+var employeeFieldNames = []string{"first_name", "last_name", "gender", "position", "email", "status", "profile_image_url"}
 
 // Examples for the messages about a missing argument or one of the wrong
 // type.
@@ -311,12 +311,12 @@ func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Dia
 	attrs, diags := block.Body.JustAttributes()
 	fields := map[string]FieldRef{}
 	for _, a := range sortedAttrs(attrs) {
-		if !slices.Contains(EmployeeFieldNames, a.Name) {
+		if !slices.Contains(employeeFieldNames, a.Name) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown employee field",
 				Detail: fmt.Sprintf("%q is not a Gridwork employee field.%s Fields that can be mapped: %s.",
-					a.Name, didYouMean(a.Name, EmployeeFieldNames), strings.Join(EmployeeFieldNames, ", ")),
+					a.Name, didYouMean(a.Name, employeeFieldNames), strings.Join(employeeFieldNames, ", ")),
 				Subject: a.NameRange.Ptr(),
 			})
 			continue
@@ -324,7 +324,7 @@ func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Dia
 		key, ds := d.eval.nonEmpty(a, eg(a.Name+` = "dynamic_1234"`))
 		diags = append(diags, ds...)
 		if !ds.HasErrors() {
-			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range()}
+			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range(), env: envCalls(key.env)}
 		}
 	}
 	return fields, diags

@@ -41,7 +41,7 @@ func TestSuggest(t *testing.T) {
 		{"onbording", knownStatuses, "onboarding"},
 		// A containing option that is too far is no typo; a close one is.
 		{"leav", []string{"leave-of-absence", "lean"}, "lean"},
-		{"positon", EmployeeFieldNames, "position"},
+		{"positon", employeeFieldNames, "position"},
 	}
 	for _, tt := range tests {
 		if got := suggest(tt.given, tt.options); got != tt.want {

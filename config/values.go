@@ -89,18 +89,7 @@ func (s source) show(literal string) string {
 	return "the value of " + envCalls(s.env)
 }
 
-// written is how a message quotes the argument's expression: literal, the
-// value as the configuration writes it, or the env() calls it was read
-// with (office = env("HQ_OFFICE")), never the value read. Like show, it
-// must be used for every such quotation.
-func (s source) written(literal string) string {
-	if !s.fromEnv() {
-		return literal
-	}
-	return envCalls(s.env)
-}
-
-// envCalls writes env("A") or env("A"), env("B").
+// envCalls writes env("A") or env("A"), env("B"); "" for no names.
 func envCalls(names []string) string {
 	calls := make([]string, len(names))
 	for i, n := range names {

@@ -19,7 +19,7 @@ import (
 //
 // The zero Attrs is none at all (a create's Before, a removal's After),
 // which the JSON format writes as null; an Attrs without values that is
-// not none (NoAttrs) is written as {}.
+// not none (the Before of a row that had none) is written as {}.
 type Attrs struct {
 	set  uint32   // bit i: fieldNames[i] has a value
 	vals []string // the values of the set fields, in field order; nil: none
@@ -103,8 +103,8 @@ func setOf(fields []string) fieldSet {
 	return s
 }
 
-// NoAttrs is an Attrs that is not none but holds no value.
-var NoAttrs = Attrs{vals: []string{}}
+// noAttrs is an Attrs that is not none but holds no value.
+var noAttrs = Attrs{vals: []string{}}
 
 // NewAttrs returns attributes from field, value pairs ("" is no value),
 // without the map AttrsOf takes: for building many. It panics on an odd
@@ -121,18 +121,19 @@ func NewAttrs(pairs ...string) Attrs {
 }
 
 // AttrsOf returns the attributes of m. It panics on a key that is no
-// field (a programming error); ParseAttrs is for untrusted input.
+// field (a programming error); the plan file's reader checks its keys
+// instead (parseAttrs).
 func AttrsOf(m map[string]string) Attrs {
-	a, err := ParseAttrs(m)
+	a, err := parseAttrs(m)
 	if err != nil {
 		panic(err)
 	}
 	return a
 }
 
-// ParseAttrs returns the attributes of m, or an error for a key that is no
+// parseAttrs returns the attributes of m, or an error for a key that is no
 // synced field. A nil map is none.
-func ParseAttrs(m map[string]string) (Attrs, error) {
+func parseAttrs(m map[string]string) (Attrs, error) {
 	if m == nil {
 		return Attrs{}, nil
 	}

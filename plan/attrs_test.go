@@ -58,15 +58,15 @@ func TestAttrs(t *testing.T) {
 		if !a.equalOn(o, setOf([]string{FieldFirstName, FieldLocation})) || a.equalOn(o, setOf([]string{FieldEmail})) {
 			t.Error("equalOn")
 		}
-		if !(Attrs{}).Equal(NoAttrs) || !(Attrs{}).IsNone() || NoAttrs.IsNone() || (Attrs{}).Only(EmployeeFields).IsNone() != true {
+		if !(Attrs{}).Equal(noAttrs) || !(Attrs{}).IsNone() || noAttrs.IsNone() || (Attrs{}).Only(employeeFields).IsNone() != true {
 			t.Error("none and no values: equal values, yet only one is none")
 		}
 	})
 	t.Run("parse", func(t *testing.T) {
-		if _, err := ParseAttrs(map[string]string{"nickname": "x"}); err == nil || !strings.Contains(err.Error(), `"nickname"`) {
+		if _, err := parseAttrs(map[string]string{"nickname": "x"}); err == nil || !strings.Contains(err.Error(), `"nickname"`) {
 			t.Errorf("an unknown field: %v", err)
 		}
-		if p, err := ParseAttrs(nil); err != nil || !p.IsNone() {
+		if p, err := parseAttrs(nil); err != nil || !p.IsNone() {
 			t.Errorf("nil map: %v, %v", p, err)
 		}
 		every := map[string]string{}
@@ -88,7 +88,7 @@ func TestAttrs(t *testing.T) {
 // and comparing them with the row's.
 func BenchmarkAttrs(b *testing.B) {
 	b.ReportAllocs()
-	on := setOf(EmployeeFields)
+	on := setOf(employeeFields)
 	for range b.N {
 		x := NewAttrs(FieldFirstName, "Ada", FieldLastName, "Lovelace", FieldGender, "female", FieldPosition, "Engineer",
 			FieldEmail, "ada@acme.test", FieldStatus, "active", FieldProfileImageURL, "https://x.test/1", FieldLocation, "berlin")

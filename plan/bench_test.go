@@ -101,6 +101,14 @@ func BenchmarkDiffRender100k(b *testing.B) {
 			}
 		}
 	})
+	b.Run("json-first-sync", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := RenderJSON(io.Discard, first); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("desired", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

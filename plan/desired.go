@@ -262,15 +262,19 @@ func resolveOffices(cfg *config.Config, inScope []config.Company, offices *offic
 			if o.ID == 0 {
 				key.Name = o.Name // an office only the job feed names has no id
 			}
-			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: officeLabel(o)})
+			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: officeLabel(o, loc)})
 		}
 	}
 	return resolved, append(diags, config.OfficesMappedOnce(mappings)...)
 }
 
-// officeLabel is how messages name a resolved office.
-func officeLabel(o Office) string {
-	if o.ID == 0 {
+// officeLabel is how messages name the office loc resolved to; "" when
+// env() read loc's office, whose value the office's name or id would show.
+func officeLabel(o Office, loc config.Location) string {
+	switch {
+	case loc.OfficeFromEnv():
+		return ""
+	case o.ID == 0:
 		return fmt.Sprintf("%q (job feed only)", o.Name)
 	}
 	return fmt.Sprintf("%q (id %d)", o.Name, o.ID)

@@ -95,7 +95,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	p.Summary = summarize(p.Changes)
 	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
 	p.absent = absentEmployees(p.Changes[empStart:jobStart], d.employees)
-	p.Digests = Digests{Personio: DigestDesired(d), Target: DigestState(cur)}
+	p.Digests = Digests{Personio: digestDesired(d), Target: DigestState(cur)}
 	return p
 }
 
@@ -442,6 +442,8 @@ var (
 	locationFields = []string{FieldName, FieldOfficeID, FieldOfficeName}
 )
 
+// fieldsOf returns the synced fields of a type in display order; none for
+// a type it does not know.
 func fieldsOf(typ Type) []string {
 	switch typ {
 	case TypeCompany:
@@ -449,11 +451,11 @@ func fieldsOf(typ Type) []string {
 	case TypeLocation:
 		return locationFields
 	case TypeEmployee:
-		return EmployeeFields
+		return employeeFields
 	case TypeJob:
-		return JobFields
+		return jobFields
 	}
-	panic("plan: unknown type " + string(typ))
+	return nil
 }
 
 // attrsEqual compares the synced fields; a missing key and "" are the same.
@@ -464,7 +466,7 @@ func attrsEqual(a, b Attrs, fields []string) bool { return a.equalOn(b, setOf(fi
 func restrict(a Attrs, fields []string) Attrs {
 	r := a.Only(fields)
 	if r.IsNone() {
-		return NoAttrs
+		return noAttrs
 	}
 	return r
 }

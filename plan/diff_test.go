@@ -27,6 +27,27 @@ func diffLines(t *testing.T, got, want []string) {
 	}
 }
 
+// checkCounted fails t unless the employee and job changes of p, built
+// from cfg, src and cur for companies, are as many as Diff counted before
+// it made them (it allocates them once, at that size).
+func checkCounted(t *testing.T, cfg *config.Config, src *Source, cur State, companies []string, p *Plan) {
+	t.Helper()
+	d, _ := Desired(cfg, src, DesiredOptions{Companies: companies, KnownOffices: KnownOffices(cur)})
+	configured := map[string]bool{}
+	for _, c := range d.Configured {
+		configured[c] = true
+	}
+	records := 0
+	for _, c := range p.Changes {
+		if c.Type == TypeEmployee || c.Type == TypeJob {
+			records++
+		}
+	}
+	if n := countChanges(d, groupRecords(cur.Employees), groupRecords(cur.Jobs), configured, len(companies) == 0, d.JobsUnavailable == ""); n != records {
+		t.Errorf("countChanges = %d, the plan has %d employee and job changes", n, records)
+	}
+}
+
 func TestDiff(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -312,22 +333,7 @@ func TestDiff(t *testing.T) {
 			if p.Summary != summarize(p.Changes) {
 				t.Errorf("summary %+v does not count the changes", p.Summary)
 			}
-			// Diff sizes the plan's record changes by counting them
-			// first; the count must be what it then makes.
-			d, _ := Desired(cfg, snap, DesiredOptions{Companies: tt.companies, KnownOffices: KnownOffices(cur)})
-			configured := map[string]bool{}
-			for _, c := range d.Configured {
-				configured[c] = true
-			}
-			records := 0
-			for _, c := range p.Changes {
-				if c.Type == TypeEmployee || c.Type == TypeJob {
-					records++
-				}
-			}
-			if n := countChanges(d, groupRecords(cur.Employees), groupRecords(cur.Jobs), configured, len(tt.companies) == 0, d.JobsUnavailable == ""); n != records {
-				t.Errorf("countChanges = %d, the plan has %d employee and job changes", n, records)
-			}
+			checkCounted(t, cfg, snap, cur, tt.companies, p)
 		})
 	}
 }

@@ -50,7 +50,7 @@ func DigestConfig(cfg *config.Config) string {
 	return h.sum()
 }
 
-// DigestDesired fingerprints what gridsync would write for the companies in
+// digestDesired fingerprints what gridsync would write for the companies in
 // scope: companies, toggles, locations with their offices, and the desired
 // records, and whether the job feed could be read. Personio changes that
 // do not alter it (a new hire in an unmapped office, an attribute gridsync
@@ -58,7 +58,7 @@ func DigestConfig(cfg *config.Config) string {
 // stale. A plan computed while the feed was unavailable is stale once it
 // is back (and the other way round), whatever the feed then lists; why it
 // was unavailable (404, or retries exhausted) does not matter.
-func DigestDesired(d *DesiredState) string {
+func digestDesired(d *DesiredState) string {
 	h := newCanon(digestDesiredV)
 	h.bool(d.JobsUnavailable != "")
 	h.int(int64(len(d.Companies)))
@@ -76,7 +76,7 @@ func DigestDesired(d *DesiredState) string {
 		for _, k := range []struct {
 			recs   []DesiredRecord
 			fields []string
-		}{{c.Employees, EmployeeFields}, {c.Jobs, JobFields}} {
+		}{{c.Employees, employeeFields}, {c.Jobs, jobFields}} {
 			h.int(int64(len(k.recs)))
 			for _, r := range k.recs {
 				h.int(r.ID)
@@ -138,7 +138,7 @@ func DigestState(s State) string {
 			h.str(r.ExternalID)
 			h.int(r.TargetID)
 			h.bool(r.Linked)
-			h.attrs(r.Attrs, fieldsOfOrNil(r.Type))
+			h.attrs(r.Attrs, fieldsOf(r.Type))
 		}
 	}
 	return h.sum()

@@ -17,6 +17,9 @@
 // the account default). A location's office resolves by exact name or by id
 // against the offices Personio shows; an unknown one is an error diagnostic
 // at the office attribute listing the offices Personio knows, closest first.
+// Messages name an office or an employee_fields key that env() read by the
+// call, never by its value (config.Location.OfficeRef, FieldRef.KeyRef),
+// and then list nothing by closeness to it.
 // An office that Personio no longer shows at all but that the target has
 // mapped (DesiredOptions.KnownOffices) still resolves, with a warning, so
 // that its empty answer is judged as suspicious rather than a config error.

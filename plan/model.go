@@ -57,10 +57,10 @@ const (
 	// FieldStatus is shared with employees.
 )
 
-// EmployeeFields and JobFields list the synced fields in display order.
+// employeeFields and jobFields list the synced fields in display order.
 var (
-	EmployeeFields = []string{FieldFirstName, FieldLastName, FieldGender, FieldPosition, FieldEmail, FieldStatus, FieldProfileImageURL, FieldLocation}
-	JobFields      = []string{FieldTitle, FieldDescription, FieldEmploymentType, FieldSchedule, FieldDepartment, FieldLocation, FieldApplicationURL, FieldStatus}
+	employeeFields = []string{FieldFirstName, FieldLastName, FieldGender, FieldPosition, FieldEmail, FieldStatus, FieldProfileImageURL, FieldLocation}
+	jobFields      = []string{FieldTitle, FieldDescription, FieldEmploymentType, FieldSchedule, FieldDepartment, FieldLocation, FieldApplicationURL, FieldStatus}
 )
 
 // Change is one planned action on one resource. Reason is for display only

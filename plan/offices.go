@@ -98,8 +98,8 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (Office, str
 			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 			return Office{}, "", hcl.Diagnostics{{
 				Severity: hcl.DiagError,
-				Summary:  "Ambiguous Personio office " + strconv.Quote(loc.Office),
-				Detail:   fmt.Sprintf("Personio has %d offices named %q (ids %s). Use office_id to say which one.", len(ids), loc.Office, joinIDs(ids)),
+				Summary:  "Ambiguous Personio office " + loc.OfficeRef(),
+				Detail:   fmt.Sprintf("Personio has %d offices named %s (ids %s). Use office_id to say which one.", len(ids), loc.OfficeRef(), joinIDs(ids)),
 				Subject:  loc.OfficeRange.Ptr(),
 				Context:  loc.DeclRange.Ptr(),
 			}}
@@ -108,7 +108,7 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (Office, str
 			if now, ok := ix.byID[k.ID]; ok {
 				return Office{}, "", hcl.Diagnostics{{
 					Severity: hcl.DiagError,
-					Summary:  "Personio office " + strconv.Quote(loc.Office) + " was renamed",
+					Summary:  "Personio office " + loc.OfficeRef() + " was renamed",
 					Detail: fmt.Sprintf("The office mapped here (id %d) is now called %q in Personio. Write office = %q, or office_id = %d to survive renames.",
 						k.ID, now.Name, now.Name, k.ID),
 					Subject: loc.OfficeRange.Ptr(),
@@ -131,9 +131,9 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (Office, str
 			// Without the feed, an office no employee shows cannot be told
 			// from a misspelt one. Take it by name, as the feed would
 			// give it, and let the next plan with a feed judge it.
-			return Office{Name: loc.Office}, fmt.Sprintf("%s: office %q is not among the offices of Personio's employees, and the job feed, which may name it, could not be read; it is kept by name until the feed can be read.", where, loc.Office), nil
+			return Office{Name: loc.Office}, fmt.Sprintf("%s: office %s is not among the offices of Personio's employees, and the job feed, which may name it, could not be read; it is kept by name until the feed can be read.", where, loc.OfficeRef()), nil
 		}
-		return Office{}, "", hcl.Diagnostics{ix.unknown(loc, strconv.Quote(loc.Office), loc.Office, false)}
+		return Office{}, "", hcl.Diagnostics{ix.unknown(loc)}
 	}
 	if o, ok := ix.byID[loc.OfficeID]; ok {
 		return o, "", nil
@@ -141,13 +141,17 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (Office, str
 	if k, ok := ix.knownID[loc.OfficeID]; ok {
 		return k, fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID), nil
 	}
-	id := strconv.FormatInt(loc.OfficeID, 10)
-	return Office{}, "", hcl.Diagnostics{ix.unknown(loc, "id "+id, id, true)}
+	return Office{}, "", hcl.Diagnostics{ix.unknown(loc)}
 }
 
-// unknown builds the diagnostic for an office Personio does not know,
-// listing the offices it does know, closest first.
-func (ix *officeIndex) unknown(loc config.Location, what, query string, byID bool) *hcl.Diagnostic {
+// unknown builds the diagnostic for a location's office that Personio does
+// not know, listing the offices it does know: closest first, or by name
+// when env() read the office (the closest would show part of its value).
+func (ix *officeIndex) unknown(loc config.Location) *hcl.Diagnostic {
+	byID, query := loc.Office == "", loc.Office
+	if byID {
+		query = strconv.FormatInt(loc.OfficeID, 10)
+	}
 	var names []string
 	label := map[string]string{}
 	for _, o := range ix.all {
@@ -172,12 +176,15 @@ func (ix *officeIndex) unknown(loc config.Location, what, query string, byID boo
 	if len(names) == 0 {
 		detail += " Personio answered with no offices at all."
 	} else {
-		best := config.Closest(query, names, maxSuggestions)
+		best, order := config.Closest(query, names, maxSuggestions), ", closest first"
+		if loc.OfficeFromEnv() {
+			best, order = names[:min(maxSuggestions, len(names))], ""
+		}
 		labels := make([]string, len(best))
 		for i, n := range best {
 			labels[i] = label[n]
 		}
-		detail += " Offices Personio knows, closest first: " + strings.Join(labels, ", ")
+		detail += " Offices Personio knows" + order + ": " + strings.Join(labels, ", ")
 		if more := len(names) - len(best); more > 0 {
 			detail += fmt.Sprintf(", and %d more", more)
 		}
@@ -185,7 +192,7 @@ func (ix *officeIndex) unknown(loc config.Location, what, query string, byID boo
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
-		Summary:  "Unknown Personio office " + what,
+		Summary:  "Unknown Personio office " + loc.OfficeRef(),
 		Detail:   detail,
 		Subject:  loc.OfficeRange.Ptr(),
 		Context:  loc.DeclRange.Ptr(),
@@ -230,12 +237,15 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 				return nil
 			}
 		}
-		best := config.Closest(ref.Key, known, maxSuggestions)
+		best, order := config.Closest(ref.Key, known, maxSuggestions), ", closest first"
+		if ref.KeyFromEnv() {
+			best, order = known[:min(maxSuggestions, len(known))], ""
+		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
-			Summary:  "Unknown Personio attribute " + strconv.Quote(ref.Key),
-			Detail: fmt.Sprintf("employee_fields.%s names an attribute that Personio does not return for these credentials (is it whitelisted?). Attributes Personio knows, closest first: %s.",
-				f, strings.Join(best, ", ")),
+			Summary:  "Unknown Personio attribute " + ref.KeyRef(),
+			Detail: fmt.Sprintf("employee_fields.%s names an attribute that Personio does not return for these credentials (is it whitelisted?). Attributes Personio knows%s: %s.",
+				f, order, strings.Join(best, ", ")),
 			Subject: ref.Range.Ptr(),
 		})
 	}

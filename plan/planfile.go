@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/renameio/v2"
@@ -76,12 +78,13 @@ type fileChange struct {
 // is written, so a plan of 100,000 changes is never held twice in memory.
 // The bytes are those of the file* types above with sorted attribute keys,
 // two-space indentation and HTML left unescaped (job descriptions are
-// HTML; they stay readable).
+// HTML; they stay readable). Every object's names are fixed or attribute
+// keys, so the encoder is spared checking them for duplicates.
 func RenderJSON(w io.Writer, p *Plan) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := jsontext.NewEncoder(bw, jsontext.Multiline(true), jsontext.WithIndent("  "),
 		jsontext.SpaceAfterColon(true), jsontext.EscapeForHTML(false), jsontext.EscapeForJS(true),
-		jsontext.AllowInvalidUTF8(true))
+		jsontext.PreserveRawStrings(true), jsontext.AllowDuplicateNames(true))
 	if err := encodePlan(enc, p); err != nil {
 		return fmt.Errorf("encoding the plan as JSON: %w", err)
 	}
@@ -176,7 +179,27 @@ func (e *planEncoder) name(n string) { e.tok(jsontext.String(n)) }
 
 func (e *planEncoder) str(n, v string) {
 	e.name(n)
-	e.tok(jsontext.String(v))
+	e.text(v)
+}
+
+// text writes the string v. The encoder refuses text that is not valid
+// UTF-8 (neither Personio's answers nor PostgreSQL let it through) and is
+// then as it was; such text is written as encoding/json writes it, each
+// invalid byte as the escape \ufffd, which the encoder keeps as it is
+// (PreserveRawStrings).
+func (e *planEncoder) text(v string) {
+	if e.err != nil {
+		return
+	}
+	if e.err = e.enc.WriteToken(jsontext.String(v)); e.err == nil || utf8.ValidString(v) {
+		return
+	}
+	e.err = nil
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // a string always encodes
+	e.err = e.enc.WriteValue(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
 // strs writes a list of strings; nil is written as [].
@@ -184,7 +207,7 @@ func (e *planEncoder) strs(n string, vs []string) {
 	e.name(n)
 	e.tok(jsontext.BeginArray)
 	for _, v := range vs {
-		e.tok(jsontext.String(v))
+		e.text(v)
 	}
 	e.tok(jsontext.EndArray)
 }
@@ -294,8 +317,8 @@ func fromFile(f *fileV1) (*Plan, error) {
 		})
 		ch := &p.Changes[len(p.Changes)-1]
 		var err error
-		if ch.Before, err = ParseAttrs(c.Before); err == nil {
-			ch.After, err = ParseAttrs(c.After)
+		if ch.Before, err = parseAttrs(c.Before); err == nil {
+			ch.After, err = parseAttrs(c.After)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)

@@ -184,7 +184,9 @@ func TestPlanHoldsNoSecrets(t *testing.T) {
 // text that needs escaping too, so that files and -json output stay what
 // scripts already read.
 func TestRenderJSONBytes(t *testing.T) {
-	tricky := "<h3>a & b</h3>\u2028\u2029 \"q\" \\ \t\x01 é 李"
+	// Invalid UTF-8 too, which neither Personio's answers nor PostgreSQL
+	// let through: encoding/json writes \ufffd for each invalid byte.
+	tricky := "<h3>a & b</h3>\u2028\u2029 \"q\" \\ \t\x01\b\x7f é 李 \ufffd a\xffb \xed\xa0\x80"
 	p := &Plan{
 		Digests:   Digests{Config: "c", Personio: "p", Target: "t"},
 		Warnings:  []string{tricky},
@@ -221,20 +223,5 @@ func TestRenderJSONBytes(t *testing.T) {
 	}
 	if got.String() != w.String() {
 		t.Errorf("RenderJSON wrote\n%s\nencoding/json writes\n%s", got.String(), w.String())
-	}
-
-	// Invalid UTF-8 (which neither Personio's answers nor PostgreSQL let
-	// through) is written as U+FFFD rather than refused.
-	p.Warnings = []string{"a\xffb"}
-	got.Reset()
-	if err := RenderJSON(&got, p); err != nil {
-		t.Fatal(err)
-	}
-	back, err := Decode(&got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if back.Warnings[0] != "a\ufffdb" {
-		t.Errorf("invalid UTF-8 read back as %q", back.Warnings[0])
 	}
 }

@@ -20,7 +20,8 @@ const maxMarkdownRemovals = 25
 
 // RenderMarkdown writes the plan as a pull-request comment: the summary, a
 // table per company, removals and unlinks and suspicious answers above the
-// fold, then the full text plan (without colour) folded away. It never cuts
+// fold, then the full text plan (without colour, its markers first on
+// their lines for diff highlighting) folded away. It never cuts
 // the plan: a caller with a size limit fits the whole Markdown to it (the
 // GitHub comment keeps head and tail and says what was cut, internal/github).
 func RenderMarkdown(w io.Writer, p *Plan, o MarkdownOptions) error {
@@ -78,14 +79,14 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 
 	if sum != (Summary{}) {
 		var text bytes.Buffer
-		_ = RenderText(&text, p, TextOptions{}) // a bytes.Buffer never fails to write
+		_ = (&textWriter{diff: true}).render(&text, p) // a bytes.Buffer never fails to write
 		// A description holding a code fence must not end the block early.
 		fence := "```"
 		for bytes.Contains(text.Bytes(), []byte(fence)) {
 			fence += "`"
 		}
 		m.s("\n<details><summary>Show plan</summary>\n\n", fence, "diff\n")
-		m.plan(text.Bytes())
+		m.w.Write(text.Bytes())
 		m.s(fence, "\n\n</details>\n")
 	}
 	if o.Commit != "" {
@@ -139,31 +140,6 @@ func recordName(c *Change) string {
 		return a.Get(FieldTitle)
 	}
 	return ""
-}
-
-// plan writes the text plan for a ```diff block: GitHub colours lines by
-// their first character, so Terraform's indented markers move to the start
-// of the line ("~" becomes "!", which diff highlighting also colours).
-func (m *mdWriter) plan(text []byte) {
-	for len(text) > 0 {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = nil
-		}
-		l := string(line)
-		trimmed := strings.TrimLeft(l, " ")
-		indent := len(l) - len(trimmed)
-		if indent >= 2 && len(trimmed) >= 2 && trimmed[1] == ' ' && strings.ContainsRune("+-~.", rune(trimmed[0])) {
-			mark := trimmed[:1]
-			if mark == "~" {
-				mark = "!"
-			}
-			l = mark + l[1:indent] + " " + trimmed[1:]
-		}
-		m.s(l, "\n")
-	}
 }
 
 // mdEscape keeps text from turning into Markdown or HTML.

@@ -105,14 +105,15 @@ var identifying = map[Type][]string{
 // RenderText writes the plan the way Terraform writes its plans. It only
 // reads p.
 func RenderText(w io.Writer, p *Plan, o TextOptions) error {
-	t := &textWriter{w: bufio.NewWriterSize(w, 64<<10), color: o.Color}
-	t.plan(p)
-	return t.w.Flush()
+	return (&textWriter{color: o.Color}).render(w, p)
 }
 
 type textWriter struct {
-	w         *bufio.Writer
-	color     bool
+	w     *bufio.Writer
+	color bool
+	// diff puts each action's marker first on its line, for a ```diff
+	// block (RenderMarkdown): see mark.
+	diff      bool
 	shortened bool
 	scratch   []byte
 	keys      []string
@@ -124,6 +125,29 @@ type textWriter struct {
 type line struct {
 	key    string
 	action Action
+}
+
+func (t *textWriter) render(w io.Writer, p *Plan) error {
+	t.w = bufio.NewWriterSize(w, 64<<10)
+	t.plan(p)
+	return t.w.Flush()
+}
+
+// mark writes the marker of action a after indent. In a diff block the
+// marker comes first and indent after it, so that the text keeps its
+// columns and GitHub colours the line by its first character; "~" becomes
+// "!", which diff highlighting colours too.
+func (t *textWriter) mark(indent string, a Action) {
+	if !t.diff {
+		t.s(indent)
+		t.c(t.markerColor(a), marker(a))
+		return
+	}
+	m := marker(a)
+	if m == "~" {
+		m = "!"
+	}
+	t.s(m, indent)
 }
 
 func (t *textWriter) s(parts ...string) {
@@ -168,8 +192,7 @@ func (t *textWriter) plan(p *Plan) {
 		{Delete, "destroy"},
 	} {
 		if used[a.act] {
-			t.s("  ")
-			t.c(t.markerColor(a.act), marker(a.act))
+			t.mark("  ", a.act)
 			t.s(" ", a.text, "\n")
 		}
 	}
@@ -229,8 +252,7 @@ func (t *textWriter) change(ch *Change) {
 	if ch.Reason != "" {
 		t.s("  # (", ch.Reason, ")\n")
 	}
-	t.s("  ")
-	t.c(t.markerColor(ch.Action), marker(ch.Action))
+	t.mark("  ", ch.Action)
 	t.s(" ", string(ch.Type), " ")
 	label := ch.Address[len(ch.Type)+1:]
 	t.scratch = strconv.AppendQuote(t.scratch[:0], label)
@@ -280,8 +302,7 @@ func (t *textWriter) change(ch *Change) {
 		if l.action == NoOp {
 			t.s("        ")
 		} else {
-			t.s("      ")
-			t.c(t.markerColor(l.action), marker(l.action))
+			t.mark("      ", l.action)
 			t.s(" ")
 		}
 		t.s(l.key)
@@ -317,7 +338,7 @@ func (t *textWriter) change(ch *Change) {
 // attrKeys lists the keys of a change in display order: the type's fields
 // first, then any others (from a plan file) sorted.
 func (t *textWriter) attrKeys(ch *Change) []string {
-	fields := fieldsOfOrNil(ch.Type)
+	fields := fieldsOf(ch.Type)
 	t.keys = append(t.keys[:0], fields...)
 	for _, m := range [2]Attrs{ch.Before, ch.After} {
 		for k := range m.All() {
@@ -328,14 +349,6 @@ func (t *textWriter) attrKeys(ch *Change) []string {
 	}
 	sort.Strings(t.keys[len(fields):])
 	return t.keys
-}
-
-func fieldsOfOrNil(typ Type) []string {
-	switch typ {
-	case TypeCompany, TypeLocation, TypeEmployee, TypeJob:
-		return fieldsOf(typ)
-	}
-	return nil
 }
 
 func isIdentifying(typ Type, key string) bool { return slices.Contains(identifying[typ], key) }

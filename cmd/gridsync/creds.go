@@ -13,6 +13,7 @@ import (
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/views"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 func newCredsCmd(g *globals) *cobra.Command {
@@ -124,7 +125,7 @@ func checkFeed(ctx context.Context, list *views.Checklist, cfg *config.Config, c
 	jobs, err := client.Jobs(ctx)
 	switch {
 	case err == nil:
-		list.Pass("job feed answers: %s (%s)", views.Count(len(jobs), "position", "positions"), client.JobsURL())
+		list.Pass("job feed answers: %s (%s)", words.Count(len(jobs), "position", "positions"), client.JobsURL())
 	case len(syncing) > 0:
 		var fu *personio.FeedUnavailableError
 		if errors.As(err, &fu) {
@@ -151,7 +152,7 @@ func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config
 		return
 	}
 	offices := len(rep.Offices)
-	list.Pass("employees readable: %s in %s", views.Count(rep.Employees, "employee", "employees"), views.Count(offices, "office", "offices"))
+	list.Pass("employees readable: %s in %s", words.Count(rep.Employees, "employee", "employees"), words.Count(offices, "office", "offices"))
 
 	var fu *personio.FeedUnavailableError
 	switch {
@@ -189,6 +190,6 @@ func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config
 	case mapped == 0:
 		list.Pass("no location maps an office yet: see gridsync offices")
 	default:
-		list.Pass("every mapped office exists in Personio (%s)", views.Count(mapped, "location", "locations"))
+		list.Pass("every mapped office exists in Personio (%s)", words.Count(mapped, "location", "locations"))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/internal/views"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 type statusOptions struct {
@@ -66,7 +67,7 @@ func runStatus(ctx context.Context, g *globals, o *statusOptions) error {
 		return err
 	}
 	if stale := view.Stale(rows, o.maxAge, time.Now()); stale > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%s not synced successfully within %s", views.Count(stale, "company kind", "company kinds"), o.maxAge)}
+		return &exitError{code: 1, err: fmt.Errorf("%s not synced successfully within %s", words.Count(stale, "company kind", "company kinds"), o.maxAge)}
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func (c *Checklist) Begin() { c.start = time.Now() }
 
 func (c *Checklist) line(mark, word, color, text string) {
 	switch {
-	case c.outTerminal && c.color:
+	case c.color: // only ever set for a terminal
 		mark = color + mark + "\x1b[0m"
 	case !c.outTerminal:
 		mark = word

@@ -7,8 +7,8 @@
 // A View holds what every command's view shares: the streams, whether
 // each may be coloured (decided once, in New: a terminal, no -no-color, no
 // NO_COLOR), -v, and how to write a gridsync command to suggest (with the
-// -chdir the user gave). Count is the CLI's one way to write a number of
-// things.
+// -chdir the user gave). Counts are written with package words, as
+// everywhere in gridsync.
 //
 // Views render data others computed: the engine's reports
 // (engine.OfficeReport, engine.Explanation, engine.Written), the store's

@@ -3,7 +3,6 @@ package views
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // officesFormatVersion is the version of `gridsync offices -json`,
@@ -63,15 +63,13 @@ func (v *officesHuman) Warnings(files map[string]*hcl.File, rep *engine.OfficeRe
 // employees per status, open positions, and the locations mapping each
 // office ("(unmapped)" when none), then a summary.
 func (v *officesHuman) Report(rep *engine.OfficeReport) error {
-	statuses := slices.Clone(engine.Statuses)
+	all := map[string]int{}
 	for _, o := range rep.Offices {
-		for s := range o.Employees {
-			if !slices.Contains(statuses, s) {
-				statuses = append(statuses, s)
-			}
+		for s, n := range o.Employees {
+			all[s] += n
 		}
 	}
-	slices.Sort(statuses[len(engine.Statuses):])
+	statuses := statusOrder(all)
 	header := []string{"ID", "OFFICE"}
 	for _, s := range statuses {
 		header = append(header, strings.ToUpper(statusWord(s)))
@@ -140,12 +138,12 @@ func (v *officesHuman) Report(rep *engine.OfficeReport) error {
 	}
 
 	b.WriteByte('\n')
-	summary := fmt.Sprintf("%s: %s mapped, %s unmapped. %s", Count(len(rep.Offices), "office", "offices"), number(mapped), number(len(rep.Offices)-mapped), Count(rep.Employees, "employee", "employees"))
+	summary := fmt.Sprintf("%s: %s mapped, %s unmapped. %s", words.Count(len(rep.Offices), "office", "offices"), words.Number(mapped), words.Number(len(rep.Offices)-mapped), words.Count(rep.Employees, "employee", "employees"))
 	if rep.WithoutOffice > 0 {
-		summary += fmt.Sprintf(" (%s without an office, never synced)", number(rep.WithoutOffice))
+		summary += fmt.Sprintf(" (%s without an office, never synced)", words.Number(rep.WithoutOffice))
 	}
 	if rep.JobsUnavailable == "" {
-		summary += ", " + Count(rep.Positions, "open position", "open positions")
+		summary += ", " + words.Count(rep.Positions, "open position", "open positions")
 	}
 	b.WriteString(summary + ".\n")
 	if feedOnly {

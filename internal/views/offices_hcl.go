@@ -13,6 +13,7 @@ import (
 
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // maxSlug is the longest slug the configuration accepts.
@@ -45,7 +46,7 @@ func (v *officesHCL) Report(rep *engine.OfficeReport) error {
 		return err
 	}
 	fmt.Fprintf(v.stderr, "\n%s for the offices no company maps yet. Save the block as %s.hcl in the configuration directory, set the company's name, drop the locations you do not want, then run:\n  %s && %s\n",
-		Count(n, "location", "locations"), v.slug, v.Command("validate", ""), v.Command("plan", ""))
+		words.Count(n, "location", "locations"), v.slug, v.Command("validate", ""), v.Command("plan", ""))
 	return nil
 }
 
@@ -141,7 +142,7 @@ func officeSummary(o engine.OfficeInfo, jobsUnknown bool) string {
 	}
 	parts = append(parts, employeeSummary(o.Employees))
 	if !jobsUnknown {
-		parts = append(parts, Count(o.OpenJobs, "open position", "open positions"))
+		parts = append(parts, words.Count(o.OpenJobs, "open position", "open positions"))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -154,13 +155,13 @@ func employeeSummary(byStatus map[string]int) string {
 	for _, s := range statusOrder(byStatus) {
 		if n := byStatus[s]; n > 0 {
 			total += n
-			parts = append(parts, number(n)+" "+statusWord(s))
+			parts = append(parts, words.Number(n)+" "+statusWord(s))
 		}
 	}
 	if total == 0 {
 		return "no employees"
 	}
-	return Count(total, "employee", "employees") + " (" + strings.Join(parts, ", ") + ")"
+	return words.Count(total, "employee", "employees") + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // statusOrder lists the statuses of byStatus: Personio's four in their

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // Validate is the view of validate.
@@ -43,7 +44,7 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 		}
 	}
 	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", success,
-		Count(len(cfg.Companies), "company", "companies"), Count(locations, "location", "locations"), number(mapped))
+		words.Count(len(cfg.Companies), "company", "companies"), words.Count(locations, "location", "locations"), words.Number(mapped))
 	return nil
 }
 

@@ -52,23 +52,6 @@ func TestColor(t *testing.T) {
 	}
 }
 
-func TestCount(t *testing.T) {
-	for _, tt := range []struct {
-		n    int
-		want string
-	}{
-		{0, "0 offices"},
-		{1, "1 office"},
-		{2, "2 offices"},
-		{1240, "1,240 offices"},
-		{1234567, "1,234,567 offices"},
-	} {
-		if got := Count(tt.n, "office", "offices"); got != tt.want {
-			t.Errorf("Count(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-}
-
 // TestCommand: a suggested command repeats -chdir as the user gave it,
 // quoted for a shell where needed.
 func TestCommand(t *testing.T) {
