@@ -174,3 +174,37 @@ func TestLockHolderDescription(t *testing.T) {
 		}
 	}
 }
+
+// TestLockIgnoresStaleHolderRows: a registration left by an ended session
+// whose backend pid PostgreSQL has since given to another session (psql,
+// the app) does not name that session's holder: the waiter is not told
+// that a gridsync which no longer runs holds the lock, nor to terminate
+// the live session, and it does not wait for a lock it takes to be
+// orphaned. The next writer clears the stale row.
+func TestLockIgnoresStaleHolderRows(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	backend, release := holdLock(t, s, "", 0)
+	mustExec(t, s, `insert into sync_lock_holders (backend_pid, host, pid, command, actor, since)
+		values ($1, $2, $3, 'gridsync apply', 'ada', now() - interval '1 day')`, int32(backend), host, int32(deadPID(t)))
+
+	var waited bool
+	_, err = s.Apply(ctx, &plan.Plan{}, ApplyOptions{Waiting: func(string, time.Duration) { waited = true }})
+	want := fmt.Sprintf("PostgreSQL backend %d", backend)
+	if !errors.Is(err, ErrLocked) || waited || !strings.Contains(err.Error(), want) ||
+		strings.Contains(err.Error(), "as ada") || strings.Contains(err.Error(), "pg_terminate_backend") {
+		t.Errorf("Apply while a live, unregistered session holds the lock = %v (waited: %v), want ErrLocked at once naming %s", err, waited, want)
+	}
+
+	release()
+	if _, err := s.Apply(ctx, &plan.Plan{}, ApplyOptions{}); err != nil {
+		t.Fatalf("Apply after the lock was released: %v", err)
+	}
+	if got := dump(t, s, fmt.Sprintf("select count(*) from sync_lock_holders where backend_pid = %d", backend)); got[0] != "0" {
+		t.Errorf("the stale registration of backend %d is still there after a write", backend)
+	}
+}
