@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gridwork/gridsync/internal/interrupt"
 	"github.com/gridwork/gridsync/internal/store"
@@ -84,6 +85,22 @@ func TestSyncFlags(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	w.untouched("sync with a bad flag")
+}
+
+// TestSyncEveryUnknownCompany: -every with a -company no block has ends at
+// once, like an invalid configuration: no run could ever sync it, and a
+// loop would only log the typo every tick. It opens nothing.
+func TestSyncEveryUnknownCompany(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	// A loop that does not end is stopped after a while, so that the test
+	// fails instead of hanging.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, stderr, code := w.runCtx(ctx, "", "sync", "-every", "1h", "-company", "acne")
+	if code != 1 || !strings.Contains(stderr, `Unknown company "acne" in -company`) || !strings.Contains(stderr, "closest first: acme") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	w.untouched("sync -every with an unknown company")
 }
 
 // TestSyncFailure: a run that fails is recorded as failed and says so.
