@@ -55,7 +55,7 @@ func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st Target, opts S
 	if w != nil {
 		p = w.Planned.Plan
 	} else {
-		sopts.Scope = ScopeOf(cfg, opts.Companies)
+		sopts.Scope = scopeOf(cfg, opts.Companies)
 		sopts.ConfigDigest = plan.DigestConfig(cfg)
 	}
 	if ctx.Err() != nil {

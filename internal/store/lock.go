@@ -30,16 +30,16 @@ var ErrLocked = errors.New("another gridsync apply holds the lock")
 // for a lock nobody holds any more.
 const orphanGrace = 5 * time.Second
 
-// Holder is the gridsync process behind a database session that takes the
-// apply lock, as writers waiting for the lock are told.
-type Holder struct {
+// registration is the gridsync process behind a database session that
+// takes the apply lock, as writers waiting for the lock are told.
+type registration struct {
 	Host    string // os.Hostname() when empty
 	PID     int    // os.Getpid() when 0
 	Command string // "gridsync sync", "gridsync apply", …
 	Actor   string
 }
 
-func (h Holder) withDefaults() Holder {
+func (h registration) withDefaults() registration {
 	if h.Host == "" {
 		h.Host, _ = os.Hostname()
 	}
@@ -71,7 +71,7 @@ values (pg_backend_pid(), $1, $2, $3, $4, now())
 on conflict (backend_pid) do update set
     host = excluded.host, pid = excluded.pid, command = excluded.command, actor = excluded.actor, since = excluded.since`
 
-func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, h Holder) error {
+func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, h registration) error {
 	if _, err := conn.Exec(ctx, registerHolder, h.Host, int32(h.PID), h.Command, h.Actor); err != nil {
 		return fmt.Errorf("registering this gridsync run with the Gridwork database at %s: %w", s.where, err)
 	}

@@ -44,12 +44,12 @@ type ApplyOptions struct {
 	ConfigDigest string
 }
 
-func (o ApplyOptions) holder() Holder {
+func (o ApplyOptions) holder() registration {
 	cmd := o.Command
 	if cmd != "" {
 		cmd = "gridsync " + cmd
 	}
-	return Holder{Host: o.Host, PID: o.PID, Command: cmd, Actor: o.Actor}.withDefaults()
+	return registration{Host: o.Host, PID: o.PID, Command: cmd, Actor: o.Actor}.withDefaults()
 }
 
 // Result is what an Apply did. The counts are changes by action (of every
