@@ -33,23 +33,21 @@ const orphanGrace = 5 * time.Second
 // registration is the gridsync process behind a database session that
 // takes the apply lock, as writers waiting for the lock are told.
 type registration struct {
-	Host    string // os.Hostname() when empty
-	PID     int    // os.Getpid() when 0
-	Command string // "gridsync sync", "gridsync apply", …
-	Actor   string
+	host    string
+	pid     int
+	command string // "gridsync sync", "gridsync apply", …
+	actor   string
 }
 
-func (h registration) withDefaults() registration {
-	if h.Host == "" {
-		h.Host, _ = os.Hostname()
+// thisProcess is the registration of this process running command ("sync",
+// "apply", …; "" for a bare "gridsync") for actor.
+func thisProcess(command, actor string) registration {
+	host, _ := os.Hostname()
+	cmd := "gridsync"
+	if command != "" {
+		cmd += " " + command
 	}
-	if h.PID == 0 {
-		h.PID = os.Getpid()
-	}
-	if h.Command == "" {
-		h.Command = "gridsync"
-	}
-	return h
+	return registration{host: host, pid: os.Getpid(), command: cmd, actor: actor}
 }
 
 // registerHolder records, in autocommit before the apply transaction
@@ -72,7 +70,7 @@ on conflict (backend_pid) do update set
     host = excluded.host, pid = excluded.pid, command = excluded.command, actor = excluded.actor, since = excluded.since`
 
 func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, h registration) error {
-	if _, err := conn.Exec(ctx, registerHolder, h.Host, int32(h.PID), h.Command, h.Actor); err != nil {
+	if _, err := conn.Exec(ctx, registerHolder, h.host, int32(h.pid), h.command, h.actor); err != nil {
 		return fmt.Errorf("registering this gridsync run with the Gridwork database at %s: %w", s.where, err)
 	}
 	return nil

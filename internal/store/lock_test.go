@@ -71,13 +71,14 @@ func TestLockNamesItsHolder(t *testing.T) {
 			close(holding)
 			<-release
 			return &Batch{Plan: &plan.Plan{}}, nil
-		}, ApplyOptions{Command: "sync", Actor: "cron", Host: "runner-7", PID: 4242})
+		}, ApplyOptions{Command: "sync", Actor: "cron"})
 		done <- err
 	}()
 	<-holding
 
+	host, _ := os.Hostname()
 	_, err := s.Apply(ctx, &plan.Plan{}, ApplyOptions{})
-	want := ", held by gridsync sync (pid 4242 on runner-7, as cron, since "
+	want := fmt.Sprintf(", held by gridsync sync (pid %d on %s, as cron, since ", os.Getpid(), host)
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "(waited 0s); retry or raise -lock-timeout") {
 		t.Errorf("Apply while locked = %v, want the holder %q", err, want)
 	}
