@@ -17,8 +17,8 @@ func TestMigrate(t *testing.T) {
 	}
 
 	code, stdout, stderr := runDBCLI(t, env, "status", "-chdir", dir)
-	if code != 1 || !strings.Contains(stderr, fmt.Sprintf("schema is at version 0, gridsync needs %d: run `gridsync migrate`", want)) {
-		t.Errorf("status before migrate: exit %d, stderr %q", code, stderr)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, fmt.Sprintf("schema is at version 0, gridsync needs %d: run `gridsync migrate`", want)) {
+		t.Errorf("status before migrate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 
 	code, stdout, stderr = runDBCLI(t, env, "migrate", "-chdir", dir)

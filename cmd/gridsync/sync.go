@@ -10,6 +10,7 @@ import (
 
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/views"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // exitRefused is sync's exit code when the deletion guard refused at least
@@ -116,10 +117,15 @@ func syncWith(ctx context.Context, g *globals, o *syncOptions, view views.Sync) 
 }
 
 // runSyncEvery syncs, then sleeps o.every plus jitter, until ctx ends. An
-// invalid configuration at the start ends it at once (exit 1): nothing
-// could ever sync. Later failures are logged and retried.
+// invalid configuration or a -company no block has at the start ends it at
+// once (exit 1): nothing could ever sync. Later failures are logged and
+// retried.
 func runSyncEvery(ctx context.Context, g *globals, o *syncOptions) error {
-	if _, err := loadConfig(g); err != nil {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
+	}
+	if err := reportDiagnostics(g, cfg.Files, plan.CheckCompanies(cfg, o.companies)); err != nil {
 		return err
 	}
 	g.interruptHandled = true

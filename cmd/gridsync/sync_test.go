@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gridwork/gridsync/internal/interrupt"
 	"github.com/gridwork/gridsync/internal/store"
@@ -86,6 +87,22 @@ func TestSyncFlags(t *testing.T) {
 	w.untouched("sync with a bad flag")
 }
 
+// TestSyncEveryUnknownCompany: -every with a -company no block has ends at
+// once, like an invalid configuration: no run could ever sync it, and a
+// loop would only log the typo every tick. It opens nothing.
+func TestSyncEveryUnknownCompany(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	// A loop that does not end is stopped after a while, so that the test
+	// fails instead of hanging.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, stderr, code := w.runCtx(ctx, "", "sync", "-every", "1h", "-company", "acne")
+	if code != 1 || !strings.Contains(stderr, `Unknown company "acne" in -company`) || !strings.Contains(stderr, "closest first: acme") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	w.untouched("sync -every with an unknown company")
+}
+
 // TestSyncFailure: a run that fails is recorded as failed and says so.
 func TestSyncFailure(t *testing.T) {
 	w := newWorld(t, unitCompanies)
@@ -101,7 +118,8 @@ func TestSyncFailure(t *testing.T) {
 
 // TestSyncInterrupted: an interrupted sync exits 130 (SIGINT) or 143
 // (SIGTERM) and says what it wrote: nothing, or everything once the write
-// had committed.
+// had committed. The sync log (status, history, the sync issue) says the
+// same of a run cut short, naming the signal.
 func TestSyncInterrupted(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
@@ -109,9 +127,10 @@ func TestSyncInterrupted(t *testing.T) {
 		inCommit bool
 		code     int
 		message  string
+		recorded string // the failure in the sync log, "" when none
 	}{
-		{"before", syscall.SIGTERM, false, exitSIGTERM, "Error: interrupted: nothing was written (recorded as failed sync run 1)\n"},
-		{"after the commit", os.Interrupt, true, exitSIGINT, "Error: interrupted after the apply had finished: everything was written (sync run 1)\n"},
+		{"before", syscall.SIGTERM, false, exitSIGTERM, "Error: interrupted: nothing was written (recorded as failed sync run 1)\n", "interrupted by SIGTERM: nothing was written ("},
+		{"after the commit", os.Interrupt, true, exitSIGINT, "Error: interrupted after the apply had finished: everything was written (sync run 1)\n", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t, unitCompanies)
@@ -125,6 +144,12 @@ func TestSyncInterrupted(t *testing.T) {
 			_, stderr, code := w.runCtx(ctx, "", "sync")
 			if code != tt.code || !strings.HasSuffix(stderr, tt.message) {
 				t.Errorf("exit %d, stderr:\n%s\nwant %d and %q", code, stderr, tt.code, tt.message)
+			}
+			switch f := w.store.failures; {
+			case tt.recorded == "" && len(f) != 0:
+				t.Errorf("failures recorded: %v", f)
+			case tt.recorded != "" && (len(f) != 1 || !strings.HasPrefix(f[0].Error(), tt.recorded)):
+				t.Errorf("failures recorded: %v, want one starting %q", f, tt.recorded)
 			}
 		})
 	}

@@ -12,14 +12,14 @@ import (
 	"github.com/gridwork/gridsync/plan"
 )
 
-// StaleError says a saved plan no longer matches what it was computed
+// staleError says a saved plan no longer matches what it was computed
 // from. Only a saved plan can go stale: apply without a plan file and sync
 // plan under the apply lock.
-type StaleError struct {
+type staleError struct {
 	Reason string
 }
 
-func (e *StaleError) Error() string {
+func (e *staleError) Error() string {
 	return "stale plan: " + e.Reason + "; nothing was written. Run `gridsync plan` again and review the new plan"
 }
 
@@ -61,7 +61,7 @@ func CheckGuard(p *plan.Plan, cur plan.State, allowMassDelete bool) error {
 // as read now (the guard's denominator).
 func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st Target, saved *plan.Plan) (*Planned, error) {
 	if got := plan.DigestConfig(cfg); got != saved.Digests.Config {
-		return nil, &StaleError{Reason: "the configuration changed since the plan was made"}
+		return nil, &staleError{Reason: "the configuration changed since the plan was made"}
 	}
 	var t Timings
 	start := time.Now()
@@ -74,32 +74,31 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st Target, 
 	// Checked before reading Personio, which takes minutes on a large
 	// tenant.
 	if got := plan.DigestState(cur); got != saved.Digests.Target {
-		return nil, &StaleError{Reason: "the Gridwork database changed since the plan was made"}
+		return nil, &staleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
-	start = time.Now()
-	src, client, err := r.fetch(ctx, cfg)
+	f, err := r.fetchTimed(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	t.Fetch = time.Since(start)
-	planned, diags, err := r.build(ctx, cfg, src, client, cur, companies)
+	t.Fetch = f.took
+	planned, diags, err := r.build(ctx, cfg, f.src, f.client, cur, companies)
 	if err != nil {
 		return nil, err
 	}
 	if diags.HasErrors() {
-		return nil, &StaleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
+		return nil, &staleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}
 	fresh := planned.Plan
 	t.Diff = planned.Timings.Diff
-	planned.Timings, planned.PersonioRequests = t, requestsOf(client)
+	planned.Timings, planned.PersonioRequests = t, requestsOf(f.client)
 	if fresh.Digests.Personio != saved.Digests.Personio {
-		return nil, &StaleError{Reason: "Personio's data changed since the plan was made"}
+		return nil, &staleError{Reason: "Personio's data changed since the plan was made"}
 	}
 	// The digests cover what gridsync would write, not every input of a
 	// verdict (a record that left the desired state is deleted or unlinked
 	// depending on where it went in Personio), nor the file's own lists.
 	if what, ok := samePlan(saved, fresh); !ok {
-		return nil, &StaleError{Reason: what + " would now be planned differently (Personio changed, or the plan file was edited)"}
+		return nil, &staleError{Reason: what + " would now be planned differently (Personio changed, or the plan file was edited)"}
 	}
 	return planned, nil
 }
@@ -152,7 +151,7 @@ func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyO
 	sopts.Waiting = opts.Waiting
 	sopts.Verify = func(current plan.State) error {
 		if plan.DigestState(current) != p.Digests.Target {
-			return &StaleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}
+			return &staleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}
 		}
 		return nil
 	}
@@ -160,7 +159,7 @@ func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyO
 	if err == nil {
 		return res, nil
 	}
-	var stale *StaleError
+	var stale *staleError
 	if errors.As(err, &stale) || errors.Is(err, store.ErrLocked) {
 		// Refusals write nothing, not even a log row.
 		return nil, err

@@ -281,7 +281,7 @@ func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Sto
 	var src *plan.Source
 	var cur plan.State
 	err := measure(phaseFetch, func() (err error) {
-		src, err = r.Fetch(ctx, cfg)
+		src, _, err = r.fetch(ctx, cfg)
 		return err
 	})
 	if err == nil {
@@ -538,7 +538,7 @@ func TestBenchFetchRequests(t *testing.T) {
 		t.Run(fmt.Sprintf("employees=%d", n), func(t *testing.T) {
 			w := newBenchWorld(t, newBenchSimInProcess(t, n), n)
 			w.sim.resetStats(t)
-			src, err := w.runner.Fetch(context.Background(), w.cfg)
+			src, _, err := w.runner.fetch(context.Background(), w.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,7 +36,7 @@ func TestClientPace(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatal(diags.Error())
 			}
-			c, err := (&Runner{}).NewClient(cfg, personio.Credentials{ClientID: "id", ClientSecret: "secret"}, nil)
+			c, err := (&Runner{}).newClient(cfg, personio.Credentials{ClientID: "id", ClientSecret: "secret"}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

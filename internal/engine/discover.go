@@ -64,21 +64,12 @@ type OfficeInfo struct {
 // Mapped reports whether a configured location maps the office.
 func (o OfficeInfo) Mapped() bool { return len(o.Locations) > 0 }
 
-// EmployeeCount is how many employees the office has, any status.
-func (o OfficeInfo) EmployeeCount() int {
-	n := 0
-	for _, c := range o.Employees {
-		n += c
-	}
-	return n
-}
-
 // ReaderClient returns a Personio client for cfg whose employee listings
 // report their progress on r.Progress, as plan's do. done ends a live
 // progress line; call it when the reads are over.
 func (r *Runner) ReaderClient(cfg *config.Config, creds personio.Credentials) (client *personio.Client, done func(), err error) {
 	prog := newProgress(r.Progress, r.LiveProgress, "reading Personio employees")
-	client, err = r.NewClient(cfg, creds, prog.update)
+	client, err = r.newClient(cfg, creds, prog.update)
 	if err != nil {
 		return nil, func() {}, err
 	}
@@ -94,7 +85,7 @@ func (r *Runner) Offices(ctx context.Context, cfg *config.Config) (*OfficeReport
 		return nil, err
 	}
 	defer done()
-	return ReadOffices(ctx, cfg, client)
+	return readOffices(ctx, cfg, client)
 }
 
 // connect decrypts the credentials and returns an authenticated
@@ -115,11 +106,11 @@ func (r *Runner) connect(ctx context.Context, cfg *config.Config) (client *perso
 	return client, done, nil
 }
 
-// ReadOffices counts the employees of every office and reads the job feed
+// readOffices counts the employees of every office and reads the job feed
 // through client, concurrently, and maps the offices to cfg's locations.
 // A feed that is unavailable does not fail it (see
 // OfficeReport.JobsUnavailable); any other failure does.
-func ReadOffices(ctx context.Context, cfg *config.Config, client *personio.Client) (*OfficeReport, error) {
+func readOffices(ctx context.Context, cfg *config.Config, client *personio.Client) (*OfficeReport, error) {
 	var (
 		rep  *OfficeReport
 		jobs []personio.Job

@@ -36,7 +36,7 @@ func discoverClient(t *testing.T, sim *personiosim.Server, companies string, mod
 			mod(o)
 		}
 	}}
-	c, err := r.NewClient(cfg, personio.Credentials{ClientID: personiosim.DefaultClientID, ClientSecret: personiosim.DefaultClientSecret}, nil)
+	c, err := r.newClient(cfg, personio.Credentials{ClientID: personiosim.DefaultClientID, ClientSecret: personiosim.DefaultClientSecret}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ company "acme" {
   }
 }
 `, nil)
-	rep, err := ReadOffices(context.Background(), cfg, client)
+	rep, err := readOffices(context.Background(), cfg, client)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,16 +103,6 @@ func Credentials(cfg *config.Config) (personio.Credentials, error) {
 	return personio.Credentials{ClientID: vals["client_id"], ClientSecret: vals["client_secret"]}, nil
 }
 
-// Client decrypts the credentials and returns a Personio client for cfg.
-// progress, when not nil, is called after each employees page.
-func (r *Runner) Client(cfg *config.Config, progress func(done, total int)) (*personio.Client, error) {
-	creds, err := r.credentials(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return r.NewClient(cfg, creds, progress)
-}
-
 // credentials are the Personio credentials for cfg: r.Credentials, or
 // the decrypted SOPS file.
 func (r *Runner) credentials(cfg *config.Config) (personio.Credentials, error) {
@@ -131,9 +121,9 @@ func rateLimit(perMinute int) rate.Limit {
 	return rate.Limit(float64(perMinute) / 60)
 }
 
-// NewClient returns a Personio client for cfg with credentials already
-// decrypted.
-func (r *Runner) NewClient(cfg *config.Config, creds personio.Credentials, progress func(done, total int)) (*personio.Client, error) {
+// newClient returns a Personio client for cfg with credentials already
+// decrypted; progress, when not nil, is called after each employees page.
+func (r *Runner) newClient(cfg *config.Config, creds personio.Credentials, progress func(done, total int)) (*personio.Client, error) {
 	opts := personio.Options{
 		APIURL:       cfg.Personio.APIURL,
 		JobsURL:      cfg.Personio.JobsURL,
@@ -213,14 +203,10 @@ func standardField(key string) string {
 }
 
 // AttributesError adds to a *personio.HiddenAttributesError where the
-// configuration reads each hidden attribute that employee_fields names;
+// configuration names each hidden attribute that employee_fields reads,
+// so that a typo in a key can be found as easily as a missing permission;
 // other errors come back as they are.
-func AttributesError(cfg *config.Config, err error) error { return hiddenError(cfg, err) }
-
-// hiddenError adds to a hidden-attribute error where the configuration
-// names each hidden attribute that employee_fields reads, so that a typo
-// in a key can be found as easily as a missing permission.
-func hiddenError(cfg *config.Config, err error) error {
+func AttributesError(cfg *config.Config, err error) error {
 	var he *personio.HiddenAttributesError
 	if !errors.As(err, &he) {
 		return err
@@ -238,26 +224,16 @@ func hiddenError(cfg *config.Config, err error) error {
 	return fmt.Errorf("%w (the configuration reads them in %s: check the key, or allow it)", err, strings.Join(where, ", "))
 }
 
-// Fetch reads everything the plan needs from Personio: employees and the
+// fetch reads everything the plan needs from Personio: employees and the
 // job feed concurrently, and the attribute list when employee_fields names
-// custom attributes that must be checked.
-func (r *Runner) Fetch(ctx context.Context, cfg *config.Config) (*plan.Source, error) {
-	src, _, err := r.fetch(ctx, cfg)
-	return src, err
-}
-
-// fetch is Fetch that also returns the client, to ask Personio again about
-// single employees (see confirmAbsent).
+// custom attributes that must be checked. It also returns the client, to
+// ask Personio again about single employees (see confirmAbsent).
 func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *personio.Client, error) {
-	prog := newProgress(r.Progress, r.LiveProgress, "reading Personio employees")
-	defer prog.done()
-	client, err := r.Client(cfg, prog.update)
+	client, done, err := r.connect(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := client.Authenticate(ctx); err != nil {
-		return nil, nil, CredentialsError(cfg, err)
-	}
+	defer done()
 	var (
 		src   *plan.Source
 		attrs []personio.AttributeInfo
@@ -274,7 +250,7 @@ func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, hiddenError(cfg, err)
+		return nil, nil, AttributesError(cfg, err)
 	}
 	if attrs != nil {
 		src.AttributeKeys = make([]string, len(attrs))

@@ -259,7 +259,7 @@ func (r *Runner) explainEmployee(ctx context.Context, cfg *config.Config, client
 		if !errors.As(err, &he) {
 			return nil, err
 		}
-		ex.Hidden = hiddenError(cfg, err)
+		ex.Hidden = AttributesError(cfg, err)
 	}
 	if !found {
 		return src, nil

@@ -56,25 +56,21 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st Target, opts P
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, diags, nil
 	}
-	var t Timings
-	start := time.Now()
-	src, client, err := r.fetch(ctx, cfg)
+	f, err := r.fetchTimed(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	t.Fetch = time.Since(start)
-
-	start = time.Now()
+	start := time.Now()
 	cur, err := st.ReadState(ctx, Query(cfg, opts.Companies))
 	if err != nil {
 		return nil, nil, err
 	}
-	t.Read = time.Since(start)
+	read := time.Since(start)
 
-	planned, diags, err := r.build(ctx, cfg, src, client, cur, opts.Companies)
+	planned, diags, err := r.build(ctx, cfg, f.src, f.client, cur, opts.Companies)
 	if planned != nil {
-		planned.Timings.Fetch, planned.Timings.Read = t.Fetch, t.Read
-		planned.PersonioRequests = requestsOf(client)
+		planned.Timings.Fetch, planned.Timings.Read = f.took, read
+		planned.PersonioRequests = requestsOf(f.client)
 	}
 	return planned, diags, err
 }

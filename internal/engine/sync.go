@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -55,18 +56,25 @@ func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st Target, opts S
 	if w != nil {
 		p = w.Planned.Plan
 	} else {
-		sopts.Scope = ScopeOf(cfg, opts.Companies)
+		sopts.Scope = scopeOf(cfg, opts.Companies)
 		sopts.ConfigDigest = plan.DigestConfig(cfg)
 	}
 	if ctx.Err() != nil {
-		err = &interruptedError{err: err}
+		err = &interruptedError{cause: context.Cause(ctx), err: err}
 	}
 	return w, r.recordFailure(ctx, st, p, sopts, err)
 }
 
 // interruptedError marks a failure caused by an interrupt, so that the sync
-// log says so rather than "context canceled".
-type interruptedError struct{ err error }
+// log says so, and that nothing was written, rather than "context
+// canceled". cause is the context's: the signal, when one ended it.
+type interruptedError struct{ cause, err error }
 
-func (e *interruptedError) Error() string { return fmt.Sprintf("interrupted (%v)", e.err) }
+func (e *interruptedError) Error() string {
+	what := "interrupted"
+	if e.cause != nil && !errors.Is(e.cause, context.Canceled) {
+		what = e.cause.Error()
+	}
+	return fmt.Sprintf("%s: nothing was written (%v)", what, e.err)
+}
 func (e *interruptedError) Unwrap() error { return e.err }

@@ -83,7 +83,7 @@ type fetched struct {
 	took   time.Duration
 }
 
-// fetchTimed reads Personio (see Fetch) and times it.
+// fetchTimed reads Personio (see fetch) and times it.
 func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, error) {
 	start := time.Now()
 	src, client, err := r.fetch(ctx, cfg)
@@ -227,9 +227,9 @@ func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration) store.ApplyOpt
 	}
 }
 
-// ScopeOf is what a run over cfg (narrowed to companies) sets out to sync:
+// scopeOf is what a run over cfg (narrowed to companies) sets out to sync:
 // each configured company in scope with its effective toggles.
-func ScopeOf(cfg *config.Config, companies []string) []plan.Scope {
+func scopeOf(cfg *config.Config, companies []string) []plan.Scope {
 	want := map[string]bool{}
 	for _, c := range companies {
 		want[c] = true

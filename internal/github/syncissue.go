@@ -198,8 +198,13 @@ func parseSyncState(body string) (syncState, bool) {
 	return syncState{First: first, Runs: runs, Reason: m[3]}, true
 }
 
+// runReference is the sync-log run an error names; every run has its own.
+var runReference = regexp.MustCompile(` ?\(recorded as (?:failed )?sync run \d+\)`)
+
+// reasonHash identifies a reason across runs: the same failure in the next
+// run names the next run id, and is still the same reason.
 func reasonHash(reason string) string {
-	sum := sha256.Sum256([]byte(reason))
+	sum := sha256.Sum256([]byte(runReference.ReplaceAllString(reason, "")))
 	return hex.EncodeToString(sum[:8])
 }
 

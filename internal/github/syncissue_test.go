@@ -79,8 +79,10 @@ func TestReportSyncLifecycle(t *testing.T) {
 		t.Errorf("labels = %+v, want %s created", labels, SyncIssueLabel)
 	}
 
-	// The same failure again: the body counts it, no comment, no new issue.
-	res, err = ReportSync(ctx, f.env, SyncOutcome{ExitCode: 1, Output: failedOutput, Dir: ".", Now: t0.Add(30 * time.Minute)})
+	// The same failure again, recorded under the next run id: the body
+	// counts it, no comment, no new issue.
+	again := strings.Replace(failedOutput, "(recorded as sync run 12)", "(recorded as sync run 13)", 1)
+	res, err = ReportSync(ctx, f.env, SyncOutcome{ExitCode: 1, Output: again, Dir: ".", Now: t0.Add(30 * time.Minute)})
 	if err != nil || res.Action != "updated" || res.Number != 2 {
 		t.Fatalf("repeated failure: %+v, %v", res, err)
 	}

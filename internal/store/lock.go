@@ -30,44 +30,47 @@ var ErrLocked = errors.New("another gridsync apply holds the lock")
 // for a lock nobody holds any more.
 const orphanGrace = 5 * time.Second
 
-// Holder is the gridsync process behind a database session that takes the
-// apply lock, as writers waiting for the lock are told.
-type Holder struct {
-	Host    string // os.Hostname() when empty
-	PID     int    // os.Getpid() when 0
-	Command string // "gridsync sync", "gridsync apply", …
-	Actor   string
+// registration is the gridsync process behind a database session that
+// takes the apply lock, as writers waiting for the lock are told.
+type registration struct {
+	host    string
+	pid     int
+	command string // "gridsync sync", "gridsync apply", …
+	actor   string
 }
 
-func (h Holder) withDefaults() Holder {
-	if h.Host == "" {
-		h.Host, _ = os.Hostname()
+// thisProcess is the registration of this process running command ("sync",
+// "apply", …; "" for a bare "gridsync") for actor.
+func thisProcess(command, actor string) registration {
+	host, _ := os.Hostname()
+	cmd := "gridsync"
+	if command != "" {
+		cmd += " " + command
 	}
-	if h.PID == 0 {
-		h.PID = os.Getpid()
-	}
-	if h.Command == "" {
-		h.Command = "gridsync"
-	}
-	return h
+	return registration{host: host, pid: os.Getpid(), command: cmd, actor: actor}
 }
 
 // registerHolder records, in autocommit before the apply transaction
 // begins, which gridsync process uses this session, so that a writer
 // waiting for the lock can name it. It also clears the rows of sessions
-// that have ended.
+// that have ended: those whose backend pid no session has, and those
+// registered before the session now holding that pid started
+// (PostgreSQL reuses backend pids). A session of another role, whose
+// start this role may not see, keeps its row.
 const registerHolder = `
 with gone as (
-    delete from sync_lock_holders
-    where backend_pid <> pg_backend_pid() and backend_pid not in (select pid from pg_stat_activity where pid is not null)
+    delete from sync_lock_holders r
+    where r.backend_pid <> pg_backend_pid() and not exists (
+        select 1 from pg_stat_activity a
+        where a.pid = r.backend_pid and (a.backend_start is null or a.backend_start <= r.since))
 )
 insert into sync_lock_holders (backend_pid, host, pid, command, actor, since)
 values (pg_backend_pid(), $1, $2, $3, $4, now())
 on conflict (backend_pid) do update set
     host = excluded.host, pid = excluded.pid, command = excluded.command, actor = excluded.actor, since = excluded.since`
 
-func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, h Holder) error {
-	if _, err := conn.Exec(ctx, registerHolder, h.Host, int32(h.PID), h.Command, h.Actor); err != nil {
+func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, h registration) error {
+	if _, err := conn.Exec(ctx, registerHolder, h.host, int32(h.pid), h.command, h.actor); err != nil {
 		return fmt.Errorf("registering this gridsync run with the Gridwork database at %s: %w", s.where, err)
 	}
 	return nil
@@ -131,7 +134,8 @@ type lockHolder struct {
 }
 
 // lockHolder asks on a connection of its own: the transaction that failed
-// to lock may be aborted.
+// to lock may be aborted. A registration older than the holder's session
+// is another session's, which had the same backend pid before.
 func (s *Store) lockHolder(ctx context.Context) lockHolder {
 	var h lockHolder
 	err := s.pool.QueryRow(ctx, `
@@ -139,7 +143,7 @@ func (s *Store) lockHolder(ctx context.Context) lockHolder {
 		       r.host, r.pid, r.command, r.actor, r.since
 		from pg_locks l
 		join pg_stat_activity a on a.pid = l.pid
-		left join sync_lock_holders r on r.backend_pid = l.pid
+		left join sync_lock_holders r on r.backend_pid = l.pid and (a.backend_start is null or a.backend_start <= r.since)
 		where l.locktype = 'advisory' and l.granted and l.objsubid = 1
 		  and l.classid = $1::bigint::oid and l.objid = $2::bigint::oid
 		  and l.database = (select oid from pg_database where datname = current_database())

@@ -67,8 +67,8 @@ func ScopeResults(p *plan.Plan) []KindResult {
 	return out
 }
 
-// FailedResults marks every enabled kind of scope as failed with cause.
-func FailedResults(scope []plan.Scope, cause string) []KindResult {
+// failedResults marks every enabled kind of scope as failed with cause.
+func failedResults(scope []plan.Scope, cause string) []KindResult {
 	var out []KindResult
 	for _, sc := range scope {
 		if sc.Employees {

@@ -158,7 +158,7 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 	var digest string
 	scope := opts.Scope
 	if p != nil {
-		d, digest, scope = p.Digests, PlanDigest(p), p.Scope
+		d, digest, scope = p.Digests, planDigest(p), p.Scope
 	}
 	var runID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -167,7 +167,7 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 		if err != nil {
 			return err
 		}
-		return writeStatus(ctx, tx, runID, FailedResults(scope, OneLine(msg)))
+		return writeStatus(ctx, tx, runID, failedResults(scope, OneLine(msg)))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("recording the failed run in the sync log at %s: %w", s.where, err)
@@ -243,12 +243,12 @@ func encodeChanges(p *plan.Plan) *syncLog {
 	return &syncLog{changes: out, digest: hex.EncodeToString(h.Sum(nil))}
 }
 
-// PlanDigest is the hex SHA-256 of p's changes (no-ops excluded): for each
+// planDigest is the hex SHA-256 of p's changes (no-ops excluded): for each
 // change in order, its address, type, company, key, action, target id and
 // its before and after attributes as JSON objects with sorted keys (empty
 // when absent), each followed by a NUL byte. Reason is left out: it is for
 // display only. The digest identifies what a run set out to do.
-func PlanDigest(p *plan.Plan) string {
+func planDigest(p *plan.Plan) string {
 	return encodeChanges(p).digest
 }
 

@@ -23,13 +23,11 @@ type ApplyOptions struct {
 	// how long it waits at most.
 	Waiting func(holder string, wait time.Duration)
 	// Command, Actor, GitCommit, Dirty and ConfigDir go into the sync log.
-	// Command ("sync", "apply", "apply PLANFILE") also names this run to
-	// writers waiting for the lock, with Host and PID (default: this
-	// process).
+	// Command ("sync", "apply", "apply PLANFILE") and Actor also name this
+	// run, with this process's host and pid, to writers waiting for the
+	// lock.
 	Command, Actor, GitCommit, ConfigDir string
 	Dirty                                bool
-	Host                                 string
-	PID                                  int
 	// Verify, when set, is called by Apply inside the transaction after the
 	// lock is held, with the target state of the plan's scope as it is now.
 	// A non-nil error (a stale plan) aborts before anything is written and
@@ -42,14 +40,6 @@ type ApplyOptions struct {
 	// plan, for RecordFailure: the companies and kinds it would have synced.
 	Scope        []plan.Scope
 	ConfigDigest string
-}
-
-func (o ApplyOptions) holder() Holder {
-	cmd := o.Command
-	if cmd != "" {
-		cmd = "gridsync " + cmd
-	}
-	return Holder{Host: o.Host, PID: o.PID, Command: cmd, Actor: o.Actor}.withDefaults()
 }
 
 // Result is what an Apply did. The counts are changes by action (of every
@@ -110,7 +100,7 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 	}
 	defer conn.Release()
 	backendPID := conn.Conn().PgConn().PID()
-	if err := s.register(ctx, conn, opts.holder()); err != nil {
+	if err := s.register(ctx, conn, thisProcess(opts.Command, opts.Actor)); err != nil {
 		return nil, s.beforeWrite(ctx, err)
 	}
 
