@@ -215,7 +215,7 @@ func AttributesError(cfg *config.Config, err error) error {
 	for _, field := range slices.Sorted(maps.Keys(cfg.Personio.EmployeeFields)) {
 		ref := cfg.Personio.EmployeeFields[field]
 		if slices.Contains(he.Keys, ref.Key) {
-			where = append(where, fmt.Sprintf("employee_fields.%s = %q at %s:%d", field, ref.Key, ref.Range.Filename, ref.Range.Start.Line))
+			where = append(where, fmt.Sprintf("employee_fields.%s = %s at %s:%d", field, ref.KeyRef(), ref.Range.Filename, ref.Range.Start.Line))
 		}
 	}
 	if len(where) == 0 {
