@@ -94,14 +94,16 @@ type Options struct {
 //
 // Every request goes through a short stack of http.RoundTripper layers:
 //
-//	API:   retry → auth → pacer → count → transport
-//	token: retry → pacer → count → transport
-//	feed:  retry → count → transport, redirects followed within the tenant's feed hosts
+//	API:   retry → auth → pacer → count → timeout → transport
+//	token: retry → pacer → count → timeout → transport
+//	feed:  retry → count → timeout → transport, redirects followed within the tenant's feed hosts
 //
 // retry (httpx.Retry) repeats transient failures with backoff; auth
 // (authTransport) sends the token and re-authenticates on a 401; the pacer
 // (httpx.Pacer) holds API requests to Personio's rate and slows down for
-// everyone on a 429; count tallies what was sent (Requests).
+// everyone on a 429; count tallies what was sent (Requests); timeout
+// (httpx.Timeout) bounds each exchange with the server, and only that: the
+// time a request waits for the pacer is not part of it.
 type Client struct {
 	opts     Options
 	apiURL   string // without trailing slash
@@ -233,11 +235,11 @@ func (c *Client) layers() {
 		MaxRetryAfter: maxRetryAfter,
 		// Everything the client sends may be sent again: reads, and the
 		// token request, which only hands out a token.
-		Repeatable:     httpx.Replayable,
-		AttemptTimeout: attemptTimeout,
-		MaxBody:        maxBody,
-		Logger:         c.log,
+		Repeatable: httpx.Replayable,
+		MaxBody:    maxBody,
+		Logger:     c.log,
 	}
+	base = httpx.Timeout(base, attemptTimeout)
 	paced := c.pacer.Wrap(c.counts.wrap(base, apiClass))
 	// The API never redirects a request the client makes; one that does
 	// is reported (it means api_url points elsewhere), not followed.

@@ -164,6 +164,40 @@ func TestHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// TestPacerWaitIsNotAnAttempt: after Personio asks every request to wait
+// (a 429 with Retry-After), a request that waits for the pacer longer than
+// one attempt may take is sent once the pause is over. HTTPClient.Timeout
+// bounds the exchange with Personio, not the wait before it: counting the
+// wait, the request failed as "could not be reached" without being sent.
+func TestPacerWaitIsNotAnAttempt(t *testing.T) {
+	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/attributes") {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		onePage(w)
+	}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	c := testClient(t, srv.URL, func(o *Options) {
+		o.MaxAttempts = 1
+		o.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
+	})
+	ctx := context.Background()
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var re *RetryError
+	if _, err := c.Attributes(ctx); !errors.As(err, &re) || re.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("err = %v, want the 429", err)
+	}
+	// Every request now waits a second, ten times an attempt's limit.
+	if _, err := c.Employees(ctx); err != nil {
+		t.Fatalf("the request that waited for the pacer failed: %v", err)
+	}
+}
+
 func TestRetryAfterTooLongStopsAtOnce(t *testing.T) {
 	api := &fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "3600")
