@@ -174,14 +174,15 @@ func (c *Client) read(ctx context.Context, sel *selection, sink rowSink) error {
 			// otherwise read every attribute instead, and the employees
 			// tell.
 			if listed != nil {
-				var he *HiddenAttributesError
 				switch lerr := listed(); {
-				case errors.As(lerr, &he):
-					return lerr
-				case lerr != nil:
+				case errors.As(lerr, new(*ForbiddenError)):
 					// The list is refused too: a missing scope, not an
 					// attribute.
 					return err
+				case lerr != nil:
+					// The list names the hidden attributes, or says what
+					// kept it from doing so (an outage, an interrupt).
+					return lerr
 				}
 			}
 			c.log.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)

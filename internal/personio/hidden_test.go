@@ -3,6 +3,8 @@ package personio_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -147,6 +149,33 @@ func TestHiddenAttributes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProjectionRefusedListUnreadable: when Personio refuses the projected
+// employees (403) and the attribute list, which would say which attribute
+// is hidden, cannot be read, the read fails with the list's own failure
+// (here an outage: try again later), not with the 403 alone.
+func TestProjectionRefusedListUnreadable(t *testing.T) {
+	sim := personiosim.New(personiosim.Options{Dataset: dataset(30), Faults: personiosim.Faults{HiddenAttributes: []string{"position"}}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/company/employees/attributes" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	env := &simEnv{sim: sim, url: srv.URL}
+	_, err := env.client(t, func(o *personio.Options) {
+		o.RequiredAttributes, o.KeepAttributes, o.MaxAttempts = required(), []string{}, 2
+	}).Employees(context.Background())
+	var re *personio.RetryError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusServiceUnavailable || !strings.Contains(err.Error(), "reading the employee attributes") {
+		t.Fatalf("err = %v, want the attribute list's 503", err)
+	}
+	if n := sim.Stats()[personiosim.EndpointEmployees][http.StatusForbidden]; n != 1 {
+		t.Errorf("%d employees requests refused, want the projected one", n)
 	}
 }
 
