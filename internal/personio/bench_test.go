@@ -165,18 +165,18 @@ func BenchmarkDecodePage(b *testing.B) {
 				b.ResetTimer()
 				i := 0
 				for b.Loop() {
-					if _, err := decodePage(pages[i%len(pages)], 0, PageSize, sel, 0); err != nil {
+					if _, err := decodePage(pages[i%len(pages)], sel, 0); err != nil {
 						b.Fatal(err)
 					}
 					i++
 				}
 				b.StopTimer()
 				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/PageSize, "ns/employee")
-				b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], 0, PageSize, sel, 0) })/PageSize, "allocs/employee")
+				b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], sel, 0) })/PageSize, "allocs/employee")
 				retained := retainedBytes(func() any {
-					all := make([]Page, len(pages))
+					all := make([]employeePage, len(pages))
 					for i, body := range pages {
-						all[i], _ = decodePage(body, 0, PageSize, newSelection(mode.keys, nil), 0)
+						all[i], _ = decodePage(body, newSelection(mode.keys, nil), 0)
 					}
 					return all
 				})

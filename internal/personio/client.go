@@ -294,9 +294,6 @@ func (c *Client) Pace() (perMinute float64, burst int) {
 	return float64(limit) * 60, burst
 }
 
-// Tenant returns the tenant subdomain the client reads.
-func (c *Client) Tenant() string { return c.opts.Tenant }
-
 // JobsURL returns the career site base URL (no trailing slash).
 func (c *Client) JobsURL() string { return c.jobsURL }
 

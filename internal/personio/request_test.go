@@ -59,6 +59,11 @@ func testClient(t *testing.T, base string, mod func(*Options)) *Client {
 	return c
 }
 
+// pageAt reads the employees page at offset, as a listing's first page.
+func (c *Client) pageAt(ctx context.Context, offset int) (employeePage, error) {
+	return c.page(ctx, c.sel, offset, 0)
+}
+
 func onePage(w http.ResponseWriter) {
 	w.Write([]byte(page(1, emp(attr("id", "integer", "1")))))
 }
@@ -76,7 +81,7 @@ func TestRetriesTransientFailures(t *testing.T) {
 			}}
 			srv := httptest.NewServer(api)
 			defer srv.Close()
-			p, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+			p, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +110,7 @@ func TestRetriesDroppedConnections(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	if _, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100); err != nil {
+	if _, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
 	if calls.Load() != 3 {
@@ -121,7 +126,7 @@ func TestGivesUpWithAClearError(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	_, err := testClient(t, srv.URL, func(o *Options) { o.MaxAttempts = 3 }).EmployeesPage(context.Background(), 200, 100)
+	_, err := testClient(t, srv.URL, func(o *Options) { o.MaxAttempts = 3 }).pageAt(context.Background(), 200)
 	var re *RetryError
 	if !errors.As(err, &re) {
 		t.Fatalf("err = %v, want a *RetryError", err)
@@ -155,7 +160,7 @@ func TestHonoursRetryAfter(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	if _, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100); err != nil {
+	if _, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
 	// Backoff alone would retry after a few milliseconds.
@@ -205,7 +210,7 @@ func TestRetryAfterTooLongStopsAtOnce(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 	if err == nil || !strings.Contains(err.Error(), "asks to wait 1h0m0s (Retry-After); try again later") {
 		t.Fatalf("err = %v", err)
 	}
@@ -220,7 +225,7 @@ func TestDoesNotRetryOtherStatuses(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 	var se *StatusError
 	if !errors.As(err, &se) || se.StatusCode != 400 || calls.Load() != 1 {
 		t.Fatalf("err = %v after %d calls, want one *StatusError 400", err, calls.Load())
@@ -359,7 +364,7 @@ func TestUndecodablePageSharesTheAttemptBudget(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 	var re *RetryError
 	if !errors.As(err, &re) || re.Attempts != 4 {
 		t.Fatalf("err = %v, want a *RetryError after 4 attempts", err)
@@ -406,7 +411,7 @@ func TestUndecodablePageAskedForOnceMore(t *testing.T) {
 					}
 				}})
 			})
-			_, err := c.EmployeesPage(context.Background(), 300, 100)
+			_, err := c.pageAt(context.Background(), 300)
 			var pe *PageError
 			if !errors.As(err, &pe) || pe.Offset != 300 {
 				t.Fatalf("err = %v, want a *PageError at offset 300", err)
@@ -451,7 +456,7 @@ func TestRetryAfterNeverUndercutsMinBackoff(t *testing.T) {
 			defer srv.Close()
 			const floor = 80 * time.Millisecond
 			c := testClient(t, srv.URL, func(o *Options) { o.MaxAttempts, o.MinBackoff, o.MaxBackoff = 3, floor, floor })
-			if _, err := c.EmployeesPage(context.Background(), 0, 100); err == nil {
+			if _, err := c.pageAt(context.Background(), 0); err == nil {
 				t.Fatal("want an error after 3 answers of 429")
 			}
 			if len(times) != 3 {
@@ -479,7 +484,7 @@ func TestRetryErrorNamesTheSetting(t *testing.T) {
 		call func(*Client) error
 		want string
 	}{
-		{"api", nil, func(c *Client) error { _, err := c.EmployeesPage(context.Background(), 0, 100); return err },
+		{"api", nil, func(c *Client) error { _, err := c.pageAt(context.Background(), 0); return err },
 			"; check the network and personio.api_url, then try again"},
 		{"explicit jobs_url", func(o *Options) { o.JobsURLSet = true }, func(c *Client) error { _, err := c.Jobs(context.Background()); return err },
 			"; check the network and personio.jobs_url, then try again"},
