@@ -38,7 +38,7 @@ type RetryPolicy struct {
 	// MaxBody is the largest answer read; a larger one fails the request.
 	MaxBody int64
 	// Repeatable reports whether req may be sent again without effect;
-	// nil means Idempotent. Other requests are sent exactly once.
+	// nil means idempotent. Other requests are sent exactly once.
 	Repeatable func(req *http.Request) bool
 	// Logger receives one line per retry; nil discards.
 	Logger *slog.Logger
@@ -71,7 +71,7 @@ func Retry(next http.RoundTripper, p RetryPolicy) http.RoundTripper {
 		p.MaxBody = DefaultMaxBody
 	}
 	if p.Repeatable == nil {
-		p.Repeatable = Idempotent
+		p.Repeatable = idempotent
 	}
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
@@ -130,7 +130,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last = nil
 		resp, err := t.attempt(req, attempt)
 		if err != nil {
-			if ctx.Err() != nil || !Retryable(err) {
+			if ctx.Err() != nil || !retryable(err) {
 				return nil, backoff.Permanent(err)
 			}
 			return nil, &failure{err: err}
@@ -285,9 +285,9 @@ func (e *GiveUpError) Error() string {
 
 func (e *GiveUpError) Unwrap() error { return e.Err }
 
-// Idempotent reports whether req is safe to send again by its method
+// idempotent reports whether req is safe to send again by its method
 // (GET, HEAD, OPTIONS, PUT, DELETE) and has a body that can be sent again.
-func Idempotent(req *http.Request) bool {
+func idempotent(req *http.Request) bool {
 	if !Replayable(req) {
 		return false
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // Employee reads one employee by id (GET /v1/company/employees/{id}), to
@@ -30,7 +32,7 @@ func (c *Client) Employee(ctx context.Context, id int64) (e Employee, found bool
 			return err
 		},
 	})
-	var ge *garbledError
+	var ge *httpx.CheckError
 	switch {
 	case errors.As(err, &ge):
 		return Employee{}, false, fmt.Errorf("Personio's answer to GET %s could not be understood (%w); try again later", path, ge.Err)

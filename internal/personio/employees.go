@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // maxReads bounds how often Employees reads the listing when it keeps
@@ -41,7 +43,7 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (
 		},
 	})
 	defer c.release(resp)
-	var ge *garbledError
+	var ge *httpx.CheckError
 	switch {
 	case errors.As(err, &ge):
 		how := "twice in a row"
