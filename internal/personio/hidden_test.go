@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
@@ -176,6 +178,55 @@ func TestProjectionRefusedListUnreadable(t *testing.T) {
 	}
 	if n := sim.Stats()[personiosim.EndpointEmployees][http.StatusForbidden]; n != 1 {
 		t.Errorf("%d employees requests refused, want the projected one", n)
+	}
+}
+
+// TestAttributesSharedReadOutlivesItsCaller: two callers share one read
+// of the attribute list, and the one whose read it is gives up (its context
+// is cancelled) while the answer is held back. The other still gets the
+// list: sharing the read must not hand it the first caller's cancellation
+// (a plan failed with "context canceled" when the feed failed first).
+func TestAttributesSharedReadOutlivesItsCaller(t *testing.T) {
+	sim := personiosim.New(personiosim.Options{Dataset: dataset(10)})
+	arrived := make(chan struct{})
+	var lists atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/company/employees/attributes" && lists.Add(1) == 1 {
+			close(arrived)
+			<-r.Context().Done() // held back until the first caller gives up
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c := (&simEnv{sim: sim, url: srv.URL}).client(t, nil)
+	if err := c.Authenticate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() { _, err := c.Attributes(first); firstErr <- err }()
+	<-arrived
+	type result struct {
+		infos []personio.AttributeInfo
+		err   error
+	}
+	second := make(chan result, 1)
+	go func() { infos, err := c.Attributes(context.Background()); second <- result{infos, err} }()
+	// Give the second caller time to join the read in flight; one that
+	// joins late reads alone, and the test then proves less, never fails.
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that gave up: err = %v, want context.Canceled", err)
+	}
+	select {
+	case r := <-second:
+		if r.err != nil || len(r.infos) == 0 {
+			t.Fatalf("the other caller: %d attributes, err %v; want the list", len(r.infos), r.err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the other caller never returned")
 	}
 }
 
