@@ -26,8 +26,6 @@ const (
 	DefaultRateLimit    = rate.Limit(300.0 / 60.0)
 	DefaultBurst        = 15
 	DefaultMaxAttempts  = 6
-	DefaultMinBackoff   = time.Second
-	DefaultMaxBackoff   = 30 * time.Second
 	DefaultConcurrency  = 4
 	DefaultPartnerID    = "GRIDWORK"
 	DefaultAppID        = "GRIDSYNC"
@@ -67,7 +65,8 @@ type Options struct {
 	// MaxAttempts bounds the tries of one request (default 6).
 	MaxAttempts int
 	// MinBackoff and MaxBackoff bound the exponential backoff between
-	// attempts (default 1s .. 30s).
+	// attempts (default 1s .. 30s, httpx.Retry's); MinBackoff is also the
+	// pause after a 429 that names no Retry-After (httpx.Pacer's CoolDown).
 	MinBackoff, MaxBackoff time.Duration
 	// Concurrency bounds concurrent employee page fetches (default 4).
 	Concurrency int
@@ -174,15 +173,6 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = DefaultMaxAttempts
-	}
-	if opts.MinBackoff <= 0 {
-		opts.MinBackoff = DefaultMinBackoff
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = DefaultMaxBackoff
-	}
-	if opts.MaxBackoff < opts.MinBackoff {
-		opts.MaxBackoff = opts.MinBackoff
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
