@@ -18,8 +18,8 @@ import (
 	"github.com/gridwork/gridsync/internal/httpx"
 )
 
-// Defaults, from Personio's documented limits (see NOTES.md in the API
-// folder): employees are limited to 300 requests a minute with bursts of 15.
+// Defaults, from Personio's documented limits: employees are limited to
+// 300 requests a minute with bursts of 15.
 const (
 	DefaultAPIURL       = "https://api.personio.de"
 	DefaultJobsLanguage = "en"
