@@ -35,7 +35,7 @@ func newClient(env Env) (*gh.Client, error) {
 	if wait == 0 {
 		wait = time.Second
 	}
-	hc.Transport = httpx.Retry(next, retryPolicy(wait, timeout))
+	hc.Transport = httpx.Retry(httpx.Timeout(next, timeout), retryPolicy(wait))
 	c := gh.NewClient(hc)
 	if env.Token != "" {
 		c = c.WithAuthToken(env.Token)

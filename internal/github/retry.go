@@ -10,17 +10,16 @@ import (
 
 // retryPolicy is how the client retries requests GitHub failed transiently
 // (429, 5xx, a timeout or no answer at all), so one hiccup does not fail a
-// plan job: three attempts, first wait base. attemptTimeout bounds each.
-func retryPolicy(base, attemptTimeout time.Duration) httpx.RetryPolicy {
+// plan job: three attempts, first wait base.
+func retryPolicy(base time.Duration) httpx.RetryPolicy {
 	return httpx.RetryPolicy{
-		Name:           "GitHub",
-		MaxAttempts:    3,
-		MinBackoff:     base,
-		MaxBackoff:     4 * base,
-		MaxRetryAfter:  time.Minute,
-		AttemptTimeout: attemptTimeout,
-		MaxBody:        32 << 20,
-		Repeatable:     repeatable,
+		Name:          "GitHub",
+		MaxAttempts:   3,
+		MinBackoff:    base,
+		MaxBackoff:    4 * base,
+		MaxRetryAfter: time.Minute,
+		MaxBody:       32 << 20,
+		Repeatable:    repeatable,
 	}
 }
 

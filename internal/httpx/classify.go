@@ -24,13 +24,13 @@ func RetryableStatus(status int) bool {
 	return false
 }
 
-// Retryable reports whether a transport error is worth another attempt:
+// retryable reports whether a transport error is worth another attempt:
 // resets, EOFs and timeouts are; a refused connection or an unknown host is
 // a configuration problem and fails fast, and so does an error a layer
 // marked Final. A cancelled context is not retried; an
 // expired deadline is (an attempt's own timeout: callers check their
 // context first).
-func Retryable(err error) bool {
+func retryable(err error) bool {
 	var fin *finalError
 	switch {
 	case errors.As(err, &fin):

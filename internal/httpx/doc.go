@@ -1,8 +1,9 @@
 // Package httpx holds the HTTP layers gridsync's API clients share: a retry
-// layer (Retry) and an adaptive pacer (Pacer), each an http.RoundTripper
-// that wraps the next one, so that a client is a short stack such as
+// layer (Retry), an adaptive pacer (Pacer) and a time limit per exchange
+// (Timeout), each an http.RoundTripper that wraps the next one, so that a
+// client is a short stack such as
 //
-//	http.Client{Transport: Retry(auth(pacer.Wrap(http.DefaultTransport)), policy)}
+//	http.Client{Transport: Retry(auth(pacer.Wrap(Timeout(http.DefaultTransport, d))), policy)}
 //
 // Retry sends a request again after a transient failure (429, 500, 502,
 // 503, 504, a timeout or a dropped connection) with exponential backoff and

@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,14 +35,10 @@ type RetryPolicy struct {
 	// asking for more is asking the user to come back later, not a client
 	// to block for an hour: that answer is returned at once.
 	MaxRetryAfter time.Duration
-	// AttemptTimeout bounds one attempt, reading the body included; 0 means
-	// none. (An http.Client's Timeout would bound all attempts and waits
-	// together: leave it unset in a client that uses Retry.)
-	AttemptTimeout time.Duration
 	// MaxBody is the largest answer read; a larger one fails the request.
 	MaxBody int64
 	// Repeatable reports whether req may be sent again without effect;
-	// nil means Idempotent. Other requests are sent exactly once.
+	// nil means idempotent. Other requests are sent exactly once.
 	Repeatable func(req *http.Request) bool
 	// Logger receives one line per retry; nil discards.
 	Logger *slog.Logger
@@ -76,7 +71,7 @@ func Retry(next http.RoundTripper, p RetryPolicy) http.RoundTripper {
 		p.MaxBody = DefaultMaxBody
 	}
 	if p.Repeatable == nil {
-		p.Repeatable = Idempotent
+		p.Repeatable = idempotent
 	}
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
@@ -135,7 +130,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last = nil
 		resp, err := t.attempt(req, attempt)
 		if err != nil {
-			if ctx.Err() != nil || !Retryable(err) {
+			if ctx.Err() != nil || !retryable(err) {
 				return nil, backoff.Permanent(err)
 			}
 			return nil, &failure{err: err}
@@ -209,19 +204,18 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// attempt sends req once and reads the whole answer.
+// attempt sends req once and reads the whole answer. (An attempt's time
+// limit is the Timeout layer's, below: an http.Client's Timeout would
+// bound all attempts and waits together, so leave it unset in a client
+// that uses Retry.)
 func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, error) {
-	ctx, cancel := req.Context(), context.CancelFunc(func() {})
-	if t.p.AttemptTimeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, t.p.AttemptTimeout)
-	}
-	defer cancel()
-	r := req.WithContext(ctx)
+	r := req
 	if n > 1 && req.GetBody != nil {
 		b, err := req.GetBody()
 		if err != nil {
 			return nil, err
 		}
+		r = req.WithContext(req.Context()) // a shallow copy for the new body
 		r.Body = b
 	}
 	resp, err := t.next.RoundTrip(r)
@@ -291,9 +285,9 @@ func (e *GiveUpError) Error() string {
 
 func (e *GiveUpError) Unwrap() error { return e.Err }
 
-// Idempotent reports whether req is safe to send again by its method
+// idempotent reports whether req is safe to send again by its method
 // (GET, HEAD, OPTIONS, PUT, DELETE) and has a body that can be sent again.
-func Idempotent(req *http.Request) bool {
+func idempotent(req *http.Request) bool {
 	if !Replayable(req) {
 		return false
 	}

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // fastPolicy retries quickly, for tests.
@@ -182,30 +184,67 @@ func TestRetryCheck(t *testing.T) {
 	}
 }
 
-// TestRetryAttemptTimeout: an attempt that hangs is abandoned after
-// AttemptTimeout and tried again, not the whole request.
+// TestRetryAttemptTimeout: an attempt that hangs, waiting for the answer
+// or in the middle of its body, is abandoned after Timeout's bound and
+// tried again, not the whole request.
 func TestRetryAttemptTimeout(t *testing.T) {
-	release := make(chan struct{})
-	defer close(release)
+	for _, hang := range []string{"before the headers", "in the body"} {
+		t.Run(hang, func(t *testing.T) {
+			release := make(chan struct{})
+			defer close(release)
+			url, calls := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				if n == 1 {
+					if hang == "in the body" {
+						w.Header().Set("Content-Length", "10")
+						w.Write([]byte("half"))
+						w.(http.Flusher).Flush()
+					}
+					select {
+					case <-release:
+					case <-r.Context().Done():
+					}
+					return
+				}
+				w.Write([]byte("ok"))
+			})
+			hc := &http.Client{Transport: Retry(Timeout(http.DefaultTransport, 50*time.Millisecond), fastPolicy())}
+			resp, err := hc.Get(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if b, _ := Bytes(resp); string(b) != "ok" || calls.Load() != 2 {
+				t.Errorf("answer %q after %d requests, want ok after 2", b, calls.Load())
+			}
+		})
+	}
+}
+
+// TestTimeoutLeavesOutThePacersWait: a request that waits for the pacer
+// after another's 429 has not been sent yet, so the wait does not use up
+// its time limit. (With the limit above the pacer, every attempt ran out
+// in the queue and the request failed without ever being sent.)
+func TestTimeoutLeavesOutThePacersWait(t *testing.T) {
 	url, calls := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-			return
+			w.Header().Set("Retry-After", "1") // a pause of a second for every request
+			w.WriteHeader(http.StatusTooManyRequests)
 		}
-		w.Write([]byte("ok"))
 	})
-	p := fastPolicy()
-	p.AttemptTimeout = 50 * time.Millisecond
-	resp, err := (&http.Client{Transport: Retry(http.DefaultTransport, p)}).Get(url)
+	p := NewPacer(PacerOptions{Limit: rate.Inf, Burst: 4, CoolDown: time.Millisecond})
+	if status := get(t, &http.Client{Transport: p.Wrap(http.DefaultTransport)}, url); status != http.StatusTooManyRequests {
+		t.Fatalf("first answer %d, want 429", status)
+	}
+	policy := fastPolicy()
+	policy.MaxAttempts = 2
+	hc := &http.Client{Transport: Retry(p.Wrap(Timeout(http.DefaultTransport, 50*time.Millisecond)), policy)}
+	resp, err := hc.Get(url)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("a request queued behind the pause failed: %v", err)
 	}
 	resp.Body.Close()
-	if calls.Load() != 2 {
-		t.Errorf("%d requests, want 2", calls.Load())
+	if resp.StatusCode != http.StatusOK || calls.Load() != 2 {
+		t.Errorf("answer %d after %d requests, want 200 after 2", resp.StatusCode, calls.Load())
 	}
 }
 

@@ -56,7 +56,7 @@ func TestAPIAnswersThatAreNotJSON(t *testing.T) {
 			var calls atomic.Int32
 			srv := httptest.NewServer(&fakeAPI{employees: answer(&calls)})
 			defer srv.Close()
-			_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 200, 100)
+			_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 200)
 			want := "employees page at offset 200: GET /v1/company/employees?limit=100&offset=200 " + strings.ReplaceAll(tt.want, "URL", srv.URL)
 			var pe *PageError
 			if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), want) {

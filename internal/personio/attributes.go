@@ -2,6 +2,7 @@ package personio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -14,29 +15,44 @@ import (
 // Attributes lists the employee attributes the credential may read
 // (GET /v1/company/employees/attributes), custom dynamic_* ones included.
 // The list is read once per client: concurrent and later calls share the
-// first successful answer.
+// first successful answer. A caller that gives up on a read others share
+// (its context ends) does not end it for them: they ask again.
 func (c *Client) Attributes(ctx context.Context) ([]AttributeInfo, error) {
-	infos, err, _ := c.attrGroup.Do("attributes", func() (any, error) {
-		c.mu.Lock()
-		cached := c.attrs
-		c.mu.Unlock()
-		if cached != nil {
-			return cached, nil
-		}
-		infos, err := c.readAttributes(ctx)
-		if err != nil {
+	for {
+		infos, err, _ := c.attrGroup.Do("attributes", func() (any, error) {
+			c.mu.Lock()
+			cached := c.attrs
+			c.mu.Unlock()
+			if cached != nil {
+				return cached, nil
+			}
+			infos, err := c.readAttributes(ctx)
+			if err != nil && ctx.Err() != nil {
+				return nil, errAbandoned
+			}
+			if err != nil {
+				return nil, err
+			}
+			c.mu.Lock()
+			c.attrs = infos
+			c.mu.Unlock()
+			return infos, nil
+		})
+		switch {
+		case err == errAbandoned && ctx.Err() == nil:
+			continue // the caller whose read it was gave up; read for this one
+		case err == errAbandoned:
+			return nil, fmt.Errorf("reading the employee attributes: %w", ctx.Err())
+		case err != nil:
 			return nil, err
 		}
-		c.mu.Lock()
-		c.attrs = infos
-		c.mu.Unlock()
-		return infos, nil
-	})
-	if err != nil {
-		return nil, err
+		return slices.Clone(infos.([]AttributeInfo)), nil
 	}
-	return slices.Clone(infos.([]AttributeInfo)), nil
 }
+
+// errAbandoned is a shared read of the attribute list whose caller's
+// context ended: the callers that shared it ask again.
+var errAbandoned = errors.New("the attribute list read was abandoned")
 
 func (c *Client) readAttributes(ctx context.Context) ([]AttributeInfo, error) {
 	if err := c.Authenticate(ctx); err != nil {

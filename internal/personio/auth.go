@@ -58,7 +58,7 @@ func (c *Client) fetchToken(ctx context.Context) error {
 		body: body, ctype: "application/json", accept: "application/json", api: true,
 		decode: func(body []byte) error { return json.Unmarshal(body, &ans) },
 	})
-	var ge *garbledError
+	var ge *httpx.CheckError
 	switch {
 	case errors.As(err, &ge):
 		return fmt.Errorf("authenticating with Personio: the answer is not the expected JSON: %w; check personio.api_url (%s)", ge.Err, c.apiURL)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
+	"github.com/gridwork/gridsync/plan"
 )
 
 // benchSim starts the simulator with n generated employees.
@@ -95,47 +96,47 @@ var shapes = []struct {
 	{"wide", personiosim.Faults{WideEmployees: true}},
 }
 
-// BenchmarkSnapshot100k reads a 100,000-employee tenant from the simulator
-// without limits. Metrics: requests per run (pagesFor(n) pages + 1 auth +
-// 1 feed), wall seconds per run, allocations per employee of the whole
-// process (client and in-process simulator together), and the live heap
-// the last snapshot holds per employee.
-func BenchmarkSnapshot100k(b *testing.B) {
+// BenchmarkSource100k reads a 100,000-employee tenant from the simulator
+// into the plan's input, without limits. Metrics: requests per run
+// (pagesFor(n) pages + 1 auth + 1 feed), wall seconds per run, allocations
+// per employee of the whole process (client and in-process simulator
+// together), and the live heap the last read holds per employee.
+func BenchmarkSource100k(b *testing.B) {
 	const n = 100_000
 	sim, url := benchSim(b, n, personiosim.Faults{})
 	for _, shape := range shapes {
 		for _, mode := range keepModes {
 			b.Run(shape.name+"/"+mode.name, func(b *testing.B) {
 				sim.SetFaults(shape.faults)
-				benchSnapshot(b, sim, url, n, mode.keys)
+				benchSource(b, sim, url, n, mode.keys)
 			})
 		}
 	}
 }
 
-// benchSnapshot measures Snapshot of the n employees sim serves,
-// keeping keep.
-func benchSnapshot(b *testing.B, sim *personiosim.Server, url string, n int, keep []string) {
+// benchSource measures Source of the n employees sim serves, keeping
+// keep.
+func benchSource(b *testing.B, sim *personiosim.Server, url string, n int, keep []string) {
 	var (
 		ms   runtime.MemStats
 		reqs int
-		last *Snapshot
+		last *plan.Source
 	)
 	runtime.ReadMemStats(&ms)
 	mallocs := ms.Mallocs
 	b.ResetTimer()
 	for b.Loop() {
 		sim.ResetStats()
-		snap, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = keep }).Snapshot(context.Background())
+		src, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = keep }).Source(context.Background(), keep)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(snap.Employees) != n {
-			b.Fatalf("%d employees, want %d", len(snap.Employees), n)
+		if len(src.Employees) != n {
+			b.Fatalf("%d employees, want %d", len(src.Employees), n)
 		}
 		st := sim.Stats()
 		reqs = st.Total(personiosim.EndpointAuth) + st.Total(personiosim.EndpointEmployees) + st.Total(personiosim.EndpointFeed)
-		last = snap
+		last = src
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&ms)
@@ -164,18 +165,18 @@ func BenchmarkDecodePage(b *testing.B) {
 				b.ResetTimer()
 				i := 0
 				for b.Loop() {
-					if _, err := decodePage(pages[i%len(pages)], 0, PageSize, sel, 0); err != nil {
+					if _, err := decodePage(pages[i%len(pages)], sel, 0); err != nil {
 						b.Fatal(err)
 					}
 					i++
 				}
 				b.StopTimer()
 				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/PageSize, "ns/employee")
-				b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], 0, PageSize, sel, 0) })/PageSize, "allocs/employee")
+				b.ReportMetric(testing.AllocsPerRun(20, func() { _, _ = decodePage(pages[0], sel, 0) })/PageSize, "allocs/employee")
 				retained := retainedBytes(func() any {
-					all := make([]Page, len(pages))
+					all := make([]employeePage, len(pages))
 					for i, body := range pages {
-						all[i], _ = decodePage(body, 0, PageSize, newSelection(mode.keys, nil), 0)
+						all[i], _ = decodePage(body, newSelection(mode.keys, nil), 0)
 					}
 					return all
 				})

@@ -18,16 +18,14 @@ import (
 	"github.com/gridwork/gridsync/internal/httpx"
 )
 
-// Defaults, from Personio's documented limits (see NOTES.md in the API
-// folder): employees are limited to 300 requests a minute with bursts of 15.
+// Defaults, from Personio's documented limits: employees are limited to
+// 300 requests a minute with bursts of 15.
 const (
 	DefaultAPIURL       = "https://api.personio.de"
 	DefaultJobsLanguage = "en"
 	DefaultRateLimit    = rate.Limit(300.0 / 60.0)
 	DefaultBurst        = 15
 	DefaultMaxAttempts  = 6
-	DefaultMinBackoff   = time.Second
-	DefaultMaxBackoff   = 30 * time.Second
 	DefaultConcurrency  = 4
 	DefaultPartnerID    = "GRIDWORK"
 	DefaultAppID        = "GRIDSYNC"
@@ -67,7 +65,8 @@ type Options struct {
 	// MaxAttempts bounds the tries of one request (default 6).
 	MaxAttempts int
 	// MinBackoff and MaxBackoff bound the exponential backoff between
-	// attempts (default 1s .. 30s).
+	// attempts (default 1s .. 30s, httpx.Retry's); MinBackoff is also the
+	// pause after a 429 that names no Retry-After (httpx.Pacer's CoolDown).
 	MinBackoff, MaxBackoff time.Duration
 	// Concurrency bounds concurrent employee page fetches (default 4).
 	Concurrency int
@@ -94,14 +93,16 @@ type Options struct {
 //
 // Every request goes through a short stack of http.RoundTripper layers:
 //
-//	API:   retry → auth → pacer → count → transport
-//	token: retry → pacer → count → transport
-//	feed:  retry → count → transport, redirects followed within the tenant's feed hosts
+//	API:   retry → auth → pacer → count → timeout → transport
+//	token: retry → pacer → count → timeout → transport
+//	feed:  retry → count → timeout → transport, redirects followed within the tenant's feed hosts
 //
 // retry (httpx.Retry) repeats transient failures with backoff; auth
 // (authTransport) sends the token and re-authenticates on a 401; the pacer
 // (httpx.Pacer) holds API requests to Personio's rate and slows down for
-// everyone on a 429; count tallies what was sent (Requests).
+// everyone on a 429; count tallies what was sent (Requests); timeout
+// (httpx.Timeout) bounds each exchange with the server, and only that: the
+// time a request waits for the pacer is not part of it.
 type Client struct {
 	opts     Options
 	apiURL   string // without trailing slash
@@ -173,15 +174,6 @@ func New(opts Options) (*Client, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = DefaultMaxAttempts
 	}
-	if opts.MinBackoff <= 0 {
-		opts.MinBackoff = DefaultMinBackoff
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = DefaultMaxBackoff
-	}
-	if opts.MaxBackoff < opts.MinBackoff {
-		opts.MaxBackoff = opts.MinBackoff
-	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
@@ -233,11 +225,11 @@ func (c *Client) layers() {
 		MaxRetryAfter: maxRetryAfter,
 		// Everything the client sends may be sent again: reads, and the
 		// token request, which only hands out a token.
-		Repeatable:     httpx.Replayable,
-		AttemptTimeout: attemptTimeout,
-		MaxBody:        maxBody,
-		Logger:         c.log,
+		Repeatable: httpx.Replayable,
+		MaxBody:    maxBody,
+		Logger:     c.log,
 	}
+	base = httpx.Timeout(base, attemptTimeout)
 	paced := c.pacer.Wrap(c.counts.wrap(base, apiClass))
 	// The API never redirects a request the client makes; one that does
 	// is reported (it means api_url points elsewhere), not followed.
@@ -291,9 +283,6 @@ func (c *Client) Pace() (perMinute float64, burst int) {
 	limit, burst := c.pacer.Limit()
 	return float64(limit) * 60, burst
 }
-
-// Tenant returns the tenant subdomain the client reads.
-func (c *Client) Tenant() string { return c.opts.Tenant }
 
 // JobsURL returns the career site base URL (no trailing slash).
 func (c *Client) JobsURL() string { return c.jobsURL }

@@ -12,16 +12,12 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// Page is one answer of GET /v1/company/employees.
-type Page struct {
+// employeePage is one answer of GET /v1/company/employees.
+type employeePage struct {
 	Employees []Employee
 	// Total is metadata.total_elements: how many employees the whole
 	// listing holds at the moment this page was answered.
 	Total int
-	// Offset and Limit as Personio echoed them (the requested values when it
-	// did not). CurrentPage is 0-based.
-	Offset, Limit           int
-	CurrentPage, TotalPages int
 
 	// absent counts, per key of the client's required attributes (in the
 	// order of selection.required), the employees of the page that lack it.
@@ -40,31 +36,25 @@ func newDecoder(b []byte) *jsontext.Decoder {
 	return jsontext.NewDecoder(bytes.NewBuffer(b), decodeOptions())
 }
 
-// decodePage turns an employees answer into a Page in one validating pass
+// decodePage turns an employees answer into a page in one validating pass
 // over the body. Every attribute of an employee that sel does not ask for
 // is skipped without being copied; what the page keeps is copied out of
 // body, which the caller may reuse afterwards. The first repeat employees
-// are not counted in Page.absent (the previous page counted them). Errors
-// say what was wrong with the answer (and for malformed JSON the byte
-// offset); the caller names the page.
-func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Page, error) {
-	d := newPageDecoder(newDecoder(body), sel, limit)
+// are not counted in absent (the previous page counted them). Errors say
+// what was wrong with the answer (and for malformed JSON the byte offset);
+// the caller names the page.
+func decodePage(body []byte, sel *selection, repeat int) (employeePage, error) {
+	d := newPageDecoder(newDecoder(body), sel)
 	d.repeat = repeat
-	p := Page{Offset: offset, Limit: limit}
 	var (
-		hasTotal                  bool
-		echoOffset, echoLimit     int
-		hasEchoOffset, hasEchoLim bool
+		p        employeePage
+		hasTotal bool
 	)
 	err := d.envelope(func(name string) error {
 		var err error
 		switch {
 		case strings.EqualFold(name, "metadata"):
 			hasTotal, err = d.metadata(&p)
-		case strings.EqualFold(name, "offset"):
-			echoOffset, hasEchoOffset = d.echo()
-		case strings.EqualFold(name, "limit"):
-			echoLimit, hasEchoLim = d.echo()
 		case strings.EqualFold(name, "data"):
 			p.Employees, err = d.employees()
 		default:
@@ -73,19 +63,13 @@ func decodePage(body []byte, offset, limit int, sel *selection, repeat int) (Pag
 		return err
 	})
 	if err != nil {
-		return Page{}, err
+		return employeePage{}, err
 	}
 	if !hasTotal {
-		return Page{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
+		return employeePage{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
 	}
 	if p.Total < 0 {
-		return Page{}, fmt.Errorf("metadata.total_elements is negative (%d)", p.Total)
-	}
-	if hasEchoOffset {
-		p.Offset = echoOffset
-	}
-	if hasEchoLim {
-		p.Limit = echoLimit
+		return employeePage{}, fmt.Errorf("metadata.total_elements is negative (%d)", p.Total)
 	}
 	p.absent = d.absent
 	return p, nil
@@ -201,9 +185,9 @@ func syntaxReason(se *jsontext.SyntacticError) string {
 	return strings.TrimPrefix(se.Err.Error(), "jsontext: ")
 }
 
-// metadata reads {total_elements, current_page, total_pages}; hasTotal is
-// false when total_elements is missing or null.
-func (d *pageDecoder) metadata(p *Page) (hasTotal bool, err error) {
+// metadata reads metadata.total_elements (current_page and total_pages
+// are not needed); hasTotal is false when it is missing or null.
+func (d *pageDecoder) metadata(p *employeePage) (hasTotal bool, err error) {
 	dec := d.dec
 	if opened, err := d.open('{', "metadata", "an object"); !opened {
 		return false, err
@@ -218,33 +202,16 @@ func (d *pageDecoder) metadata(p *Page) (hasTotal bool, err error) {
 		if err != nil {
 			return false, err
 		}
-		switch {
-		case strings.EqualFold(n, "total_elements"):
+		if strings.EqualFold(n, "total_elements") {
 			if hasTotal = !isNull(v); hasTotal {
 				if p.Total, err = intField("metadata.total_elements", v); err != nil {
 					return false, err
 				}
 			}
-		// The page numbers are informational: tolerate them odd.
-		case strings.EqualFold(n, "current_page"):
-			p.CurrentPage, _ = intField("", v)
-		case strings.EqualFold(n, "total_pages"):
-			p.TotalPages, _ = intField("", v)
 		}
 	}
 	_, err = dec.ReadToken()
 	return hasTotal, err
-}
-
-// echo reads the offset or limit Personio echoes; ok is false when it is
-// null or not an integer (the echo is informational).
-func (d *pageDecoder) echo() (n int, ok bool) {
-	v, err := d.dec.ReadValue()
-	if err != nil || isNull(v) {
-		return 0, false
-	}
-	n, err = intField("", v)
-	return n, err == nil
 }
 
 // optionalBool reads a boolean or null (nil).

@@ -21,7 +21,6 @@ type pageDecoder struct {
 	dec     *jsontext.Decoder
 	texter  // renders values as text
 	sel     *selection
-	limit   int
 	strs    map[string]string  // interned texts, by their bytes
 	offices map[string]*Office // decoded offices, by their raw JSON
 
@@ -55,12 +54,12 @@ type keptSpan struct {
 	start, end int
 }
 
-func newPageDecoder(dec *jsontext.Decoder, sel *selection, limit int) *pageDecoder {
+func newPageDecoder(dec *jsontext.Decoder, sel *selection) *pageDecoder {
 	if sel == nil {
 		sel = newSelection(nil, nil)
 	}
 	return &pageDecoder{
-		dec: dec, sel: sel, limit: limit,
+		dec: dec, sel: sel,
 		strs:    map[string]string{},
 		offices: map[string]*Office{},
 		seen:    make([]bool, len(sel.required)),
@@ -79,7 +78,7 @@ func (d *pageDecoder) employees() ([]Employee, error) {
 	if opened, err := d.open('[', "data", "a list of employees"); !opened {
 		return nil, err
 	}
-	out := make([]Employee, 0, min(max(d.limit, 1), PageSize))
+	out := make([]Employee, 0, PageSize)
 	var bounds [][2]int // where each employee's kept attributes lie in d.attrs
 	for n := 1; dec.PeekKind() != ']'; n++ {
 		switch k := dec.PeekKind(); k {

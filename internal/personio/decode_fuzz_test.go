@@ -32,7 +32,7 @@ func FuzzDecodePage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		valid := jsontext.Value(body).IsValid(decodeOptions())
 		for _, sel := range selections {
-			_, err := decodePage(body, 0, 100, sel, 1)
+			_, err := decodePage(body, sel, 1)
 			if err == nil && !valid {
 				t.Fatalf("decoded a page that is not valid JSON: %q", body)
 			}

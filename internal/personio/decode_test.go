@@ -46,7 +46,7 @@ func wantErr(t *testing.T, err error, errHas string) bool {
 }
 
 // decodeAll decodes a first page keeping every attribute.
-func decodeAll(body []byte) (Page, error) { return decodePage(body, 0, 100, nil, 0) }
+func decodeAll(body []byte) (employeePage, error) { return decodePage(body, nil, 0) }
 
 func TestDecodePageDocumentedExample(t *testing.T) {
 	body, err := os.ReadFile(filepath.Join("testdata", "employees-example.json"))
@@ -57,8 +57,8 @@ func TestDecodePageDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Total != 2 || p.Limit != 20 || p.TotalPages != 3 || len(p.Employees) != 1 {
-		t.Fatalf("page = total %d limit %d pages %d, %d employees", p.Total, p.Limit, p.TotalPages, len(p.Employees))
+	if p.Total != 2 || len(p.Employees) != 1 {
+		t.Fatalf("page = total %d, %d employees", p.Total, len(p.Employees))
 	}
 	e := p.Employees[0]
 	want := Employee{ID: 1, FirstName: "Alexander", LastName: "Bergmann", Gender: "male", Position: "CTO",
@@ -91,13 +91,13 @@ func TestDecodePageDefensive(t *testing.T) {
 	tests := []struct {
 		name   string
 		body   string
-		check  func(t *testing.T, p Page)
+		check  func(t *testing.T, p employeePage)
 		errHas string
 	}{
 		{
 			name: "ids as numeric strings, total as string",
 			body: strings.Replace(page(1, emp(attr("id", "integer", `"1042"`), attr("office", "standard", `{"type":"Office","attributes":{"id":"7","name":"Berlin"}}`))), `"total_elements":1`, `"total_elements":"1"`, 1),
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				e := p.Employees[0]
 				if e.ID != 1042 || e.Office == nil || e.Office.ID != 7 || e.Office.Name != "Berlin" || p.Total != 1 {
 					t.Errorf("got id %d office %+v total %d", e.ID, e.Office, p.Total)
@@ -108,7 +108,7 @@ func TestDecodePageDefensive(t *testing.T) {
 			name: "null, empty and missing values",
 			body: page(1, emp(attr("id", "integer", `1`), attr("first_name", "standard", `null`), attr("last_name", "standard", `""`),
 				attr("office", "standard", `null`), attr("profile_picture", "standard", `null`))),
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				e := p.Employees[0]
 				if e.FirstName != "" || e.LastName != "" || e.Office != nil || e.ProfilePictureURL != "" || e.Gender != "" {
 					t.Errorf("got %+v", e)
@@ -127,7 +127,7 @@ func TestDecodePageDefensive(t *testing.T) {
 				emp(attr("id", "integer", `1`), attr("office", "standard", `""`)),
 				emp(attr("id", "integer", `2`), attr("office", "standard", `{"id":5,"name":"Munich"}`)),
 				emp(attr("id", "integer", `3`), attr("office", "standard", `"Remote"`))),
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				if p.Employees[0].Office != nil {
 					t.Errorf("empty office = %+v", p.Employees[0].Office)
 				}
@@ -143,7 +143,7 @@ func TestDecodePageDefensive(t *testing.T) {
 			name: "unknown attribute types kept as text",
 			body: page(1, emp(attr("id", "integer", `1.0`), attr("dynamic_9", "hologram", `{"shape":[1,2]}`),
 				attr("dynamic_10", "tags", `["Go","SQL"]`), attr("status", "standard", `"Active"`))),
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				e := p.Employees[0]
 				if e.ID != 1 || e.Status != "active" {
 					t.Errorf("id %d status %q", e.ID, e.Status)
@@ -160,7 +160,7 @@ func TestDecodePageDefensive(t *testing.T) {
 			name: "escaped keys, texts and labels",
 			body: page(1, emp(attr("id", "integer", `7`), `"first_\u006eame":{"label":"First \"name\"","value":"J\u00fcrgen ","type":"standard"}`,
 				attr("last_name", "standard", `"O\u0027Neil"`), attr("status", "standard", `"ACTIVE"`), attr("dynamic_1", "text", `"a\nb"`))),
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				e := p.Employees[0]
 				if e.FirstName != "Jürgen" || e.LastName != "O'Neil" || e.Status != "active" {
 					t.Errorf("got %+v", e)
@@ -177,7 +177,7 @@ func TestDecodePageDefensive(t *testing.T) {
 			name: "envelope members in any case, whitespace, unknown members",
 			body: "{ \"Success\" : true , \"extra\": {\"a\":[1,{\"b\":\"]}\"}]},\n\"METADATA\":{\"Total_Elements\":\"2\"},\"data\":[ {\"type\":\"Employee\", \"attributes\" : {" +
 				attr("id", "integer", ` 3 `) + "} } , {\"attributes\":{" + attr("id", "integer", `"4"`) + "," + attr("office", "standard", `{"type":"Office","attributes":{"id":9,"name":" Paris "}}`) + "}} ] }",
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				if p.Total != 2 || len(p.Employees) != 2 || p.Employees[0].ID != 3 || p.Employees[1].ID != 4 {
 					t.Fatalf("got %+v", p)
 				}
@@ -189,7 +189,7 @@ func TestDecodePageDefensive(t *testing.T) {
 		{
 			name: "null attribute envelope is present and empty",
 			body: page(1, emp(attr("id", "integer", `5`), `"dynamic_2":null`)),
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				if v, ok := p.Employees[0].Attr("dynamic_2"); !ok || v != "" {
 					t.Errorf("Attr = %q, %v; want present and empty", v, ok)
 				}
@@ -198,7 +198,7 @@ func TestDecodePageDefensive(t *testing.T) {
 		{
 			name: "empty listing with null data",
 			body: `{"success":true,"metadata":{"total_elements":0,"current_page":0,"total_pages":0},"offset":0,"limit":100,"data":null}`,
-			check: func(t *testing.T, p Page) {
+			check: func(t *testing.T, p employeePage) {
 				if p.Total != 0 || len(p.Employees) != 0 {
 					t.Errorf("got %+v", p)
 				}
@@ -274,12 +274,12 @@ func TestDecodePageKeepsNoReferenceToTheBody(t *testing.T) {
 	}
 	for _, keep := range [][]string{nil, {"dynamic_24407", "department"}} {
 		sel := newSelection(keep, nil)
-		want, err := decodePage(orig, 0, 100, sel, 0)
+		want, err := decodePage(orig, sel, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body := slices.Clone(orig)
-		got, err := decodePage(body, 0, 100, sel, 0)
+		got, err := decodePage(body, sel, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +311,7 @@ func TestDecodePageKeepAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := decodePage(body, 0, 100, newSelection(tt.keep, nil), 0)
+			p, err := decodePage(body, newSelection(tt.keep, nil), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -385,7 +385,7 @@ func TestDecodePageAbsent(t *testing.T) {
 		emp(attr("id", "integer", `2`), attr("gender", "standard", `null`), `"position":null`),
 		emp(attr("id", "integer", `3`), attr("dynamic_7", "standard", `"x"`)))
 	sel := newSelection([]string{}, []string{"position", "gender", "dynamic_7", "gender"})
-	p, err := decodePage([]byte(body), 99, 100, sel, 1)
+	p, err := decodePage([]byte(body), sel, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

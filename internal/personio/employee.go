@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // Employee reads one employee by id (GET /v1/company/employees/{id}), to
@@ -30,7 +32,7 @@ func (c *Client) Employee(ctx context.Context, id int64) (e Employee, found bool
 			return err
 		},
 	})
-	var ge *garbledError
+	var ge *httpx.CheckError
 	switch {
 	case errors.As(err, &ge):
 		return Employee{}, false, fmt.Errorf("Personio's answer to GET %s could not be understood (%w); try again later", path, ge.Err)
@@ -49,7 +51,7 @@ func (c *Client) Employee(ctx context.Context, id int64) (e Employee, found bool
 // isV1Error reports whether body is Personio's v1 error answer,
 // {"success":false, …}.
 func isV1Error(body []byte) bool {
-	d := newPageDecoder(newDecoder(body), nil, 1)
+	d := newPageDecoder(newDecoder(body), nil)
 	err := d.v1Envelope(func(string) error { return d.dec.SkipValue() })
 	return err == nil && d.success != nil && !*d.success
 }
@@ -57,7 +59,7 @@ func isV1Error(body []byte) bool {
 // decodeEmployee reads the answer of GET /v1/company/employees/{id}:
 // {"success":true,"data":{"type":"Employee","attributes":{…}}}.
 func decodeEmployee(body []byte, sel *selection) (Employee, error) {
-	d := newPageDecoder(newDecoder(body), sel, 1)
+	d := newPageDecoder(newDecoder(body), sel)
 	var (
 		e     Employee
 		found bool

@@ -8,63 +8,54 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // maxReads bounds how often Employees reads the listing when it keeps
 // moving under the read.
 const maxReads = 3
 
-// EmployeesPage reads one page of GET /v1/company/employees at a row
-// offset. limit must be 1..100 (Personio refuses more). Any failure is a
-// *PageError naming the offset.
-func (c *Client) EmployeesPage(ctx context.Context, offset, limit int) (Page, error) {
-	return c.page(ctx, c.sel, offset, limit, 0)
-}
-
-// page is EmployeesPage for a page whose first repeat rows were already
-// read on the previous page: they are not counted again for
-// Page.absent. sel says what to decode beyond the typed fields.
-func (c *Client) page(ctx context.Context, sel *selection, offset, limit, repeat int) (Page, error) {
-	if limit < 1 || limit > PageSize {
-		return Page{}, &PageError{Offset: offset, Err: fmt.Errorf("limit %d is outside 1..%d", limit, PageSize)}
-	}
-	if offset < 0 {
-		return Page{}, &PageError{Offset: offset, Err: errors.New("negative offset")}
-	}
+// page reads the employees page at a row offset (PageSize rows asked for)
+// whose first repeat rows were already read on the previous page: they
+// are not counted again for employeePage.absent. sel says what to decode
+// beyond the typed fields. Any failure is a *PageError naming the offset.
+func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (employeePage, error) {
 	if err := c.Authenticate(ctx); err != nil {
-		return Page{}, err
+		return employeePage{}, err
 	}
-	path := "/v1/company/employees?limit=" + strconv.Itoa(limit) + "&offset=" + strconv.Itoa(offset) + sel.project
+	path := "/v1/company/employees?limit=" + strconv.Itoa(PageSize) + "&offset=" + strconv.Itoa(offset) + sel.project
 	// An answer that cannot be decoded is asked for once more, within the
 	// request's attempt budget (request.decode): a body mangled on the way
 	// is worth a second look before the run fails. The decoded page copies
 	// what it keeps, so the pooled body can be reused once decoded.
-	var p Page
+	var p employeePage
 	resp, err := c.do(ctx, request{
 		method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json",
 		api: true, auth: true, pooled: true,
 		decode: func(body []byte) (err error) {
-			p, err = decodePage(body, offset, limit, sel, repeat)
+			p, err = decodePage(body, sel, repeat)
 			return err
 		},
 	})
 	defer c.release(resp)
-	var ge *garbledError
+	var ge *httpx.CheckError
 	switch {
 	case errors.As(err, &ge):
 		how := "twice in a row"
 		if ge.Times < 2 {
 			how = "and no attempt was left to ask for it again"
 		}
-		return Page{}, &PageError{Offset: offset, Err: fmt.Errorf("Personio's answer to GET %s could not be understood, %s (%w). "+
+		return employeePage{}, &PageError{Offset: offset, Err: fmt.Errorf("Personio's answer to GET %s could not be understood, %s (%w). "+
 			"This is not a problem with the configuration: try again later, and tell Personio support if it persists", path, how, ge.Err)}
 	case err != nil:
-		return Page{}, &PageError{Offset: offset, Err: err}
+		return employeePage{}, &PageError{Offset: offset, Err: err}
 	case resp.status != http.StatusOK:
-		return Page{}, &PageError{Offset: offset, Err: c.statusError(http.MethodGet, path, resp)}
+		return employeePage{}, &PageError{Offset: offset, Err: c.statusError(http.MethodGet, path, resp)}
 	}
 	return p, nil
 }
@@ -174,14 +165,15 @@ func (c *Client) read(ctx context.Context, sel *selection, sink rowSink) error {
 			// otherwise read every attribute instead, and the employees
 			// tell.
 			if listed != nil {
-				var he *HiddenAttributesError
 				switch lerr := listed(); {
-				case errors.As(lerr, &he):
-					return lerr
-				case lerr != nil:
+				case errors.As(lerr, new(*ForbiddenError)):
 					// The list is refused too: a missing scope, not an
 					// attribute.
 					return err
+				case lerr != nil:
+					// The list names the hidden attributes, or says what
+					// kept it from doing so (an outage, an interrupt).
+					return lerr
 				}
 			}
 			c.log.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
@@ -199,21 +191,10 @@ func (c *Client) read(ctx context.Context, sel *selection, sink rowSink) error {
 		reasons = append(reasons, shift.reason)
 		if read == maxReads {
 			return fmt.Errorf("%w: it moved during each of %d reads (%s); nothing was written. Try again when fewer employees are being added or removed in Personio",
-				ErrListingChanged, maxReads, joinReasons(reasons))
+				ErrListingChanged, maxReads, strings.Join(reasons, "; then "))
 		}
 		c.log.Info("the employee listing moved while it was read; reading it again", "reason", shift.reason, "read", read+1, "of", maxReads)
 	}
-}
-
-func joinReasons(rs []string) string {
-	s := ""
-	for i, r := range rs {
-		if i > 0 {
-			s += "; then "
-		}
-		s += r
-	}
-	return s
 }
 
 // shiftError means the listing moved under the pager, and says how;
@@ -237,7 +218,7 @@ type pageInfo struct {
 	total       int   // metadata.total_elements when the page was answered
 }
 
-func infoOf(p *Page) pageInfo {
+func infoOf(p *employeePage) pageInfo {
 	info := pageInfo{rows: len(p.Employees), total: p.Total}
 	if n := len(p.Employees); n > 0 {
 		info.first, info.last = p.Employees[0].ID, p.Employees[n-1].ID
@@ -256,7 +237,7 @@ type listingRead struct {
 
 // add records page k and gives the sink the rows it adds: all of them on
 // the first page, the rows after the repeated ones on the others.
-func (r *listingRead) add(k int, p *Page) error {
+func (r *listingRead) add(k int, p *employeePage) error {
 	r.pages[k] = infoOf(p)
 	rows := p.Employees
 	if k > 0 {
@@ -279,7 +260,7 @@ func (r *listingRead) add(k int, p *Page) error {
 // is in, so a credential that may not read a synced attribute costs two
 // requests, not a whole listing.
 func (c *Client) readListing(ctx context.Context, sel *selection, listed func() error, sink rowSink) (*listing, error) {
-	head, err := c.page(ctx, sel, 0, PageSize, 0)
+	head, err := c.page(ctx, sel, 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +303,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	g.SetLimit(c.opts.Concurrency)
 	for i, off := range offsets {
 		g.Go(func() error {
-			p, err := c.page(gctx, sel, off, PageSize, repeat)
+			p, err := c.page(gctx, sel, off, repeat)
 			if err != nil {
 				return err
 			}
@@ -357,7 +338,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 		if extra > len(offsets) {
 			return nil, &shiftError{fmt.Sprintf("the listing grew from %d to %d employees while it was read", total, last.total)}
 		}
-		p, err := c.page(ctx, sel, lastOff+step, PageSize, repeat)
+		p, err := c.page(ctx, sel, lastOff+step, repeat)
 		if err != nil {
 			return nil, err
 		}

@@ -63,7 +63,7 @@ func (e *TenantNotFoundError) Error() string {
 // are unknown (which is not the same as none): it answered 404 (a tenant
 // whose career page is switched off), or kept failing until the retries ran
 // out (5xx, 429, timeouts, dropped connections, endless redirects).
-// Snapshot reports it in Snapshot.JobsUnavailable instead of failing.
+// Source reports it in plan.Source.JobsUnavailable instead of failing.
 type FeedUnavailableError struct {
 	URL    string // the feed URL asked for
 	Status int    // the last status seen; 0 when there was no answer

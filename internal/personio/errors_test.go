@@ -44,7 +44,7 @@ func TestAuthenticatesOnce(t *testing.T) {
 		if err := c.Authenticate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.EmployeesPage(context.Background(), 0, 100); err != nil {
+		if _, err := c.pageAt(context.Background(), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +60,7 @@ func TestRefusedTokenReauthenticatesOnce(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+	_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 	var ae *AuthError
 	if !errors.As(err, &ae) {
 		t.Fatalf("err = %v, want *AuthError", err)
@@ -89,7 +89,7 @@ func TestRotatedTokenIsUsed(t *testing.T) {
 	defer srv.Close()
 	c := testClient(t, srv.URL, nil)
 	for range 2 {
-		if _, err := c.EmployeesPage(context.Background(), 0, 100); err != nil {
+		if _, err := c.pageAt(context.Background(), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,7 +105,7 @@ func TestForbidden(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 100, 100)
+	_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 100)
 	var fe *ForbiddenError
 	if !errors.As(err, &fe) {
 		t.Fatalf("err = %v, want *ForbiddenError", err)
@@ -229,7 +229,7 @@ func TestWrongAPIURL(t *testing.T) {
 	t.Run("404 on employees", func(t *testing.T) {
 		srv := httptest.NewServer(&fakeAPI{employees: http.NotFound})
 		defer srv.Close()
-		_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+		_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 		var se *StatusError
 		if !errors.As(err, &se) || !strings.HasSuffix(err.Error(), "; check personio.api_url ("+srv.URL+")") {
 			t.Errorf("err = %v, want a *StatusError that names personio.api_url", err)
@@ -238,7 +238,7 @@ func TestWrongAPIURL(t *testing.T) {
 	t.Run("400 has no hint", func(t *testing.T) {
 		srv := httptest.NewServer(&fakeAPI{employees: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadRequest) }})
 		defer srv.Close()
-		_, err := testClient(t, srv.URL, nil).EmployeesPage(context.Background(), 0, 100)
+		_, err := testClient(t, srv.URL, nil).pageAt(context.Background(), 0)
 		if err == nil || strings.Contains(err.Error(), "api_url") {
 			t.Errorf("err = %v, want no api_url hint on a 400", err)
 		}

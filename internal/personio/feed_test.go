@@ -20,12 +20,12 @@ import (
 func TestFeedMovedWithinItsHost(t *testing.T) {
 	env := startSim(t, personiosim.Options{Dataset: dataset(50), Faults: personiosim.Faults{FeedRedirect: personiosim.MovedFeedPath}})
 	c := env.client(t, nil)
-	snap, err := c.Snapshot(context.Background())
+	src, err := c.Source(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Jobs) != len(env.sim.Jobs()) || snap.JobsUnavailable != nil {
-		t.Errorf("%d jobs (unavailable: %v), want the simulator's %d", len(snap.Jobs), snap.JobsUnavailable, len(env.sim.Jobs()))
+	if len(src.Jobs) != len(env.sim.Jobs()) || src.JobsUnavailable != "" {
+		t.Errorf("%d jobs (unavailable: %q), want the simulator's %d", len(src.Jobs), src.JobsUnavailable, len(env.sim.Jobs()))
 	}
 	st := env.sim.Stats()
 	if st[personiosim.EndpointFeed][301] != 1 || st[personiosim.EndpointMovedFeed][200] != 1 {
@@ -68,7 +68,7 @@ func TestFeedRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 
 // TestFeedUnavailable: a feed that answers 404, or cannot be read after
 // the retries, makes the jobs unavailable: Jobs says so with the URL and
-// the status, and Snapshot still returns the employees.
+// the status, and Source still returns the employees.
 func TestFeedUnavailable(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -128,34 +128,27 @@ func TestFeedUnavailable(t *testing.T) {
 				t.Errorf("%d feed requests, want %d", called.Load(), tt.wantCalled)
 			}
 
-			snap, err := c.Snapshot(context.Background())
-			if err != nil {
-				t.Fatalf("Snapshot failed for an unavailable feed: %v", err)
-			}
-			assertSame(t, env.sim, snap.Employees)
-			if snap.Jobs != nil || snap.JobsUnavailable == nil || snap.JobsUnavailable.Status != tt.status {
-				t.Errorf("Snapshot: jobs %v, unavailable %v; want no jobs and the feed unavailable with %d", snap.Jobs, snap.JobsUnavailable, tt.status)
-			}
 			src, err := c.Source(context.Background(), nil)
 			if err != nil {
 				t.Fatalf("Source failed for an unavailable feed: %v", err)
 			}
-			if len(src.Offices) == 0 || len(src.Employees) != len(snap.Employees) {
-				t.Errorf("Source: %d employees, %d offices; want the %d employees and their offices", len(src.Employees), len(src.Offices), len(snap.Employees))
+			if len(src.Employees) != len(env.sim.Employees()) || len(src.Offices) == 0 || len(src.Jobs) != 0 {
+				t.Errorf("Source: %d employees, %d offices, %d jobs; want the simulator's %d employees, their offices and no jobs",
+					len(src.Employees), len(src.Offices), len(src.Jobs), len(env.sim.Employees()))
 			}
 			// The reasons of two reads differ at most in how long the
 			// attempts took.
 			gotReason, _, _ := strings.Cut(src.JobsUnavailable, " (")
-			wantReason, _, _ := strings.Cut(snap.JobsUnavailable.Reason(), " (")
-			if gotReason != wantReason {
-				t.Errorf("Source().JobsUnavailable = %q, want %q", src.JobsUnavailable, snap.JobsUnavailable.Reason())
+			wantReason, _, _ := strings.Cut(fu.Reason(), " (")
+			if gotReason == "" || gotReason != wantReason {
+				t.Errorf("Source().JobsUnavailable = %q, want %q", src.JobsUnavailable, fu.Reason())
 			}
 		})
 	}
 }
 
 // TestFeedErrorsThatStillFail: an unknown tenant, a feed that is not XML
-// and an empty feed fail the snapshot, each naming what to check.
+// and an empty feed fail the whole read, each naming what to check.
 func TestFeedErrorsThatStillFail(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -188,7 +181,7 @@ func TestFeedErrorsThatStillFail(t *testing.T) {
 					tt.mod(o)
 				}
 			})
-			_, err := c.Snapshot(context.Background())
+			_, err := c.Source(context.Background(), nil)
 			var fu *personio.FeedUnavailableError
 			if err == nil || errors.As(err, &fu) {
 				t.Fatalf("err = %v, want a failure that is not 'unavailable'", err)
@@ -238,7 +231,7 @@ func TestFeedRedirectHosts(t *testing.T) {
 func TestRequestsCounted(t *testing.T) {
 	env := startSim(t, personiosim.Options{Dataset: dataset(1234), Faults: personiosim.Faults{ErrorRate: 0.3}, Seed: 5})
 	c := env.client(t, nil)
-	if _, err := c.Snapshot(context.Background()); err != nil {
+	if _, err := c.Source(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Attributes(context.Background()); err != nil {

@@ -3,9 +3,13 @@ package personio_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/personio/personiosim"
@@ -150,12 +154,88 @@ func TestHiddenAttributes(t *testing.T) {
 	}
 }
 
+// TestProjectionRefusedListUnreadable: when Personio refuses the projected
+// employees (403) and the attribute list, which would say which attribute
+// is hidden, cannot be read, the read fails with the list's own failure
+// (here an outage: try again later), not with the 403 alone.
+func TestProjectionRefusedListUnreadable(t *testing.T) {
+	sim := personiosim.New(personiosim.Options{Dataset: dataset(30), Faults: personiosim.Faults{HiddenAttributes: []string{"position"}}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/company/employees/attributes" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	env := &simEnv{sim: sim, url: srv.URL}
+	_, err := env.client(t, func(o *personio.Options) {
+		o.RequiredAttributes, o.KeepAttributes, o.MaxAttempts = required(), []string{}, 2
+	}).Employees(context.Background())
+	var re *personio.RetryError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusServiceUnavailable || !strings.Contains(err.Error(), "reading the employee attributes") {
+		t.Fatalf("err = %v, want the attribute list's 503", err)
+	}
+	if n := sim.Stats()[personiosim.EndpointEmployees][http.StatusForbidden]; n != 1 {
+		t.Errorf("%d employees requests refused, want the projected one", n)
+	}
+}
+
+// TestAttributesSharedReadOutlivesItsCaller: two callers share one read
+// of the attribute list, and the one whose read it is gives up (its context
+// is cancelled) while the answer is held back. The other still gets the
+// list: sharing the read must not hand it the first caller's cancellation
+// (a plan failed with "context canceled" when the feed failed first).
+func TestAttributesSharedReadOutlivesItsCaller(t *testing.T) {
+	sim := personiosim.New(personiosim.Options{Dataset: dataset(10)})
+	arrived := make(chan struct{})
+	var lists atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/company/employees/attributes" && lists.Add(1) == 1 {
+			close(arrived)
+			<-r.Context().Done() // held back until the first caller gives up
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c := (&simEnv{sim: sim, url: srv.URL}).client(t, nil)
+	if err := c.Authenticate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() { _, err := c.Attributes(first); firstErr <- err }()
+	<-arrived
+	type result struct {
+		infos []personio.AttributeInfo
+		err   error
+	}
+	second := make(chan result, 1)
+	go func() { infos, err := c.Attributes(context.Background()); second <- result{infos, err} }()
+	// Give the second caller time to join the read in flight; one that
+	// joins late reads alone, and the test then proves less, never fails.
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that gave up: err = %v, want context.Canceled", err)
+	}
+	select {
+	case r := <-second:
+		if r.err != nil || len(r.infos) == 0 {
+			t.Fatalf("the other caller: %d attributes, err %v; want the list", len(r.infos), r.err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the other caller never returned")
+	}
+}
+
 // TestHiddenAttributesCached checks that a caller reading the attribute
 // list itself (for employee_fields) and Employees share one request.
 func TestHiddenAttributesCached(t *testing.T) {
 	env := startSim(t, personiosim.Options{Dataset: dataset(120)})
 	c := env.client(t, func(o *personio.Options) { o.RequiredAttributes = required() })
-	if _, err := c.Snapshot(context.Background()); err != nil {
+	if _, err := c.Source(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	infos, err := c.Attributes(context.Background())

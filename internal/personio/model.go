@@ -105,13 +105,3 @@ type JobDescription struct {
 	Name  string
 	Value string
 }
-
-// Snapshot is the employees and the job feed of a tenant, as the client
-// reads them (Client.Source reads the same into the plan's input).
-type Snapshot struct {
-	Employees []Employee // sorted by ID
-	Jobs      []Job      // sorted by ID
-	// JobsUnavailable is set, and Jobs nil, when the job feed could not be
-	// read: the jobs are unknown, not gone.
-	JobsUnavailable *FeedUnavailableError
-}

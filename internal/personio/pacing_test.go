@@ -16,16 +16,17 @@ import (
 // TestOneTooManyMakesEveryoneWait: a 429 to one request pauses the
 // requests of every worker, not only the retry of the one that saw it. Two
 // workers read the second and the third page; the second is answered 429
-// at once, the third only after that, so its worker asks for the fourth
-// while the pause is on. With a per-request cool-down the fourth page would
-// come at once. Pages overlap by one row, so they start at multiples of
-// PageSize-1.
+// at once, the third only once the client has taken the 429 in (its pace
+// is cut), so its worker asks for the fourth while the pause is on. With a
+// per-request cool-down the fourth page would come at once. Pages overlap
+// by one row, so they start at multiples of PageSize-1.
 func TestOneTooManyMakesEveryoneWait(t *testing.T) {
 	const coolDown = 300 * time.Millisecond
 	page := func(n int) string { return strconv.Itoa(n * (personio.PageSize - 1)) }
 	second, third, fourth := page(1), page(2), page(3)
 	sim := personiosim.New(personiosim.Options{Dataset: dataset(1000)})
 	var (
+		c         *personio.Client
 		mu        sync.Mutex
 		seen      = map[string]bool{}
 		tooManyAt time.Time
@@ -52,13 +53,24 @@ func TestOneTooManyMakesEveryoneWait(t *testing.T) {
 				return
 			case off == third && first:
 				<-answered
-				time.Sleep(50 * time.Millisecond) // the client has read the 429 by now
+				// The pacer cuts the burst to 1 when it takes a 429 in,
+				// under the same lock as it starts the pause.
+				for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+					if _, burst := c.Pace(); burst == 1 {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Error("the client never took the 429 in")
+						break
+					}
+				}
 			}
 		}
 		sim.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := personio.New(personio.Options{
+	var err error
+	c, err = personio.New(personio.Options{
 		APIURL: srv.URL, JobsURL: srv.URL, Tenant: "acme",
 		Credentials: personio.Credentials{ClientID: personiosim.DefaultClientID, ClientSecret: personiosim.DefaultClientSecret},
 		RateLimit:   1000, Burst: 100, Concurrency: 2,
@@ -76,7 +88,7 @@ func TestOneTooManyMakesEveryoneWait(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if wait := fourthAt.Sub(tooManyAt); wait < coolDown-50*time.Millisecond {
+	if wait := fourthAt.Sub(tooManyAt); wait < coolDown {
 		t.Errorf("the fourth page was asked for %s after the 429 to the second, want after the shared cool-down of %s", wait, coolDown)
 	}
 }

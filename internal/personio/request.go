@@ -44,20 +44,11 @@ type request struct {
 	// proxy, a body cut short yet ended cleanly): it counts as a failed
 	// attempt and is asked for once more, within the same MaxAttempts. A
 	// second undecodable answer, or one on the last attempt, ends the
-	// request with a *garbledError, or with an error naming api_url when
-	// the answer is not JSON at all (see answerError).
+	// request with an *httpx.CheckError (Times says how many answers were
+	// undecodable), or with an error naming api_url when the answer is not
+	// JSON at all (see answerError).
 	decode func(body []byte) error
 }
-
-// garbledError is a request whose 200 answer could not be decoded, Times
-// times (2, or 1 when no attempt was left to ask again).
-type garbledError struct {
-	Times int
-	Err   error
-}
-
-func (e *garbledError) Error() string { return e.Err.Error() }
-func (e *garbledError) Unwrap() error { return e.Err }
 
 // response is a final answer with its body read in full.
 type response struct {
@@ -80,7 +71,7 @@ func (c *Client) release(resp *response) {
 
 // do sends r and returns the first answer that retrying cannot change (any
 // 2xx, 3xx or 4xx other than 429), a *RetryError when transient failures
-// outlast MaxAttempts or Personio asks to wait too long, a *garbledError or
+// outlast MaxAttempts or Personio asks to wait too long, an *httpx.CheckError or
 // an *answerError when the answer cannot be understood (see
 // request.decode), or the context's error. A 401 on a token-bearing
 // request re-authenticates once first (authTransport).
@@ -185,7 +176,7 @@ func (c *Client) failed(ctx context.Context, r request, start time.Time, err err
 		refused.times = ce.Times
 		return refused
 	case errors.As(err, &ce):
-		return &garbledError{Times: ce.Times, Err: ce.Err}
+		return ce
 	case errors.As(err, &ge):
 		return &RetryError{Method: r.method, Path: r.path, Attempts: ge.Attempts, Elapsed: time.Since(start), Err: ge.Err, Setting: c.setting(r)}
 	case errors.As(err, &fr):

@@ -3,16 +3,21 @@ package personio
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gridwork/gridsync/plan"
 )
 
-// Source reads what a plan needs, as Snapshot does (the employees and the
-// job feed, concurrently; a feed that is unavailable does not fail it),
-// but converts each employee into the plan's input as its page arrives, so
-// that a large listing is never held twice. keep are the attribute keys
-// employee_fields reads: their values travel as text.
+// Source reads what a plan needs: the employees (as Employees does) and
+// the job feed, concurrently. Each employee is converted into the plan's
+// input as its page arrives, so that a large listing is never held twice.
+// A feed that is unavailable (*FeedUnavailableError) does not fail it: the
+// jobs are nil and plan.Source.JobsUnavailable says why; every other
+// failure does. keep are the attribute keys employee_fields reads: their
+// values travel as text.
 func (c *Client) Source(ctx context.Context, keep []string) (*plan.Source, error) {
 	sink := &sourceSink{keep: keep, offices: map[Office]*plan.Office{}}
 	jobs, unavailable, err := c.readBoth(ctx, sink)
@@ -26,6 +31,28 @@ func (c *Client) Source(ctx context.Context, keep []string) (*plan.Source, error
 	slices.SortFunc(src.Employees, func(a, b plan.SourceEmployee) int { return cmp.Compare(a.ID, b.ID) })
 	src.CollectOffices()
 	return src, nil
+}
+
+// readBoth reads the employee listing into sink and the job feed,
+// concurrently. A feed that is unavailable comes back as unavailable, not
+// as err.
+func (c *Client) readBoth(ctx context.Context, sink rowSink) (jobs []Job, unavailable *FeedUnavailableError, err error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return c.read(gctx, c.sel, sink) })
+	g.Go(func() (err error) {
+		jobs, err = c.Jobs(gctx)
+		if errors.As(err, &unavailable) {
+			return nil
+		}
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, err
+	}
+	return jobs, unavailable, nil
 }
 
 // sourceSink converts the rows of a listing read into the plan's input.

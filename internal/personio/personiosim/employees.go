@@ -28,7 +28,8 @@ type pageSnapshot struct {
 
 // handleEmployees serves GET /v1/company/employees.
 func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
+	f, ok := s.authorizeRead(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -56,11 +57,6 @@ func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
 	projection := q["attributes[]"]
 	if len(projection) == 0 {
 		projection = q["attributes"]
-	}
-	f := s.Faults()
-	if f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
-		return
 	}
 	for _, a := range projection {
 		if slices.Contains(f.HiddenAttributes, a) {
