@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -58,65 +59,100 @@ type locationRow struct {
 	OfficeName string `db:"office_name"`
 }
 
-type employeeRow struct {
-	Company         string `db:"company"`
-	ID              int64  `db:"id"`
-	Linked          bool   `db:"linked"`
-	ExternalID      string `db:"external_id"`
-	Location        string `db:"location"`
-	FirstName       string `db:"first_name"`
-	LastName        string `db:"last_name"`
-	Gender          string `db:"gender"`
-	Position        string `db:"position"`
-	Email           string `db:"email"`
-	Status          string `db:"status"`
-	ProfileImageURL string `db:"profile_image_url"`
+// recordQuery reads employees or jobs: each row is the number of rows (a
+// window count, so the records are allocated once, at their size), the
+// company slug, the row id, whether it is linked, the external id, then
+// one text column per field, in the order of fields.
+type recordQuery struct {
+	typ    plan.Type
+	sql    string
+	fields []column
 }
 
-func (r employeeRow) record() plan.Record {
-	return plan.Record{
-		Type: plan.TypeEmployee, Company: r.Company, ExternalID: r.ExternalID, TargetID: r.ID, Linked: r.Linked,
-		Attrs: plan.NewAttrs(
-			plan.FieldFirstName, r.FirstName,
-			plan.FieldLastName, r.LastName,
-			plan.FieldGender, r.Gender,
-			plan.FieldPosition, r.Position,
-			plan.FieldEmail, r.Email,
-			plan.FieldStatus, r.Status,
-			plan.FieldProfileImageURL, r.ProfileImageURL,
-			plan.FieldLocation, r.Location,
-		),
+// column is a field's column. A shared one's values repeat across rows
+// (few distinct values): each is kept once, not once per row.
+type column struct {
+	field  string
+	shared bool
+}
+
+var (
+	employeeQuery = recordQuery{
+		typ: plan.TypeEmployee, sql: selectEmployees,
+		fields: []column{
+			{plan.FieldLocation, true}, {plan.FieldFirstName, false}, {plan.FieldLastName, false}, {plan.FieldGender, true},
+			{plan.FieldPosition, true}, {plan.FieldEmail, false}, {plan.FieldStatus, true}, {plan.FieldProfileImageURL, false},
+		},
 	}
-}
-
-type jobRow struct {
-	Company        string `db:"company"`
-	ID             int64  `db:"id"`
-	ExternalID     string `db:"external_id"`
-	Location       string `db:"location"`
-	Title          string `db:"title"`
-	Description    string `db:"description"`
-	EmploymentType string `db:"employment_type"`
-	Schedule       string `db:"schedule"`
-	Department     string `db:"department"`
-	ApplicationURL string `db:"application_url"`
-	Status         string `db:"status"`
-}
-
-func (r jobRow) record() plan.Record {
-	return plan.Record{
-		Type: plan.TypeJob, Company: r.Company, ExternalID: r.ExternalID, TargetID: r.ID, Linked: true,
-		Attrs: plan.NewAttrs(
-			plan.FieldTitle, r.Title,
-			plan.FieldDescription, r.Description,
-			plan.FieldEmploymentType, r.EmploymentType,
-			plan.FieldSchedule, r.Schedule,
-			plan.FieldDepartment, r.Department,
-			plan.FieldLocation, r.Location,
-			plan.FieldApplicationURL, r.ApplicationURL,
-			plan.FieldStatus, r.Status,
-		),
+	jobQuery = recordQuery{
+		typ: plan.TypeJob, sql: selectJobs,
+		fields: []column{
+			{plan.FieldLocation, true}, {plan.FieldTitle, false}, {plan.FieldDescription, false}, {plan.FieldEmploymentType, true},
+			{plan.FieldSchedule, true}, {plan.FieldDepartment, true}, {plan.FieldApplicationURL, false}, {plan.FieldStatus, true},
+		},
 	}
+)
+
+// read runs the query and builds its records as rows arrive. A row's own
+// text (external id and the values that are not shared) is one string
+// that its values are slices of, rather than a string per column.
+func (q recordQuery) read(ctx context.Context, db querier, in interner, args ...any) ([]plan.Record, error) {
+	rows, err := db.Query(ctx, q.sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	const first = 5 // the columns before the fields
+	var (
+		recs   []plan.Record
+		n, id  int64
+		linked bool
+		dest   = make([]any, first+len(q.fields)) // nil: not scanned
+		pairs  = make([]string, 2*len(q.fields))
+		own    strings.Builder
+	)
+	dest[0], dest[2], dest[3] = &n, &id, &linked
+	for i, f := range q.fields {
+		pairs[2*i] = f.field
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if recs == nil {
+			recs = make([]plan.Record, 0, n)
+		}
+		raw := rows.RawValues()
+		size := len(raw[4])
+		for i, f := range q.fields {
+			if !f.shared {
+				size += len(raw[first+i])
+			}
+		}
+		own.Reset()
+		own.Grow(size)
+		own.Write(raw[4])
+		for i, f := range q.fields {
+			if !f.shared {
+				own.Write(raw[first+i])
+			}
+		}
+		text := own.String()
+		extID, text := text[:len(raw[4])], text[len(raw[4]):]
+		for i, f := range q.fields {
+			v := raw[first+i]
+			if f.shared {
+				pairs[2*i+1] = in.bytes(v)
+			} else {
+				pairs[2*i+1], text = text[:len(v)], text[len(v):]
+			}
+		}
+		recs = append(recs, plan.Record{
+			Type: q.typ, Company: in.bytes(raw[1]), ExternalID: extID, TargetID: id, Linked: linked,
+			Attrs: plan.NewAttrs(pairs...),
+		})
+	}
+	return recs, rows.Err()
 }
 
 // Sorting uses COLLATE "C" so that the database orders strings byte-wise,
@@ -136,8 +172,8 @@ where company_id = any($1)
 order by company_id, slug collate "C"`
 
 	selectEmployees = `
-select c.slug as company, e.id, e.external_source is not null as linked,
-       coalesce(e.external_id, '') as external_id, coalesce(l.slug, '') as location,
+select count(*) over (), c.slug, e.id, e.external_source is not null,
+       coalesce(e.external_id, ''), coalesce(l.slug, ''),
        e.first_name, e.last_name, e.gender, e.position, e.email, e.status, e.profile_image_url
 from employees e
 join companies c on c.id = e.company_id
@@ -147,7 +183,7 @@ where (c.slug = any($1) and (e.external_source = 'personio' or (e.external_sourc
 order by c.slug collate "C", coalesce(e.external_id, '') collate "C", e.id`
 
 	selectJobs = `
-select c.slug as company, j.id, j.external_id, coalesce(l.slug, '') as location,
+select count(*) over (), c.slug, j.id, true, j.external_id, coalesce(l.slug, ''),
        j.title, j.description, j.employment_type, j.schedule, j.department, j.application_url, j.status
 from jobs j
 join companies c on c.id = j.company_id
@@ -186,44 +222,25 @@ func readState(ctx context.Context, db querier, q Query) (plan.State, error) {
 	}
 
 	// Rows become records as they are read: a target of 100,000 employees
-	// is not held twice. The values every row repeats (company, location,
-	// gender, status) are kept once.
+	// is not held twice.
 	in := interner{}
-	st.Employees, err = collectRecords(ctx, db, selectEmployees, func(row pgx.CollectableRow) (plan.Record, error) {
-		e, err := pgx.RowToStructByName[employeeRow](row)
-		e.Company, e.Location, e.Gender, e.Status = in.of(e.Company), in.of(e.Location), in.of(e.Gender), in.of(e.Status)
-		return e.record(), err
-	}, slugs, q.IncludeUnconfigured)
-	if err != nil {
+	if st.Employees, err = employeeQuery.read(ctx, db, in, slugs, q.IncludeUnconfigured); err != nil {
 		return st, fmt.Errorf("reading employees: %w", err)
 	}
-	st.Jobs, err = collectRecords(ctx, db, selectJobs, func(row pgx.CollectableRow) (plan.Record, error) {
-		j, err := pgx.RowToStructByName[jobRow](row)
-		j.Company, j.Location, j.Status = in.of(j.Company), in.of(j.Location), in.of(j.Status)
-		return j.record(), err
-	}, slugs, q.IncludeUnconfigured)
-	if err != nil {
+	if st.Jobs, err = jobQuery.read(ctx, db, in, slugs, q.IncludeUnconfigured); err != nil {
 		return st, fmt.Errorf("reading jobs: %w", err)
 	}
 	return st, nil
 }
 
-// collectRecords reads the rows of sql as records.
-func collectRecords(ctx context.Context, db querier, sql string, fn pgx.RowToFunc[plan.Record], args ...any) ([]plan.Record, error) {
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, fn)
-}
-
 // interner keeps one copy of each value it is given.
 type interner map[string]string
 
-func (in interner) of(s string) string {
-	if v, ok := in[s]; ok {
+func (in interner) bytes(b []byte) string {
+	if v, ok := in[string(b)]; ok {
 		return v
 	}
+	s := string(b)
 	in[s] = s
 	return s
 }
