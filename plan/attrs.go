@@ -161,6 +161,15 @@ func (v *attrValues) set(f, x string) {
 	v[i] = x
 }
 
+// get returns the value of field f, which must be a known field.
+func (v *attrValues) get(f string) string {
+	i, ok := fieldIndex(f)
+	if !ok {
+		panic("plan: unknown attribute " + f)
+	}
+	return v[i]
+}
+
 // attrs packs v into Attrs (never none).
 func (v *attrValues) attrs() Attrs {
 	var set uint32
@@ -250,6 +259,23 @@ func (a Attrs) equalOn(b Attrs, on fieldSet) bool {
 	for rest := sa; rest != 0; rest &= rest - 1 {
 		bit := rest & -rest
 		if a.vals[bits.OnesCount32(a.set&(bit-1))] != b.vals[bits.OnesCount32(b.set&(bit-1))] {
+			return false
+		}
+	}
+	return true
+}
+
+// equalValues reports whether a holds the values of v for the fields in
+// on.
+func (a Attrs) equalValues(v *attrValues, on fieldSet) bool {
+	k := 0
+	for i := range numFields {
+		var x string
+		if a.set&(1<<i) != 0 {
+			x = a.vals[k]
+			k++
+		}
+		if on&(1<<i) != 0 && x != v[i] {
 			return false
 		}
 	}

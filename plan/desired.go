@@ -104,9 +104,54 @@ func (l DesiredLocation) Attrs() Attrs {
 }
 
 // DesiredRecord is one employee or job that should exist, by Personio id.
+//
+// An employee's attributes are not stored: they are read off its Source
+// record when asked for, so that a plan of 100,000 employees that are
+// already in sync does not hold every value a second time.
 type DesiredRecord struct {
 	ID    int64
-	Attrs Attrs
+	attrs Attrs            // a job's attributes
+	emp   *SourceEmployee  // an employee's record
+	to    *employeeMapping // where an employee goes
+}
+
+// employeeMapping is what maps a Source employee to Gridwork attributes
+// besides the record itself: its location and the employee_fields
+// overrides (Gridwork field → Personio key).
+type employeeMapping struct {
+	location string
+	fields   map[string]string
+}
+
+// Attrs returns the record's attributes.
+func (r *DesiredRecord) Attrs() Attrs {
+	if r.emp == nil {
+		return r.attrs
+	}
+	var v attrValues
+	r.values(&v)
+	return v.attrs()
+}
+
+// values sets v to the record's attributes.
+func (r *DesiredRecord) values(v *attrValues) {
+	e := r.emp
+	if e == nil {
+		*v = r.attrs.values()
+		return
+	}
+	*v = attrValues{}
+	v.set(FieldFirstName, e.FirstName)
+	v.set(FieldLastName, e.LastName)
+	v.set(FieldGender, e.Gender)
+	v.set(FieldPosition, e.Position)
+	v.set(FieldEmail, e.Email)
+	v.set(FieldStatus, e.Status)
+	v.set(FieldProfileImageURL, e.ProfileImageURL)
+	v.set(FieldLocation, r.to.location)
+	for field, key := range r.to.fields {
+		v.set(field, e.Attributes[key])
+	}
 }
 
 // Desired builds the desired state of the companies in scope from the
@@ -182,6 +227,13 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	resolved, d := resolveOffices(cfg, inScope, offices, &ds.Warnings)
 	diags = append(diags, d...)
 	fields := employeeFieldKeys(cfg.Personio.EmployeeFields)
+	// Where each mapped office's employees go: a company (index into
+	// ds.Companies) and a location.
+	type target struct {
+		company int
+		mapping *employeeMapping
+	}
+	byOffice := map[int64]target{}
 	for _, c := range inScope {
 		dc := DesiredCompany{
 			Slug:          c.Slug,
@@ -189,7 +241,6 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 			SyncEmployees: c.SyncEmployees,
 			SyncJobs:      c.SyncJobs,
 		}
-		byOfficeID := map[int64]string{}
 		byOfficeName := map[string]string{}
 		for _, loc := range c.Locations {
 			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
@@ -197,8 +248,8 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 				dl.Mapped, dl.OfficeID, dl.OfficeName = true, o.ID, o.Name
 				dl.PersonioEmployees = offices.employees[o.ID]
 				dl.PersonioPositions = offices.positions[o.Name]
-				if o.ID != 0 {
-					byOfficeID[o.ID] = loc.Slug
+				if _, dup := byOffice[o.ID]; !dup && o.ID != 0 && c.SyncEmployees {
+					byOffice[o.ID] = target{len(ds.Companies), &employeeMapping{location: loc.Slug, fields: fields}}
 				}
 				// Two offices may share a name (then mapped by id);
 				// positions name their office, so the first wins.
@@ -210,14 +261,21 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		}
 		sort.Slice(dc.Locations, func(i, j int) bool { return dc.Locations[i].Slug < dc.Locations[j].Slug })
 
-		if dc.SyncEmployees {
-			dc.Employees = desiredEmployees(snap.Employees, byOfficeID, statuses, fields)
-		}
 		if dc.SyncJobs && ds.JobsUnavailable == "" {
 			dc.Jobs = desiredJobs(snap.Jobs, byOfficeName)
 		}
 		ds.Companies = append(ds.Companies, dc)
 	}
+	// Employees go to the company that maps their office, in one pass
+	// over the listing (sorted by id, so each company's are too), into
+	// slices counted first.
+	desiredEmployees(emps, statuses, func(e *SourceEmployee) (*[]DesiredRecord, *employeeMapping) {
+		t, ok := byOffice[e.Office.ID]
+		if !ok {
+			return nil, nil
+		}
+		return &ds.Companies[t.company].Employees, t.mapping
+	})
 	return ds, diags
 }
 
@@ -328,35 +386,30 @@ func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hc
 	return out, diags
 }
 
-// desiredEmployees selects the employees in the company's mapped offices
-// whose status is synced, and maps them to Gridwork attributes.
-func desiredEmployees(emps []SourceEmployee, byOfficeID map[int64]string, statuses map[string]bool, fields map[string]string) []DesiredRecord {
-	var out []DesiredRecord
-	for i := range emps {
-		e := &emps[i]
-		if e.Office == nil || !statuses[e.Status] {
-			continue
+// desiredEmployees selects the employees with an office whose status is
+// synced and appends each to the records that to returns for it (nil: its
+// office is not mapped), counting them first so that each slice is
+// allocated once.
+func desiredEmployees(emps []SourceEmployee, statuses map[string]bool, to func(*SourceEmployee) (*[]DesiredRecord, *employeeMapping)) {
+	each := func(fn func(e *SourceEmployee, recs *[]DesiredRecord, m *employeeMapping)) {
+		for i := range emps {
+			e := &emps[i]
+			if e.Office == nil || e.Office.ID == 0 || !statuses[e.Status] {
+				continue
+			}
+			if recs, m := to(e); recs != nil {
+				fn(e, recs, m)
+			}
 		}
-		slug, ok := byOfficeID[e.Office.ID]
-		if !ok || e.Office.ID == 0 {
-			continue
-		}
-		var v attrValues
-		v.set(FieldFirstName, e.FirstName)
-		v.set(FieldLastName, e.LastName)
-		v.set(FieldGender, e.Gender)
-		v.set(FieldPosition, e.Position)
-		v.set(FieldEmail, e.Email)
-		v.set(FieldStatus, e.Status)
-		v.set(FieldProfileImageURL, e.ProfileImageURL)
-		v.set(FieldLocation, slug)
-		for field, key := range fields {
-			v.set(field, e.Attributes[key])
-		}
-		out = append(out, DesiredRecord{ID: e.ID, Attrs: v.attrs()})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	counts := map[*[]DesiredRecord]int{}
+	each(func(_ *SourceEmployee, recs *[]DesiredRecord, _ *employeeMapping) { counts[recs]++ })
+	for recs, n := range counts {
+		*recs = make([]DesiredRecord, 0, n)
+	}
+	each(func(e *SourceEmployee, recs *[]DesiredRecord, m *employeeMapping) {
+		*recs = append(*recs, DesiredRecord{ID: e.ID, emp: e, to: m})
+	})
 }
 
 // desiredJobs selects the feed positions whose office (or, failing that,
@@ -387,7 +440,7 @@ func desiredJobs(jobs []SourceJob, byOfficeName map[string]string) []DesiredReco
 		v.set(FieldApplicationURL, j.ApplicationURL)
 		// The feed lists published positions only.
 		v.set(FieldStatus, "published")
-		out = append(out, DesiredRecord{ID: j.ID, Attrs: v.attrs()})
+		out = append(out, DesiredRecord{ID: j.ID, attrs: v.attrs()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

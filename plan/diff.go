@@ -269,16 +269,19 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 	fields := fieldsOf(typ)
 	on := setOf(fields)
 	seen := make([]bool, len(g.order))
-	for _, w := range want {
+	var v attrValues
+	for k := range want {
+		w := &want[k]
+		w.values(&v)
 		i, linked := g.linked[w.ID]
 		if linked {
 			seen[i] = true
-			if g.order[i].Attrs.equalOn(w.Attrs, on) {
+			if g.order[i].Attrs.equalValues(&v, on) {
 				continue
 			}
 		}
 		key := strconv.FormatInt(w.ID, 10)
-		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: w.Attrs}
+		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: v.attrs()}
 		if linked {
 			r := g.order[i]
 			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, restrict(r.Attrs, fields)
@@ -286,7 +289,7 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 			continue
 		}
 		if typ == TypeEmployee {
-			if r := g.adopt(w.Attrs.Get(FieldEmail)); r != nil {
+			if r := g.adopt(v.get(FieldEmail)); r != nil {
 				ch.Action, ch.TargetID, ch.Before = Adopt, r.TargetID, restrict(r.Attrs, fields)
 				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs.Get(FieldEmail)
 				out = append(out, ch)
@@ -319,10 +322,12 @@ func recordChanges(typ Type, want []DesiredRecord, g *companyRecords) int {
 	}
 	on := setOf(fieldsOf(typ))
 	n, matched := 0, 0
-	for _, w := range want {
+	var v attrValues
+	for k := range want {
+		w := &want[k]
 		if i, ok := g.linked[w.ID]; ok {
 			matched++
-			if g.order[i].Attrs.equalOn(w.Attrs, on) {
+			if w.values(&v); g.order[i].Attrs.equalValues(&v, on) {
 				continue
 			}
 		}

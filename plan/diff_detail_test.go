@@ -121,8 +121,8 @@ func TestDesiredAttributes(t *testing.T) {
 			FieldEmail: "ada@acme.test", FieldStatus: "active", FieldLocation: "berlin-hq",
 			FieldProfileImageURL: "https://api.personio.de/v1/company/employees/1001/profile-picture/200",
 		})
-		if got := acme.Employees[0]; got.ID != 1001 || !reflect.DeepEqual(got.Attrs, want) {
-			t.Errorf("got %d %v\nwant %v", got.ID, got.Attrs, want)
+		if got := acme.Employees[0]; got.ID != 1001 || !reflect.DeepEqual(got.Attrs(), want) {
+			t.Errorf("got %d %v\nwant %v", got.ID, got.Attrs(), want)
 		}
 	})
 	t.Run("job", func(t *testing.T) {
@@ -132,11 +132,11 @@ func TestDesiredAttributes(t *testing.T) {
 			FieldEmploymentType: "permanent", FieldSchedule: "full-time", FieldDepartment: "Engineering",
 			FieldLocation: "berlin-hq", FieldApplicationURL: "https://acme.jobs.personio.de/job/9001", FieldStatus: "published",
 		})
-		if got := acme.Jobs[0]; got.ID != 9001 || !reflect.DeepEqual(got.Attrs, want) {
-			t.Errorf("got %d %v\nwant %v", got.ID, got.Attrs, want)
+		if got := acme.Jobs[0]; got.ID != 9001 || !reflect.DeepEqual(got.Attrs(), want) {
+			t.Errorf("got %d %v\nwant %v", got.ID, got.Attrs(), want)
 		}
-		if got := acme.Jobs[1]; got.ID != 9002 || got.Attrs.Get(FieldLocation) != "hamburg" {
-			t.Errorf("job 9002 should fall back to its additional office Hamburg: %v", got.Attrs)
+		if got := acme.Jobs[1]; got.ID != 9002 || got.Attrs().Get(FieldLocation) != "hamburg" {
+			t.Errorf("job 9002 should fall back to its additional office Hamburg: %v", got.Attrs())
 		}
 	})
 	t.Run("locations", func(t *testing.T) {
@@ -164,8 +164,8 @@ func TestDesiredAttributes(t *testing.T) {
 		if loc.OfficeID != 0 || loc.OfficeName != "Remote Europe" || loc.Attrs().Get(FieldOfficeID) != "" {
 			t.Errorf("got %+v", loc)
 		}
-		if j := d.Companies[0].Jobs[1]; j.ID != 9002 || j.Attrs.Get(FieldLocation) != "remote" {
-			t.Errorf("job 9002 should map to remote by its main office: %v", j.Attrs)
+		if j := d.Companies[0].Jobs[1]; j.ID != 9002 || j.Attrs().Get(FieldLocation) != "remote" {
+			t.Errorf("job 9002 should map to remote by its main office: %v", j.Attrs())
 		}
 	})
 	t.Run("employee_fields override", func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestDesiredAttributes(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatal(diags.Error())
 		}
-		a := d.Companies[0].Employees[0].Attrs
+		a := d.Companies[0].Employees[0].Attrs()
 		if a.Get(FieldPosition) != "Title of Ada" || a.Get(FieldGender) != "Ada" {
 			t.Errorf("got %v", a)
 		}

@@ -78,9 +78,12 @@ func digestDesired(d *DesiredState) string {
 			fields []string
 		}{{c.Employees, employeeFields}, {c.Jobs, jobFields}} {
 			h.int(int64(len(k.recs)))
-			for _, r := range k.recs {
+			var v attrValues
+			for i := range k.recs {
+				r := &k.recs[i]
 				h.int(r.ID)
-				h.attrs(r.Attrs, k.fields)
+				r.values(&v)
+				h.values(&v, k.fields)
 			}
 		}
 	}
@@ -196,21 +199,28 @@ func (c *canon) bytes(b []byte) {
 // order, then any others in key order. A missing key and "" are the same.
 // Walking the known fields first avoids sorting keys for every record.
 func (c *canon) attrs(a Attrs, fields []string) {
+	v := a.values()
+	c.values(&v, fields)
+}
+
+// values is attrs of the attributes v holds.
+func (c *canon) values(v *attrValues, fields []string) {
 	c.keys = c.keys[:0]
 	for _, f := range fields {
-		if a.Has(f) {
+		if i, _ := fieldIndex(f); v[i] != "" {
 			c.keys = append(c.keys, f)
 		}
 	}
-	for k := range a.Sorted() {
-		if !slices.Contains(fields, k) {
-			c.keys = append(c.keys, k)
+	for _, i := range byName {
+		if v[i] != "" && !slices.Contains(fields, fieldNames[i]) {
+			c.keys = append(c.keys, fieldNames[i])
 		}
 	}
 	c.int(int64(len(c.keys)))
 	for _, k := range c.keys {
+		i, _ := fieldIndex(k)
 		c.str(k)
-		c.str(a.Get(k))
+		c.str(v[i])
 	}
 }
 

@@ -120,11 +120,11 @@ func applied(t testing.TB, d *DesiredState) State {
 		}
 		s.Companies = append(s.Companies, cs)
 		for _, r := range c.Employees {
-			s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: r.Attrs})
+			s.Employees = append(s.Employees, Record{Type: TypeEmployee, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: r.Attrs()})
 			next++
 		}
 		for _, r := range c.Jobs {
-			s.Jobs = append(s.Jobs, Record{Type: TypeJob, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: r.Attrs})
+			s.Jobs = append(s.Jobs, Record{Type: TypeJob, Company: c.Slug, ExternalID: strconv.FormatInt(r.ID, 10), TargetID: next, Linked: true, Attrs: r.Attrs()})
 			next++
 		}
 	}
