@@ -33,6 +33,28 @@ var fieldNames = [...]string{
 	FieldTitle, FieldDescription, FieldEmploymentType, FieldSchedule, FieldDepartment, FieldApplicationURL,
 }
 
+// The fields' indexes in fieldNames (their bits), for the hot paths that
+// fill attrValues directly.
+const (
+	idxName = iota
+	idxOfficeID
+	idxOfficeName
+	idxFirstName
+	idxLastName
+	idxGender
+	idxPosition
+	idxEmail
+	idxStatus
+	idxProfileImageURL
+	idxLocation
+	idxTitle
+	idxDescription
+	idxEmploymentType
+	idxSchedule
+	idxDepartment
+	idxApplicationURL
+)
+
 // numFields is how many fields Attrs knows.
 const numFields = len(fieldNames)
 
@@ -52,39 +74,39 @@ var byName = func() [numFields]int {
 func fieldIndex(f string) (int, bool) {
 	switch f {
 	case FieldName:
-		return 0, true
+		return idxName, true
 	case FieldOfficeID:
-		return 1, true
+		return idxOfficeID, true
 	case FieldOfficeName:
-		return 2, true
+		return idxOfficeName, true
 	case FieldFirstName:
-		return 3, true
+		return idxFirstName, true
 	case FieldLastName:
-		return 4, true
+		return idxLastName, true
 	case FieldGender:
-		return 5, true
+		return idxGender, true
 	case FieldPosition:
-		return 6, true
+		return idxPosition, true
 	case FieldEmail:
-		return 7, true
+		return idxEmail, true
 	case FieldStatus:
-		return 8, true
+		return idxStatus, true
 	case FieldProfileImageURL:
-		return 9, true
+		return idxProfileImageURL, true
 	case FieldLocation:
-		return 10, true
+		return idxLocation, true
 	case FieldTitle:
-		return 11, true
+		return idxTitle, true
 	case FieldDescription:
-		return 12, true
+		return idxDescription, true
 	case FieldEmploymentType:
-		return 13, true
+		return idxEmploymentType, true
 	case FieldSchedule:
-		return 14, true
+		return idxSchedule, true
 	case FieldDepartment:
-		return 15, true
+		return idxDepartment, true
 	case FieldApplicationURL:
-		return 16, true
+		return idxApplicationURL, true
 	}
 	return 0, false
 }

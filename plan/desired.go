@@ -120,7 +120,14 @@ type DesiredRecord struct {
 // overrides (Gridwork field → Personio key).
 type employeeMapping struct {
 	location string
-	fields   map[string]string
+	fields   []fieldKey
+}
+
+// fieldKey is an employee_fields override: a field (by index) and the
+// Personio attribute it is read from.
+type fieldKey struct {
+	field int
+	key   string
 }
 
 // Attrs returns the record's attributes.
@@ -140,17 +147,12 @@ func (r *DesiredRecord) values(v *attrValues) {
 		*v = r.attrs.values()
 		return
 	}
-	*v = attrValues{}
-	v.set(FieldFirstName, e.FirstName)
-	v.set(FieldLastName, e.LastName)
-	v.set(FieldGender, e.Gender)
-	v.set(FieldPosition, e.Position)
-	v.set(FieldEmail, e.Email)
-	v.set(FieldStatus, e.Status)
-	v.set(FieldProfileImageURL, e.ProfileImageURL)
-	v.set(FieldLocation, r.to.location)
-	for field, key := range r.to.fields {
-		v.set(field, e.Attributes[key])
+	*v = attrValues{
+		idxFirstName: e.FirstName, idxLastName: e.LastName, idxGender: e.Gender, idxPosition: e.Position,
+		idxEmail: e.Email, idxStatus: e.Status, idxProfileImageURL: e.ProfileImageURL, idxLocation: r.to.location,
+	}
+	for _, o := range r.to.fields {
+		v[o.field] = e.Attributes[o.key]
 	}
 }
 
@@ -465,14 +467,19 @@ func jobDescription(sections []JobDescription) string {
 }
 
 // employeeFieldKeys returns the employee_fields overrides as Gridwork field
-// → Personio key, limited to the fields an override may feed.
-func employeeFieldKeys(m map[string]config.FieldRef) map[string]string {
-	out := map[string]string{}
+// → Personio key, limited to the fields an override may feed, by field.
+func employeeFieldKeys(m map[string]config.FieldRef) []fieldKey {
+	var out []fieldKey
 	for field, ref := range m {
 		if field == FieldLocation || ref.Key == "" {
 			continue
 		}
-		out[field] = ref.Key
+		i, ok := fieldIndex(field)
+		if !ok {
+			panic("plan: unknown attribute " + field)
+		}
+		out = append(out, fieldKey{i, ref.Key})
 	}
+	slices.SortFunc(out, func(a, b fieldKey) int { return cmp.Compare(a.field, b.field) })
 	return out
 }

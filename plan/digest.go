@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"hash"
 	"path/filepath"
-	"slices"
 	"sort"
 
 	"github.com/gridwork/gridsync/config"
@@ -71,12 +70,12 @@ func digestDesired(d *DesiredState) string {
 		h.int(int64(len(c.Locations)))
 		for _, l := range c.Locations {
 			h.str(l.Slug)
-			h.attrs(l.Attrs(), locationFields)
+			h.attrs(l.Attrs(), locationOrder)
 		}
 		for _, k := range []struct {
 			recs   []DesiredRecord
-			fields []string
-		}{{c.Employees, employeeFields}, {c.Jobs, jobFields}} {
+			fields fieldOrder
+		}{{c.Employees, employeeOrder}, {c.Jobs, jobOrder}} {
 			h.int(int64(len(k.recs)))
 			var v attrValues
 			for i := range k.recs {
@@ -141,19 +140,24 @@ func DigestState(s State) string {
 			h.str(r.ExternalID)
 			h.int(r.TargetID)
 			h.bool(r.Linked)
-			h.attrs(r.Attrs, fieldsOf(r.Type))
+			o := employeeOrder
+			if r.Type == TypeJob {
+				o = jobOrder
+			}
+			h.attrs(r.Attrs, o)
 		}
 	}
 	return h.sum()
 }
 
+var employeeOrder, jobOrder, locationOrder = orderOf(employeeFields), orderOf(jobFields), orderOf(locationFields)
+
 // canon writes length-prefixed values into a hash, so that no two
 // different inputs share an encoding.
 // It buffers writes because hashing many tiny slices is slow.
 type canon struct {
-	h    hash.Hash
-	buf  []byte
-	keys []string
+	h   hash.Hash
+	buf []byte
 }
 
 func newCanon(version string) *canon {
@@ -195,33 +199,51 @@ func (c *canon) bytes(b []byte) {
 	}
 }
 
-// attrs writes the non-empty attributes: those named in fields in that
-// order, then any others in key order. A missing key and "" are the same.
-// Walking the known fields first avoids sorting keys for every record.
-func (c *canon) attrs(a Attrs, fields []string) {
+// attrs writes the non-empty attributes: those of the fields in o, in
+// its order, then any others by name. A missing key and "" are the same.
+func (c *canon) attrs(a Attrs, o fieldOrder) {
 	v := a.values()
-	c.values(&v, fields)
+	c.values(&v, o)
 }
 
-// values is attrs of the attributes v holds.
-func (c *canon) values(v *attrValues, fields []string) {
-	c.keys = c.keys[:0]
-	for _, f := range fields {
-		if i, _ := fieldIndex(f); v[i] != "" {
-			c.keys = append(c.keys, f)
+// values is attrs of the values v holds.
+func (c *canon) values(v *attrValues, o fieldOrder) {
+	n := 0
+	for i := range v {
+		if v[i] != "" {
+			n++
+		}
+	}
+	c.int(int64(n))
+	for _, i := range o.idx {
+		if v[i] != "" {
+			c.str(fieldNames[i])
+			c.str(v[i])
 		}
 	}
 	for _, i := range byName {
-		if v[i] != "" && !slices.Contains(fields, fieldNames[i]) {
-			c.keys = append(c.keys, fieldNames[i])
+		if v[i] != "" && o.set&(1<<i) == 0 {
+			c.str(fieldNames[i])
+			c.str(v[i])
 		}
 	}
-	c.int(int64(len(c.keys)))
-	for _, k := range c.keys {
-		i, _ := fieldIndex(k)
-		c.str(k)
-		c.str(v[i])
+}
+
+// fieldOrder is a list of fields as their indexes, and their set.
+type fieldOrder struct {
+	idx []int
+	set fieldSet
+}
+
+func orderOf(fields []string) fieldOrder {
+	var o fieldOrder
+	for _, f := range fields {
+		if i, ok := fieldIndex(f); ok && o.set&(1<<i) == 0 {
+			o.idx = append(o.idx, i)
+			o.set |= 1 << i
+		}
 	}
+	return o
 }
 
 func (c *canon) sum() string {
