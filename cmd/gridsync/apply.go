@@ -91,14 +91,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 				if len(w.Applied.Changes) == 0 || o.autoApprove {
 					return nil
 				}
-				ok, err := confirm(ctx, g, view)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return errApplyCancelled
-				}
-				return nil
+				return confirm(ctx, g, view)
 			},
 		})
 		if w != nil {
@@ -170,17 +163,19 @@ func diagnosticsError(g *globals, cfg *config.Config, err error) error {
 	return err
 }
 
-// errApplyCancelled is the answer "no" at the prompt.
-var errApplyCancelled = errors.New("apply cancelled at the prompt")
+var (
+	// errApplyCancelled is any answer but "yes" at the prompt, or Ctrl-C.
+	errApplyCancelled = errors.New("apply cancelled at the prompt")
+	errNotTerminal    = errors.New("apply needs -auto-approve when it is not run from a terminal (no one can answer the confirmation prompt)")
+)
 
-// confirm asks the Terraform question on a terminal. Off a terminal it
-// refuses: an unattended apply must say -auto-approve explicitly. Ctrl-C at
-// the prompt cancels at once instead of waiting for Enter.
-var errNotTerminal = errors.New("apply needs -auto-approve when it is not run from a terminal (no one can answer the confirmation prompt)")
-
-func confirm(ctx context.Context, g *globals, view *views.Apply) (bool, error) {
+// confirm asks the Terraform question on a terminal and returns nil when
+// the answer is yes. Off a terminal it refuses: an unattended apply must
+// say -auto-approve explicitly. Ctrl-C at the prompt cancels at once
+// instead of waiting for Enter.
+func confirm(ctx context.Context, g *globals, view *views.Apply) error {
 	if !g.interactive() {
-		return false, errNotTerminal
+		return errNotTerminal
 	}
 	view.Prompt()
 	answer := make(chan string, 1)
@@ -192,10 +187,12 @@ func confirm(ctx context.Context, g *globals, view *views.Apply) (bool, error) {
 	select {
 	case <-ctx.Done():
 		view.PromptInterrupted()
-		return false, nil
 	case line := <-answer:
-		return strings.TrimSpace(line) == "yes", nil
+		if strings.TrimSpace(line) == "yes" {
+			return nil
+		}
 	}
+	return errApplyCancelled
 }
 
 // notifyGitHub comments the outcome of an apply on the merged pull request

@@ -16,24 +16,23 @@ func TestConfirm(t *testing.T) {
 		name     string
 		terminal *bool
 		input    string
-		want     bool
-		wantErr  error
+		want     error // nil: approved
 	}{
-		{"yes", &yes, "yes\n", true, nil},
-		{"yes with spaces", &yes, "  yes  \n", true, nil},
-		{"anything else", &yes, "y\n", false, nil},
-		{"end of input", &yes, "", false, nil},
-		{"not a terminal", &no, "yes\n", false, errNotTerminal},
+		{"yes", &yes, "yes\n", nil},
+		{"yes with spaces", &yes, "  yes  \n", nil},
+		{"anything else", &yes, "y\n", errApplyCancelled},
+		{"end of input", &yes, "", errApplyCancelled},
+		{"not a terminal", &no, "yes\n", errNotTerminal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
 			g := &globals{streams: streams{In: strings.NewReader(tt.input), Out: &out}, stdinTerminal: tt.terminal}
-			got, err := confirm(context.Background(), g, views.NewApply(views.New(&out, io.Discard, views.Options{})))
-			if got != tt.want || err != tt.wantErr {
-				t.Errorf("confirm = %v, %v; want %v, %v", got, err, tt.want, tt.wantErr)
+			err := confirm(context.Background(), g, views.NewApply(views.New(&out, io.Discard, views.Options{})))
+			if err != tt.want {
+				t.Errorf("confirm = %v; want %v", err, tt.want)
 			}
-			if tt.wantErr == nil && !strings.Contains(out.String(), "Only 'yes' will be accepted to approve.") {
+			if tt.want != errNotTerminal && !strings.Contains(out.String(), "Only 'yes' will be accepted to approve.") {
 				t.Errorf("prompt missing: %q", out.String())
 			}
 		})
@@ -48,15 +47,14 @@ func TestConfirmCancelled(t *testing.T) {
 	yes := true
 	g := &globals{streams: streams{In: pr, Out: io.Discard}, stdinTerminal: &yes}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan bool, 1)
+	done := make(chan error, 1)
 	go func() {
-		ok, _ := confirm(ctx, g, views.NewApply(views.New(io.Discard, io.Discard, views.Options{})))
-		done <- ok
+		done <- confirm(ctx, g, views.NewApply(views.New(io.Discard, io.Discard, views.Options{})))
 	}()
 	cancel()
 	select {
-	case ok := <-done:
-		if ok {
+	case err := <-done:
+		if err == nil {
 			t.Error("a cancelled prompt approved the apply")
 		}
 	case <-time.After(10 * time.Second):

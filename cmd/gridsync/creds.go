@@ -61,7 +61,7 @@ func runCredsValidate(ctx context.Context, g *globals) error {
 	}
 	list := views.NewChecklist(g.view)
 	list.Begin()
-	creds, err := g.personioCredentials(cfg)
+	creds, err := g.credentials(cfg)
 	if err != nil {
 		list.Fail("credentials could not be decrypted", err)
 		return checklistResult(list)
@@ -127,11 +127,7 @@ func checkFeed(ctx context.Context, list *views.Checklist, cfg *config.Config, c
 	case err == nil:
 		list.Pass("job feed answers: %s (%s)", words.Count(len(jobs), "position", "positions"), client.JobsURL())
 	case len(syncing) > 0:
-		var fu *personio.FeedUnavailableError
-		if errors.As(err, &fu) {
-			err = errors.New(fu.Reason())
-		}
-		list.Fail(fmt.Sprintf("job feed not readable, and jobs sync is on for %s", strings.Join(syncing, ", ")), err)
+		list.Fail(fmt.Sprintf("job feed not readable, and jobs sync is on for %s", strings.Join(syncing, ", ")), errors.New(feedReason(err)))
 	default:
 		list.Skip("job feed not readable (%v); not needed while jobs sync is off for every company", err)
 	}
@@ -154,14 +150,10 @@ func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config
 	offices := len(rep.Offices)
 	list.Pass("employees readable: %s in %s", words.Count(rep.Employees, "employee", "employees"), words.Count(offices, "office", "offices"))
 
-	var fu *personio.FeedUnavailableError
-	switch {
-	case feedErr == nil:
+	if feedErr == nil {
 		rep.AddJobs(jobs)
-	case errors.As(feedErr, &fu):
-		rep.JobsUnavailable = fu.Reason()
-	default:
-		rep.JobsUnavailable = feedErr.Error()
+	} else {
+		rep.JobsUnavailable = feedReason(feedErr)
 	}
 	rep.Map(cfg)
 	list.Begin()
@@ -192,4 +184,14 @@ func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config
 	default:
 		list.Pass("every mapped office exists in Personio (%s)", words.Count(mapped, "location", "locations"))
 	}
+}
+
+// feedReason says why the job feed could not be read, in the words of an
+// unavailable feed's reason where it is one.
+func feedReason(err error) string {
+	var fu *personio.FeedUnavailableError
+	if errors.As(err, &fu) {
+		return fu.Reason()
+	}
+	return err.Error()
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/engine"
@@ -25,26 +28,39 @@ type Store interface {
 }
 
 // factory makes what the commands reach the outside through, as cli/cli's
-// factory does: each field left nil makes the real thing, and the tests
-// of a command set fakes (an in-memory Store, the credentials of a
-// simulated Personio) to run it without PostgreSQL or SOPS keys.
+// factory does: each field left nil makes the real thing (see defaults),
+// and the tests of a command set fakes (an in-memory Store, the
+// credentials of a simulated Personio) to run it without PostgreSQL or
+// SOPS keys.
 type factory struct {
 	// openStore connects to the Gridwork database at url.
 	openStore func(ctx context.Context, url string, log *slog.Logger) (Store, error)
-	// credentials gives the Personio credentials of cfg; nil decrypts
-	// its SOPS file.
+	// credentials gives the Personio credentials of cfg.
 	credentials func(cfg *config.Config) (personio.Credentials, error)
 	// personioOptions, when set, adjusts every Personio client (tests
 	// shorten its backoffs).
 	personioOptions func(*personio.Options)
 }
 
-// personioCredentials gives the Personio credentials of cfg.
-func (f factory) personioCredentials(cfg *config.Config) (personio.Credentials, error) {
-	if f.credentials != nil {
-		return f.credentials(cfg)
+// defaults sets the fields left nil to the real things: PostgreSQL, and
+// the credentials decrypted from cfg's SOPS file.
+func (f *factory) defaults() {
+	if f.openStore == nil {
+		f.openStore = openPostgres
 	}
-	return engine.Credentials(cfg)
+	if f.credentials == nil {
+		f.credentials = engine.Credentials
+	}
+}
+
+// openPostgres opens the real store; an error comes with no Store (not a
+// nil *store.Store inside one).
+func openPostgres(ctx context.Context, url string, log *slog.Logger) (Store, error) {
+	s, err := store.Open(ctx, url, log)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // newRunner builds the engine runner for a command: Personio through the
@@ -66,12 +82,7 @@ func openStore(ctx context.Context, g *globals, cfg *config.Config, checkSchema 
 	if err != nil {
 		return nil, err
 	}
-	var s Store
-	if g.openStore != nil {
-		s, err = g.openStore(ctx, u, g.logger)
-	} else {
-		s, err = openPostgres(ctx, u, g.logger)
-	}
+	s, err := g.openStore(ctx, u, g.logger)
 	if err != nil {
 		return nil, err
 	}
@@ -84,12 +95,61 @@ func openStore(ctx context.Context, g *globals, cfg *config.Config, checkSchema 
 	return s, nil
 }
 
-// openPostgres opens the real store; an error comes with no Store (not a
-// nil *store.Store inside one).
-func openPostgres(ctx context.Context, url string, log *slog.Logger) (Store, error) {
-	s, err := store.Open(ctx, url, log)
-	if err != nil {
+// databaseURLEnv overrides target.database_url.
+const databaseURLEnv = "GRIDWORK_DATABASE_URL"
+
+// databaseURL returns the Gridwork database URL: GRIDWORK_DATABASE_URL when
+// set, else target.database_url of cfg (which may be nil). The loader does
+// not fail on an unset variable read by target.database_url, so that
+// validate runs without secrets; this is where that becomes an error.
+func databaseURL(g *globals, cfg *config.Config) (string, error) {
+	if u := g.getenv(databaseURLEnv); u != "" {
+		return u, nil
+	}
+	if cfg != nil {
+		if err := cfg.Target.DatabaseURLErr(); err != nil {
+			return "", err
+		}
+		if cfg.Target.DatabaseURL != "" {
+			return cfg.Target.DatabaseURL, nil
+		}
+	}
+	return "", errors.New("no Gridwork database configured: set database_url in the target block of the configuration, or the " + databaseURLEnv + " environment variable")
+}
+
+// loadConfig loads the configuration directory for the commands that act
+// on it. Diagnostics go to stderr; on errors it returns exitCode(1), since
+// they have been printed already.
+func loadConfig(g *globals) (*config.Config, error) {
+	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
+	if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return cfg, nil
+}
+
+// reportDiagnostics prints diags (with source snippets) to stderr and
+// returns exitCode(1) when any of them is an error.
+func reportDiagnostics(g *globals, files map[string]*hcl.File, diags hcl.Diagnostics) error {
+	if err := g.view.Diagnostics(files, diags); err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// openTarget loads the configuration and opens the Gridwork database with
+// its schema checked: the start of every command that reads or writes it.
+func openTarget(ctx context.Context, g *globals) (*config.Config, Store, error) {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(ctx, g, cfg, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"syscall"
 
 	"github.com/gridwork/gridsync/internal/engine"
 	"github.com/gridwork/gridsync/internal/interrupt"
@@ -91,3 +92,23 @@ func (e *exitError) Unwrap() error { return e.err }
 // exitCode returns an error that makes gridsync exit with code without
 // printing anything more.
 func exitCode(code int) error { return &exitError{code: code} }
+
+// Exit codes of an interrupted gridsync, as other command-line tools use
+// them: 128 plus the signal number.
+const (
+	exitSIGINT  = 130
+	exitSIGTERM = 143
+)
+
+// interrupted reports whether ctx ended by an interrupt, and the exit code
+// that goes with it: 143 for SIGTERM, 130 for SIGINT or any other
+// cancellation (tests cancel without a signal).
+func interrupted(ctx context.Context) (int, bool) {
+	if ctx.Err() == nil {
+		return 0, false
+	}
+	if sig, ok := interrupt.Signal(ctx); ok && sig == syscall.SIGTERM {
+		return exitSIGTERM, true
+	}
+	return exitSIGINT, true
+}

@@ -41,12 +41,10 @@ type globals struct {
 	// factory makes the store and the Personio credentials; its zero
 	// value makes the real ones.
 	factory
-	chdir string // absolute once the command runs
-	// chdirArg is -chdir as given, for commands gridsync suggests.
-	chdirArg string
-	verbose  bool
-	noColor  bool
-	logger   *slog.Logger
+	chdir   string // absolute once the command runs
+	verbose bool
+	noColor bool
+	logger  *slog.Logger
 	// view is what every command's view shares (streams, colour, -v).
 	view *views.View
 	// stdinTerminal overrides terminal detection of In (tests).
@@ -59,23 +57,25 @@ type globals struct {
 	interruptHandled bool
 }
 
-// setup completes g once the global flags are parsed: the logger (info
-// with -v), -chdir made absolute, and the view, which decides colour.
+// setup completes g once the global flags are parsed: the factory's
+// defaults, the logger (info with -v), the view, which decides colour and
+// repeats -chdir as given in the commands it suggests, and -chdir made
+// absolute.
 func (g *globals) setup() error {
+	g.defaults()
 	level := slog.LevelWarn
 	if g.verbose {
 		level = slog.LevelInfo
 	}
 	g.logger = slog.New(slog.NewTextHandler(g.Err, &slog.HandlerOptions{Level: level}))
+	g.view = views.New(g.Out, g.Err, views.Options{NoColor: g.noColor, Getenv: g.getenv, Verbose: g.verbose, Chdir: g.chdir})
 	if g.chdir != "" {
-		g.chdirArg = g.chdir
 		abs, err := filepath.Abs(g.chdir)
 		if err != nil {
 			return err
 		}
 		g.chdir = abs
 	}
-	g.view = views.New(g.Out, g.Err, views.Options{NoColor: g.noColor, Getenv: g.getenv, Verbose: g.verbose, Chdir: g.chdirArg})
 	return nil
 }
 

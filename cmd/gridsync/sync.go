@@ -89,19 +89,14 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 // syncs, and reports the run on view.
 func syncOnce(ctx context.Context, g *globals, o *syncOptions, view views.Sync) views.SyncRun {
 	start := time.Now()
-	r := views.SyncRun{}
-	r.Written, r.Err = syncWith(ctx, g, o, view)
-	r.Duration = time.Since(start)
+	w, err := syncWith(ctx, g, o, view)
+	r := views.SyncRun{Written: w, Err: err, Duration: time.Since(start)}
 	view.Ran(r)
 	return r
 }
 
 func syncWith(ctx context.Context, g *globals, o *syncOptions, view views.Sync) (*engine.Written, error) {
-	cfg, err := loadConfig(g)
-	if err != nil {
-		return nil, err
-	}
-	st, err := openStore(ctx, g, cfg, true)
+	cfg, st, err := openTarget(ctx, g)
 	if err != nil {
 		return nil, err
 	}

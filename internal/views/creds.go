@@ -25,27 +25,24 @@ func NewChecklist(v *View) *Checklist { return &Checklist{View: v} }
 // Begin starts the clock of the next check.
 func (c *Checklist) Begin() { c.start = time.Now() }
 
-func (c *Checklist) line(mark, word, color, text string) {
-	switch {
-	case c.color: // only ever set for a terminal
-		mark = color + mark + "\x1b[0m"
-	case !c.outTerminal:
+func (c *Checklist) line(mark, word, sgr, text string) {
+	if !c.outTerminal {
 		mark = word
 	}
-	fmt.Fprintf(c.stdout, "%s %s\n", mark, text)
+	fmt.Fprintf(c.stdout, "%s %s\n", c.paint(sgr, mark), text)
 }
 
 // Pass writes a check that passed, with how long it took.
 func (c *Checklist) Pass(format string, args ...any) {
 	c.checks++
-	c.line("✓", "PASS", "\x1b[32m", fmt.Sprintf(format, args...)+"  "+roundDuration(time.Since(c.start)).String())
+	c.line("✓", "PASS", "32", fmt.Sprintf(format, args...)+"  "+roundDuration(time.Since(c.start)).String())
 }
 
 // Fail writes a check that failed, and why.
 func (c *Checklist) Fail(what string, err error) {
 	c.checks++
 	c.failed++
-	c.line("✗", "FAIL", "\x1b[31m", what+": "+err.Error())
+	c.line("✗", "FAIL", "31", what+": "+err.Error())
 }
 
 // FailMapping writes a failed check of an office mapping, d the plan's
@@ -69,7 +66,7 @@ func (c *Checklist) FailMapping(cfg *config.Config, d *hcl.Diagnostic) {
 
 // Skip writes a check that was not made, or whose failure does not count.
 func (c *Checklist) Skip(format string, args ...any) {
-	c.line("–", "SKIP", "\x1b[2m", fmt.Sprintf(format, args...))
+	c.line("–", "SKIP", "2", fmt.Sprintf(format, args...))
 }
 
 // Done says that Personio is ready when every check passed, and returns

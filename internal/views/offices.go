@@ -114,22 +114,18 @@ func (v *officesHuman) Report(rep *engine.OfficeReport) error {
 			pad := strings.Repeat(" ", widths[c]-utf8.RuneCountInString(cell))
 			last := c == len(row)-1
 			switch {
-			case v.color && r > 0 && last && !rep.Offices[r-1].Mapped():
-				cell = "\x1b[33m" + cell + "\x1b[0m"
-			case v.color && r == 0:
-				cell = "\x1b[1m" + cell + "\x1b[0m"
+			case r == 0:
+				cell = v.paint("1", cell)
+			case last && !rep.Offices[r-1].Mapped():
+				cell = v.paint("33", cell)
 			}
 			switch {
-			case right(c):
-				b.WriteString(pad + cell)
-			case last:
-				b.WriteString(cell)
-			default:
-				b.WriteString(cell + pad)
+			case right(c): // never the last column
+				cell = pad + cell + "  "
+			case !last:
+				cell += pad + "  "
 			}
-			if !last {
-				b.WriteString("  ")
-			}
+			b.WriteString(cell)
 		}
 		b.WriteByte('\n')
 	}

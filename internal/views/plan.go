@@ -26,13 +26,10 @@ type Plan interface {
 
 // NewPlan returns the Human or JSON plan view.
 func NewPlan(k Kind, v *View) Plan {
-	switch k {
-	case Human:
-		return &planHuman{v}
-	case JSON:
+	if k == JSON {
 		return &planJSON{planHuman{v}}
 	}
-	panic(fmt.Sprintf("views: no plan view of kind %d", k))
+	return &planHuman{v}
 }
 
 // NewPlanMarkdown returns the Markdown plan view: the plan as a pull

@@ -49,22 +49,17 @@ func NewSyncLog(v *View) *SyncLog {
 type syncHuman struct{ *View }
 
 func (v *syncHuman) Show(files map[string]*hcl.File, w *engine.Written) error {
-	if err := v.show(files, w); err != nil {
-		return err
-	}
-	return v.planText(w.Applied)
+	return v.show(files, w, true)
 }
 
 func (v *syncHuman) Ran(r SyncRun) {
 	if r.Err == nil {
 		w := r.Written
-		s := w.Applied.Summary
 		verb := "Sync complete!"
 		if len(w.Refusals) > 0 {
 			verb = fmt.Sprintf("Sync complete, except for %s (refused, see below)!", strings.Join(engine.RefusedCompanies(w.Refusals), ", "))
 		}
-		fmt.Fprintf(v.stdout, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
-		fmt.Fprintf(v.stdout, "Recorded as sync run %d.\n", w.Result.RunID)
+		v.complete(verb, w.Applied.Summary, w.Result.RunID)
 		v.refusals(w)
 	}
 	if v.verbose {
@@ -86,7 +81,9 @@ func (v *SyncLog) Started(every time.Duration, dir string) {
 // Stopped logs the end of the schedule, and why.
 func (v *SyncLog) Stopped(cause error) { v.log.Info("stopped", "reason", cause) }
 
-func (v *SyncLog) Show(files map[string]*hcl.File, w *engine.Written) error { return v.show(files, w) }
+func (v *SyncLog) Show(files map[string]*hcl.File, w *engine.Written) error {
+	return v.show(files, w, false)
+}
 
 func (v *SyncLog) Ran(r SyncRun) {
 	if r.Err == nil {
@@ -95,13 +92,24 @@ func (v *SyncLog) Ran(r SyncRun) {
 	logRun(v.log, r)
 }
 
-// show writes the build's warnings and, with -v, the timings.
-func (v *View) show(files map[string]*hcl.File, w *engine.Written) error {
+// show writes the build's warnings, the timings with -v and, with
+// applied, the plan that is applied.
+func (v *View) show(files map[string]*hcl.File, w *engine.Written, applied bool) error {
 	if err := v.Diagnostics(files, w.Diags); err != nil {
 		return err
 	}
 	v.Timings(w.Planned.Timings.String())
-	return nil
+	if !applied {
+		return nil
+	}
+	return v.planText(w.Applied)
+}
+
+// complete says what a write did (verb: "Apply complete!") and under which
+// run the sync log records it.
+func (v *View) complete(verb string, s plan.Summary, runID int64) {
+	fmt.Fprintf(v.stdout, "\n%s Resources: %d added, %d changed, %d unlinked, %d destroyed.\n", verb, s.Add, s.Change, s.Unlink, s.Destroy)
+	fmt.Fprintf(v.stdout, "Recorded as sync run %d.\n", runID)
 }
 
 // refusals explains on stderr each company the guard refused (why, what
@@ -193,4 +201,38 @@ func byCompany(p *plan.Plan) map[string]plan.Summary {
 		out[s.Company] = s.Summary
 	}
 	return out
+}
+
+// Apply is the view of apply. It has one form: apply is for people (a
+// pipeline runs sync, or apply -auto-approve and reads the sync log).
+type Apply struct{ *View }
+
+// NewApply returns the view of apply.
+func NewApply(v *View) *Apply { return &Apply{v} }
+
+// Show is what apply shows once it holds the lock: the build's warnings,
+// the timings with -v, and the plan it is about to carry out.
+func (v *Apply) Show(files map[string]*hcl.File, w *engine.Written) error {
+	return v.show(files, w, true)
+}
+
+// Prompt asks Terraform's question.
+func (v *Apply) Prompt() {
+	fmt.Fprint(v.stdout, "\nDo you want to perform these actions?\n"+
+		"  gridsync will perform the actions described above.\n"+
+		"  Only 'yes' will be accepted to approve.\n\n"+
+		"  Enter a value: ")
+}
+
+// PromptInterrupted ends the prompt's line when Ctrl-C cancelled it.
+func (v *Apply) PromptInterrupted() { fmt.Fprintln(v.stdout) }
+
+// Cancelled says that the answer was not yes.
+func (v *Apply) Cancelled() { fmt.Fprintln(v.stdout, "\nApply cancelled.") }
+
+// Complete says what the apply did and under which run the sync log
+// records it; with -v, how long the write took.
+func (v *Apply) Complete(s plan.Summary, res *store.Result) {
+	v.complete("Apply complete!", s, res.RunID)
+	v.Timings(fmt.Sprintf("write %s (%d rows)", res.Duration.Round(time.Millisecond), res.RowsWritten))
 }

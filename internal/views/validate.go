@@ -30,10 +30,6 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 	if err := v.Diagnostics(cfg.Files, diags); err != nil || diags.HasErrors() {
 		return err
 	}
-	success := "Success!"
-	if v.color {
-		success = "\x1b[32;1mSuccess!\x1b[0m"
-	}
 	locations, mapped := 0, 0
 	for _, co := range cfg.Companies {
 		for _, loc := range co.Locations {
@@ -43,7 +39,7 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 			}
 		}
 	}
-	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", success,
+	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", v.paint("32;1", "Success!"),
 		words.Count(len(cfg.Companies), "company", "companies"), words.Count(locations, "location", "locations"), words.Number(mapped))
 	return nil
 }

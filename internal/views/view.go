@@ -112,6 +112,15 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// paint wraps s in the ANSI colour sgr (such as "1" bold, "32" green)
+// when stdout is coloured. The plan's text has colours of its own (plan).
+func (v *View) paint(sgr, s string) string {
+	if !v.color {
+		return s
+	}
+	return "\x1b[" + sgr + "m" + s + "\x1b[0m"
+}
+
 // planText renders p as text on stdout, coloured on a terminal.
 func (v *View) planText(p *plan.Plan) error {
 	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
