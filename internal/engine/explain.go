@@ -32,33 +32,41 @@ type ExplainOptions struct {
 // and what the next plan does with it.
 //
 // It is also the document of `gridsync explain -json`, which adds
-// format_version and the story (see the README): the JSON names are that
-// format, so change them only on purpose. Positions in the configuration
-// are "file:line", nil (null) for a default.
+// format_version and the story: the JSON names are that format, described
+// in the README, so change them only on purpose. Positions in the
+// configuration are "file:line", nil (null) for a default.
 type Explanation struct {
 	Type plan.Type `json:"type"`
 	ID   int64     `json:"id"`
 	// Found is false when Personio does not know the record: no employee
-	// with the id, no position with it in the job feed.
-	Found bool `json:"found"`
-	// Personio is what Personio says about the record; nil when not found.
+	// with the id, no position with it in the job feed. Personio is then
+	// nil.
+	Found    bool            `json:"found"`
 	Personio *PersonioRecord `json:"personio"`
-	// Mappings are the configured locations the record's office maps to:
-	// for an employee, every location mapping its office; for a job, one
-	// per company whose location maps its office or, failing that, one of
-	// its additional offices. Empty when unmapped.
+	// Mappings are the locations that map the record's office; a job
+	// takes, per company, the first of its offices that one maps.
 	Mappings []Mapping `json:"mappings"`
-	// StatusFilter is the status filter an employee Personio knows meets;
-	// nil otherwise.
+	// StatusFilter is nil for jobs and unknown employees.
 	StatusFilter *StatusFilter `json:"status_filter"`
-	Gridwork     Gridwork      `json:"gridwork"`
-	Plan         NextPlan      `json:"plan"`
+	Gridwork     struct {
+		Read  bool    `json:"read"`
+		Error *string `json:"error"` // why it was not read
+		// Rows are the rows linked to the record, and unlinked employees
+		// with its email.
+		Rows []Row `json:"rows"`
+	} `json:"gridwork"`
+	Plan struct {
+		AssumesNoRow bool `json:"assumes_no_row"` // Gridwork was not read
+		// Errors stop the plan: PlanErrors, then Hidden, a line each.
+		Errors  []string `json:"errors"`
+		Changes []Change `json:"changes"`
+	} `json:"plan"`
 	// Addresses are the record's plan addresses: in the companies that map
 	// its office, and where Gridwork links it or the next plan acts on it.
 	Addresses []string `json:"addresses"`
 
 	// PlanErrors are configuration problems that stop the next plan, as
-	// the plan reports them (Plan.Errors has them a line each).
+	// the plan reports them.
 	PlanErrors hcl.Diagnostics `json:"-"`
 	// Hidden, when set, says that Personio withholds attributes gridsync
 	// syncs from the credential: plan and apply fail until they are
@@ -72,15 +80,13 @@ type Explanation struct {
 
 // PersonioRecord is what Personio says about a record.
 type PersonioRecord struct {
-	// Name is the employee's first and last name, or the position's title.
-	Name   string  `json:"name"`
+	Name   string  `json:"name"`   // an employee's first and last name, a position's title
 	Email  *string `json:"email"`  // employees only
 	Status *string `json:"status"` // employees only
 	// Office is the employee's office, or the office a job's feed entry
 	// names (no id); nil when none.
-	Office *Office `json:"office"`
-	// AdditionalOffices are a job's further offices, by name.
-	AdditionalOffices []string `json:"additional_offices"`
+	Office            *Office  `json:"office"`
+	AdditionalOffices []string `json:"additional_offices"` // a job's
 }
 
 // Office is a Personio office; ID is nil when unknown.
@@ -89,34 +95,27 @@ type Office struct {
 	Name string `json:"name"`
 }
 
-// Mapping is a configured location that maps the record's office.
+// Mapping is a configured location that maps the record's office (for a
+// job, Office may be one of its additional offices).
 type Mapping struct {
-	Company  string `json:"company"`
-	Location string `json:"location"`
-	// Address is the record's plan address in the company, such as
-	// employee.acme[1042].
-	Address string `json:"address"`
-	// Office is the office the location maps: the record's own or, for
-	// a job, one of its additional offices.
+	Company    string  `json:"company"`
+	Location   string  `json:"location"`
+	Address    string  `json:"address"` // the record's, such as employee.acme[1042]
 	Office     string  `json:"office"`
-	DeclaredAt *string `json:"declared_at"` // the office or office_id argument
+	DeclaredAt *string `json:"declared_at"` // of office or office_id
 	Toggle     Toggle  `json:"toggle"`
 }
 
-// Toggle is a company's effective toggle for a kind and where it comes
-// from.
+// Toggle is a company's effective toggle for the record's kind.
 type Toggle struct {
 	Kind    config.Kind `json:"kind"`
 	Enabled bool        `json:"enabled"`
 	// From is "company" when the company's override (on or off) decides
 	// the toggle, "account" when the account default does.
-	From string `json:"from"`
-	// Override is the company's override (inherit when not written),
-	// OverrideAt where it was written.
-	Override   config.Override `json:"override"`
+	From       string          `json:"from"`
+	Override   config.Override `json:"override"` // inherit when not written
 	OverrideAt *string         `json:"override_at"`
-	// AccountDefault is personio.sync's toggle, AccountDefaultAt where it
-	// was written (nil: the default, true).
+	// AccountDefault is personio.sync's toggle for the kind.
 	AccountDefault   bool    `json:"account_default"`
 	AccountDefaultAt *string `json:"account_default_at"`
 }
@@ -127,16 +126,6 @@ type StatusFilter struct {
 	Statuses   []string `json:"statuses"`
 	Synced     bool     `json:"synced"`
 	DeclaredAt *string  `json:"declared_at"`
-}
-
-// Gridwork is what Gridwork holds of the record.
-type Gridwork struct {
-	// Read says whether the database was read; Error says why not.
-	Read  bool    `json:"read"`
-	Error *string `json:"error"`
-	// Rows are the rows the record concerns: rows linked to it, and
-	// unlinked employees with its email.
-	Rows []Row `json:"rows"`
 }
 
 // RowState is what a Gridwork row is to the record.
@@ -161,39 +150,12 @@ type Row struct {
 	Location string   `json:"location"` // its location slug, "" when none
 }
 
-// NextPlan is what the next plan does with the record.
-type NextPlan struct {
-	// AssumesNoRow says that Gridwork was not read: the changes assume it
-	// has no row for the record.
-	AssumesNoRow bool `json:"assumes_no_row"`
-	// Errors are what stops the plan, a line each: PlanErrors, then
-	// Hidden.
-	Errors []string `json:"errors"`
-	// Changes are the plan's changes to the record; none when it has
-	// nothing to do or stops.
-	Changes []Change `json:"changes"`
-}
-
 // Change is what the next plan does to the record at one address.
 type Change struct {
 	Address string      `json:"address"`
 	Action  plan.Action `json:"action"`
 	Reason  string      `json:"reason"`
-	// Fields are the synced fields a create or update sets, sorted.
-	Fields []string `json:"fields"`
-}
-
-// NotFoundError says that Personio does not know the record explained.
-type NotFoundError struct {
-	Type plan.Type
-	ID   int64
-}
-
-func (e *NotFoundError) Error() string {
-	if e.Type == plan.TypeJob {
-		return fmt.Sprintf("Personio's job feed has no position %d (the feed lists published positions only)", e.ID)
-	}
-	return fmt.Sprintf("Personio has no employee %d", e.ID)
+	Fields  []string    `json:"fields"` // those a create or update sets, sorted
 }
 
 // Explain tells one record's story. It reads the record alone from
@@ -202,8 +164,7 @@ func (e *NotFoundError) Error() string {
 // map by id when a job must be matched with them and Gridwork does not
 // know them. What the next plan does is computed by the plan build itself,
 // on a Source holding the record and a State holding its rows. A record
-// Personio does not know is still explained (Gridwork may link it), and
-// the returned error is then a *NotFoundError.
+// Personio does not know is still explained (Gridwork may link it).
 func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOptions) (*Explanation, error) {
 	if opts.Type != plan.TypeEmployee && opts.Type != plan.TypeJob {
 		return nil, fmt.Errorf("explain: %q is not employee or job", opts.Type)
@@ -214,8 +175,9 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 	}
 	defer done()
 
-	ex := &Explanation{Type: opts.Type, ID: opts.ID, Mappings: []Mapping{}, Addresses: []string{},
-		Gridwork: Gridwork{Read: true, Rows: []Row{}}, Plan: NextPlan{Errors: []string{}, Changes: []Change{}}}
+	ex := &Explanation{Type: opts.Type, ID: opts.ID, Mappings: []Mapping{}, Addresses: []string{}}
+	ex.Gridwork.Read, ex.Gridwork.Rows = true, []Row{}
+	ex.Plan.Errors, ex.Plan.Changes = []string{}, []Change{}
 	var cur plan.State
 	if opts.Store == nil {
 		opts.StoreErr = cmp.Or(opts.StoreErr, errors.New("the database could not be opened"))
@@ -237,7 +199,14 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 		return nil, err
 	}
 
-	cur = recordState(cur, ex)
+	// The plan sees the record's rows alone; companies and locations stay.
+	rows := ex.rows(cur)
+	cur = plan.State{Companies: cur.Companies}
+	if ex.Type == plan.TypeJob {
+		cur.Jobs = rows
+	} else {
+		cur.Employees = rows
+	}
 	planned, diags, err := r.build(ctx, narrowConfig(cfg, ex), src, nil, cur, nil)
 	if err != nil {
 		return nil, err
@@ -264,10 +233,7 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 	if ex.Hidden != nil {
 		ex.Plan.Errors = append(ex.Plan.Errors, ex.Hidden.Error())
 	}
-	ex.setRows(cur, adopted)
-	if !ex.Found {
-		return ex, &NotFoundError{Type: ex.Type, ID: ex.ID}
-	}
+	ex.setRows(rows, adopted)
 	return ex, nil
 }
 
@@ -337,28 +303,21 @@ func (r *Runner) explainJob(ctx context.Context, cfg *config.Config, client *per
 		ex.Personio.Office = &Office{Name: j.Office}
 	}
 
-	// The job's offices, each once in the feed's order, as the plan would
-	// see them: with the id when a location maps that office by id.
-	var names []string
-	for _, n := range append([]string{j.Office}, j.AdditionalOffices...) {
-		if n != "" && !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
 	ids, err := r.officeNames(ctx, cfg, client, cur, ex)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		o := plan.Office{Name: name}
+	// The job's offices as the plan would see them: by name, with the id
+	// when a location maps that office by id.
+	src.CollectOffices()
+	for k, o := range src.Offices {
 		for id, n := range ids {
-			if n == name {
-				o.ID = id
+			if n == o.Name {
+				src.Offices[k].ID = id
 			}
 		}
-		src.Offices = append(src.Offices, o)
 	}
-	slices.SortFunc(src.Offices, func(a, b plan.Office) int { return strings.Compare(a.Name, b.Name) })
+	names := slices.DeleteFunc(append([]string{j.Office}, j.AdditionalOffices...), func(n string) bool { return n == "" })
 	ex.mapOffices(cfg, names, ids)
 	return src, nil
 }
@@ -409,17 +368,17 @@ func (ex *Explanation) mapOffices(cfg *config.Config, names []string, ids map[in
 	for ci := range cfg.Companies {
 		c := &cfg.Companies[ci]
 		override, overrideAt := c.Sync.Of(k)
-		t := Toggle{Kind: k, Enabled: c.Enabled(k), From: "account", Override: cmp.Or(override, config.Inherit),
-			OverrideAt: at(overrideAt), AccountDefault: def, AccountDefaultAt: at(cfg.Personio.Sync.Range(k))}
+		m := Mapping{Company: c.Slug, Address: ex.address(c.Slug), Toggle: Toggle{Kind: k, Enabled: c.Enabled(k), From: "account",
+			Override: cmp.Or(override, config.Inherit), OverrideAt: at(overrideAt), AccountDefault: def, AccountDefaultAt: at(cfg.Personio.Sync.Range(k))}}
 		if override == config.On || override == config.Off {
-			t.From = "company"
+			m.Toggle.From = "company"
 		}
 	names:
 		for _, name := range names {
 			for _, loc := range c.Locations {
 				if id, ok := ids[loc.OfficeID]; (loc.Office != "" && loc.Office == name) || (loc.OfficeID != 0 && ok && id == name) {
-					ex.Mappings = append(ex.Mappings, Mapping{Company: c.Slug, Location: loc.Slug, Office: name,
-						Address: ex.address(c.Slug), DeclaredAt: at(loc.OfficeRange), Toggle: t})
+					m.Location, m.Office, m.DeclaredAt = loc.Slug, name, at(loc.OfficeRange)
+					ex.Mappings = append(ex.Mappings, m)
 					if ex.Type == plan.TypeJob {
 						break names
 					}
@@ -454,37 +413,31 @@ func narrowConfig(cfg *config.Config, ex *Explanation) *config.Config {
 	return &out
 }
 
-// records are the rows of cur of the record's type.
-func (ex *Explanation) records(cur *plan.State) *[]plan.Record {
-	if ex.Type == plan.TypeJob {
-		return &cur.Jobs
-	}
-	return &cur.Employees
-}
-
-// recordState restricts cur to the rows of the record: the rows linked
-// to it and, for an employee, the unlinked employees with its email (the
-// candidates for adoption). Companies and locations stay.
-func recordState(cur plan.State, ex *Explanation) plan.State {
-	key := strconv.FormatInt(ex.ID, 10)
-	email := ""
+// rows returns the rows of cur the record concerns: the rows linked to it
+// and, for an employee, the unlinked employees with its email (the
+// candidates for adoption).
+func (ex *Explanation) rows(cur plan.State) []plan.Record {
+	key, email := strconv.FormatInt(ex.ID, 10), ""
 	if ex.Personio != nil && ex.Personio.Email != nil {
 		email = strings.ToLower(strings.TrimSpace(*ex.Personio.Email))
 	}
-	out := plan.State{Companies: cur.Companies}
-	for _, r := range *ex.records(&cur) {
+	rows := cur.Employees
+	if ex.Type == plan.TypeJob {
+		rows = cur.Jobs
+	}
+	var out []plan.Record
+	for _, r := range rows {
 		if r.Linked && r.ExternalID == key || !r.Linked && email != "" && strings.ToLower(strings.TrimSpace(r.Attrs.Get(plan.FieldEmail))) == email {
-			rows := ex.records(&out)
-			*rows = append(*rows, r)
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// setRows sets the record's rows, from cur restricted by recordState and
-// the rows the next plan adopts, and then its addresses.
-func (ex *Explanation) setRows(cur plan.State, adopted map[int64]bool) {
-	for _, r := range *ex.records(&cur) {
+// setRows sets the record's rows, knowing those the next plan adopts,
+// and then its addresses.
+func (ex *Explanation) setRows(rows []plan.Record, adopted map[int64]bool) {
+	for _, r := range rows {
 		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowLinked}
 		switch {
 		case r.Linked:
