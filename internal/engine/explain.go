@@ -331,25 +331,22 @@ func (r *Runner) officeNames(ctx context.Context, cfg *config.Config, client *pe
 	for _, o := range plan.KnownOffices(cur) {
 		ids[o.ID] = o.Name
 	}
-	missing := false
 	for _, c := range cfg.Companies {
 		for _, loc := range c.Locations {
-			if _, ok := ids[loc.OfficeID]; loc.OfficeID != 0 && !ok {
-				missing = true
+			if _, ok := ids[loc.OfficeID]; loc.OfficeID == 0 || ok {
+				continue
 			}
-		}
-	}
-	if !missing {
-		return ids, nil
-	}
-	rep, err := CountOffices(ctx, client)
-	if err != nil {
-		return nil, fmt.Errorf("reading Personio's employees to learn the names of the offices mapped by office_id: %w", err)
-	}
-	ex.OfficeNamesRead = true
-	for _, o := range rep.Offices {
-		if o.ID != 0 {
-			ids[o.ID] = o.Name
+			rep, err := CountOffices(ctx, client)
+			if err != nil {
+				return nil, fmt.Errorf("reading Personio's employees to learn the names of the offices mapped by office_id: %w", err)
+			}
+			ex.OfficeNamesRead = true
+			for _, o := range rep.Offices {
+				if o.ID != 0 {
+					ids[o.ID] = o.Name
+				}
+			}
+			return ids, nil
 		}
 	}
 	return ids, nil

@@ -238,9 +238,7 @@ func idleReason(ex *engine.Explanation) string {
 	switch {
 	case slices.ContainsFunc(ex.Gridwork.Rows, func(r engine.Row) bool { return r.State == engine.RowLinked }):
 		return "leaves it as it is: Gridwork matches Personio"
-	case !ex.Found:
-		return "has nothing to do for it"
-	case len(ex.Mappings) == 0:
+	case ex.Found && len(ex.Mappings) == 0:
 		return "does not sync it: its office is not mapped"
 	case ex.StatusFilter != nil && !ex.StatusFilter.Synced:
 		return "does not sync it: its status is not synced"
