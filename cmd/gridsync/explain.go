@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -73,24 +72,22 @@ func runExplain(ctx context.Context, g *globals, o *explainOptions) error {
 	}
 	// Gridwork is optional: without it the story tells the Personio and
 	// configuration side and says why Gridwork was not read.
-	opts := engine.ExplainOptions{Type: typ, ID: id}
 	st, err := openStore(ctx, g, cfg, true)
-	if err != nil {
-		opts.StoreErr = err
-	} else {
+	if err == nil {
 		defer st.Close()
-		opts.Store = st
 	}
-	ex, err := newRunner(g).Explain(ctx, cfg, opts)
-	var nf *engine.NotFoundError
-	if err != nil && !errors.As(err, &nf) {
+	ex, err := newRunner(g).Explain(ctx, cfg, engine.ExplainOptions{Type: typ, ID: id, Store: st, StoreErr: err})
+	if err != nil {
 		return err
 	}
 	if err := views.NewExplain(kindOf(o.json), g.view).Explanation(ex); err != nil {
 		return err
 	}
-	if nf != nil {
-		return &exitError{code: 1, err: nf}
+	switch {
+	case ex.Found:
+		return nil
+	case typ == plan.TypeJob:
+		return &exitError{code: 1, err: fmt.Errorf("Personio's job feed has no position %d (the feed lists published positions only)", id)}
 	}
-	return nil
+	return &exitError{code: 1, err: fmt.Errorf("Personio has no employee %d", id)}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -446,4 +448,144 @@ func TestExplainViews(t *testing.T) {
 	out, _ = w.mustRun(0, "explain", "employee", "1")
 	assertSays(t, out, "Gridwork was not read (cannot connect to the Gridwork database at db.invalid)",
 		"If Gridwork has no row for it, the next plan will create employee.acme[1].")
+}
+
+// goldenConfig writes the personio block itself, so that the story names
+// where statuses and a toggle default were written, and where not.
+const goldenConfig = `personio {
+  tenant      = "acme"
+  credentials = sops_file("secrets/personio.enc.yaml")
+  api_url     = %[1]q
+  jobs_url    = %[1]q
+  statuses    = ["active", "onboarding"]
+
+  sync {
+    employees = true
+  }
+}
+
+target {
+  database_url = env("GRIDWORK_DATABASE_URL")
+}
+
+company "acme" {
+  name = "Acme GmbH"
+
+  sync {
+    jobs = "inherit"
+  }
+
+  location "berlin-hq" {
+    name   = "Berlin HQ"
+    office = "Berlin"
+  }
+}
+
+company "globex" {
+  name = "Globex AG"
+
+  sync {
+    employees = "off"
+  }
+
+  location "munich" {
+    name      = "Munich"
+    office_id = 1002
+  }
+
+  location "hamburg" {
+    name   = "Hamburg"
+    office = "Hamburg"
+  }
+}
+`
+
+// TestExplainGolden pins the text and -json explanations, byte for byte,
+// of records in every situation the story tells: to create, update,
+// adopt, destroy (gone, filtered by status), paused, unmapped, without an
+// office, a job in several offices and in none, unknown ids; then
+// without a database, with a hidden attribute, and with a configuration
+// error. Run with -update to rewrite testdata/explain.golden.
+func TestExplainGolden(t *testing.T) {
+	w := newWorld(t, "")
+	if err := os.WriteFile(filepath.Join(w.dir, "gridsync.hcl"), fmt.Appendf(nil, goldenConfig, w.url), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.sim.UpsertEmployee(personiosim.Employee{ID: 11, FirstName: "Otto", LastName: "Officeless", Email: "otto@acme.example", Status: "active"})
+	w.sim.UpsertEmployee(personiosim.Employee{ID: 12, FirstName: "Ada", LastName: "Twin", Email: "ada@acme.example", Status: "active", OfficeID: 1001})
+	w.sim.UpsertEmployee(personiosim.Employee{ID: 13, FirstName: "Lea", LastName: "Leaver", Email: "lea@acme.example", Status: "inactive", OfficeID: 1001})
+	w.sim.UpsertEmployee(personiosim.Employee{ID: 14, FirstName: "Nora", Email: "", Status: "", OfficeID: 1001})
+	w.sim.UpsertJob(personiosim.Job{ID: 9004, Name: "Nomad", EmploymentType: "permanent", Schedule: "full-time"})
+	w.sim.UpsertJob(personiosim.Job{ID: 9005, Name: "Far Away", Office: "Vienna", AdditionalOffices: []string{"Zurich", "Vienna"}, EmploymentType: "permanent", Schedule: "full-time"})
+	emp := func(company string, ext string, target int64, attrs ...string) plan.Record {
+		return plan.Record{Type: plan.TypeEmployee, Company: company, ExternalID: ext, TargetID: target, Linked: ext != "", Attrs: plan.NewAttrs(attrs...)}
+	}
+	w.store.state = plan.State{
+		Companies: []plan.CompanyState{{Slug: "acme", Name: "Acme GmbH",
+			Locations: []plan.LocationState{{Slug: "berlin-hq", Name: "Berlin HQ", OfficeID: 1001, OfficeName: "Berlin"}}}},
+		Employees: []plan.Record{
+			emp("acme", "", 51, "email", "ADA@acme.example", "first_name", "Ada"),
+			emp("acme", "", 52, "email", "noah.fernandez.4@acme.example", "location", "berlin-hq"),
+			emp("acme", "1", 41, "first_name", "Leon", "last_name", "Old", "location", "berlin-hq"),
+			emp("acme", "13", 53, "first_name", "Lea", "last_name", "Leaver", "location", "berlin-hq"),
+			emp("acme", "77", 77, "first_name", "Gone", "last_name", "Away"),
+		},
+		Jobs: []plan.Record{{Type: plan.TypeJob, Company: "globex", ExternalID: "9002", TargetID: 90, Linked: true, Attrs: plan.NewAttrs("name", "Frontend Engineer (TypeScript)")}},
+	}
+	var b strings.Builder
+	explain := func(title string, args ...string) {
+		t.Helper()
+		for _, json := range []bool{false, true} {
+			a := append([]string{"explain"}, args...)
+			if json {
+				a = append([]string{"explain", "-json"}, args...)
+			}
+			out, errOut, code := w.run(a...)
+			fmt.Fprintf(&b, "=== %s: gridsync %s (exit %d)\n%s", title, strings.Join(a, " "), code, out)
+			if errOut != "" {
+				fmt.Fprintf(&b, "--- stderr\n%s", errOut)
+			}
+		}
+	}
+	for _, id := range []string{"1", "2", "3", "4", "10", "11", "12", "13", "14", "77", "4242"} {
+		explain("employee "+id, "employee", id)
+	}
+	for _, id := range []string{"9001", "9002", "9003", "9004", "9005", "99999"} {
+		explain("job "+id, "job", id)
+	}
+	w.storeErr = errors.New("cannot connect to the Gridwork database at db.invalid")
+	explain("without a database", "employee", "1")
+	explain("without a database", "jobs", "9003")
+	w.storeErr = nil
+	w.sim.SetFaults(personiosim.Faults{HiddenAttributes: []string{"gender"}})
+	explain("hidden attribute", "employee", "1")
+	w.sim.SetFaults(personiosim.Faults{})
+	w.store.state.Companies = nil
+	writeSimConfig(t, w.dir, w.url, e2eCompanies+`
+company "initech" {
+  name = "Initech"
+
+  location "berlin" {
+    name      = "Berlin"
+    office_id = 1001
+  }
+}
+`)
+	explain("office mapped twice", "employee", "1")
+	explain("office mapped twice", "job", "9003")
+
+	got := strings.ReplaceAll(b.String(), w.url, "http://personio.test")
+	golden := filepath.Join("testdata", "explain.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("explanations differ from %s (run with -update to rewrite):\n%s", golden, got)
+	}
 }

@@ -19,10 +19,6 @@ import (
 // them.
 var Statuses = []string{"active", "onboarding", "leave", "inactive"}
 
-// officeAttributes are what counting offices needs to read: a credential
-// that may not read the others can still list its offices.
-var officeAttributes = []string{"office", "status"}
-
 // OfficeReport is what Personio shows of its offices: every office an
 // employee or a job feed position names, with counts, and the
 // configuration's locations that map each. It holds counts, never records.
@@ -114,27 +110,23 @@ func readOffices(ctx context.Context, cfg *config.Config, client *personio.Clien
 	var (
 		rep  *OfficeReport
 		jobs []personio.Job
-		feed error
+		fu   *personio.FeedUnavailableError
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
 		rep, err = CountOffices(gctx, client)
 		return err
 	})
-	g.Go(func() error {
-		jobs, feed = client.Jobs(gctx)
-		if fu := (*personio.FeedUnavailableError)(nil); errors.As(feed, &fu) {
+	g.Go(func() (err error) {
+		if jobs, err = client.Jobs(gctx); errors.As(err, &fu) {
 			return nil
 		}
-		return feed
+		return err
 	})
 	if err := g.Wait(); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
+		return nil, cmp.Or(ctx.Err(), err)
 	}
-	if fu := (*personio.FeedUnavailableError)(nil); errors.As(feed, &fu) {
+	if fu != nil {
 		rep.JobsUnavailable = fu.Reason()
 	} else {
 		rep.AddJobs(jobs)
@@ -149,7 +141,8 @@ func readOffices(ctx context.Context, cfg *config.Config, client *personio.Clien
 // status of each employee must be readable.
 func CountOffices(ctx context.Context, client *personio.Client) (*OfficeReport, error) {
 	var c officeCounter
-	if err := client.ScanEmployees(ctx, officeAttributes, &c); err != nil {
+	// A credential that may read only these can still list its offices.
+	if err := client.ScanEmployees(ctx, []string{"office", "status"}, &c); err != nil {
 		return nil, err
 	}
 	rep := &OfficeReport{Employees: c.employees, WithoutOffice: c.without}
@@ -163,19 +156,13 @@ func CountOffices(ctx context.Context, client *personio.Client) (*OfficeReport, 
 // officeCounter counts employees by office and status as a listing is
 // scanned; a new read of the listing starts the counts over.
 type officeCounter struct {
-	offices            map[officeKey]*OfficeInfo
+	// offices are keyed by id, or by name when Personio gave no id.
+	offices            map[personio.Office]*OfficeInfo
 	employees, without int
 }
 
-// officeKey identifies an office: by id, or by name when Personio gave
-// none.
-type officeKey struct {
-	id   int64
-	name string
-}
-
 func (c *officeCounter) Begin(int) {
-	c.offices = map[officeKey]*OfficeInfo{}
+	c.offices = map[personio.Office]*OfficeInfo{}
 	c.employees, c.without = 0, 0
 }
 
@@ -185,20 +172,16 @@ func (c *officeCounter) Visit(e *personio.Employee) error {
 		c.without++
 		return nil
 	}
-	key := officeKey{id: e.Office.ID}
-	if key.id == 0 {
-		key.name = e.Office.Name
+	key := *e.Office
+	if key.ID != 0 {
+		key.Name = ""
 	}
 	o := c.offices[key]
 	if o == nil {
 		o = &OfficeInfo{ID: e.Office.ID, Name: e.Office.Name, Employees: map[string]int{}}
 		c.offices[key] = o
 	}
-	status := e.Status
-	if status == "" {
-		status = "none"
-	}
-	o.Employees[status]++
+	o.Employees[cmp.Or(e.Status, "none")]++
 	return nil
 }
 
@@ -261,16 +244,6 @@ func (rep *OfficeReport) Map(cfg *config.Config) {
 	}
 }
 
-// Source returns the report's offices as a plan's Personio input: no
-// employees or jobs, only the offices, and whether the feed was read.
-func (rep *OfficeReport) Source() *plan.Source {
-	src := &plan.Source{Offices: make([]plan.Office, len(rep.Offices)), JobsUnavailable: rep.JobsUnavailable}
-	for i, o := range rep.Offices {
-		src.Offices[i] = plan.Office{ID: o.ID, Name: o.Name}
-	}
-	return src
-}
-
 // CheckOffices resolves every mapped location of cfg against the offices
 // of rep exactly as a plan does, and returns the plan's diagnostics: an
 // office Personio does not show (with the offices it does show, closest
@@ -278,7 +251,13 @@ func (rep *OfficeReport) Source() *plan.Source {
 // are resolved. warnings are the plan's notes, such as a name no employee
 // office has while the feed, which may name it, could not be read.
 func CheckOffices(cfg *config.Config, rep *OfficeReport) (diags hcl.Diagnostics, warnings []string) {
-	d, diags := plan.Desired(cfg, rep.Source(), plan.DesiredOptions{})
+	// The plan's input: no employees or jobs, only the offices, and
+	// whether the feed was read.
+	src := &plan.Source{Offices: make([]plan.Office, len(rep.Offices)), JobsUnavailable: rep.JobsUnavailable}
+	for i, o := range rep.Offices {
+		src.Offices[i] = plan.Office{ID: o.ID, Name: o.Name}
+	}
+	d, diags := plan.Desired(cfg, src, plan.DesiredOptions{})
 	if d != nil {
 		warnings = d.Warnings
 	}

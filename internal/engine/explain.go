@@ -28,97 +28,105 @@ type ExplainOptions struct {
 }
 
 // Explanation is one record's story: what Personio says about it, which
-// location its office maps to and with which toggle, what Gridwork holds
+// locations its office maps to and with which toggle, what Gridwork holds
 // and what the next plan does with it.
+//
+// It is also the document of `gridsync explain -json`, which adds
+// format_version and the story: the JSON names are that format, described
+// in the README, so change them only on purpose. Positions in the
+// configuration are "file:line", nil (null) for a default.
 type Explanation struct {
-	Type plan.Type
-	ID   int64
-
+	Type plan.Type `json:"type"`
+	ID   int64     `json:"id"`
 	// Found is false when Personio does not know the record: no employee
-	// with the id, no position with it in the job feed.
-	Found bool
-	// Name is the employee's first and last name, or the position's title.
-	Name  string
-	Email string // employees only
-	// Status is the employee's Personio status; "" for jobs.
-	Status string
-	// Office is the employee's office, nil when it has none; for a job,
-	// the office the feed names (ID 0), nil when none.
-	Office *plan.Office
-	// AdditionalOffices are a job's further offices, by name.
-	AdditionalOffices []string
+	// with the id, no position with it in the job feed. Personio is then
+	// nil.
+	Found    bool            `json:"found"`
+	Personio *PersonioRecord `json:"personio"`
+	// Mappings are the locations that map the record's office; a job
+	// takes, per company, the first of its offices that one maps.
+	Mappings []Mapping `json:"mappings"`
+	// StatusFilter is nil for jobs and unknown employees.
+	StatusFilter *StatusFilter `json:"status_filter"`
+	Gridwork     struct {
+		Read  bool    `json:"read"`
+		Error *string `json:"error"` // why it was not read
+		// Rows are the rows linked to the record, and unlinked employees
+		// with its email.
+		Rows []Row `json:"rows"`
+	} `json:"gridwork"`
+	Plan struct {
+		AssumesNoRow bool `json:"assumes_no_row"` // Gridwork was not read
+		// Errors stop the plan: PlanErrors, then Hidden, a line each.
+		Errors  []string `json:"errors"`
+		Changes []Change `json:"changes"`
+	} `json:"plan"`
+	// Addresses are the record's plan addresses: in the companies that map
+	// its office, and where Gridwork links it or the next plan acts on it.
+	Addresses []string `json:"addresses"`
 
-	// Mappings are the configured locations the record's office maps to:
-	// at most one for an employee; for a job, one per company whose
-	// location maps its office or, failing that, one of its additional
-	// offices. Empty when unmapped.
-	Mappings []Mapping
-	// Statuses are the synced statuses, StatusesAt where they were
-	// written (zero for the default) and StatusSynced whether the
-	// employee's status is among them. Employees only.
-	Statuses     []string
-	StatusesAt   hcl.Range
-	StatusSynced bool
-
-	// GridworkRead says whether the Gridwork database was read;
-	// GridworkError says why not.
-	GridworkRead  bool
-	GridworkError string
-	// Rows are the Gridwork rows the record concerns: rows linked to it,
-	// and unlinked employees with its email.
-	Rows []Row
-
-	// Changes are what the next plan does with the record (none: nothing
-	// to do). Without the database they assume Gridwork has no row for it.
-	Changes []plan.Change
 	// PlanErrors are configuration problems that stop the next plan, as
 	// the plan reports them.
-	PlanErrors hcl.Diagnostics
+	PlanErrors hcl.Diagnostics `json:"-"`
 	// Hidden, when set, says that Personio withholds attributes gridsync
 	// syncs from the credential: plan and apply fail until they are
 	// allowed.
-	Hidden error
+	Hidden error `json:"-"`
 	// OfficeNamesRead is set when a job's office had to be matched with
 	// locations mapped by office_id: the employee listing was read to
 	// learn the names of those offices.
-	OfficeNamesRead bool
+	OfficeNamesRead bool `json:"-"`
 }
 
-// Mapping is a configured location that maps the record's office.
+// PersonioRecord is what Personio says about a record.
+type PersonioRecord struct {
+	Name   string  `json:"name"`   // an employee's first and last name, a position's title
+	Email  *string `json:"email"`  // employees only
+	Status *string `json:"status"` // employees only
+	// Office is the employee's office, or the office a job's feed entry
+	// names (no id); nil when none.
+	Office            *Office  `json:"office"`
+	AdditionalOffices []string `json:"additional_offices"` // a job's
+}
+
+// Office is a Personio office; ID is nil when unknown.
+type Office struct {
+	ID   *int64 `json:"id"`
+	Name string `json:"name"`
+}
+
+// Mapping is a configured location that maps the record's office (for a
+// job, Office may be one of its additional offices).
 type Mapping struct {
-	Company  string
-	Location string
-	// Office is the office the location maps: the record's own or, for
-	// a job, one of its additional offices.
-	Office string
-	At     hcl.Range // the office or office_id argument
-	Toggle Toggle
+	Company    string  `json:"company"`
+	Location   string  `json:"location"`
+	Address    string  `json:"address"` // the record's, such as employee.acme[1042]
+	Office     string  `json:"office"`
+	DeclaredAt *string `json:"declared_at"` // of office or office_id
+	Toggle     Toggle  `json:"toggle"`
 }
 
-// Address is the record's plan address in the mapping's company, such as
-// employee.acme[1042].
-func (m Mapping) Address(typ plan.Type, id int64) string {
-	return fmt.Sprintf("%s.%s[%d]", typ, m.Company, id)
-}
-
-// Toggle is a company's effective toggle for a kind and where it comes
-// from.
+// Toggle is a company's effective toggle for the record's kind.
 type Toggle struct {
-	Kind    config.Kind
-	Enabled bool
-	// Override is the company's override (inherit when not written),
-	// OverrideAt where it was written.
-	Override   config.Override
-	OverrideAt hcl.Range
-	// Default is the account default (personio.sync), DefaultAt where it
-	// was written (zero: the default, true).
-	Default   bool
-	DefaultAt hcl.Range
+	Kind    config.Kind `json:"kind"`
+	Enabled bool        `json:"enabled"`
+	// From is "company" when the company's override (on or off) decides
+	// the toggle, "account" when the account default does.
+	From       string          `json:"from"`
+	Override   config.Override `json:"override"` // inherit when not written
+	OverrideAt *string         `json:"override_at"`
+	// AccountDefault is personio.sync's toggle for the kind.
+	AccountDefault   bool    `json:"account_default"`
+	AccountDefaultAt *string `json:"account_default_at"`
 }
 
-// FromCompany reports whether the company's override decides the toggle
-// (on or off) rather than the account default.
-func (t Toggle) FromCompany() bool { return t.Override == config.On || t.Override == config.Off }
+// StatusFilter is personio.statuses: the synced statuses, whether the
+// employee's status is among them, and where they were written.
+type StatusFilter struct {
+	Statuses   []string `json:"statuses"`
+	Synced     bool     `json:"synced"`
+	DeclaredAt *string  `json:"declared_at"`
+}
 
 // RowState is what a Gridwork row is to the record.
 type RowState string
@@ -136,31 +144,18 @@ const (
 
 // Row is one Gridwork row the record concerns.
 type Row struct {
-	Company  string
-	TargetID int64
-	State    RowState
-	Location string // its location slug, "" when none
+	Company  string   `json:"company"`
+	TargetID int64    `json:"target_id"`
+	State    RowState `json:"state"`
+	Location string   `json:"location"` // its location slug, "" when none
 }
 
-// kind is the toggle kind of a record type.
-func kind(typ plan.Type) config.Kind {
-	if typ == plan.TypeJob {
-		return config.Jobs
-	}
-	return config.Employees
-}
-
-// NotFoundError says that Personio does not know the record explained.
-type NotFoundError struct {
-	Type plan.Type
-	ID   int64
-}
-
-func (e *NotFoundError) Error() string {
-	if e.Type == plan.TypeJob {
-		return fmt.Sprintf("Personio's job feed has no position %d (the feed lists published positions only)", e.ID)
-	}
-	return fmt.Sprintf("Personio has no employee %d", e.ID)
+// Change is what the next plan does to the record at one address.
+type Change struct {
+	Address string      `json:"address"`
+	Action  plan.Action `json:"action"`
+	Reason  string      `json:"reason"`
+	Fields  []string    `json:"fields"` // those a create or update sets, sorted
 }
 
 // Explain tells one record's story. It reads the record alone from
@@ -169,30 +164,29 @@ func (e *NotFoundError) Error() string {
 // map by id when a job must be matched with them and Gridwork does not
 // know them. What the next plan does is computed by the plan build itself,
 // on a Source holding the record and a State holding its rows. A record
-// Personio does not know is still explained (Gridwork may link it), and
-// the returned error is then a *NotFoundError.
+// Personio does not know is still explained (Gridwork may link it).
 func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOptions) (*Explanation, error) {
 	if opts.Type != plan.TypeEmployee && opts.Type != plan.TypeJob {
 		return nil, fmt.Errorf("explain: %q is not employee or job", opts.Type)
 	}
-	ex := &Explanation{Type: opts.Type, ID: opts.ID}
 	client, done, err := r.connect(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
 
+	ex := &Explanation{Type: opts.Type, ID: opts.ID, Mappings: []Mapping{}, Addresses: []string{}}
+	ex.Gridwork.Read, ex.Gridwork.Rows = true, []Row{}
+	ex.Plan.Errors, ex.Plan.Changes = []string{}, []Change{}
 	var cur plan.State
 	if opts.Store == nil {
-		ex.GridworkError = "the database could not be opened"
-		if opts.StoreErr != nil {
-			ex.GridworkError = opts.StoreErr.Error()
-		}
-	} else if cur, err = opts.Store.ReadState(ctx, Query(cfg, nil)); err != nil {
-		ex.GridworkError = err.Error()
-		cur = plan.State{}
+		opts.StoreErr = cmp.Or(opts.StoreErr, errors.New("the database could not be opened"))
 	} else {
-		ex.GridworkRead = true
+		cur, opts.StoreErr = opts.Store.ReadState(ctx, Query(cfg, nil))
+	}
+	if opts.StoreErr != nil {
+		cur = plan.State{}
+		ex.Gridwork.Read, ex.Gridwork.Error, ex.Plan.AssumesNoRow = false, new(opts.StoreErr.Error()), true
 	}
 
 	var src *plan.Source
@@ -204,33 +198,42 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 	if err != nil {
 		return nil, err
 	}
-	ex.Statuses, ex.StatusesAt = cfg.Personio.Statuses, cfg.Personio.StatusesRange
-	ex.StatusSynced = slices.Contains(cfg.Personio.Statuses, ex.Status)
 
-	narrowed := narrowConfig(cfg, ex)
-	cur = recordState(cur, ex)
-	planned, diags, err := r.build(ctx, narrowed, src, nil, cur, nil)
+	// The plan sees the record's rows alone; companies and locations stay.
+	rows := ex.rows(cur)
+	cur = plan.State{Companies: cur.Companies}
+	if ex.Type == plan.TypeJob {
+		cur.Jobs = rows
+	} else {
+		cur.Employees = rows
+	}
+	planned, diags, err := r.build(ctx, narrowConfig(cfg, ex), src, nil, cur, nil)
 	if err != nil {
 		return nil, err
 	}
+	adopted := map[int64]bool{} // the rows the plan adopts
 	if diags.HasErrors() {
 		for _, d := range diags {
 			if d.Severity == hcl.DiagError {
 				ex.PlanErrors = append(ex.PlanErrors, d)
+				ex.Plan.Errors = append(ex.Plan.Errors, diagText(d))
 			}
 		}
 	} else {
 		key := strconv.FormatInt(ex.ID, 10)
 		for _, c := range planned.Plan.Changes {
 			if c.Type == ex.Type && c.Key == key {
-				ex.Changes = append(ex.Changes, c)
+				ex.Plan.Changes = append(ex.Plan.Changes, Change{Address: c.Address, Action: c.Action, Reason: c.Reason, Fields: changedFields(c)})
+				if c.Action == plan.Adopt {
+					adopted[c.TargetID] = true
+				}
 			}
 		}
 	}
-	ex.Rows = recordRows(cur, ex)
-	if !ex.Found {
-		return ex, &NotFoundError{Type: ex.Type, ID: ex.ID}
+	if ex.Hidden != nil {
+		ex.Plan.Errors = append(ex.Plan.Errors, ex.Hidden.Error())
 	}
+	ex.setRows(rows, adopted)
 	return ex, nil
 }
 
@@ -255,8 +258,7 @@ func (r *Runner) explainEmployee(ctx context.Context, cfg *config.Config, client
 		}
 	}
 	if err := client.CheckAttributes(ctx, RequiredAttributes(cfg)); err != nil {
-		var he *personio.HiddenAttributesError
-		if !errors.As(err, &he) {
+		if !errors.As(err, new(*personio.HiddenAttributesError)) {
 			return nil, err
 		}
 		ex.Hidden = AttributesError(cfg, err)
@@ -264,20 +266,19 @@ func (r *Runner) explainEmployee(ctx context.Context, cfg *config.Config, client
 	if !found {
 		return src, nil
 	}
-	ex.Found = true
-	ex.Name = strings.TrimSpace(e.FirstName + " " + e.LastName)
-	ex.Email, ex.Status = e.Email, e.Status
 	se := personio.SourceEmployee(&e, employeeFieldAttributes(cfg))
 	src.AddEmployees(se)
-	if se.Office != nil {
-		ex.Office = se.Office
-		for _, c := range cfg.Companies {
-			for _, loc := range c.Locations {
-				if (loc.OfficeID != 0 && loc.OfficeID == se.Office.ID) || (loc.Office != "" && loc.Office == se.Office.Name) {
-					ex.Mappings = append(ex.Mappings, newMapping(cfg, &c, loc, se.Office.Name, ex.Type))
-				}
-			}
+	ex.Found = true
+	ex.Personio = &PersonioRecord{Name: strings.TrimSpace(e.FirstName + " " + e.LastName),
+		Email: new(e.Email), Status: new(e.Status), AdditionalOffices: []string{}}
+	ex.StatusFilter = &StatusFilter{Statuses: cfg.Personio.Statuses, DeclaredAt: at(cfg.Personio.StatusesRange),
+		Synced: slices.Contains(cfg.Personio.Statuses, e.Status)}
+	if o := se.Office; o != nil {
+		ex.Personio.Office = &Office{Name: o.Name}
+		if o.ID != 0 {
+			ex.Personio.Office.ID = new(o.ID)
 		}
+		ex.mapOffices(cfg, []string{o.Name}, map[int64]string{o.ID: o.Name})
 	}
 	return src, nil
 }
@@ -290,70 +291,35 @@ func (r *Runner) explainJob(ctx context.Context, cfg *config.Config, client *per
 	if err != nil {
 		return nil, err
 	}
-	src := &plan.Source{}
 	i, found := slices.BinarySearchFunc(jobs, ex.ID, func(j personio.Job, id int64) int { return cmp.Compare(j.ID, id) })
 	if !found {
-		return src, nil
+		return &plan.Source{}, nil
 	}
 	j := jobs[i]
-	ex.Found, ex.Name = true, j.Name
+	src := &plan.Source{Jobs: personio.SourceJobs(jobs[i : i+1])}
+	ex.Found = true
+	ex.Personio = &PersonioRecord{Name: j.Name, AdditionalOffices: append([]string{}, j.AdditionalOffices...)}
 	if j.Office != "" {
-		ex.Office = &plan.Office{Name: j.Office}
-	}
-	ex.AdditionalOffices = j.AdditionalOffices
-	src.Jobs = []plan.SourceJob{{
-		ID: j.ID, Name: j.Name, Office: j.Office, AdditionalOffices: j.AdditionalOffices,
-		Department: j.Department, EmploymentType: j.EmploymentType, Schedule: j.Schedule,
-		ApplicationURL: j.ApplicationURL,
-	}}
-	for _, d := range j.Descriptions {
-		src.Jobs[0].Descriptions = append(src.Jobs[0].Descriptions, plan.JobDescription{Name: d.Name, Value: d.Value})
+		ex.Personio.Office = &Office{Name: j.Office}
 	}
 
-	names := jobOfficeNames(j)
 	ids, err := r.officeNames(ctx, cfg, client, cur, ex)
 	if err != nil {
 		return nil, err
 	}
-	// Each name of the job as the plan would see it: with its id when a
-	// location maps that office by id, else as the feed names it.
-	for _, name := range names {
-		o := plan.Office{Name: name}
+	// The job's offices as the plan would see them: by name, with the id
+	// when a location maps that office by id.
+	src.CollectOffices()
+	for k, o := range src.Offices {
 		for id, n := range ids {
-			if n == name {
-				o.ID = id
-			}
-		}
-		src.Offices = append(src.Offices, o)
-	}
-	slices.SortFunc(src.Offices, func(a, b plan.Office) int { return strings.Compare(a.Name, b.Name) })
-	// Per company, the first of the job's offices that one of its
-	// locations maps (desired jobs go by the same rule).
-	for ci := range cfg.Companies {
-		c := &cfg.Companies[ci]
-	names:
-		for _, name := range names {
-			for _, loc := range c.Locations {
-				if loc.Office == name || (loc.OfficeID != 0 && ids[loc.OfficeID] == name) {
-					ex.Mappings = append(ex.Mappings, newMapping(cfg, c, loc, name, ex.Type))
-					break names
-				}
+			if n == o.Name {
+				src.Offices[k].ID = id
 			}
 		}
 	}
+	names := slices.DeleteFunc(append([]string{j.Office}, j.AdditionalOffices...), func(n string) bool { return n == "" })
+	ex.mapOffices(cfg, names, ids)
 	return src, nil
-}
-
-// jobOfficeNames are the names of a position's office and additional
-// offices, each once, in the feed's order.
-func jobOfficeNames(j personio.Job) []string {
-	var out []string
-	for _, n := range append([]string{j.Office}, j.AdditionalOffices...) {
-		if n != "" && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // officeNames returns the names of the offices that locations map by
@@ -365,44 +331,64 @@ func (r *Runner) officeNames(ctx context.Context, cfg *config.Config, client *pe
 	for _, o := range plan.KnownOffices(cur) {
 		ids[o.ID] = o.Name
 	}
-	missing := false
 	for _, c := range cfg.Companies {
 		for _, loc := range c.Locations {
-			if _, ok := ids[loc.OfficeID]; loc.OfficeID != 0 && !ok {
-				missing = true
+			if _, ok := ids[loc.OfficeID]; loc.OfficeID == 0 || ok {
+				continue
 			}
-		}
-	}
-	if !missing {
-		return ids, nil
-	}
-	rep, err := CountOffices(ctx, client)
-	if err != nil {
-		return nil, fmt.Errorf("reading Personio's employees to learn the names of the offices mapped by office_id: %w", err)
-	}
-	ex.OfficeNamesRead = true
-	for _, o := range rep.Offices {
-		if o.ID != 0 {
-			ids[o.ID] = o.Name
+			rep, err := CountOffices(ctx, client)
+			if err != nil {
+				return nil, fmt.Errorf("reading Personio's employees to learn the names of the offices mapped by office_id: %w", err)
+			}
+			ex.OfficeNamesRead = true
+			for _, o := range rep.Offices {
+				if o.ID != 0 {
+					ids[o.ID] = o.Name
+				}
+			}
+			return ids, nil
 		}
 	}
 	return ids, nil
 }
 
-// newMapping describes loc of company c mapping the record's office.
-func newMapping(cfg *config.Config, c *config.Company, loc config.Location, office string, typ plan.Type) Mapping {
-	k := kind(typ)
-	t := Toggle{Kind: k, Enabled: c.Enabled(k), DefaultAt: cfg.Personio.Sync.Range(k)}
-	t.Override, t.OverrideAt = c.Sync.Of(k)
-	if t.Override == "" {
-		t.Override = config.Inherit
+// mapOffices sets ex.Mappings: the locations mapping one of the record's
+// offices, by name or, through ids, by office_id. An employee has one
+// office and every location mapping it counts; a job takes, per company,
+// the first of its offices that one of its locations maps (desired jobs
+// go by the same rule).
+func (ex *Explanation) mapOffices(cfg *config.Config, names []string, ids map[int64]string) {
+	k, def := config.Employees, cfg.Personio.Sync.Employees
+	if ex.Type == plan.TypeJob {
+		k, def = config.Jobs, cfg.Personio.Sync.Jobs
 	}
-	if k == config.Jobs {
-		t.Default = cfg.Personio.Sync.Jobs
-	} else {
-		t.Default = cfg.Personio.Sync.Employees
+	for ci := range cfg.Companies {
+		c := &cfg.Companies[ci]
+		override, overrideAt := c.Sync.Of(k)
+		m := Mapping{Company: c.Slug, Address: ex.address(c.Slug), Toggle: Toggle{Kind: k, Enabled: c.Enabled(k), From: "account",
+			Override: cmp.Or(override, config.Inherit), OverrideAt: at(overrideAt), AccountDefault: def, AccountDefaultAt: at(cfg.Personio.Sync.Range(k))}}
+		if override == config.On || override == config.Off {
+			m.Toggle.From = "company"
+		}
+	names:
+		for _, name := range names {
+			for _, loc := range c.Locations {
+				if id, ok := ids[loc.OfficeID]; (loc.Office != "" && loc.Office == name) || (loc.OfficeID != 0 && ok && id == name) {
+					m.Location, m.Office, m.DeclaredAt = loc.Slug, name, at(loc.OfficeRange)
+					ex.Mappings = append(ex.Mappings, m)
+					if ex.Type == plan.TypeJob {
+						break names
+					}
+				}
+			}
+		}
 	}
-	return Mapping{Company: c.Slug, Location: loc.Slug, Office: office, At: loc.OfficeRange, Toggle: t}
+}
+
+// address is the record's plan address in company, such as
+// employee.acme[1042].
+func (ex *Explanation) address(company string) string {
+	return fmt.Sprintf("%s.%s[%d]", ex.Type, company, ex.ID)
 }
 
 // narrowConfig returns cfg with only the office mappings of ex's
@@ -410,16 +396,12 @@ func newMapping(cfg *config.Config, c *config.Company, loc config.Location, offi
 // which sees no other office, does not report theirs as unknown. What the
 // plan does with the record depends on its own mapping alone.
 func narrowConfig(cfg *config.Config, ex *Explanation) *config.Config {
-	keep := map[[2]string]bool{}
-	for _, m := range ex.Mappings {
-		keep[[2]string{m.Company, m.Location}] = true
-	}
 	out := *cfg
 	out.Companies = make([]config.Company, len(cfg.Companies))
 	for i, c := range cfg.Companies {
 		c.Locations = slices.Clone(c.Locations)
-		for j := range c.Locations {
-			if !keep[[2]string{c.Slug, c.Locations[j].Slug}] {
+		for j, loc := range c.Locations {
+			if !slices.ContainsFunc(ex.Mappings, func(m Mapping) bool { return m.Company == c.Slug && m.Location == loc.Slug }) {
 				c.Locations[j].Office, c.Locations[j].OfficeID = "", 0
 			}
 		}
@@ -428,51 +410,30 @@ func narrowConfig(cfg *config.Config, ex *Explanation) *config.Config {
 	return &out
 }
 
-// recordState restricts cur to the rows of the record: the rows linked
-// to it and, for an employee, the unlinked employees with its email (the
-// candidates for adoption). Companies and locations stay.
-func recordState(cur plan.State, ex *Explanation) plan.State {
-	key := strconv.FormatInt(ex.ID, 10)
-	email := strings.ToLower(strings.TrimSpace(ex.Email))
-	mine := func(r plan.Record) bool {
-		if r.Linked {
-			return r.ExternalID == key
-		}
-		return email != "" && strings.ToLower(strings.TrimSpace(r.Attrs.Get(plan.FieldEmail))) == email
+// rows returns the rows of cur the record concerns: the rows linked to it
+// and, for an employee, the unlinked employees with its email (the
+// candidates for adoption).
+func (ex *Explanation) rows(cur plan.State) []plan.Record {
+	key, email := strconv.FormatInt(ex.ID, 10), ""
+	if ex.Personio != nil && ex.Personio.Email != nil {
+		email = strings.ToLower(strings.TrimSpace(*ex.Personio.Email))
 	}
-	out := plan.State{Companies: cur.Companies}
 	rows := cur.Employees
 	if ex.Type == plan.TypeJob {
 		rows = cur.Jobs
 	}
-	var kept []plan.Record
+	var out []plan.Record
 	for _, r := range rows {
-		if mine(r) {
-			kept = append(kept, r)
+		if r.Linked && r.ExternalID == key || !r.Linked && email != "" && strings.ToLower(strings.TrimSpace(r.Attrs.Get(plan.FieldEmail))) == email {
+			out = append(out, r)
 		}
-	}
-	if ex.Type == plan.TypeJob {
-		out.Jobs = kept
-	} else {
-		out.Employees = kept
 	}
 	return out
 }
 
-// recordRows describes the record's rows of cur (already restricted by
-// recordState), with what the plan in ex.Changes does to them.
-func recordRows(cur plan.State, ex *Explanation) []Row {
-	rows := cur.Employees
-	if ex.Type == plan.TypeJob {
-		rows = cur.Jobs
-	}
-	adopted := map[int64]bool{}
-	for _, c := range ex.Changes {
-		if c.Action == plan.Adopt {
-			adopted[c.TargetID] = true
-		}
-	}
-	var out []Row
+// setRows sets the record's rows, knowing those the next plan adopts,
+// and then its addresses.
+func (ex *Explanation) setRows(rows []plan.Record, adopted map[int64]bool) {
 	for _, r := range rows {
 		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowLinked}
 		switch {
@@ -482,7 +443,64 @@ func recordRows(cur plan.State, ex *Explanation) []Row {
 		default:
 			row.State = RowUnlinked
 		}
-		out = append(out, row)
+		ex.Gridwork.Rows = append(ex.Gridwork.Rows, row)
 	}
+	add := func(a string) {
+		if !slices.Contains(ex.Addresses, a) {
+			ex.Addresses = append(ex.Addresses, a)
+		}
+	}
+	for _, m := range ex.Mappings {
+		add(m.Address)
+	}
+	for _, c := range ex.Plan.Changes {
+		add(c.Address)
+	}
+	for _, r := range ex.Gridwork.Rows {
+		if r.State == RowLinked {
+			add(ex.address(r.Company))
+		}
+	}
+}
+
+// changedFields are the synced fields a create or update sets: those
+// whose value differs from before (all of them for a create), sorted;
+// none for an unlink or a destroy.
+func changedFields(c plan.Change) []string {
+	out := []string{}
+	if c.Action == plan.Unlink || c.Action == plan.Delete {
+		return out
+	}
+	for k, v := range c.After.All() {
+		if c.Before.Get(k) != v {
+			out = append(out, k)
+		}
+	}
+	for k := range c.Before.All() {
+		if !c.After.Has(k) && !c.After.IsNone() {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
 	return out
+}
+
+// at is a position as "file:line", nil for the zero Range (a default).
+func at(r hcl.Range) *string {
+	if r == (hcl.Range{}) {
+		return nil
+	}
+	return new(fmt.Sprintf("%s:%d", r.Filename, r.Start.Line))
+}
+
+// diagText is a diagnostic in one line: position, summary, detail.
+func diagText(d *hcl.Diagnostic) string {
+	s := d.Summary
+	if d.Detail != "" {
+		s += ": " + d.Detail
+	}
+	if d.Subject != nil {
+		s = fmt.Sprintf("%s:%d: %s", d.Subject.Filename, d.Subject.Start.Line, s)
+	}
+	return s
 }

@@ -24,7 +24,7 @@ func (c *Client) Source(ctx context.Context, keep []string) (*plan.Source, error
 	if err != nil {
 		return nil, err
 	}
-	src := &plan.Source{Employees: sink.employees, Jobs: sourceJobs(jobs)}
+	src := &plan.Source{Employees: sink.employees, Jobs: SourceJobs(jobs)}
 	if unavailable != nil {
 		src.JobsUnavailable = unavailable.Reason()
 	}
@@ -73,8 +73,8 @@ func (s *sourceSink) rows(emps []Employee) error {
 	return nil
 }
 
-// sourceJobs converts the feed's positions into the plan's input.
-func sourceJobs(jobs []Job) []plan.SourceJob {
+// SourceJobs converts the feed's positions into the plan's input.
+func SourceJobs(jobs []Job) []plan.SourceJob {
 	out := make([]plan.SourceJob, len(jobs))
 	for i := range jobs {
 		j := &jobs[i]
