@@ -11,14 +11,13 @@ import (
 // retryPolicy is how the client retries requests GitHub failed transiently
 // (429, 5xx, a timeout or no answer at all), so one hiccup does not fail a
 // plan job: three attempts, first wait base.
-func retryPolicy(base time.Duration) httpx.RetryPolicy {
-	return httpx.RetryPolicy{
+func retryPolicy(base time.Duration) httpx.Policy {
+	return httpx.Policy{
 		Name:          "GitHub",
 		MaxAttempts:   3,
 		MinBackoff:    base,
 		MaxBackoff:    4 * base,
 		MaxRetryAfter: time.Minute,
-		MaxBody:       32 << 20,
 		Repeatable:    repeatable,
 	}
 }
@@ -28,9 +27,6 @@ func retryPolicy(base time.Duration) httpx.RetryPolicy {
 // Creating a comment is not: a lost answer may hide a comment that was
 // made, and repeating it would post a second one.
 func repeatable(req *http.Request) bool {
-	if !httpx.Replayable(req) {
-		return false // the body cannot be sent twice
-	}
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPatch:
 		return true
