@@ -75,20 +75,13 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	start := time.Now()
 	if r.api {
 		ctx = httpx.WithCheck(ctx, func(h http.Header, body []byte) error {
-			var derr error
+			var err error
 			if r.decode != nil {
-				if derr = r.decode(body); derr == nil {
+				if err = r.decode(body); err == nil {
 					return nil
 				}
 			}
-			switch ae, final := c.vet(r, h, body, derr != nil); {
-			case ae == nil:
-				return derr
-			case final:
-				return httpx.Final(ae)
-			default:
-				return ae
-			}
+			return c.vet(r, h, body, err)
 		})
 	}
 	var body io.Reader
@@ -166,7 +159,13 @@ func (c *Client) failed(ctx context.Context, r request, start time.Time, err err
 	case errors.As(err, &fr):
 		return fr
 	}
-	return c.unreachable(r, err)
+	// A transport error that retrying will not fix, such as a refused
+	// connection or an unknown host: usually a wrong URL.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, c.setting(r))
 }
 
 // setting names the configuration setting that decides where r goes, for
@@ -184,14 +183,4 @@ func (c *Client) setting(r request) string {
 		// say whether it set jobs_url (Options.JobsURLSet).
 		return "personio.jobs_url (or personio.tenant)"
 	}
-}
-
-// unreachable explains a transport error that retrying will not fix, such
-// as a refused connection or an unknown host: usually a wrong URL.
-func (c *Client) unreachable(r request, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, c.setting(r))
 }
