@@ -1,6 +1,7 @@
 package personio
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -194,9 +195,7 @@ func New(opts Options) (*Client, error) {
 func (c *Client) layers() {
 	base, attemptTimeout := defaultTransport(), 2*time.Minute
 	if hc := c.opts.HTTPClient; hc != nil {
-		if hc.Transport != nil {
-			base = hc.Transport
-		}
+		base = cmp.Or(hc.Transport, base)
 		if hc.Timeout > 0 {
 			attemptTimeout = hc.Timeout
 		}
