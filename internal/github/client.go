@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,15 +28,8 @@ func newClient(env Env) (*gh.Client, error) {
 			timeout, hc.Timeout = hc.Timeout, 0
 		}
 	}
-	next := hc.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	wait := env.retryBase
-	if wait == 0 {
-		wait = time.Second
-	}
-	hc.Transport = httpx.Retry(httpx.Timeout(next, timeout), retryPolicy(wait))
+	next := cmp.Or(hc.Transport, http.DefaultTransport)
+	hc.Transport = httpx.Retry(httpx.Timeout(next, timeout), retryPolicy(cmp.Or(env.retryBase, time.Second)))
 	c := gh.NewClient(hc)
 	if env.Token != "" {
 		c = c.WithAuthToken(env.Token)
@@ -49,6 +43,34 @@ func newClient(env Env) (*gh.Client, error) {
 	}
 	c.BaseURL = base
 	return c, nil
+}
+
+// retryPolicy is how the client retries requests GitHub failed transiently
+// (429, 5xx, a timeout or no answer at all), so one hiccup does not fail a
+// plan job: three attempts, first wait base.
+func retryPolicy(base time.Duration) httpx.Policy {
+	return httpx.Policy{
+		Name:          "GitHub",
+		MaxAttempts:   3,
+		MinBackoff:    base,
+		MaxBackoff:    4 * base,
+		MaxRetryAfter: time.Minute,
+		Repeatable:    repeatable,
+	}
+}
+
+// repeatable reports whether req may be sent again without effect: reads,
+// comment edits and statuses (setting the same status twice is harmless).
+// Creating a comment is not: a lost answer may hide a comment that was
+// made, and repeating it would post a second one.
+func repeatable(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPatch:
+		return true
+	case http.MethodPost:
+		return strings.Contains(req.URL.Path, "/statuses/")
+	}
+	return false
 }
 
 // PermissionError means GitHub refused an operation (403) because the

@@ -8,65 +8,55 @@ import (
 	"sync"
 )
 
-// maxPooled bounds the buffers kept for reuse: an unusually large answer is
-// left to the collector rather than kept alive.
-const maxPooled = 4 << 20
+const (
+	// maxBody is the largest answer read; a larger one fails the request.
+	maxBody = 128 << 20
+	// maxPooled bounds the buffers kept for reuse: an unusually large
+	// answer is left to the collector rather than kept alive.
+	maxPooled = 4 << 20
+)
 
-// bufferPool recycles answer buffers. A large listing is a thousand answers
+// buffers recycles answer buffers. A large listing is a thousand answers
 // of ~150 KB, and growing a fresh buffer for each was a client's largest
 // allocation.
-type bufferPool struct{ p sync.Pool }
-
-func (p *bufferPool) get() *bytes.Buffer {
-	if b, ok := p.p.Get().(*bytes.Buffer); ok {
-		return b
-	}
-	return new(bytes.Buffer)
-}
-
-func (p *bufferPool) put(b *bytes.Buffer) {
-	if b.Cap() > maxPooled {
-		return
-	}
-	b.Reset()
-	p.p.Put(b)
-}
-
-// read reads resp's body in full (at most limit bytes) into a pooled
-// buffer and closes it.
-func (p *bufferPool) read(resp *http.Response, limit int64) (*body, error) {
-	defer resp.Body.Close()
-	buf := p.get()
-	if n := resp.ContentLength; n > 0 && n <= limit {
-		buf.Grow(int(n))
-	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	if err == nil && n > limit {
-		err = fmt.Errorf("the answer is larger than %d MiB", limit>>20)
-	}
-	if err != nil {
-		p.put(buf)
-		return nil, err
-	}
-	b := &body{buf: buf, pool: p, attempts: 1}
-	b.Reader.Reset(buf.Bytes())
-	return b, nil
-}
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // body is an answer read in full. Close hands its buffer back for reuse.
 type body struct {
 	bytes.Reader
 	buf      *bytes.Buffer
-	pool     *bufferPool
-	attempts int
+	attempts int // the attempts Retry made before it returned the answer
+}
+
+// buffer reads resp's body in full into a pooled buffer, closes it and
+// puts the buffer in its place.
+func buffer(resp *http.Response) error {
+	raw := resp.Body
+	defer raw.Close()
+	b := &body{buf: buffers.Get().(*bytes.Buffer), attempts: 1}
+	if n := resp.ContentLength; n > 0 && n <= maxBody {
+		b.buf.Grow(int(n))
+	}
+	n, err := b.buf.ReadFrom(io.LimitReader(raw, maxBody+1))
+	if err == nil && n > maxBody {
+		err = fmt.Errorf("the answer is larger than %d MiB", maxBody>>20)
+	}
+	if err != nil {
+		b.Close()
+		return err
+	}
+	b.Reader.Reset(b.buf.Bytes())
+	resp.Body = b
+	return nil
 }
 
 func (b *body) Close() error {
-	if b.buf != nil {
-		b.Reader.Reset(nil)
-		b.pool.put(b.buf)
-		b.buf = nil
+	if b.buf != nil && b.buf.Cap() <= maxPooled {
+		b.buf.Reset()
+		buffers.Put(b.buf)
 	}
+	b.buf = nil
+	b.Reader.Reset(nil)
 	return nil
 }
 
@@ -74,14 +64,10 @@ func (b *body) Close() error {
 // copying it. The slice is valid until resp.Body is closed, which hands the
 // buffer back for reuse. ok is false for any other body.
 func Bytes(resp *http.Response) (b []byte, ok bool) {
-	if resp == nil {
-		return nil, false
+	if bb, ok := resp.Body.(*body); ok && bb.buf != nil {
+		return bb.buf.Bytes(), true
 	}
-	bb, ok := resp.Body.(*body)
-	if !ok || bb.buf == nil {
-		return nil, false
-	}
-	return bb.buf.Bytes(), true
+	return nil, false
 }
 
 // Attempts returns how many attempts Retry made before it gave up on resp
@@ -91,10 +77,4 @@ func Attempts(resp *http.Response) int {
 		return bb.attempts
 	}
 	return 1
-}
-
-func closeBody(resp *http.Response) {
-	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
 }

@@ -27,15 +27,12 @@ func RetryableStatus(status int) bool {
 // retryable reports whether a transport error is worth another attempt:
 // resets, EOFs and timeouts are; a refused connection or an unknown host is
 // a configuration problem and fails fast, and so does an error a layer
-// marked Final. A cancelled context is not retried; an
-// expired deadline is (an attempt's own timeout: callers check their
-// context first).
+// marked Final. A cancelled context is not retried; an expired deadline
+// is (an attempt's own timeout: callers check their context first).
 func retryable(err error) bool {
 	var fin *finalError
 	switch {
-	case errors.As(err, &fin):
-		return false
-	case errors.Is(err, context.Canceled):
+	case errors.As(err, &fin), errors.Is(err, context.Canceled):
 		return false
 	case errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
@@ -79,8 +76,8 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 
 // sleep waits d or until ctx is done, whichever comes first.
 func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
+	if err := ctx.Err(); err != nil || d <= 0 {
+		return err
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

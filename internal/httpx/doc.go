@@ -11,7 +11,7 @@
 // dropped mid-body is retried like one dropped before the headers) and can
 // vet a body per request (WithCheck). Pacer holds requests to a rate, makes
 // every request wait after a 429 and lowers its rate until the server stops
-// refusing, then recovers.
+// refusing, then recovers. One Policy configures both.
 //
 // The package knows nothing about Personio or GitHub: services name
 // themselves in the policy for log lines, decide which requests are safe

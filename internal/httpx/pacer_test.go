@@ -54,7 +54,7 @@ func TestPacerCutsAndRecovers(t *testing.T) {
 		w.WriteHeader(int(status.Load()))
 	}))
 	t.Cleanup(srv.Close)
-	p := NewPacer(PacerOptions{Limit: 100, Burst: 10, CoolDown: time.Millisecond})
+	p := NewPacer(Policy{MinBackoff: time.Millisecond}, 100, 10)
 	hc := &http.Client{Transport: p.Wrap(http.DefaultTransport)}
 
 	var wg sync.WaitGroup
@@ -106,7 +106,7 @@ func TestPacerPausesEveryone(t *testing.T) {
 				}
 			}))
 			t.Cleanup(srv.Close)
-			p := NewPacer(PacerOptions{Limit: rate.Inf, Burst: 4, CoolDown: 150 * time.Millisecond})
+			p := NewPacer(Policy{MinBackoff: 150 * time.Millisecond}, rate.Inf, 4)
 			first := &http.Client{Transport: p.Wrap(http.DefaultTransport)}
 			other := &http.Client{Transport: p.Wrap(http.DefaultTransport)} // another layer on the same pacer
 			get(t, first, srv.URL)
@@ -122,13 +122,12 @@ func TestPacerPausesEveryone(t *testing.T) {
 // TestPacerUnlimitedStartsFromWhatItAchieved: an unlimited pacer's first
 // cut starts from the rate its requests really left at.
 func TestPacerUnlimitedStartsFromWhatItAchieved(t *testing.T) {
-	p := NewPacer(PacerOptions{Limit: rate.Inf, Burst: 1, CoolDown: time.Millisecond})
+	p := NewPacer(Policy{MinBackoff: time.Millisecond}, rate.Inf, 1)
 	// Six requests left 20ms apart: 50 a second.
 	start := time.Now()
 	for i := range 6 {
-		p.sent[i] = start.Add(time.Duration(i) * 20 * time.Millisecond)
+		p.sent = append(p.sent, start.Add(time.Duration(i)*20*time.Millisecond))
 	}
-	p.nSent, p.nextSent = 6, 6
 	p.tooMany(p.sent[5], http.Header{})
 	if l, _ := p.Limit(); !near(l, 35) {
 		t.Errorf("limit after the first 429: %v/s, want 35/s (70%% of the 50/s achieved)", l)
@@ -138,7 +137,7 @@ func TestPacerUnlimitedStartsFromWhatItAchieved(t *testing.T) {
 // TestPacerFloor: however many 429s, the rate stays at or above one
 // request per 30 cool-downs.
 func TestPacerFloor(t *testing.T) {
-	p := NewPacer(PacerOptions{Limit: 1000, Burst: 1, CoolDown: time.Millisecond})
+	p := NewPacer(Policy{MinBackoff: time.Millisecond}, 1000, 1)
 	// Cut by hand, as 429s of requests sent after each cut would: the
 	// requests themselves would wait for the ever lower rate.
 	for range 40 {

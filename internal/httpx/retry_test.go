@@ -17,8 +17,8 @@ import (
 )
 
 // fastPolicy retries quickly, for tests.
-func fastPolicy() RetryPolicy {
-	return RetryPolicy{Name: "Test", MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
+func fastPolicy() Policy {
+	return Policy{Name: "Test", MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
 }
 
 // serve starts a server whose n-th request (from 1) is answered by h.
@@ -86,7 +86,9 @@ func TestRetryOutcomes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			url, calls := serve(t, tt.handler)
-			hc := &http.Client{Transport: Retry(http.DefaultTransport, fastPolicy())}
+			p := fastPolicy()
+			p.Repeatable = func(r *http.Request) bool { return r.Method != http.MethodPost }
+			hc := &http.Client{Transport: Retry(http.DefaultTransport, p)}
 			req, _ := http.NewRequest(tt.method, url, strings.NewReader("body"))
 			resp, err := hc.Do(req)
 			if tt.wantErr != "" {
@@ -124,9 +126,7 @@ func TestRetryResendsTheBody(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 		}
 	})
-	p := fastPolicy()
-	p.Repeatable = Replayable
-	hc := &http.Client{Transport: Retry(http.DefaultTransport, p)}
+	hc := &http.Client{Transport: Retry(http.DefaultTransport, fastPolicy())}
 	resp, err := hc.Post(url, "text/plain", bytes.NewReader([]byte("payload")))
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestTimeoutLeavesOutThePacersWait(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 		}
 	})
-	p := NewPacer(PacerOptions{Limit: rate.Inf, Burst: 4, CoolDown: time.Millisecond})
+	p := NewPacer(Policy{MinBackoff: time.Millisecond}, rate.Inf, 4)
 	if status := get(t, &http.Client{Transport: p.Wrap(http.DefaultTransport)}, url); status != http.StatusTooManyRequests {
 		t.Fatalf("first answer %d, want 429", status)
 	}
@@ -278,7 +278,7 @@ func TestRetryWaits(t *testing.T) {
 					w.WriteHeader(tt.status)
 				}
 			})
-			p := RetryPolicy{MaxAttempts: 2, MinBackoff: 80 * time.Millisecond, MaxBackoff: 80 * time.Millisecond}
+			p := Policy{MaxAttempts: 2, MinBackoff: 80 * time.Millisecond, MaxBackoff: 80 * time.Millisecond}
 			resp, err := (&http.Client{Transport: Retry(http.DefaultTransport, p)}).Get(url)
 			if err != nil {
 				t.Fatal(err)
@@ -295,14 +295,13 @@ func TestRetryWaits(t *testing.T) {
 }
 
 func TestBackoffBounds(t *testing.T) {
-	r := Retry(nil, RetryPolicy{MinBackoff: time.Second, MaxBackoff: 30 * time.Second}).(*retryTransport)
+	p := Policy{MinBackoff: time.Second, MaxBackoff: 30 * time.Second}
 	for range 50 {
-		b := r.backoff()
-		b.Reset()
+		next := p.backoff()
 		for n := 1; n <= 8; n++ {
 			lo := min(time.Second<<(n-1), 20*time.Second) // jitter reaches a third below the cap
 			hi := min(time.Second<<n, 30*time.Second)
-			if d := b.NextBackOff(); d < lo || d > hi {
+			if d := next(); d < lo || d > hi {
 				t.Fatalf("wait %d = %s, want within [%s, %s]", n, d, lo, hi)
 			}
 		}

@@ -26,7 +26,7 @@ func Timeout(next http.RoundTripper, d time.Duration) http.RoundTripper {
 			cancel()
 			return nil, err
 		}
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		resp.Body = cancelOnClose{resp.Body, cancel}
 		return resp, nil
 	})
 }
@@ -37,8 +37,7 @@ type cancelOnClose struct {
 	cancel context.CancelFunc
 }
 
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
+func (b cancelOnClose) Close() error {
+	defer b.cancel()
+	return b.ReadCloser.Close()
 }

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/httpx"
 )
 
 // answerError is a 2xx answer of the API that is not Personio's JSON at
@@ -40,12 +42,13 @@ func (e *answerError) Error() string {
 	return s + fmt.Sprintf(": it must be Personio's API (%s)", DefaultAPIURL)
 }
 
-// vet classifies a 2xx answer of the API. It returns nil when the body
-// looks like JSON (a decode failure is then a garbled answer); otherwise an
-// *answerError, and final when asking again cannot help (an HTML page stays
-// an HTML page; an empty or cut-short body may be a glitch). Whether the
-// JSON stops in the middle is only worked out when decodeFailed.
-func (c *Client) vet(r request, h http.Header, body []byte, decodeFailed bool) (ae *answerError, final bool) {
+// vet is the check of a 2xx answer of the API (httpx.CheckFunc), given
+// what decoding it said (nil when it was not decoded). An answer that does
+// not look like JSON is an *answerError: final (Personio is not asked
+// again) for an HTML page or text, which stay what they are; not for an
+// empty or cut-short body, which may be a glitch. A body that looks like
+// JSON but did not decode is garbled: decodeErr is returned as is.
+func (c *Client) vet(r request, h http.Header, body []byte, decodeErr error) error {
 	newErr := func(what string) *answerError {
 		return &answerError{method: r.method, path: r.path, apiURL: c.apiURL, what: what, times: 1}
 	}
@@ -53,25 +56,25 @@ func (c *Client) vet(r request, h http.Header, body []byte, decodeFailed bool) (
 	ctype, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	switch {
 	case len(trimmed) == 0:
-		return newErr("an empty body"), false
+		return newErr("an empty body")
 	case trimmed[0] == '<' || ctype == "text/html" || ctype == "application/xhtml+xml":
 		what := "an HTML page"
 		if t := htmlTitle(trimmed); t != "" {
 			what += " titled " + strconv.Quote(t)
 		}
-		return newErr(what), true
+		return httpx.Final(newErr(what))
 	case trimmed[0] != '{' && trimmed[0] != '[':
 		what := "text"
 		if ctype != "" {
 			what += " (" + ctype + ")"
 		}
-		return newErr(what + " starting " + strconv.Quote(clip(string(trimmed)))), true
-	case decodeFailed && stopsEarly(trimmed):
-		ae = newErr(fmt.Sprintf("JSON that stops in the middle (after %d bytes)", len(body)))
+		return httpx.Final(newErr(what + " starting " + strconv.Quote(clip(string(trimmed)))))
+	case decodeErr != nil && stopsEarly(trimmed):
+		ae := newErr(fmt.Sprintf("JSON that stops in the middle (after %d bytes)", len(body)))
 		ae.truncated = true
-		return ae, false
+		return ae
 	}
-	return nil, false
+	return decodeErr
 }
 
 // stopsEarly reports whether b is the start of a JSON value that ends too

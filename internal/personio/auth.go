@@ -73,19 +73,15 @@ func (c *Client) fetchToken(ctx context.Context) error {
 	default:
 		return fmt.Errorf("authenticating with Personio: %w", c.statusError(http.MethodPost, "/v1/auth", resp))
 	}
-	if resp.status != http.StatusOK {
-		// decode runs on 200 answers only.
-		if err := json.Unmarshal(resp.body, &ans); err != nil {
-			return fmt.Errorf("authenticating with Personio: the answer is not the expected JSON: %w; check personio.api_url (%s)", err, c.apiURL)
-		}
-	}
 	if !ans.Success || ans.Data.Token == "" {
 		if ans.Error != nil && ans.Error.Message != "" {
 			return &AuthError{StatusCode: resp.status, Message: ans.Error.Message}
 		}
 		return errors.New("authenticating with Personio: the answer holds no token")
 	}
-	c.setToken(ans.Data.Token)
+	c.mu.Lock()
+	c.token = ans.Data.Token
+	c.mu.Unlock()
 	return nil
 }
 
@@ -95,28 +91,16 @@ func (c *Client) currentToken() string {
 	return c.token
 }
 
-func (c *Client) setToken(t string) {
-	c.mu.Lock()
-	c.token = t
-	c.mu.Unlock()
-}
-
 // noteRotatedToken adopts a token Personio sent in the Authorization
 // response header. Personio used to rotate the token on every answer and
 // burn the old one; it no longer does, so this is accepted, never required.
 func (c *Client) noteRotatedToken(h http.Header) {
 	v := strings.TrimSpace(h.Get("Authorization"))
-	if v == "" {
-		return
-	}
 	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "Bearer") {
 		v = strings.TrimSpace(rest)
 	}
-	if v == "" {
-		return
-	}
 	c.mu.Lock()
-	if c.token != "" && c.token != v {
+	if v != "" && c.token != "" {
 		c.token = v
 	}
 	c.mu.Unlock()
@@ -146,7 +130,8 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// A token can be burnt by a rotation another request saw first, or
 	// expire in a long run: get a fresh one, once.
-	drain(resp.Body)
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so that the connection is reused
+	resp.Body.Close()
 	if err := t.c.reauthenticate(req.Context(), token); err != nil {
 		return nil, httpx.Final(&authFailure{err})
 	}

@@ -1,9 +1,9 @@
 package personio
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,8 +27,6 @@ const (
 	DefaultBurst        = 15
 	DefaultMaxAttempts  = 6
 	DefaultConcurrency  = 4
-	DefaultPartnerID    = "GRIDWORK"
-	DefaultAppID        = "GRIDSYNC"
 
 	// PageSize is Personio's maximum employees page size (since 2025-01-31).
 	PageSize = 100
@@ -65,14 +63,12 @@ type Options struct {
 	// MaxAttempts bounds the tries of one request (default 6).
 	MaxAttempts int
 	// MinBackoff and MaxBackoff bound the exponential backoff between
-	// attempts (default 1s .. 30s, httpx.Retry's); MinBackoff is also the
-	// pause after a 429 that names no Retry-After (httpx.Pacer's CoolDown).
+	// attempts (default 1s .. 30s, httpx.Policy's); MinBackoff is also the
+	// pause after a 429 that names no Retry-After.
 	MinBackoff, MaxBackoff time.Duration
 	// Concurrency bounds concurrent employee page fetches (default 4).
 	Concurrency int
-	// PartnerID and AppID are sent as X-Personio-Partner-ID / -App-ID.
-	PartnerID, AppID string
-	Logger           *slog.Logger
+	Logger      *slog.Logger
 	// KeepAttributes are the attribute keys whose values Employee.Attributes
 	// keeps as text (for Employee.Attr) beyond the typed fields, which are
 	// always decoded. nil keeps every attribute; an empty list keeps none,
@@ -177,12 +173,6 @@ func New(opts Options) (*Client, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	if opts.PartnerID == "" {
-		opts.PartnerID = DefaultPartnerID
-	}
-	if opts.AppID == "" {
-		opts.AppID = DefaultAppID
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -205,30 +195,20 @@ func New(opts Options) (*Client, error) {
 func (c *Client) layers() {
 	base, attemptTimeout := defaultTransport(), 2*time.Minute
 	if hc := c.opts.HTTPClient; hc != nil {
-		if hc.Transport != nil {
-			base = hc.Transport
-		}
+		base = cmp.Or(hc.Transport, base)
 		if hc.Timeout > 0 {
 			attemptTimeout = hc.Timeout
 		}
 	}
-	limit, burst := pace(c.opts.RateLimit, c.opts.Burst)
-	c.pacer = httpx.NewPacer(httpx.PacerOptions{
-		Name: "Personio", Limit: limit, Burst: burst,
-		CoolDown: c.opts.MinBackoff, MaxPause: maxRetryAfter, Logger: c.log,
-	})
-	policy := httpx.RetryPolicy{
-		Name:          "Personio",
-		MaxAttempts:   c.opts.MaxAttempts,
-		MinBackoff:    c.opts.MinBackoff,
-		MaxBackoff:    c.opts.MaxBackoff,
-		MaxRetryAfter: maxRetryAfter,
-		// Everything the client sends may be sent again: reads, and the
-		// token request, which only hands out a token.
-		Repeatable: httpx.Replayable,
-		MaxBody:    maxBody,
-		Logger:     c.log,
+	// Everything the client sends may be sent again (the policy's default
+	// Repeatable): reads, and the token request, which only hands out a
+	// token.
+	policy := httpx.Policy{
+		Name: "Personio", MaxAttempts: c.opts.MaxAttempts, MinBackoff: c.opts.MinBackoff,
+		MaxBackoff: c.opts.MaxBackoff, MaxRetryAfter: maxRetryAfter, Logger: c.log,
 	}
+	limit, burst := pace(c.opts.RateLimit, c.opts.Burst)
+	c.pacer = httpx.NewPacer(policy, limit, burst)
 	base = httpx.Timeout(base, attemptTimeout)
 	paced := c.pacer.Wrap(c.counts.wrap(base, apiClass))
 	// The API never redirects a request the client makes; one that does
@@ -305,11 +285,4 @@ func defaultTransport() http.RoundTripper {
 	t.ResponseHeaderTimeout = 60 * time.Second
 	t.MaxIdleConnsPerHost = 16
 	return t
-}
-
-// drain reads a little of body and closes it so the connection can be
-// reused.
-func drain(body io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, body, 64<<10)
-	_ = body.Close()
 }

@@ -1,6 +1,7 @@
 package personio
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -220,32 +221,25 @@ type v1ErrorBody struct {
 }
 
 // v1Error extracts code and message from a v1 error body; a body in
-// another shape (HTML from a proxy, v2 errors) yields what it can.
+// another shape (HTML from a proxy, v2 errors {"errors":[{title, detail}]},
+// "error":"…", "message":"…") yields what it can.
 func v1Error(body []byte) (code int, message string) {
 	var ans struct {
-		Error  json.RawMessage `json:"error"`
-		Errors []struct {
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-		} `json:"errors"`
-		Message string `json:"message"`
+		Error   json.RawMessage
+		Errors  []struct{ Title, Detail string }
+		Message string
 	}
-	if json.Unmarshal(body, &ans) != nil {
+	var s string
+	switch {
+	case json.Unmarshal(body, &ans) != nil:
 		return 0, ""
-	}
-	if len(ans.Errors) > 0 {
-		e := ans.Errors[0]
-		if e.Detail != "" {
-			return 0, e.Detail
-		}
-		return 0, e.Title
+	case len(ans.Errors) > 0:
+		return 0, cmp.Or(ans.Errors[0].Detail, ans.Errors[0].Title)
+	case json.Unmarshal(ans.Error, &s) == nil:
+		return 0, s
 	}
 	if code, message, ok := v1ErrorMember(ans.Error); ok {
 		return code, message
-	}
-	var s string
-	if len(ans.Error) > 0 && json.Unmarshal(ans.Error, &s) == nil {
-		return 0, s
 	}
 	return 0, ans.Message
 }

@@ -13,10 +13,6 @@ import (
 	"github.com/gridwork/gridsync/internal/httpx"
 )
 
-// maxBody bounds what one answer may hold; a real employees page is well
-// under a megabyte, a large job feed a few megabytes.
-const maxBody = 128 << 20
-
 // maxRetryAfter is the longest Retry-After the client sits out. A server
 // asking for more is asking the user to come back later, not the client to
 // block a CI job for an hour.
@@ -39,7 +35,7 @@ type request struct {
 	// hands it back with release once nothing refers to the body. Other
 	// answers are copied out and the buffer reused at once.
 	pooled bool
-	// decode, when set, is run on the body of a 200 answer before do
+	// decode, when set, is run on the body of a 2xx answer before do
 	// returns it. An error means the answer was mangled on the way (a
 	// proxy, a body cut short yet ended cleanly): it counts as a failed
 	// attempt and is asked for once more, within the same MaxAttempts. A
@@ -77,28 +73,15 @@ func (c *Client) release(resp *response) {
 // request re-authenticates once first (authTransport).
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	start := time.Now()
-	var refused *answerError // why the latest 2xx answer was refused, if not garbled
 	if r.api {
 		ctx = httpx.WithCheck(ctx, func(h http.Header, body []byte) error {
-			refused = nil
-			var derr error
+			var err error
 			if r.decode != nil {
-				if derr = r.decode(body); derr == nil {
+				if err = r.decode(body); err == nil {
 					return nil
 				}
 			}
-			ae, final := c.vet(r, h, body, derr != nil)
-			switch {
-			case ae == nil && derr == nil:
-				return nil
-			case ae == nil:
-				return derr
-			case final:
-				refused = ae
-				return httpx.Final(ae)
-			}
-			refused = ae
-			return ae
+			return c.vet(r, h, body, err)
 		})
 	}
 	var body io.Reader
@@ -115,8 +98,8 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if r.accept != "" {
 		req.Header.Set("Accept", r.accept)
 	}
-	req.Header.Set("X-Personio-Partner-ID", c.opts.PartnerID)
-	req.Header.Set("X-Personio-App-ID", c.opts.AppID)
+	req.Header.Set("X-Personio-Partner-ID", "GRIDWORK")
+	req.Header.Set("X-Personio-App-ID", "GRIDSYNC")
 	req.Header.Set("User-Agent", "gridsync")
 
 	hc := c.feedHTTP
@@ -128,18 +111,11 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return nil, c.failed(ctx, r, start, err, refused)
+		return nil, c.failed(ctx, r, start, err)
 	}
-	out := &response{status: resp.StatusCode, header: resp.Header, url: resp.Request.URL.String(), closer: resp.Body}
-	if b, ok := httpx.Bytes(resp); ok {
-		out.body = b
-	} else if out.body, err = io.ReadAll(resp.Body); err != nil {
-		resp.Body.Close()
-		return nil, c.failed(ctx, r, start, err, nil)
-	}
+	// Every client's retry layer leaves the answer read in full.
+	b, _ := httpx.Bytes(resp)
+	out := &response{status: resp.StatusCode, header: resp.Header, body: b, url: resp.Request.URL.String(), closer: resp.Body}
 	if httpx.RetryableStatus(resp.StatusCode) {
 		// The retry layer returns such an answer only when it gave up on
 		// it, or when Personio asked to wait longer than maxRetryAfter.
@@ -159,12 +135,13 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 }
 
 // failed turns an error of the HTTP stack into the client's own.
-func (c *Client) failed(ctx context.Context, r request, start time.Time, err error, refused *answerError) error {
+func (c *Client) failed(ctx context.Context, r request, start time.Time, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
 	var (
 		af *authFailure
+		ae *answerError
 		ce *httpx.CheckError
 		ge *httpx.GiveUpError
 		fr *feedRedirectsError
@@ -172,9 +149,9 @@ func (c *Client) failed(ctx context.Context, r request, start time.Time, err err
 	switch {
 	case errors.As(err, &af):
 		return af.err
-	case errors.As(err, &ce) && refused != nil:
-		refused.times = ce.Times
-		return refused
+	case errors.As(err, &ce) && errors.As(ce.Err, &ae):
+		ae.times = ce.Times
+		return ae
 	case errors.As(err, &ce):
 		return ce
 	case errors.As(err, &ge):
@@ -182,7 +159,13 @@ func (c *Client) failed(ctx context.Context, r request, start time.Time, err err
 	case errors.As(err, &fr):
 		return fr
 	}
-	return c.unreachable(r, err)
+	// A transport error that retrying will not fix, such as a refused
+	// connection or an unknown host: usually a wrong URL.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, c.setting(r))
 }
 
 // setting names the configuration setting that decides where r goes, for
@@ -200,14 +183,4 @@ func (c *Client) setting(r request) string {
 		// say whether it set jobs_url (Options.JobsURLSet).
 		return "personio.jobs_url (or personio.tenant)"
 	}
-}
-
-// unreachable explains a transport error that retrying will not fix, such
-// as a refused connection or an unknown host: usually a wrong URL.
-func (c *Client) unreachable(r request, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, c.setting(r))
 }
