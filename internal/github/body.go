@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // MaxCommentChars is GitHub's limit on an issue or pull-request comment body.
@@ -28,6 +30,14 @@ func Marker(dir string) string {
 // request's comments; gridsync itself never searches for them.
 func applyMarker(dir string) string {
 	return "<!-- gridsync:apply dir=" + escapeDir(dir) + " -->"
+}
+
+// forDir is " for `dir`", or "" for the repository root.
+func forDir(dir string) string {
+	if dir == "" || dir == "." {
+		return ""
+	}
+	return " for `" + dir + "`"
 }
 
 // escapeDir makes dir safe inside an HTML comment and unambiguous as a
@@ -70,10 +80,7 @@ func fit(prefix, text string, limit int, note cutNote) (body string, truncated b
 	// for a closing and reopening fence around it.
 	worst := note(utf8.RuneCountInString(text), strings.Count(text, "\n")+1)
 	const fenceRoom = 2 * 64
-	budget := limit - len(prefix) - len(worst) - fenceRoom - 4
-	if budget < 0 {
-		budget = 0
-	}
+	budget := max(limit-len(prefix)-len(worst)-fenceRoom-4, 0)
 	headLen := budget * 7 / 10
 	tailLen := budget - headLen
 
@@ -81,10 +88,7 @@ func fit(prefix, text string, limit int, note cutNote) (body string, truncated b
 	if head == "" { // no line break to cut at: cut at a rune boundary
 		head = text[:runeStart(text, headLen)]
 	}
-	tailFrom := lineEnd(text, len(text)-tailLen)
-	if tailFrom < len(head) {
-		tailFrom = len(head)
-	}
+	tailFrom := max(lineEnd(text, len(text)-tailLen), len(head))
 	tail := text[tailFrom:]
 	cut := text[len(head):tailFrom]
 
@@ -97,7 +101,7 @@ func fit(prefix, text string, limit int, note cutNote) (body string, truncated b
 	}
 	n := note(utf8.RuneCountInString(cut), countLines(cut))
 	if open := openFence(head); open != "" {
-		b.WriteString(closingFence(open) + "\n\n" + n + "\n\n" + open + "\n")
+		b.WriteString(fenceRun(open) + "\n\n" + n + "\n\n" + open + "\n")
 	} else {
 		b.WriteString("\n" + n + "\n\n")
 	}
@@ -204,9 +208,6 @@ func fenceRun(open string) string {
 	return open[:i]
 }
 
-// closingFence closes the block opened by open.
-func closingFence(open string) string { return fenceRun(open) }
-
 // TruncateRunes shortens s to at most n characters (runes), ending in "…"
 // when cut; n < 1 gives "".
 func TruncateRunes(s string, n int) string {
@@ -227,4 +228,12 @@ func ShortSHA(sha string) string {
 		return sha[:7]
 	}
 	return sha
+}
+
+// fitBody keeps an issue or comment body within GitHub's limit.
+func fitBody(body string) string {
+	out, _ := fit("", body, MaxCommentChars, func(chars, lines int) string {
+		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
+	})
+	return out
 }

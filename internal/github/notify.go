@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
-
-	"github.com/gridwork/gridsync/internal/words"
 )
 
 // ApplyOutcome is the result of an apply, as NotifyApply reports it.
@@ -83,10 +81,7 @@ func mergedPR(prs []*gh.PullRequest, commit string) *gh.PullRequest {
 func applyBody(o ApplyOutcome, commit, runURL string) string {
 	var b strings.Builder
 	b.WriteString(applyMarker(o.Dir) + "\n")
-	where := ""
-	if o.Dir != "" && o.Dir != "." {
-		where = " for `" + o.Dir + "`"
-	}
+	where := forDir(o.Dir)
 	if o.Err != nil {
 		fmt.Fprintf(&b, "### gridsync apply failed%s\n\nApplying commit %s failed:\n\n```\n%s\n```\n",
 			where, ShortSHA(commit), strings.ReplaceAll(redact(o.Err.Error()), "```", "'''"))
@@ -103,10 +98,7 @@ func applyBody(o ApplyOutcome, commit, runURL string) string {
 	if runURL != "" {
 		fmt.Fprintf(&b, "\n[Workflow run](%s)\n", runURL)
 	}
-	body, _ := fit("", b.String(), MaxCommentChars, func(chars, lines int) string {
-		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
-	})
-	return body
+	return fitBody(b.String())
 }
 
 var (

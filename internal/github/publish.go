@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gridwork/gridsync/internal/words"
 )
@@ -150,10 +149,10 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 // commentBody is the marker, then the plan, cut to the comment limit. The
 // note at the cut says where the whole plan is.
 func commentBody(marker, md string, sum summaryResult, runURL string) (string, bool) {
-	where := "The whole plan is in the " + runLink(runURL, "job summary", "job summary") + "."
+	where := "The whole plan is in the " + runLink(runURL, "job summary") + "."
 	switch sum {
 	case summaryCut, summaryNone:
-		where = "Download the plan file from the artifacts of " + runLink(runURL, "the workflow run", "the workflow run") + " and read it with `gridsync show`."
+		where = "Download the plan file from the artifacts of " + runLink(runURL, "the workflow run") + " and read it with `gridsync show`."
 	}
 	return fit(marker+"\n", md, MaxCommentChars, func(chars, lines int) string {
 		return fmt.Sprintf("> [!WARNING]\n> **%s characters (%s lines) of this plan are not shown**: a comment holds at most %s characters. %s",
@@ -164,12 +163,6 @@ func commentBody(marker, md string, sum summaryResult, runURL string) (string, b
 // failedMarkdown replaces the plan in the comment when no plan could be
 // made, so reviewers never read a plan that no longer matches the PR.
 func failedMarkdown(dir, sha, runURL string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "### gridsync plan failed")
-	if dir != "" && dir != "." {
-		fmt.Fprintf(&b, " for `%s`", dir)
-	}
-	fmt.Fprintf(&b, "\n\nNo plan could be made for commit %s. The error is in the log of %s; fix it and push again.\n",
-		ShortSHA(sha), runLink(runURL, "the workflow run", "the workflow run"))
-	return b.String()
+	return fmt.Sprintf("### gridsync plan failed%s\n\nNo plan could be made for commit %s. The error is in the log of %s; fix it and push again.\n",
+		forDir(dir), ShortSHA(sha), runLink(runURL, "the workflow run"))
 }

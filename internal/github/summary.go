@@ -35,7 +35,7 @@ func writeStepSummary(path, md, runURL string) (summaryResult, error) {
 	body, cut := fit("", md, budget, func(chars, lines int) string {
 		return fmt.Sprintf("> [!WARNING]\n> **%s characters (%s lines) of this plan are not shown here**: a job summary holds at most 1 MiB per step. "+
 			"Download the plan file from the artifacts of %s and read it with `gridsync show`.",
-			words.Number(chars), words.Number(lines), runLink(runURL, "this run", "this run"))
+			words.Number(chars), words.Number(lines), runLink(runURL, "this run"))
 	})
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -44,11 +44,11 @@ func writeStepSummary(path, md, runURL string) (summaryResult, error) {
 	if used > 0 {
 		body = "\n" + body
 	}
-	if _, err := f.WriteString(body + "\n"); err != nil {
-		f.Close()
-		return summaryNone, fmt.Errorf("writing the job summary (GITHUB_STEP_SUMMARY): %w", err)
+	_, err = f.WriteString(body + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
+	if err != nil {
 		return summaryNone, fmt.Errorf("writing the job summary (GITHUB_STEP_SUMMARY): %w", err)
 	}
 	if cut {
@@ -58,9 +58,9 @@ func writeStepSummary(path, md, runURL string) (summaryResult, error) {
 }
 
 // runLink is a Markdown link to the run, or plain text outside Actions.
-func runLink(runURL, text, fallback string) string {
+func runLink(runURL, text string) string {
 	if runURL == "" {
-		return fallback
+		return text
 	}
 	return "[" + text + "](" + runURL + ")"
 }
