@@ -100,7 +100,7 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 	}
 	defer conn.Release()
 	backendPID := conn.Conn().PgConn().PID()
-	if err := s.register(ctx, conn, thisProcess(opts.Command, opts.Actor)); err != nil {
+	if err := s.register(ctx, conn, opts.Command, opts.Actor); err != nil {
 		return nil, s.beforeWrite(ctx, err)
 	}
 
