@@ -63,16 +63,13 @@ func escapeDir(dir string) string {
 	return b.String()
 }
 
-// cutNote writes the note that stands where the middle of a plan was cut.
-type cutNote func(chars, lines int) string
-
 // fit returns prefix+text if it is at most limit bytes. Otherwise it keeps
 // the head and the tail of text, cut at line boundaries, and puts note (told
 // how many characters and lines were cut) where the middle was. A cut inside
 // a fenced code block closes the fence before the note and reopens it after,
 // so the note renders as text. The result is valid UTF-8 and at most limit
 // bytes; truncated reports whether anything was cut.
-func fit(prefix, text string, limit int, note cutNote) (body string, truncated bool) {
+func fit(prefix, text string, limit int, note func(chars, lines int) string) (body string, truncated bool) {
 	if len(prefix)+len(text) <= limit {
 		return prefix + text, false
 	}
@@ -201,11 +198,7 @@ func fenceRun(open string) string {
 	if open == "" {
 		return ""
 	}
-	i := 0
-	for i < len(open) && open[i] == open[0] {
-		i++
-	}
-	return open[:i]
+	return open[:len(open)-len(strings.TrimLeft(open, open[:1]))]
 }
 
 // TruncateRunes shortens s to at most n characters (runes), ending in "…"

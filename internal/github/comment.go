@@ -58,16 +58,13 @@ func upsertComment(ctx context.Context, c *gh.Client, env Env, owner, repo strin
 	}
 	if existing != nil {
 		cm, _, err = c.Issues.EditComment(ctx, owner, repo, existing.GetID(), &gh.IssueComment{Body: gh.String(body)})
-		if err != nil {
-			return nil, false, apiError(err, env, whatComment, permComments)
-		}
-		return cm, false, nil
+	} else {
+		cm, _, err = c.Issues.CreateComment(ctx, owner, repo, number, &gh.IssueComment{Body: gh.String(body)})
 	}
-	cm, _, err = c.Issues.CreateComment(ctx, owner, repo, number, &gh.IssueComment{Body: gh.String(body)})
 	if err != nil {
 		return nil, false, apiError(err, env, whatComment, permComments)
 	}
-	return cm, true, nil
+	return cm, existing == nil, nil
 }
 
 // setStatus sets a commit status on sha.

@@ -94,11 +94,10 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 	if pc.Failed {
 		md = failedMarkdown(pc.Dir, sha, env.RunURL())
 	}
-	sum, err := writeStepSummary(env.StepSummary, md, env.RunURL())
+	out.SummaryWhole, out.SummaryCut, err = writeStepSummary(env.StepSummary, md, env.RunURL())
 	if err != nil {
 		return out, err
 	}
-	out.SummaryWhole, out.SummaryCut = sum == summaryWhole, sum == summaryCut
 
 	if env.Token == "" {
 		if env.IsFork() {
@@ -113,7 +112,7 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 	}
 
 	marker := Marker(pc.Dir)
-	body, truncated := commentBody(marker, md, sum, env.RunURL())
+	body, truncated := commentBody(marker, md, out.SummaryWhole, env.RunURL())
 	out.Truncated = truncated
 	cm, created, cerr := upsertComment(ctx, c, env, owner, repo, env.PRNumber, marker, body)
 	if cerr == nil {
@@ -148,10 +147,9 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 
 // commentBody is the marker, then the plan, cut to the comment limit. The
 // note at the cut says where the whole plan is.
-func commentBody(marker, md string, sum summaryResult, runURL string) (string, bool) {
+func commentBody(marker, md string, inSummary bool, runURL string) (string, bool) {
 	where := "The whole plan is in the " + runLink(runURL, "job summary") + "."
-	switch sum {
-	case summaryCut, summaryNone:
+	if !inSummary {
 		where = "Download the plan file from the artifacts of " + runLink(runURL, "the workflow run") + " and read it with `gridsync show`."
 	}
 	return fit(marker+"\n", md, MaxCommentChars, func(chars, lines int) string {

@@ -228,9 +228,8 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
 	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
 	s.mu.Lock()
-	all := values(s.comments[number])
-	s.mu.Unlock()
-	writePage(w, r, all)
+	defer s.mu.Unlock()
+	writePage(w, r, values(s.comments[number]))
 }
 
 // writeComment creates a comment on an issue or pull request (POST) or
@@ -281,9 +280,8 @@ func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	prs := append([]PullRequest{}, s.pulls[r.PathValue("sha")]...)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, prs)
+	defer s.mu.Unlock()
+	writePage(w, r, s.pulls[r.PathValue("sha")])
 }
 
 // writePage answers with the page of all that the query asks for
