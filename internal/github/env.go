@@ -58,19 +58,13 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 		Repository:  getenv("GITHUB_REPOSITORY"),
 		EventName:   getenv("GITHUB_EVENT_NAME"),
 		EventPath:   getenv("GITHUB_EVENT_PATH"),
-		APIURL:      getenv("GITHUB_API_URL"),
-		ServerURL:   getenv("GITHUB_SERVER_URL"),
+		APIURL:      cmp.Or(getenv("GITHUB_API_URL"), DefaultAPIURL),
+		ServerURL:   cmp.Or(getenv("GITHUB_SERVER_URL"), DefaultServerURL),
 		SHA:         getenv("GITHUB_SHA"),
 		StepSummary: getenv("GITHUB_STEP_SUMMARY"),
 		RunID:       getenv("GITHUB_RUN_ID"),
 		Actor:       getenv("GITHUB_ACTOR"),
 		Workspace:   getenv("GITHUB_WORKSPACE"),
-	}
-	if e.APIURL == "" {
-		e.APIURL = DefaultAPIURL
-	}
-	if e.ServerURL == "" {
-		e.ServerURL = DefaultServerURL
 	}
 	if e.EventPath == "" || e.EventName != "pull_request" && e.EventName != "pull_request_target" {
 		return e, nil

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -28,10 +29,7 @@ func NotifyApply(ctx context.Context, env Env, outcome ApplyOutcome) error {
 	if env.EventName != "push" || env.Token == "" {
 		return nil
 	}
-	commit := outcome.Commit
-	if commit == "" {
-		commit = env.SHA
-	}
+	commit := cmp.Or(outcome.Commit, env.SHA)
 	if commit == "" {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,10 +75,7 @@ const ForkMessage = "No credentials on fork PRs: the plan was written to the job
 // something only maintainers can change, and the plan is still readable in
 // the job summary. Other errors on a fork (not a 403) are still returned.
 func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
-	out := Outcome{PR: env.PRNumber, StatusContext: pc.StatusContext}
-	if out.StatusContext == "" {
-		out.StatusContext = DefaultStatusContext
-	}
+	out := Outcome{PR: env.PRNumber, StatusContext: cmp.Or(pc.StatusContext, DefaultStatusContext)}
 	if env.PRNumber == 0 {
 		return out, fmt.Errorf("not a pull request: GITHUB_EVENT_NAME is %q; run `gridsync github comment` in a workflow triggered by pull_request", env.EventName)
 	}
