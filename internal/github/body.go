@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // MaxCommentChars is GitHub's limit on an issue or pull-request comment body.
@@ -30,6 +32,14 @@ func applyMarker(dir string) string {
 	return "<!-- gridsync:apply dir=" + escapeDir(dir) + " -->"
 }
 
+// forDir is " for `dir`", or "" for the repository root.
+func forDir(dir string) string {
+	if dir == "" || dir == "." {
+		return ""
+	}
+	return " for `" + dir + "`"
+}
+
 // escapeDir makes dir safe inside an HTML comment and unambiguous as a
 // marker key: bytes outside a conservative set are percent-encoded, and so
 // is a '-' that follows another '-', because "--" may end a comment.
@@ -53,16 +63,13 @@ func escapeDir(dir string) string {
 	return b.String()
 }
 
-// cutNote writes the note that stands where the middle of a plan was cut.
-type cutNote func(chars, lines int) string
-
 // fit returns prefix+text if it is at most limit bytes. Otherwise it keeps
 // the head and the tail of text, cut at line boundaries, and puts note (told
 // how many characters and lines were cut) where the middle was. A cut inside
 // a fenced code block closes the fence before the note and reopens it after,
 // so the note renders as text. The result is valid UTF-8 and at most limit
 // bytes; truncated reports whether anything was cut.
-func fit(prefix, text string, limit int, note cutNote) (body string, truncated bool) {
+func fit(prefix, text string, limit int, note func(chars, lines int) string) (body string, truncated bool) {
 	if len(prefix)+len(text) <= limit {
 		return prefix + text, false
 	}
@@ -70,10 +77,7 @@ func fit(prefix, text string, limit int, note cutNote) (body string, truncated b
 	// for a closing and reopening fence around it.
 	worst := note(utf8.RuneCountInString(text), strings.Count(text, "\n")+1)
 	const fenceRoom = 2 * 64
-	budget := limit - len(prefix) - len(worst) - fenceRoom - 4
-	if budget < 0 {
-		budget = 0
-	}
+	budget := max(limit-len(prefix)-len(worst)-fenceRoom-4, 0)
 	headLen := budget * 7 / 10
 	tailLen := budget - headLen
 
@@ -81,10 +85,7 @@ func fit(prefix, text string, limit int, note cutNote) (body string, truncated b
 	if head == "" { // no line break to cut at: cut at a rune boundary
 		head = text[:runeStart(text, headLen)]
 	}
-	tailFrom := lineEnd(text, len(text)-tailLen)
-	if tailFrom < len(head) {
-		tailFrom = len(head)
-	}
+	tailFrom := max(lineEnd(text, len(text)-tailLen), len(head))
 	tail := text[tailFrom:]
 	cut := text[len(head):tailFrom]
 
@@ -97,7 +98,7 @@ func fit(prefix, text string, limit int, note cutNote) (body string, truncated b
 	}
 	n := note(utf8.RuneCountInString(cut), countLines(cut))
 	if open := openFence(head); open != "" {
-		b.WriteString(closingFence(open) + "\n\n" + n + "\n\n" + open + "\n")
+		b.WriteString(fenceRun(open) + "\n\n" + n + "\n\n" + open + "\n")
 	} else {
 		b.WriteString("\n" + n + "\n\n")
 	}
@@ -197,15 +198,8 @@ func fenceRun(open string) string {
 	if open == "" {
 		return ""
 	}
-	i := 0
-	for i < len(open) && open[i] == open[0] {
-		i++
-	}
-	return open[:i]
+	return open[:len(open)-len(strings.TrimLeft(open, open[:1]))]
 }
-
-// closingFence closes the block opened by open.
-func closingFence(open string) string { return fenceRun(open) }
 
 // TruncateRunes shortens s to at most n characters (runes), ending in "…"
 // when cut; n < 1 gives "".
@@ -227,4 +221,12 @@ func ShortSHA(sha string) string {
 		return sha[:7]
 	}
 	return sha
+}
+
+// fitBody keeps an issue or comment body within GitHub's limit.
+func fitBody(body string) string {
+	out, _ := fit("", body, MaxCommentChars, func(chars, lines int) string {
+		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
+	})
+	return out
 }

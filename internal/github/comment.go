@@ -16,19 +16,31 @@ const (
 const whatComment = "write pull-request comments"
 
 // findComment returns the first comment on PR number whose body starts with
-// marker, reading every page (a busy pull request has hundreds of comments).
-// A marker quoted in someone's reply does not start its body, so it does not
-// count. It returns nil when there is none.
+// marker, or nil. A marker quoted in someone's reply does not start its
+// body, so it does not count.
 func findComment(ctx context.Context, c *gh.Client, env Env, owner, repo string, number int, marker string) (*gh.IssueComment, error) {
-	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	cm, err := firstListed(func(lo gh.ListOptions) ([]*gh.IssueComment, *gh.Response, error) {
+		return c.Issues.ListComments(ctx, owner, repo, number, &gh.IssueListCommentsOptions{ListOptions: lo})
+	}, func(cm *gh.IssueComment) bool { return strings.HasPrefix(cm.GetBody(), marker) })
+	if err != nil {
+		return nil, apiError(err, env, "read pull-request comments", permComments)
+	}
+	return cm, nil
+}
+
+// firstListed returns the first item list returns that match accepts, or
+// nil. It reads every page, 100 items each (a busy pull request has
+// hundreds of comments), until one matches.
+func firstListed[T any](list func(gh.ListOptions) ([]*T, *gh.Response, error), match func(*T) bool) (*T, error) {
+	opts := gh.ListOptions{PerPage: 100}
 	for {
-		comments, resp, err := c.Issues.ListComments(ctx, owner, repo, number, opts)
+		items, resp, err := list(opts)
 		if err != nil {
-			return nil, apiError(err, env, "read pull-request comments", permComments)
+			return nil, err
 		}
-		for _, cm := range comments {
-			if strings.HasPrefix(cm.GetBody(), marker) {
-				return cm, nil
+		for _, it := range items {
+			if match(it) {
+				return it, nil
 			}
 		}
 		if resp == nil || resp.NextPage == 0 {
@@ -46,16 +58,13 @@ func upsertComment(ctx context.Context, c *gh.Client, env Env, owner, repo strin
 	}
 	if existing != nil {
 		cm, _, err = c.Issues.EditComment(ctx, owner, repo, existing.GetID(), &gh.IssueComment{Body: gh.String(body)})
-		if err != nil {
-			return nil, false, apiError(err, env, whatComment, permComments)
-		}
-		return cm, false, nil
+	} else {
+		cm, _, err = c.Issues.CreateComment(ctx, owner, repo, number, &gh.IssueComment{Body: gh.String(body)})
 	}
-	cm, _, err = c.Issues.CreateComment(ctx, owner, repo, number, &gh.IssueComment{Body: gh.String(body)})
 	if err != nil {
 		return nil, false, apiError(err, env, whatComment, permComments)
 	}
-	return cm, true, nil
+	return cm, existing == nil, nil
 }
 
 // setStatus sets a commit status on sha.

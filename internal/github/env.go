@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	gh "github.com/google/go-github/v60/github"
 )
 
 // DefaultAPIURL is the REST API of github.com. GitHub Enterprise Server sets
@@ -55,76 +58,39 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 		Repository:  getenv("GITHUB_REPOSITORY"),
 		EventName:   getenv("GITHUB_EVENT_NAME"),
 		EventPath:   getenv("GITHUB_EVENT_PATH"),
-		APIURL:      getenv("GITHUB_API_URL"),
-		ServerURL:   getenv("GITHUB_SERVER_URL"),
+		APIURL:      cmp.Or(getenv("GITHUB_API_URL"), DefaultAPIURL),
+		ServerURL:   cmp.Or(getenv("GITHUB_SERVER_URL"), DefaultServerURL),
 		SHA:         getenv("GITHUB_SHA"),
 		StepSummary: getenv("GITHUB_STEP_SUMMARY"),
 		RunID:       getenv("GITHUB_RUN_ID"),
 		Actor:       getenv("GITHUB_ACTOR"),
 		Workspace:   getenv("GITHUB_WORKSPACE"),
 	}
-	if e.APIURL == "" {
-		e.APIURL = DefaultAPIURL
-	}
-	if e.ServerURL == "" {
-		e.ServerURL = DefaultServerURL
-	}
-	if e.EventPath == "" || !isPullRequestEvent(e.EventName) {
+	if e.EventPath == "" || e.EventName != "pull_request" && e.EventName != "pull_request_target" {
 		return e, nil
 	}
-	if err := e.readPullRequestEvent(); err != nil {
-		return e, err
-	}
-	return e, nil
+	err := e.readPullRequestEvent()
+	return e, err
 }
 
-// isPullRequestEvent reports whether an event's payload carries a
-// pull_request object.
-func isPullRequestEvent(name string) bool {
-	return name == "pull_request" || name == "pull_request_target"
-}
-
-// pullRequestEvent is the part of a pull_request event payload gridsync
-// reads.
-type pullRequestEvent struct {
-	PullRequest *struct {
-		Number int `json:"number"`
-		Head   struct {
-			SHA  string `json:"sha"`
-			Repo *struct {
-				FullName string `json:"full_name"`
-			} `json:"repo"`
-		} `json:"head"`
-		Base struct {
-			Repo *struct {
-				FullName string `json:"full_name"`
-			} `json:"repo"`
-		} `json:"base"`
-	} `json:"pull_request"`
-}
-
+// readPullRequestEvent reads the pull request from the event payload.
 func (e *Env) readPullRequestEvent() error {
 	data, err := os.ReadFile(e.EventPath)
 	if err != nil {
 		return fmt.Errorf("reading the %s event payload (GITHUB_EVENT_PATH): %w", e.EventName, err)
 	}
-	var ev pullRequestEvent
+	var ev gh.PullRequestEvent
 	if err := json.Unmarshal(data, &ev); err != nil {
 		return fmt.Errorf("the event payload at %s is not valid JSON: %w", e.EventPath, err)
 	}
-	if ev.PullRequest == nil || ev.PullRequest.Number == 0 {
+	pr := ev.GetPullRequest()
+	if pr.GetNumber() == 0 {
 		return fmt.Errorf("the %s event payload at %s has no pull_request.number", e.EventName, e.EventPath)
 	}
-	pr := ev.PullRequest
-	e.PRNumber = pr.Number
-	e.HeadSHA = pr.Head.SHA
-	if pr.Head.Repo != nil {
-		e.HeadRepo = pr.Head.Repo.FullName
-	}
-	e.BaseRepo = e.Repository
-	if pr.Base.Repo != nil && pr.Base.Repo.FullName != "" {
-		e.BaseRepo = pr.Base.Repo.FullName
-	}
+	e.PRNumber = pr.GetNumber()
+	e.HeadSHA = pr.GetHead().GetSHA()
+	e.HeadRepo = pr.GetHead().GetRepo().GetFullName()
+	e.BaseRepo = cmp.Or(pr.GetBase().GetRepo().GetFullName(), e.Repository)
 	return nil
 }
 

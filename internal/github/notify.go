@@ -1,14 +1,13 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
-
-	"github.com/gridwork/gridsync/internal/words"
 )
 
 // ApplyOutcome is the result of an apply, as NotifyApply reports it.
@@ -30,10 +29,7 @@ func NotifyApply(ctx context.Context, env Env, outcome ApplyOutcome) error {
 	if env.EventName != "push" || env.Token == "" {
 		return nil
 	}
-	commit := outcome.Commit
-	if commit == "" {
-		commit = env.SHA
-	}
+	commit := cmp.Or(outcome.Commit, env.SHA)
 	if commit == "" {
 		return nil
 	}
@@ -83,10 +79,7 @@ func mergedPR(prs []*gh.PullRequest, commit string) *gh.PullRequest {
 func applyBody(o ApplyOutcome, commit, runURL string) string {
 	var b strings.Builder
 	b.WriteString(applyMarker(o.Dir) + "\n")
-	where := ""
-	if o.Dir != "" && o.Dir != "." {
-		where = " for `" + o.Dir + "`"
-	}
+	where := forDir(o.Dir)
 	if o.Err != nil {
 		fmt.Fprintf(&b, "### gridsync apply failed%s\n\nApplying commit %s failed:\n\n```\n%s\n```\n",
 			where, ShortSHA(commit), strings.ReplaceAll(redact(o.Err.Error()), "```", "'''"))
@@ -103,10 +96,7 @@ func applyBody(o ApplyOutcome, commit, runURL string) string {
 	if runURL != "" {
 		fmt.Fprintf(&b, "\n[Workflow run](%s)\n", runURL)
 	}
-	body, _ := fit("", b.String(), MaxCommentChars, func(chars, lines int) string {
-		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
-	})
-	return body
+	return fitBody(b.String())
 }
 
 var (

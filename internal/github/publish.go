@@ -1,10 +1,10 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gridwork/gridsync/internal/words"
 )
@@ -75,10 +75,7 @@ const ForkMessage = "No credentials on fork PRs: the plan was written to the job
 // something only maintainers can change, and the plan is still readable in
 // the job summary. Other errors on a fork (not a 403) are still returned.
 func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
-	out := Outcome{PR: env.PRNumber, StatusContext: pc.StatusContext}
-	if out.StatusContext == "" {
-		out.StatusContext = DefaultStatusContext
-	}
+	out := Outcome{PR: env.PRNumber, StatusContext: cmp.Or(pc.StatusContext, DefaultStatusContext)}
 	if env.PRNumber == 0 {
 		return out, fmt.Errorf("not a pull request: GITHUB_EVENT_NAME is %q; run `gridsync github comment` in a workflow triggered by pull_request", env.EventName)
 	}
@@ -95,11 +92,10 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 	if pc.Failed {
 		md = failedMarkdown(pc.Dir, sha, env.RunURL())
 	}
-	sum, err := writeStepSummary(env.StepSummary, md, env.RunURL())
+	out.SummaryWhole, out.SummaryCut, err = writeStepSummary(env.StepSummary, md, env.RunURL())
 	if err != nil {
 		return out, err
 	}
-	out.SummaryWhole, out.SummaryCut = sum == summaryWhole, sum == summaryCut
 
 	if env.Token == "" {
 		if env.IsFork() {
@@ -114,7 +110,7 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 	}
 
 	marker := Marker(pc.Dir)
-	body, truncated := commentBody(marker, md, sum, env.RunURL())
+	body, truncated := commentBody(marker, md, out.SummaryWhole, env.RunURL())
 	out.Truncated = truncated
 	cm, created, cerr := upsertComment(ctx, c, env, owner, repo, env.PRNumber, marker, body)
 	if cerr == nil {
@@ -149,11 +145,10 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 
 // commentBody is the marker, then the plan, cut to the comment limit. The
 // note at the cut says where the whole plan is.
-func commentBody(marker, md string, sum summaryResult, runURL string) (string, bool) {
-	where := "The whole plan is in the " + runLink(runURL, "job summary", "job summary") + "."
-	switch sum {
-	case summaryCut, summaryNone:
-		where = "Download the plan file from the artifacts of " + runLink(runURL, "the workflow run", "the workflow run") + " and read it with `gridsync show`."
+func commentBody(marker, md string, inSummary bool, runURL string) (string, bool) {
+	where := "The whole plan is in the " + runLink(runURL, "job summary") + "."
+	if !inSummary {
+		where = "Download the plan file from the artifacts of " + runLink(runURL, "the workflow run") + " and read it with `gridsync show`."
 	}
 	return fit(marker+"\n", md, MaxCommentChars, func(chars, lines int) string {
 		return fmt.Sprintf("> [!WARNING]\n> **%s characters (%s lines) of this plan are not shown**: a comment holds at most %s characters. %s",
@@ -164,12 +159,6 @@ func commentBody(marker, md string, sum summaryResult, runURL string) (string, b
 // failedMarkdown replaces the plan in the comment when no plan could be
 // made, so reviewers never read a plan that no longer matches the PR.
 func failedMarkdown(dir, sha, runURL string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "### gridsync plan failed")
-	if dir != "" && dir != "." {
-		fmt.Fprintf(&b, " for `%s`", dir)
-	}
-	fmt.Fprintf(&b, "\n\nNo plan could be made for commit %s. The error is in the log of %s; fix it and push again.\n",
-		ShortSHA(sha), runLink(runURL, "the workflow run", "the workflow run"))
-	return b.String()
+	return fmt.Sprintf("### gridsync plan failed%s\n\nNo plan could be made for commit %s. The error is in the log of %s; fix it and push again.\n",
+		forDir(dir), ShortSHA(sha), runLink(runURL, "the workflow run"))
 }

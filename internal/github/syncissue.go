@@ -21,11 +21,6 @@ import (
 // while it fails or refuses companies.
 const SyncIssueLabel = "gridsync-sync"
 
-const (
-	whatSyncIssue = "manage the gridsync-sync issue"
-	permIssues    = "issues: write"
-)
-
 // Exit codes of gridsync sync that the issue reports.
 const (
 	syncFailed  = 1
@@ -75,61 +70,68 @@ func ReportSync(ctx context.Context, env Env, o SyncOutcome) (SyncIssueResult, e
 	if err != nil {
 		return SyncIssueResult{}, err
 	}
+	res, err := reportSync(ctx, c, owner, repo, env.RunURL(), o)
+	if err != nil {
+		return SyncIssueResult{}, apiError(err, env, "manage the gridsync-sync issue", "issues: write")
+	}
+	return res, nil
+}
+
+// reportSync does ReportSync's API calls.
+func reportSync(ctx context.Context, c *gh.Client, owner, repo, runURL string, o SyncOutcome) (SyncIssueResult, error) {
 	marker := syncMarker(o.Dir)
-	open, err := openSyncIssue(ctx, c, env, owner, repo, marker)
+	open, err := firstListed(func(lo gh.ListOptions) ([]*gh.Issue, *gh.Response, error) {
+		return c.Issues.ListByRepo(ctx, owner, repo, &gh.IssueListByRepoOptions{State: "open", Labels: []string{SyncIssueLabel}, ListOptions: lo})
+	}, func(is *gh.Issue) bool { return is.PullRequestLinks == nil && strings.Contains(is.GetBody(), marker) })
 	if err != nil {
 		return SyncIssueResult{}, err
+	}
+	comment := func(body string) error {
+		_, _, err := c.Issues.CreateComment(ctx, owner, repo, open.GetNumber(), &gh.IssueComment{Body: gh.String(body)})
+		return err
 	}
 	if o.ExitCode == 0 {
 		if open == nil {
 			return SyncIssueResult{}, nil
 		}
 		note := "The sync succeeded again"
-		if u := env.RunURL(); u != "" {
-			note += " in [this run](" + u + ")"
+		if runURL != "" {
+			note += " in [this run](" + runURL + ")"
 		}
-		note += "; closing."
-		if _, _, err := c.Issues.CreateComment(ctx, owner, repo, open.GetNumber(), &gh.IssueComment{Body: gh.String(note)}); err != nil {
-			return SyncIssueResult{}, apiError(err, env, whatSyncIssue, permIssues)
+		if err := comment(note + "; closing."); err != nil {
+			return SyncIssueResult{}, err
 		}
 		_, _, err := c.Issues.Edit(ctx, owner, repo, open.GetNumber(), &gh.IssueRequest{State: gh.String("closed"), StateReason: gh.String("completed")})
-		if err != nil {
-			return SyncIssueResult{}, apiError(err, env, whatSyncIssue, permIssues)
-		}
-		return SyncIssueResult{Action: "closed", Number: open.GetNumber(), URL: open.GetHTMLURL()}, nil
+		return SyncIssueResult{Action: "closed", Number: open.GetNumber(), URL: open.GetHTMLURL()}, err
 	}
 
 	reason := syncReason(redact(o.Output), o.ExitCode)
 	state := syncState{First: o.Now.UTC(), Runs: 1, Reason: reasonHash(reason)}
-	if open != nil {
-		if prev, ok := parseSyncState(open.GetBody()); ok {
-			state.First, state.Runs = prev.First, prev.Runs+1
-			if prev.Reason != state.Reason {
-				// A new reason is worth a notification; the same one again
-				// only updates the body.
-				body := "The reason changed:\n\n" + fenced(reason)
-				if _, _, err := c.Issues.CreateComment(ctx, owner, repo, open.GetNumber(), &gh.IssueComment{Body: gh.String(fitBody(body))}); err != nil {
-					return SyncIssueResult{}, apiError(err, env, whatSyncIssue, permIssues)
-				}
+	if prev, ok := parseSyncState(open.GetBody()); open != nil && ok {
+		state.First, state.Runs = prev.First, prev.Runs+1
+		// A new reason is worth a notification; the same one again only
+		// updates the body.
+		if prev.Reason != state.Reason {
+			if err := comment(fitBody("The reason changed:\n\n" + fenced(reason))); err != nil {
+				return SyncIssueResult{}, err
 			}
 		}
 	}
-	title, body := syncIssueBody(o, env.RunURL(), reason, state, marker)
+	title, body := syncIssueBody(o, runURL, reason, state, marker)
+	req := &gh.IssueRequest{Title: gh.String(title), Body: gh.String(body)}
+	res := SyncIssueResult{Action: "updated"}
+	var is *gh.Issue
 	if open != nil {
-		is, _, err := c.Issues.Edit(ctx, owner, repo, open.GetNumber(), &gh.IssueRequest{Title: gh.String(title), Body: gh.String(body)})
-		if err != nil {
-			return SyncIssueResult{}, apiError(err, env, whatSyncIssue, permIssues)
-		}
-		return SyncIssueResult{Action: "updated", Number: is.GetNumber(), URL: is.GetHTMLURL()}, nil
+		is, _, err = c.Issues.Edit(ctx, owner, repo, open.GetNumber(), req)
+	} else if err = ensureLabel(ctx, c, owner, repo); err == nil {
+		res.Action, req.Labels = "opened", &[]string{SyncIssueLabel}
+		is, _, err = c.Issues.Create(ctx, owner, repo, req)
 	}
-	if err := ensureLabel(ctx, c, env, owner, repo); err != nil {
+	if err != nil {
 		return SyncIssueResult{}, err
 	}
-	is, _, err := c.Issues.Create(ctx, owner, repo, &gh.IssueRequest{Title: gh.String(title), Body: gh.String(body), Labels: &[]string{SyncIssueLabel}})
-	if err != nil {
-		return SyncIssueResult{}, apiError(err, env, whatSyncIssue, permIssues)
-	}
-	return SyncIssueResult{Action: "opened", Number: is.GetNumber(), URL: is.GetHTMLURL()}, nil
+	res.Number, res.URL = is.GetNumber(), is.GetHTMLURL()
+	return res, nil
 }
 
 // syncMarker identifies the sync issue of one config directory.
@@ -137,39 +139,18 @@ func syncMarker(dir string) string {
 	return "<!-- gridsync:sync dir=" + escapeDir(dir) + " -->"
 }
 
-// openSyncIssue finds the open gridsync-sync issue of the directory marker
-// names, or nil.
-func openSyncIssue(ctx context.Context, c *gh.Client, env Env, owner, repo, marker string) (*gh.Issue, error) {
-	opts := &gh.IssueListByRepoOptions{State: "open", Labels: []string{SyncIssueLabel}, ListOptions: gh.ListOptions{PerPage: 100}}
-	for {
-		issues, resp, err := c.Issues.ListByRepo(ctx, owner, repo, opts)
-		if err != nil {
-			return nil, apiError(err, env, whatSyncIssue, permIssues)
-		}
-		for _, is := range issues {
-			if is.PullRequestLinks == nil && strings.Contains(is.GetBody(), marker) {
-				return is, nil
-			}
-		}
-		if resp == nil || resp.NextPage == 0 {
-			return nil, nil
-		}
-		opts.Page = resp.NextPage
-	}
-}
-
 // ensureLabel creates the gridsync-sync label unless it exists.
-func ensureLabel(ctx context.Context, c *gh.Client, env Env, owner, repo string) error {
+func ensureLabel(ctx context.Context, c *gh.Client, owner, repo string) error {
 	_, _, err := c.Issues.CreateLabel(ctx, owner, repo, &gh.Label{
 		Name:        gh.String(SyncIssueLabel),
 		Color:       gh.String("B60205"),
 		Description: gh.String("gridsync: the scheduled sync failed or refused companies"),
 	})
 	var er *gh.ErrorResponse
-	if err == nil || errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {
-		return nil // created, or it exists
+	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {
+		return nil // it exists
 	}
-	return apiError(err, env, whatSyncIssue, permIssues)
+	return err
 }
 
 // syncState is what the issue body remembers between runs.
@@ -237,10 +218,7 @@ func syncReason(output string, code int) string {
 
 // syncIssueBody writes the issue's title and body.
 func syncIssueBody(o SyncOutcome, runURL, reason string, st syncState, marker string) (title, body string) {
-	where := ""
-	if o.Dir != "" && o.Dir != "." {
-		where = " for `" + o.Dir + "`"
-	}
+	where := forDir(o.Dir)
 	var b strings.Builder
 	b.WriteString(marker + "\n")
 	if o.ExitCode == syncRefused {
@@ -280,12 +258,4 @@ func fenced(text string) string {
 		fence += "~"
 	}
 	return fence + "\n" + strings.TrimRight(text, "\n") + "\n" + fence + "\n"
-}
-
-// fitBody keeps a body within GitHub's limit.
-func fitBody(body string) string {
-	out, _ := fit("", body, MaxCommentChars, func(chars, lines int) string {
-		return fmt.Sprintf("… %s characters cut …", words.Number(chars))
-	})
-	return out
 }

@@ -72,7 +72,7 @@ func benchApplyCreates(b *testing.B, n, companies int) {
 	for range b.N {
 		b.StopTimer()
 		mustExec(b, s, `begin; select set_config('gridsync.writer', 'on', true);
-			truncate employees, sync_changes, company_sync, sync_runs, copy_scratch, copy_scratch_indexed; commit`)
+			truncate employees, sync_changes, company_sync, sync_status, sync_runs, copy_scratch, copy_scratch_indexed; commit`)
 		mustExec(b, s, "vacuum analyze employees")
 		steps.reset()
 		b.StartTimer()

@@ -30,26 +30,6 @@ var ErrLocked = errors.New("another gridsync apply holds the lock")
 // for a lock nobody holds any more.
 const orphanGrace = 5 * time.Second
 
-// registration is the gridsync process behind a database session that
-// takes the apply lock, as writers waiting for the lock are told.
-type registration struct {
-	host    string
-	pid     int
-	command string // "gridsync sync", "gridsync apply", …
-	actor   string
-}
-
-// thisProcess is the registration of this process running command ("sync",
-// "apply", …; "" for a bare "gridsync") for actor.
-func thisProcess(command, actor string) registration {
-	host, _ := os.Hostname()
-	cmd := "gridsync"
-	if command != "" {
-		cmd += " " + command
-	}
-	return registration{host: host, pid: os.Getpid(), command: cmd, actor: actor}
-}
-
 // registerHolder records, in autocommit before the apply transaction
 // begins, which gridsync process uses this session, so that a writer
 // waiting for the lock can name it. It also clears the rows of sessions
@@ -69,8 +49,15 @@ values (pg_backend_pid(), $1, $2, $3, $4, now())
 on conflict (backend_pid) do update set
     host = excluded.host, pid = excluded.pid, command = excluded.command, actor = excluded.actor, since = excluded.since`
 
-func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, h registration) error {
-	if _, err := conn.Exec(ctx, registerHolder, h.host, int32(h.pid), h.command, h.actor); err != nil {
+// register registers this process running command ("sync", "apply", …;
+// "" for a bare "gridsync") for actor.
+func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, command, actor string) error {
+	host, _ := os.Hostname()
+	cmd := "gridsync"
+	if command != "" {
+		cmd += " " + command
+	}
+	if _, err := conn.Exec(ctx, registerHolder, host, int32(os.Getpid()), cmd, actor); err != nil {
 		return fmt.Errorf("registering this gridsync run with the Gridwork database at %s: %w", s.where, err)
 	}
 	return nil
@@ -170,7 +157,7 @@ func (h lockHolder) String() string {
 		if h.since != nil {
 			desc += ", since " + h.since.UTC().Format("15:04:05 MST")
 		}
-		if !processAlive(*h.host, int(*h.pid)) {
+		if h.gone() {
 			desc += ", which no longer runs"
 		}
 		return desc + ")"
@@ -188,7 +175,7 @@ func (h lockHolder) String() string {
 
 // advice says what to do about a lock that stayed held.
 func (h lockHolder) advice() string {
-	if h.host != nil && h.pid != nil && !processAlive(*h.host, int(*h.pid)) {
+	if h.gone() {
 		return fmt.Sprintf("its database session outlived a lost connection and ends when PostgreSQL notices; "+
 			"to end it now, run `select pg_terminate_backend(%d)` on the Gridwork database, then retry", h.backendPID)
 	}
@@ -199,12 +186,12 @@ func (h lockHolder) advice() string {
 // of this store whose connection failed, or a process of this host that no
 // longer runs.
 func (h lockHolder) orphaned(s *Store) bool {
-	if h.backendPID == 0 {
-		return false
-	}
-	if s.lostSession(h.backendPID) {
-		return true
-	}
+	return h.backendPID != 0 && (s.lostSession(h.backendPID) || h.gone())
+}
+
+// gone reports whether the holder registered a process of this host that
+// no longer runs.
+func (h lockHolder) gone() bool {
 	return h.host != nil && h.pid != nil && !processAlive(*h.host, int(*h.pid))
 }
 
@@ -229,17 +216,9 @@ func processAlive(host string, pid int) bool {
 // noteLostSession remembers a session of this store whose connection failed
 // during an apply, so that the next apply waits for its lock to go rather
 // than being refused.
-func (s *Store) noteLostSession(backendPID uint32) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.lost == nil {
-		s.lost = map[int32]bool{}
-	}
-	s.lost[int32(backendPID)] = true
-}
+func (s *Store) noteLostSession(backendPID uint32) { s.lost.Store(int32(backendPID), true) }
 
 func (s *Store) lostSession(backendPID int32) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lost[backendPID]
+	_, ok := s.lost.Load(backendPID)
+	return ok
 }

@@ -47,7 +47,7 @@ func (s *Store) Migrate(ctx context.Context) (from, to int32, err error) {
 		return 0, 0, fmt.Errorf("reading the schema version: %w", err)
 	}
 	if from > want {
-		return from, from, fmt.Errorf("the Gridwork database schema is at version %d, newer than this gridsync knows (%d): a newer gridsync is needed", from, want)
+		return from, from, newerSchema(from, want)
 	}
 	m.OnStart = func(seq int32, name, direction, _ string) {
 		s.logger.Info("migrating", "version", seq, "name", name, "direction", direction)
@@ -77,9 +77,13 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	case have < want:
 		return fmt.Errorf("the Gridwork database schema is at version %d, gridsync needs %d: run `gridsync migrate`", have, want)
 	case have > want:
-		return fmt.Errorf("the Gridwork database schema is at version %d, newer than this gridsync knows (%d): a newer gridsync is needed", have, want)
+		return newerSchema(have, want)
 	}
 	return nil
+}
+
+func newerSchema(have, want int32) error {
+	return fmt.Errorf("the Gridwork database schema is at version %d, newer than this gridsync knows (%d): a newer gridsync is needed", have, want)
 }
 
 func currentVersion(ctx context.Context, pool *pgxpool.Pool) (int32, error) {

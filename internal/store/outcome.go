@@ -69,14 +69,9 @@ func ScopeResults(p *plan.Plan) []KindResult {
 
 // failedResults marks every enabled kind of scope as failed with cause.
 func failedResults(scope []plan.Scope, cause string) []KindResult {
-	var out []KindResult
-	for _, sc := range scope {
-		if sc.Employees {
-			out = append(out, KindResult{Company: sc.Company, Kind: KindEmployees, Outcome: Failed, Error: cause})
-		}
-		if sc.Jobs {
-			out = append(out, KindResult{Company: sc.Company, Kind: KindJobs, Outcome: Failed, Error: cause})
-		}
+	out := ScopeResults(&plan.Plan{Scope: scope})
+	for i := range out {
+		out[i].Outcome, out[i].Error = Failed, cause
 	}
 	return out
 }

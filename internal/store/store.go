@@ -24,8 +24,7 @@ type Store struct {
 	// connection at the worst moment.
 	beforeLog func(ctx context.Context, tx pgx.Tx) error
 
-	mu   sync.Mutex
-	lost map[int32]bool // backend pids of sessions whose connection failed mid-apply
+	lost sync.Map // backend pids (int32) of sessions whose connection failed mid-apply
 }
 
 // Open connects to the Gridwork database at databaseURL and checks that it

@@ -23,6 +23,15 @@ insert into sync_runs (started_at, finished_at, outcome, error, git_commit, acto
 values ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 returning id`
 
+// insertRunRow inserts the run's row into sync_runs and returns its id.
+func insertRunRow(ctx context.Context, tx pgx.Tx, opts ApplyOptions, outcome Outcome, msg string, d plan.Digests, digest string, res *Result) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, insertRun, opts.StartedAt, string(outcome), msg, opts.GitCommit, opts.Actor, opts.ConfigDir,
+		d.Config, d.Personio, d.Target, digest,
+		res.Created, res.Updated, res.Adopted, res.Unlinked, res.Deleted, res.RowsWritten, opts.Command, opts.Dirty).Scan(&id)
+	return id, err
+}
+
 // upsertCompanySync records each scope company's effective toggles and,
 // for the kinds that synced, the last-synced time. A paused kind, or one
 // that did not sync in this run, keeps the time of its last real sync.
@@ -82,10 +91,7 @@ func writeRun(ctx context.Context, tx pgx.Tx, b *Batch, log *syncLog, opts Apply
 	if kinds == nil {
 		kinds = ScopeResults(p)
 	}
-	var runID int64
-	err := tx.QueryRow(ctx, insertRun, opts.StartedAt, string(outcome), b.Error, opts.GitCommit, opts.Actor, opts.ConfigDir,
-		p.Digests.Config, p.Digests.Personio, p.Digests.Target, digest,
-		res.Created, res.Updated, res.Adopted, res.Unlinked, res.Deleted, res.RowsWritten, opts.Command, opts.Dirty).Scan(&runID)
+	runID, err := insertRunRow(ctx, tx, opts, outcome, b.Error, p.Digests, digest, res)
 	if err != nil {
 		return 0, fmt.Errorf("writing the sync log: %w", err)
 	}
@@ -98,16 +104,9 @@ func writeRun(ctx context.Context, tx pgx.Tx, b *Batch, log *syncLog, opts Apply
 			if c.TargetID != 0 {
 				target = &c.TargetID
 			}
-			// A nil json.RawMessage would encode as JSON null; SQL NULL is meant.
-			var before, after any
-			if c.before != nil {
-				before = c.before
-			}
-			if c.after != nil {
-				after = c.after
-			}
+			// pgx sends a nil json.RawMessage as SQL NULL.
 			row[0], row[1], row[2], row[3], row[4], row[5] = runID, int32(i+1), c.Address, string(c.Action), string(c.Type), c.Company
-			row[6], row[7], row[8], row[9], row[10] = c.Key, target, before, after, c.Reason
+			row[6], row[7], row[8], row[9], row[10] = c.Key, target, c.before, c.after, c.Reason
 			return row, nil
 		})
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"sync_changes"}, changeColumns, src); err != nil {
@@ -162,9 +161,8 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 	}
 	var runID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, insertRun, opts.StartedAt, string(Failed), msg, opts.GitCommit, opts.Actor, opts.ConfigDir,
-			d.Config, d.Personio, d.Target, digest, 0, 0, 0, 0, 0, 0, opts.Command, opts.Dirty).Scan(&runID)
-		if err != nil {
+		var err error
+		if runID, err = insertRunRow(ctx, tx, opts, Failed, msg, d, digest, &Result{}); err != nil {
 			return err
 		}
 		return writeStatus(ctx, tx, runID, failedResults(scope, OneLine(msg)))
@@ -192,18 +190,14 @@ type syncLog struct {
 // encoding overlaps with the database's work on the data writes instead of
 // adding to it. A first sync of 100,000 employees spends about 100 ms on it.
 type pendingLog struct {
-	p    *plan.Plan
-	once sync.Once
-	done chan *syncLog
+	start func() // begins the encoding, once; the plan must not change from then on
+	done  chan *syncLog
 }
 
 func newPendingLog(p *plan.Plan) *pendingLog {
-	return &pendingLog{p: p, done: make(chan *syncLog, 1)}
-}
-
-// start begins the encoding, once; p must not change from now on.
-func (l *pendingLog) start() {
-	l.once.Do(func() { go func() { l.done <- encodeChanges(l.p) }() })
+	l := &pendingLog{done: make(chan *syncLog, 1)}
+	l.start = sync.OnceFunc(func() { go func() { l.done <- encodeChanges(p) }() })
+	return l
 }
 
 // wait returns the encoded log, starting the encoding if nothing did. It

@@ -100,15 +100,12 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 	}
 	defer conn.Release()
 	backendPID := conn.Conn().PgConn().PID()
-	if err := s.register(ctx, conn, thisProcess(opts.Command, opts.Actor)); err != nil {
+	if err := s.register(ctx, conn, opts.Command, opts.Actor); err != nil {
 		return nil, s.beforeWrite(ctx, err)
 	}
 
-	var (
-		res      *Result
-		bodyDone bool // set when only COMMIT remains
-		refused  bool // the lock or prepare said no: nothing was attempted
-	)
+	var res *Result
+	refused := false // the lock or prepare said no: nothing was attempted
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return nil, s.beforeWrite(ctx, err)
@@ -162,16 +159,16 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 	// outcome unknown.
 	end, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	if err != nil {
-		_ = tx.Rollback(end)
-	} else {
-		bodyDone = true
+	committing := err == nil // only COMMIT remains
+	if committing {
 		err = tx.Commit(end)
+	} else {
+		_ = tx.Rollback(end)
 	}
 	if err != nil && conn.Conn().IsClosed() {
 		s.noteLostSession(backendPID)
 	}
-	if err != nil && bodyDone && !isServerError(err) {
+	if err != nil && committing && !isServerError(err) {
 		// The connection failed during COMMIT: the server may have
 		// committed before it went away. Saying "rolled back" would be a
 		// guess, and logging a failed run could contradict a succeeded one.
@@ -211,10 +208,7 @@ var ErrCommitUnknown = errors.New("the connection failed while committing the ap
 // intervention, such as pg_terminate_backend or a shutdown).
 func connectionLost(err error) bool {
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) {
-		return true
-	}
-	return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57")
+	return !errors.As(err, &pgErr) || strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57")
 }
 
 // isServerError reports whether PostgreSQL itself answered with an error, in
@@ -235,22 +229,11 @@ func scopeQuery(p *plan.Plan) Query {
 
 // countActions counts p's changes by action.
 func countActions(p *plan.Plan) *Result {
-	res := &Result{}
+	n := map[plan.Action]int{}
 	for _, c := range p.Changes {
-		switch c.Action {
-		case plan.Create:
-			res.Created++
-		case plan.Update:
-			res.Updated++
-		case plan.Adopt:
-			res.Adopted++
-		case plan.Unlink:
-			res.Unlinked++
-		case plan.Delete:
-			res.Deleted++
-		}
+		n[c.Action]++
 	}
-	return res
+	return &Result{Created: n[plan.Create], Updated: n[plan.Update], Adopted: n[plan.Adopt], Unlinked: n[plan.Unlink], Deleted: n[plan.Delete]}
 }
 
 // validatePlan rejects changes the store cannot carry out, before any

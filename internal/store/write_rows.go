@@ -62,18 +62,19 @@ func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.
 
 	// Unlinks and deletes are guarded: only rows still linked are touched,
 	// so re-applying them is harmless.
-	if len(unlink) > 0 {
-		ct, err := tx.Exec(ctx, `update `+table+` set external_source = null, external_id = null, updated_at = now()
-where id = any($1) and external_source = 'personio'`, unlink)
-		if err != nil {
-			return 0, fmt.Errorf("unlinking %s: %w", t.table, err)
+	for _, op := range []struct {
+		what, sql string
+		ids       []int64
+	}{
+		{"unlinking", `update ` + table + ` set external_source = null, external_id = null, updated_at = now()`, unlink},
+		{"deleting", `delete from ` + table, del},
+	} {
+		if len(op.ids) == 0 {
+			continue
 		}
-		rows += ct.RowsAffected()
-	}
-	if len(del) > 0 {
-		ct, err := tx.Exec(ctx, `delete from `+table+` where id = any($1) and external_source = 'personio'`, del)
+		ct, err := tx.Exec(ctx, op.sql+` where id = any($1) and external_source = 'personio'`, op.ids)
 		if err != nil {
-			return 0, fmt.Errorf("deleting %s: %w", t.table, err)
+			return 0, fmt.Errorf("%s %s: %w", op.what, t.table, err)
 		}
 		rows += ct.RowsAffected()
 	}
@@ -122,13 +123,11 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 		}
 	}
 
-	temp := pgx.Identifier{t.temp}.Sanitize()
-	defs := []string{"action text not null", "target_id bigint not null", "company_id bigint not null",
-		"location_id bigint", "external_id text not null"}
+	defs := "action text not null, target_id bigint not null, company_id bigint not null, location_id bigint, external_id text not null"
 	for _, f := range t.fields {
-		defs = append(defs, pgx.Identifier{f}.Sanitize()+" text not null")
+		defs += ", " + pgx.Identifier{f}.Sanitize() + " text not null"
 	}
-	if _, err := tx.Exec(ctx, "create temp table "+temp+" ("+strings.Join(defs, ", ")+") on commit drop"); err != nil {
+	if _, err := tx.Exec(ctx, "create temp table "+pgx.Identifier{t.temp}.Sanitize()+" ("+defs+") on commit drop"); err != nil {
 		return 0, fmt.Errorf("staging %s: %w", t.table, err)
 	}
 	cols := append(append([]string{}, stagedColumns...), t.fields...)
@@ -313,21 +312,18 @@ func loadTargetIDs(ctx context.Context, tx pgx.Tx, p *plan.Plan) (*targetIDs, er
 	if len(slugs) == 0 {
 		return ids, nil
 	}
-	rows, err := tx.Query(ctx, selectTargetIDs, slugs)
+	rows, err := collect[struct {
+		Slug, Location string
+		ID, LocationID int64
+	}](ctx, tx, selectTargetIDs, slugs)
 	if err != nil {
 		return nil, fmt.Errorf("reading company and location ids: %w", err)
 	}
-	var company, location string
-	var companyID, locationID int64
-	_, err = pgx.ForEachRow(rows, []any{&company, &companyID, &location, &locationID}, func() error {
-		ids.companies[company] = companyID
-		if locationID != 0 {
-			ids.locations[[2]string{company, location}] = locationID
+	for _, r := range rows {
+		ids.companies[r.Slug] = r.ID
+		if r.LocationID != 0 {
+			ids.locations[[2]string{r.Slug, r.Location}] = r.LocationID
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading company and location ids: %w", err)
 	}
 	for _, slug := range slugs {
 		if ids.companies[slug] == 0 {

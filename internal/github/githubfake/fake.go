@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -59,31 +60,34 @@ type Server struct {
 	// "comments", "statuses", "issues", "labels".
 	Forbid map[string]bool
 
-	mu       sync.Mutex
-	failNext int // answer this many more requests with failCode
-	failCode int
-	// failWrites answers the next writes to a resource ("comments",
-	// "statuses") with an HTTP status code, one per write.
-	failWrites map[string][]int
-	comments   map[int][]*Comment
-	nextID     int64
-	statuses   []Status
-	pulls      map[string][]PullRequest
-	iss        issueStore
-	requests   []Request
-	mux        *http.ServeMux
+	mu sync.Mutex
+	// fails holds the HTTP status codes the next requests are answered
+	// with: under "" any request (FailNext), under a resource its writes
+	// (FailWrites), one code per request.
+	fails    map[string][]int
+	comments map[int][]*Comment
+	nextID   int64
+	statuses []Status
+	pulls    map[string][]PullRequest
+	issues   []*Issue
+	labels   []Label
+	requests []Request
+	mux      *http.ServeMux
 }
 
 // New returns a fake that knows repo.
 func New(repo string) *Server {
-	s := &Server{Repo: repo, comments: map[int][]*Comment{}, pulls: map[string][]PullRequest{}, nextID: 1000}
+	s := &Server{Repo: repo, fails: map[string][]int{}, comments: map[int][]*Comment{}, pulls: map[string][]PullRequest{}, nextID: 1000}
 	m := http.NewServeMux()
 	m.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
-	m.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.createComment)
-	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", s.editComment)
+	m.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.writeComment)
+	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", s.writeComment)
 	m.HandleFunc("POST /repos/{owner}/{repo}/statuses/{sha}", s.createStatus)
 	m.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.listPulls)
-	s.issueRoutes(m)
+	m.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
+	m.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
+	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{number}", s.editIssue)
+	m.HandleFunc("POST /repos/{owner}/{repo}/labels", s.createLabel)
 	s.mux = m
 	return s
 }
@@ -93,7 +97,7 @@ func New(repo string) *Server {
 func (s *Server) FailNext(n, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNext, s.failCode = n, code
+	s.fails[""] = slices.Repeat([]int{code}, n)
 }
 
 // FailWrites makes the next n writes (creates and edits) to resource,
@@ -102,12 +106,7 @@ func (s *Server) FailNext(n, code int) {
 func (s *Server) FailWrites(resource string, n, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failWrites == nil {
-		s.failWrites = map[string][]int{}
-	}
-	for range n {
-		s.failWrites[resource] = append(s.failWrites[resource], code)
-	}
+	s.fails[resource] = append(s.fails[resource], slices.Repeat([]int{code}, n)...)
 }
 
 // AddComment stores a comment on PR number as if someone had written it
@@ -129,25 +128,21 @@ func (s *Server) AddPull(sha string, pr PullRequest) {
 func (s *Server) Comments(number int) []Comment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Comment
-	for _, c := range s.comments[number] {
-		out = append(out, *c)
-	}
-	return out
+	return values(s.comments[number])
 }
 
 // Statuses returns the statuses set so far.
 func (s *Server) Statuses() []Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Status(nil), s.statuses...)
+	return slices.Clone(s.statuses)
 }
 
 // Requests returns every request received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return slices.Clone(s.requests)
 }
 
 func (s *Server) add(number int, user, body string) *Comment {
@@ -165,22 +160,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: r.Header.Get("Authorization"), Body: string(body)})
-	fail := 0
-	if s.failNext > 0 {
-		s.failNext--
-		fail = s.failCode
-	}
 	s.mu.Unlock()
-	if fail != 0 {
-		writeError(w, fail, http.StatusText(fail))
+	if s.failed(w, "") {
 		return
 	}
-
 	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		writeError(w, http.StatusUnauthorized, "Bad credentials")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// failed answers with the next code queued under key, if there is one.
+func (s *Server) failed(w http.ResponseWriter, key string) bool {
+	s.mu.Lock()
+	q := s.fails[key]
+	if len(q) > 0 {
+		s.fails[key] = q[1:]
+	}
+	s.mu.Unlock()
+	if len(q) == 0 {
+		return false
+	}
+	writeError(w, q[0], http.StatusText(q[0]))
+	return true
 }
 
 // repoOK answers 404 for unknown repositories.
@@ -192,21 +195,28 @@ func (s *Server) repoOK(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// writeOK answers 403 when writes to resource are refused, and the code
-// queued by FailWrites when there is one.
-func (s *Server) writeOK(w http.ResponseWriter, resource string) bool {
-	s.mu.Lock()
-	fail := 0
-	if q := s.failWrites[resource]; len(q) > 0 {
-		fail, s.failWrites[resource] = q[0], q[1:]
-	}
-	s.mu.Unlock()
-	if fail != 0 {
-		writeError(w, fail, http.StatusText(fail))
+// write admits a write to resource and decodes its JSON body into in. It
+// answers 404 for an unknown repository, the code queued by FailWrites when
+// there is one, 403 when writes to resource are refused, 400 for a body
+// that is not JSON, and 422 for a "body" over GitHub's limit.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, resource string, in any) bool {
+	if !s.repoOK(w, r) || s.failed(w, resource) {
 		return false
 	}
 	if s.ReadOnly || s.Forbid[resource] {
 		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
+		return false
+	}
+	data, _ := io.ReadAll(r.Body)
+	var text struct {
+		Body *string `json:"body"`
+	}
+	if json.Unmarshal(data, in) != nil || json.Unmarshal(data, &text) != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
+		return false
+	}
+	if text.Body != nil && len([]rune(*text.Body)) > 65536 {
+		writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
 		return false
 	}
 	return true
@@ -217,99 +227,41 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
-	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-	if perPage <= 0 {
-		perPage = 30
-	}
-	if perPage > 100 {
-		perPage = 100
-	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page <= 0 {
-		page = 1
-	}
 	s.mu.Lock()
-	all := s.comments[number]
-	from := min((page-1)*perPage, len(all))
-	to := min(from+perPage, len(all))
-	items := make([]Comment, 0, to-from)
-	for _, c := range all[from:to] {
-		items = append(items, *c)
-	}
-	s.mu.Unlock()
-	last := (len(all) + perPage - 1) / perPage
-	if page < last {
-		link := func(p int, rel string) string {
-			u := *r.URL
-			u.Scheme, u.Host = "http", r.Host
-			q := u.Query()
-			q.Set("page", strconv.Itoa(p))
-			q.Set("per_page", strconv.Itoa(perPage))
-			u.RawQuery = q.Encode()
-			return fmt.Sprintf("<%s>; rel=%q", u.String(), rel)
-		}
-		w.Header().Set("Link", link(page+1, "next")+", "+link(last, "last"))
-	}
-	writeJSON(w, http.StatusOK, items)
+	defer s.mu.Unlock()
+	writePage(w, r, values(s.comments[number]))
 }
 
-func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) || !s.writeOK(w, "comments") {
-		return
-	}
+// writeComment creates a comment on an issue or pull request (POST) or
+// edits one (PATCH).
+func (s *Server) writeComment(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Body string `json:"body"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
+	if !s.write(w, r, "comments", &in) {
 		return
 	}
-	if tooLong(w, in.Body) {
-		return
-	}
-	number, _ := strconv.Atoi(r.PathValue("number"))
 	s.mu.Lock()
-	c := *s.add(number, "github-actions[bot]", in.Body)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, c)
-}
-
-func (s *Server) editComment(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) || !s.writeOK(w, "comments") {
-		return
-	}
-	var in struct {
-		Body string `json:"body"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
-		return
-	}
-	if tooLong(w, in.Body) {
+	defer s.mu.Unlock()
+	if r.Method == http.MethodPost {
+		number, _ := strconv.Atoi(r.PathValue("number"))
+		writeJSON(w, http.StatusCreated, *s.add(number, "github-actions[bot]", in.Body))
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, cs := range s.comments {
-		for _, c := range cs {
-			if c.ID == id {
-				c.Body = in.Body
-				writeJSON(w, http.StatusOK, *c)
-				return
-			}
+		if i := slices.IndexFunc(cs, func(c *Comment) bool { return c.ID == id }); i >= 0 {
+			cs[i].Body = in.Body
+			writeJSON(w, http.StatusOK, *cs[i])
+			return
 		}
 	}
 	writeError(w, http.StatusNotFound, "Not Found")
 }
 
 func (s *Server) createStatus(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) || !s.writeOK(w, "statuses") {
-		return
-	}
 	var st Status
-	if err := json.NewDecoder(r.Body).Decode(&st); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
+	if !s.write(w, r, "statuses", &st) {
 		return
 	}
 	if len([]rune(st.Description)) > 140 {
@@ -328,18 +280,45 @@ func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	prs := append([]PullRequest{}, s.pulls[r.PathValue("sha")]...)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, prs)
+	defer s.mu.Unlock()
+	writePage(w, r, s.pulls[r.PathValue("sha")])
 }
 
-// tooLong answers 422 for a comment or issue body over GitHub's limit.
-func tooLong(w http.ResponseWriter, body string) bool {
-	if len([]rune(body)) <= 65536 {
-		return false
+// writePage answers with the page of all that the query asks for
+// (per_page at most 100, 30 by default), and Link headers to the next and
+// last pages when more follow.
+func writePage[T any](w http.ResponseWriter, r *http.Request, all []T) {
+	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if perPage <= 0 {
+		perPage = 30
 	}
-	writeError(w, http.StatusUnprocessableEntity, "Body is too long (maximum is 65536 characters)")
-	return true
+	perPage = min(perPage, 100)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	from := min((page-1)*perPage, len(all))
+	items := append(make([]T, 0), all[from:min(from+perPage, len(all))]...)
+	if last := (len(all) + perPage - 1) / perPage; page < last {
+		link := func(p int, rel string) string {
+			u := *r.URL
+			u.Scheme, u.Host = "http", r.Host
+			q := u.Query()
+			q.Set("page", strconv.Itoa(p))
+			q.Set("per_page", strconv.Itoa(perPage))
+			u.RawQuery = q.Encode()
+			return fmt.Sprintf("<%s>; rel=%q", u.String(), rel)
+		}
+		w.Header().Set("Link", link(page+1, "next")+", "+link(last, "last"))
+	}
+	writeJSON(w, http.StatusOK, items)
+}
+
+// values copies what ps point to.
+func values[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -1,7 +1,6 @@
 package githubfake
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -27,20 +26,6 @@ type Label struct {
 	Description string `json:"description,omitempty"`
 }
 
-// issueStore holds the fake's issues and labels.
-type issueStore struct {
-	issues []*Issue
-	labels []Label
-}
-
-// issueRoutes adds the issue and label endpoints gridsync uses.
-func (s *Server) issueRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
-	m.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
-	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{number}", s.editIssue)
-	m.HandleFunc("POST /repos/{owner}/{repo}/labels", s.createLabel)
-}
-
 // AddIssue stores an issue as if someone had opened it and returns its
 // number. Issues and pull requests share numbers with the comments the
 // fake keeps per number.
@@ -54,11 +39,9 @@ func (s *Server) AddIssue(title, body string, labels ...string) int {
 func (s *Server) Issues() []Issue {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Issue, 0, len(s.iss.issues))
-	for _, is := range s.iss.issues {
-		c := *is
-		c.Labels = slices.Clone(is.Labels)
-		out = append(out, c)
+	out := values(s.issues)
+	for i := range out {
+		out[i].Labels = slices.Clone(out[i].Labels)
 	}
 	return out
 }
@@ -67,27 +50,34 @@ func (s *Server) Issues() []Issue {
 func (s *Server) Labels() []Label {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.iss.labels)
+	return slices.Clone(s.labels)
 }
 
 func (s *Server) addIssue(title, body string, labels []string) *Issue {
 	// Numbers follow the highest issue or pull request seen so far.
 	n := 1
-	for _, is := range s.iss.issues {
+	for _, is := range s.issues {
 		n = max(n, is.Number+1)
 	}
 	for number := range s.comments {
 		n = max(n, number+1)
 	}
-	is := &Issue{Number: n, Title: title, Body: body, State: "open",
+	is := &Issue{Number: n, Title: title, Body: body, State: "open", Labels: labelList(labels),
 		HTMLURL: fmt.Sprintf("https://github.example/%s/issues/%d", s.Repo, n)}
-	for _, l := range labels {
-		is.Labels = append(is.Labels, Label{Name: l})
-	}
-	s.iss.issues = append(s.iss.issues, is)
+	s.issues = append(s.issues, is)
 	return is
 }
 
+func labelList(names []string) []Label {
+	var out []Label
+	for _, l := range names {
+		out = append(out, Label{Name: l})
+	}
+	return out
+}
+
+// listIssues lists issues by state (default open) and labels (all of them),
+// newest first, as GitHub does by default.
 func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 	if !s.repoOK(w, r) {
 		return
@@ -101,13 +91,9 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 	if l := q.Get("labels"); l != "" {
 		want = strings.Split(l, ",")
 	}
-	perPage, _ := strconv.Atoi(q.Get("per_page"))
-	if perPage <= 0 || perPage > 100 {
-		perPage = 30
-	}
 	s.mu.Lock()
 	var out []Issue
-	for _, is := range s.iss.issues {
+	for _, is := range slices.Backward(s.issues) {
 		if state != "all" && is.State != state {
 			continue
 		}
@@ -120,15 +106,7 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	// Newest first, as GitHub lists them by default.
-	slices.Reverse(out)
-	if len(out) > perPage {
-		out = out[:perPage]
-	}
-	if out == nil {
-		out = []Issue{}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, out)
 }
 
 // issueRequest is the body of creating or editing an issue.
@@ -141,15 +119,12 @@ type issueRequest struct {
 }
 
 func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) || !s.writeOK(w, "issues") {
-		return
-	}
 	var in issueRequest
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Title == nil || *in.Title == "" {
-		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: title is required")
+	if !s.write(w, r, "issues", &in) {
 		return
 	}
-	if in.Body != nil && tooLong(w, *in.Body) {
+	if in.Title == nil || *in.Title == "" {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: title is required")
 		return
 	}
 	var labels []string
@@ -157,76 +132,58 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
 		labels = *in.Labels
 	}
 	s.mu.Lock()
-	body := ""
-	if in.Body != nil {
-		body = *in.Body
-	}
-	is := *s.addIssue(*in.Title, body, labels)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, is)
+	defer s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, *s.addIssue(*in.Title, deref(in.Body, ""), labels))
 }
 
 func (s *Server) editIssue(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) || !s.writeOK(w, "issues") {
-		return
-	}
 	var in issueRequest
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON")
-		return
-	}
-	if in.Body != nil && tooLong(w, *in.Body) {
+	if !s.write(w, r, "issues", &in) {
 		return
 	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, is := range s.iss.issues {
-		if is.Number != number {
-			continue
-		}
-		if in.Title != nil {
-			is.Title = *in.Title
-		}
-		if in.Body != nil {
-			is.Body = *in.Body
-		}
-		if in.State != nil {
-			is.State = *in.State
-		}
-		if in.StateReason != nil {
-			is.StateReason = *in.StateReason
-		}
-		if in.Labels != nil {
-			is.Labels = nil
-			for _, l := range *in.Labels {
-				is.Labels = append(is.Labels, Label{Name: l})
-			}
-		}
-		writeJSON(w, http.StatusOK, *is)
+	i := slices.IndexFunc(s.issues, func(is *Issue) bool { return is.Number == number })
+	if i < 0 {
+		writeError(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	writeError(w, http.StatusNotFound, "Not Found")
+	is := s.issues[i]
+	is.Title, is.Body = deref(in.Title, is.Title), deref(in.Body, is.Body)
+	is.State, is.StateReason = deref(in.State, is.State), deref(in.StateReason, is.StateReason)
+	if in.Labels != nil {
+		is.Labels = labelList(*in.Labels)
+	}
+	writeJSON(w, http.StatusOK, *is)
+}
+
+// deref is *p, or def when p is nil.
+func deref(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return *p
 }
 
 func (s *Server) createLabel(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) || !s.writeOK(w, "labels") {
+	var in Label
+	if !s.write(w, r, "labels", &in) {
 		return
 	}
-	var in Label
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Name == "" {
+	if in.Name == "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: name is required")
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if slices.ContainsFunc(s.iss.labels, func(l Label) bool { return strings.EqualFold(l.Name, in.Name) }) {
+	if slices.ContainsFunc(s.labels, func(l Label) bool { return strings.EqualFold(l.Name, in.Name) }) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
 			"message": "Validation Failed",
 			"errors":  []map[string]string{{"resource": "Label", "code": "already_exists", "field": "name"}},
 		})
 		return
 	}
-	s.iss.labels = append(s.iss.labels, in)
+	s.labels = append(s.labels, in)
 	writeJSON(w, http.StatusCreated, in)
 }

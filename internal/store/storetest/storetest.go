@@ -13,9 +13,9 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,54 +40,39 @@ func AdminURL() string {
 // ends.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	admin := AdminURL()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		unreachable(t, err)
-	}
-	defer conn.Close(ctx)
-
-	name := "gridsync_test_" + randomSuffix(t)
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := conn.Exec(ctx, "create database "+ident); err != nil {
-		t.Fatalf("creating test database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Errorf("dropping test database %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "drop database if exists "+ident+" with (force)"); err != nil {
-			t.Errorf("dropping test database %s: %v", name, err)
-		}
-	})
-
-	u, err := url.Parse(admin)
+	u, err := url.Parse(AdminURL())
 	if err != nil {
 		t.Fatalf("GRIDSYNC_TEST_DATABASE_URL must be a postgres:// URL: %v", err)
 	}
+	name := "gridsync_test_" + strings.ToLower(rand.Text())
+	ident := pgx.Identifier{name}.Sanitize()
+	if connected, err := admin("create database " + ident); !connected {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is unreachable (CI is set, so this fails instead of skipping): %v", err)
+		}
+		t.Skipf("PostgreSQL is unreachable, skipping (set CI to make this fatal): %v", err)
+	} else if err != nil {
+		t.Fatalf("creating test database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin("drop database if exists " + ident + " with (force)"); err != nil {
+			t.Errorf("dropping test database %s: %v", name, err)
+		}
+	})
 	u.Path = "/" + name
 	return u.String()
 }
 
-func unreachable(t testing.TB, err error) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("PostgreSQL is unreachable (CI is set, so this fails instead of skipping): %v", err)
+// admin runs sql on the admin database; connected says whether it got that
+// far.
+func admin(sql string) (connected bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		return false, err
 	}
-	t.Skipf("PostgreSQL is unreachable, skipping (set CI to make this fatal): %v", err)
-}
-
-func randomSuffix(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return true, err
 }
