@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -179,7 +181,7 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 	case refused:
 		// The refusal says itself that nothing was written.
 		return nil, err
-	case connectionLost(err) && ctx.Err() == nil:
+	case connectionLost(err, conn.Conn().IsClosed()) && ctx.Err() == nil:
 		// The connection failed (dropped, reset, timed out), not the data.
 		return nil, fmt.Errorf("apply rolled back, nothing was written: %w; check the connection to the Gridwork database at %s and run the apply again", err, s.where)
 	default:
@@ -203,12 +205,17 @@ func (s *Store) beforeWrite(ctx context.Context, err error) error {
 var ErrCommitUnknown = errors.New("the connection failed while committing the apply, so it is unknown whether it was written; run `gridsync history` to see whether the run was recorded as succeeded, and `gridsync plan` to see what is left to do")
 
 // connectionLost reports whether err is the connection failing rather than
-// PostgreSQL refusing the data: a network error, or the server ending the
-// session (SQLSTATE classes 08 connection exception and 57 operator
-// intervention, such as pg_terminate_backend or a shutdown).
-func connectionLost(err error) bool {
+// the data: PostgreSQL's connection and operator-intervention errors (08,
+// 57), or an error of the client's own on a connection that is now closed
+// or from the network. A plan the database cannot take (a location that
+// does not exist) is none of these.
+func connectionLost(err error, closed bool) bool {
 	var pgErr *pgconn.PgError
-	return !errors.As(err, &pgErr) || strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57")
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57")
+	}
+	var netErr net.Error
+	return closed || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // isServerError reports whether PostgreSQL itself answered with an error, in

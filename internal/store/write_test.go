@@ -208,6 +208,9 @@ func TestApplyRefusesWithoutWriting(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Apply error = %v, want it to contain %q", err, tt.want)
 			}
+			if strings.Contains(err.Error(), "check the connection") {
+				t.Errorf("Apply error %q blames the connection for a plan the database cannot take", err)
+			}
 			if tt.opts.Verify != nil && !errors.Is(err, stale) {
 				t.Errorf("Apply error %v does not wrap the Verify error", err)
 			}
