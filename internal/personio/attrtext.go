@@ -10,7 +10,7 @@ import (
 // are reused from value to value, so that nested values (lists, related
 // objects) cost no allocation once they have grown.
 type texter struct {
-	dec *jsontext.Decoder
+	r   objReader
 	buf bytes.Buffer
 }
 
@@ -31,10 +31,10 @@ func (t *texter) appendText(dst []byte, v jsontext.Value) []byte {
 	case '{', '[':
 		t.buf.Reset()
 		t.buf.Write(v)
-		if t.dec == nil {
-			t.dec = jsontext.NewDecoder(&t.buf, decodeOptions())
+		if t.r.dec == nil {
+			t.r.dec = jsontext.NewDecoder(&t.buf, decodeOptions())
 		} else {
-			t.dec.Reset(&t.buf, decodeOptions())
+			t.r.dec.Reset(&t.buf, decodeOptions())
 		}
 		out, err := t.appendNested(dst, v)
 		if err != nil {
@@ -68,23 +68,23 @@ func appendString(dst []byte, v jsontext.Value) []byte {
 	return out
 }
 
-// appendNested appends the text of the value t.dec is at, within whole,
-// the value t.dec reads. A list joins its elements' texts with ", ",
+// appendNested appends the text of the value t.r.dec is at, within whole,
+// the value it reads. A list joins its elements' texts with ", ",
 // leaving out empty ones. An object renders as its attributes member when
 // that is an object (Personio's {type, attributes} wrapper), else as its
 // first member named name, value, label or id (in that order of
 // preference), else as its compact JSON.
 func (t *texter) appendNested(dst []byte, whole jsontext.Value) ([]byte, error) {
-	dec := t.dec
+	dec := t.r.dec
 	switch dec.PeekKind() {
 	case '[':
 		if _, err := dec.ReadToken(); err != nil {
 			return dst, err
 		}
-		first := true
+		sep := len(dst) // where a separator goes before the next text
 		for dec.PeekKind() != ']' {
 			mark := len(dst)
-			if !first {
+			if mark > sep {
 				dst = append(dst, ", "...)
 			}
 			body := len(dst)
@@ -94,9 +94,7 @@ func (t *texter) appendNested(dst []byte, whole jsontext.Value) ([]byte, error) 
 			}
 			if len(dst) == body {
 				dst = dst[:mark] // an empty element adds no separator
-				continue
 			}
-			first = false
 		}
 		_, err := dec.ReadToken()
 		return dst, err
@@ -110,60 +108,34 @@ func (t *texter) appendNested(dst []byte, whole jsontext.Value) ([]byte, error) 
 	return t.appendText(dst, v), nil // a string, number, boolean or null
 }
 
-// appendObject renders the object t.dec is at (see appendNested). Each
-// candidate member is rendered after dst as it is read; the preferred one
-// is moved into place at the end.
+// objectPrefs are the members an object renders as, most preferred first
+// (see appendNested).
+var objectPrefs = [...]string{"attributes", "name", "value", "label", "id"}
+
+// appendObject renders the object t.r.dec is at (see appendNested): a
+// member is rendered in place of the one rendered so far when it is
+// preferred to it.
 func (t *texter) appendObject(dst []byte, whole jsontext.Value) ([]byte, error) {
-	dec := t.dec
-	start := len(dst)
+	dec := t.r.dec
+	start, best := len(dst), len(objectPrefs)
 	if _, err := dec.ReadToken(); err != nil {
 		return dst, err
 	}
 	from := dec.InputOffset() - 1 // the opening brace
-	var (
-		spans [5][2]int // attributes, name, value, label, id
-		found [5]bool
-	)
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return dst, err
+	err := t.r.rest(func(name []byte) (err error) {
+		i := 0
+		for i < best && string(name) != objectPrefs[i] {
+			i++
 		}
-		i := -1
-		switch name.String() {
-		case "attributes":
-			if dec.PeekKind() == '{' {
-				i = 0
-			}
-		case "name":
-			i = 1
-		case "value":
-			i = 2
-		case "label":
-			i = 3
-		case "id":
-			i = 4
+		if i == best || (i == 0 && dec.PeekKind() != '{') {
+			return dec.SkipValue()
 		}
-		if i < 0 || found[i] {
-			if err := dec.SkipValue(); err != nil {
-				return dst, err
-			}
-			continue
-		}
-		s := len(dst)
-		if dst, err = t.appendNested(dst, whole); err != nil {
-			return dst, err
-		}
-		spans[i], found[i] = [2]int{s, len(dst)}, true
-	}
-	if _, err := dec.ReadToken(); err != nil {
+		dst, best = dst[:start], i
+		dst, err = t.appendNested(dst, whole)
+		return err
+	})
+	if err != nil || best < len(objectPrefs) {
 		return dst, err
-	}
-	for i, ok := range found {
-		if ok {
-			n := copy(dst[start:], dst[spans[i][0]:spans[i][1]])
-			return dst[:start+n], nil
-		}
 	}
 	compact := jsontext.Value(bytes.Clone(whole[from:dec.InputOffset()]))
 	if err := compact.Compact(decodeOptions()); err != nil {

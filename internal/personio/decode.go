@@ -44,18 +44,17 @@ func newDecoder(b []byte) *jsontext.Decoder {
 // what was wrong with the answer (and for malformed JSON the byte offset);
 // the caller names the page.
 func decodePage(body []byte, sel *selection, repeat int) (employeePage, error) {
-	d := newPageDecoder(newDecoder(body), sel)
+	d := newPageDecoder(body, sel)
 	d.repeat = repeat
 	var (
 		p        employeePage
 		hasTotal bool
 	)
-	err := d.envelope(func(name string) error {
-		var err error
+	err := d.envelope(func(name []byte) (err error) {
 		switch {
-		case strings.EqualFold(name, "metadata"):
+		case bytes.EqualFold(name, []byte("metadata")):
 			hasTotal, err = d.metadata(&p)
-		case strings.EqualFold(name, "data"):
+		case bytes.EqualFold(name, []byte("data")):
 			p.Employees, err = d.employees()
 		default:
 			err = d.dec.SkipValue()
@@ -76,11 +75,11 @@ func decodePage(body []byte, sel *selection, repeat int) (employeePage, error) {
 }
 
 // envelope reads the top-level object of a v1 answer. It reads success
-// and error itself and calls member with every other member's name, the
-// decoder at its value (which member must consume). It checks that nothing
-// follows the object, turns JSON errors into a *syntaxError with the byte
-// offset, and fails an answer with success=false with Personio's message.
-func (d *pageDecoder) envelope(member func(name string) error) error {
+// and error itself and calls member with every other member (see
+// members). It checks that nothing follows the object, turns JSON errors
+// into a *syntaxError with the byte offset, and fails an answer with
+// success=false with Personio's message.
+func (d *pageDecoder) envelope(member func(name []byte) error) error {
 	if err := d.v1Envelope(member); err != nil {
 		return err
 	}
@@ -90,43 +89,35 @@ func (d *pageDecoder) envelope(member func(name string) error) error {
 	return nil
 }
 
-// v1Envelope is envelope without judging success: it leaves success and
-// the error message in d.success and d.message.
-func (d *pageDecoder) v1Envelope(member func(name string) error) error {
-	dec := d.dec
-	tok, err := dec.ReadToken()
+// v1Envelope is envelope without judging success: it leaves success (nil
+// when missing or null) and the error message in d.success and d.message.
+func (d *pageDecoder) v1Envelope(member func(name []byte) error) error {
+	err := d.members("the answer is not the expected JSON: it", "an object", func(name []byte) error {
+		isSuccess, isError := bytes.EqualFold(name, []byte("success")), bytes.EqualFold(name, []byte("error"))
+		if !isSuccess && !isError {
+			return member(name)
+		}
+		v, err := d.dec.ReadValue()
+		switch {
+		case err != nil:
+			return err
+		case isError:
+			// Anything but the documented {code, message} reads as no message.
+			_, d.message, _ = v1ErrorMember(v)
+		case v.Kind() == 't' || v.Kind() == 'f':
+			d.success = new(bool)
+			*d.success = v.Kind() == 't'
+		case v.Kind() == 'n':
+			d.success = nil
+		default:
+			return fmt.Errorf("success is %s, not a boolean", kindText(v.Kind()))
+		}
+		return nil
+	})
 	if err != nil {
 		return notJSON(err)
 	}
-	switch tok.Kind() {
-	case '{':
-	case 'n':
-		return checkEnd(dec)
-	default:
-		return fmt.Errorf("the answer is not the expected JSON: it is %s, not an object", kindText(tok.Kind()))
-	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return notJSON(err)
-		}
-		n := name.String()
-		switch {
-		case strings.EqualFold(n, "success"):
-			d.success, err = d.optionalBool("success")
-		case strings.EqualFold(n, "error"):
-			d.message, err = d.errorMessage()
-		default:
-			err = member(n)
-		}
-		if err != nil {
-			return notJSON(err)
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return notJSON(err)
-	}
-	return checkEnd(dec)
+	return checkEnd(d.dec)
 }
 
 // checkEnd fails when anything but whitespace follows the answer's value.
@@ -188,57 +179,18 @@ func syntaxReason(se *jsontext.SyntacticError) string {
 // metadata reads metadata.total_elements (current_page and total_pages
 // are not needed); hasTotal is false when it is missing or null.
 func (d *pageDecoder) metadata(p *employeePage) (hasTotal bool, err error) {
-	dec := d.dec
-	if opened, err := d.open('{', "metadata", "an object"); !opened {
-		return false, err
-	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return false, err
+	err = d.members("metadata", "an object", func(name []byte) error {
+		isTotal := bytes.EqualFold(name, []byte("total_elements"))
+		v, err := d.dec.ReadValue()
+		if err != nil || !isTotal {
+			return err
 		}
-		n := name.String() // before the next read invalidates the token
-		v, err := dec.ReadValue()
-		if err != nil {
-			return false, err
+		if hasTotal = !isNull(v); hasTotal {
+			p.Total, err = intField("metadata.total_elements", v)
 		}
-		if strings.EqualFold(n, "total_elements") {
-			if hasTotal = !isNull(v); hasTotal {
-				if p.Total, err = intField("metadata.total_elements", v); err != nil {
-					return false, err
-				}
-			}
-		}
-	}
-	_, err = dec.ReadToken()
+		return err
+	})
 	return hasTotal, err
-}
-
-// optionalBool reads a boolean or null (nil).
-func (d *pageDecoder) optionalBool(name string) (*bool, error) {
-	v, err := d.dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	switch v.Kind() {
-	case 't', 'f':
-		b := v.Kind() == 't'
-		return &b, nil
-	case 'n':
-		return nil, nil
-	}
-	return nil, fmt.Errorf("%s is %s, not a boolean", name, kindText(v.Kind()))
-}
-
-// errorMessage reads the error member of a v1 answer; anything but the
-// documented {code, message} reads as no message.
-func (d *pageDecoder) errorMessage() (string, error) {
-	v, err := d.dec.ReadValue()
-	if err != nil {
-		return "", err
-	}
-	_, msg, _ := v1ErrorMember(v)
-	return msg, nil
 }
 
 // intField reads an integer given as a JSON number or a numeric string.
@@ -275,21 +227,15 @@ func isNull(raw []byte) bool {
 	return len(raw) == 0 || string(raw) == "null" || string(raw) == `""`
 }
 
+// kindNames name the JSON kinds for messages.
+var kindNames = map[jsontext.Kind]string{
+	'{': "an object", '[': "a list", '"': "a string", 't': "a boolean", 'f': "a boolean", 'n': "null", '0': "a number",
+}
+
 // kindText names a JSON kind for messages.
 func kindText(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "an object"
-	case '[':
-		return "a list"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '0':
-		return "a number"
+	if s, ok := kindNames[k]; ok {
+		return s
 	}
 	return "not a JSON value"
 }

@@ -18,7 +18,7 @@ import (
 // Values are turned into text as soon as they are read: a decoder's value
 // is only valid until its next read.
 type pageDecoder struct {
-	dec     *jsontext.Decoder
+	objReader
 	texter  // renders values as text
 	sel     *selection
 	strs    map[string]string  // interned texts, by their bytes
@@ -35,9 +35,8 @@ type pageDecoder struct {
 	// attribute how many employees lacked it.
 	attrs  []AttributeValue
 	absent []int
-	repeat int    // leading employees not counted in absent
-	read   int    // employees read so far
-	key    []byte // an unescaped attribute key, when it had escapes
+	repeat int // leading employees not counted in absent
+	read   int // employees read so far
 
 	// The answer's success member (nil when missing or null) and its
 	// error message.
@@ -54,12 +53,14 @@ type keptSpan struct {
 	start, end int
 }
 
-func newPageDecoder(dec *jsontext.Decoder, sel *selection) *pageDecoder {
+// newPageDecoder returns a decoder of body (which it reads in place) with
+// the selection sel; nil keeps every attribute.
+func newPageDecoder(body []byte, sel *selection) *pageDecoder {
 	if sel == nil {
 		sel = newSelection(nil, nil)
 	}
 	return &pageDecoder{
-		dec: dec, sel: sel,
+		objReader: objReader{dec: newDecoder(body)}, sel: sel,
 		strs:    map[string]string{},
 		offices: map[string]*Office{},
 		seen:    make([]bool, len(sel.required)),
@@ -124,37 +125,25 @@ func (d *pageDecoder) employees() ([]Employee, error) {
 // attributes is missing or null. As with encoding/json, the last of
 // duplicate attributes members wins.
 func (d *pageDecoder) item() (e Employee, found bool, err error) {
-	dec := d.dec
-	if _, err := dec.ReadToken(); err != nil {
-		return e, false, err
-	}
 	mark := len(d.attrs)
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return e, false, err
-		}
-		if !strings.EqualFold(name.String(), "attributes") {
-			if err := dec.SkipValue(); err != nil {
-				return e, false, err
-			}
-			continue
+	err = d.members("the employee", "an object", func(name []byte) (err error) {
+		if !bytes.EqualFold(name, []byte("attributes")) {
+			return d.dec.SkipValue()
 		}
 		d.attrs = d.attrs[:mark]
-		if dec.PeekKind() != '{' {
+		if d.dec.PeekKind() != '{' {
 			e, found = Employee{}, false
-			if _, err := d.open('{', "attributes", "an object"); err != nil {
-				return Employee{}, false, shapeOf(err)
-			}
-			continue
+			_, err := d.open('{', "attributes", "an object")
+			return shapeOf(err)
 		}
-		if e, err = d.employee(); err != nil {
-			return Employee{}, false, err
-		}
-		found = true
+		e, err = d.employee()
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return Employee{}, false, err
 	}
-	_, err = dec.ReadToken()
-	return e, found, err
+	return e, found, nil
 }
 
 // employee reads the attributes object of one employee. Only the id is
@@ -162,10 +151,6 @@ func (d *pageDecoder) item() (e Employee, found bool, err error) {
 // credential), null or empty. Attributes nobody asked for are skipped
 // without being copied.
 func (d *pageDecoder) employee() (Employee, error) {
-	dec, sel := d.dec, d.sel
-	if _, err := d.open('{', "attributes", "an object"); err != nil {
-		return Employee{}, err
-	}
 	d.text, d.kept = d.text[:0], d.kept[:0]
 	d.spans = [fieldCount]span{}
 	clear(d.seen)
@@ -176,17 +161,9 @@ func (d *pageDecoder) employee() (Employee, error) {
 		officeErr error
 		interned  [fieldCount]string
 	)
-	for dec.PeekKind() != '}' {
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return Employee{}, err
-		}
-		key, err := d.unquoteKey(raw)
-		if err != nil {
-			return Employee{}, err
-		}
+	err := d.members("attributes", "an object", func(key []byte) error {
 		f := fieldOf(key)
-		u := sel.use(f, key)
+		u := d.sel.use(f, key)
 		if u.req > 0 {
 			d.seen[u.req-1] = true
 		}
@@ -194,51 +171,43 @@ func (d *pageDecoder) employee() (Employee, error) {
 			// Skipped unread: ReadValue validates the envelope and returns
 			// it as a slice of the body, copying nothing, and is faster
 			// than SkipValue, which walks it token by token.
-			if _, err := dec.ReadValue(); err != nil {
-				return Employee{}, err
-			}
-			continue
+			_, err := d.dec.ReadValue()
+			return err
 		}
 		if u.key == "" {
 			u.key = d.intern(key) // kept because every attribute is; key is valid until the next read
 		}
-		v, opened, err := d.openAttribute()
-		if err != nil {
-			if isSyntax(err) {
-				return Employee{}, err
+		err := d.attribute(func(v jsontext.Value) (err error) {
+			switch f {
+			case fieldID:
+				id, err = idValue(v)
+				hasID = !isNull(v)
+			case fieldFirstName, fieldLastName, fieldEmail, fieldPicture:
+				start := len(d.text)
+				d.text = d.appendTrimmedText(d.text, v)
+				d.spans[f] = span{start, len(d.text)}
+			case fieldGender, fieldPosition, fieldStatus:
+				start := len(d.text)
+				d.text = d.appendTrimmedText(d.text, v)
+				interned[f] = d.intern(d.text[start:])
+				d.text = d.text[:start]
+			case fieldOffice:
+				// Reported below, when the id is surely known.
+				office, officeErr = d.office(v)
 			}
-			return Employee{}, shapeError{fmt.Errorf("attribute %q: %w", clip(u.key), err)}
-		}
-		// v is valid only until the next read: use it now.
-		switch f {
-		case fieldID:
-			if id, err = idValue(v); err != nil {
-				return Employee{}, err
+			if u.keep {
+				start := len(d.text)
+				d.text = d.appendText(d.text, v)
+				d.kept = append(d.kept, keptSpan{u.key, start, len(d.text)})
 			}
-			hasID = !isNull(v)
-		case fieldFirstName, fieldLastName, fieldEmail, fieldPicture:
-			start := len(d.text)
-			d.text = d.appendTrimmedText(d.text, v)
-			d.spans[f] = span{start, len(d.text)}
-		case fieldGender, fieldPosition, fieldStatus:
-			start := len(d.text)
-			d.text = d.appendTrimmedText(d.text, v)
-			interned[f] = d.intern(d.text[start:])
-			d.text = d.text[:start]
-		case fieldOffice:
-			// Reported below, when the id is surely known.
-			office, officeErr = d.office(v)
+			return err
+		})
+		if se, ok := err.(shapeError); ok {
+			return shapeError{fmt.Errorf("attribute %q: %w", clip(u.key), se.error)}
 		}
-		if u.keep {
-			start := len(d.text)
-			d.text = d.appendText(d.text, v)
-			d.kept = append(d.kept, keptSpan{u.key, start, len(d.text)})
-		}
-		if err := d.closeAttribute(opened); err != nil {
-			return Employee{}, err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
+		return err
+	})
+	if err != nil {
 		return Employee{}, err
 	}
 	if d.read++; d.read > d.repeat {
@@ -276,81 +245,82 @@ func (d *pageDecoder) employee() (Employee, error) {
 	return e, nil
 }
 
-// unquoteKey returns the text of an attribute key as read (a JSON
-// string): a slice of it when it has no escapes, the common case, else
-// the unescaped text in a reused buffer. Either is valid until the next
-// call.
-func (d *pageDecoder) unquoteKey(raw jsontext.Value) ([]byte, error) {
-	if len(raw) < 2 || raw[0] != '"' {
-		return nil, fmt.Errorf("attribute name %s is not a string", clip(string(raw)))
+// attribute reads an attribute envelope {label, value, type,
+// universal_id} and hands its first value to take, which must use it at
+// once: the decoder's next read invalidates it. A null envelope, or one
+// without a value, is a present attribute without anything in it (take
+// gets nil), as encoding/json would decode it. An envelope that is not an
+// object is a shapeError.
+func (d *pageDecoder) attribute(take func(v jsontext.Value) error) error {
+	opened, err := d.open('{', "it", "an object {label, type, value}")
+	if err != nil {
+		return shapeOf(err)
 	}
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return raw[1 : len(raw)-1], nil
+	taken := false
+	if opened {
+		err = d.rest(func(name []byte) error {
+			if taken || !bytes.EqualFold(name, []byte("value")) {
+				return d.dec.SkipValue()
+			}
+			v, err := d.dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			taken = true
+			return take(v)
+		})
 	}
-	var err error
-	d.key, err = jsontext.AppendUnquote(d.key[:0], raw)
-	return d.key, err
-}
-
-// openAttribute reads an attribute envelope {label, value, type,
-// universal_id} up to its value and returns the value, which the caller
-// must use before it calls closeAttribute(opened). A null envelope, or one
-// without a value, is a present attribute without anything in it (v is
-// nil), as encoding/json would decode it.
-func (d *pageDecoder) openAttribute() (v jsontext.Value, opened bool, err error) {
-	dec := d.dec
-	if opened, err := d.open('{', "it", "an object {label, type, value}"); !opened {
-		return nil, false, err
+	if err == nil && !taken {
+		err = take(nil)
 	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadValue()
-		if err != nil {
-			return nil, true, err
-		}
-		if isValueName(name) {
-			v, err := dec.ReadValue()
-			return v, true, err
-		}
-		if err := dec.SkipValue(); err != nil {
-			return nil, true, err
-		}
-	}
-	return nil, true, nil
-}
-
-// closeAttribute skips the rest of an envelope openAttribute opened,
-// through its closing brace.
-func (d *pageDecoder) closeAttribute(opened bool) error {
-	if !opened {
-		return nil
-	}
-	dec := d.dec
-	for dec.PeekKind() != '}' {
-		if err := dec.SkipValue(); err != nil {
-			return err
-		}
-	}
-	_, err := dec.ReadToken()
 	return err
 }
 
-// isValueName reports whether an envelope member name (a JSON string as
-// read) is "value"; like encoding/json's field names it ignores case.
-func isValueName(raw jsontext.Value) bool {
-	if string(raw) == `"value"` {
-		return true
+// objReader reads JSON objects member by member from a validating
+// decoder.
+type objReader struct {
+	dec  *jsontext.Decoder
+	name []byte // an unescaped member name, when it had escapes
+}
+
+// members reads an object, or a null (no members), calling member with
+// each member's name, the decoder at its value, which member must
+// consume. The name is unescaped and valid only until the decoder's next
+// read. A value that is neither is an error saying that what is not
+// expected.
+func (d *objReader) members(what, expected string, member func(name []byte) error) error {
+	if opened, err := d.open('{', what, expected); !opened {
+		return err
 	}
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return len(raw) == len(`"value"`) && bytes.EqualFold(raw[1:len(raw)-1], []byte("value"))
+	return d.rest(member)
+}
+
+// rest is members for an object whose opening brace is read.
+func (d *objReader) rest(member func(name []byte) error) error {
+	for d.dec.PeekKind() != '}' {
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		name := raw[1 : len(raw)-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			if d.name, err = jsontext.AppendUnquote(d.name[:0], raw); err != nil {
+				return err
+			}
+			name = d.name
+		}
+		if err := member(name); err != nil {
+			return err
+		}
 	}
-	name, err := jsontext.AppendUnquote(nil, raw)
-	return err == nil && strings.EqualFold(string(name), "value")
+	_, err := d.dec.ReadToken()
+	return err
 }
 
 // open reads the opening of a container of kind want ('{' or '[') or a
 // null, which leaves opened false. Anything else is an error saying that
 // what is not expected.
-func (d *pageDecoder) open(want jsontext.Kind, what, expected string) (opened bool, err error) {
+func (d *objReader) open(want jsontext.Kind, what, expected string) (opened bool, err error) {
 	switch k := d.dec.PeekKind(); k {
 	case 'n':
 		return false, d.dec.SkipValue()
@@ -419,30 +389,24 @@ func officeValue(raw []byte) (*Office, error) {
 		return nil, fmt.Errorf("expected an object {type, attributes: {id, name}}, got %s", kindText(jsontext.Value(raw).Kind()))
 	}
 	var id, name, attrs []byte
-	dec := newDecoder(raw)
-	if _, err := dec.ReadToken(); err != nil {
-		return nil, err
-	}
-	for dec.PeekKind() != '}' {
-		n, err := dec.ReadToken()
-		if err != nil {
-			return nil, err
-		}
-		key := n.String()
-		v, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		end := int(dec.InputOffset())
+	r := objReader{dec: newDecoder(raw)}
+	err := r.members("office", "an object", func(key []byte) error {
+		isAttrs, isID, isName := bytes.EqualFold(key, []byte("attributes")), bytes.EqualFold(key, []byte("id")), bytes.EqualFold(key, []byte("name"))
+		v, err := r.dec.ReadValue()
+		end := int(r.dec.InputOffset())
 		own := raw[end-len(v) : end] // the decoder's v is valid only until its next read
 		switch {
-		case strings.EqualFold(key, "attributes"):
+		case isAttrs:
 			attrs = own
-		case strings.EqualFold(key, "id"):
+		case isID:
 			id = own
-		case strings.EqualFold(key, "name"):
+		case isName:
 			name = own
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !isNull(attrs) {
 		if attrs[0] != '{' {

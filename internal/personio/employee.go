@@ -1,12 +1,12 @@
 package personio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gridwork/gridsync/internal/httpx"
 )
@@ -51,21 +51,21 @@ func (c *Client) Employee(ctx context.Context, id int64) (e Employee, found bool
 // isV1Error reports whether body is Personio's v1 error answer,
 // {"success":false, …}.
 func isV1Error(body []byte) bool {
-	d := newPageDecoder(newDecoder(body), nil)
-	err := d.v1Envelope(func(string) error { return d.dec.SkipValue() })
+	d := newPageDecoder(body, nil)
+	err := d.v1Envelope(func([]byte) error { return d.dec.SkipValue() })
 	return err == nil && d.success != nil && !*d.success
 }
 
 // decodeEmployee reads the answer of GET /v1/company/employees/{id}:
 // {"success":true,"data":{"type":"Employee","attributes":{…}}}.
 func decodeEmployee(body []byte, sel *selection) (Employee, error) {
-	d := newPageDecoder(newDecoder(body), sel)
+	d := newPageDecoder(body, sel)
 	var (
 		e     Employee
 		found bool
 	)
-	err := d.envelope(func(name string) error {
-		if !strings.EqualFold(name, "data") {
+	err := d.envelope(func(name []byte) error {
+		if !bytes.EqualFold(name, []byte("data")) {
 			return d.dec.SkipValue()
 		}
 		if d.dec.PeekKind() != '{' {
