@@ -40,7 +40,6 @@ func confirmAbsent(ctx context.Context, client personioReader, cfg *config.Confi
 	if len(ids) == 0 || client == nil {
 		return 0, nil
 	}
-	keep := employeeFieldAttributes(cfg)
 	var found []plan.SourceEmployee
 	if limit := confirmLimit(len(src.Employees)); len(ids) > limit {
 		again, err := client.Employees(ctx)
@@ -54,7 +53,7 @@ func confirmAbsent(ctx context.Context, client personioReader, cfg *config.Confi
 		var still []int64
 		for _, id := range ids {
 			if e, ok := listed[id]; ok {
-				found = append(found, personio.SourceEmployee(e, keep))
+				found = append(found, personio.SourceEmployee(e))
 			} else {
 				still = append(still, id)
 			}
@@ -72,7 +71,7 @@ func confirmAbsent(ctx context.Context, client personioReader, cfg *config.Confi
 			}
 			if ok {
 				mu.Lock()
-				found = append(found, personio.SourceEmployee(&e, keep))
+				found = append(found, personio.SourceEmployee(&e))
 				mu.Unlock()
 			}
 			return nil

@@ -240,7 +240,7 @@ func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		src, err = client.Source(gctx, employeeFieldAttributes(cfg))
+		src, err = client.Source(gctx)
 		return err
 	})
 	if len(cfg.Personio.EmployeeFields) > 0 {

@@ -266,7 +266,7 @@ func (r *Runner) explainEmployee(ctx context.Context, cfg *config.Config, client
 	if !found {
 		return src, nil
 	}
-	se := personio.SourceEmployee(&e, employeeFieldAttributes(cfg))
+	se := personio.SourceEmployee(&e)
 	src.AddEmployees(se)
 	ex.Found = true
 	ex.Personio = &PersonioRecord{Name: strings.TrimSpace(e.FirstName + " " + e.LastName),

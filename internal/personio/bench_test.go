@@ -127,7 +127,7 @@ func benchSource(b *testing.B, sim *personiosim.Server, url string, n int, keep 
 	b.ResetTimer()
 	for b.Loop() {
 		sim.ResetStats()
-		src, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = keep }).Source(context.Background(), keep)
+		src, err := benchClient(b, url, func(o *Options) { o.KeepAttributes = keep }).Source(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -81,8 +81,8 @@ func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
 	if err := c.read(ctx, c.sel, &col); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(col.employees, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
-	return col.employees, nil
+	slices.SortFunc(col, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
+	return col, nil
 }
 
 // EmployeeVisitor receives the employees of a listing that ScanEmployees
@@ -113,48 +113,26 @@ type EmployeeVisitor interface {
 // attribute a sync would write. A hidden one fails the read with a
 // *HiddenAttributesError; nil checks nothing.
 func (c *Client) ScanEmployees(ctx context.Context, required []string, v EmployeeVisitor) error {
-	return c.read(ctx, newSelection([]string{}, required), visitSink{v})
+	return c.read(ctx, newSelection([]string{}, required), v)
 }
 
 // sizeHint bounds what a read allocates ahead from the total Personio
 // announces, which a broken answer could make absurd.
 func sizeHint(total int) int { return min(max(total, 0), 1<<18) }
 
-// rowSink receives the rows of a listing read, one call at a time: begin
-// when a read starts (again, when the one before moved), then rows with
-// the employees each page adds.
-type rowSink interface {
-	begin(total int)
-	rows(emps []Employee) error
-}
-
 // collector keeps every employee, for Employees.
-type collector struct{ employees []Employee }
+type collector []Employee
 
-func (c *collector) begin(total int) { c.employees = make([]Employee, 0, sizeHint(total)) }
+func (c *collector) Begin(total int) { *c = make([]Employee, 0, sizeHint(total)) }
 
-func (c *collector) rows(emps []Employee) error {
-	c.employees = append(c.employees, emps...)
-	return nil
-}
-
-// visitSink hands each employee to an EmployeeVisitor.
-type visitSink struct{ v EmployeeVisitor }
-
-func (s visitSink) begin(total int) { s.v.Begin(total) }
-
-func (s visitSink) rows(emps []Employee) error {
-	for i := range emps {
-		if err := s.v.Visit(&emps[i]); err != nil {
-			return err
-		}
-	}
+func (c *collector) Visit(e *Employee) error {
+	*c = append(*c, *e)
 	return nil
 }
 
 // read reads the listing into sink with the selection sel, reading it
 // again when it moved (see Employees).
-func (c *Client) read(ctx context.Context, sel *selection, sink rowSink) error {
+func (c *Client) read(ctx context.Context, sel *selection, sink EmployeeVisitor) error {
 	listed := c.startAttributeCheck(ctx, sel.required)
 	var reasons []string
 	for read := 1; ; read++ {
@@ -203,11 +181,14 @@ type shiftError struct{ reason string }
 
 func (e *shiftError) Error() string { return e.reason }
 
-// listing is what one complete read of the employees leaves besides the
-// rows it gave its sink.
-type listing struct {
-	read   int   // employees read
-	absent []int // per required attribute, employees without it
+// listingRead is one read of the listing: its state while its pages
+// arrive, and what it leaves besides the rows it gave its sink.
+type listingRead struct {
+	sink   EmployeeVisitor
+	repeat int
+	pages  []pageInfo
+	ids    []int64 // every id given to the sink, to find one listed twice
+	absent []int   // per required attribute, employees without it
 }
 
 // pageInfo is what the checks of a read need to know about one page once
@@ -218,48 +199,34 @@ type pageInfo struct {
 	total       int   // metadata.total_elements when the page was answered
 }
 
-func infoOf(p *employeePage) pageInfo {
-	info := pageInfo{rows: len(p.Employees), total: p.Total}
-	if n := len(p.Employees); n > 0 {
-		info.first, info.last = p.Employees[0].ID, p.Employees[n-1].ID
-	}
-	return info
-}
-
-// listingRead is the state of one read while its pages arrive.
-type listingRead struct {
-	sink   rowSink
-	repeat int
-	pages  []pageInfo
-	ids    []int64 // every id given to the sink, to find one listed twice
-	absent []int
-}
-
 // add records page k and gives the sink the rows it adds: all of them on
 // the first page, the rows after the repeated ones on the others.
 func (r *listingRead) add(k int, p *employeePage) error {
-	r.pages[k] = infoOf(p)
 	rows := p.Employees
+	r.pages[k] = pageInfo{rows: len(rows), total: p.Total}
+	if n := len(rows); n > 0 {
+		r.pages[k].first, r.pages[k].last = rows[0].ID, rows[n-1].ID
+	}
 	if k > 0 {
 		rows = rows[min(r.repeat, len(rows)):]
-	}
-	for i := range rows {
-		r.ids = append(r.ids, rows[i].ID)
-	}
-	if r.absent == nil {
-		r.absent = make([]int, len(p.absent))
 	}
 	for i, a := range p.absent {
 		r.absent[i] += a
 	}
-	return r.sink.rows(rows)
+	for i := range rows {
+		r.ids = append(r.ids, rows[i].ID)
+		if err := r.sink.Visit(&rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readListing reads the listing once into sink. listed, when not nil,
 // waits for the attribute list and checks it; it runs once the first page
 // is in, so a credential that may not read a synced attribute costs two
 // requests, not a whole listing.
-func (c *Client) readListing(ctx context.Context, sel *selection, listed func() error, sink rowSink) (*listing, error) {
+func (c *Client) readListing(ctx context.Context, sel *selection, listed func() error, sink EmployeeVisitor) (*listingRead, error) {
 	head, err := c.page(ctx, sel, 0, 0)
 	if err != nil {
 		return nil, err
@@ -289,16 +256,14 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	for off := step; off-step+size < total; off += step {
 		offsets = append(offsets, off)
 	}
-	r := &listingRead{sink: sink, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)), ids: make([]int64, 0, sizeHint(total))}
-	sink.begin(total)
+	r := &listingRead{sink: sink, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)),
+		ids: make([]int64, 0, sizeHint(total)), absent: make([]int, len(sel.required))}
+	sink.Begin(total)
 	if err := r.add(0, &head); err != nil {
 		return nil, err
 	}
-	var (
-		mu   sync.Mutex
-		done = len(head.Employees)
-	)
-	c.reportProgress(done, total)
+	var mu sync.Mutex
+	c.reportProgress(len(r.ids), total)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.Concurrency)
 	for i, off := range offsets {
@@ -313,8 +278,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 			if err := r.add(i+1, &p); err != nil {
 				return err
 			}
-			done += max(len(p.Employees)-repeat, 0)
-			c.reportProgress(done, total)
+			c.reportProgress(len(r.ids), total)
 			return nil
 		})
 	}
@@ -346,10 +310,9 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 		if err := r.add(len(r.pages)-1, &p); err != nil {
 			return nil, err
 		}
-		done += max(len(p.Employees)-repeat, 0)
-		c.reportProgress(done, p.Total)
+		c.reportProgress(len(r.ids), p.Total)
 	}
-	return r.check(size, step)
+	return r, r.check(size, step)
 }
 
 // reportProgress calls Options.Progress, if set.
@@ -365,16 +328,16 @@ func (c *Client) reportProgress(done, total int) {
 // the last page reaches its own total_elements. A boundary that does not
 // fit, an employee seen twice or a short last page means the listing moved
 // under the read: a *shiftError.
-func (r *listingRead) check(size, step int) (*listing, error) {
+func (r *listingRead) check(size, step int) error {
 	pages := r.pages
 	last := pages[len(pages)-1]
 	if end := (len(pages)-1)*step + last.rows; last.rows < size && end < last.total {
-		return nil, &shiftError{fmt.Sprintf("the last page ended at row %d but total_elements is %d", end, last.total)}
+		return &shiftError{fmt.Sprintf("the last page ended at row %d but total_elements is %d", end, last.total)}
 	}
 	for k, p := range pages {
 		off := k * step
 		if k < len(pages)-1 && p.rows != size {
-			return nil, &shiftError{fmt.Sprintf("the page at offset %d held %d employees, not %d, while the listing went on", off, p.rows, size)}
+			return &shiftError{fmt.Sprintf("the page at offset %d held %d employees, not %d, while the listing went on", off, p.rows, size)}
 		}
 		if k == 0 || r.repeat == 0 {
 			continue
@@ -382,20 +345,20 @@ func (r *listingRead) check(size, step int) (*listing, error) {
 		prev := pages[k-1]
 		switch {
 		case p.rows == 0:
-			return nil, &shiftError{fmt.Sprintf("the page at offset %d was empty although the page before it ended at that row", off)}
+			return &shiftError{fmt.Sprintf("the page at offset %d was empty although the page before it ended at that row", off)}
 		case p.first != prev.last:
-			return nil, &shiftError{fmt.Sprintf("the page at offset %d began with employee %d, not with employee %d, which ended the page before it", off, p.first, prev.last)}
+			return &shiftError{fmt.Sprintf("the page at offset %d began with employee %d, not with employee %d, which ended the page before it", off, p.first, prev.last)}
 		}
 	}
 	slices.Sort(r.ids)
 	for i := 1; i < len(r.ids); i++ {
 		if id := r.ids[i]; id == r.ids[i-1] {
-			return nil, &shiftError{fmt.Sprintf("employee %d was listed twice", id)}
+			return &shiftError{fmt.Sprintf("employee %d was listed twice", id)}
 		}
 	}
 	if r.repeat == 0 && len(r.ids) != last.total {
 		// Without overlapping pages only the count can tell.
-		return nil, &shiftError{fmt.Sprintf("read %d employees but total_elements is %d", len(r.ids), last.total)}
+		return &shiftError{fmt.Sprintf("read %d employees but total_elements is %d", len(r.ids), last.total)}
 	}
-	return &listing{read: len(r.ids), absent: r.absent}, nil
+	return nil
 }

@@ -20,7 +20,7 @@ import (
 func TestFeedMovedWithinItsHost(t *testing.T) {
 	env := startSim(t, personiosim.Options{Dataset: dataset(50), Faults: personiosim.Faults{FeedRedirect: personiosim.MovedFeedPath}})
 	c := env.client(t, nil)
-	src, err := c.Source(context.Background(), nil)
+	src, err := c.Source(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestFeedUnavailable(t *testing.T) {
 				t.Errorf("%d feed requests, want %d", called.Load(), tt.wantCalled)
 			}
 
-			src, err := c.Source(context.Background(), nil)
+			src, err := c.Source(context.Background())
 			if err != nil {
 				t.Fatalf("Source failed for an unavailable feed: %v", err)
 			}
@@ -181,7 +181,7 @@ func TestFeedErrorsThatStillFail(t *testing.T) {
 					tt.mod(o)
 				}
 			})
-			_, err := c.Source(context.Background(), nil)
+			_, err := c.Source(context.Background())
 			var fu *personio.FeedUnavailableError
 			if err == nil || errors.As(err, &fu) {
 				t.Fatalf("err = %v, want a failure that is not 'unavailable'", err)
@@ -231,7 +231,7 @@ func TestFeedRedirectHosts(t *testing.T) {
 func TestRequestsCounted(t *testing.T) {
 	env := startSim(t, personiosim.Options{Dataset: dataset(1234), Faults: personiosim.Faults{ErrorRate: 0.3}, Seed: 5})
 	c := env.client(t, nil)
-	if _, err := c.Source(context.Background(), nil); err != nil {
+	if _, err := c.Source(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Attributes(context.Background()); err != nil {

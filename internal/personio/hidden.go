@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // StandardAttributes returns the keys of the standard attributes gridsync
@@ -14,32 +15,12 @@ import (
 // configuration maps elsewhere) and the custom keys it syncs.
 func StandardAttributes() []string { return slices.Clone(fieldKeys[fieldFirstName:]) }
 
-// standardLabel is the label Personio gives a standard attribute, for
-// messages about attributes Personio does not list.
-func standardLabel(key string) string {
-	switch key {
-	case "first_name":
-		return "First name"
-	case "last_name":
-		return "Last name"
-	case "gender":
-		return "Gender"
-	case "position":
-		return "Position"
-	case "email":
-		return "Email"
-	case "status":
-		return "Status"
-	case "office":
-		return "Office"
-	case "profile_picture":
-		return "Profile Picture"
-	case "department":
-		return "Department"
-	case "hire_date":
-		return "Hire date"
-	}
-	return ""
+// standardLabels are the labels Personio gives the standard attributes,
+// for messages about attributes Personio does not list.
+var standardLabels = map[string]string{
+	"first_name": "First name", "last_name": "Last name", "gender": "Gender", "position": "Position",
+	"email": "Email", "status": "Status", "office": "Office", "profile_picture": "Profile Picture",
+	"department": "Department", "hire_date": "Hire date",
 }
 
 // absentWhenEmpty reports whether Personio leaves key out of an employee
@@ -121,7 +102,7 @@ func unlisted(required []string, infos []AttributeInfo) error {
 			continue
 		}
 		e.Keys = append(e.Keys, k)
-		if l := standardLabel(k); l != "" {
+		if l := standardLabels[k]; l != "" {
 			e.Labels[k] = l
 		}
 	}
@@ -141,30 +122,15 @@ func (c *Client) startAttributeCheck(ctx context.Context, required []string) fun
 		return nil
 	}
 	done := make(chan error, 1)
-	go func() {
-		infos, err := c.Attributes(ctx)
-		if err == nil {
-			err = unlisted(required, infos)
-		}
-		done <- err
-	}()
-	var (
-		checked bool
-		result  error
-	)
-	return func() error {
-		if !checked {
-			result, checked = <-done, true
-		}
-		return result
-	}
+	go func() { done <- c.CheckAttributes(ctx, required) }()
+	return sync.OnceValue(func() error { return <-done })
 }
 
 // checkAbsent fails a complete read whose employees came without a
 // required attribute that the attribute list names (Personio answers
 // differ from its list), labelling the keys from the list.
-func (c *Client) checkAbsent(ctx context.Context, sel *selection, l *listing) error {
-	e := &HiddenAttributesError{Labels: map[string]string{}, Missing: map[string]int{}, Read: l.read}
+func (c *Client) checkAbsent(ctx context.Context, sel *selection, l *listingRead) error {
+	e := &HiddenAttributesError{Labels: map[string]string{}, Missing: map[string]int{}, Read: len(l.ids)}
 	for i, n := range l.absent {
 		k := sel.required[i]
 		if n == 0 || absentWhenEmpty(k) {
@@ -185,10 +151,8 @@ func (c *Client) checkAbsent(ctx context.Context, sel *selection, l *listing) er
 		}
 	}
 	for _, k := range e.Keys {
-		if e.Labels[k] == "" {
-			if l := standardLabel(k); l != "" {
-				e.Labels[k] = l
-			}
+		if l := standardLabels[k]; l != "" && e.Labels[k] == "" {
+			e.Labels[k] = l
 		}
 	}
 	return e

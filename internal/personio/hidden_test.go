@@ -235,7 +235,7 @@ func TestAttributesSharedReadOutlivesItsCaller(t *testing.T) {
 func TestHiddenAttributesCached(t *testing.T) {
 	env := startSim(t, personiosim.Options{Dataset: dataset(120)})
 	c := env.client(t, func(o *personio.Options) { o.RequiredAttributes = required() })
-	if _, err := c.Source(context.Background(), nil); err != nil {
+	if _, err := c.Source(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	infos, err := c.Attributes(context.Background())

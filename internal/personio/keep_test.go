@@ -2,6 +2,7 @@ package personio_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 
@@ -60,5 +61,41 @@ func TestKeepAttributes(t *testing.T) {
 				t.Error("no employee has the kept attributes; the test checks nothing")
 			}
 		})
+	}
+}
+
+// TestSourceKeepsTheKeptAttributes checks that the plan's input carries
+// exactly the attributes Options.KeepAttributes keeps, with the values
+// Employee.Attr reads.
+func TestSourceKeepsTheKeptAttributes(t *testing.T) {
+	env := startSim(t, personiosim.Options{Dataset: dataset(250)})
+	keep := []string{"dynamic_1001", "department", "dynamic_404"}
+	c := env.client(t, func(o *personio.Options) { o.KeepAttributes = keep })
+	emps, err := c.Employees(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := c.Source(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	present := 0
+	for i, se := range src.Employees {
+		want := map[string]string{}
+		for _, k := range keep {
+			if v, ok := emps[i].Attr(k); ok {
+				want[k] = v
+			}
+		}
+		if len(se.Attributes) != len(want) || (len(want) > 0 && !maps.Equal(se.Attributes, want)) {
+			t.Fatalf("employee %d: attributes %v, want %v", se.ID, se.Attributes, want)
+		}
+		if got := personio.SourceEmployee(&emps[i]).Attributes; !maps.Equal(got, se.Attributes) {
+			t.Fatalf("employee %d: SourceEmployee attributes %v, Source %v", se.ID, got, se.Attributes)
+		}
+		present += len(want)
+	}
+	if present == 0 {
+		t.Error("no employee has the kept attributes; the test checks nothing")
 	}
 }

@@ -22,23 +22,23 @@ func (c officeCount) Visit(e *Employee) error {
 	return nil
 }
 
-// heldSink passes rows on to a sink and, once 99% of the listing has
-// arrived, collects garbage and notes the live heap: what the read holds
-// near its end, pages in flight included.
+// heldSink passes employees on to a visitor and, once 99% of the listing
+// has arrived, collects garbage and notes the live heap: what the read
+// holds near its end, pages in flight included.
 type heldSink struct {
-	rowSink
+	EmployeeVisitor
 	total, seen int
 	held        uint64
 }
 
-func (h *heldSink) begin(total int) {
+func (h *heldSink) Begin(total int) {
 	h.total, h.seen, h.held = total, 0, 0
-	h.rowSink.begin(total)
+	h.EmployeeVisitor.Begin(total)
 }
 
-func (h *heldSink) rows(emps []Employee) error {
-	err := h.rowSink.rows(emps)
-	h.seen += len(emps)
+func (h *heldSink) Visit(e *Employee) error {
+	err := h.EmployeeVisitor.Visit(e)
+	h.seen++
 	if h.held == 0 && h.seen >= h.total*99/100 {
 		runtime.GC()
 		h.held = liveHeap()
@@ -62,10 +62,10 @@ func BenchmarkCountOffices100k(b *testing.B) {
 	}
 	for _, mode := range []struct {
 		name string
-		sink func() rowSink
+		sink func() EmployeeVisitor
 	}{
-		{"Employees", func() rowSink { return &collector{} }},
-		{"ScanEmployees", func() rowSink { return visitSink{officeCount{}} }},
+		{"Employees", func() EmployeeVisitor { return &collector{} }},
+		{"ScanEmployees", func() EmployeeVisitor { return officeCount{} }},
 	} {
 		b.Run(mode.name, func(b *testing.B) {
 			var held uint64
@@ -73,7 +73,7 @@ func BenchmarkCountOffices100k(b *testing.B) {
 				c := benchClient(b, url, nil)
 				runtime.GC()
 				base := liveHeap()
-				sink := &heldSink{rowSink: mode.sink()}
+				sink := &heldSink{EmployeeVisitor: mode.sink()}
 				if err := c.read(context.Background(), newSelection([]string{}, []string{"office", "status"}), sink); err != nil {
 					b.Fatal(err)
 				}

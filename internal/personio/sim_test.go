@@ -361,7 +361,7 @@ func TestCancellationWithBlockingSimulator(t *testing.T) {
 	// all shows the cancellation ended the wait.
 	done := make(chan struct{})
 	var err error
-	go func() { _, err = c.Source(ctx, nil); close(done) }()
+	go func() { _, err = c.Source(ctx); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(time.Minute):
@@ -458,7 +458,7 @@ func TestErrorMessages(t *testing.T) {
 		{
 			name:   "unknown tenant",
 			opts:   personiosim.Options{Faults: personiosim.Faults{UnknownTenant: true}},
-			call:   func(c *personio.Client) error { _, err := c.Source(context.Background(), nil); return err },
+			call:   func(c *personio.Client) error { _, err := c.Source(context.Background()); return err },
 			target: new(*personio.TenantNotFoundError),
 			want:   "tenant subdomain not found: acme (URL answered 301); check personio.tenant",
 		},
@@ -512,7 +512,7 @@ func TestSource(t *testing.T) {
 	c := env.client(t, func(o *personio.Options) {
 		o.Progress = func(done, total int) { progress = append(progress, [2]int{done, total}) }
 	})
-	src, err := c.Source(context.Background(), nil)
+	src, err := c.Source(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

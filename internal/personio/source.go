@@ -13,30 +13,16 @@ import (
 
 // Source reads what a plan needs: the employees (as Employees does) and
 // the job feed, concurrently. Each employee is converted into the plan's
-// input as its page arrives, so that a large listing is never held twice.
-// A feed that is unavailable (*FeedUnavailableError) does not fail it: the
-// jobs are nil and plan.Source.JobsUnavailable says why; every other
-// failure does. keep are the attribute keys employee_fields reads: their
-// values travel as text.
-func (c *Client) Source(ctx context.Context, keep []string) (*plan.Source, error) {
-	sink := &sourceSink{keep: keep, offices: map[Office]*plan.Office{}}
-	jobs, unavailable, err := c.readBoth(ctx, sink)
-	if err != nil {
-		return nil, err
-	}
-	src := &plan.Source{Employees: sink.employees, Jobs: SourceJobs(jobs)}
-	if unavailable != nil {
-		src.JobsUnavailable = unavailable.Reason()
-	}
-	slices.SortFunc(src.Employees, func(a, b plan.SourceEmployee) int { return cmp.Compare(a.ID, b.ID) })
-	src.CollectOffices()
-	return src, nil
-}
-
-// readBoth reads the employee listing into sink and the job feed,
-// concurrently. A feed that is unavailable comes back as unavailable, not
-// as err.
-func (c *Client) readBoth(ctx context.Context, sink rowSink) (jobs []Job, unavailable *FeedUnavailableError, err error) {
+// input as its page arrives (see SourceEmployee), so that a large listing
+// is never held twice. A feed that is unavailable (*FeedUnavailableError)
+// does not fail it: the jobs are nil and plan.Source.JobsUnavailable says
+// why; every other failure does.
+func (c *Client) Source(ctx context.Context) (*plan.Source, error) {
+	sink := &sourceSink{offices: map[Office]*plan.Office{}}
+	var (
+		jobs        []Job
+		unavailable *FeedUnavailableError
+	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return c.read(gctx, c.sel, sink) })
 	g.Go(func() (err error) {
@@ -48,28 +34,31 @@ func (c *Client) readBoth(ctx context.Context, sink rowSink) (jobs []Job, unavai
 	})
 	if err := g.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+			return nil, ctx.Err()
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	return jobs, unavailable, nil
+	src := &plan.Source{Employees: sink.employees, Jobs: SourceJobs(jobs)}
+	if unavailable != nil {
+		src.JobsUnavailable = unavailable.Reason()
+	}
+	slices.SortFunc(src.Employees, func(a, b plan.SourceEmployee) int { return cmp.Compare(a.ID, b.ID) })
+	src.CollectOffices()
+	return src, nil
 }
 
 // sourceSink converts the rows of a listing read into the plan's input.
 type sourceSink struct {
-	keep      []string
 	offices   map[Office]*plan.Office
 	employees []plan.SourceEmployee
 }
 
-func (s *sourceSink) begin(total int) {
+func (s *sourceSink) Begin(total int) {
 	s.employees = make([]plan.SourceEmployee, 0, sizeHint(total))
 }
 
-func (s *sourceSink) rows(emps []Employee) error {
-	for i := range emps {
-		s.employees = append(s.employees, sourceEmployee(&emps[i], s.keep, s.offices))
-	}
+func (s *sourceSink) Visit(e *Employee) error {
+	s.employees = append(s.employees, sourceEmployee(e, s.offices))
 	return nil
 }
 
@@ -94,14 +83,12 @@ func SourceJobs(jobs []Job) []plan.SourceJob {
 }
 
 // SourceEmployee converts one employee (read by id, say) into the plan's
-// input; keep are the attribute keys employee_fields reads.
-func SourceEmployee(e *Employee, keep []string) plan.SourceEmployee {
-	return sourceEmployee(e, keep, nil)
-}
+// input. Its attributes are those the client kept (Options.KeepAttributes).
+func SourceEmployee(e *Employee) plan.SourceEmployee { return sourceEmployee(e, nil) }
 
 // sourceEmployee converts e; offices, when not nil, shares one *plan.Office
 // between the employees of an office.
-func sourceEmployee(e *Employee, keep []string, offices map[Office]*plan.Office) plan.SourceEmployee {
+func sourceEmployee(e *Employee, offices map[Office]*plan.Office) plan.SourceEmployee {
 	out := plan.SourceEmployee{
 		ID: e.ID, FirstName: e.FirstName, LastName: e.LastName, Gender: e.Gender,
 		Position: e.Position, Email: e.Email, Status: e.Status,
@@ -117,12 +104,12 @@ func sourceEmployee(e *Employee, keep []string, offices map[Office]*plan.Office)
 		}
 		out.Office = o
 	}
-	for _, k := range keep {
-		if v, ok := e.Attr(k); ok {
-			if out.Attributes == nil {
-				out.Attributes = make(map[string]string, len(keep))
+	if len(e.Attributes) > 0 {
+		out.Attributes = make(map[string]string, len(e.Attributes))
+		for _, a := range e.Attributes {
+			if _, dup := out.Attributes[a.Key]; !dup { // the first, as Employee.Attr
+				out.Attributes[a.Key] = a.Value
 			}
-			out.Attributes[k] = v
 		}
 	}
 	return out
