@@ -155,7 +155,7 @@ func (d *pageDecoder) employee() (Employee, error) {
 	d.spans = [fieldCount]span{}
 	clear(d.seen)
 	var (
-		id        int64
+		id        int
 		hasID     bool
 		office    *Office
 		officeErr error
@@ -180,7 +180,7 @@ func (d *pageDecoder) employee() (Employee, error) {
 		err := d.attribute(func(v jsontext.Value) (err error) {
 			switch f {
 			case fieldID:
-				id, err = idValue(v)
+				id, err = intField("id", v)
 				hasID = !isNull(v)
 			case fieldFirstName, fieldLastName, fieldEmail, fieldPicture:
 				start := len(d.text)
@@ -227,7 +227,7 @@ func (d *pageDecoder) employee() (Employee, error) {
 	if officeErr != nil {
 		return Employee{}, fmt.Errorf("employee %d: office: %w", id, officeErr)
 	}
-	e := Employee{ID: id, Gender: interned[fieldGender], Position: interned[fieldPosition], Office: office}
+	e := Employee{ID: int64(id), Gender: interned[fieldGender], Position: interned[fieldPosition], Office: office}
 	if s := interned[fieldStatus]; s != "" {
 		if lower := strings.ToLower(s); lower != s {
 			s = d.intern([]byte(lower))
@@ -423,29 +423,4 @@ func officeValue(raw []byte) (*Office, error) {
 		return nil, nil
 	}
 	return o, nil
-}
-
-// idValue reads an employee id: plain digits directly, anything else
-// (numeric strings, 1042.0) through intField.
-func idValue(raw []byte) (int64, error) {
-	if n, ok := digits(raw); ok {
-		return n, nil
-	}
-	n, err := intField("id", raw)
-	return int64(n), err
-}
-
-// digits parses 1 to 18 ASCII digits (no overflow possible).
-func digits(raw []byte) (int64, bool) {
-	if len(raw) == 0 || len(raw) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range raw {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }

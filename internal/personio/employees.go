@@ -142,17 +142,15 @@ func (c *Client) read(ctx context.Context, sel *selection, sink EmployeeVisitor)
 			// credential may not read. The attribute list may say which;
 			// otherwise read every attribute instead, and the employees
 			// tell.
-			if listed != nil {
-				switch lerr := listed(); {
-				case errors.As(lerr, new(*ForbiddenError)):
-					// The list is refused too: a missing scope, not an
-					// attribute.
-					return err
-				case lerr != nil:
-					// The list names the hidden attributes, or says what
-					// kept it from doing so (an outage, an interrupt).
-					return lerr
-				}
+			switch lerr := listed(); {
+			case errors.As(lerr, new(*ForbiddenError)):
+				// The list is refused too: a missing scope, not an
+				// attribute.
+				return err
+			case lerr != nil:
+				// The list names the hidden attributes, or says what kept
+				// it from doing so (an outage, an interrupt).
+				return lerr
 			}
 			c.log.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
 			sel = sel.unprojected()
@@ -222,19 +220,17 @@ func (r *listingRead) add(k int, p *employeePage) error {
 	return nil
 }
 
-// readListing reads the listing once into sink. listed, when not nil,
-// waits for the attribute list and checks it; it runs once the first page
-// is in, so a credential that may not read a synced attribute costs two
-// requests, not a whole listing.
+// readListing reads the listing once into sink. listed waits for the
+// attribute list and checks it; it runs once the first page is in, so a
+// credential that may not read a synced attribute costs two requests, not
+// a whole listing.
 func (c *Client) readListing(ctx context.Context, sel *selection, listed func() error, sink EmployeeVisitor) (*listingRead, error) {
 	head, err := c.page(ctx, sel, 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	if listed != nil {
-		if err := listed(); err != nil {
-			return nil, err
-		}
+	if err := listed(); err != nil {
+		return nil, err
 	}
 	total, size := head.Total, len(head.Employees)
 	if size == 0 && total > 0 {

@@ -115,11 +115,11 @@ func unlisted(required []string, infos []AttributeInfo) error {
 
 // startAttributeCheck starts reading the attribute list when a read has
 // required attributes, and returns a function that waits for it and
-// checks them; nil when there is nothing to check. The list is read once
-// per client, however often Employees runs.
+// checks them (at once when there is nothing to check). The list is read
+// once per client, however often Employees runs.
 func (c *Client) startAttributeCheck(ctx context.Context, required []string) func() error {
 	if len(required) == 0 {
-		return nil
+		return func() error { return nil }
 	}
 	done := make(chan error, 1)
 	go func() { done <- c.CheckAttributes(ctx, required) }()

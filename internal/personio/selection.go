@@ -31,28 +31,12 @@ var fieldKeys = [fieldCount]string{
 	fieldStatus: "status", fieldOffice: "office",
 }
 
-// fieldOf maps an attribute key to the typed field it fills (a switch:
-// faster than a map for the attribute keys of every employee).
+// fieldOf maps an attribute key to the typed field it fills.
 func fieldOf(key []byte) field {
-	switch string(key) {
-	case "id":
-		return fieldID
-	case "first_name":
-		return fieldFirstName
-	case "last_name":
-		return fieldLastName
-	case "email":
-		return fieldEmail
-	case "profile_picture":
-		return fieldPicture
-	case "gender":
-		return fieldGender
-	case "position":
-		return fieldPosition
-	case "status":
-		return fieldStatus
-	case "office":
-		return fieldOffice
+	for f := fieldID; f < fieldCount; f++ {
+		if string(key) == fieldKeys[f] {
+			return f
+		}
 	}
 	return fieldNone
 }
@@ -93,33 +77,26 @@ type use struct {
 func newSelection(keep, required []string) *selection {
 	s := &selection{keepAll: keep == nil, offices: map[string]*Office{}}
 	s.required = slices.Compact(slices.Sorted(slices.Values(required)))
-	set := func(key string, f func(*use)) {
-		if fl := fieldOf([]byte(key)); fl != fieldNone {
-			u := &s.typed[fl]
-			u.key = key
-			f(u)
-			return
-		}
-		if s.others == nil {
-			s.others = map[string]use{}
-		}
-		u := s.others[key]
-		u.key = key
-		f(&u)
-		s.others[key] = u
-	}
-	for f := fieldID; f < fieldCount; f++ {
-		s.typed[f].key = fieldKeys[f]
-	}
+	uses := map[string]use{}
 	for _, k := range keep {
-		set(k, func(u *use) { u.keep = true })
+		uses[k] = use{key: k, keep: true}
 	}
 	for i, k := range s.required {
-		set(k, func(u *use) { u.req = i + 1 })
+		u := uses[k]
+		u.key, u.req = k, i+1
+		uses[k] = u
 	}
-	if s.keepAll {
-		for f := range s.typed {
-			s.typed[f].keep = true
+	for f := fieldID; f < fieldCount; f++ {
+		s.typed[f] = use{key: fieldKeys[f], keep: s.keepAll}
+	}
+	for k, u := range uses {
+		if f := fieldOf([]byte(k)); f != fieldNone {
+			s.typed[f] = use{key: fieldKeys[f], keep: u.keep || s.keepAll, req: u.req}
+		} else {
+			if s.others == nil {
+				s.others = map[string]use{}
+			}
+			s.others[k] = u
 		}
 	}
 	if !s.keepAll && len(s.required) > 0 {
