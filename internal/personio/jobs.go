@@ -14,7 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Jobs reads the tenant's public XML job feed ({JobsURL}/xml?language=…),
@@ -129,26 +130,11 @@ type xmlFeed struct {
 	Positions []xmlPosition `xml:"position"`
 }
 
+// xmlPosition is a <position> of the feed.
 type xmlPosition struct {
-	ID                 string   `xml:"id"`
-	Subcompany         string   `xml:"subcompany"`
-	Office             string   `xml:"office"`
-	AdditionalOffices  []string `xml:"additionalOffices>office"`
-	Department         string   `xml:"department"`
-	RecruitingCategory string   `xml:"recruitingCategory"`
-	Name               string   `xml:"name"`
-	Descriptions       []struct {
-		Name  string `xml:"name"`
-		Value string `xml:"value"`
-	} `xml:"jobDescriptions>jobDescription"`
-	EmploymentType     string `xml:"employmentType"`
-	Seniority          string `xml:"seniority"`
-	Schedule           string `xml:"schedule"`
-	YearsOfExperience  string `xml:"yearsOfExperience"`
-	Keywords           string `xml:"keywords"`
-	Occupation         string `xml:"occupation"`
-	OccupationCategory string `xml:"occupationCategory"`
-	CreatedAt          string `xml:"createdAt"`
+	Job
+	ID        string `xml:"id"`
+	CreatedAt string `xml:"createdAt"`
 }
 
 // decodeFeed parses a <workzag-jobs> document. jobsURL is the career site
@@ -219,31 +205,22 @@ func toJob(p xmlPosition, jobsURL string) (Job, error) {
 	if err != nil {
 		return Job{}, fmt.Errorf("createdAt %q is not a timestamp", clip(p.CreatedAt))
 	}
-	j := Job{
-		ID:                 id,
-		Subcompany:         strings.TrimSpace(p.Subcompany),
-		Office:             strings.TrimSpace(p.Office),
-		Department:         strings.TrimSpace(p.Department),
-		RecruitingCategory: strings.TrimSpace(p.RecruitingCategory),
-		Name:               strings.TrimSpace(p.Name),
-		EmploymentType:     strings.TrimSpace(p.EmploymentType),
-		Seniority:          strings.TrimSpace(p.Seniority),
-		Schedule:           strings.TrimSpace(p.Schedule),
-		YearsOfExperience:  strings.TrimSpace(p.YearsOfExperience),
-		Keywords:           strings.TrimSpace(p.Keywords),
-		Occupation:         strings.TrimSpace(p.Occupation),
-		OccupationCategory: strings.TrimSpace(p.OccupationCategory),
-		CreatedAt:          created,
-		ApplicationURL:     jobsURL + "/job/" + strconv.FormatInt(id, 10),
+	j := p.Job
+	j.ID, j.CreatedAt, j.ApplicationURL = id, created, jobsURL+"/job/"+strconv.FormatInt(id, 10)
+	for _, s := range []*string{&j.Subcompany, &j.Office, &j.Department, &j.RecruitingCategory, &j.Name,
+		&j.EmploymentType, &j.Seniority, &j.Schedule, &j.YearsOfExperience, &j.Keywords, &j.Occupation, &j.OccupationCategory} {
+		*s = strings.TrimSpace(*s)
 	}
+	j.AdditionalOffices = nil
 	for _, o := range p.AdditionalOffices {
 		if o = strings.TrimSpace(o); o != "" {
 			j.AdditionalOffices = append(j.AdditionalOffices, o)
 		}
 	}
-	for _, d := range p.Descriptions {
+	for i := range j.Descriptions {
 		// The value is CDATA HTML; it is kept as HTML, only trimmed.
-		j.Descriptions = append(j.Descriptions, JobDescription{Name: strings.TrimSpace(d.Name), Value: strings.TrimSpace(d.Value)})
+		d := &j.Descriptions[i]
+		d.Name, d.Value = strings.TrimSpace(d.Name), strings.TrimSpace(d.Value)
 	}
 	return j, nil
 }
@@ -280,15 +257,7 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
 		return input, nil
 	case "iso-8859-1", "latin1", "latin-1":
-		b, err := io.ReadAll(input)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]byte, 0, len(b)+len(b)/8)
-		for _, c := range b {
-			out = utf8.AppendRune(out, rune(c))
-		}
-		return bytes.NewReader(out), nil
+		return charmap.ISO8859_1.NewDecoder().Reader(input), nil
 	}
 	return nil, fmt.Errorf("the feed declares encoding %q, which gridsync cannot read", charset)
 }

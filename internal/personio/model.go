@@ -78,30 +78,31 @@ type AttributeInfo struct {
 	Options     []string `json:"options,omitempty"`
 }
 
-// Job is a published position from the tenant's XML job feed.
+// Job is a published position from the tenant's XML job feed. The tags
+// are the feed's elements; the feed's id and createdAt are parsed apart.
 type Job struct {
-	ID                 int64
-	Subcompany         string
-	Office             string
-	AdditionalOffices  []string
-	Department         string
-	RecruitingCategory string
-	Name               string
-	Descriptions       []JobDescription
-	EmploymentType     string // permanent, intern, trainee, freelance
-	Seniority          string
-	Schedule           string // full-time, part-time
-	YearsOfExperience  string
-	Keywords           string
-	Occupation         string
-	OccupationCategory string
-	CreatedAt          time.Time
+	ID                 int64            `xml:"-"`
+	Subcompany         string           `xml:"subcompany"`
+	Office             string           `xml:"office"`
+	AdditionalOffices  []string         `xml:"additionalOffices>office"`
+	Department         string           `xml:"department"`
+	RecruitingCategory string           `xml:"recruitingCategory"`
+	Name               string           `xml:"name"`
+	Descriptions       []JobDescription `xml:"jobDescriptions>jobDescription"`
+	EmploymentType     string           `xml:"employmentType"` // permanent, intern, trainee, freelance
+	Seniority          string           `xml:"seniority"`
+	Schedule           string           `xml:"schedule"` // full-time, part-time
+	YearsOfExperience  string           `xml:"yearsOfExperience"`
+	Keywords           string           `xml:"keywords"`
+	Occupation         string           `xml:"occupation"`
+	OccupationCategory string           `xml:"occupationCategory"`
+	CreatedAt          time.Time        `xml:"-"`
 	// ApplicationURL is the public job page, built from the tenant.
-	ApplicationURL string
+	ApplicationURL string `xml:"-"`
 }
 
 // JobDescription is one titled section of a job's description; Value is HTML.
 type JobDescription struct {
-	Name  string
-	Value string
+	Name  string `xml:"name"`
+	Value string `xml:"value"`
 }
