@@ -77,11 +77,8 @@ func decodeAttributes(body []byte) ([]AttributeInfo, error) {
 	var ans struct {
 		Success *bool `json:"success"`
 		Data    []struct {
-			Key         string           `json:"key"`
-			Label       string           `json:"label"`
-			Type        string           `json:"type"`
-			UniversalID string           `json:"universal_id"`
-			Options     []jsontext.Value `json:"options"`
+			AttributeInfo
+			Options []jsontext.Value `json:"options"` // rendered as text below
 		} `json:"data"`
 		Error jsontext.Value `json:"error"`
 	}
@@ -97,7 +94,7 @@ func decodeAttributes(body []byte) ([]AttributeInfo, error) {
 		if strings.TrimSpace(d.Key) == "" {
 			return nil, fmt.Errorf("attribute #%d has no key", i+1)
 		}
-		info := AttributeInfo{Key: d.Key, Label: d.Label, Type: d.Type, UniversalID: d.UniversalID}
+		info := d.AttributeInfo
 		for _, o := range d.Options {
 			// Options are documented as strings; objects render by name.
 			if s := attrText(o); s != "" {

@@ -32,10 +32,9 @@ func (t *texter) appendText(dst []byte, v jsontext.Value) []byte {
 		t.buf.Reset()
 		t.buf.Write(v)
 		if t.r.dec == nil {
-			t.r.dec = jsontext.NewDecoder(&t.buf, decodeOptions())
-		} else {
-			t.r.dec.Reset(&t.buf, decodeOptions())
+			t.r.dec = new(jsontext.Decoder)
 		}
+		t.r.dec.Reset(&t.buf, decodeOptions())
 		out, err := t.appendNested(dst, v)
 		if err != nil {
 			return append(dst, v...) // cannot happen: v is valid JSON

@@ -92,13 +92,10 @@ func (c *Client) CheckAttributes(ctx context.Context, required []string) error {
 // unlisted is the *HiddenAttributesError for the keys of required that
 // infos does not list, or nil.
 func unlisted(required []string, infos []AttributeInfo) error {
-	listed := make(map[string]bool, len(infos))
-	for _, a := range infos {
-		listed[a.Key] = true
-	}
 	e := &HiddenAttributesError{Labels: map[string]string{}}
 	for _, k := range required {
-		if listed[k] || slices.Contains(e.Keys, k) || k == "id" {
+		listed := slices.ContainsFunc(infos, func(a AttributeInfo) bool { return a.Key == k })
+		if listed || slices.Contains(e.Keys, k) || k == "id" {
 			continue
 		}
 		e.Keys = append(e.Keys, k)

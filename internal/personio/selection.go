@@ -117,8 +117,7 @@ func (s *selection) unprojected() *selection {
 	if s.project == "" {
 		return s
 	}
-	u := &selection{keepAll: s.keepAll, typed: s.typed, others: s.others, required: s.required, offices: map[string]*Office{}}
-	return u
+	return &selection{keepAll: s.keepAll, typed: s.typed, others: s.others, required: s.required, offices: map[string]*Office{}}
 }
 
 // use returns what to do with an attribute key of typed field f (or

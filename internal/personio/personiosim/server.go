@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"cmp"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -281,15 +282,7 @@ func (s *Server) DeleteEmployee(id int64) bool {
 }
 
 func (s *Server) findEmployee(id int64) (int, bool) {
-	return slices.BinarySearchFunc(s.emps, id, func(r *empRecord, id int64) int {
-		switch {
-		case r.e.ID < id:
-			return -1
-		case r.e.ID > id:
-			return 1
-		}
-		return 0
-	})
+	return slices.BinarySearchFunc(s.emps, id, func(r *empRecord, id int64) int { return cmp.Compare(r.e.ID, id) })
 }
 
 // nextEmployeeID is one more than the highest employee id.
@@ -327,15 +320,7 @@ func (s *Server) DeleteJob(id int64) bool {
 }
 
 func (s *Server) findJob(id int64) (int, bool) {
-	return slices.BinarySearchFunc(s.jobs, id, func(j Job, id int64) int {
-		switch {
-		case j.ID < id:
-			return -1
-		case j.ID > id:
-			return 1
-		}
-		return 0
-	})
+	return slices.BinarySearchFunc(s.jobs, id, func(j Job, id int64) int { return cmp.Compare(j.ID, id) })
 }
 
 // UpsertOffice creates or renames an office. Employees in it render the new
