@@ -121,7 +121,7 @@ func (t *texter) appendObject(dst []byte, whole jsontext.Value) ([]byte, error) 
 		return dst, err
 	}
 	from := dec.InputOffset() - 1 // the opening brace
-	err := t.r.rest(func(name []byte) (err error) {
+	err := t.r.rest(true, func(name []byte) (err error) {
 		i := 0
 		for i < best && string(name) != objectPrefs[i] {
 			i++

@@ -92,7 +92,15 @@ func (d *pageDecoder) envelope(member func(name []byte) error) error {
 // v1Envelope is envelope without judging success: it leaves success (nil
 // when missing or null) and the error message in d.success and d.message.
 func (d *pageDecoder) v1Envelope(member func(name []byte) error) error {
-	err := d.members("the answer is not the expected JSON: it", "an object", func(name []byte) error {
+	switch k := d.dec.PeekKind(); k {
+	case '{', 'n', 0: // 0: members reads the syntax error PeekKind saw
+	default:
+		if _, err := d.dec.ReadToken(); err != nil {
+			return notJSON(err)
+		}
+		return fmt.Errorf("the answer is not the expected JSON: it is %s, not an object", kindText(k))
+	}
+	err := d.members("", "", func(name []byte) error {
 		isSuccess, isError := bytes.EqualFold(name, []byte("success")), bytes.EqualFold(name, []byte("error"))
 		if !isSuccess && !isError {
 			return member(name)
@@ -105,8 +113,7 @@ func (d *pageDecoder) v1Envelope(member func(name []byte) error) error {
 			// Anything but the documented {code, message} reads as no message.
 			_, d.message, _ = v1ErrorMember(v)
 		case v.Kind() == 't' || v.Kind() == 'f':
-			d.success = new(bool)
-			*d.success = v.Kind() == 't'
+			d.success = new(v.Kind() == 't')
 		case v.Kind() == 'n':
 			d.success = nil
 		default:

@@ -161,7 +161,10 @@ func (d *pageDecoder) employee() (Employee, error) {
 		officeErr error
 		interned  [fieldCount]string
 	)
-	err := d.members("attributes", "an object", func(key []byte) error {
+	if _, err := d.dec.ReadToken(); err != nil { // the opening brace item saw
+		return Employee{}, err
+	}
+	err := d.rest(false, func(key []byte) error {
 		f := fieldOf(key)
 		u := d.sel.use(f, key)
 		if u.req > 0 {
@@ -258,8 +261,8 @@ func (d *pageDecoder) attribute(take func(v jsontext.Value) error) error {
 	}
 	taken := false
 	if opened {
-		err = d.rest(func(name []byte) error {
-			if taken || !bytes.EqualFold(name, []byte("value")) {
+		err = d.rest(false, func(name []byte) error {
+			if !bytes.EqualFold(name, []byte("value")) {
 				return d.dec.SkipValue()
 			}
 			v, err := d.dec.ReadValue()
@@ -267,7 +270,15 @@ func (d *pageDecoder) attribute(take func(v jsontext.Value) error) error {
 				return err
 			}
 			taken = true
-			return take(v)
+			if err := take(v); err != nil {
+				return err
+			}
+			for d.dec.PeekKind() != '}' { // the rest of the envelope, unread
+				if err := d.dec.SkipValue(); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	if err == nil && !taken {
@@ -292,12 +303,20 @@ func (d *objReader) members(what, expected string, member func(name []byte) erro
 	if opened, err := d.open('{', what, expected); !opened {
 		return err
 	}
-	return d.rest(member)
+	return d.rest(true, member)
 }
 
-// rest is members for an object whose opening brace is read.
-func (d *objReader) rest(member func(name []byte) error) error {
+// rest is members for an object whose opening brace is read. Names are
+// read as values, which copies nothing; strict first fails a name that is
+// not a string as the decoder's ReadToken does, where it starts. (Without
+// it the decoder fails it too, but where it finds the fault; the employee
+// attributes and their envelopes have always been read so.)
+func (d *objReader) rest(strict bool, member func(name []byte) error) error {
 	for d.dec.PeekKind() != '}' {
+		if strict && d.dec.PeekKind() != '"' {
+			_, err := d.dec.ReadToken()
+			return err
+		}
 		raw, err := d.dec.ReadValue()
 		if err != nil {
 			return err
