@@ -152,10 +152,10 @@ func (d *decoder) location(block *hcl.Block) Location {
 				loc.Slug, first.Name, pos(first.Range)))
 	case officeName != nil:
 		t, _ := d.nonEmpty(officeName, eg(`office = "Berlin"`))
-		loc.Office, loc.OfficeRange, loc.officeEnv = t.s, officeName.Expr.Range(), envCalls(t.env)
+		loc.Office, loc.OfficeRange, loc.officeSrc = t.s, officeName.Expr.Range(), t.source
 	case officeID != nil:
 		id, src, _ := d.positiveInt(officeID, "the id Personio shows for the office", officeIDForm)
-		loc.OfficeID, loc.OfficeRange, loc.officeEnv = id, officeID.Expr.Range(), envCalls(src.env)
+		loc.OfficeID, loc.OfficeRange, loc.officeSrc = id, officeID.Expr.Range(), src
 	}
 	return loc
 }

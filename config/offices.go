@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -52,16 +51,7 @@ type OfficeMapping struct {
 // in source order.
 func OfficesMappedOnce(mappings []OfficeMapping) hcl.Diagnostics {
 	ms := slices.Clone(mappings)
-	slices.SortStableFunc(ms, func(a, b OfficeMapping) int {
-		ra, rb := a.Location.OfficeRange, b.Location.OfficeRange
-		if c := strings.Compare(ra.Filename, rb.Filename); c != 0 {
-			return c
-		}
-		if ra.Start.Line != rb.Start.Line {
-			return ra.Start.Line - rb.Start.Line
-		}
-		return ra.Start.Column - rb.Start.Column
-	})
+	slices.SortStableFunc(ms, func(a, b OfficeMapping) int { return byPos(a.Location.OfficeRange, b.Location.OfficeRange) })
 	first := map[OfficeKey]OfficeMapping{}
 	var diags hcl.Diagnostics
 	for _, m := range ms {
@@ -105,8 +95,8 @@ func (l Location) mapping() string {
 	if l.Office != "" {
 		name, value = "office", strconv.Quote(l.Office)
 	}
-	if l.officeEnv != "" {
-		value = l.officeEnv
+	if l.OfficeFromEnv() {
+		value = l.officeSrc.env
 	}
 	return name + " = " + value
 }
@@ -117,20 +107,16 @@ func (l Location) mapping() string {
 // the environment. Every message about a location's office value must go
 // through it.
 func (l Location) OfficeRef() string {
-	switch {
-	case l.officeEnv != "":
-		return "the value of " + l.officeEnv
-	case l.Office != "":
-		return strconv.Quote(l.Office)
-	default:
-		return "id " + strconv.FormatInt(l.OfficeID, 10)
+	if l.Office != "" {
+		return l.officeSrc.show(strconv.Quote(l.Office))
 	}
+	return l.officeSrc.show("id " + strconv.FormatInt(l.OfficeID, 10))
 }
 
 // OfficeFromEnv reports whether env() read the location's office mapping.
 // Messages then leave out hints derived from the value too, such as the
 // offices closest to it: they would show part of it.
-func (l Location) OfficeFromEnv() bool { return l.officeEnv != "" }
+func (l Location) OfficeFromEnv() bool { return l.officeSrc.fromEnv() }
 
 // writtenMappings lists the office mappings of companies as written, for
 // the check at load time.

@@ -254,7 +254,7 @@ func (d *decoder) employeeFields(block *hcl.Block) map[string]FieldRef {
 			d.errorAt(a.NameRange, "Unknown employee field", fmt.Sprintf("%q is not a Gridwork employee field.%s Fields that can be mapped: %s.",
 				a.Name, didYouMean(a.Name, employeeFieldNames), strings.Join(employeeFieldNames, ", ")))
 		} else if key, ok := d.nonEmpty(a, eg(a.Name+` = "dynamic_1234"`)); ok {
-			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range(), env: envCalls(key.env)}
+			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range(), src: key.source}
 		}
 	}
 	return fields

@@ -46,29 +46,28 @@ func (r *envReads) getenv(lookup func(string) string) func(string) string {
 	}
 }
 
-// source says where an evaluated value came from: the variables env() read
-// to produce it, none for a value written in the configuration.
-type source struct {
-	env []string // sorted, without duplicates
-}
+// source says where an evaluated value came from: the env() calls that
+// read it, such as env("A"), env("B") (sorted, without duplicates); ""
+// for a value written in the configuration.
+type source struct{ env string }
 
 // sourceOf returns the source recorded by the marks of a value.
 func sourceOf(marks cty.ValueMarks) source {
-	var s source
+	var names []string
 	for m := range marks {
-		if em, ok := m.(envMark); ok && !slices.Contains(s.env, em.name) {
-			s.env = append(s.env, em.name)
+		if em, ok := m.(envMark); ok && !slices.Contains(names, em.name) {
+			names = append(names, em.name)
 		}
 	}
-	slices.Sort(s.env)
-	return s
+	slices.Sort(names)
+	return source{env: envCalls(names)}
 }
 
 // fromEnv reports whether the value was read, wholly or in part, from the
 // environment. Messages leave out hints derived from such a value (the
 // subdomain guessed from a URL, a "did you mean"): they would show part of
 // it.
-func (s source) fromEnv() bool { return len(s.env) > 0 }
+func (s source) fromEnv() bool { return s.env != "" }
 
 // show is how a message refers to a value: by literal, the value as the
 // configuration writes it (quoted, for a string), when it was written in
@@ -78,7 +77,7 @@ func (s source) show(literal string) string {
 	if !s.fromEnv() {
 		return literal
 	}
-	return "the value of " + envCalls(s.env)
+	return "the value of " + s.env
 }
 
 // envCalls writes env("A") or env("A"), env("B"); "" for no names.
