@@ -193,13 +193,6 @@ func (c Company) Enabled(kind Kind) bool {
 	return c.SyncEmployees
 }
 
-// resolveToggles sets the company's effective toggles from its overrides
-// and the account defaults.
-func (c *Company) resolveToggles(defaults SyncDefaults) {
-	c.SyncEmployees = effective(c.Sync.Employees, defaults.Employees)
-	c.SyncJobs = effective(c.Sync.Jobs, defaults.Jobs)
-}
-
 // effective resolves one override: on or off wins, inherit (or unset)
 // takes the account default.
 func effective(o Override, def bool) bool {

@@ -137,7 +137,8 @@ func (d *decoder) decode(cfg *Config, names []string) {
 				d.add(w)
 			}
 		}
-		co.resolveToggles(cfg.Personio.Sync)
+		co.SyncEmployees = effective(co.Sync.Employees, cfg.Personio.Sync.Employees)
+		co.SyncJobs = effective(co.Sync.Jobs, cfg.Personio.Sync.Jobs)
 		cfg.Companies = append(cfg.Companies, co)
 	}
 	slices.SortStableFunc(cfg.Companies, func(a, b Company) int { return strings.Compare(a.Slug, b.Slug) })

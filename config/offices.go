@@ -17,17 +17,6 @@ type OfficeKey struct {
 	Name string // set only when ID is 0
 }
 
-// writtenOffice is the key of the location's office as the configuration
-// writes it: by name for office = "…", by id for office_id = …; the zero
-// key when the location is unmapped. validate compares these; the plan
-// engine compares the keys the names resolve to.
-func (l Location) writtenOffice() OfficeKey {
-	if l.Office != "" {
-		return OfficeKey{Name: l.Office}
-	}
-	return OfficeKey{ID: l.OfficeID}
-}
-
 // OfficeMapping is one location's mapping of a Personio office, as
 // OfficesMappedOnce sees it.
 type OfficeMapping struct {
@@ -119,13 +108,17 @@ func (l Location) OfficeRef() string {
 func (l Location) OfficeFromEnv() bool { return l.officeSrc.fromEnv() }
 
 // writtenMappings lists the office mappings of companies as written, for
-// the check at load time.
+// the check at load time: keyed by name for office = "…", by id for
+// office_id = …. The plan engine compares the keys the names resolve to.
 func writtenMappings(companies []Company) []OfficeMapping {
 	var out []OfficeMapping
 	for _, c := range companies {
 		for _, l := range c.Locations {
-			if l.Mapped() {
-				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: l.writtenOffice()})
+			switch {
+			case l.Office != "":
+				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{Name: l.Office}})
+			case l.OfficeID != 0:
+				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{ID: l.OfficeID}})
 			}
 		}
 	}
