@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -23,50 +24,37 @@ const (
 )
 
 // company decodes one company block and its locations.
-func (d *decoder) company(block *hcl.Block) (Company, hcl.Diagnostics) {
+func (d *decoder) company(block *hcl.Block) Company {
 	co := Company{
 		Slug:      block.Labels[0],
 		Sync:      Overrides{Employees: Inherit, Jobs: Inherit},
 		DeclRange: block.DefRange,
 	}
-	diags := checkSlug(block, "company")
-	c, ds := content(block.Body, companySchema)
-	diags = append(diags, ds...)
-
-	if a := c.Attributes["name"]; a != nil {
-		var name text
-		name, ds = d.eval.nonEmpty(a, eg(companyNameExample))
-		co.Name = name.s
-		diags = append(diags, ds...)
-	} else {
-		diags = append(diags, missingArg(block, "name", companyNameExample))
+	d.checkSlug(block, "company")
+	c := d.content(block.Body, companySchema)
+	co.Name = d.name(block, c, companyNameExample)
+	if syncBlock := d.single(c.Blocks.OfType("sync"), "a company block"); syncBlock != nil {
+		co.Sync = d.overrides(syncBlock)
 	}
-
-	syncBlock, ds := single(c.Blocks.OfType("sync"), "a company block")
-	diags = append(diags, ds...)
-	if syncBlock != nil {
-		co.Sync, ds = d.overrides(syncBlock)
-		diags = append(diags, ds...)
-	}
-
 	seen := map[string]hcl.Range{}
 	for _, lb := range c.Blocks.OfType("location") {
-		loc, ds := d.location(lb)
-		diags = append(diags, ds...)
-		if first, dup := seen[loc.Slug]; dup {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  fmt.Sprintf("Duplicate location %q", loc.Slug),
-				Detail: fmt.Sprintf("Company %q already has a location %q, declared at %s. Each location slug may appear once per company; rename or merge one of them.",
-					co.Slug, loc.Slug, pos(first)),
-				Subject: lb.LabelRanges[0].Ptr(),
-			})
-			continue
+		loc := d.location(lb)
+		if d.firstDecl(seen, lb, "location", func(first string) string {
+			return fmt.Sprintf("Company %q already has a location %q, declared at %s. Each location slug may appear once per company; rename or merge one of them.", co.Slug, loc.Slug, first)
+		}) {
+			co.Locations = append(co.Locations, loc)
 		}
-		seen[loc.Slug] = lb.DefRange
-		co.Locations = append(co.Locations, loc)
 	}
-	return co, diags
+	return co
+}
+
+// name decodes the required name of a company or location block.
+func (d *decoder) name(block *hcl.Block, c *hcl.BodyContent, example string) string {
+	if a := d.required(block, c, "name", example); a != nil {
+		t, _ := d.nonEmpty(a, eg(example))
+		return t.s
+	}
+	return ""
 }
 
 // ValidSlug reports whether s is a valid company or location slug: 1 to
@@ -77,18 +65,12 @@ func ValidSlug(s string) bool {
 }
 
 // checkSlug reports a company or location label that is not a valid slug.
-func checkSlug(block *hcl.Block, what string) hcl.Diagnostics {
-	slug := block.Labels[0]
-	if ValidSlug(slug) {
-		return nil
+func (d *decoder) checkSlug(block *hcl.Block, what string) {
+	if slug := block.Labels[0]; !ValidSlug(slug) {
+		d.errorAt(block.LabelRanges[0], fmt.Sprintf("Invalid %s slug", what),
+			fmt.Sprintf("%q is not a valid slug: use 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as %q.",
+				slug, slugHint(slug, what)))
 	}
-	return hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("Invalid %s slug", what),
-		Detail: fmt.Sprintf("%q is not a valid slug: use 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as %q.",
-			slug, slugHint(slug, what)),
-		Subject: block.LabelRanges[0].Ptr(),
-	}}
 }
 
 // slugHint suggests a valid slug close to the given one, or a generic
@@ -117,31 +99,26 @@ func slugHint(s, what string) string {
 }
 
 // overrides decodes a company's sync block.
-func (d *decoder) overrides(block *hcl.Block) (Overrides, hcl.Diagnostics) {
+func (d *decoder) overrides(block *hcl.Block) Overrides {
 	o := Overrides{Employees: Inherit, Jobs: Inherit}
-	c, diags := content(block.Body, syncSchema)
-	var ds hcl.Diagnostics
+	c := d.content(block.Body, syncSchema)
 	if a := c.Attributes["employees"]; a != nil {
-		o.Employees, ds = d.override(a)
-		o.EmployeesRange = a.Range
-		diags = append(diags, ds...)
+		o.Employees, o.EmployeesRange = d.override(a), a.Range
 	}
 	if a := c.Attributes["jobs"]; a != nil {
-		o.Jobs, ds = d.override(a)
-		o.JobsRange = a.Range
-		diags = append(diags, ds...)
+		o.Jobs, o.JobsRange = d.override(a), a.Range
 	}
-	return o, diags
+	return o
 }
 
 // override decodes one override value: inherit, on or off.
-func (d *decoder) override(a *hcl.Attribute) (Override, hcl.Diagnostics) {
-	t, diags := d.eval.str(a, eg(fmt.Sprintf("%s = %q", a.Name, Off)))
-	if diags.HasErrors() {
-		return Inherit, diags
+func (d *decoder) override(a *hcl.Attribute) Override {
+	t, ok := d.str(a, eg(fmt.Sprintf("%s = %q", a.Name, Off)))
+	if !ok {
+		return Inherit
 	}
 	if v := Override(t.s); v == Inherit || v == On || v == Off {
-		return v, diags
+		return v
 	}
 	var hint string
 	switch {
@@ -151,59 +128,36 @@ func (d *decoder) override(a *hcl.Attribute) (Override, hcl.Diagnostics) {
 	default:
 		hint = didYouMean(t.s, overrideValues)
 	}
-	return Inherit, append(diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Invalid sync override",
-		Detail:   fmt.Sprintf("%s is not a sync override: the value must be inherit, on or off.%s", t.quoted(), hint),
-		Subject:  a.Expr.Range().Ptr(),
-	})
+	d.errorAt(a.Expr.Range(), "Invalid sync override",
+		fmt.Sprintf("%s is not a sync override: the value must be inherit, on or off.%s", t.quoted(), hint))
+	return Inherit
 }
 
 // location decodes one location block.
-func (d *decoder) location(block *hcl.Block) (loc Location, diags hcl.Diagnostics) {
-	loc = Location{Slug: block.Labels[0], DeclRange: block.DefRange}
-	diags = checkSlug(block, "location")
-	c, ds := content(block.Body, locationSchema)
-	diags = append(diags, ds...)
-
-	if a := c.Attributes["name"]; a != nil {
-		var name text
-		name, ds = d.eval.nonEmpty(a, eg(locationNameExample))
-		loc.Name = name.s
-		diags = append(diags, ds...)
-	} else {
-		diags = append(diags, missingArg(block, "name", locationNameExample))
-	}
+func (d *decoder) location(block *hcl.Block) Location {
+	loc := Location{Slug: block.Labels[0], DeclRange: block.DefRange}
+	d.checkSlug(block, "location")
+	c := d.content(block.Body, locationSchema)
+	loc.Name = d.name(block, c, locationNameExample)
 
 	officeName, officeID := c.Attributes["office"], c.Attributes["office_id"]
-	if officeName != nil && officeID != nil {
+	switch {
+	case officeName != nil && officeID != nil:
 		first, second := officeName, officeID
 		if second.Range.Start.Byte < first.Range.Start.Byte {
 			first, second = second, first
 		}
-		return loc, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Conflicting office mapping",
-			Detail: fmt.Sprintf("Location %q sets both office and office_id (%s first at %s). A location maps to one Personio office: by name (office = \"Berlin\") or by id (office_id = 123), not both.",
-				loc.Slug, first.Name, pos(first.Range)),
-			Subject: second.NameRange.Ptr(),
-		})
+		d.errorAt(second.NameRange, "Conflicting office mapping",
+			fmt.Sprintf("Location %q sets both office and office_id (%s first at %s). A location maps to one Personio office: by name (office = \"Berlin\") or by id (office_id = 123), not both.",
+				loc.Slug, first.Name, pos(first.Range)))
+	case officeName != nil:
+		t, _ := d.nonEmpty(officeName, eg(`office = "Berlin"`))
+		loc.Office, loc.OfficeRange, loc.officeSrc = t.s, officeName.Expr.Range(), t.source
+	case officeID != nil:
+		id, src, _ := d.positiveInt(officeID, "the id Personio shows for the office", officeIDForm)
+		loc.OfficeID, loc.OfficeRange, loc.officeSrc = id, officeID.Expr.Range(), src
 	}
-	if officeName != nil {
-		var t text
-		t, ds = d.eval.nonEmpty(officeName, eg(`office = "Berlin"`))
-		loc.Office, loc.OfficeRange = t.s, officeName.Expr.Range()
-		loc.officeEnv = envCalls(t.env)
-		diags = append(diags, ds...)
-	}
-	if officeID != nil {
-		var src source
-		loc.OfficeID, src, ds = d.eval.positiveInt(officeID, "the id Personio shows for the office", officeIDForm)
-		loc.OfficeRange = officeID.Expr.Range()
-		loc.officeEnv = envCalls(src.env)
-		diags = append(diags, ds...)
-	}
-	return loc, diags
+	return loc
 }
 
 // officeIDForm is how office_id is written. An office name there is
@@ -221,10 +175,8 @@ var officeIDForm = form{
 // noMappedLocation warns about a company none of whose locations names a
 // Personio office: valid, but nothing will be synced for it.
 func noMappedLocation(co Company) *hcl.Diagnostic {
-	for _, loc := range co.Locations {
-		if loc.Mapped() {
-			return nil
-		}
+	if slices.ContainsFunc(co.Locations, Location.Mapped) {
+		return nil
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagWarning,

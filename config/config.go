@@ -68,24 +68,19 @@ type Personio struct {
 type FieldRef struct {
 	Key   string
 	Range hcl.Range
-	// env names the env() calls that read Key; "" when it is written in the
-	// file. Messages refer to such a key by the calls (see KeyRef).
-	env string
+	// src names the env() calls that read Key, if any. Messages refer to
+	// such a key by the calls (see KeyRef).
+	src source
 }
 
 // KeyRef is how a message names the key: quoted as the configuration
 // writes it, or by the env() call that read it (the value of
 // env("POSITION_ATTRIBUTE")), never by a value read from the environment.
-func (f FieldRef) KeyRef() string {
-	if f.env != "" {
-		return "the value of " + f.env
-	}
-	return strconv.Quote(f.Key)
-}
+func (f FieldRef) KeyRef() string { return f.src.show(strconv.Quote(f.Key)) }
 
 // KeyFromEnv reports whether env() read the key. Messages then leave out
 // hints derived from it too, such as the attributes closest to it.
-func (f FieldRef) KeyFromEnv() bool { return f.env != "" }
+func (f FieldRef) KeyFromEnv() bool { return f.src.fromEnv() }
 
 // SyncDefaults are the account-level toggles.
 type SyncDefaults struct {
@@ -181,11 +176,10 @@ type Location struct {
 	OfficeRange hcl.Range
 	DeclRange   hcl.Range
 
-	// officeEnv names the env() calls that read Office or OfficeID, such
-	// as env("HQ_OFFICE"); "" when the mapping is written in the file (and
-	// for a Location built by hand). Messages refer to such a value by the
+	// officeSrc names the env() calls that read Office or OfficeID, such
+	// as env("HQ_OFFICE"), if any. Messages refer to such a value by the
 	// calls, never by the value (see OfficeRef).
-	officeEnv string
+	officeSrc source
 }
 
 // Mapped reports whether the location is linked to a Personio office.
@@ -197,13 +191,6 @@ func (c Company) Enabled(kind Kind) bool {
 		return c.SyncJobs
 	}
 	return c.SyncEmployees
-}
-
-// resolveToggles sets the company's effective toggles from its overrides
-// and the account defaults.
-func (c *Company) resolveToggles(defaults SyncDefaults) {
-	c.SyncEmployees = effective(c.Sync.Employees, defaults.Employees)
-	c.SyncJobs = effective(c.Sync.Jobs, defaults.Jobs)
 }
 
 // effective resolves one override: on or off wins, inherit (or unset)

@@ -88,11 +88,8 @@ func NewJSONDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) []JSO
 }
 
 func jsonRange(r hcl.Range) *JSONRange {
-	return &JSONRange{
-		Filename: r.Filename,
-		Start:    JSONPos{Line: r.Start.Line, Column: r.Start.Column, Byte: r.Start.Byte},
-		End:      JSONPos{Line: r.End.Line, Column: r.End.Column, Byte: r.End.Byte},
-	}
+	pos := func(p hcl.Pos) JSONPos { return JSONPos{Line: p.Line, Column: p.Column, Byte: p.Byte} }
+	return &JSONRange{Filename: r.Filename, Start: pos(r.Start), End: pos(r.End)}
 }
 
 // jsonSnippet extracts the lines that d's subject (and context) cover.
@@ -134,15 +131,11 @@ func jsonSnippet(file *hcl.File, d *hcl.Diagnostic) *JSONSnippet {
 	s := &JSONSnippet{
 		Code:                 code,
 		StartLine:            startLine,
-		HighlightStartOffset: clamp(subject.Start.Byte-codeStart, 0, len(code)),
-		HighlightEndOffset:   clamp(subject.End.Byte-codeStart, 0, len(code)),
+		HighlightStartOffset: max(0, min(subject.Start.Byte-codeStart, len(code))),
+		HighlightEndOffset:   max(0, min(subject.End.Byte-codeStart, len(code))),
 	}
 	if cs, ok := file.Nav.(interface{ ContextString(int) string }); ok {
 		s.Context = cs.ContextString(subject.Start.Byte)
 	}
 	return s
-}
-
-func clamp(v, lo, hi int) int {
-	return max(lo, min(v, hi))
 }

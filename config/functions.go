@@ -121,12 +121,9 @@ func envFunc(getenv func(string) string, policy envPolicy) function.Function {
 					return cty.NilVal, &secretEnvError{name: name, reason: reason}
 				}
 			}
-			if getenv != nil {
-				if v := getenv(name); v != "" {
-					// The mark keeps the value out of diagnostics; see
-					// evaluator.
-					return cty.StringVal(v).Mark(envMark{name: name}), nil
-				}
+			if v := getenv(name); v != "" {
+				// The mark keeps the value out of diagnostics; see envMark.
+				return cty.StringVal(v).Mark(envMark{name: name}), nil
 			}
 			if len(args) == 2 {
 				return args[1], nil
@@ -163,26 +160,17 @@ func sopsFileFunc(dir string) function.Function {
 // "env(".
 func refineCallDiags(diags hcl.Diagnostics) {
 	for _, d := range diags {
-		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
-		if !ok {
-			continue
-		}
-		var (
-			unset  *unsetEnvError
-			secret *secretEnvError
-		)
-		switch err := extra.FunctionCallError(); {
-		case errors.As(err, &unset):
+		if unset, ok := callError[*unsetEnvError](d); ok {
 			d.Summary = "Environment variable not set"
 			d.Detail = fmt.Sprintf("The environment variable %s is not set (or is empty). Set it before running gridsync, or give a default: env(%q, \"…\").", unset.name, unset.name)
-		case errors.As(err, &secret):
+		} else if secret, ok := callError[*secretEnvError](d); ok {
 			d.Summary = "Secret environment variable"
 			d.Detail = fmt.Sprintf("env(%q) is refused here because %s may hold a secret: %s. "+
 				"Values read here can appear in plans, plan files and pull-request comments. "+
 				"Write the value in the configuration, or read it from a variable whose name does not suggest a secret. "+
 				"Personio credentials belong in the file named by sops_file(…); only target.database_url may read any variable.",
 				secret.name, secret.name, secret.reason)
-		default:
+		} else {
 			continue
 		}
 		if d.Context != nil {
@@ -191,16 +179,11 @@ func refineCallDiags(diags hcl.Diagnostics) {
 	}
 }
 
-// unsetEnvName returns the variable named by a diagnostic for an unset
-// env() variable.
-func unsetEnvName(d *hcl.Diagnostic) (string, bool) {
+// callError returns the error of type E that made the function call of a
+// diagnostic fail, such as the *unsetEnvError of env().
+func callError[E error](d *hcl.Diagnostic) (E, bool) {
+	var e E
 	extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
-	if !ok {
-		return "", false
-	}
-	var unset *unsetEnvError
-	if !errors.As(extra.FunctionCallError(), &unset) {
-		return "", false
-	}
-	return unset.name, true
+	ok = ok && errors.As(extra.FunctionCallError(), &e)
+	return e, ok
 }

@@ -1,11 +1,12 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -40,11 +41,7 @@ func (l Loader) Load(dir string) (*Config, hcl.Diagnostics) {
 // resolved against dir, which is made absolute; nothing is read from disk.
 func (l Loader) LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Diagnostics) {
 	cfg := &Config{Dir: absDir(dir), Files: make(map[string]*hcl.File, len(files))}
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(files))
 	if len(names) == 0 {
 		return cfg, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -72,21 +69,32 @@ func (l Loader) LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Dia
 	reads := &envReads{}
 	getenv := reads.getenv(l.Getenv)
 	d := &decoder{
-		dir:    cfg.Dir,
-		eval:   &evaluator{ctx: &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, publicEnv)}, reads: reads},
-		dbEval: &evaluator{ctx: &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, databaseEnv)}, reads: reads},
+		dir:   cfg.Dir,
+		ctx:   &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, publicEnv)},
+		dbCtx: &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, databaseEnv)},
+		reads: reads,
 	}
-	diags = append(diags, d.decode(cfg, names)...)
-	return cfg, diags
+	d.decode(cfg, names)
+	return cfg, append(diags, d.diags...)
 }
 
-// decoder holds what every block decoder needs. eval evaluates every
-// argument but target.database_url, which alone uses dbEval: the two differ
-// in which environment variables env() may read (see envPolicy).
+// decoder decodes blocks, collecting the diagnostics in diags. ctx
+// evaluates every argument but target.database_url, which alone uses dbCtx:
+// the two differ in which environment variables env() may read (see
+// envPolicy). reads records every value env() has read, for redactEnv.
 type decoder struct {
-	dir    string
-	eval   *evaluator
-	dbEval *evaluator
+	dir        string
+	ctx, dbCtx *hcl.EvalContext
+	reads      *envReads
+	diags      hcl.Diagnostics
+}
+
+// add collects diagnostics.
+func (d *decoder) add(diags ...*hcl.Diagnostic) { d.diags = append(d.diags, diags...) }
+
+// errorAt collects an error at subject.
+func (d *decoder) errorAt(subject hcl.Range, summary, detail string) {
+	d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject.Ptr()})
 }
 
 // resolve makes a path from the configuration absolute.
@@ -98,65 +106,56 @@ func (d *decoder) resolve(p string) string {
 }
 
 // decode decodes the top-level blocks of all files into cfg.
-func (d *decoder) decode(cfg *Config, names []string) hcl.Diagnostics {
-	var (
-		diags hcl.Diagnostics
-		all   hcl.Blocks
-	)
+func (d *decoder) decode(cfg *Config, names []string) {
+	var all hcl.Blocks
 	for _, name := range names {
-		c, ds := content(cfg.Files[name].Body, rootSchema)
-		diags = append(diags, ds...)
-		all = append(all, c.Blocks...)
+		all = append(all, d.content(cfg.Files[name].Body, rootSchema).Blocks...)
 	}
 
-	personio, ds := single(all.OfType("personio"), "a configuration")
-	diags = append(diags, ds...)
-	if personio == nil {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Missing personio block",
-			Detail: "The configuration needs one personio block naming the tenant and its credentials, for example:\n\n" +
-				"personio {\n  tenant      = \"acme\"\n  credentials = sops_file(\"secrets/personio.enc.yaml\")\n}",
-			Subject: cfg.Files[names[0]].Body.MissingItemRange().Ptr(),
-		})
+	if personio := d.single(all.OfType("personio"), "a configuration"); personio != nil {
+		cfg.Personio = d.personio(personio)
 	} else {
-		cfg.Personio, ds = d.personio(personio)
-		diags = append(diags, ds...)
+		d.errorAt(cfg.Files[names[0]].Body.MissingItemRange(), "Missing personio block",
+			"The configuration needs one personio block naming the tenant and its credentials, for example:\n\n"+
+				"personio {\n  tenant      = \"acme\"\n  credentials = sops_file(\"secrets/personio.enc.yaml\")\n}")
 	}
-
-	target, ds := single(all.OfType("target"), "a configuration")
-	diags = append(diags, ds...)
-	if target != nil {
-		cfg.Target, ds = d.target(target)
-		diags = append(diags, ds...)
+	if target := d.single(all.OfType("target"), "a configuration"); target != nil {
+		cfg.Target = d.target(target)
 	}
 
 	seen := map[string]hcl.Range{}
 	for _, b := range all.OfType("company") {
-		co, ds := d.company(b)
-		diags = append(diags, ds...)
-		if first, dup := seen[co.Slug]; dup {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  fmt.Sprintf("Duplicate company %q", co.Slug),
-				Detail: fmt.Sprintf("Company %q was already declared at %s. Each company may be declared once across all files; merge the two blocks or rename one.",
-					co.Slug, pos(first)),
-				Subject: b.LabelRanges[0].Ptr(),
-			})
+		before := len(d.diags)
+		co := d.company(b)
+		if !d.firstDecl(seen, b, "company", func(first string) string {
+			return fmt.Sprintf("Company %q was already declared at %s. Each company may be declared once across all files; merge the two blocks or rename one.", co.Slug, first)
+		}) {
 			continue
 		}
-		seen[co.Slug] = b.DefRange
-		if !ds.HasErrors() {
+		if !d.diags[before:].HasErrors() {
 			if w := noMappedLocation(co); w != nil {
-				diags = append(diags, w)
+				d.add(w)
 			}
 		}
-		co.resolveToggles(cfg.Personio.Sync)
+		co.SyncEmployees = effective(co.Sync.Employees, cfg.Personio.Sync.Employees)
+		co.SyncJobs = effective(co.Sync.Jobs, cfg.Personio.Sync.Jobs)
 		cfg.Companies = append(cfg.Companies, co)
 	}
 	slices.SortStableFunc(cfg.Companies, func(a, b Company) int { return strings.Compare(a.Slug, b.Slug) })
-	diags = append(diags, OfficesMappedOnce(writtenMappings(cfg.Companies))...)
-	return diags
+	d.add(OfficesMappedOnce(writtenMappings(cfg.Companies))...)
+}
+
+// firstDecl reports whether block (a company or location) is the first
+// declaration of its slug in seen, and an error at its label otherwise;
+// detail writes the message from where the first one was declared.
+func (d *decoder) firstDecl(seen map[string]hcl.Range, block *hcl.Block, what string, detail func(first string) string) bool {
+	slug := block.Labels[0]
+	if first, dup := seen[slug]; dup {
+		d.errorAt(block.LabelRanges[0], fmt.Sprintf("Duplicate %s %q", what, slug), detail(pos(first)))
+		return false
+	}
+	seen[slug] = block.DefRange
+	return true
 }
 
 // readDir reads the configuration files of dir.
@@ -212,13 +211,7 @@ func absDir(dir string) string {
 	return dir
 }
 
-// sortByPos sorts items by the file and byte offset of their ranges.
-func sortByPos[T any](items []T, rng func(T) hcl.Range) {
-	slices.SortStableFunc(items, func(a, b T) int {
-		ra, rb := rng(a), rng(b)
-		if c := strings.Compare(ra.Filename, rb.Filename); c != 0 {
-			return c
-		}
-		return ra.Start.Byte - rb.Start.Byte
-	})
+// byPos orders ranges by file name and start position.
+func byPos(a, b hcl.Range) int {
+	return cmp.Or(strings.Compare(a.Filename, b.Filename), cmp.Compare(a.Start.Line, b.Start.Line), cmp.Compare(a.Start.Column, b.Start.Column))
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -16,17 +15,6 @@ import (
 type OfficeKey struct {
 	ID   int64
 	Name string // set only when ID is 0
-}
-
-// writtenOffice is the key of the location's office as the configuration
-// writes it: by name for office = "…", by id for office_id = …; the zero
-// key when the location is unmapped. validate compares these; the plan
-// engine compares the keys the names resolve to.
-func (l Location) writtenOffice() OfficeKey {
-	if l.Office != "" {
-		return OfficeKey{Name: l.Office}
-	}
-	return OfficeKey{ID: l.OfficeID}
 }
 
 // OfficeMapping is one location's mapping of a Personio office, as
@@ -52,16 +40,7 @@ type OfficeMapping struct {
 // in source order.
 func OfficesMappedOnce(mappings []OfficeMapping) hcl.Diagnostics {
 	ms := slices.Clone(mappings)
-	slices.SortStableFunc(ms, func(a, b OfficeMapping) int {
-		ra, rb := a.Location.OfficeRange, b.Location.OfficeRange
-		if c := strings.Compare(ra.Filename, rb.Filename); c != 0 {
-			return c
-		}
-		if ra.Start.Line != rb.Start.Line {
-			return ra.Start.Line - rb.Start.Line
-		}
-		return ra.Start.Column - rb.Start.Column
-	})
+	slices.SortStableFunc(ms, func(a, b OfficeMapping) int { return byPos(a.Location.OfficeRange, b.Location.OfficeRange) })
 	first := map[OfficeKey]OfficeMapping{}
 	var diags hcl.Diagnostics
 	for _, m := range ms {
@@ -105,8 +84,8 @@ func (l Location) mapping() string {
 	if l.Office != "" {
 		name, value = "office", strconv.Quote(l.Office)
 	}
-	if l.officeEnv != "" {
-		value = l.officeEnv
+	if l.OfficeFromEnv() {
+		value = l.officeSrc.env
 	}
 	return name + " = " + value
 }
@@ -117,29 +96,29 @@ func (l Location) mapping() string {
 // the environment. Every message about a location's office value must go
 // through it.
 func (l Location) OfficeRef() string {
-	switch {
-	case l.officeEnv != "":
-		return "the value of " + l.officeEnv
-	case l.Office != "":
-		return strconv.Quote(l.Office)
-	default:
-		return "id " + strconv.FormatInt(l.OfficeID, 10)
+	if l.Office != "" {
+		return l.officeSrc.show(strconv.Quote(l.Office))
 	}
+	return l.officeSrc.show("id " + strconv.FormatInt(l.OfficeID, 10))
 }
 
 // OfficeFromEnv reports whether env() read the location's office mapping.
 // Messages then leave out hints derived from the value too, such as the
 // offices closest to it: they would show part of it.
-func (l Location) OfficeFromEnv() bool { return l.officeEnv != "" }
+func (l Location) OfficeFromEnv() bool { return l.officeSrc.fromEnv() }
 
 // writtenMappings lists the office mappings of companies as written, for
-// the check at load time.
+// the check at load time: keyed by name for office = "…", by id for
+// office_id = …. The plan engine compares the keys the names resolve to.
 func writtenMappings(companies []Company) []OfficeMapping {
 	var out []OfficeMapping
 	for _, c := range companies {
 		for _, l := range c.Locations {
-			if l.Mapped() {
-				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: l.writtenOffice()})
+			switch {
+			case l.Office != "":
+				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{Name: l.Office}})
+			case l.OfficeID != 0:
+				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{ID: l.OfficeID}})
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -43,7 +44,7 @@ const (
 var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 // personio decodes the personio block, filling in the documented defaults.
-func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
+func (d *decoder) personio(block *hcl.Block) Personio {
 	p := Personio{
 		APIURL:         defaultAPIURL,
 		JobsLanguage:   defaultJobsLanguage,
@@ -55,87 +56,63 @@ func (d *decoder) personio(block *hcl.Block) (Personio, hcl.Diagnostics) {
 		Burst:             defaultBurst,
 		DeclRange:         block.DefRange,
 	}
-	c, diags := content(block.Body, personioSchema)
-	var ds hcl.Diagnostics
+	c := d.content(block.Body, personioSchema)
 
-	if a := c.Attributes["tenant"]; a != nil {
-		p.Tenant, ds = d.tenant(a)
-		diags = append(diags, ds...)
-	} else {
-		diags = append(diags, missingArg(block, "tenant", tenantExample+"   # for acme.personio.de"))
+	if a := d.required(block, c, "tenant", tenantExample+"   # for acme.personio.de"); a != nil {
+		p.Tenant = d.tenant(a)
 	}
-	if a := c.Attributes["credentials"]; a != nil {
-		p.Credentials, ds = d.credentials(a)
+	// The credentials path, sops_file(...) or a plain string, is resolved
+	// against the configuration directory.
+	if a := d.required(block, c, "credentials", credentialsExample); a != nil {
+		if t, ok := d.nonEmpty(a, eg(credentialsExample)); ok {
+			p.Credentials = d.resolve(t.s)
+		}
 		p.CredentialsRange = a.Expr.Range()
-		diags = append(diags, ds...)
-	} else {
-		diags = append(diags, missingArg(block, "credentials", credentialsExample))
 	}
 	if a := c.Attributes["api_url"]; a != nil {
-		p.APIURL, ds = d.baseURL(a, `api_url = "https://api.personio.de"`)
-		diags = append(diags, ds...)
+		p.APIURL = d.baseURL(a, `api_url = "https://api.personio.de"`)
 	}
 	if a := c.Attributes["jobs_url"]; a != nil {
-		p.JobsURL, ds = d.baseURL(a, `jobs_url = "https://acme.jobs.personio.de"`)
-		p.JobsURLSet = true
-		diags = append(diags, ds...)
+		p.JobsURL, p.JobsURLSet = d.baseURL(a, `jobs_url = "https://acme.jobs.personio.de"`), true
 	} else if p.Tenant != "" {
 		p.JobsURL = "https://" + p.Tenant + ".jobs.personio.de"
 	}
 	if a := c.Attributes["jobs_language"]; a != nil {
-		var lang text
-		lang, ds = d.eval.nonEmpty(a, eg(`jobs_language = "en"`))
+		lang, _ := d.nonEmpty(a, eg(`jobs_language = "en"`))
 		p.JobsLanguage = lang.s
-		diags = append(diags, ds...)
 	}
 	if a := c.Attributes["statuses"]; a != nil {
-		p.Statuses, ds = d.statuses(a)
-		p.StatusesRange = a.Range
-		diags = append(diags, ds...)
+		p.Statuses, p.StatusesRange = d.statuses(a), a.Range
 	}
 	if a := c.Attributes["requests_per_minute"]; a != nil {
-		p.RequestsPerMinute, ds = d.limit(a, "300, Personio's documented limit", eg("requests_per_minute = 300"))
-		diags = append(diags, ds...)
+		p.RequestsPerMinute = d.limit(a, "300, Personio's documented limit", eg("requests_per_minute = 300"))
 	}
 	if a := c.Attributes["burst"]; a != nil {
-		p.Burst, ds = d.limit(a, "15, Personio's documented burst", eg("burst = 15"))
-		diags = append(diags, ds...)
+		p.Burst = d.limit(a, "15, Personio's documented burst", eg("burst = 15"))
 	}
-
-	syncBlock, ds := single(c.Blocks.OfType("sync"), "a personio block")
-	diags = append(diags, ds...)
-	if syncBlock != nil {
-		p.Sync, ds = d.syncDefaults(syncBlock)
-		diags = append(diags, ds...)
+	if b := d.single(c.Blocks.OfType("sync"), "a personio block"); b != nil {
+		p.Sync = d.syncDefaults(b)
 	}
-	fieldsBlock, ds := single(c.Blocks.OfType("employee_fields"), "a personio block")
-	diags = append(diags, ds...)
-	if fieldsBlock != nil {
-		p.EmployeeFields, ds = d.employeeFields(fieldsBlock)
-		diags = append(diags, ds...)
+	if b := d.single(c.Blocks.OfType("employee_fields"), "a personio block"); b != nil {
+		p.EmployeeFields = d.employeeFields(b)
 	}
-	return p, diags
+	return p
 }
 
 // tenant decodes and checks the tenant: a bare lowercase subdomain. Users
 // often paste the whole URL or host, so the hint derives the subdomain
 // (unless the value was read by env(): the hint would show part of it).
-func (d *decoder) tenant(a *hcl.Attribute) (string, hcl.Diagnostics) {
-	t, diags := d.eval.nonEmpty(a, eg(tenantExample))
-	if diags.HasErrors() || subdomainRE.MatchString(t.s) {
-		return t.s, diags
+func (d *decoder) tenant(a *hcl.Attribute) string {
+	t, ok := d.nonEmpty(a, eg(tenantExample))
+	if !ok || subdomainRE.MatchString(t.s) {
+		return t.s
 	}
 	detail := fmt.Sprintf("%s is not a bare Personio subdomain. The tenant is the part before .personio.de, in lower case, without scheme or path", t.quoted())
 	if s := guessSubdomain(t.s); s != "" && !t.fromEnv() {
 		detail += fmt.Sprintf(": use the subdomain only: %s", s)
 	}
-	detail += "."
-	return "", append(diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Invalid tenant",
-		Detail:   detail,
-		Subject:  a.Expr.Range().Ptr(),
-	})
+	d.errorAt(a.Expr.Range(), "Invalid tenant", detail+".")
+	return ""
 }
 
 // guessSubdomain extracts the probable subdomain from a URL, host name or
@@ -155,34 +132,18 @@ func guessSubdomain(s string) string {
 	return ""
 }
 
-// credentials decodes the credentials path: sops_file(...) or a plain
-// string, both resolved against the configuration directory.
-func (d *decoder) credentials(a *hcl.Attribute) (string, hcl.Diagnostics) {
-	p, diags := d.eval.nonEmpty(a, eg(credentialsExample))
-	if diags.HasErrors() {
-		return "", diags
-	}
-	return d.resolve(p.s), diags
-}
-
 // baseURL decodes an http(s) URL without a trailing slash, so that paths can
 // be appended to it. example is the argument written right.
-func (d *decoder) baseURL(a *hcl.Attribute, example string) (string, hcl.Diagnostics) {
-	t, diags := d.eval.nonEmpty(a, eg(example))
-	if diags.HasErrors() {
-		return "", diags
+func (d *decoder) baseURL(a *hcl.Attribute, example string) string {
+	t, ok := d.nonEmpty(a, eg(example))
+	if !ok {
+		return ""
 	}
-	s := t.s
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid URL",
-			Detail:   fmt.Sprintf("The argument %q must be an http or https URL such as \"http://127.0.0.1:8089\".", a.Name),
-			Subject:  a.Expr.Range().Ptr(),
-		})
+	if u, err := url.Parse(t.s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		d.errorAt(a.Expr.Range(), "Invalid URL", fmt.Sprintf("The argument %q must be an http or https URL such as \"http://127.0.0.1:8089\".", a.Name))
+		return ""
 	}
-	return strings.TrimRight(s, "/"), diags
+	return strings.TrimRight(t.s, "/")
 }
 
 // statusesForm is how statuses is written. A single status written as a
@@ -198,18 +159,15 @@ var statusesForm = form{
 }
 
 // statuses decodes the list of synced employee statuses.
-func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
-	list, ranges, diags := d.eval.strList(a, statusesForm)
-	if diags.HasErrors() {
-		return nil, diags
+func (d *decoder) statuses(a *hcl.Attribute) []string {
+	list, ranges, ok := d.strList(a, statusesForm)
+	if !ok {
+		return nil
 	}
 	if len(list) == 0 {
-		return nil, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "No statuses",
-			Detail:   `At least one employee status must be synced; remove the argument for the default ["active", "onboarding", "leave"].`,
-			Subject:  a.Expr.Range().Ptr(),
-		})
+		d.errorAt(a.Expr.Range(), "No statuses",
+			`At least one employee status must be synced; remove the argument for the default ["active", "onboarding", "leave"].`)
+		return nil
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -220,43 +178,28 @@ func (d *decoder) statuses(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 			if !t.fromEnv() {
 				hint = didYouMean(t.s, knownStatuses)
 			}
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unknown employee status",
-				Detail:   fmt.Sprintf("%s is not a Personio employee status; use active, onboarding, leave or inactive.%s", t.quoted(), hint),
-				Subject:  ranges[i].Ptr(),
-			})
+			d.errorAt(ranges[i], "Unknown employee status",
+				fmt.Sprintf("%s is not a Personio employee status; use active, onboarding, leave or inactive.%s", t.quoted(), hint))
 		case seen[t.s]:
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Duplicate employee status",
-				Detail:   fmt.Sprintf("The status %s is listed twice; remove one.", t.quoted()),
-				Subject:  ranges[i].Ptr(),
-			})
+			d.errorAt(ranges[i], "Duplicate employee status", fmt.Sprintf("The status %s is listed twice; remove one.", t.quoted()))
 		default:
 			seen[t.s] = true
 			out = append(out, t.s)
 		}
 	}
-	return out, diags
+	return out
 }
 
 // limit decodes one number of the API rate limit: a whole number from 1 to
 // 1,000,000. example and f are as for positiveInt.
-func (d *decoder) limit(a *hcl.Attribute, example string, f form) (int, hcl.Diagnostics) {
-	n, _, diags := d.eval.positiveInt(a, example, f)
-	if diags.HasErrors() {
-		return 0, diags
+func (d *decoder) limit(a *hcl.Attribute, example string, f form) int {
+	n, _, ok := d.positiveInt(a, example, f)
+	if ok && n > maxLimit {
+		d.errorAt(a.Expr.Range(), "Invalid "+a.Name,
+			fmt.Sprintf("The argument %q is at most %d; Personio's documented limit is 300 requests a minute in bursts of 15.", a.Name, maxLimit))
+		return 0
 	}
-	if n > maxLimit {
-		return 0, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  fmt.Sprintf("Invalid %s", a.Name),
-			Detail:   fmt.Sprintf("The argument %q is at most %d; Personio's documented limit is 300 requests a minute in bursts of 15.", a.Name, maxLimit),
-			Subject:  a.Expr.Range().Ptr(),
-		})
-	}
-	return int(n), diags
+	return int(n)
 }
 
 // maxLimit bounds requests_per_minute and burst, far above any real
@@ -264,21 +207,16 @@ func (d *decoder) limit(a *hcl.Attribute, example string, f form) (int, hcl.Diag
 const maxLimit = 1_000_000
 
 // syncDefaults decodes the account-level sync block.
-func (d *decoder) syncDefaults(block *hcl.Block) (SyncDefaults, hcl.Diagnostics) {
+func (d *decoder) syncDefaults(block *hcl.Block) SyncDefaults {
 	s := SyncDefaults{Employees: true, Jobs: true}
-	c, diags := content(block.Body, syncSchema)
-	var ds hcl.Diagnostics
+	c := d.content(block.Body, syncSchema)
 	if a := c.Attributes["employees"]; a != nil {
-		s.Employees, ds = d.eval.boolean(a, syncDefaultForm(a.Name))
-		s.EmployeesRange = a.Range
-		diags = append(diags, ds...)
+		s.Employees, s.EmployeesRange = d.boolean(a, syncDefaultForm(a.Name)), a.Range
 	}
 	if a := c.Attributes["jobs"]; a != nil {
-		s.Jobs, ds = d.eval.boolean(a, syncDefaultForm(a.Name))
-		s.JobsRange = a.Range
-		diags = append(diags, ds...)
+		s.Jobs, s.JobsRange = d.boolean(a, syncDefaultForm(a.Name)), a.Range
 	}
-	return s, diags
+	return s
 }
 
 // syncDefaultForm is how an account default in personio { sync { … } } is
@@ -306,37 +244,18 @@ func syncDefaultForm(name string) form {
 }
 
 // employeeFields decodes the employee_fields block: Gridwork field names on
-// the left, Personio attribute keys on the right.
-func (d *decoder) employeeFields(block *hcl.Block) (map[string]FieldRef, hcl.Diagnostics) {
+// the left, Personio attribute keys on the right, reported in source order.
+func (d *decoder) employeeFields(block *hcl.Block) map[string]FieldRef {
 	attrs, diags := block.Body.JustAttributes()
+	d.add(diags...)
 	fields := map[string]FieldRef{}
-	for _, a := range sortedAttrs(attrs) {
+	for _, a := range slices.SortedFunc(maps.Values(attrs), func(a, b *hcl.Attribute) int { return byPos(a.Range, b.Range) }) {
 		if !slices.Contains(employeeFieldNames, a.Name) {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unknown employee field",
-				Detail: fmt.Sprintf("%q is not a Gridwork employee field.%s Fields that can be mapped: %s.",
-					a.Name, didYouMean(a.Name, employeeFieldNames), strings.Join(employeeFieldNames, ", ")),
-				Subject: a.NameRange.Ptr(),
-			})
-			continue
-		}
-		key, ds := d.eval.nonEmpty(a, eg(a.Name+` = "dynamic_1234"`))
-		diags = append(diags, ds...)
-		if !ds.HasErrors() {
-			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range(), env: envCalls(key.env)}
+			d.errorAt(a.NameRange, "Unknown employee field", fmt.Sprintf("%q is not a Gridwork employee field.%s Fields that can be mapped: %s.",
+				a.Name, didYouMean(a.Name, employeeFieldNames), strings.Join(employeeFieldNames, ", ")))
+		} else if key, ok := d.nonEmpty(a, eg(a.Name+` = "dynamic_1234"`)); ok {
+			fields[a.Name] = FieldRef{Key: key.s, Range: a.Expr.Range(), src: key.source}
 		}
 	}
-	return fields, diags
-}
-
-// sortedAttrs orders attributes by position, so that diagnostics come out in
-// source order rather than map order.
-func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
-	out := make([]*hcl.Attribute, 0, len(attrs))
-	for _, a := range attrs {
-		out = append(out, a)
-	}
-	sortByPos(out, func(a *hcl.Attribute) hcl.Range { return a.Range })
-	return out
+	return fields
 }

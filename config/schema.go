@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -56,85 +56,69 @@ var (
 // content decodes body against schema. When hcl reports an unknown argument
 // or block without a "did you mean", it adds the list of what is allowed, so
 // that every such error carries a hint.
-func content(body hcl.Body, schema *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+func (d *decoder) content(body hcl.Body, schema *hcl.BodySchema) *hcl.BodyContent {
 	c, diags := body.Content(schema)
-	for _, d := range diags {
-		if strings.Contains(d.Detail, "Did you mean") {
+	attrs := names(schema.Attributes, func(a hcl.AttributeSchema) string { return a.Name })
+	blocks := names(schema.Blocks, func(b hcl.BlockHeaderSchema) string { return b.Type })
+	for _, diag := range diags {
+		if strings.Contains(diag.Detail, "Did you mean") {
 			continue
 		}
-		switch d.Summary {
+		switch diag.Summary {
 		case "Unsupported argument":
-			if len(schema.Attributes) == 0 {
-				d.Detail += fmt.Sprintf(" Only blocks are allowed here: %s.", strings.Join(blockNames(schema), ", "))
+			if len(attrs) == 0 {
+				diag.Detail += fmt.Sprintf(" Only blocks are allowed here: %s.", blocks)
 				break
 			}
-			d.Detail += allowed("Arguments", attrNames(schema))
+			diag.Detail += fmt.Sprintf(" Arguments allowed here: %s.", attrs)
 		case "Unsupported block type":
-			if len(schema.Blocks) == 0 {
-				d.Detail += fmt.Sprintf(" This block takes no blocks, only the arguments %s.", strings.Join(attrNames(schema), ", "))
+			if len(blocks) == 0 {
+				diag.Detail += fmt.Sprintf(" This block takes no blocks, only the arguments %s.", attrs)
 				break
 			}
-			d.Detail += allowed("Blocks", blockNames(schema))
+			diag.Detail += fmt.Sprintf(" Blocks allowed here: %s.", blocks)
 		case "Missing slug for company":
-			d.Detail += ` Write it as company "acme" { … }.`
+			diag.Detail += ` Write it as company "acme" { … }.`
 		case "Missing slug for location":
-			d.Detail += ` Write it as location "berlin-hq" { … }.`
+			diag.Detail += ` Write it as location "berlin-hq" { … }.`
 		}
 	}
-	return c, diags
+	d.add(diags...)
+	return c
 }
 
-func allowed(what string, names []string) string {
-	return fmt.Sprintf(" %s allowed here: %s.", what, strings.Join(names, ", "))
-}
-
-func attrNames(s *hcl.BodySchema) []string {
-	var names []string
-	for _, a := range s.Attributes {
-		names = append(names, a.Name)
+// names lists the names of a schema's arguments or blocks, sorted and
+// comma-separated.
+func names[T any](items []T, name func(T) string) string {
+	var out []string
+	for _, it := range items {
+		out = append(out, name(it))
 	}
-	sort.Strings(names)
-	return names
+	slices.Sort(out)
+	return strings.Join(out, ", ")
 }
 
-func blockNames(s *hcl.BodySchema) []string {
-	var names []string
-	for _, b := range s.Blocks {
-		names = append(names, b.Type)
+// required returns the argument name of c, reporting it at the header of
+// block, with an example of how to write it, when it is missing.
+func (d *decoder) required(block *hcl.Block, c *hcl.BodyContent, name, example string) *hcl.Attribute {
+	a := c.Attributes[name]
+	if a == nil {
+		d.errorAt(block.DefRange, "Missing required argument", fmt.Sprintf("A %s block needs the argument %q, for example: %s", block.Type, name, example))
 	}
-	sort.Strings(names)
-	return names
+	return a
 }
 
-// missingArg reports a required argument that block lacks, at the block's
-// header, with an example of how to write it.
-func missingArg(block *hcl.Block, name, example string) *hcl.Diagnostic {
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Missing required argument",
-		Detail:   fmt.Sprintf("A %s block needs the argument %q, for example: %s", block.Type, name, example),
-		Subject:  block.DefRange.Ptr(),
-	}
-}
-
-// single returns the first block of blocks and an error for each further
-// one: blocks like personio or sync may appear at most once in their scope.
-func single(blocks hcl.Blocks, scope string) (*hcl.Block, hcl.Diagnostics) {
+// single returns the first block of blocks and reports each further one:
+// blocks like personio or sync may appear at most once in their scope.
+func (d *decoder) single(blocks hcl.Blocks, scope string) *hcl.Block {
 	if len(blocks) == 0 {
-		return nil, nil
+		return nil
 	}
-	var diags hcl.Diagnostics
-	first := blocks[0]
 	for _, b := range blocks[1:] {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  fmt.Sprintf("Duplicate %s block", b.Type),
-			Detail: fmt.Sprintf("A %s block was already declared at %s; %s may have only one. Merge the two blocks.",
-				b.Type, pos(first.DefRange), scope),
-			Subject: b.DefRange.Ptr(),
-		})
+		d.errorAt(b.DefRange, fmt.Sprintf("Duplicate %s block", b.Type),
+			fmt.Sprintf("A %s block was already declared at %s; %s may have only one. Merge the two blocks.", b.Type, pos(blocks[0].DefRange), scope))
 	}
-	return first, diags
+	return blocks[0]
 }
 
 // pos formats the start of r as file:line for messages that point at a

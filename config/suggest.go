@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,28 +17,22 @@ import (
 // companies the plan engine lists closest first.
 func Closest(s string, candidates []string, n int) []string {
 	type scored struct {
-		name    string
-		partial bool
-		dist    int
+		name string
+		rank int // 0 for a partial match, 1 otherwise
+		dist int
 	}
 	ls := strings.ToLower(s)
 	sc := make([]scored, len(candidates))
 	for i, c := range candidates {
 		lc := strings.ToLower(c)
-		partial := ls != "" && (strings.Contains(lc, ls) || strings.Contains(ls, lc))
-		sc[i] = scored{c, partial, levenshtein.Distance(ls, lc, nil)}
+		rank := 1
+		if ls != "" && (strings.Contains(lc, ls) || strings.Contains(ls, lc)) {
+			rank = 0
+		}
+		sc[i] = scored{c, rank, levenshtein.Distance(ls, lc, nil)}
 	}
 	slices.SortStableFunc(sc, func(a, b scored) int {
-		switch {
-		case a.partial != b.partial:
-			if a.partial {
-				return -1
-			}
-			return 1
-		case a.dist != b.dist:
-			return a.dist - b.dist
-		}
-		return strings.Compare(a.name, b.name)
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.dist, b.dist), strings.Compare(a.name, b.name))
 	})
 	out := make([]string, 0, min(n, len(sc)))
 	for _, x := range sc[:min(n, len(sc))] {
@@ -51,23 +46,15 @@ func Closest(s string, candidates []string, n int) []string {
 // uses for its own "did you mean" hints, so that all hints feel alike.
 const maxTypoDistance = 3
 
-// suggest returns the option closest to given (see Closest) among those
-// close enough to be a plausible typo, or "" when there is none.
-func suggest(given string, options []string) string {
+// didYouMean names the option closest to given (see Closest) among those
+// close enough to be a plausible typo, as a sentence to append to a
+// detail, or "" when nothing is close.
+func didYouMean(given string, options []string) string {
 	lg := strings.ToLower(given)
 	for _, o := range Closest(given, options, len(options)) {
 		if levenshtein.Distance(lg, strings.ToLower(o), nil) < maxTypoDistance {
-			return o
+			return fmt.Sprintf(" Did you mean %q?", o)
 		}
-	}
-	return ""
-}
-
-// didYouMean formats suggest's answer as a sentence to append to a detail,
-// or "" when nothing is close.
-func didYouMean(given string, options []string) string {
-	if s := suggest(given, options); s != "" {
-		return fmt.Sprintf(" Did you mean %q?", s)
 	}
 	return ""
 }

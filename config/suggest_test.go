@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestClosest(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
+func TestDidYouMean(t *testing.T) {
 	tests := []struct {
 		given   string
 		options []string
@@ -44,8 +45,12 @@ func TestSuggest(t *testing.T) {
 		{"positon", employeeFieldNames, "position"},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.given, tt.options); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.given, got, tt.want)
+		want := ""
+		if tt.want != "" {
+			want = fmt.Sprintf(" Did you mean %q?", tt.want)
+		}
+		if got := didYouMean(tt.given, tt.options); got != want {
+			t.Errorf("didYouMean(%q) = %q, want %q", tt.given, got, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gridwork/gridsync/internal/words"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -13,33 +14,29 @@ import (
 // error, only recorded in DatabaseURLDiags, because validate and plan on a
 // pull request from a fork run without secrets, and GRIDWORK_DATABASE_URL
 // overrides the argument anyway. Every other problem with it is reported.
-func (d *decoder) target(block *hcl.Block) (Target, hcl.Diagnostics) {
+func (d *decoder) target(block *hcl.Block) Target {
 	t := Target{DeclRange: block.DefRange}
-	c, diags := content(block.Body, targetSchema)
+	c := d.content(block.Body, targetSchema)
 	if a := c.Attributes["database_url"]; a != nil {
-		u, ds := d.dbEval.str(a, eg(`database_url = env("GRIDWORK_DATABASE_URL")`))
-		if onlyUnsetEnv(ds) {
-			t.DatabaseURLDiags = ds
+		db := &decoder{dir: d.dir, ctx: d.dbCtx, reads: d.reads}
+		u, _ := db.str(a, eg(`database_url = env("GRIDWORK_DATABASE_URL")`))
+		if onlyUnsetEnv(db.diags) {
+			t.DatabaseURLDiags = db.diags
 		} else {
 			t.DatabaseURL = u.s
-			diags = append(diags, ds...)
+			d.add(db.diags...)
 		}
 	}
-	return t, diags
+	return t
 }
 
 // onlyUnsetEnv reports whether diags has errors and all of them are for
 // unset env() variables.
 func onlyUnsetEnv(diags hcl.Diagnostics) bool {
-	if !diags.HasErrors() {
-		return false
-	}
-	for _, d := range diags {
-		if _, ok := unsetEnvName(d); !ok && d.Severity == hcl.DiagError {
-			return false
-		}
-	}
-	return true
+	return diags.HasErrors() && !slices.ContainsFunc(diags, func(d *hcl.Diagnostic) bool {
+		_, unset := callError[*unsetEnvError](d)
+		return !unset && d.Severity == hcl.DiagError
+	})
 }
 
 // DatabaseURLErr explains why DatabaseURL is empty when target.database_url
@@ -52,15 +49,15 @@ func (t Target) DatabaseURLErr() error {
 		at    string
 	)
 	for _, d := range t.DatabaseURLDiags {
-		name, ok := unsetEnvName(d)
+		unset, ok := callError[*unsetEnvError](d)
 		if !ok {
 			continue
 		}
 		if at == "" && d.Subject != nil {
 			at = pos(*d.Subject)
 		}
-		if !slices.Contains(names, name) {
-			names = append(names, name)
+		if !slices.Contains(names, unset.name) {
+			names = append(names, unset.name)
 		}
 	}
 	if len(names) == 0 {
@@ -74,9 +71,7 @@ func (t Target) DatabaseURLErr() error {
 	if len(names) == 1 && names[0] == override {
 		return fmt.Errorf("%s needs the environment variable %s, which is not set: set it to the Gridwork database URL, or write the URL in target.database_url", where, override)
 	}
-	if len(names) == 1 {
-		return fmt.Errorf("%s needs the environment variable %s, which is not set: set it, or set %s, which overrides target.database_url", where, names[0], override)
-	}
-	return fmt.Errorf("%s needs the environment variables %s, which are not set: set them, or set %s, which overrides target.database_url",
-		where, strings.Join(names, ", "), override)
+	n := len(names)
+	return fmt.Errorf("%s needs the environment %s %s, which %s not set: set %s, or set %s, which overrides target.database_url",
+		where, words.Plural(n, "variable", "variables"), strings.Join(names, ", "), words.Plural(n, "is", "are"), words.Plural(n, "it", "them"), override)
 }

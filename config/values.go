@@ -13,22 +13,14 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// evaluator turns attribute expressions into Go values, reporting every
-// problem at the expression's range.
-//
 // Values read from the environment by env() may be secrets whose variable
 // names do not look like it (a password in an innocent variable, a URL with
 // credentials), and diagnostics end up in CI logs and pull-request comments.
-// So env() marks what it reads (envMark), value turns the marks into the
-// value's source, and no diagnostic ever shows such a value: the decoders
-// refer to values only through source.show and leave out hints derived
-// from them, and value itself redacts hcl's own diagnostics (see
+// So env() marks what it reads (envMark), decoder.value turns the marks into
+// the value's source, and no diagnostic ever shows such a value: the
+// decoders refer to values only through source.show and leave out hints
+// derived from them, and value itself redacts hcl's own diagnostics (see
 // redactEnv).
-type evaluator struct {
-	ctx *hcl.EvalContext
-	// reads records every value env() has read through this evaluator.
-	reads *envReads
-}
 
 // envMark marks a value that env() read from the environment, naming the
 // variable.
@@ -43,10 +35,10 @@ type envReads struct{ list []envRead }
 // getenv wraps lookup, recording every value it returns.
 func (r *envReads) getenv(lookup func(string) string) func(string) string {
 	return func(name string) string {
-		if lookup == nil {
-			return ""
+		var v string
+		if lookup != nil {
+			v = lookup(name)
 		}
-		v := lookup(name)
 		if v != "" {
 			r.list = append(r.list, envRead{name: name, value: v})
 		}
@@ -54,29 +46,28 @@ func (r *envReads) getenv(lookup func(string) string) func(string) string {
 	}
 }
 
-// source says where an evaluated value came from: the variables env() read
-// to produce it, none for a value written in the configuration.
-type source struct {
-	env []string // sorted, without duplicates
-}
+// source says where an evaluated value came from: the env() calls that
+// read it, such as env("A"), env("B") (sorted, without duplicates); ""
+// for a value written in the configuration.
+type source struct{ env string }
 
 // sourceOf returns the source recorded by the marks of a value.
 func sourceOf(marks cty.ValueMarks) source {
-	var s source
+	var names []string
 	for m := range marks {
-		if em, ok := m.(envMark); ok && !slices.Contains(s.env, em.name) {
-			s.env = append(s.env, em.name)
+		if em, ok := m.(envMark); ok && !slices.Contains(names, em.name) {
+			names = append(names, em.name)
 		}
 	}
-	slices.Sort(s.env)
-	return s
+	slices.Sort(names)
+	return source{env: envCalls(names)}
 }
 
 // fromEnv reports whether the value was read, wholly or in part, from the
 // environment. Messages leave out hints derived from such a value (the
 // subdomain guessed from a URL, a "did you mean"): they would show part of
 // it.
-func (s source) fromEnv() bool { return len(s.env) > 0 }
+func (s source) fromEnv() bool { return s.env != "" }
 
 // show is how a message refers to a value: by literal, the value as the
 // configuration writes it (quoted, for a string), when it was written in
@@ -86,7 +77,7 @@ func (s source) show(literal string) string {
 	if !s.fromEnv() {
 		return literal
 	}
-	return "the value of " + envCalls(s.env)
+	return "the value of " + s.env
 }
 
 // envCalls writes env("A") or env("A"), env("B"); "" for no names.
@@ -144,7 +135,7 @@ func redactEnv(diags hcl.Diagnostics, reads []envRead) {
 const minRedactLen = 4
 
 // form says how an argument is written, for the message about a value of
-// the wrong type: every decoder passes one to the evaluator, which adds
+// the wrong type: every decoder passes one to decoder.value, which adds
 // "Write a number, as in office_id = 123." to "number required, got
 // string", followed by whatever hint fix gives.
 type form struct {
@@ -199,108 +190,81 @@ func typeHint(want cty.Type, got cty.Value, src source, f form) string {
 
 // value evaluates expr and converts the result to want. name is the
 // argument name used in messages; f says how to write it (see form). On
-// any problem it returns cty.NilVal and error diagnostics.
-func (e *evaluator) value(expr hcl.Expression, want cty.Type, name string, f form) (cty.Value, source, hcl.Diagnostics) {
+// any problem it reports errors and returns cty.NilVal and false.
+func (d *decoder) value(expr hcl.Expression, want cty.Type, name string, f form) (cty.Value, source, bool) {
 	if diags := noVariables(expr); diags.HasErrors() {
-		return cty.NilVal, source{}, diags
+		d.add(diags...)
+		return cty.NilVal, source{}, false
 	}
-	var before int
-	if e.reads != nil {
-		before = len(e.reads.list)
-	}
-	val, diags := expr.Value(e.ctx)
-	if e.reads != nil {
-		redactEnv(diags, e.reads.list[before:])
-	}
+	before := len(d.reads.list)
+	val, diags := expr.Value(d.ctx)
+	redactEnv(diags, d.reads.list[before:])
 	refineCallDiags(diags)
+	d.add(diags...)
 	if diags.HasErrors() {
-		return cty.NilVal, source{}, diags
+		return cty.NilVal, source{}, false
 	}
 	val, marks := val.UnmarkDeep()
 	src := sourceOf(marks)
 	if val.IsNull() {
-		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Missing value",
-			Detail:   fmt.Sprintf("The argument %q must not be null; set a value or remove the argument to use its default.", name),
-			Subject:  expr.Range().Ptr(),
-		})
+		d.errorAt(expr.Range(), "Missing value",
+			fmt.Sprintf("The argument %q must not be null; set a value or remove the argument to use its default.", name))
+		return cty.NilVal, src, false
 	}
 	if !val.IsWhollyKnown() {
 		// Nothing in the language produces unknown values; this guards
 		// against a future function that does.
-		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Value not known",
-			Detail:   fmt.Sprintf("The value of %q cannot be determined while loading the configuration.", name),
-			Subject:  expr.Range().Ptr(),
-		})
+		d.errorAt(expr.Range(), "Value not known", fmt.Sprintf("The value of %q cannot be determined while loading the configuration.", name))
+		return cty.NilVal, src, false
 	}
 	conv, err := convert.Convert(val, want)
 	if err != nil {
-		return cty.NilVal, src, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Incorrect attribute value type",
-			Detail: fmt.Sprintf("Inappropriate value for %q: %s required, got %s.%s",
-				name, want.FriendlyNameForConstraint(), val.Type().FriendlyName(), typeHint(want, val, src, f)),
-			Subject: expr.Range().Ptr(),
-		})
+		d.errorAt(expr.Range(), "Incorrect attribute value type", fmt.Sprintf("Inappropriate value for %q: %s required, got %s.%s",
+			name, want.FriendlyNameForConstraint(), val.Type().FriendlyName(), typeHint(want, val, src, f)))
+		return cty.NilVal, src, false
 	}
-	return conv, src, diags
+	return conv, src, true
 }
 
 // str evaluates a string argument.
-func (e *evaluator) str(attr *hcl.Attribute, f form) (text, hcl.Diagnostics) {
-	v, src, diags := e.value(attr.Expr, cty.String, attr.Name, f)
-	if diags.HasErrors() {
-		return text{source: src}, diags
+func (d *decoder) str(attr *hcl.Attribute, f form) (text, bool) {
+	v, src, ok := d.value(attr.Expr, cty.String, attr.Name, f)
+	if !ok {
+		return text{source: src}, false
 	}
-	return text{s: v.AsString(), source: src}, diags
+	return text{s: v.AsString(), source: src}, true
 }
 
 // nonEmpty evaluates a string argument that must not be empty.
-func (e *evaluator) nonEmpty(attr *hcl.Attribute, f form) (text, hcl.Diagnostics) {
-	t, diags := e.str(attr, f)
-	if diags.HasErrors() || t.s != "" {
-		return t, diags
+func (d *decoder) nonEmpty(attr *hcl.Attribute, f form) (text, bool) {
+	t, ok := d.str(attr, f)
+	if ok && t.s == "" {
+		d.errorAt(attr.Expr.Range(), "Empty value", fmt.Sprintf("The argument %q must not be empty.", attr.Name))
+		return t, false
 	}
-	return t, append(diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Empty value",
-		Detail:   fmt.Sprintf("The argument %q must not be empty.", attr.Name),
-		Subject:  attr.Expr.Range().Ptr(),
-	})
+	return t, ok
 }
 
-// boolean evaluates a bool argument.
-func (e *evaluator) boolean(attr *hcl.Attribute, f form) (bool, hcl.Diagnostics) {
-	v, _, diags := e.value(attr.Expr, cty.Bool, attr.Name, f)
-	if diags.HasErrors() {
-		return false, diags
-	}
-	return v.True(), diags
+// boolean evaluates a bool argument; false when it has errors.
+func (d *decoder) boolean(attr *hcl.Attribute, f form) bool {
+	v, _, ok := d.value(attr.Expr, cty.Bool, attr.Name, f)
+	return ok && v.True()
 }
 
 // positiveInt evaluates a whole number greater than zero that fits int64;
 // example completes "such as …" in the error message for a number out of
 // range, f the one for a value that is no number.
-func (e *evaluator) positiveInt(attr *hcl.Attribute, example string, f form) (int64, source, hcl.Diagnostics) {
-	v, src, diags := e.value(attr.Expr, cty.Number, attr.Name, f)
-	if diags.HasErrors() {
-		return 0, src, diags
+func (d *decoder) positiveInt(attr *hcl.Attribute, example string, f form) (int64, source, bool) {
+	v, src, ok := d.value(attr.Expr, cty.Number, attr.Name, f)
+	if !ok {
+		return 0, src, false
 	}
-	bf := v.AsBigFloat()
-	if bf.IsInt() && bf.Sign() > 0 {
-		if n, acc := bf.Int64(); acc == big.Exact {
-			return n, src, diags
-		}
+	if n, acc := v.AsBigFloat().Int64(); acc == big.Exact && n > 0 {
+		return n, src, true
 	}
-	return 0, src, append(diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("Invalid %s", attr.Name),
-		Detail:   fmt.Sprintf("The argument %q must be a whole number greater than zero, such as %s.", attr.Name, example),
-		Subject:  attr.Expr.Range().Ptr(),
-	})
+	d.errorAt(attr.Expr.Range(), "Invalid "+attr.Name,
+		fmt.Sprintf("The argument %q must be a whole number greater than zero, such as %s.", attr.Name, example))
+	return 0, src, false
 }
 
 // strList evaluates a list of strings, returning each element with its own
@@ -308,40 +272,30 @@ func (e *evaluator) positiveInt(attr *hcl.Attribute, example string, f form) (in
 // pointed at), or the whole expression's range otherwise.
 // A list computed as a whole takes its source from all of it. f says how
 // to write the list, for the list and for its elements.
-func (e *evaluator) strList(attr *hcl.Attribute, f form) ([]text, []hcl.Range, hcl.Diagnostics) {
-	if exprs, d := hcl.ExprList(attr.Expr); !d.HasErrors() {
-		var (
-			out    []text
-			ranges []hcl.Range
-			diags  hcl.Diagnostics
-		)
+func (d *decoder) strList(attr *hcl.Attribute, f form) (out []text, ranges []hcl.Range, ok bool) {
+	if exprs, diags := hcl.ExprList(attr.Expr); !diags.HasErrors() {
+		ok = true
 		for _, x := range exprs {
-			v, src, ds := e.value(x, cty.String, attr.Name, f)
-			diags = append(diags, ds...)
-			if !ds.HasErrors() {
+			if v, src, elOK := d.value(x, cty.String, attr.Name, f); elOK {
 				out = append(out, text{s: v.AsString(), source: src})
 				ranges = append(ranges, x.Range())
+			} else {
+				ok = false
 			}
 		}
-		return out, ranges, diags
+		return out, ranges, ok
 	}
-	v, src, diags := e.value(attr.Expr, cty.List(cty.String), attr.Name, f)
-	if diags.HasErrors() {
-		return nil, nil, diags
+	v, src, ok := d.value(attr.Expr, cty.List(cty.String), attr.Name, f)
+	if !ok {
+		return nil, nil, false
 	}
-	var (
-		out    []text
-		ranges []hcl.Range
-	)
 	for it := v.ElementIterator(); it.Next(); {
-		_, el := it.Element()
-		if el.IsNull() {
-			continue
+		if _, el := it.Element(); !el.IsNull() {
+			out = append(out, text{s: el.AsString(), source: src})
+			ranges = append(ranges, attr.Expr.Range())
 		}
-		out = append(out, text{s: el.AsString(), source: src})
-		ranges = append(ranges, attr.Expr.Range())
 	}
-	return out, ranges, diags
+	return out, ranges, true
 }
 
 // noVariables reports every variable reference in expr: the language has

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,47 +25,25 @@ const redacted = "<redacted>"
 // is printed or logged.
 type Values map[string]string
 
-// keys returns the keys in sorted order, so that output is deterministic.
-func (v Values) keys() []string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
+// pairs writes pair(key) for each key in sorted order, so that output is
+// deterministic, separated by sep.
+func (v Values) pairs(pair func(key string) string, sep string) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		out = append(out, pair(k))
 	}
-	slices.Sort(keys)
-	return keys
+	return strings.Join(out, sep)
 }
 
 // String lists the keys with their values redacted:
 // {client_id:<redacted> client_secret:<redacted>}.
 func (v Values) String() string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range v.keys() {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(k)
-		b.WriteByte(':')
-		b.WriteString(redacted)
-	}
-	b.WriteByte('}')
-	return b.String()
+	return "{" + v.pairs(func(k string) string { return k + ":" + redacted }, " ") + "}"
 }
 
 // GoString is String in Go syntax, for %#v.
 func (v Values) GoString() string {
-	var b strings.Builder
-	b.WriteString("secrets.Values{")
-	for i, k := range v.keys() {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(k))
-		b.WriteString(": ")
-		b.WriteString(strconv.Quote(redacted))
-	}
-	b.WriteByte('}')
-	return b.String()
+	return "secrets.Values{" + v.pairs(func(k string) string { return strconv.Quote(k) + ": " + strconv.Quote(redacted) }, ", ") + "}"
 }
 
 // Format implements fmt.Formatter so that no verb (%v, %+v, %s, %q, %x, …)
@@ -84,7 +63,7 @@ func (v Values) Format(f fmt.State, verb rune) {
 // each valued <redacted>.
 func (v Values) LogValue() slog.Value {
 	attrs := make([]slog.Attr, 0, len(v))
-	for _, k := range v.keys() {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		attrs = append(attrs, slog.String(k, redacted))
 	}
 	return slog.GroupValue(attrs...)
