@@ -583,7 +583,7 @@ func TestE2EConcurrentApplies(t *testing.T) {
 		h.waitForLocks(`select count(*) from pg_locks l where `+locksInThisDB+` and not l.granted and l.relation = to_regclass('sync_runs')`, 1, a)
 		out, stderr, code := h.gs("apply", "-auto-approve")
 		holder := fmt.Sprintf(", held by gridsync apply (pid %d on %s, as e2e-bot, since ", os.Getpid(), host)
-		if code != 1 || !strings.Contains(stderr, "another gridsync apply holds the lock") || !strings.Contains(stderr, holder) ||
+		if code != 1 || !strings.Contains(stderr, "the apply lock is taken on the Gridwork database") || !strings.Contains(stderr, holder) ||
 			!strings.Contains(stderr, "retry or raise -lock-timeout") {
 			t.Errorf("apply while locked: exit %d, stderr:\n%s\nwant the holder %q", code, stderr, holder)
 		}

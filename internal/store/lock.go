@@ -18,9 +18,10 @@ import (
 // in ASCII, distinct from tern's migration lock.
 const applyLockKey int64 = 0x6772696473796e63
 
-// ErrLocked is returned (wrapped) when another apply holds the lock for
-// longer than ApplyOptions.LockTimeout.
-var ErrLocked = errors.New("another gridsync apply holds the lock")
+// ErrLocked is returned (wrapped) when another writer (an apply or a
+// sync) holds the lock for longer than ApplyOptions.LockTimeout; the
+// message goes on to name the holder.
+var ErrLocked = errors.New("the apply lock is taken")
 
 // orphanGrace is how long a writer waits, whatever its lock timeout, for a
 // lock held by a session whose gridsync process is gone: a session of this
