@@ -268,16 +268,33 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		}
 		ds.Companies = append(ds.Companies, dc)
 	}
-	// Employees go to the company that maps their office, in one pass
-	// over the listing (sorted by id, so each company's are too), into
-	// slices counted first.
-	desiredEmployees(emps, statuses, func(e *SourceEmployee) (*[]DesiredRecord, *employeeMapping) {
-		t, ok := byOffice[e.Office.ID]
-		if !ok {
-			return nil, nil
+	// Employees go to the company that maps their office: one pass over
+	// the listing (sorted by id, so each company's are too) counts them,
+	// a second fills slices allocated at their size.
+	mapped := func(e *SourceEmployee) (target, bool) {
+		if e.Office == nil || e.Office.ID == 0 || !statuses[e.Status] {
+			return target{}, false
 		}
-		return &ds.Companies[t.company].Employees, t.mapping
-	})
+		t, ok := byOffice[e.Office.ID]
+		return t, ok
+	}
+	counts := make([]int, len(ds.Companies))
+	for i := range emps {
+		if t, ok := mapped(&emps[i]); ok {
+			counts[t.company]++
+		}
+	}
+	for i, n := range counts {
+		if n > 0 {
+			ds.Companies[i].Employees = make([]DesiredRecord, 0, n)
+		}
+	}
+	for i := range emps {
+		if t, ok := mapped(&emps[i]); ok {
+			dc := &ds.Companies[t.company]
+			dc.Employees = append(dc.Employees, DesiredRecord{ID: emps[i].ID, emp: &emps[i], to: t.mapping})
+		}
+	}
 	return ds, diags
 }
 
@@ -386,32 +403,6 @@ func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hc
 		})
 	}
 	return out, diags
-}
-
-// desiredEmployees selects the employees with an office whose status is
-// synced and appends each to the records that to returns for it (nil: its
-// office is not mapped), counting them first so that each slice is
-// allocated once.
-func desiredEmployees(emps []SourceEmployee, statuses map[string]bool, to func(*SourceEmployee) (*[]DesiredRecord, *employeeMapping)) {
-	each := func(fn func(e *SourceEmployee, recs *[]DesiredRecord, m *employeeMapping)) {
-		for i := range emps {
-			e := &emps[i]
-			if e.Office == nil || e.Office.ID == 0 || !statuses[e.Status] {
-				continue
-			}
-			if recs, m := to(e); recs != nil {
-				fn(e, recs, m)
-			}
-		}
-	}
-	counts := map[*[]DesiredRecord]int{}
-	each(func(_ *SourceEmployee, recs *[]DesiredRecord, _ *employeeMapping) { counts[recs]++ })
-	for recs, n := range counts {
-		*recs = make([]DesiredRecord, 0, n)
-	}
-	each(func(e *SourceEmployee, recs *[]DesiredRecord, m *employeeMapping) {
-		*recs = append(*recs, DesiredRecord{ID: e.ID, emp: e, to: m})
-	})
 }
 
 // desiredJobs selects the feed positions whose office (or, failing that,
