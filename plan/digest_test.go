@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gridwork/gridsync/config"
 )
 
 func TestDigests(t *testing.T) {
@@ -18,6 +20,23 @@ func TestDigests(t *testing.T) {
 		}
 	}
 
+	// A saved plan carries its digests, and apply compares them with
+	// digests it computes: a new encoding would make every plan saved by
+	// an older gridsync stale. These are the digests that release wrote.
+	t.Run("the encoding is the one saved plans carry", func(t *testing.T) {
+		if want := "b0941d055a83f4d670cb839ae81e8eb267b8bb27c9229812b00cbbd7a85701b5"; p.Digests.Personio != want {
+			t.Errorf("personio digest = %s, want %s", p.Digests.Personio, want)
+		}
+		if want := "e06d40e223ac232b93a23e7a00738ec6512d3191643d4b766cae6237927ed055"; p.Digests.Target != want {
+			t.Errorf("target digest = %s, want %s", p.Digests.Target, want)
+		}
+		cfg := baseConfig()
+		cfg.Personio.EmployeeFields = map[string]config.FieldRef{FieldPosition: {Key: "dynamic_42"}}
+		q, _ := Build(cfg, baseSnapshot(), State{}, BuildOptions{Now: testNow})
+		if want := "15f703f597960b0d9454b39db55852b2e93d332e810f062853cf5358ae85f377"; q.Digests.Personio != want {
+			t.Errorf("personio digest with an employee_fields override = %s, want %s", q.Digests.Personio, want)
+		}
+	})
 	t.Run("personio digest ignores unrelated changes", func(t *testing.T) {
 		snap := baseSnapshot()
 		snap.Employees = append(snap.Employees, emp(2000, "Zed", "Outsider", "zed@x.test", "active", &Office{ID: 9, Name: "Oslo"}))
