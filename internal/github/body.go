@@ -81,9 +81,12 @@ func fit(prefix, text string, limit int, note func(chars, lines int) string) (bo
 	headLen := budget * 7 / 10
 	tailLen := budget - headLen
 
-	head := text[:lineStart(text, headLen)]
+	head := text[:strings.LastIndexByte(text[:headLen], '\n')+1]
 	if head == "" { // no line break to cut at: cut at a rune boundary
-		head = text[:runeStart(text, headLen)]
+		for headLen > 0 && !utf8.RuneStart(text[headLen]) {
+			headLen--
+		}
+		head = text[:headLen]
 	}
 	tailFrom := max(lineEnd(text, len(text)-tailLen), len(head))
 	tail := text[tailFrom:]
@@ -106,46 +109,18 @@ func fit(prefix, text string, limit int, note func(chars, lines int) string) (bo
 	return b.String(), true
 }
 
-// lineStart returns the largest index ≤ n that starts a line (just after a
-// '\n'), or 0.
-func lineStart(s string, n int) int {
-	if n >= len(s) {
-		return len(s)
-	}
-	if n <= 0 {
-		return 0
-	}
-	return strings.LastIndexByte(s[:n], '\n') + 1
-}
-
-// lineEnd returns the smallest index ≥ n that starts a line, or len(s); if
-// the rest has no line break it falls back to the next rune boundary.
+// lineEnd returns the smallest index ≥ n (n ≤ len(s)) that starts a line,
+// or len(s); if the rest has no line break it falls back to the next rune
+// boundary.
 func lineEnd(s string, n int) int {
 	if n <= 0 {
 		return 0
 	}
-	if n >= len(s) {
-		return len(s)
-	}
-	if s[n-1] == '\n' {
-		return n
-	}
-	if i := strings.IndexByte(s[n:], '\n'); i >= 0 {
-		return n + i + 1
+	if i := strings.IndexByte(s[n-1:], '\n'); i >= 0 {
+		return n + i
 	}
 	for n < len(s) && !utf8.RuneStart(s[n]) {
 		n++
-	}
-	return n
-}
-
-// runeStart returns the largest index ≤ n at a rune boundary.
-func runeStart(s string, n int) int {
-	if n >= len(s) {
-		return len(s)
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
 	}
 	return n
 }
@@ -177,19 +152,14 @@ func openFence(md string) string {
 			}
 			continue
 		}
-		if closes(t, open) {
+		// A closing fence: the same character, at least as many, and
+		// nothing else on the line.
+		run := fenceRun(t)
+		if run != "" && run[0] == open[0] && len(run) >= len(fenceRun(open)) && strings.TrimSpace(t[len(run):]) == "" {
 			open = ""
 		}
 	}
 	return open
-}
-
-// closes reports whether line t ends the block opened by open: the same
-// fence character, at least as many, and nothing else on the line.
-func closes(t, open string) bool {
-	fence := fenceRun(open)
-	run := fenceRun(t)
-	return run != "" && run[0] == fence[0] && len(run) >= len(fence) && strings.TrimSpace(t[len(run):]) == ""
 }
 
 // fenceRun is the run of backticks or tildes an opening fence line starts

@@ -28,8 +28,18 @@ func newClient(env Env) (*gh.Client, error) {
 			timeout, hc.Timeout = hc.Timeout, 0
 		}
 	}
-	next := cmp.Or(hc.Transport, http.DefaultTransport)
-	hc.Transport = httpx.Retry(httpx.Timeout(next, timeout), retryPolicy(cmp.Or(env.retryBase, time.Second)))
+	// Transient failures (429, 5xx, a timeout or no answer at all) are
+	// retried, so one hiccup does not fail a plan job: three attempts,
+	// first wait retryBase.
+	wait := cmp.Or(env.retryBase, time.Second)
+	hc.Transport = httpx.Retry(httpx.Timeout(cmp.Or(hc.Transport, http.DefaultTransport), timeout), httpx.Policy{
+		Name:          "GitHub",
+		MaxAttempts:   3,
+		MinBackoff:    wait,
+		MaxBackoff:    4 * wait,
+		MaxRetryAfter: time.Minute,
+		Repeatable:    repeatable,
+	})
 	c := gh.NewClient(hc)
 	if env.Token != "" {
 		c = c.WithAuthToken(env.Token)
@@ -43,20 +53,6 @@ func newClient(env Env) (*gh.Client, error) {
 	}
 	c.BaseURL = base
 	return c, nil
-}
-
-// retryPolicy is how the client retries requests GitHub failed transiently
-// (429, 5xx, a timeout or no answer at all), so one hiccup does not fail a
-// plan job: three attempts, first wait base.
-func retryPolicy(base time.Duration) httpx.Policy {
-	return httpx.Policy{
-		Name:          "GitHub",
-		MaxAttempts:   3,
-		MinBackoff:    base,
-		MaxBackoff:    4 * base,
-		MaxRetryAfter: time.Minute,
-		Repeatable:    repeatable,
-	}
 }
 
 // repeatable reports whether req may be sent again without effect: reads,

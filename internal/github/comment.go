@@ -15,19 +15,6 @@ const (
 
 const whatComment = "write pull-request comments"
 
-// findComment returns the first comment on PR number whose body starts with
-// marker, or nil. A marker quoted in someone's reply does not start its
-// body, so it does not count.
-func findComment(ctx context.Context, c *gh.Client, env Env, owner, repo string, number int, marker string) (*gh.IssueComment, error) {
-	cm, err := firstListed(func(lo gh.ListOptions) ([]*gh.IssueComment, *gh.Response, error) {
-		return c.Issues.ListComments(ctx, owner, repo, number, &gh.IssueListCommentsOptions{ListOptions: lo})
-	}, func(cm *gh.IssueComment) bool { return strings.HasPrefix(cm.GetBody(), marker) })
-	if err != nil {
-		return nil, apiError(err, env, "read pull-request comments", permComments)
-	}
-	return cm, nil
-}
-
 // firstListed returns the first item list returns that match accepts, or
 // nil. It reads every page, 100 items each (a busy pull request has
 // hundreds of comments), until one matches.
@@ -50,11 +37,15 @@ func firstListed[T any](list func(gh.ListOptions) ([]*T, *gh.Response, error), m
 	}
 }
 
-// upsertComment edits the comment carrying marker in place, or creates it.
+// upsertComment edits the comment carrying marker in place, or creates it:
+// the first comment on PR number whose body starts with marker. A marker
+// quoted in someone's reply does not start its body, so it does not count.
 func upsertComment(ctx context.Context, c *gh.Client, env Env, owner, repo string, number int, marker, body string) (cm *gh.IssueComment, created bool, err error) {
-	existing, err := findComment(ctx, c, env, owner, repo, number, marker)
+	existing, err := firstListed(func(lo gh.ListOptions) ([]*gh.IssueComment, *gh.Response, error) {
+		return c.Issues.ListComments(ctx, owner, repo, number, &gh.IssueListCommentsOptions{ListOptions: lo})
+	}, func(cm *gh.IssueComment) bool { return strings.HasPrefix(cm.GetBody(), marker) })
 	if err != nil {
-		return nil, false, err
+		return nil, false, apiError(err, env, "read pull-request comments", permComments)
 	}
 	if existing != nil {
 		cm, _, err = c.Issues.EditComment(ctx, owner, repo, existing.GetID(), &gh.IssueComment{Body: gh.String(body)})
@@ -65,20 +56,4 @@ func upsertComment(ctx context.Context, c *gh.Client, env Env, owner, repo strin
 		return nil, false, apiError(err, env, whatComment, permComments)
 	}
 	return cm, existing == nil, nil
-}
-
-// setStatus sets a commit status on sha.
-func setStatus(ctx context.Context, c *gh.Client, env Env, owner, repo, sha, context, state, description string) error {
-	st := &gh.RepoStatus{
-		State:       gh.String(state),
-		Context:     gh.String(context),
-		Description: gh.String(TruncateRunes(description, 140)),
-	}
-	if u := env.RunURL(); u != "" {
-		st.TargetURL = gh.String(u)
-	}
-	if _, _, err := c.Repositories.CreateStatus(ctx, owner, repo, sha, st); err != nil {
-		return apiError(err, env, "set commit statuses", permStatuses)
-	}
-	return nil
 }

@@ -69,29 +69,23 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 	if e.EventPath == "" || e.EventName != "pull_request" && e.EventName != "pull_request_target" {
 		return e, nil
 	}
-	err := e.readPullRequestEvent()
-	return e, err
-}
-
-// readPullRequestEvent reads the pull request from the event payload.
-func (e *Env) readPullRequestEvent() error {
 	data, err := os.ReadFile(e.EventPath)
 	if err != nil {
-		return fmt.Errorf("reading the %s event payload (GITHUB_EVENT_PATH): %w", e.EventName, err)
+		return e, fmt.Errorf("reading the %s event payload (GITHUB_EVENT_PATH): %w", e.EventName, err)
 	}
 	var ev gh.PullRequestEvent
 	if err := json.Unmarshal(data, &ev); err != nil {
-		return fmt.Errorf("the event payload at %s is not valid JSON: %w", e.EventPath, err)
+		return e, fmt.Errorf("the event payload at %s is not valid JSON: %w", e.EventPath, err)
 	}
 	pr := ev.GetPullRequest()
 	if pr.GetNumber() == 0 {
-		return fmt.Errorf("the %s event payload at %s has no pull_request.number", e.EventName, e.EventPath)
+		return e, fmt.Errorf("the %s event payload at %s has no pull_request.number", e.EventName, e.EventPath)
 	}
 	e.PRNumber = pr.GetNumber()
 	e.HeadSHA = pr.GetHead().GetSHA()
 	e.HeadRepo = pr.GetHead().GetRepo().GetFullName()
 	e.BaseRepo = cmp.Or(pr.GetBase().GetRepo().GetFullName(), e.Repository)
-	return nil
+	return e, nil
 }
 
 // IsFork reports whether the pull request comes from another repository.

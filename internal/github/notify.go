@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
@@ -59,18 +60,14 @@ func NotifyApply(ctx context.Context, env Env, outcome ApplyOutcome) error {
 // mergedPR picks the pull request a pushed commit came from: the one merged
 // as exactly that commit, else the first merged one, else the first one.
 func mergedPR(prs []*gh.PullRequest, commit string) *gh.PullRequest {
-	for _, pr := range prs {
-		if pr.GetMergeCommitSHA() == commit {
-			return pr
+	for _, match := range []func(*gh.PullRequest) bool{
+		func(pr *gh.PullRequest) bool { return pr.GetMergeCommitSHA() == commit },
+		func(pr *gh.PullRequest) bool { return pr.MergedAt != nil },
+		func(*gh.PullRequest) bool { return true },
+	} {
+		if i := slices.IndexFunc(prs, match); i >= 0 {
+			return prs[i]
 		}
-	}
-	for _, pr := range prs {
-		if pr.MergedAt != nil {
-			return pr
-		}
-	}
-	if len(prs) > 0 {
-		return prs[0]
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	gh "github.com/google/go-github/v60/github"
+
 	"github.com/gridwork/gridsync/internal/words"
 )
 
@@ -119,13 +121,16 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 
 	state, desc := StateSuccess, pc.Summary
 	if pc.Failed {
-		state = StateFailure
-		if desc == "" {
-			desc = "The plan could not be made: see the workflow run"
-		}
+		state, desc = StateFailure, cmp.Or(desc, "The plan could not be made: see the workflow run")
 	}
-	serr := setStatus(ctx, c, env, owner, repo, sha, out.StatusContext, state, desc)
-	if serr == nil {
+	st := &gh.RepoStatus{State: gh.String(state), Context: gh.String(out.StatusContext), Description: gh.String(TruncateRunes(desc, 140))}
+	if u := env.RunURL(); u != "" {
+		st.TargetURL = gh.String(u)
+	}
+	_, _, serr := c.Repositories.CreateStatus(ctx, owner, repo, sha, st)
+	if serr != nil {
+		serr = apiError(serr, env, "set commit statuses", permStatuses)
+	} else {
 		out.Status, out.StatusSHA = state, sha
 	}
 
