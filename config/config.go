@@ -196,14 +196,10 @@ func (c Company) Enabled(kind Kind) bool {
 // effective resolves one override: on or off wins, inherit (or unset)
 // takes the account default.
 func effective(o Override, def bool) bool {
-	switch o {
-	case On:
-		return true
-	case Off:
-		return false
-	default:
-		return def
+	if o == On || o == Off {
+		return o == On
 	}
+	return def
 }
 
 // Company returns the company with the given slug.

@@ -29,9 +29,9 @@ const (
 // functions returns the functions available in configuration expressions.
 // There are deliberately only two: the language describes mappings, it is
 // not a programming language.
-func functions(getenv func(string) string, dir string, policy envPolicy) map[string]function.Function {
+func functions(getenv func(string) string, reads *[]envRead, dir string, policy envPolicy) map[string]function.Function {
 	return map[string]function.Function{
-		"env":       envFunc(getenv, policy),
+		"env":       envFunc(getenv, reads, policy),
 		"sops_file": sopsFileFunc(dir),
 	}
 }
@@ -98,11 +98,12 @@ func secretEnvReason(name string) string {
 }
 
 // envFunc implements env(name) and env(name, default). An empty variable
-// counts as unset, because getenv cannot tell the two apart. Under
+// counts as unset, because getenv cannot tell the two apart; nil getenv
+// sets no variable. Every value read is appended to reads. Under
 // publicEnv a name that looks secret is refused before it is read, with or
 // without a default, so that validate gives the same answer whether or not
 // the secret is present (a pull request from a fork has none).
-func envFunc(getenv func(string) string, policy envPolicy) function.Function {
+func envFunc(getenv func(string) string, reads *[]envRead, policy envPolicy) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, or the default when it is unset.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
@@ -121,7 +122,12 @@ func envFunc(getenv func(string) string, policy envPolicy) function.Function {
 					return cty.NilVal, &secretEnvError{name: name, reason: reason}
 				}
 			}
-			if v := getenv(name); v != "" {
+			var v string
+			if getenv != nil {
+				v = getenv(name)
+			}
+			if v != "" {
+				*reads = append(*reads, envRead{name: name, value: v})
 				// The mark keeps the value out of diagnostics; see envMark.
 				return cty.StringVal(v).Mark(envMark{name: name}), nil
 			}

@@ -27,9 +27,35 @@ type Loader struct {
 // decodes them together with LoadFiles. Ranges and Config.Files use the base
 // file names.
 func (l Loader) Load(dir string) (*Config, hcl.Diagnostics) {
-	files, diags := readDir(dir)
+	failed := &Config{Dir: absDir(dir), Files: map[string]*hcl.File{}}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return failed, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("%v. Check the path given to -chdir, or run gridsync in your configuration repository.", err),
+		}}
+	}
+	files := map[string][]byte{}
+	var diags hcl.Diagnostics
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !IsConfigFile(name) {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("%v.", err),
+			})
+			continue
+		}
+		files[name] = src
+	}
 	if diags.HasErrors() {
-		return &Config{Dir: absDir(dir), Files: map[string]*hcl.File{}}, diags
+		return failed, diags
 	}
 	return l.LoadFiles(dir, files)
 }
@@ -66,12 +92,11 @@ func (l Loader) LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Dia
 		return cfg, diags
 	}
 
-	reads := &envReads{}
-	getenv := reads.getenv(l.Getenv)
+	reads := &[]envRead{}
 	d := &decoder{
 		dir:   cfg.Dir,
-		ctx:   &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, publicEnv)},
-		dbCtx: &hcl.EvalContext{Functions: functions(getenv, cfg.Dir, databaseEnv)},
+		ctx:   &hcl.EvalContext{Functions: functions(l.Getenv, reads, cfg.Dir, publicEnv)},
+		dbCtx: &hcl.EvalContext{Functions: functions(l.Getenv, reads, cfg.Dir, databaseEnv)},
 		reads: reads,
 	}
 	d.decode(cfg, names)
@@ -81,11 +106,12 @@ func (l Loader) LoadFiles(dir string, files map[string][]byte) (*Config, hcl.Dia
 // decoder decodes blocks, collecting the diagnostics in diags. ctx
 // evaluates every argument but target.database_url, which alone uses dbCtx:
 // the two differ in which environment variables env() may read (see
-// envPolicy). reads records every value env() has read, for redactEnv.
+// envPolicy). reads lists every value env() has read, in order, for
+// redactEnv.
 type decoder struct {
 	dir        string
 	ctx, dbCtx *hcl.EvalContext
-	reads      *envReads
+	reads      *[]envRead
 	diags      hcl.Diagnostics
 }
 
@@ -156,37 +182,6 @@ func (d *decoder) firstDecl(seen map[string]hcl.Range, block *hcl.Block, what st
 	}
 	seen[slug] = block.DefRange
 	return true
-}
-
-// readDir reads the configuration files of dir.
-func readDir(dir string) (map[string][]byte, hcl.Diagnostics) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read configuration directory",
-			Detail:   fmt.Sprintf("%v. Check the path given to -chdir, or run gridsync in your configuration repository.", err),
-		}}
-	}
-	files := map[string][]byte{}
-	var diags hcl.Diagnostics
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !IsConfigFile(name) {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read configuration file",
-				Detail:   fmt.Sprintf("%v.", err),
-			})
-			continue
-		}
-		files[name] = src
-	}
-	return files, diags
 }
 
 // IsConfigFile reports whether a file named name (a base name) is a

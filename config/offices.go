@@ -109,17 +109,13 @@ func (l Location) OfficeFromEnv() bool { return l.officeSrc.fromEnv() }
 
 // writtenMappings lists the office mappings of companies as written, for
 // the check at load time: keyed by name for office = "…", by id for
-// office_id = …. The plan engine compares the keys the names resolve to.
+// office_id = … (a location sets one at most). The plan engine compares the
+// keys the names resolve to.
 func writtenMappings(companies []Company) []OfficeMapping {
 	var out []OfficeMapping
 	for _, c := range companies {
 		for _, l := range c.Locations {
-			switch {
-			case l.Office != "":
-				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{Name: l.Office}})
-			case l.OfficeID != 0:
-				out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{ID: l.OfficeID}})
-			}
+			out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{ID: l.OfficeID, Name: l.Office}})
 		}
 	}
 	return out

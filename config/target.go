@@ -20,7 +20,11 @@ func (d *decoder) target(block *hcl.Block) Target {
 	if a := c.Attributes["database_url"]; a != nil {
 		db := &decoder{dir: d.dir, ctx: d.dbCtx, reads: d.reads}
 		u, _ := db.str(a, eg(`database_url = env("GRIDWORK_DATABASE_URL")`))
-		if onlyUnsetEnv(db.diags) {
+		// Only errors for unset env() variables: no load error.
+		if db.diags.HasErrors() && !slices.ContainsFunc(db.diags, func(d *hcl.Diagnostic) bool {
+			_, unset := callError[*unsetEnvError](d)
+			return !unset && d.Severity == hcl.DiagError
+		}) {
 			t.DatabaseURLDiags = db.diags
 		} else {
 			t.DatabaseURL = u.s
@@ -28,15 +32,6 @@ func (d *decoder) target(block *hcl.Block) Target {
 		}
 	}
 	return t
-}
-
-// onlyUnsetEnv reports whether diags has errors and all of them are for
-// unset env() variables.
-func onlyUnsetEnv(diags hcl.Diagnostics) bool {
-	return diags.HasErrors() && !slices.ContainsFunc(diags, func(d *hcl.Diagnostic) bool {
-		_, unset := callError[*unsetEnvError](d)
-		return !unset && d.Severity == hcl.DiagError
-	})
 }
 
 // DatabaseURLErr explains why DatabaseURL is empty when target.database_url

@@ -29,23 +29,6 @@ type envMark struct{ name string }
 // envRead is one value env() read from the environment.
 type envRead struct{ name, value string }
 
-// envReads collects what env() reads, in order.
-type envReads struct{ list []envRead }
-
-// getenv wraps lookup, recording every value it returns.
-func (r *envReads) getenv(lookup func(string) string) func(string) string {
-	return func(name string) string {
-		var v string
-		if lookup != nil {
-			v = lookup(name)
-		}
-		if v != "" {
-			r.list = append(r.list, envRead{name: name, value: v})
-		}
-		return v
-	}
-}
-
 // source says where an evaluated value came from: the env() calls that
 // read it, such as env("A"), env("B") (sorted, without duplicates); ""
 // for a value written in the configuration.
@@ -196,9 +179,9 @@ func (d *decoder) value(expr hcl.Expression, want cty.Type, name string, f form)
 		d.add(diags...)
 		return cty.NilVal, source{}, false
 	}
-	before := len(d.reads.list)
+	before := len(*d.reads)
 	val, diags := expr.Value(d.ctx)
-	redactEnv(diags, d.reads.list[before:])
+	redactEnv(diags, (*d.reads)[before:])
 	refineCallDiags(diags)
 	d.add(diags...)
 	if diags.HasErrors() {

@@ -33,7 +33,7 @@ var (
 // content, and the returned error does not wrap it.
 func Decrypt(path string) (Values, error) {
 	ext := strings.ToLower(filepath.Ext(path))
-	f, ok := formatFor(ext)
+	f, ok := formats[ext]
 	if !ok {
 		return nil, newError(fmt.Sprintf("cannot read secrets file %s: unsupported extension %q (supported: %s)",
 			path, ext, supportedExtensions), ErrUnsupportedFormat)

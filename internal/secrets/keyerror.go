@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -155,15 +156,13 @@ func noKeyError(path, report string) error {
 		}
 		grant := fmt.Sprintf("ask someone who can decrypt the file to add your public key (`age-keygen -y KEYFILE`) "+
 			"to the recipients in .sops.yaml and run `sops updatekeys %s`", path)
+		first, last := "point SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) at the private key of one of the recipients above",
+			"if you should have access but hold none of these keys, "+grant
 		if ageMissing == ageKeys && len(tried) == 0 {
-			fixes = append([]string{"set SOPS_AGE_KEY_FILE to the path of your age key file, or SOPS_AGE_KEY " +
-				"to the key itself (in CI, from a secret)"}, fixes...)
-			fixes = append(fixes, "if you have no age key yet, create one with `age-keygen -o KEYFILE` and "+grant)
-		} else {
-			fixes = append([]string{"point SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) at the private key of one of " +
-				"the recipients above"}, fixes...)
-			fixes = append(fixes, "if you should have access but hold none of these keys, "+grant)
+			first = "set SOPS_AGE_KEY_FILE to the path of your age key file, or SOPS_AGE_KEY to the key itself (in CI, from a secret)"
+			last = "if you have no age key yet, create one with `age-keygen -o KEYFILE` and " + grant
 		}
+		fixes = append(append([]string{first}, fixes...), last)
 	}
 	for _, name := range slices.Backward(malformed) {
 		fixes = append([]string{malformedFix(name)}, fixes...)
@@ -191,7 +190,8 @@ func ageKeySources() (tried, absent []string) {
 			absent = append(absent, name+" (set but empty)")
 		case strings.HasSuffix(name, "_FILE"):
 			if _, err := os.Stat(val); err != nil {
-				tried = append(tried, fmt.Sprintf("%s=%s (cannot read it: %v)", name, val, unwrapPathError(err)))
+				// err is an *fs.PathError: its cause alone, the path is shown.
+				tried = append(tried, fmt.Sprintf("%s=%s (cannot read it: %v)", name, val, errors.Unwrap(err)))
 			} else {
 				tried = append(tried, name+"="+val)
 			}
@@ -214,15 +214,6 @@ func ageKeySources() (tried, absent []string) {
 		}
 	}
 	return tried, absent
-}
-
-// unwrapPathError drops the path from an *fs.PathError, which the message
-// already shows.
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // malformedFix says how to give name, an age key source sops could not

@@ -15,17 +15,12 @@ type format struct {
 	parse func(cleartext []byte) (Values, error)
 }
 
-// formatFor returns the format for a lower-case extension such as ".yaml".
-func formatFor(ext string) (format, bool) {
-	switch ext {
-	case ".yaml", ".yml":
-		return format{"yaml", parseYAML}, true
-	case ".json":
-		return format{"json", parseJSON}, true
-	case ".env":
-		return format{"dotenv", parseDotenv}, true
-	}
-	return format{}, false
+// formats maps a lower-case extension such as ".yaml" to its format.
+var formats = map[string]format{
+	".yaml": {"yaml", parseYAML},
+	".yml":  {"yaml", parseYAML},
+	".json": {"json", parseJSON},
+	".env":  {"dotenv", parseDotenv},
 }
 
 // supportedExtensions is listed in the error for any other extension.

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // redacted stands in for every secret value whenever Values is printed,
@@ -109,9 +111,5 @@ func (e *MissingKeysError) Error() string {
 	if e.Path != "" {
 		file, edit = e.Path, "`sops edit "+e.Path+"`"
 	}
-	it := "it"
-	if len(e.Keys) > 1 {
-		it = "them"
-	}
-	return fmt.Sprintf("%s has no %s: add %s with %s", file, strings.Join(e.Keys, ", "), it, edit)
+	return fmt.Sprintf("%s has no %s: add %s with %s", file, strings.Join(e.Keys, ", "), words.Plural(len(e.Keys), "it", "them"), edit)
 }
