@@ -112,9 +112,7 @@ func (s *Server) FailWrites(resource string, n, code int) {
 // AddComment stores a comment on PR number as if someone had written it
 // and returns its id.
 func (s *Server) AddComment(number int, user, body string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.add(number, user, body).ID
+	return locked(s, func() int64 { return s.add(number, user, body).ID })
 }
 
 // AddPull makes commit sha belong to pr.
@@ -126,23 +124,24 @@ func (s *Server) AddPull(sha string, pr PullRequest) {
 
 // Comments returns copies of the comments on PR number, oldest first.
 func (s *Server) Comments(number int) []Comment {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return values(s.comments[number])
+	return locked(s, func() []Comment { return values(s.comments[number]) })
 }
 
 // Statuses returns the statuses set so far.
 func (s *Server) Statuses() []Status {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.statuses)
+	return locked(s, func() []Status { return slices.Clone(s.statuses) })
 }
 
 // Requests returns every request received so far.
 func (s *Server) Requests() []Request {
+	return locked(s, func() []Request { return slices.Clone(s.requests) })
+}
+
+// locked returns get() under the server's lock.
+func locked[T any](s *Server, get func() T) T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
+	return get()
 }
 
 func (s *Server) add(number int, user, body string) *Comment {

@@ -1,6 +1,7 @@
 package githubfake
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -30,9 +31,7 @@ type Label struct {
 // number. Issues and pull requests share numbers with the comments the
 // fake keeps per number.
 func (s *Server) AddIssue(title, body string, labels ...string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.addIssue(title, body, labels).Number
+	return locked(s, func() int { return s.addIssue(title, body, labels).Number })
 }
 
 // Issues returns copies of every issue, oldest first.
@@ -48,9 +47,7 @@ func (s *Server) Issues() []Issue {
 
 // Labels returns the repository's labels.
 func (s *Server) Labels() []Label {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.labels)
+	return locked(s, func() []Label { return slices.Clone(s.labels) })
 }
 
 func (s *Server) addIssue(title, body string, labels []string) *Issue {
@@ -83,10 +80,7 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	state := q.Get("state")
-	if state == "" {
-		state = "open"
-	}
+	state := cmp.Or(q.Get("state"), "open")
 	var want []string
 	if l := q.Get("labels"); l != "" {
 		want = strings.Split(l, ",")
@@ -127,13 +121,9 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: title is required")
 		return
 	}
-	var labels []string
-	if in.Labels != nil {
-		labels = *in.Labels
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, *s.addIssue(*in.Title, deref(in.Body, ""), labels))
+	writeJSON(w, http.StatusCreated, *s.addIssue(*in.Title, deref(in.Body, ""), deref(in.Labels, nil)))
 }
 
 func (s *Server) editIssue(w http.ResponseWriter, r *http.Request) {
@@ -159,7 +149,7 @@ func (s *Server) editIssue(w http.ResponseWriter, r *http.Request) {
 }
 
 // deref is *p, or def when p is nil.
-func deref(p *string, def string) string {
+func deref[T any](p *T, def T) T {
 	if p == nil {
 		return def
 	}
