@@ -87,103 +87,97 @@ func (p Policy) backoff() func() time.Duration {
 // Timeout would bound all attempts and waits together, so leave it unset
 // in a client that uses Retry.
 func Retry(next http.RoundTripper, p Policy) http.RoundTripper {
-	return &retryTransport{next: next, p: p.withDefaults()}
-}
-
-type retryTransport struct {
-	next http.RoundTripper
-	p    Policy
-}
-
-func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	check, _ := ctx.Value(checkKey{}).(CheckFunc)
-	repeatable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	if repeatable && t.p.Repeatable != nil {
-		repeatable = t.p.Repeatable(req)
-	}
-	tries := 1
-	if repeatable {
-		tries = t.p.MaxAttempts
-	}
-	nextBackoff := t.p.backoff()
-	checks := 0
-	for n := 1; ; n++ {
-		resp, err := t.attempt(req, n)
-		var (
-			status int           // a retryable status answered
-			wait   time.Duration // what the server asked for; 0: the backoff's
-		)
-		msg := t.p.Name + " request failed, retrying"
-		switch {
-		case err != nil:
+	p = p.withDefaults()
+	return RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
+		ctx := req.Context()
+		check, _ := ctx.Value(checkKey{}).(CheckFunc)
+		repeatable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+		if repeatable && p.Repeatable != nil {
+			repeatable = p.Repeatable(req)
+		}
+		tries := 1
+		if repeatable {
+			tries = p.MaxAttempts
+		}
+		nextBackoff := p.backoff()
+		checks := 0
+		for n := 1; ; n++ {
+			resp, err := attempt(next, req, n)
+			var (
+				status int           // a retryable status answered
+				wait   time.Duration // what the server asked for; 0: the backoff's
+			)
+			msg := p.Name + " request failed, retrying"
 			switch {
-			case ctx.Err() != nil:
-				return nil, ctx.Err()
-			case !retryable(err):
-				return nil, err
-			case n < tries:
-			case !repeatable:
-				return nil, err
+			case err != nil:
+				switch {
+				case ctx.Err() != nil:
+					return nil, ctx.Err()
+				case !retryable(err):
+					return nil, err
+				case n < tries:
+				case !repeatable:
+					return nil, err
+				default:
+					return nil, &GiveUpError{Attempts: n, Err: err}
+				}
+			case RetryableStatus(resp.StatusCode):
+				ra, ok := RetryAfter(resp.Header, time.Now())
+				if n == tries || ok && ra > p.MaxRetryAfter {
+					resp.Body.(*body).attempts = n
+					return resp, nil
+				}
+				resp.Body.Close()
+				switch status = resp.StatusCode; {
+				case ok:
+					// Retry-After replaces the backoff but never undercuts its
+					// floor: "Retry-After: 0" (or a date in the past) would
+					// otherwise make the retries a burst.
+					wait = max(ra, p.MinBackoff)
+				case status == http.StatusTooManyRequests:
+					// A 429 is about the client's pace, not this request: the
+					// pacer below slows every request down, so this one waits
+					// only the floor instead of a backoff of its own.
+					wait = p.MinBackoff
+				}
+			case check != nil && resp.StatusCode/100 == 2:
+				b, _ := Bytes(resp)
+				if err = check(resp.Header, b); err == nil {
+					return resp, nil
+				}
+				resp.Body.Close()
+				checks++
+				var fin *finalError
+				if errors.As(err, &fin) {
+					return nil, &CheckError{Times: checks, Err: fin.err}
+				}
+				if checks == 2 || n == tries {
+					return nil, &CheckError{Times: checks, Err: err}
+				}
+				msg = p.Name + "'s answer could not be decoded; asking for it once more"
 			default:
-				return nil, &GiveUpError{Attempts: n, Err: err}
-			}
-		case RetryableStatus(resp.StatusCode):
-			ra, ok := RetryAfter(resp.Header, time.Now())
-			if n == tries || ok && ra > t.p.MaxRetryAfter {
-				resp.Body.(*body).attempts = n
 				return resp, nil
 			}
-			resp.Body.Close()
-			switch status = resp.StatusCode; {
-			case ok:
-				// Retry-After replaces the backoff but never undercuts its
-				// floor: "Retry-After: 0" (or a date in the past) would
-				// otherwise make the retries a burst.
-				wait = max(ra, t.p.MinBackoff)
-			case status == http.StatusTooManyRequests:
-				// A 429 is about the client's pace, not this request: the
-				// pacer below slows every request down, so this one waits
-				// only the floor instead of a backoff of its own.
-				wait = t.p.MinBackoff
+			if wait > 0 {
+				nextBackoff = p.backoff() // a server-given wait starts the backoff afresh
+			} else {
+				wait = nextBackoff()
 			}
-		case check != nil && resp.StatusCode/100 == 2:
-			b, _ := Bytes(resp)
-			if err = check(resp.Header, b); err == nil {
-				return resp, nil
+			errText := ""
+			if err != nil {
+				errText = err.Error()
 			}
-			resp.Body.Close()
-			checks++
-			var fin *finalError
-			if errors.As(err, &fin) {
-				return nil, &CheckError{Times: checks, Err: fin.err}
+			p.Logger.Info(msg, "method", req.Method, "path", req.URL.RequestURI(), "attempt", n, "of", tries,
+				"status", status, "error", errText, "wait", wait.Round(time.Millisecond))
+			if err := sleep(ctx, wait); err != nil {
+				return nil, err
 			}
-			if checks == 2 || n == tries {
-				return nil, &CheckError{Times: checks, Err: err}
-			}
-			msg = t.p.Name + "'s answer could not be decoded; asking for it once more"
-		default:
-			return resp, nil
 		}
-		if wait > 0 {
-			nextBackoff = t.p.backoff() // a server-given wait starts the backoff afresh
-		} else {
-			wait = nextBackoff()
-		}
-		errText := ""
-		if err != nil {
-			errText = err.Error()
-		}
-		t.p.Logger.Info(msg, "method", req.Method, "path", req.URL.RequestURI(), "attempt", n, "of", tries,
-			"status", status, "error", errText, "wait", wait.Round(time.Millisecond))
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
-		}
-	}
+	})
 }
 
-// attempt sends req once and reads the whole answer.
-func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, error) {
+// attempt sends req through next once and reads the whole answer.
+func attempt(next http.RoundTripper, req *http.Request, n int) (*http.Response, error) {
 	r := req
 	if n > 1 && req.GetBody != nil {
 		b, err := req.GetBody()
@@ -193,7 +187,7 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 		r = req.WithContext(req.Context()) // a shallow copy for the new body
 		r.Body = b
 	}
-	resp, err := t.next.RoundTrip(r)
+	resp, err := next.RoundTrip(r)
 	if err != nil {
 		return nil, err
 	}
