@@ -20,16 +20,38 @@ const MaxStepSummaryBytes = 1 << 20
 
 // Marker is the hidden line that identifies the sticky plan comment of one
 // config directory. dir is repository-relative ("." for the root).
-func Marker(dir string) string {
-	return "<!-- gridsync:plan dir=" + escapeDir(dir) + " -->"
-}
+func Marker(dir string) string { return hiddenMarker("plan", dir) }
 
-// applyMarker starts every apply-outcome comment. It differs from Marker so
-// that findComment never takes an apply comment for the sticky plan comment,
-// and so that people and scripts can pick apply comments out of a pull
-// request's comments; gridsync itself never searches for them.
-func applyMarker(dir string) string {
-	return "<!-- gridsync:apply dir=" + escapeDir(dir) + " -->"
+// hiddenMarker is the hidden line <!-- gridsync:KIND dir=DIR --> that
+// starts what gridsync writes for one config directory: the sticky plan comment
+// ("plan", see Marker), every apply-outcome comment ("apply") and the sync
+// issue ("sync"). Apply comments have their own kind so that the search for
+// the plan comment never takes one for it, and so that people and scripts
+// can pick them out of a pull request's comments; gridsync itself never
+// searches for them.
+//
+// dir is made safe inside an HTML comment and unambiguous as a key: bytes
+// outside a conservative set are percent-encoded, and so is a '-' that
+// follows another '-', because "--" may end a comment.
+func hiddenMarker(kind, dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	var b strings.Builder
+	b.WriteString("<!-- gridsync:" + kind + " dir=")
+	for i := 0; i < len(dir); i++ {
+		c := dir[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '.', c == '_', c == '/', c == '+', c == '@', c == ',', c == '~',
+			c == '-' && (i == 0 || dir[i-1] != '-'):
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	b.WriteString(" -->")
+	return b.String()
 }
 
 // forDir is " for `dir`", or "" for the repository root.
@@ -38,29 +60,6 @@ func forDir(dir string) string {
 		return ""
 	}
 	return " for `" + dir + "`"
-}
-
-// escapeDir makes dir safe inside an HTML comment and unambiguous as a
-// marker key: bytes outside a conservative set are percent-encoded, and so
-// is a '-' that follows another '-', because "--" may end a comment.
-func escapeDir(dir string) string {
-	if dir == "" {
-		dir = "."
-	}
-	var b strings.Builder
-	for i := 0; i < len(dir); i++ {
-		c := dir[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
-			c == '.', c == '_', c == '/', c == '+', c == '@', c == ',', c == '~':
-			b.WriteByte(c)
-		case c == '-' && (i == 0 || dir[i-1] != '-'):
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
 }
 
 // fit returns prefix+text if it is at most limit bytes. Otherwise it keeps

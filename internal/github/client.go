@@ -78,22 +78,19 @@ type PermissionError struct {
 }
 
 func (e *PermissionError) Error() string {
-	return fmt.Sprintf("the token cannot %s: grant `%s` in the workflow's permissions (GitHub said: %s)", e.What, e.Permission, githubMessage(e.Err))
+	// The short reason GitHub gave, without the request line.
+	said := e.Err.Error()
+	var er *gh.ErrorResponse
+	if errors.As(e.Err, &er) && er.Response != nil {
+		said = er.Response.Status
+		if er.Message != "" {
+			said = fmt.Sprintf("%d %s", er.Response.StatusCode, er.Message)
+		}
+	}
+	return fmt.Sprintf("the token cannot %s: grant `%s` in the workflow's permissions (GitHub said: %s)", e.What, e.Permission, said)
 }
 
 func (e *PermissionError) Unwrap() error { return e.Err }
-
-// githubMessage is the short reason GitHub gave, without the request line.
-func githubMessage(err error) string {
-	var er *gh.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		if er.Message != "" {
-			return fmt.Sprintf("%d %s", er.Response.StatusCode, er.Message)
-		}
-		return er.Response.Status
-	}
-	return err.Error()
-}
 
 // apiError turns an API failure into a sentence a user can act on. what
 // says what gridsync tried ("write pull-request comments"), permission the

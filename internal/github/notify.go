@@ -75,7 +75,7 @@ func mergedPR(prs []*gh.PullRequest, commit string) *gh.PullRequest {
 // applyBody is the comment NotifyApply posts.
 func applyBody(o ApplyOutcome, commit, runURL string) string {
 	var b strings.Builder
-	b.WriteString(applyMarker(o.Dir) + "\n")
+	b.WriteString(hiddenMarker("apply", o.Dir) + "\n")
 	where := forDir(o.Dir)
 	if o.Err != nil {
 		fmt.Fprintf(&b, "### gridsync apply failed%s\n\nApplying commit %s failed:\n\n```\n%s\n```\n",

@@ -79,7 +79,7 @@ func ReportSync(ctx context.Context, env Env, o SyncOutcome) (SyncIssueResult, e
 
 // reportSync does ReportSync's API calls.
 func reportSync(ctx context.Context, c *gh.Client, owner, repo, runURL string, o SyncOutcome) (SyncIssueResult, error) {
-	marker := syncMarker(o.Dir)
+	marker := hiddenMarker("sync", o.Dir)
 	open, err := firstListed(func(lo gh.ListOptions) ([]*gh.Issue, *gh.Response, error) {
 		return c.Issues.ListByRepo(ctx, owner, repo, &gh.IssueListByRepoOptions{State: "open", Labels: []string{SyncIssueLabel}, ListOptions: lo})
 	}, func(is *gh.Issue) bool { return is.PullRequestLinks == nil && strings.Contains(is.GetBody(), marker) })
@@ -123,34 +123,24 @@ func reportSync(ctx context.Context, c *gh.Client, owner, repo, runURL string, o
 	var is *gh.Issue
 	if open != nil {
 		is, _, err = c.Issues.Edit(ctx, owner, repo, open.GetNumber(), req)
-	} else if err = ensureLabel(ctx, c, owner, repo); err == nil {
-		res.Action, req.Labels = "opened", &[]string{SyncIssueLabel}
-		is, _, err = c.Issues.Create(ctx, owner, repo, req)
+	} else {
+		// Create the label unless it exists (422).
+		_, _, err = c.Issues.CreateLabel(ctx, owner, repo, &gh.Label{
+			Name:        gh.String(SyncIssueLabel),
+			Color:       gh.String("B60205"),
+			Description: gh.String("gridsync: the scheduled sync failed or refused companies"),
+		})
+		var er *gh.ErrorResponse
+		if err == nil || errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {
+			res.Action, req.Labels = "opened", &[]string{SyncIssueLabel}
+			is, _, err = c.Issues.Create(ctx, owner, repo, req)
+		}
 	}
 	if err != nil {
 		return SyncIssueResult{}, err
 	}
 	res.Number, res.URL = is.GetNumber(), is.GetHTMLURL()
 	return res, nil
-}
-
-// syncMarker identifies the sync issue of one config directory.
-func syncMarker(dir string) string {
-	return "<!-- gridsync:sync dir=" + escapeDir(dir) + " -->"
-}
-
-// ensureLabel creates the gridsync-sync label unless it exists.
-func ensureLabel(ctx context.Context, c *gh.Client, owner, repo string) error {
-	_, _, err := c.Issues.CreateLabel(ctx, owner, repo, &gh.Label{
-		Name:        gh.String(SyncIssueLabel),
-		Color:       gh.String("B60205"),
-		Description: gh.String("gridsync: the scheduled sync failed or refused companies"),
-	})
-	var er *gh.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {
-		return nil // it exists
-	}
-	return err
 }
 
 // syncState is what the issue body remembers between runs.

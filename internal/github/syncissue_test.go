@@ -66,7 +66,7 @@ func TestReportSyncLifecycle(t *testing.T) {
 		t.Errorf("opened issue: %+v", is)
 	}
 	for _, want := range []string{
-		syncMarker("."), "### gridsync sync failed", "wrote nothing",
+		hiddenMarker("sync", "."), "### gridsync sync failed", "wrote nothing",
 		"~~~\nError: Personio answered 503 Service Unavailable for the employees page at offset 100",
 		"Since 2024-05-01 10:00 UTC (1 run).", "[workflow run](https://github.example/acme/people-config/actions/runs/4242)",
 		"<summary>Output of gridsync sync</summary>", "reading Personio employees: 40/100 after 5s",
