@@ -38,7 +38,7 @@ type JSONRange struct {
 	End      JSONPos `json:"end"`
 }
 
-// JSONPos is one position in a source file.
+// JSONPos is one position in a source file, an hcl.Pos.
 type JSONPos struct {
 	Line   int `json:"line"`
 	Column int `json:"column"`
@@ -79,17 +79,13 @@ func NewJSONDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) []JSO
 			jd.Severity = "warning"
 		}
 		if d.Subject != nil {
-			jd.Range = jsonRange(*d.Subject)
+			r := d.Subject
+			jd.Range = &JSONRange{Filename: r.Filename, Start: JSONPos(r.Start), End: JSONPos(r.End)}
 			jd.Snippet = jsonSnippet(files[d.Subject.Filename], d)
 		}
 		out = append(out, jd)
 	}
 	return out
-}
-
-func jsonRange(r hcl.Range) *JSONRange {
-	pos := func(p hcl.Pos) JSONPos { return JSONPos{Line: p.Line, Column: p.Column, Byte: p.Byte} }
-	return &JSONRange{Filename: r.Filename, Start: pos(r.Start), End: pos(r.End)}
 }
 
 // jsonSnippet extracts the lines that d's subject (and context) cover.

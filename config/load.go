@@ -168,7 +168,16 @@ func (d *decoder) decode(cfg *Config, names []string) {
 		cfg.Companies = append(cfg.Companies, co)
 	}
 	slices.SortStableFunc(cfg.Companies, func(a, b Company) int { return strings.Compare(a.Slug, b.Slug) })
-	d.add(OfficesMappedOnce(writtenMappings(cfg.Companies))...)
+	// Compare the office mappings as written: keyed by name for office =
+	// "…", by id for office_id = … (a location sets one at most). The plan
+	// engine compares the keys the names resolve to.
+	var mappings []OfficeMapping
+	for _, c := range cfg.Companies {
+		for _, l := range c.Locations {
+			mappings = append(mappings, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{ID: l.OfficeID, Name: l.Office}})
+		}
+	}
+	d.add(OfficesMappedOnce(mappings)...)
 }
 
 // firstDecl reports whether block (a company or location) is the first

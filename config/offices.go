@@ -106,17 +106,3 @@ func (l Location) OfficeRef() string {
 // Messages then leave out hints derived from the value too, such as the
 // offices closest to it: they would show part of it.
 func (l Location) OfficeFromEnv() bool { return l.officeSrc.fromEnv() }
-
-// writtenMappings lists the office mappings of companies as written, for
-// the check at load time: keyed by name for office = "…", by id for
-// office_id = … (a location sets one at most). The plan engine compares the
-// keys the names resolve to.
-func writtenMappings(companies []Company) []OfficeMapping {
-	var out []OfficeMapping
-	for _, c := range companies {
-		for _, l := range c.Locations {
-			out = append(out, OfficeMapping{Company: c.Slug, Location: l, Office: OfficeKey{ID: l.OfficeID, Name: l.Office}})
-		}
-	}
-	return out
-}
