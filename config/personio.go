@@ -229,16 +229,12 @@ func syncDefaultForm(name string) form {
 			if got.Type() != cty.String {
 				return "", ""
 			}
-			var example string
-			switch Override(strings.ToLower(strings.TrimSpace(got.AsString()))) {
-			case On, Inherit:
-				example = name + " = true"
-			case Off:
-				example = name + " = false"
-			default:
-				return "", ""
+			switch v := Override(strings.ToLower(strings.TrimSpace(got.AsString()))); v {
+			case On, Off, Inherit:
+				return fmt.Sprintf("%s = %t", name, v != Off),
+					` "on", "off" and "inherit" are for a company's sync block, which overrides these account defaults; personio { sync { … } } sets them with true and false.`
 			}
-			return example, ` "on", "off" and "inherit" are for a company's sync block, which overrides these account defaults; personio { sync { … } } sets them with true and false.`
+			return "", ""
 		},
 	}
 }
