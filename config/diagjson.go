@@ -60,32 +60,26 @@ type JSONSnippet struct {
 // snippets and may be nil.
 func NewJSONValidation(files map[string]*hcl.File, diags hcl.Diagnostics) JSONValidation {
 	errs, warns := Counts(diags)
-	return JSONValidation{
+	v := JSONValidation{
 		FormatVersion: JSONFormatVersion,
 		Valid:         errs == 0,
 		ErrorCount:    errs,
 		WarningCount:  warns,
-		Diagnostics:   NewJSONDiagnostics(files, diags),
+		// Never nil, so that the JSON holds [] rather than null.
+		Diagnostics: make([]JSONDiagnostic, 0, len(diags)),
 	}
-}
-
-// NewJSONDiagnostics converts diags; it never returns nil, so that the JSON
-// holds [] rather than null.
-func NewJSONDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) []JSONDiagnostic {
-	out := make([]JSONDiagnostic, 0, len(diags))
 	for _, d := range diags {
 		jd := JSONDiagnostic{Severity: "error", Summary: d.Summary, Detail: d.Detail}
 		if d.Severity == hcl.DiagWarning {
 			jd.Severity = "warning"
 		}
-		if d.Subject != nil {
-			r := d.Subject
+		if r := d.Subject; r != nil {
 			jd.Range = &JSONRange{Filename: r.Filename, Start: JSONPos(r.Start), End: JSONPos(r.End)}
-			jd.Snippet = jsonSnippet(files[d.Subject.Filename], d)
+			jd.Snippet = jsonSnippet(files[r.Filename], d)
 		}
-		out = append(out, jd)
+		v.Diagnostics = append(v.Diagnostics, jd)
 	}
-	return out
+	return v
 }
 
 // jsonSnippet extracts the lines that d's subject (and context) cover.
