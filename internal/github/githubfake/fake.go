@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -78,17 +79,16 @@ type Server struct {
 // New returns a fake that knows repo.
 func New(repo string) *Server {
 	s := &Server{Repo: repo, fails: map[string][]int{}, comments: map[int][]*Comment{}, pulls: map[string][]PullRequest{}, nextID: 1000}
-	m := http.NewServeMux()
-	m.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
-	m.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.writeComment)
-	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", s.writeComment)
-	m.HandleFunc("POST /repos/{owner}/{repo}/statuses/{sha}", s.createStatus)
-	m.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.listPulls)
-	m.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
-	m.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
-	m.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{number}", s.editIssue)
-	m.HandleFunc("POST /repos/{owner}/{repo}/labels", s.createLabel)
-	s.mux = m
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
+	s.mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.writeComment)
+	s.mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/comments/{id}", s.writeComment)
+	s.mux.HandleFunc("POST /repos/{owner}/{repo}/statuses/{sha}", s.createStatus)
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.listPulls)
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
+	s.mux.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
+	s.mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{number}", s.editIssue)
+	s.mux.HandleFunc("POST /repos/{owner}/{repo}/labels", s.createLabel)
 	return s
 }
 
@@ -152,7 +152,8 @@ func (s *Server) add(number int, user, body string) *Comment {
 	return c
 }
 
-// ServeHTTP records the request, checks repository and token, and routes.
+// ServeHTTP records the request, checks token and repository (others
+// 404), and routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body.Close()
@@ -165,6 +166,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		writeError(w, http.StatusUnauthorized, "Bad credentials")
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/repos/"+s.Repo+"/") {
+		writeError(w, http.StatusNotFound, "Not Found")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -185,21 +190,11 @@ func (s *Server) failed(w http.ResponseWriter, key string) bool {
 	return true
 }
 
-// repoOK answers 404 for unknown repositories.
-func (s *Server) repoOK(w http.ResponseWriter, r *http.Request) bool {
-	if r.PathValue("owner")+"/"+r.PathValue("repo") != s.Repo {
-		writeError(w, http.StatusNotFound, "Not Found")
-		return false
-	}
-	return true
-}
-
 // write admits a write to resource and decodes its JSON body into in. It
-// answers 404 for an unknown repository, the code queued by FailWrites when
-// there is one, 403 when writes to resource are refused, 400 for a body
+// answers the code queued by FailWrites when there is one, 403 when writes to resource are refused, 400 for a body
 // that is not JSON, and 422 for a "body" over GitHub's limit.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, resource string, in any) bool {
-	if !s.repoOK(w, r) || s.failed(w, resource) {
+	if s.failed(w, resource) {
 		return false
 	}
 	if s.ReadOnly || s.Forbid[resource] {
@@ -222,9 +217,6 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, resource string, 
 }
 
 func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) {
-		return
-	}
 	number, _ := strconv.Atoi(r.PathValue("number"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -275,9 +267,6 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
-	if !s.repoOK(w, r) {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	writePage(w, r, s.pulls[r.PathValue("sha")])
