@@ -64,22 +64,18 @@ func (d *decoder) content(body hcl.Body, schema *hcl.BodySchema) *hcl.BodyConten
 		if strings.Contains(diag.Detail, "Did you mean") {
 			continue
 		}
-		switch diag.Summary {
-		case "Unsupported argument":
-			if len(attrs) == 0 {
-				diag.Detail += fmt.Sprintf(" Only blocks are allowed here: %s.", blocks)
-				break
-			}
+		switch summary := diag.Summary; {
+		case summary == "Unsupported argument" && attrs == "":
+			diag.Detail += fmt.Sprintf(" Only blocks are allowed here: %s.", blocks)
+		case summary == "Unsupported argument":
 			diag.Detail += fmt.Sprintf(" Arguments allowed here: %s.", attrs)
-		case "Unsupported block type":
-			if len(blocks) == 0 {
-				diag.Detail += fmt.Sprintf(" This block takes no blocks, only the arguments %s.", attrs)
-				break
-			}
+		case summary == "Unsupported block type" && blocks == "":
+			diag.Detail += fmt.Sprintf(" This block takes no blocks, only the arguments %s.", attrs)
+		case summary == "Unsupported block type":
 			diag.Detail += fmt.Sprintf(" Blocks allowed here: %s.", blocks)
-		case "Missing slug for company":
+		case summary == "Missing slug for company":
 			diag.Detail += ` Write it as company "acme" { … }.`
-		case "Missing slug for location":
+		case summary == "Missing slug for location":
 			diag.Detail += ` Write it as location "berlin-hq" { … }.`
 		}
 	}

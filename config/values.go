@@ -89,9 +89,6 @@ func (t text) quoted() string { return t.show(strconv.Quote(t.s)) }
 // object attribute); the decoders' own messages never contain one (see
 // source.show), so nothing else needs it.
 func redactEnv(diags hcl.Diagnostics, reads []envRead) {
-	if len(reads) == 0 {
-		return
-	}
 	// Longest first, so that a value containing another is replaced whole.
 	reads = slices.Clone(reads)
 	slices.SortStableFunc(reads, func(a, b envRead) int { return len(b.value) - len(a.value) })
