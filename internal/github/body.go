@@ -185,12 +185,7 @@ func TruncateRunes(s string, n int) string {
 
 // ShortSHA is the 7-character form of a commit id, as git log --oneline
 // shows it.
-func ShortSHA(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
+func ShortSHA(sha string) string { return sha[:min(len(sha), 7)] }
 
 // fitBody keeps an issue or comment body within GitHub's limit.
 func fitBody(body string) string {
