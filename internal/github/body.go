@@ -23,12 +23,12 @@ const MaxStepSummaryBytes = 1 << 20
 func Marker(dir string) string { return hiddenMarker("plan", dir) }
 
 // hiddenMarker is the hidden line <!-- gridsync:KIND dir=DIR --> that
-// starts what gridsync writes for one config directory: the sticky plan comment
-// ("plan", see Marker), every apply-outcome comment ("apply") and the sync
-// issue ("sync"). Apply comments have their own kind so that the search for
-// the plan comment never takes one for it, and so that people and scripts
-// can pick them out of a pull request's comments; gridsync itself never
-// searches for them.
+// starts what gridsync writes for one config directory: the sticky plan
+// comment ("plan", see Marker), every apply-outcome comment ("apply") and
+// the sync issue ("sync"). Apply comments have their own kind so that the
+// search for the plan comment never takes one for it, and so that people
+// and scripts can pick them out of a pull request's comments; gridsync
+// itself never searches for them.
 //
 // dir is made safe inside an HTML comment and unambiguous as a key: bytes
 // outside a conservative set are percent-encoded, and so is a '-' that
