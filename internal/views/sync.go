@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -116,10 +117,6 @@ func (v *View) complete(verb string, s plan.Summary, runID int64) {
 // it would have done, how to proceed) and warns when jobs were not synced.
 func (v *View) refusals(w *engine.Written) {
 	would := byCompany(w.Planned.Plan)
-	configured := map[string]bool{}
-	for _, sc := range w.Planned.Plan.Scope {
-		configured[sc.Company] = true
-	}
 	for _, rf := range w.Refusals {
 		fmt.Fprintf(v.stderr, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
 		fmt.Fprintf(v.stderr, "  Why: %s.\n", rf.Reason())
@@ -128,7 +125,7 @@ func (v *View) refusals(w *engine.Written) {
 		// A company that left the configuration is planned only by a plan
 		// of every company; -company would not know it.
 		filter, file := "-company "+rf.Company+" ", rf.Company+".plan"
-		if !configured[rf.Company] {
+		if !inScope(w.Planned.Plan, rf.Company) {
 			filter, file = "", "reviewed.plan"
 		}
 		fmt.Fprintf(v.stderr, "    %s\n", v.Command("plan", filter+"-out "+file))
@@ -168,30 +165,27 @@ func logRun(log *slog.Logger, r SyncRun) {
 // companyCounts is the per-company part of a run's log line:
 // companies.acme="1 to add, …" or "refused".
 func companyCounts(w *engine.Written) slog.Attr {
-	counts := byCompany(w.Applied)
-	refused := map[string]bool{}
+	counts := map[string]string{}
+	for c, s := range byCompany(w.Applied) {
+		counts[c] = s.Counts()
+	}
+	// Applied has no refused company; those the configuration has are
+	// named.
 	for _, rf := range w.Refusals {
-		refused[rf.Company] = true
-	}
-	var names []string
-	for _, sc := range w.Planned.Plan.Scope {
-		names = append(names, sc.Company)
-	}
-	for c := range counts {
-		if !slices.Contains(names, c) {
-			names = append(names, c)
+		if inScope(w.Planned.Plan, rf.Company) {
+			counts[rf.Company] = "refused"
 		}
 	}
-	slices.Sort(names)
-	attrs := make([]any, 0, len(names))
-	for _, c := range names {
-		if refused[c] {
-			attrs = append(attrs, slog.String(c, "refused"))
-			continue
-		}
-		attrs = append(attrs, slog.String(c, counts[c].Counts()))
+	var attrs []any
+	for _, c := range slices.Sorted(maps.Keys(counts)) {
+		attrs = append(attrs, slog.String(c, counts[c]))
 	}
 	return slog.Group("companies", attrs...)
+}
+
+// inScope reports whether p plans company: the configuration has it.
+func inScope(p *plan.Plan, company string) bool {
+	return slices.ContainsFunc(p.Scope, func(s plan.Scope) bool { return s.Company == company })
 }
 
 // byCompany is p's summary per company.
