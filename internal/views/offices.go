@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -174,23 +175,16 @@ type officeJSON struct {
 func (v *officesJSON) Report(rep *engine.OfficeReport) error {
 	offices := make([]officeJSON, len(rep.Offices))
 	for i, o := range rep.Offices {
-		oj := officeJSON{Name: o.Name, Employees: map[string]int{}, Locations: o.Locations}
+		oj := officeJSON{Name: o.Name, Employees: map[string]int{}, Locations: append([]string{}, o.Locations...)}
 		if o.ID != 0 {
-			id := o.ID
-			oj.ID = &id
+			oj.ID = &o.ID
 		}
 		for _, s := range engine.Statuses {
 			oj.Employees[s] = 0
 		}
-		for s, n := range o.Employees {
-			oj.Employees[s] = n
-		}
+		maps.Copy(oj.Employees, o.Employees)
 		if rep.JobsUnavailable == "" {
-			n := o.OpenJobs
-			oj.OpenJobs = &n
-		}
-		if oj.Locations == nil {
-			oj.Locations = []string{}
+			oj.OpenJobs = &o.OpenJobs
 		}
 		offices[i] = oj
 	}
