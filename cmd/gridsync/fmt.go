@@ -74,10 +74,6 @@ func runFmt(g *globals, opts fmtOptions, args []string) error {
 	}
 	f := &formatter{g: g, opts: opts}
 	for _, arg := range args {
-		if arg == "-" {
-			f.stdin()
-			continue
-		}
 		f.path(arg)
 	}
 	switch {
@@ -89,9 +85,13 @@ func runFmt(g *globals, opts fmtOptions, args []string) error {
 	return nil
 }
 
-// path formats the file or directory named by arg; names are printed as
-// the user wrote them.
+// path formats the file or directory named by arg, or standard input for
+// "-"; names are printed as the user wrote them.
 func (f *formatter) path(arg string) {
+	if arg == "-" {
+		f.file("<stdin>", "")
+		return
+	}
 	real := f.g.path(arg)
 	info, err := os.Stat(real)
 	if err != nil {
@@ -128,76 +128,57 @@ func (f *formatter) path(arg string) {
 	}
 }
 
-// file formats one file; name is what is printed, real where it lives.
+// file formats one file, or standard input when real is ""; name is what
+// is printed, real where it lives. Standard input's result goes to
+// standard output unless -check or -diff asks only for the verdict or the
+// diff.
 func (f *formatter) file(name, real string) {
-	src, err := os.ReadFile(real)
+	stdin, what := real == "", name
+	var src []byte
+	var err error
+	if stdin {
+		what = "standard input"
+		src, err = io.ReadAll(f.g.In)
+	} else {
+		src, err = os.ReadFile(real)
+	}
 	if err != nil {
-		f.fail(fmt.Errorf("cannot read %s: %w", name, err))
+		f.fail(fmt.Errorf("cannot read %s: %w", what, err))
 		return
 	}
-	out, ok := f.format(src, name)
-	if !ok || bytes.Equal(src, out) {
+	out, diags := config.Format(src, name)
+	if diags.HasErrors() {
+		// Reported with a source snippet.
+		if err := f.g.view.Diagnostics(map[string]*hcl.File{name: {Bytes: src}}, diags); err != nil {
+			f.g.logger.Warn("cannot write diagnostics", "err", err)
+		}
+		f.failed = true
 		return
 	}
-	f.changed = true
-	if f.opts.list {
-		fmt.Fprintln(f.g.Out, name)
-	}
-	if f.opts.write {
-		if err := writeKeepingMode(real, out); err != nil {
-			f.fail(fmt.Errorf("cannot write %s: %w", name, err))
-			return
+	changed := !bytes.Equal(src, out)
+	f.changed = f.changed || changed
+	if changed && !stdin {
+		if f.opts.list {
+			fmt.Fprintln(f.g.Out, name)
+		}
+		if f.opts.write {
+			if err := writeKeepingMode(real, out); err != nil {
+				f.fail(fmt.Errorf("cannot write %s: %w", name, err))
+				return
+			}
 		}
 	}
-	if f.opts.diff {
-		f.printDiff(name, src, out)
+	if changed && f.opts.diff {
+		// Like git, prefix the names with old/ and new/; an absolute path
+		// keeps a single slash after the prefix.
+		label := strings.TrimPrefix(filepath.ToSlash(name), "/")
+		fmt.Fprint(f.g.Out, udiff.Unified("old/"+label, "new/"+label, string(src), string(out)))
 	}
-}
-
-// stdin formats standard input. The result goes to standard output unless
-// -check or -diff asks only for the verdict or the diff.
-func (f *formatter) stdin() {
-	src, err := io.ReadAll(f.g.In)
-	if err != nil {
-		f.fail(fmt.Errorf("cannot read standard input: %w", err))
-		return
-	}
-	out, ok := f.format(src, "<stdin>")
-	if !ok {
-		return
-	}
-	if !bytes.Equal(src, out) {
-		f.changed = true
-		if f.opts.diff {
-			f.printDiff("<stdin>", src, out)
-		}
-	}
-	if !f.opts.check && !f.opts.diff {
+	if stdin && !f.opts.check && !f.opts.diff {
 		if _, err := f.g.Out.Write(out); err != nil {
 			f.fail(fmt.Errorf("cannot write standard output: %w", err))
 		}
 	}
-}
-
-// format formats src, reporting syntax errors with a source snippet.
-func (f *formatter) format(src []byte, name string) ([]byte, bool) {
-	out, diags := config.Format(src, name)
-	if !diags.HasErrors() {
-		return out, true
-	}
-	files := map[string]*hcl.File{name: {Bytes: src}}
-	if err := f.g.view.Diagnostics(files, diags); err != nil {
-		f.g.logger.Warn("cannot write diagnostics", "err", err)
-	}
-	f.failed = true
-	return nil, false
-}
-
-func (f *formatter) printDiff(name string, src, out []byte) {
-	// Like git, prefix the names with old/ and new/; an absolute path keeps
-	// a single slash after the prefix.
-	label := strings.TrimPrefix(filepath.ToSlash(name), "/")
-	fmt.Fprint(f.g.Out, udiff.Unified("old/"+label, "new/"+label, string(src), string(out)))
 }
 
 func (f *formatter) fail(err error) {
