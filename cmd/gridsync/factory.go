@@ -46,21 +46,13 @@ type factory struct {
 // the credentials decrypted from cfg's SOPS file.
 func (f *factory) defaults() {
 	if f.openStore == nil {
-		f.openStore = openPostgres
+		// On an error, openStore below returns no Store at all, not a nil
+		// *store.Store inside one.
+		f.openStore = func(ctx context.Context, url string, log *slog.Logger) (Store, error) { return store.Open(ctx, url, log) }
 	}
 	if f.credentials == nil {
 		f.credentials = engine.Credentials
 	}
-}
-
-// openPostgres opens the real store; an error comes with no Store (not a
-// nil *store.Store inside one).
-func openPostgres(ctx context.Context, url string, log *slog.Logger) (Store, error) {
-	s, err := store.Open(ctx, url, log)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
 }
 
 // newRunner builds the engine runner for a command: Personio through the

@@ -37,22 +37,22 @@ func runGlobals(ctx context.Context, g *globals, args []string) int {
 	root.SetOut(g.Out)
 	root.SetErr(g.Err)
 	err := root.ExecuteContext(ctx)
-	if code, ok := interrupted(ctx); ok && !g.interruptHandled {
+	if code := interruptCode(ctx); code != 0 && !g.interruptHandled {
 		fmt.Fprintf(g.Err, "Error: %s\n", interruptMessage(g, err))
 		return code
 	}
 	if err == nil {
 		return 0
 	}
+	code := 1
 	var ec *exitError
 	if errors.As(err, &ec) {
-		if ec.err != nil {
-			fmt.Fprintf(g.Err, "Error: %v\n", ec.err)
-		}
-		return ec.code
+		code, err = ec.code, ec.err
 	}
-	fmt.Fprintf(g.Err, "Error: %v\n", err)
-	return 1
+	if err != nil {
+		fmt.Fprintf(g.Err, "Error: %v\n", err)
+	}
+	return code
 }
 
 // interruptMessage says what an interrupted command wrote: nothing, or all
@@ -100,15 +100,16 @@ const (
 	exitSIGTERM = 143
 )
 
-// interrupted reports whether ctx ended by an interrupt, and the exit code
-// that goes with it: 143 for SIGTERM, 130 for SIGINT or any other
+// interruptCode is 0 unless ctx ended by an interrupt, and then the exit
+// code that goes with it: 143 for SIGTERM, 130 for SIGINT or any other
 // cancellation (tests cancel without a signal).
-func interrupted(ctx context.Context) (int, bool) {
-	if ctx.Err() == nil {
-		return 0, false
+func interruptCode(ctx context.Context) int {
+	sig, _ := interrupt.Signal(ctx)
+	switch {
+	case ctx.Err() == nil:
+		return 0
+	case sig == syscall.SIGTERM:
+		return exitSIGTERM
 	}
-	if sig, ok := interrupt.Signal(ctx); ok && sig == syscall.SIGTERM {
-		return exitSIGTERM, true
-	}
-	return exitSIGINT, true
+	return exitSIGINT
 }

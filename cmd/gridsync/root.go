@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
@@ -98,12 +99,7 @@ func (g *globals) path(p string) string {
 
 // configDir returns the configuration directory: -chdir or the working
 // directory.
-func (g *globals) configDir() string {
-	if g.chdir == "" {
-		return "."
-	}
-	return g.chdir
-}
+func (g *globals) configDir() string { return cmp.Or(g.chdir, ".") }
 
 func newRootCmd(g *globals) *cobra.Command {
 	root := &cobra.Command{
@@ -169,11 +165,7 @@ func normalizeArgs(args []string) []string {
 		}
 		// A negative number (-limit -10) is a value, not a flag.
 		if len(a) > 2 && a[0] == '-' && a[1] != '-' && (a[1] < '0' || a[1] > '9') {
-			name := a[1:]
-			if eq := strings.IndexByte(name, '='); eq >= 0 {
-				name = name[:eq]
-			}
-			if len(name) > 1 {
+			if name, _, _ := strings.Cut(a[1:], "="); len(name) > 1 {
 				a = "-" + a
 			}
 		}

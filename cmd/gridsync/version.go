@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"runtime"
@@ -35,22 +36,13 @@ func writeVersion(w io.Writer, bi *debug.BuildInfo) {
 		fmt.Fprintln(w, "module: unknown (built without module information)")
 		return
 	}
-	mod := bi.Main.Version
-	if mod == "" {
-		mod = "(devel)"
-	}
-	fmt.Fprintf(w, "module: %s %s\n", bi.Main.Path, mod)
-	var rev, modified string
+	fmt.Fprintf(w, "module: %s %s\n", bi.Main.Path, cmp.Or(bi.Main.Version, "(devel)"))
+	settings := map[string]string{}
 	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			modified = s.Value
-		}
+		settings[s.Key] = s.Value
 	}
-	if rev != "" {
-		if modified == "true" {
+	if rev := settings["vcs.revision"]; rev != "" {
+		if settings["vcs.modified"] == "true" {
 			rev += " (with uncommitted changes)"
 		}
 		fmt.Fprintf(w, "commit: %s\n", rev)
