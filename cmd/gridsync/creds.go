@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/gridwork/gridsync/config"
@@ -158,32 +157,7 @@ func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config
 	rep.Map(cfg)
 	list.Begin()
 	diags, warnings := engine.CheckOffices(cfg, rep)
-	mapped := 0
-	for _, c := range cfg.Companies {
-		for _, l := range c.Locations {
-			if l.Mapped() {
-				mapped++
-			}
-		}
-	}
-	bad := 0
-	for _, d := range diags {
-		if d.Severity != hcl.DiagError {
-			continue
-		}
-		bad++
-		list.FailMapping(cfg, d)
-	}
-	for _, w := range warnings {
-		list.Skip("%s", w)
-	}
-	switch {
-	case bad > 0:
-	case mapped == 0:
-		list.Pass("no location maps an office yet: see gridsync offices")
-	default:
-		list.Pass("every mapped office exists in Personio (%s)", words.Count(mapped, "location", "locations"))
-	}
+	list.Mappings(cfg, diags, warnings)
 }
 
 // feedReason says why the job feed could not be read, in the words of an

@@ -48,7 +48,9 @@ func (f *factory) defaults() {
 	if f.openStore == nil {
 		// On an error, openStore below returns no Store at all, not a nil
 		// *store.Store inside one.
-		f.openStore = func(ctx context.Context, url string, log *slog.Logger) (Store, error) { return store.Open(ctx, url, log) }
+		f.openStore = func(ctx context.Context, url string, log *slog.Logger) (Store, error) {
+			return store.Open(ctx, url, log)
+		}
 	}
 	if f.credentials == nil {
 		f.credentials = engine.Credentials

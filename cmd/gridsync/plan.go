@@ -104,18 +104,14 @@ func checkWritable(path string) error {
 		return fmt.Errorf("cannot save the plan to %s: it is a directory; give -out a file name", path)
 	}
 	f, err := renameio.NewPendingFile(path)
-	if err != nil {
-		return fmt.Errorf("cannot save the plan to %s (checked before reading Personio): %w; give -out a path in a writable directory", path, unwrapPath(err))
-	}
-	return f.Cleanup()
-}
-
-// unwrapPath drops the temporary file's name from an *fs.PathError, which
-// means nothing to the user.
-func unwrapPath(err error) error {
+	// The temporary file's name in an *fs.PathError means nothing to the
+	// user.
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return pe.Err
+		err = pe.Err
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("cannot save the plan to %s (checked before reading Personio): %w; give -out a path in a writable directory", path, err)
+	}
+	return f.Cleanup()
 }

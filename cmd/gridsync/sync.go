@@ -128,16 +128,15 @@ func runSyncEvery(ctx context.Context, g *globals, o *syncOptions) error {
 	view.Started(o.every, g.configDir())
 	for {
 		syncOnce(ctx, g, o, view)
-		if ctx.Err() != nil {
-			view.Stopped(context.Cause(ctx))
-			return nil
+		if ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(o.every + jitter(o.every)):
+				continue
+			}
 		}
-		select {
-		case <-ctx.Done():
-			view.Stopped(context.Cause(ctx))
-			return nil
-		case <-time.After(o.every + jitter(o.every)):
-		}
+		view.Stopped(context.Cause(ctx))
+		return nil
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
+	"github.com/gridwork/gridsync/internal/words"
 )
 
 // Checklist is the view of creds validate: one line per check, "✓ what
@@ -45,23 +46,43 @@ func (c *Checklist) Fail(what string, err error) {
 	c.line("✗", "FAIL", "31", what+": "+err.Error())
 }
 
-// FailMapping writes a failed check of an office mapping, d the plan's
-// diagnostic about it, named by the location's address and file:line.
-func (c *Checklist) FailMapping(cfg *config.Config, d *hcl.Diagnostic) {
-	where := "office mapping"
-	if d.Subject != nil {
-		where = position(*d.Subject)
-	locations:
-		for _, co := range cfg.Companies {
-			for _, l := range co.Locations {
-				if l.OfficeRange == *d.Subject {
-					where = fmt.Sprintf("location.%s.%s (%s)", co.Slug, l.Slug, where)
-					break locations
+// Mappings writes the check of cfg's office mappings, given what the plan
+// would say of them (engine.CheckOffices): a failed check per error in
+// diags, named by the location's address and file:line, a skipped one per
+// warning, and one that passed when no error did.
+func (c *Checklist) Mappings(cfg *config.Config, diags hcl.Diagnostics, warnings []string) {
+	bad := 0
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		bad++
+		where := "office mapping"
+		if d.Subject != nil {
+			where = position(*d.Subject)
+		locations:
+			for _, co := range cfg.Companies {
+				for _, l := range co.Locations {
+					if l.OfficeRange == *d.Subject {
+						where = fmt.Sprintf("location.%s.%s (%s)", co.Slug, l.Slug, where)
+						break locations
+					}
 				}
 			}
 		}
+		c.Fail(where, fmt.Errorf("%s. %s", d.Summary, d.Detail))
 	}
-	c.Fail(where, fmt.Errorf("%s. %s", d.Summary, d.Detail))
+	for _, w := range warnings {
+		c.Skip("%s", w)
+	}
+	_, mapped := countLocations(cfg)
+	switch {
+	case bad > 0:
+	case mapped == 0:
+		c.Pass("no location maps an office yet: see gridsync offices")
+	default:
+		c.Pass("every mapped office exists in Personio (%s)", words.Count(mapped, "location", "locations"))
+	}
 }
 
 // Skip writes a check that was not made, or whose failure does not count.

@@ -30,7 +30,14 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 	if err := v.Diagnostics(cfg.Files, diags); err != nil || diags.HasErrors() {
 		return err
 	}
-	locations, mapped := 0, 0
+	locations, mapped := countLocations(cfg)
+	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", v.paint("32;1", "Success!"),
+		words.Count(len(cfg.Companies), "company", "companies"), words.Count(locations, "location", "locations"), words.Number(mapped))
+	return nil
+}
+
+// countLocations counts cfg's locations, and those that map an office.
+func countLocations(cfg *config.Config) (locations, mapped int) {
 	for _, co := range cfg.Companies {
 		for _, loc := range co.Locations {
 			locations++
@@ -39,9 +46,7 @@ func (v *validateHuman) Validated(cfg *config.Config, diags hcl.Diagnostics) err
 			}
 		}
 	}
-	fmt.Fprintf(v.stdout, "%s The configuration is valid.\n%s, %s (%s mapped to a Personio office).\n", v.paint("32;1", "Success!"),
-		words.Count(len(cfg.Companies), "company", "companies"), words.Count(locations, "location", "locations"), words.Number(mapped))
-	return nil
+	return locations, mapped
 }
 
 // validateJSON prints a document like terraform validate -json's.
