@@ -20,7 +20,7 @@ type syncIssueOptions struct {
 }
 
 func newGitHubSyncIssueCmd(g *globals) *cobra.Command {
-	o := syncIssueOptions{exitCode: -1}
+	o := &syncIssueOptions{exitCode: -1}
 	cmd := &cobra.Command{
 		Use:   "sync-issue -exit-code N [-output FILE]",
 		Short: "Open, update or close the gridsync-sync issue after a scheduled sync",
@@ -39,16 +39,14 @@ to do, or the error). It reads GITHUB_TOKEN (with issues: write),
 GITHUB_REPOSITORY, GITHUB_API_URL and, for the run link, GITHUB_SERVER_URL and
 GITHUB_RUN_ID.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGitHubSyncIssue(cmd.Context(), g, o)
-		},
+		RunE: runs(g, o, runGitHubSyncIssue),
 	}
 	cmd.Flags().IntVar(&o.exitCode, "exit-code", -1, "the exit code of gridsync sync (required)")
 	cmd.Flags().StringVar(&o.output, "output", "", "`FILE` with what gridsync sync wrote on stderr (- for standard input)")
 	return cmd
 }
 
-func runGitHubSyncIssue(ctx context.Context, g *globals, o syncIssueOptions) error {
+func runGitHubSyncIssue(ctx context.Context, g *globals, o *syncIssueOptions) error {
 	if o.exitCode < 0 {
 		return errors.New("sync-issue needs the exit code of gridsync sync: -exit-code N")
 	}
@@ -76,15 +74,13 @@ func runGitHubSyncIssue(ctx context.Context, g *globals, o syncIssueOptions) err
 	if err != nil {
 		return err
 	}
-	switch res.Action {
-	case "":
-		if o.exitCode == 0 {
-			fmt.Fprintln(g.Out, "No open gridsync-sync issue to close.")
-		} else {
-			fmt.Fprintf(g.Out, "Exit code %d is neither a failure (1) nor a refusal (4): the gridsync-sync issue is left as it is.\n", o.exitCode)
-		}
-	default:
+	switch {
+	case res.Action != "":
 		fmt.Fprintf(g.Out, "%s issue #%d: %s\n", strings.ToUpper(res.Action[:1])+res.Action[1:], res.Number, res.URL)
+	case o.exitCode == 0:
+		fmt.Fprintln(g.Out, "No open gridsync-sync issue to close.")
+	default:
+		fmt.Fprintf(g.Out, "Exit code %d is neither a failure (1) nor a refusal (4): the gridsync-sync issue is left as it is.\n", o.exitCode)
 	}
 	return nil
 }

@@ -28,9 +28,7 @@ many records it created, updated, adopted, unlinked and deleted, and the
 reason of a run that was refused or failed. -json adds the digests of the
 configuration, Personio data, target state and plan of each run.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runHistory(cmd.Context(), g, o)
-		},
+		RunE: runs(g, o, runHistory),
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print machine-readable JSON")
 	cmd.Flags().IntVar(&o.limit, "limit", 20, "show at most N runs (0: all)")

@@ -34,9 +34,7 @@ in the configuration directory and it validates as it stands.
 
 Exit status: 0 on success, 1 on an error.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOffices(cmd.Context(), g, o)
-		},
+		RunE: runs(g, o, runOffices),
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, `print the offices as JSON (format_version "1")`)

@@ -34,9 +34,7 @@ unlink or remove. It writes nothing (except the plan file with -out).
 Exit codes: 0 success; 1 error; with -detailed-exitcode, 0 means no changes
 and 2 means there are changes.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPlan(cmd.Context(), g, o)
-		},
+		RunE: runs(g, o, runPlan),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "save the plan to `FILE`, for gridsync apply FILE")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -144,6 +145,12 @@ and applied the rest; 130 / 143 interrupted by SIGINT / SIGTERM.`,
 		newVersionCmd(),
 	)
 	return root
+}
+
+// runs is the RunE of a command whose run function works from its options
+// alone (o, which its flags fill in).
+func runs[O any](g *globals, o *O, run func(context.Context, *globals, *O) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error { return run(cmd.Context(), g, o) }
 }
 
 // flagError words cobra's flag errors the way the user typed the flag (one

@@ -30,9 +30,7 @@ With -max-age DUR, status exits 1 when an enabled company/kind has not
 synced successfully within DUR (or never), naming each on stderr: for cron
 monitors and alerting.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runStatus(cmd.Context(), g, o)
-		},
+		RunE: runs(g, o, runStatus),
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print machine-readable JSON")
 	cmd.Flags().DurationVar(&o.maxAge, "max-age", 0, "exit 1 when an enabled company/kind has not synced successfully within `DUR` (e.g. 2h)")

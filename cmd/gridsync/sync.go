@@ -55,9 +55,7 @@ Exit codes: 0 everything applied or in sync; 1 error, nothing written;
 4 at least one company refused, the others applied; 130 / 143 interrupted
 by SIGINT / SIGTERM.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSync(cmd.Context(), g, o)
-		},
+		RunE: runs(g, o, runSync),
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.companies, "company", nil, "sync only this company (repeatable); records of companies that left the configuration are then left alone")
