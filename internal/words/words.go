@@ -5,10 +5,7 @@
 // read the same everywhere. It must not know about anything but words.
 package words
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // Count writes n and the noun that goes with it: "1 employee", "0 offices",
 // "1,240 employees".
@@ -29,17 +26,15 @@ func Plural(n int, one, many string) string {
 // -4,500.
 func Number(n int) string {
 	s := strconv.Itoa(n)
-	sign := ""
+	b := make([]byte, 0, 32) // the longest: -9,223,372,036,854,775,808
 	if n < 0 {
-		sign, s = "-", s[1:]
+		b, s = append(b, '-'), s[1:]
 	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, c := range s {
+	for i := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteRune(c)
+		b = append(b, s[i])
 	}
-	return b.String()
+	return string(b)
 }
