@@ -134,13 +134,10 @@ func uniqueSlug(s string, used map[string]bool) string {
 // officeSummary is the comment above a starter location: the office's id
 // and what it holds.
 func officeSummary(o engine.OfficeInfo, jobsUnknown bool) string {
-	var parts []string
+	parts := []string{"named only by the job feed", employeeSummary(o.Employees)}
 	if o.ID != 0 {
-		parts = append(parts, "Personio office "+strconv.FormatInt(o.ID, 10))
-	} else {
-		parts = append(parts, "named only by the job feed")
+		parts[0] = "Personio office " + strconv.FormatInt(o.ID, 10)
 	}
-	parts = append(parts, employeeSummary(o.Employees))
 	if !jobsUnknown {
 		parts = append(parts, words.Count(o.OpenJobs, "open position", "open positions"))
 	}
