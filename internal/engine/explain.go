@@ -207,7 +207,7 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 	} else {
 		cur.Employees = rows
 	}
-	planned, diags, err := r.build(ctx, narrowConfig(cfg, ex), src, nil, cur, nil)
+	planned, diags, err := r.build(ctx, narrowConfig(cfg, ex), fetched{src: src}, cur, 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -248,13 +248,8 @@ func (r *Runner) explainEmployee(ctx context.Context, cfg *config.Config, client
 	if len(cfg.Personio.EmployeeFields) > 0 {
 		// The plan checks employee_fields keys against the list; without
 		// it a key this employee lacks would read as unknown.
-		attrs, err := client.Attributes(ctx)
-		if err != nil {
+		if src.AttributeKeys, err = attributeKeys(ctx, client); err != nil {
 			return nil, err
-		}
-		src.AttributeKeys = make([]string, len(attrs))
-		for i, a := range attrs {
-			src.AttributeKeys[i] = a.Key
 		}
 	}
 	if err := client.CheckAttributes(ctx, RequiredAttributes(cfg)); err != nil {

@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -75,21 +75,6 @@ func (e *DiagnosticsError) Error() string {
 	return "the configuration does not fit Personio's data: " + e.Diags.Error()
 }
 
-// fetched is Personio's answer with the client that read it (to confirm
-// removals and count requests) and what reading it took.
-type fetched struct {
-	src    *plan.Source
-	client *personio.Client
-	took   time.Duration
-}
-
-// fetchTimed reads Personio (see fetch) and times it.
-func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, error) {
-	start := time.Now()
-	src, client, err := r.fetch(ctx, cfg)
-	return fetched{src: src, client: client, took: time.Since(start)}, err
-}
-
 // planAndWrite is the one write step of apply (without a plan file) and
 // sync. With Personio's answer already read (f), it plans against the
 // target as read now, which confirms would-be removals with Personio
@@ -104,8 +89,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 	if err != nil {
 		return nil, err
 	}
-	readTime := time.Since(start)
-	first, diags, err := r.build(ctx, cfg, f.src, f.client, before, opts.Companies)
+	first, diags, err := r.build(ctx, cfg, f, before, time.Since(start), opts.Companies)
 	if err != nil {
 		return nil, err
 	}
@@ -122,13 +106,13 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 		if err != nil {
 			return nil, err
 		}
-		readTime += time.Since(start)
+		first.Timings.Read += time.Since(start)
 		planned, warnings := first, diags
 		if plan.DigestState(cur) != first.Plan.Digests.Target {
 			// Another writer got in first: plan again against what it
 			// left, from the Personio answer this run read.
 			r.logger().Info("the Gridwork database changed while waiting for the lock; planning again")
-			planned, warnings, err = r.build(ctx, cfg, first.Source, first.personio, cur, opts.Companies)
+			planned, warnings, err = r.build(ctx, cfg, f, cur, first.Timings.Read, opts.Companies)
 			if err != nil {
 				return nil, err
 			}
@@ -137,8 +121,6 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 			}
 			planned.Timings.Diff += first.Timings.Diff
 		}
-		planned.Timings.Fetch, planned.Timings.Read = f.took, readTime
-		planned.PersonioRequests = requestsOf(f.client)
 		w = &Written{Planned: planned, Diags: warnings, Applied: planned.Plan}
 		if opts.Isolate {
 			w.Refusals = planned.Plan.Refusals(cur, plan.GuardOptions{})
@@ -230,13 +212,9 @@ func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration) store.ApplyOpt
 // scopeOf is what a run over cfg (narrowed to companies) sets out to sync:
 // each configured company in scope with its effective toggles.
 func scopeOf(cfg *config.Config, companies []string) []plan.Scope {
-	want := map[string]bool{}
-	for _, c := range companies {
-		want[c] = true
-	}
 	var out []plan.Scope
 	for _, c := range cfg.Companies {
-		if len(want) > 0 && !want[c.Slug] {
+		if len(companies) > 0 && !slices.Contains(companies, c.Slug) {
 			continue
 		}
 		out = append(out, plan.Scope{
