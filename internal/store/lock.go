@@ -77,8 +77,8 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx, opts ApplyOptions) error {
 	}
 	holder := s.lockHolder(ctx)
 	wait := max(opts.LockTimeout, 0)
-	if holder.orphaned(s) {
-		wait = max(wait, orphanGrace)
+	if _, lost := s.lost.Load(holder.backendPID); holder.backendPID != 0 && (lost || holder.gone()) {
+		wait = max(wait, orphanGrace) // the holder's gridsync process is gone
 	}
 	locked := func(h lockHolder) error {
 		return fmt.Errorf("%w on the Gridwork database at %s%s (waited %s); %s", ErrLocked, s.where, h, wait, h.advice())
@@ -183,13 +183,6 @@ func (h lockHolder) advice() string {
 	return "retry or raise -lock-timeout"
 }
 
-// orphaned reports whether the holder's gridsync process is gone: a session
-// of this store whose connection failed, or a process of this host that no
-// longer runs.
-func (h lockHolder) orphaned(s *Store) bool {
-	return h.backendPID != 0 && (s.lostSession(h.backendPID) || h.gone())
-}
-
 // gone reports whether the holder registered a process of this host that
 // no longer runs.
 func (h lockHolder) gone() bool {
@@ -200,10 +193,7 @@ func (h lockHolder) gone() bool {
 // process can tell: only processes of this host can be checked, others
 // count as alive.
 func processAlive(host string, pid int) bool {
-	if self, err := os.Hostname(); err != nil || self != host || pid <= 0 {
-		return true
-	}
-	if pid == os.Getpid() {
+	if self, err := os.Hostname(); err != nil || self != host || pid <= 0 || pid == os.Getpid() {
 		return true
 	}
 	p, err := os.FindProcess(pid)
@@ -212,14 +202,4 @@ func processAlive(host string, pid int) bool {
 	}
 	err = p.Signal(syscall.Signal(0))
 	return !errors.Is(err, os.ErrProcessDone) && !errors.Is(err, syscall.ESRCH)
-}
-
-// noteLostSession remembers a session of this store whose connection failed
-// during an apply, so that the next apply waits for its lock to go rather
-// than being refused.
-func (s *Store) noteLostSession(backendPID uint32) { s.lost.Store(int32(backendPID), true) }
-
-func (s *Store) lostSession(backendPID int32) bool {
-	_, ok := s.lost.Load(backendPID)
-	return ok
 }

@@ -215,7 +215,7 @@ where t.name is distinct from excluded.name`
 
 	upsertLocation = `
 insert into locations as t (company_id, slug, name, personio_office_id, personio_office_name)
-select c.id, $2, $3, $4, $5 from companies c where c.slug = $1
+select c.id, $2, $3, $4, nullif($5, '') from companies c where c.slug = $1
 on conflict (company_id, slug) do update set
     name = excluded.name,
     personio_office_id = excluded.personio_office_id,
@@ -267,8 +267,7 @@ func writeCompaniesAndLocations(ctx context.Context, tx pgx.Tx, changes []plan.C
 	for _, c := range changes {
 		if c.Type == plan.TypeLocation && (c.Action == plan.Create || c.Action == plan.Update) {
 			office, _ := parseOfficeID(c.After.Get(plan.FieldOfficeID)) // validated before
-			b.Queue(upsertLocation, c.Company, c.Key, c.After.Get(plan.FieldName), office,
-				nullIfEmpty(c.After.Get(plan.FieldOfficeName))).Exec(count)
+			b.Queue(upsertLocation, c.Company, c.Key, c.After.Get(plan.FieldName), office, c.After.Get(plan.FieldOfficeName)).Exec(count)
 		}
 	}
 	if b.Len() == 0 {
