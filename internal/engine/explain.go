@@ -430,13 +430,11 @@ func (ex *Explanation) rows(cur plan.State) []plan.Record {
 // and then its addresses.
 func (ex *Explanation) setRows(rows []plan.Record, adopted map[int64]bool) {
 	for _, r := range rows {
-		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowLinked}
-		switch {
-		case r.Linked:
-		case adopted[r.TargetID]:
+		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowUnlinked}
+		if r.Linked {
+			row.State = RowLinked
+		} else if adopted[r.TargetID] {
 			row.State = RowAdoptable
-		default:
-			row.State = RowUnlinked
 		}
 		ex.Gridwork.Rows = append(ex.Gridwork.Rows, row)
 	}

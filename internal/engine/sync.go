@@ -59,7 +59,7 @@ func (r *Runner) write(ctx context.Context, cfg *config.Config, st Target, opts 
 	if err == nil || !opts.Isolate && (w == nil || !w.attempted) {
 		return w, err
 	}
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
 	var p *plan.Plan
 	if w != nil {
 		p = w.Planned.Plan

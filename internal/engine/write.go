@@ -98,8 +98,6 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 	}
 
 	var w *Written
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
-	sopts.Waiting = opts.Waiting
 	res, err := st.Write(ctx, func(ctx context.Context, read func(store.Query) (plan.State, error)) (*store.Batch, error) {
 		start := time.Now()
 		cur, err := read(Query(cfg, opts.Companies))
@@ -145,7 +143,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 		}
 		w.attempted = true
 		return w.batch(), nil
-	}, sopts)
+	}, r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting))
 	if err != nil {
 		return w, err
 	}
@@ -160,25 +158,22 @@ func (w *Written) batch() *store.Batch {
 	var reasons []string
 	refused := map[string]string{}
 	for _, rf := range w.Refusals {
-		reason := rf.Reason()
-		refused[rf.Company] = reason
-		reasons = append(reasons, "refused "+rf.Company+": "+reason)
+		refused[rf.Company] = rf.Reason()
+		reasons = append(reasons, "refused "+rf.Company+": "+refused[rf.Company])
 	}
+	// The refused companies' kinds come last: refused, except jobs that
+	// could not be read.
+	left := &plan.Plan{JobsUnavailable: w.Applied.JobsUnavailable}
 	for _, sc := range w.Planned.Plan.Scope {
-		reason, ok := refused[sc.Company]
-		if !ok {
-			continue
+		if _, ok := refused[sc.Company]; ok {
+			left.Scope = append(left.Scope, sc)
 		}
-		if sc.Employees {
-			b.Kinds = append(b.Kinds, store.KindResult{Company: sc.Company, Kind: store.KindEmployees, Outcome: store.Refused, Error: reason})
+	}
+	for _, k := range store.ScopeResults(left) {
+		if k.Outcome == store.Succeeded {
+			k.Outcome, k.Error = store.Refused, refused[k.Company]
 		}
-		if sc.Jobs {
-			k := store.KindResult{Company: sc.Company, Kind: store.KindJobs, Outcome: store.Refused, Error: reason}
-			if w.Applied.JobsUnavailable != "" {
-				k.Outcome, k.Error = store.Failed, store.OneLine(w.Applied.JobsUnavailable)
-			}
-			b.Kinds = append(b.Kinds, k)
-		}
+		b.Kinds = append(b.Kinds, k)
 	}
 	if w.Applied.JobsUnavailable != "" {
 		reasons = append(reasons, "jobs not synced: "+store.OneLine(w.Applied.JobsUnavailable))
@@ -196,10 +191,11 @@ func RefusedCompanies(rs []plan.Refusal) []string {
 	return out
 }
 
-// storeOptions are the sync-log fields of a run.
-func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration) store.ApplyOptions {
+// storeOptions are the lock's knobs and the sync-log fields of a run.
+func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration)) store.ApplyOptions {
 	return store.ApplyOptions{
 		LockTimeout: lockTimeout,
+		Waiting:     waiting,
 		Command:     a.Command,
 		Actor:       a.Actor,
 		GitCommit:   a.GitCommit,

@@ -10,13 +10,11 @@ import (
 // early receives SIGINT and SIGTERM from package initialisation until
 // Context takes them over. Being a package variable is the point: it is
 // set up before main and everything main imports.
-var early = catch()
-
-func catch() chan os.Signal {
+var early = func() chan os.Signal {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	return ch
-}
+}()
 
 // Cause is the cause of a context cancelled by a signal.
 type Cause struct{ Signal os.Signal }
