@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -163,11 +164,7 @@ func (h lockHolder) String() string {
 		}
 		return desc + ")"
 	}
-	app := h.app
-	if app == "" {
-		app = "a session"
-	}
-	desc := fmt.Sprintf(", held by %s (PostgreSQL backend %d, from %s", app, h.backendPID, h.from)
+	desc := fmt.Sprintf(", held by %s (PostgreSQL backend %d, from %s", cmp.Or(h.app, "a session"), h.backendPID, h.from)
 	if h.xactStart != nil {
 		desc += ", in its transaction since " + h.xactStart.UTC().Format("15:04:05 MST")
 	}
