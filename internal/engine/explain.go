@@ -207,10 +207,8 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 	} else {
 		cur.Employees = rows
 	}
-	planned, diags, err := r.build(ctx, narrowConfig(cfg, ex), fetched{src: src}, cur, 0, nil)
-	if err != nil {
-		return nil, err
-	}
+	// Nothing is confirmed with Personio: the plan sees the record alone.
+	p, diags := plan.Build(narrowConfig(cfg, ex), src, cur, plan.BuildOptions{Now: r.now()})
 	adopted := map[int64]bool{} // the rows the plan adopts
 	if diags.HasErrors() {
 		for _, d := range diags {
@@ -221,7 +219,7 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 		}
 	} else {
 		key := strconv.FormatInt(ex.ID, 10)
-		for _, c := range planned.Plan.Changes {
+		for _, c := range p.Changes {
 			if c.Type == ex.Type && c.Key == key {
 				ex.Plan.Changes = append(ex.Plan.Changes, Change{Address: c.Address, Action: c.Action, Reason: c.Reason, Fields: changedFields(c)})
 				if c.Action == plan.Adopt {

@@ -58,9 +58,6 @@ func Context() (ctx context.Context, stop func()) {
 
 // Signal returns the signal that cancelled ctx, if one did.
 func Signal(ctx context.Context) (os.Signal, bool) {
-	c, ok := context.Cause(ctx).(Cause)
-	if !ok {
-		return nil, false
-	}
-	return c.Signal, true
+	c, ok := context.Cause(ctx).(Cause) // the zero Cause when not
+	return c.Signal, ok
 }

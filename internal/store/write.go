@@ -71,7 +71,11 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	}
 	return s.Write(ctx, func(ctx context.Context, read func(Query) (plan.State, error)) (*Batch, error) {
 		if opts.Verify != nil {
-			current, err := read(scopeQuery(p))
+			q := Query{IncludeUnconfigured: p.AllCompanies} // the state p was computed against
+			for _, sc := range p.Scope {
+				q.Companies = append(q.Companies, sc.Company)
+			}
+			current, err := read(q)
 			if err != nil {
 				return nil, err
 			}
@@ -223,15 +227,6 @@ func connectionLost(err error, closed bool) bool {
 func isServerError(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr)
-}
-
-// scopeQuery is the state a plan was computed against.
-func scopeQuery(p *plan.Plan) Query {
-	q := Query{IncludeUnconfigured: p.AllCompanies}
-	for _, sc := range p.Scope {
-		q.Companies = append(q.Companies, sc.Company)
-	}
-	return q
 }
 
 // countActions counts p's changes by action.
