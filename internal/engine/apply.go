@@ -63,25 +63,23 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st Target, 
 	if got := plan.DigestConfig(cfg); got != saved.Digests.Config {
 		return nil, &staleError{Reason: "the configuration changed since the plan was made"}
 	}
-	var t Timings
 	start := time.Now()
 	companies := savedCompanies(saved)
 	cur, err := st.ReadState(ctx, Query(cfg, companies))
 	if err != nil {
 		return nil, err
 	}
-	t.Read = time.Since(start)
+	read := time.Since(start)
 	// Checked before reading Personio, which takes minutes on a large
 	// tenant.
 	if got := plan.DigestState(cur); got != saved.Digests.Target {
 		return nil, &staleError{Reason: "the Gridwork database changed since the plan was made"}
 	}
-	f, err := r.fetchTimed(ctx, cfg)
+	f, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	t.Fetch = f.took
-	planned, diags, err := r.build(ctx, cfg, f.src, f.client, cur, companies)
+	planned, diags, err := r.build(ctx, cfg, f, cur, read, companies)
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +87,6 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st Target, 
 		return nil, &staleError{Reason: "Personio's data no longer fits the configuration (" + diags.Error() + ")"}
 	}
 	fresh := planned.Plan
-	t.Diff = planned.Timings.Diff
-	planned.Timings, planned.PersonioRequests = t, requestsOf(f.client)
 	if fresh.Digests.Personio != saved.Digests.Personio {
 		return nil, &staleError{Reason: "Personio's data changed since the plan was made"}
 	}
@@ -147,8 +143,7 @@ func savedCompanies(p *plan.Plan) []string {
 // writer got in between and apply refuses: stale plan, nothing written. A
 // failed write is recorded in the sync log in a transaction of its own.
 func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
-	sopts.Waiting = opts.Waiting
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
 	sopts.Verify = func(current plan.State) error {
 		if plan.DigestState(current) != p.Digests.Target {
 			return &staleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}
@@ -173,23 +168,8 @@ func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyO
 // the deletion guard, a declined prompt, configuration problems) write
 // nothing; a write that failed is recorded as a failed run.
 func (r *Runner) ApplyFresh(ctx context.Context, cfg *config.Config, st Target, opts WriteOptions) (*Written, error) {
-	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
-		return nil, &DiagnosticsError{Diags: diags}
-	}
-	f, err := r.fetchTimed(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
 	opts.Isolate = false
-	w, err := r.planAndWrite(ctx, cfg, st, f, opts)
-	if err == nil {
-		return w, nil
-	}
-	if w == nil || !w.attempted {
-		return w, err
-	}
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
-	return w, r.recordFailure(ctx, st, w.Applied, sopts, err)
+	return r.write(ctx, cfg, st, opts)
 }
 
 // recordFailure records a failed run (p may be nil; sopts.Scope then says

@@ -278,10 +278,11 @@ func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Sto
 		ph.wall[phase], ph.cpu[phase] = time.Since(start), cpuTime()-cpu
 		return err
 	}
-	var src *plan.Source
+	var f fetched
 	var cur plan.State
 	err := measure(phaseFetch, func() (err error) {
-		src, _, err = r.fetch(ctx, cfg)
+		f, err = r.fetch(ctx, cfg)
+		f.client = nil // nothing confirmed: the diff phase is the build alone
 		return err
 	})
 	if err == nil {
@@ -292,7 +293,7 @@ func runPhases(ctx context.Context, r *Runner, cfg *config.Config, st *store.Sto
 	}
 	if err == nil {
 		err = measure(phaseDiff, func() error {
-			planned, diags, err := r.build(ctx, cfg, src, nil, cur, nil)
+			planned, diags, err := r.build(ctx, cfg, f, cur, 0, nil)
 			if err != nil {
 				return err
 			}
@@ -538,12 +539,12 @@ func TestBenchFetchRequests(t *testing.T) {
 		t.Run(fmt.Sprintf("employees=%d", n), func(t *testing.T) {
 			w := newBenchWorld(t, newBenchSimInProcess(t, n), n)
 			w.sim.resetStats(t)
-			src, _, err := w.runner.fetch(context.Background(), w.cfg)
+			f, err := w.runner.fetch(context.Background(), w.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(src.Employees) != n {
-				t.Errorf("fetched %d employees, want %d", len(src.Employees), n)
+			if len(f.src.Employees) != n {
+				t.Errorf("fetched %d employees, want %d", len(f.src.Employees), n)
 			}
 			if got, want := w.sim.requests(t), benchWantRequests(n); got != want {
 				t.Errorf("fetch made %d requests, want %d (pages + auth + attributes + feed)", got, want)

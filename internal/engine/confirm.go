@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/gridwork/gridsync/config"
 	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -22,20 +21,15 @@ func confirmLimit(employees int) int {
 
 const minConfirm = 25
 
-// personioReader is what confirmation needs of the Personio client.
-type personioReader interface {
-	Employee(ctx context.Context, id int64) (personio.Employee, bool, error)
-	Employees(ctx context.Context) ([]personio.Employee, error)
-}
-
 // confirmAbsent asks Personio once more about the employees p would remove
 // only because the listing lacks them (a listing read page by page can miss
 // a row that moved between pages), and adds the ones Personio still has to
 // src. It reports how many it added: when any, the plan must be built
-// again. Each is read by id; when there are more than confirmLimit, the
-// listing is read again first and only those it still lacks are read by
-// id, up to the limit: the rest were missing from two whole reads.
-func confirmAbsent(ctx context.Context, client personioReader, cfg *config.Config, src *plan.Source, p *plan.Plan) (int, error) {
+// again; without a client (nil) none is confirmed. Each is read by id;
+// when there are more than confirmLimit, the listing is read again first
+// and only those it still lacks are read by id, up to the limit: the rest
+// were missing from two whole reads.
+func confirmAbsent(ctx context.Context, client *personio.Client, src *plan.Source, p *plan.Plan) (int, error) {
 	ids := p.AbsentEmployees()
 	if len(ids) == 0 || client == nil {
 		return 0, nil

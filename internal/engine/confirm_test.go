@@ -60,7 +60,7 @@ func deletes(p *plan.Plan) []int64 {
 func TestConfirmAbsent(t *testing.T) {
 	w, sim, _, steady := confirmWorld(t, 600)
 	ctx := context.Background()
-	_, client, err := w.runner.fetch(ctx, w.cfg)
+	f, err := w.runner.fetch(ctx, w.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestConfirmAbsent(t *testing.T) {
 	src.Employees = slices.DeleteFunc(src.Employees, func(e plan.SourceEmployee) bool { return e.ID == skipped || e.ID == left })
 	sim.DeleteEmployee(left)
 
-	planned, diags, err := w.runner.build(ctx, w.cfg, src, client, steady.State, nil)
+	planned, diags, err := w.runner.build(ctx, w.cfg, fetched{src: src, client: f.client}, steady.State, 0, nil)
 	if err != nil || diags.HasErrors() {
 		t.Fatal(err, diags)
 	}
@@ -95,7 +95,7 @@ func TestConfirmAbsent(t *testing.T) {
 	// what the confirmation prevents.
 	src2 := *src
 	src2.Employees = slices.DeleteFunc(slices.Clone(src.Employees), func(e plan.SourceEmployee) bool { return e.ID == skipped })
-	unconfirmed, _, err := w.runner.build(ctx, w.cfg, &src2, nil, steady.State, nil)
+	unconfirmed, _, err := w.runner.build(ctx, w.cfg, fetched{src: &src2}, steady.State, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,15 +112,6 @@ func (r *Runner) credentials(cfg *config.Config) (personio.Credentials, error) {
 	return Credentials(cfg)
 }
 
-// rateLimit converts requests_per_minute to a rate; 0 (a configuration not
-// built by the loader) leaves the client's default, Personio's 300 a minute.
-func rateLimit(perMinute int) rate.Limit {
-	if perMinute <= 0 {
-		return 0
-	}
-	return rate.Limit(float64(perMinute) / 60)
-}
-
 // newClient returns a Personio client for cfg with credentials already
 // decrypted; progress, when not nil, is called after each employees page.
 func (r *Runner) newClient(cfg *config.Config, creds personio.Credentials, progress func(done, total int)) (*personio.Client, error) {
@@ -130,12 +121,14 @@ func (r *Runner) newClient(cfg *config.Config, creds personio.Credentials, progr
 		JobsURLSet:   cfg.Personio.JobsURLSet,
 		Tenant:       cfg.Personio.Tenant,
 		JobsLanguage: cfg.Personio.JobsLanguage,
-		RateLimit:    rateLimit(cfg.Personio.RequestsPerMinute),
-		Burst:        cfg.Personio.Burst,
-		Credentials:  creds,
-		HTTPClient:   r.HTTPClient,
-		Logger:       r.logger(),
-		Progress:     progress,
+		// requests_per_minute as a rate; 0 (a configuration not built by
+		// the loader) leaves the client's default, Personio's 300 a minute.
+		RateLimit:   rate.Limit(max(cfg.Personio.RequestsPerMinute, 0)) / 60,
+		Burst:       cfg.Personio.Burst,
+		Credentials: creds,
+		HTTPClient:  r.HTTPClient,
+		Logger:      r.logger(),
+		Progress:    progress,
 		// Only the attributes employee_fields reads are kept raw: keeping
 		// every attribute of every employee was most of a large run's
 		// memory. Unknown keys are checked against the attribute list.
@@ -181,7 +174,11 @@ func employeeFieldAttributes(cfg *config.Config) []string {
 func RequiredAttributes(cfg *config.Config) []string {
 	var out []string
 	for _, k := range personio.StandardAttributes() {
-		if ref, ok := cfg.Personio.EmployeeFields[standardField(k)]; ok && ref.Key != "" && k != "status" {
+		field := k // the Gridwork field k feeds
+		if k == "profile_picture" {
+			field = plan.FieldProfileImageURL
+		}
+		if ref, ok := cfg.Personio.EmployeeFields[field]; ok && ref.Key != "" && k != "status" {
 			continue
 		}
 		out = append(out, k)
@@ -192,14 +189,6 @@ func RequiredAttributes(cfg *config.Config) []string {
 		}
 	}
 	return out
-}
-
-// standardField is the Gridwork field a standard Personio attribute feeds.
-func standardField(key string) string {
-	if key == "profile_picture" {
-		return plan.FieldProfileImageURL
-	}
-	return key
 }
 
 // AttributesError adds to a *personio.HiddenAttributesError where the
@@ -224,19 +213,27 @@ func AttributesError(cfg *config.Config, err error) error {
 	return fmt.Errorf("%w (the configuration reads them in %s: check the key, or allow it)", err, strings.Join(where, ", "))
 }
 
-// fetch reads everything the plan needs from Personio: employees and the
-// job feed concurrently, and the attribute list when employee_fields names
-// custom attributes that must be checked. It also returns the client, to
-// ask Personio again about single employees (see confirmAbsent).
-func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *personio.Client, error) {
+// fetched is Personio's answer with the client that read it (to confirm
+// removals and count requests) and what reading it took.
+type fetched struct {
+	src    *plan.Source
+	client *personio.Client
+	took   time.Duration
+}
+
+// fetch reads everything the plan needs from Personio, and times it:
+// employees and the job feed concurrently, and the attribute list when
+// employee_fields names custom attributes that must be checked.
+func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (fetched, error) {
+	start := time.Now()
 	client, done, err := r.connect(ctx, cfg)
 	if err != nil {
-		return nil, nil, err
+		return fetched{}, err
 	}
 	defer done()
 	var (
-		src   *plan.Source
-		attrs []personio.AttributeInfo
+		src  *plan.Source
+		keys []string
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -245,18 +242,23 @@ func (r *Runner) fetch(ctx context.Context, cfg *config.Config) (*plan.Source, *
 	})
 	if len(cfg.Personio.EmployeeFields) > 0 {
 		g.Go(func() (err error) {
-			attrs, err = client.Attributes(gctx)
+			keys, err = attributeKeys(gctx, client)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, AttributesError(cfg, err)
+		return fetched{}, AttributesError(cfg, err)
 	}
-	if attrs != nil {
-		src.AttributeKeys = make([]string, len(attrs))
-		for i, a := range attrs {
-			src.AttributeKeys[i] = a.Key
-		}
+	src.AttributeKeys = keys
+	return fetched{src: src, client: client, took: time.Since(start)}, nil
+}
+
+// attributeKeys are the keys of Personio's attribute list.
+func attributeKeys(ctx context.Context, client *personio.Client) ([]string, error) {
+	attrs, err := client.Attributes(ctx)
+	keys := make([]string, len(attrs))
+	for i, a := range attrs {
+		keys[i] = a.Key
 	}
-	return src, client, nil
+	return keys, err
 }

@@ -207,10 +207,8 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 	} else {
 		cur.Employees = rows
 	}
-	planned, diags, err := r.build(ctx, narrowConfig(cfg, ex), src, nil, cur, nil)
-	if err != nil {
-		return nil, err
-	}
+	// Nothing is confirmed with Personio: the plan sees the record alone.
+	p, diags := plan.Build(narrowConfig(cfg, ex), src, cur, plan.BuildOptions{Now: r.now()})
 	adopted := map[int64]bool{} // the rows the plan adopts
 	if diags.HasErrors() {
 		for _, d := range diags {
@@ -221,7 +219,7 @@ func (r *Runner) Explain(ctx context.Context, cfg *config.Config, opts ExplainOp
 		}
 	} else {
 		key := strconv.FormatInt(ex.ID, 10)
-		for _, c := range planned.Plan.Changes {
+		for _, c := range p.Changes {
 			if c.Type == ex.Type && c.Key == key {
 				ex.Plan.Changes = append(ex.Plan.Changes, Change{Address: c.Address, Action: c.Action, Reason: c.Reason, Fields: changedFields(c)})
 				if c.Action == plan.Adopt {
@@ -248,13 +246,8 @@ func (r *Runner) explainEmployee(ctx context.Context, cfg *config.Config, client
 	if len(cfg.Personio.EmployeeFields) > 0 {
 		// The plan checks employee_fields keys against the list; without
 		// it a key this employee lacks would read as unknown.
-		attrs, err := client.Attributes(ctx)
-		if err != nil {
+		if src.AttributeKeys, err = attributeKeys(ctx, client); err != nil {
 			return nil, err
-		}
-		src.AttributeKeys = make([]string, len(attrs))
-		for i, a := range attrs {
-			src.AttributeKeys[i] = a.Key
 		}
 	}
 	if err := client.CheckAttributes(ctx, RequiredAttributes(cfg)); err != nil {
@@ -435,13 +428,11 @@ func (ex *Explanation) rows(cur plan.State) []plan.Record {
 // and then its addresses.
 func (ex *Explanation) setRows(rows []plan.Record, adopted map[int64]bool) {
 	for _, r := range rows {
-		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowLinked}
-		switch {
-		case r.Linked:
-		case adopted[r.TargetID]:
+		row := Row{Company: r.Company, TargetID: r.TargetID, Location: r.Attrs.Get(plan.FieldLocation), State: RowUnlinked}
+		if r.Linked {
+			row.State = RowLinked
+		} else if adopted[r.TargetID] {
 			row.State = RowAdoptable
-		default:
-			row.State = RowUnlinked
 		}
 		ex.Gridwork.Rows = append(ex.Gridwork.Rows, row)
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -30,10 +29,6 @@ type Planned struct {
 	// PersonioRequests is how many requests the run sent to Personio so
 	// far: the read and the confirmations of removals.
 	PersonioRequests int
-
-	// personio is the client that read Source, to confirm the removals of
-	// a plan computed again from it; nil when Source was not read here.
-	personio personioReader
 }
 
 // Query returns the part of the target a plan over cfg covers.
@@ -56,7 +51,7 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st Target, opts P
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, diags, nil
 	}
-	f, err := r.fetchTimed(ctx, cfg)
+	f, err := r.fetch(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,46 +60,35 @@ func (r *Runner) Plan(ctx context.Context, cfg *config.Config, st Target, opts P
 	if err != nil {
 		return nil, nil, err
 	}
-	read := time.Since(start)
-
-	planned, diags, err := r.build(ctx, cfg, f.src, f.client, cur, opts.Companies)
-	if planned != nil {
-		planned.Timings.Fetch, planned.Timings.Read = f.took, read
-		planned.PersonioRequests = requestsOf(f.client)
-	}
-	return planned, diags, err
-}
-
-// requestsOf is how many requests client has sent to Personio.
-func requestsOf(client *personio.Client) int {
-	if client == nil {
-		return 0
-	}
-	return client.Requests().Total()
+	return r.build(ctx, cfg, f, cur, time.Since(start), opts.Companies)
 }
 
 // build is the one place where a plan is computed from its inputs: plan,
 // apply, apply PLANFILE and sync all come through it, so every plan carries
 // the same digests and the same checks. An employee the plan would remove
 // only because the listing lacks it is first confirmed with Personio
-// (client, when not nil), and the plan computed again with those Personio
-// still has.
-func (r *Runner) build(ctx context.Context, cfg *config.Config, src *plan.Source, client personioReader, cur plan.State, companies []string) (*Planned, hcl.Diagnostics, error) {
+// (f.client, when not nil), and the plan computed again with those Personio
+// still has. read is what reading cur took, for the timings.
+func (r *Runner) build(ctx context.Context, cfg *config.Config, f fetched, cur plan.State, read time.Duration, companies []string) (*Planned, hcl.Diagnostics, error) {
 	start := time.Now()
 	opts := plan.BuildOptions{Companies: companies, Now: r.now()}
-	p, diags := plan.Build(cfg, src, cur, opts)
+	p, diags := plan.Build(cfg, f.src, cur, opts)
 	if diags.HasErrors() {
 		return nil, diags, nil
 	}
-	added, err := confirmAbsent(ctx, client, cfg, src, p)
+	added, err := confirmAbsent(ctx, f.client, f.src, p)
 	if err != nil {
 		return nil, nil, err
 	}
 	if added > 0 {
 		r.logger().Info("Personio still has employees its listing lacked; planning again with them", "employees", added)
-		if p, diags = plan.Build(cfg, src, cur, opts); diags.HasErrors() {
+		if p, diags = plan.Build(cfg, f.src, cur, opts); diags.HasErrors() {
 			return nil, diags, nil
 		}
 	}
-	return &Planned{Plan: p, State: cur, Source: src, Timings: Timings{Diff: time.Since(start)}, personio: client}, diags, nil
+	planned := &Planned{Plan: p, State: cur, Source: f.src, Timings: Timings{Fetch: f.took, Read: read, Diff: time.Since(start)}}
+	if f.client != nil {
+		planned.PersonioRequests = f.client.Requests().Total()
+	}
+	return planned, diags, nil
 }

@@ -24,9 +24,8 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, live bool, what string) *progress {
-	now := time.Now
-	start := now()
-	return &progress{w: w, live: live, interval: 5 * time.Second, what: what, now: now, start: start, last: start}
+	start := time.Now()
+	return &progress{w: w, live: live, interval: 5 * time.Second, what: what, now: time.Now, start: start, last: start}
 }
 
 // update is safe for concurrent use; pages arrive from several goroutines.

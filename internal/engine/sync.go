@@ -33,25 +33,33 @@ type SyncOptions struct {
 // written. The returned Written is nil when the run failed before it had a
 // plan.
 func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st Target, opts SyncOptions) (*Written, error) {
+	return r.write(ctx, cfg, st, WriteOptions{
+		Companies:   opts.Companies,
+		LockTimeout: opts.LockTimeout,
+		Audit:       opts.Audit,
+		Isolate:     true,
+		Waiting:     opts.Waiting,
+		Show:        opts.Show,
+	})
+}
+
+// write is ApplyFresh and Sync (opts.Isolate): it reads Personio, then
+// plans and writes through planAndWrite. Apply records a failure only
+// once writing began; sync records every failure, one before the plan
+// existed with the scope it set out to sync.
+func (r *Runner) write(ctx context.Context, cfg *config.Config, st Target, opts WriteOptions) (*Written, error) {
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
-	f, err := r.fetchTimed(ctx, cfg)
+	f, err := r.fetch(ctx, cfg)
 	var w *Written
 	if err == nil {
-		w, err = r.planAndWrite(ctx, cfg, st, f, WriteOptions{
-			Companies:   opts.Companies,
-			LockTimeout: opts.LockTimeout,
-			Audit:       opts.Audit,
-			Isolate:     true,
-			Waiting:     opts.Waiting,
-			Show:        opts.Show,
-		})
+		w, err = r.planAndWrite(ctx, cfg, st, f, opts)
 	}
-	if err == nil {
-		return w, nil
+	if err == nil || !opts.Isolate && (w == nil || !w.attempted) {
+		return w, err
 	}
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
 	var p *plan.Plan
 	if w != nil {
 		p = w.Planned.Plan
@@ -59,7 +67,7 @@ func (r *Runner) Sync(ctx context.Context, cfg *config.Config, st Target, opts S
 		sopts.Scope = scopeOf(cfg, opts.Companies)
 		sopts.ConfigDigest = plan.DigestConfig(cfg)
 	}
-	if ctx.Err() != nil {
+	if opts.Isolate && ctx.Err() != nil {
 		err = &interruptedError{cause: context.Cause(ctx), err: err}
 	}
 	return w, r.recordFailure(ctx, st, p, sopts, err)

@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/internal/personio"
 	"github.com/gridwork/gridsync/internal/store"
 	"github.com/gridwork/gridsync/plan"
 )
@@ -75,21 +75,6 @@ func (e *DiagnosticsError) Error() string {
 	return "the configuration does not fit Personio's data: " + e.Diags.Error()
 }
 
-// fetched is Personio's answer with the client that read it (to confirm
-// removals and count requests) and what reading it took.
-type fetched struct {
-	src    *plan.Source
-	client *personio.Client
-	took   time.Duration
-}
-
-// fetchTimed reads Personio (see fetch) and times it.
-func (r *Runner) fetchTimed(ctx context.Context, cfg *config.Config) (fetched, error) {
-	start := time.Now()
-	src, client, err := r.fetch(ctx, cfg)
-	return fetched{src: src, client: client, took: time.Since(start)}, err
-}
-
 // planAndWrite is the one write step of apply (without a plan file) and
 // sync. With Personio's answer already read (f), it plans against the
 // target as read now, which confirms would-be removals with Personio
@@ -104,8 +89,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 	if err != nil {
 		return nil, err
 	}
-	readTime := time.Since(start)
-	first, diags, err := r.build(ctx, cfg, f.src, f.client, before, opts.Companies)
+	first, diags, err := r.build(ctx, cfg, f, before, time.Since(start), opts.Companies)
 	if err != nil {
 		return nil, err
 	}
@@ -114,21 +98,19 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 	}
 
 	var w *Written
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout)
-	sopts.Waiting = opts.Waiting
 	res, err := st.Write(ctx, func(ctx context.Context, read func(store.Query) (plan.State, error)) (*store.Batch, error) {
 		start := time.Now()
 		cur, err := read(Query(cfg, opts.Companies))
 		if err != nil {
 			return nil, err
 		}
-		readTime += time.Since(start)
+		first.Timings.Read += time.Since(start)
 		planned, warnings := first, diags
 		if plan.DigestState(cur) != first.Plan.Digests.Target {
 			// Another writer got in first: plan again against what it
 			// left, from the Personio answer this run read.
 			r.logger().Info("the Gridwork database changed while waiting for the lock; planning again")
-			planned, warnings, err = r.build(ctx, cfg, first.Source, first.personio, cur, opts.Companies)
+			planned, warnings, err = r.build(ctx, cfg, f, cur, first.Timings.Read, opts.Companies)
 			if err != nil {
 				return nil, err
 			}
@@ -137,8 +119,6 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 			}
 			planned.Timings.Diff += first.Timings.Diff
 		}
-		planned.Timings.Fetch, planned.Timings.Read = f.took, readTime
-		planned.PersonioRequests = requestsOf(f.client)
 		w = &Written{Planned: planned, Diags: warnings, Applied: planned.Plan}
 		if opts.Isolate {
 			w.Refusals = planned.Plan.Refusals(cur, plan.GuardOptions{})
@@ -163,7 +143,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 		}
 		w.attempted = true
 		return w.batch(), nil
-	}, sopts)
+	}, r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting))
 	if err != nil {
 		return w, err
 	}
@@ -178,25 +158,22 @@ func (w *Written) batch() *store.Batch {
 	var reasons []string
 	refused := map[string]string{}
 	for _, rf := range w.Refusals {
-		reason := rf.Reason()
-		refused[rf.Company] = reason
-		reasons = append(reasons, "refused "+rf.Company+": "+reason)
+		refused[rf.Company] = rf.Reason()
+		reasons = append(reasons, "refused "+rf.Company+": "+refused[rf.Company])
 	}
+	// The refused companies' kinds come last: refused, except jobs that
+	// could not be read.
+	left := &plan.Plan{JobsUnavailable: w.Applied.JobsUnavailable}
 	for _, sc := range w.Planned.Plan.Scope {
-		reason, ok := refused[sc.Company]
-		if !ok {
-			continue
+		if _, ok := refused[sc.Company]; ok {
+			left.Scope = append(left.Scope, sc)
 		}
-		if sc.Employees {
-			b.Kinds = append(b.Kinds, store.KindResult{Company: sc.Company, Kind: store.KindEmployees, Outcome: store.Refused, Error: reason})
+	}
+	for _, k := range store.ScopeResults(left) {
+		if k.Outcome == store.Succeeded {
+			k.Outcome, k.Error = store.Refused, refused[k.Company]
 		}
-		if sc.Jobs {
-			k := store.KindResult{Company: sc.Company, Kind: store.KindJobs, Outcome: store.Refused, Error: reason}
-			if w.Applied.JobsUnavailable != "" {
-				k.Outcome, k.Error = store.Failed, store.OneLine(w.Applied.JobsUnavailable)
-			}
-			b.Kinds = append(b.Kinds, k)
-		}
+		b.Kinds = append(b.Kinds, k)
 	}
 	if w.Applied.JobsUnavailable != "" {
 		reasons = append(reasons, "jobs not synced: "+store.OneLine(w.Applied.JobsUnavailable))
@@ -214,10 +191,11 @@ func RefusedCompanies(rs []plan.Refusal) []string {
 	return out
 }
 
-// storeOptions are the sync-log fields of a run.
-func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration) store.ApplyOptions {
+// storeOptions are the lock's knobs and the sync-log fields of a run.
+func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration)) store.ApplyOptions {
 	return store.ApplyOptions{
 		LockTimeout: lockTimeout,
+		Waiting:     waiting,
 		Command:     a.Command,
 		Actor:       a.Actor,
 		GitCommit:   a.GitCommit,
@@ -230,13 +208,9 @@ func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration) store.ApplyOpt
 // scopeOf is what a run over cfg (narrowed to companies) sets out to sync:
 // each configured company in scope with its effective toggles.
 func scopeOf(cfg *config.Config, companies []string) []plan.Scope {
-	want := map[string]bool{}
-	for _, c := range companies {
-		want[c] = true
-	}
 	var out []plan.Scope
 	for _, c := range cfg.Companies {
-		if len(want) > 0 && !want[c.Slug] {
+		if len(companies) > 0 && !slices.Contains(companies, c.Slug) {
 			continue
 		}
 		out = append(out, plan.Scope{

@@ -10,13 +10,11 @@ import (
 // early receives SIGINT and SIGTERM from package initialisation until
 // Context takes them over. Being a package variable is the point: it is
 // set up before main and everything main imports.
-var early = catch()
-
-func catch() chan os.Signal {
+var early = func() chan os.Signal {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	return ch
-}
+}()
 
 // Cause is the cause of a context cancelled by a signal.
 type Cause struct{ Signal os.Signal }
@@ -60,9 +58,6 @@ func Context() (ctx context.Context, stop func()) {
 
 // Signal returns the signal that cancelled ctx, if one did.
 func Signal(ctx context.Context) (os.Signal, bool) {
-	c, ok := context.Cause(ctx).(Cause)
-	if !ok {
-		return nil, false
-	}
-	return c.Signal, true
+	c, ok := context.Cause(ctx).(Cause) // the zero Cause when not
+	return c.Signal, ok
 }

@@ -52,7 +52,7 @@ func TestKilledConnectionLeavesNoPartialWrite(t *testing.T) {
 	if !strings.Contains(err.Error(), "check the connection to the Gridwork database") {
 		t.Errorf("the error does not point at the connection: %v", err)
 	}
-	if !s.lostSession(pid) {
+	if _, lost := s.lost.Load(pid); !lost {
 		t.Errorf("the store did not note that session %d lost its connection", pid)
 	}
 	for _, table := range []string{"companies", "locations", "employees", "jobs", "sync_runs", "sync_changes", "company_sync"} {

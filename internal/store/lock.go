@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,8 +78,8 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx, opts ApplyOptions) error {
 	}
 	holder := s.lockHolder(ctx)
 	wait := max(opts.LockTimeout, 0)
-	if holder.orphaned(s) {
-		wait = max(wait, orphanGrace)
+	if _, lost := s.lost.Load(holder.backendPID); holder.backendPID != 0 && (lost || holder.gone()) {
+		wait = max(wait, orphanGrace) // the holder's gridsync process is gone
 	}
 	locked := func(h lockHolder) error {
 		return fmt.Errorf("%w on the Gridwork database at %s%s (waited %s); %s", ErrLocked, s.where, h, wait, h.advice())
@@ -163,11 +164,7 @@ func (h lockHolder) String() string {
 		}
 		return desc + ")"
 	}
-	app := h.app
-	if app == "" {
-		app = "a session"
-	}
-	desc := fmt.Sprintf(", held by %s (PostgreSQL backend %d, from %s", app, h.backendPID, h.from)
+	desc := fmt.Sprintf(", held by %s (PostgreSQL backend %d, from %s", cmp.Or(h.app, "a session"), h.backendPID, h.from)
 	if h.xactStart != nil {
 		desc += ", in its transaction since " + h.xactStart.UTC().Format("15:04:05 MST")
 	}
@@ -183,13 +180,6 @@ func (h lockHolder) advice() string {
 	return "retry or raise -lock-timeout"
 }
 
-// orphaned reports whether the holder's gridsync process is gone: a session
-// of this store whose connection failed, or a process of this host that no
-// longer runs.
-func (h lockHolder) orphaned(s *Store) bool {
-	return h.backendPID != 0 && (s.lostSession(h.backendPID) || h.gone())
-}
-
 // gone reports whether the holder registered a process of this host that
 // no longer runs.
 func (h lockHolder) gone() bool {
@@ -200,10 +190,7 @@ func (h lockHolder) gone() bool {
 // process can tell: only processes of this host can be checked, others
 // count as alive.
 func processAlive(host string, pid int) bool {
-	if self, err := os.Hostname(); err != nil || self != host || pid <= 0 {
-		return true
-	}
-	if pid == os.Getpid() {
+	if self, err := os.Hostname(); err != nil || self != host || pid <= 0 || pid == os.Getpid() {
 		return true
 	}
 	p, err := os.FindProcess(pid)
@@ -212,14 +199,4 @@ func processAlive(host string, pid int) bool {
 	}
 	err = p.Signal(syscall.Signal(0))
 	return !errors.Is(err, os.ErrProcessDone) && !errors.Is(err, syscall.ESRCH)
-}
-
-// noteLostSession remembers a session of this store whose connection failed
-// during an apply, so that the next apply waits for its lock to go rather
-// than being refused.
-func (s *Store) noteLostSession(backendPID uint32) { s.lost.Store(int32(backendPID), true) }
-
-func (s *Store) lostSession(backendPID int32) bool {
-	_, ok := s.lost.Load(backendPID)
-	return ok
 }

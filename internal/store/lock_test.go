@@ -128,7 +128,7 @@ func TestOrphanedLockIsWaitedFor(t *testing.T) {
 			s := newStore(t)
 			backend, release := holdLock(t, s, tt.host, tt.pid)
 			if tt.lost {
-				s.noteLostSession(backend)
+				s.lost.Store(int32(backend), true)
 			}
 			var waited bool
 			_, err := s.Apply(ctx, &plan.Plan{}, ApplyOptions{Waiting: func(string, time.Duration) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/gridwork/gridsync/schema"
@@ -69,9 +68,16 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	have, err := currentVersion(ctx, s.pool)
-	if err != nil {
-		return err
+	// A missing version table means version 0.
+	var exists bool
+	if err := s.pool.QueryRow(ctx, "select to_regclass($1) is not null", versionTable).Scan(&exists); err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	var have int32
+	if exists {
+		if err := s.pool.QueryRow(ctx, "select version from "+versionTable).Scan(&have); err != nil {
+			return fmt.Errorf("reading the schema version: %w", err)
+		}
 	}
 	switch {
 	case have < want:
@@ -84,19 +90,4 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 
 func newerSchema(have, want int32) error {
 	return fmt.Errorf("the Gridwork database schema is at version %d, newer than this gridsync knows (%d): a newer gridsync is needed", have, want)
-}
-
-func currentVersion(ctx context.Context, pool *pgxpool.Pool) (int32, error) {
-	var exists bool
-	if err := pool.QueryRow(ctx, "select to_regclass($1) is not null", versionTable).Scan(&exists); err != nil {
-		return 0, fmt.Errorf("reading the schema version: %w", err)
-	}
-	if !exists {
-		return 0, nil
-	}
-	var v int32
-	if err := pool.QueryRow(ctx, "select version from "+versionTable).Scan(&v); err != nil {
-		return 0, fmt.Errorf("reading the schema version: %w", err)
-	}
-	return v, nil
 }

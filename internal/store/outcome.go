@@ -67,15 +67,6 @@ func ScopeResults(p *plan.Plan) []KindResult {
 	return out
 }
 
-// failedResults marks every enabled kind of scope as failed with cause.
-func failedResults(scope []plan.Scope, cause string) []KindResult {
-	out := ScopeResults(&plan.Plan{Scope: scope})
-	for i := range out {
-		out[i].Outcome, out[i].Error = Failed, cause
-	}
-	return out
-}
-
 // OneLine flattens a message to one line for the sync log and status.
 func OneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")

@@ -59,12 +59,18 @@ type locationRow struct {
 	OfficeName string `db:"office_name"`
 }
 
-// recordQuery reads employees or jobs: each row is the number of rows (a
+// recordTable is one synced record table, employees or jobs. Its field
+// names are the plan.Field* constants, which are also the column names.
+//
+// sql reads its records (see read): each row is the number of rows (a
 // window count, so the records are allocated once, at their size), the
 // company slug, the row id, whether it is linked, the external id, then
-// one text column per field, in the order of fields.
-type recordQuery struct {
+// one text column per field, in the order of fields: the location (its
+// slug; written as location_id), then the synced fields.
+type recordTable struct {
 	typ    plan.Type
+	table  string
+	temp   string // per-transaction staging table (ON COMMIT DROP)
 	sql    string
 	fields []column
 }
@@ -77,15 +83,15 @@ type column struct {
 }
 
 var (
-	employeeQuery = recordQuery{
-		typ: plan.TypeEmployee, sql: selectEmployees,
+	employeeTable = recordTable{
+		typ: plan.TypeEmployee, table: "employees", temp: "gridsync_employees_in", sql: selectEmployees,
 		fields: []column{
 			{plan.FieldLocation, true}, {plan.FieldFirstName, false}, {plan.FieldLastName, false}, {plan.FieldGender, true},
 			{plan.FieldPosition, true}, {plan.FieldEmail, false}, {plan.FieldStatus, true}, {plan.FieldProfileImageURL, false},
 		},
 	}
-	jobQuery = recordQuery{
-		typ: plan.TypeJob, sql: selectJobs,
+	jobTable = recordTable{
+		typ: plan.TypeJob, table: "jobs", temp: "gridsync_jobs_in", sql: selectJobs,
 		fields: []column{
 			{plan.FieldLocation, true}, {plan.FieldTitle, false}, {plan.FieldDescription, false}, {plan.FieldEmploymentType, true},
 			{plan.FieldSchedule, true}, {plan.FieldDepartment, true}, {plan.FieldApplicationURL, false}, {plan.FieldStatus, true},
@@ -93,10 +99,13 @@ var (
 	}
 )
 
+// synced are the fields written as they are: all but the location.
+func (t recordTable) synced() []column { return t.fields[1:] }
+
 // read runs the query and builds its records as rows arrive. A row's own
 // text (external id and the values that are not shared) is one string
 // that its values are slices of, rather than a string per column.
-func (q recordQuery) read(ctx context.Context, db querier, in interner, args ...any) ([]plan.Record, error) {
+func (q recordTable) read(ctx context.Context, db querier, in interner, args ...any) ([]plan.Record, error) {
 	rows, err := db.Query(ctx, q.sql, args...)
 	if err != nil {
 		return nil, err
@@ -224,10 +233,10 @@ func readState(ctx context.Context, db querier, q Query) (plan.State, error) {
 	// Rows become records as they are read: a target of 100,000 employees
 	// is not held twice.
 	in := interner{}
-	if st.Employees, err = employeeQuery.read(ctx, db, in, slugs, q.IncludeUnconfigured); err != nil {
+	if st.Employees, err = employeeTable.read(ctx, db, in, slugs, q.IncludeUnconfigured); err != nil {
 		return st, fmt.Errorf("reading employees: %w", err)
 	}
-	if st.Jobs, err = jobQuery.read(ctx, db, in, slugs, q.IncludeUnconfigured); err != nil {
+	if st.Jobs, err = jobTable.read(ctx, db, in, slugs, q.IncludeUnconfigured); err != nil {
 		return st, fmt.Errorf("reading jobs: %w", err)
 	}
 	return st, nil

@@ -24,7 +24,10 @@ type Store struct {
 	// connection at the worst moment.
 	beforeLog func(ctx context.Context, tx pgx.Tx) error
 
-	lost sync.Map // backend pids (int32) of sessions whose connection failed mid-apply
+	// lost holds the backend pids (int32) of sessions of this store whose
+	// connection failed during an apply, so that the next apply waits for
+	// their lock to go rather than being refused.
+	lost sync.Map
 }
 
 // Open connects to the Gridwork database at databaseURL and checks that it

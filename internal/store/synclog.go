@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -83,10 +84,7 @@ var changeColumns = []string{"run_id", "seq", "address", "action", "type", "comp
 func writeRun(ctx context.Context, tx pgx.Tx, b *Batch, log *syncLog, opts ApplyOptions, res *Result) (int64, error) {
 	p := b.Plan
 	changes, digest := log.changes, log.digest
-	outcome := b.Outcome
-	if outcome == "" {
-		outcome = Succeeded
-	}
+	outcome := cmp.Or(b.Outcome, Succeeded)
 	kinds := b.Kinds
 	if kinds == nil {
 		kinds = ScopeResults(p)
@@ -165,7 +163,12 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 		if runID, err = insertRunRow(ctx, tx, opts, Failed, msg, d, digest, &Result{}); err != nil {
 			return err
 		}
-		return writeStatus(ctx, tx, runID, failedResults(scope, OneLine(msg)))
+		// Every enabled kind of the scope failed.
+		kinds := ScopeResults(&plan.Plan{Scope: scope})
+		for i := range kinds {
+			kinds[i].Outcome, kinds[i].Error = Failed, OneLine(msg)
+		}
+		return writeStatus(ctx, tx, runID, kinds)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("recording the failed run in the sync log at %s: %w", s.where, err)

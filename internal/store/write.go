@@ -71,7 +71,11 @@ func (s *Store) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Re
 	}
 	return s.Write(ctx, func(ctx context.Context, read func(Query) (plan.State, error)) (*Batch, error) {
 		if opts.Verify != nil {
-			current, err := read(scopeQuery(p))
+			q := Query{IncludeUnconfigured: p.AllCompanies} // the state p was computed against
+			for _, sc := range p.Scope {
+				q.Companies = append(q.Companies, sc.Company)
+			}
+			current, err := read(q)
 			if err != nil {
 				return nil, err
 			}
@@ -168,7 +172,7 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 		_ = tx.Rollback(end)
 	}
 	if err != nil && conn.Conn().IsClosed() {
-		s.noteLostSession(backendPID)
+		s.lost.Store(int32(backendPID), true)
 	}
 	if err != nil && committing && !isServerError(err) {
 		// The connection failed during COMMIT: the server may have
@@ -225,15 +229,6 @@ func isServerError(err error) bool {
 	return errors.As(err, &pgErr)
 }
 
-// scopeQuery is the state a plan was computed against.
-func scopeQuery(p *plan.Plan) Query {
-	q := Query{IncludeUnconfigured: p.AllCompanies}
-	for _, sc := range p.Scope {
-		q.Companies = append(q.Companies, sc.Company)
-	}
-	return q
-}
-
 // countActions counts p's changes by action.
 func countActions(p *plan.Plan) *Result {
 	n := map[plan.Action]int{}
@@ -248,53 +243,47 @@ func countActions(p *plan.Plan) *Result {
 // file, so the message names the change.
 func validatePlan(p *plan.Plan) error {
 	for _, c := range p.Changes {
-		if c.Action == plan.NoOp {
-			continue
-		}
-		bad := func(why string) error {
+		if why := invalidChange(&c); why != "" {
 			return fmt.Errorf("cannot apply change %s (%s %s): %s", c.Address, c.Action, c.Type, why)
-		}
-		if c.Company == "" {
-			return bad("it names no company")
-		}
-		switch c.Type {
-		case plan.TypeCompany, plan.TypeLocation:
-			if c.Action != plan.Create && c.Action != plan.Update {
-				return bad("gridsync only creates and updates companies and locations")
-			}
-			if c.Type == plan.TypeLocation && c.Key == "" {
-				return bad("it names no location")
-			}
-			if c.Type == plan.TypeLocation {
-				if _, err := parseOfficeID(c.After.Get(plan.FieldOfficeID)); err != nil {
-					return bad(err.Error())
-				}
-			}
-		case plan.TypeEmployee, plan.TypeJob:
-			switch c.Action {
-			case plan.Create, plan.Update:
-				if c.Key == "" {
-					return bad("it has no Personio id")
-				}
-			case plan.Adopt:
-				if c.Type != plan.TypeEmployee {
-					return bad("only employees are adopted")
-				}
-				if c.Key == "" || c.TargetID <= 0 {
-					return bad("it needs a Personio id and a target row")
-				}
-			case plan.Unlink, plan.Delete:
-				if c.TargetID <= 0 {
-					return bad("it has no target row")
-				}
-			default:
-				return bad("unknown action")
-			}
-		default:
-			return bad("unknown resource type")
 		}
 	}
 	return nil
+}
+
+// invalidChange says why the store cannot carry out c; "" when it can.
+func invalidChange(c *plan.Change) string {
+	switch {
+	case c.Action == plan.NoOp:
+	case c.Company == "":
+		return "it names no company"
+	case c.Type == plan.TypeCompany || c.Type == plan.TypeLocation:
+		if c.Action != plan.Create && c.Action != plan.Update {
+			return "gridsync only creates and updates companies and locations"
+		}
+		if c.Type == plan.TypeLocation && c.Key == "" {
+			return "it names no location"
+		}
+		if _, err := parseOfficeID(c.After.Get(plan.FieldOfficeID)); err != nil && c.Type == plan.TypeLocation {
+			return err.Error()
+		}
+	case c.Type != plan.TypeEmployee && c.Type != plan.TypeJob:
+		return "unknown resource type"
+	case c.Action == plan.Create || c.Action == plan.Update:
+		if c.Key == "" {
+			return "it has no Personio id"
+		}
+	case c.Action == plan.Adopt && c.Type != plan.TypeEmployee:
+		return "only employees are adopted"
+	case c.Action == plan.Adopt && (c.Key == "" || c.TargetID <= 0):
+		return "it needs a Personio id and a target row"
+	case c.Action == plan.Unlink || c.Action == plan.Delete:
+		if c.TargetID <= 0 {
+			return "it has no target row"
+		}
+	case c.Action != plan.Adopt:
+		return "unknown action"
+	}
+	return ""
 }
 
 func parseOfficeID(s string) (*int64, error) {
@@ -306,11 +295,4 @@ func parseOfficeID(s string) (*int64, error) {
 		return nil, fmt.Errorf("office id %q is not a Personio office id", s)
 	}
 	return &id, nil
-}
-
-func nullIfEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

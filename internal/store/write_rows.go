@@ -3,34 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gridwork/gridsync/plan"
-)
-
-// recordTable describes one synced record table. Its field names are the
-// plan.Field* constants, which are also the column names.
-type recordTable struct {
-	typ    plan.Type
-	table  string
-	temp   string // per-transaction staging table (ON COMMIT DROP)
-	fields []string
-}
-
-var (
-	employeeTable = recordTable{
-		typ: plan.TypeEmployee, table: "employees", temp: "gridsync_employees_in",
-		fields: []string{plan.FieldFirstName, plan.FieldLastName, plan.FieldGender, plan.FieldPosition,
-			plan.FieldEmail, plan.FieldStatus, plan.FieldProfileImageURL},
-	}
-	jobTable = recordTable{
-		typ: plan.TypeJob, table: "jobs", temp: "gridsync_jobs_in",
-		fields: []string{plan.FieldTitle, plan.FieldDescription, plan.FieldEmploymentType, plan.FieldSchedule,
-			plan.FieldDepartment, plan.FieldApplicationURL, plan.FieldStatus},
-	}
 )
 
 // stagedColumns are the staging table's columns before the synced fields;
@@ -124,19 +103,20 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 	}
 
 	defs := "action text not null, target_id bigint not null, company_id bigint not null, location_id bigint, external_id text not null"
-	for _, f := range t.fields {
-		defs += ", " + pgx.Identifier{f}.Sanitize() + " text not null"
+	cols := slices.Clone(stagedColumns)
+	for _, f := range t.synced() {
+		defs += ", " + pgx.Identifier{f.field}.Sanitize() + " text not null"
+		cols = append(cols, f.field)
 	}
 	if _, err := tx.Exec(ctx, "create temp table "+pgx.Identifier{t.temp}.Sanitize()+" ("+defs+") on commit drop"); err != nil {
 		return 0, fmt.Errorf("staging %s: %w", t.table, err)
 	}
-	cols := append(append([]string{}, stagedColumns...), t.fields...)
 	row := make([]any, len(cols))
 	src := pgx.CopyFromSlice(len(staged), func(i int) ([]any, error) {
 		c := staged[i]
 		row[0], row[1], row[2], row[3], row[4] = string(c.Action), c.TargetID, companyIDs[i], locationIDs[i], c.Key
-		for j, f := range t.fields {
-			row[len(stagedColumns)+j] = c.After.Get(f)
+		for j, f := range t.synced() {
+			row[len(stagedColumns)+j] = c.After.Get(f.field)
 		}
 		return row, nil
 	})
@@ -153,8 +133,8 @@ func adopt(ctx context.Context, tx pgx.Tx, t recordTable) (int64, error) {
 	temp := pgx.Identifier{t.temp}.Sanitize()
 	set := []string{"external_source = 'personio'", "external_id = i.external_id", "location_id = i.location_id",
 		"updated_at = now()", "synced_at = now()"}
-	for _, f := range t.fields {
-		id := pgx.Identifier{f}.Sanitize()
+	for _, f := range t.synced() {
+		id := pgx.Identifier{f.field}.Sanitize()
 		set = append(set, id+" = i."+id)
 	}
 	ct, err := tx.Exec(ctx, `update `+table+` as t set `+strings.Join(set, ", ")+`
@@ -189,8 +169,8 @@ func upsertSQL(t recordTable) string {
 	table := pgx.Identifier{t.table}.Sanitize()
 	temp := pgx.Identifier{t.temp}.Sanitize()
 	cols := []string{"location_id"}
-	for _, f := range t.fields {
-		cols = append(cols, pgx.Identifier{f}.Sanitize())
+	for _, f := range t.synced() {
+		cols = append(cols, pgx.Identifier{f.field}.Sanitize())
 	}
 	var set, old, cur []string
 	for _, c := range cols {
@@ -215,7 +195,7 @@ where t.name is distinct from excluded.name`
 
 	upsertLocation = `
 insert into locations as t (company_id, slug, name, personio_office_id, personio_office_name)
-select c.id, $2, $3, $4, $5 from companies c where c.slug = $1
+select c.id, $2, $3, $4, nullif($5, '') from companies c where c.slug = $1
 on conflict (company_id, slug) do update set
     name = excluded.name,
     personio_office_id = excluded.personio_office_id,
@@ -267,8 +247,7 @@ func writeCompaniesAndLocations(ctx context.Context, tx pgx.Tx, changes []plan.C
 	for _, c := range changes {
 		if c.Type == plan.TypeLocation && (c.Action == plan.Create || c.Action == plan.Update) {
 			office, _ := parseOfficeID(c.After.Get(plan.FieldOfficeID)) // validated before
-			b.Queue(upsertLocation, c.Company, c.Key, c.After.Get(plan.FieldName), office,
-				nullIfEmpty(c.After.Get(plan.FieldOfficeName))).Exec(count)
+			b.Queue(upsertLocation, c.Company, c.Key, c.After.Get(plan.FieldName), office, c.After.Get(plan.FieldOfficeName)).Exec(count)
 		}
 	}
 	if b.Len() == 0 {

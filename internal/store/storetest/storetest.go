@@ -11,6 +11,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"net/url"
@@ -29,10 +30,7 @@ const DefaultAdminURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 // AdminURL returns the URL of the database used to create and drop test
 // databases.
 func AdminURL() string {
-	if u := os.Getenv("GRIDSYNC_TEST_DATABASE_URL"); u != "" {
-		return u
-	}
-	return DefaultAdminURL
+	return cmp.Or(os.Getenv("GRIDSYNC_TEST_DATABASE_URL"), DefaultAdminURL)
 }
 
 // NewDatabase creates an empty database gridsync_test_<random> and returns
