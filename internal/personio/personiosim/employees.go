@@ -70,7 +70,7 @@ func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
 	}
 	s.shiftListing(offset)
 	snap := s.snapshotPage(offset, limit, q.Get("email"))
-	b := s.renderPage(r, snap, offset, limit, projection)
+	b := renderPage(r, snap, offset, limit, projection)
 	if f.Garbled && f.GarbledOffset == offset {
 		b = garble(b)
 	}
@@ -103,7 +103,7 @@ func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
 
 // renderPage encodes the envelope. Without projection or hidden attributes
 // it uses each employee's cached encoding.
-func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
+func renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
 	want := hiddenFilter(snap.faults, projection)
 	pages := (snap.total + limit - 1) / limit
 	b := make([]byte, 0, 256+len(snap.recs)*1400)
@@ -118,11 +118,7 @@ func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit in
 	b = append(b, `,"limit":`...)
 	b = strconv.AppendInt(b, int64(limit), 10)
 	b = append(b, `,"data":[`...)
-	base := pictureBase(r)
-	var wide []wideAttr
-	if snap.faults.WideEmployees {
-		wide = s.wide
-	}
+	base, wide := pictureBase(r), wideOf(snap.faults)
 	for i, rec := range snap.recs {
 		if i > 0 {
 			b = append(b, ',')
@@ -242,32 +238,13 @@ func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	rec, office, attrs := s.employee(id)
+	if err != nil || id <= 0 || rec == nil {
 		writeError(w, http.StatusNotFound, "The employee was not found")
 		return
-	}
-	s.mu.Lock()
-	i, found := s.findEmployee(id)
-	var (
-		rec    *empRecord
-		office Office
-		attrs  = s.attrs
-	)
-	if found {
-		rec = s.emps[i]
-		office = s.offices[rec.e.OfficeID]
-	}
-	s.mu.Unlock()
-	if !found {
-		writeError(w, http.StatusNotFound, "The employee was not found")
-		return
-	}
-	var wide []wideAttr
-	if f.WideEmployees {
-		wide = s.wide
 	}
 	b := append(make([]byte, 0, 2048), `{"success":true,"data":`...)
-	b = appendEmployee(b, rec, office, attrs, wide, pictureBase(r), hiddenFilter(f, nil))
+	b = appendEmployee(b, rec, office, attrs, wideOf(f), pictureBase(r), hiddenFilter(f, nil))
 	writeJSON(w, http.StatusOK, append(b, '}'))
 }
 
@@ -313,11 +290,9 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	for _, a := range attrs {
 		item(a.Key, a.Label, a.Type, a.UniversalID, a.Options)
 	}
-	if f.WideEmployees {
-		for _, a := range s.wide {
-			if !isDeclared(attrs, a.key) {
-				item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
-			}
+	for _, a := range wideOf(f) {
+		if !isDeclared(attrs, a.key) {
+			item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
 		}
 	}
 	b = append(b, "]}"...)
@@ -344,12 +319,9 @@ func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
 		}
 		width = min(n, 1024)
 	}
-	s.mu.Lock()
-	i, found := s.findEmployee(id)
-	has := found && s.emps[i].e.HasPicture
-	s.mu.Unlock()
+	rec, _, _ := s.employee(id)
 	hidden := slices.Contains(s.Faults().HiddenAttributes, "profile_picture")
-	if !has || hidden {
+	if rec == nil || !rec.e.HasPicture || hidden {
 		writeError(w, http.StatusNotFound, "Es ist ein Problem aufgetreten")
 		return
 	}

@@ -49,25 +49,17 @@ func Generate(opts GenerateOptions) *Dataset {
 		d.Offices[i] = Office{ID: int64(firstOfficeID + i), Name: officeName(i)}
 	}
 	epoch := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
-	var email strings.Builder
 	for i := range d.Employees {
 		id := int64(i + 1)
 		first := firstNames[rng.IntN(len(firstNames))]
 		last := lastNames[rng.IntN(len(lastNames))]
-		email.Reset()
-		email.WriteString(first.ascii)
-		email.WriteByte('.')
-		email.WriteString(last.ascii)
-		email.WriteByte('.')
-		email.WriteString(strconv.FormatInt(id, 10))
-		email.WriteString("@acme.example")
 		e := Employee{
 			ID:         id,
 			FirstName:  first.text,
 			LastName:   last.text,
 			Gender:     pickGender(rng),
 			Position:   positions[rng.IntN(len(positions))],
-			Email:      email.String(),
+			Email:      email(first, last, id),
 			Status:     pickStatus(rng),
 			Department: departments[rng.IntN(len(departments))],
 			HireDate:   epoch.AddDate(0, 0, rng.IntN(14*365)).Format(time.DateOnly),
@@ -94,6 +86,11 @@ func Generate(opts GenerateOptions) *Dataset {
 		d.Jobs[i] = generatedJob(rng, i, jobOffices)
 	}
 	return d
+}
+
+// email is the address of a generated employee.
+func email(first, last name, id int64) string {
+	return first.ascii + "." + last.ascii + "." + strconv.FormatInt(id, 10) + "@acme.example"
 }
 
 func officeName(i int) string {

@@ -215,3 +215,6 @@ func appendAny(b []byte, v any) []byte {
 	}
 	return append(b, enc...)
 }
+
+// employee returns a copy of the record's employee.
+func (r *empRecord) employee() Employee { return r.e.clone() }

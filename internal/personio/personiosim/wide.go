@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,18 +18,15 @@ type wideAttr struct {
 	value func(b []byte, e Employee, h uint64) []byte
 }
 
-// wideCount is how many attributes Faults.WideEmployees adds: with the 11
+// wideAttrs are the 45 attributes Faults.WideEmployees adds (with the 11
 // standard and the 4 custom attributes of a generated dataset, each
 // employee carries 60, as employees of a tenant with many custom fields
-// do.
-const wideCount = 45
-
-// wideAttributes returns the attributes Faults.WideEmployees adds, with
-// the shapes of Personio's own example answer: related objects (team,
-// subcompany, supervisor as a nested employee), lists of objects (cost
-// centers, absence entitlements), decimals, dates, and custom attributes
-// of every type (standard, date, decimal, integer, list, tags, multiline).
-func wideAttributes() []wideAttr {
+// do), with the shapes of Personio's own example answer: related objects
+// (team, subcompany, supervisor as a nested employee), lists of objects
+// (cost centers, absence entitlements), decimals, dates, and custom
+// attributes of every type (standard, date, decimal, integer, list, tags,
+// multiline).
+var wideAttrs = func() []wideAttr {
 	str := func(pick func(e Employee, h uint64) string) func([]byte, Employee, uint64) []byte {
 		return func(b []byte, e Employee, h uint64) []byte { return appendStrOrNull(b, pick(e, h)) }
 	}
@@ -71,7 +69,7 @@ func wideAttributes() []wideAttr {
 			return a + "," + c
 		})
 	}
-	attrs := []wideAttr{
+	return []wideAttr{
 		{key: "preferred_name", label: "Name (preferred)", typ: "standard", value: str(func(e Employee, _ uint64) string { return e.FirstName + " " + e.LastName })},
 		{key: "supervisor", label: "Supervisor", typ: "standard", value: appendSupervisor},
 		{key: "employment_type", label: "Employment type", typ: "standard", value: oneOf("internal", "internal", "internal", "external")},
@@ -150,10 +148,14 @@ func wideAttributes() []wideAttr {
 		{key: "dynamic_9022", label: "Notes", typ: "multiline", value: oneOf("", "", "Prefers a standing desk.\nVegetarian.", "Mentor for new hires.")},
 		{key: "dynamic_9023", label: "Remote days per week", typ: "decimal", value: number(6, 1)},
 	}
-	if len(attrs) != wideCount {
-		panic("personiosim: the wide attribute table has " + strconv.Itoa(len(attrs)) + " entries, not " + strconv.Itoa(wideCount))
+}()
+
+// wideOf is what Faults.WideEmployees adds under f: nothing when it is off.
+func wideOf(f Faults) []wideAttr {
+	if f.WideEmployees {
+		return wideAttrs
 	}
-	return attrs
+	return nil
 }
 
 // wideHash mixes an employee id and an attribute index (splitmix64).
@@ -254,12 +256,7 @@ func appendWide(b []byte, wide []wideAttr, e Employee, declared []AttributeDef, 
 }
 
 func isDeclared(attrs []AttributeDef, key string) bool {
-	for _, a := range attrs {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(attrs, func(a AttributeDef) bool { return a.Key == key })
 }
 
 // wideUniversalID is a wide attribute's universal id: standard attributes
