@@ -38,33 +38,33 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("personio-sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	var f personiosim.Faults
 	var (
-		addr       = fs.String("addr", "127.0.0.1:8089", "listen address; port 0 picks a free port")
-		employees  = fs.Int("employees", 40, "number of generated employees")
-		offices    = fs.Int("offices", 4, "number of generated offices")
-		jobs       = fs.Int("jobs", 8, "number of generated jobs")
-		seed       = fs.Int64("seed", 1, "seed of the generated dataset and of fault randomness")
-		data       = fs.String("data", "", "JSON dataset file to serve instead of a generated one")
-		tenant     = fs.String("tenant", personiosim.DefaultTenant, "tenant subdomain")
-		clientID   = fs.String("client-id", personiosim.DefaultClientID, "accepted client_id")
-		secret     = fs.String("client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
-		perMinute  = fs.Int("rate-per-minute", 0, "employees requests allowed per rate window; 0 = unlimited")
-		burst      = fs.Int("burst", 0, "employees requests allowed at once (Personio: 15); 0 = no burst limit")
-		window     = fs.Duration("rate-window", time.Minute, "window of -rate-per-minute (e.g. 1s to scale time)")
-		latency    = fs.Duration("latency", 0, "latency added to every answer")
-		errorRate  = fs.Float64("error-rate", 0, "share of API answers replaced by 500/502/503/504")
-		dropRate   = fs.Float64("drop-rate", 0, "share of connections dropped without an answer")
-		retryAfter = fs.Bool("retry-after", false, "send Retry-After with 429")
-		feedRedir  = fs.String("feed-redirect", "", "answer the feed with 301 to this path (e.g. "+personiosim.MovedFeedPath+", which serves the feed) or URL")
-		feedGone   = fs.Bool("feed-missing", false, "answer the feed with 404 and an HTML page, as when the career page is switched off")
-		verbose    = fs.Bool("v", false, "log every request")
-
-		hidden       = fs.String("hidden-attributes", "", "comma-separated attribute keys the credential may not read: left out of employees and the attribute list (e.g. position,gender)")
-		hiddenListed = fs.Bool("hidden-listed", false, "keep -hidden-attributes in the attribute list: only the employees leave them out")
-		wide         = fs.Bool("wide", false, "give every employee 45 more attributes (60 with a generated dataset), custom ones of every type included")
-		shiftEvery   = fs.Int("shift-every", 0, "before every Nth employees page after the first, delete an employee before its offset and hire one at the end (total unchanged); 0 = never")
-		shiftTimes   = fs.Int("shift-times", 0, "how often -shift-every moves the listing; 0 = every time")
+		addr      = fs.String("addr", "127.0.0.1:8089", "listen address; port 0 picks a free port")
+		employees = fs.Int("employees", 40, "number of generated employees")
+		offices   = fs.Int("offices", 4, "number of generated offices")
+		jobs      = fs.Int("jobs", 8, "number of generated jobs")
+		seed      = fs.Int64("seed", 1, "seed of the generated dataset and of fault randomness")
+		data      = fs.String("data", "", "JSON dataset file to serve instead of a generated one")
+		tenant    = fs.String("tenant", personiosim.DefaultTenant, "tenant subdomain")
+		clientID  = fs.String("client-id", personiosim.DefaultClientID, "accepted client_id")
+		secret    = fs.String("client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
+		verbose   = fs.Bool("v", false, "log every request")
+		hidden    = fs.String("hidden-attributes", "", "comma-separated attribute keys the credential may not read: left out of employees and the attribute list (e.g. position,gender)")
 	)
+	fs.IntVar(&f.RatePerMinute, "rate-per-minute", 0, "employees requests allowed per rate window; 0 = unlimited")
+	fs.IntVar(&f.Burst, "burst", 0, "employees requests allowed at once (Personio: 15); 0 = no burst limit")
+	fs.DurationVar(&f.RateWindow, "rate-window", time.Minute, "window of -rate-per-minute (e.g. 1s to scale time)")
+	fs.DurationVar(&f.Latency, "latency", 0, "latency added to every answer")
+	fs.Float64Var(&f.ErrorRate, "error-rate", 0, "share of API answers replaced by 500/502/503/504")
+	fs.Float64Var(&f.DropRate, "drop-rate", 0, "share of connections dropped without an answer")
+	fs.BoolVar(&f.RetryAfter, "retry-after", false, "send Retry-After with 429")
+	fs.StringVar(&f.FeedRedirect, "feed-redirect", "", "answer the feed with 301 to this path (e.g. "+personiosim.MovedFeedPath+", which serves the feed) or URL")
+	fs.BoolVar(&f.FeedMissing, "feed-missing", false, "answer the feed with 404 and an HTML page, as when the career page is switched off")
+	fs.BoolVar(&f.HiddenListed, "hidden-listed", false, "keep -hidden-attributes in the attribute list: only the employees leave them out")
+	fs.BoolVar(&f.WideEmployees, "wide", false, "give every employee 45 more attributes (60 with a generated dataset), custom ones of every type included")
+	fs.IntVar(&f.ShiftEvery, "shift-every", 0, "before every Nth employees page after the first, delete an employee before its offset and hire one at the end (total unchanged); 0 = never")
+	fs.IntVar(&f.ShiftTimes, "shift-times", 0, "how often -shift-every moves the listing; 0 = every time")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -87,24 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		ds = personiosim.Generate(personiosim.GenerateOptions{Seed: *seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
 	}
-	faults := personiosim.Faults{
-		RatePerMinute: *perMinute,
-		Burst:         *burst,
-		RateWindow:    *window,
-		Latency:       *latency,
-		ErrorRate:     *errorRate,
-		DropRate:      *dropRate,
-		RetryAfter:    *retryAfter,
-		FeedRedirect:  *feedRedir,
-		FeedMissing:   *feedGone,
-
-		HiddenAttributes: splitList(*hidden),
-		HiddenListed:     *hiddenListed,
-		WideEmployees:    *wide,
-		ShiftEvery:       *shiftEvery,
-		ShiftTimes:       *shiftTimes,
-	}
-	if err := faults.Validate(); err != nil {
+	f.HiddenAttributes = splitList(*hidden)
+	if err := f.Validate(); err != nil {
 		fmt.Fprintf(stderr, "personio-sim: %v\n", err)
 		return 2
 	}
@@ -115,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ClientSecret: *secret,
 		Seed:         *seed,
 		Logger:       logger,
-		Faults:       faults,
+		Faults:       f,
 	})
 
 	ln, err := net.Listen("tcp", *addr)
