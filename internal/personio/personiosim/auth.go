@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"mime"
 	"net/http"
 	"strings"
@@ -64,18 +65,12 @@ func (s *Server) issueToken() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokenSeq++
-	h := sha256.New()
-	h.Write([]byte(s.tenant + "\x00" + s.clientID + "\x00" + s.clientSecret + "\x00"))
-	binary.Write(h, binary.BigEndian, s.tokenSeq)
-	tok := "papi-" + hex.EncodeToString(h.Sum(nil)[:24])
+	sum := sha256.Sum256(binary.BigEndian.AppendUint64([]byte(s.tenant+"\x00"+s.clientID+"\x00"+s.clientSecret+"\x00"), s.tokenSeq))
+	tok := "papi-" + hex.EncodeToString(sum[:24])
 	now := s.now()
 	s.tokens[tok] = now.Add(tokenTTL)
 	if len(s.tokens) > 4096 {
-		for t, exp := range s.tokens {
-			if now.After(exp) {
-				delete(s.tokens, t)
-			}
-		}
+		maps.DeleteFunc(s.tokens, func(_ string, exp time.Time) bool { return now.After(exp) })
 	}
 	return tok
 }

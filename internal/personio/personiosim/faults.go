@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -118,11 +119,8 @@ func (d *jsonDuration) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
 	*d = jsonDuration(v)
-	return nil
+	return err
 }
 
 // Validate reports switches that cannot be honoured.
@@ -154,11 +152,7 @@ func newLimiter(f Faults) *rate.Limiter {
 	}
 	switch {
 	case f.RatePerMinute > 0:
-		burst := f.Burst
-		if burst == 0 {
-			burst = f.RatePerMinute
-		}
-		return rate.NewLimiter(rate.Limit(float64(f.RatePerMinute)/window.Seconds()), burst)
+		return rate.NewLimiter(rate.Limit(float64(f.RatePerMinute)/window.Seconds()), cmp.Or(f.Burst, f.RatePerMinute))
 	case f.Burst > 0:
 		return rate.NewLimiter(rate.Limit(float64(f.Burst)/(window.Seconds()/60)), f.Burst)
 	}

@@ -40,10 +40,15 @@ const (
 func Generate(opts GenerateOptions) *Dataset {
 	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15))
 	d := &Dataset{
-		Offices:    make([]Office, max(opts.Offices, 0)),
-		Employees:  make([]Employee, max(opts.Employees, 0)),
-		Jobs:       make([]Job, max(opts.Jobs, 0)),
-		Attributes: generatedAttributes(),
+		Offices:   make([]Office, max(opts.Offices, 0)),
+		Employees: make([]Employee, max(opts.Employees, 0)),
+		Jobs:      make([]Job, max(opts.Jobs, 0)),
+		Attributes: []AttributeDef{
+			{Key: attrCostCenter, Label: "Cost center", Type: "standard"},
+			{Key: attrShirtSize, Label: "Shirt size", Type: "list", Options: shirtSizes},
+			{Key: attrLanguages, Label: "Languages", Type: "tags", Options: languages},
+			{Key: attrAnniv, Label: "Anniversary date", Type: "date"},
+		},
 	}
 	for i := range d.Offices {
 		d.Offices[i] = Office{ID: int64(firstOfficeID + i), Name: officeName(i)}
@@ -57,10 +62,10 @@ func Generate(opts GenerateOptions) *Dataset {
 			ID:         id,
 			FirstName:  first.text,
 			LastName:   last.text,
-			Gender:     pickGender(rng),
+			Gender:     pickPercent(rng, []int{5, 50, 96}, "", "female", "male", "diverse"),
 			Position:   positions[rng.IntN(len(positions))],
 			Email:      email(first, last, id),
-			Status:     pickStatus(rng),
+			Status:     pickPercent(rng, []int{85, 90, 94}, "active", "onboarding", "leave", "inactive"),
 			Department: departments[rng.IntN(len(departments))],
 			HireDate:   epoch.AddDate(0, 0, rng.IntN(14*365)).Format(time.DateOnly),
 			HasPicture: rng.IntN(10) != 0,
@@ -100,39 +105,16 @@ func officeName(i int) string {
 	return "Office " + strconv.Itoa(i+1)
 }
 
-func pickGender(rng *rand.Rand) string {
-	switch n := rng.IntN(100); {
-	case n < 5:
-		return ""
-	case n < 50:
-		return "female"
-	case n < 96:
-		return "male"
-	default:
-		return "diverse"
+// pickPercent draws n from 0..99 and returns the value of the first bound
+// above n, or the last value when there is none.
+func pickPercent(rng *rand.Rand, bounds []int, values ...string) string {
+	n := rng.IntN(100)
+	for i, bound := range bounds {
+		if n < bound {
+			return values[i]
+		}
 	}
-}
-
-func pickStatus(rng *rand.Rand) string {
-	switch n := rng.IntN(100); {
-	case n < 85:
-		return "active"
-	case n < 90:
-		return "onboarding"
-	case n < 94:
-		return "leave"
-	default:
-		return "inactive"
-	}
-}
-
-func generatedAttributes() []AttributeDef {
-	return []AttributeDef{
-		{Key: attrCostCenter, Label: "Cost center", Type: "standard"},
-		{Key: attrShirtSize, Label: "Shirt size", Type: "list", Options: shirtSizes},
-		{Key: attrLanguages, Label: "Languages", Type: "tags", Options: languages},
-		{Key: attrAnniv, Label: "Anniversary date", Type: "date"},
-	}
+	return values[len(bounds)]
 }
 
 func generatedCustom(rng *rand.Rand, officeID int64) map[string]any {

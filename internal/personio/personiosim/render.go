@@ -18,41 +18,34 @@ type empRecord struct {
 	dyn  []byte // ,"dynamic_…":{…} for every declared custom attribute
 }
 
-// stdAttr describes a standard attribute the simulator serves.
-type stdAttr struct{ key, label, typ string }
-
-// Indexes of the standard attributes in standardAttrs, in the order they
-// are rendered.
-const (
-	stdID = iota
-	stdFirstName
-	stdLastName
-	stdEmail
-	stdGender
-	stdStatus
-	stdPosition
-	stdHireDate
-	stdDepartment
-	stdOffice  // rendered per request: office names can change
-	stdPicture // rendered per request: picture URLs name the request's host
-	stdCount
-)
-
-// standardAttrs are the standard attributes, the one source of their labels
-// and types for both the employee pages and /attributes.
-var standardAttrs = [stdCount]stdAttr{
-	stdID:         {"id", "ID", "integer"},
-	stdFirstName:  {"first_name", "First name", "standard"},
-	stdLastName:   {"last_name", "Last name", "standard"},
-	stdEmail:      {"email", "Email", "standard"},
-	stdGender:     {"gender", "Gender", "standard"},
-	stdStatus:     {"status", "Status", "standard"},
-	stdPosition:   {"position", "Position", "standard"},
-	stdHireDate:   {"hire_date", "Hire date", "date"},
-	stdDepartment: {"department", "Department", "standard"},
-	stdOffice:     {"office", "Office", "standard"},
-	stdPicture:    {"profile_picture", "Profile Picture", "standard"},
+// stdAttr describes a standard attribute the simulator serves; value
+// appends its value for an employee.
+type stdAttr struct {
+	key, label, typ string
+	value           func(b []byte, e Employee) []byte
 }
+
+// standardAttrs are the standard attributes in the order they are
+// rendered, the one source of their labels and types for both the employee
+// pages and /attributes. Office and picture come last and have no value
+// here: they are rendered per request (office names can change; picture
+// URLs name the request's host).
+var standardAttrs = [...]stdAttr{
+	{"id", "ID", "integer", func(b []byte, e Employee) []byte { return strconv.AppendInt(b, e.ID, 10) }},
+	{"first_name", "First name", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.FirstName) }},
+	{"last_name", "Last name", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.LastName) }},
+	{"email", "Email", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.Email) }},
+	{"gender", "Gender", "standard", func(b []byte, e Employee) []byte { return appendStrOrNull(b, e.Gender) }},
+	{"status", "Status", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.Status) }},
+	{"position", "Position", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.Position) }},
+	{"hire_date", "Hire date", "date", appendHireDate},
+	{"department", "Department", "standard", appendDepartment},
+	stdOffice:  {"office", "Office", "standard", nil},
+	stdPicture: {"profile_picture", "Profile Picture", "standard", nil},
+}
+
+// Indexes of office and picture in standardAttrs.
+const stdOffice, stdPicture = 9, 10
 
 // pictureWidth is the width named in rendered profile picture URLs.
 const pictureWidth = 250
@@ -77,45 +70,28 @@ func appendStd(b []byte, e Employee, want func(string) bool) []byte {
 			continue
 		}
 		b = openStd(b, i, mark)
-		b = appendStdValue(b, i, e)
+		b = standardAttrs[i].value(b, e)
 		b = closeStd(b, i)
 	}
 	return b
 }
 
-// appendStdValue appends the value of standard attribute i (stdID up to
-// stdDepartment) of e.
-func appendStdValue(b []byte, i int, e Employee) []byte {
-	switch i {
-	case stdID:
-		return strconv.AppendInt(b, e.ID, 10)
-	case stdFirstName:
-		return appendString(b, e.FirstName)
-	case stdLastName:
-		return appendString(b, e.LastName)
-	case stdEmail:
-		return appendString(b, e.Email)
-	case stdGender:
-		return appendStrOrNull(b, e.Gender)
-	case stdStatus:
-		return appendString(b, e.Status)
-	case stdPosition:
-		return appendString(b, e.Position)
-	case stdHireDate:
-		if e.HireDate == "" {
-			return append(b, "null"...)
-		}
-		// The date followed by a midnight time, in the one string: the
-		// suffix needs no escaping, so it goes before the closing quote.
-		b = appendString(b, e.HireDate)
-		return append(b[:len(b)-1], `T00:00:00+00:00"`...)
-	case stdDepartment:
-		if e.Department == "" {
-			return append(b, "null"...)
-		}
-		return appendRelated(b, "Department", departmentID(e.Department), e.Department)
+// appendHireDate appends the hire date followed by a midnight time, in the
+// one string: the suffix needs no escaping, so it goes before the closing
+// quote.
+func appendHireDate(b []byte, e Employee) []byte {
+	if e.HireDate == "" {
+		return append(b, "null"...)
 	}
-	panic("personiosim: no value for standard attribute " + standardAttrs[i].key)
+	b = appendString(b, e.HireDate)
+	return append(b[:len(b)-1], `T00:00:00+00:00"`...)
+}
+
+func appendDepartment(b []byte, e Employee) []byte {
+	if e.Department == "" {
+		return append(b, "null"...)
+	}
+	return appendRelated(b, "Department", departmentID(e.Department), e.Department)
 }
 
 // openStd starts standard attribute i: a comma when b has grown past mark,
