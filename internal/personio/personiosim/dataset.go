@@ -130,12 +130,10 @@ func (d *Dataset) Validate() error {
 		}
 		offices[o.ID] = o
 	}
-	attrs := make(map[string]bool, len(d.Attributes))
 	for _, a := range d.Attributes {
 		if !strings.HasPrefix(a.Key, "dynamic_") {
 			return fmt.Errorf("attribute %q: custom attribute keys must look like dynamic_<n>", a.Key)
 		}
-		attrs[a.Key] = true
 	}
 	seen := make(map[int64]bool, len(d.Employees))
 	for _, e := range d.Employees {
@@ -147,7 +145,7 @@ func (d *Dataset) Validate() error {
 		}
 		seen[e.ID] = true
 		for k := range e.Custom {
-			if !attrs[k] {
+			if !isDeclared(d.Attributes, k) {
 				return fmt.Errorf("employee %d: custom value %q is not declared in attributes", e.ID, k)
 			}
 		}

@@ -17,12 +17,10 @@ const feedTimeLayout = "2006-01-02T15:04:05-07:00"
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	moved := r.URL.Path == MovedFeedPath
 	s.mu.Lock()
-	f := s.faults
-	b := s.feed
-	if b == nil {
-		b = renderFeed(s.jobs)
-		s.feed = b
+	if s.feed == nil {
+		s.feed = renderFeed(s.jobs)
 	}
+	f, b := s.faults, s.feed
 	s.mu.Unlock()
 	switch {
 	case f.UnknownTenant && !moved:

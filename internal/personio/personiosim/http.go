@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -167,10 +168,7 @@ func loggableQuery(q url.Values) string {
 	}
 	out := kept.Encode()
 	if n := len(q) - len(kept); n > 0 {
-		if out != "" {
-			out += " "
-		}
-		out += "(+" + strconv.Itoa(n) + " not logged)"
+		out = strings.TrimPrefix(out+" (+"+strconv.Itoa(n)+" not logged)", " ")
 	}
 	return out
 }

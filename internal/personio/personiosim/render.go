@@ -141,14 +141,23 @@ func appendAttrTail(b []byte, typ, universalID string) []byte {
 	return append(b, '}')
 }
 
+// appendRelated appends a related object {"type":…,"attributes":{"id":…,
+// "name":…}}; openRelated leaves it open for more attributes.
 func appendRelated(b []byte, typ string, id int64, name string) []byte {
+	return append(openRelated(b, typ, id, name), "}}"...)
+}
+
+func openRelated(b []byte, typ string, id int64, name string) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, typ)
-	b = append(b, `,"attributes":{"id":`...)
-	b = strconv.AppendInt(b, id, 10)
+	b = appendNum(b, `,"attributes":{"id":`, id)
 	b = append(b, `,"name":`...)
-	b = appendString(b, name)
-	return append(b, "}}"...)
+	return appendString(b, name)
+}
+
+// appendNum appends prefix and then n in decimal.
+func appendNum[T int | int64 | uint64](b []byte, prefix string, n T) []byte {
+	return strconv.AppendInt(append(b, prefix...), int64(n), 10)
 }
 
 // departmentID derives a stable id from a department name (FNV-1a), since

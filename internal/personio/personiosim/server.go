@@ -121,7 +121,7 @@ func New(opts Options) *Server {
 		slices.SortFunc(s.jobs, byKey)
 		s.attrs = cloneAll(d.Attributes, AttributeDef.clone)
 	}
-	s.setFaultsLocked(opts.Faults)
+	s.SetFaults(opts.Faults)
 	s.routes()
 	return s
 }
@@ -137,10 +137,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.setFaultsLocked(f)
-}
-
-func (s *Server) setFaultsLocked(f Faults) {
 	f.HiddenAttributes = slices.Clone(f.HiddenAttributes)
 	s.faults = f
 	s.limiter = newLimiter(f)
@@ -232,10 +228,9 @@ func (s *Server) UpsertEmployee(e Employee) {
 }
 
 // DeleteEmployee removes the employee with id and reports whether it existed.
-func (s *Server) DeleteEmployee(id int64) bool {
+func (s *Server) DeleteEmployee(id int64) (found bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var found bool
 	s.emps, found = remove(s.emps, id)
 	return found
 }
@@ -270,10 +265,9 @@ func (s *Server) UpsertJob(j Job) {
 }
 
 // DeleteJob removes the job with id and reports whether it existed.
-func (s *Server) DeleteJob(id int64) bool {
+func (s *Server) DeleteJob(id int64) (found bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var found bool
 	if s.jobs, found = remove(s.jobs, id); found {
 		s.feed = nil
 	}

@@ -57,6 +57,15 @@ var wideAttrs = func() []wideAttr {
 			return appendRelated(b, typ, base+k, name+" "+strconv.FormatInt(k+1, 10))
 		}
 	}
+	// inactive gives inactive employees v's value and the others null.
+	inactive := func(v func([]byte, Employee, uint64) []byte) func([]byte, Employee, uint64) []byte {
+		return func(b []byte, e Employee, h uint64) []byte {
+			if e.Status != "inactive" {
+				return append(b, "null"...)
+			}
+			return v(b, e, h)
+		}
+	}
 	list := func(key, label string, opts ...string) wideAttr {
 		return wideAttr{key: key, label: label, typ: "list", options: opts, value: oneOf(opts...)}
 	}
@@ -75,18 +84,8 @@ var wideAttrs = func() []wideAttr {
 		{key: "employment_type", label: "Employment type", typ: "standard", value: oneOf("internal", "internal", "internal", "external")},
 		{key: "weekly_working_hours", label: "Weekly hours", typ: "standard", value: oneOf("40", "40", "32", "20")},
 		{key: "contract_end_date", label: "Contract ends", typ: "date", value: date(7, "2026-01-31")},
-		{key: "termination_date", label: "Termination date", typ: "date", value: func(b []byte, e Employee, h uint64) []byte {
-			if e.Status != "inactive" {
-				return append(b, "null"...)
-			}
-			return date(1, "2023-01-01")(b, e, h)
-		}},
-		{key: "termination_type", label: "Termination type", typ: "standard", value: func(b []byte, e Employee, h uint64) []byte {
-			if e.Status != "inactive" {
-				return append(b, "null"...)
-			}
-			return oneOf("Resignation", "Termination by employer", "Mutual agreement")(b, e, h)
-		}},
+		{key: "termination_date", label: "Termination date", typ: "date", value: inactive(date(1, "2023-01-01"))},
+		{key: "termination_type", label: "Termination type", typ: "standard", value: inactive(oneOf("Resignation", "Termination by employer", "Mutual agreement"))},
 		{key: "termination_reason", label: "Termination reason", typ: "standard", value: str(func(Employee, uint64) string { return "" })},
 		{key: "probation_period_end", label: "Probation period end", typ: "date", value: date(3, "2019-06-30")},
 		{key: "created_at", label: "Created at", typ: "date", value: stamp},
@@ -187,12 +186,8 @@ func appendSupervisor(b []byte, e Employee, _ uint64) []byte {
 func appendCostCenters(b []byte, _ Employee, h uint64) []byte {
 	b = append(b, '[')
 	center := func(b []byte, id uint64, pct int) []byte {
-		b = append(b, `{"type":"CostCenter","attributes":{"id":`...)
-		b = strconv.AppendUint(b, 82957+id, 10)
-		b = append(b, `,"name":`...)
-		b = appendString(b, "Cost center "+strconv.FormatUint(id+1, 10))
-		b = append(b, `,"percentage":`...)
-		b = strconv.AppendInt(b, int64(pct), 10)
+		b = openRelated(b, "CostCenter", int64(82957+id), "Cost center "+strconv.FormatUint(id+1, 10))
+		b = appendNum(b, `,"percentage":`, pct)
 		return append(b, "}}"...)
 	}
 	if h%4 == 0 {
@@ -208,27 +203,21 @@ func appendCostCenters(b []byte, _ Employee, h uint64) []byte {
 func appendHolidayCalendar(b []byte, _ Employee, h uint64) []byte {
 	states := []string{"Bayern", "Berlin", "Hamburg", "Nordrhein-Westfalen"}
 	st := states[h%uint64(len(states))]
-	b = append(b, `{"type":"HolidayCalendar","attributes":{"id":`...)
-	b = strconv.AppendUint(b, h%uint64(len(states))+1, 10)
-	b = append(b, `,"name":`...)
-	b = appendString(b, "Deutschland ("+st+") Feiertage")
+	b = openRelated(b, "HolidayCalendar", int64(h%uint64(len(states))+1), "Deutschland ("+st+") Feiertage")
 	b = append(b, `,"country":"DE","state":`...)
 	b = appendString(b, st)
 	return append(b, "}}"...)
 }
 
 func appendEntitlements(b []byte, _ Employee, h uint64) []byte {
-	b = append(b, `[{"type":"TimeOffType","attributes":{"id":113437,"name":"Paid vacation","category":"paid_vacation","entitlement":`...)
-	b = strconv.AppendUint(b, 24+h%7, 10)
-	b = append(b, `}},{"type":"TimeOffType","attributes":{"id":113438,"name":"Sick days","category":"sick_leave","entitlement":0}}]`...)
-	return b
+	b = appendNum(b, `[{"type":"TimeOffType","attributes":{"id":113437,"name":"Paid vacation","category":"paid_vacation","entitlement":`, 24+h%7)
+	return append(b, `}},{"type":"TimeOffType","attributes":{"id":113438,"name":"Sick days","category":"sick_leave","entitlement":0}}]`...)
 }
 
 func appendWorkSchedule(b []byte, _ Employee, h uint64) []byte {
 	hours := []string{"08:00", "06:24", "04:00"}[h%3]
-	b = append(b, `{"type":"WorkSchedule","attributes":{"id":`...)
-	b = strconv.AppendUint(b, 97188+h%3, 10)
-	b = append(b, `,"name":"Standard schedule","valid_from":null`...)
+	b = openRelated(b, "WorkSchedule", int64(97188+h%3), "Standard schedule")
+	b = append(b, `,"valid_from":null`...)
 	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
 		b = append(b, `,"`...)
 		b = append(b, day...)
