@@ -38,20 +38,21 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("personio-sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var f personiosim.Faults
+	var opts personiosim.Options
+	f := &opts.Faults
 	var (
 		addr      = fs.String("addr", "127.0.0.1:8089", "listen address; port 0 picks a free port")
 		employees = fs.Int("employees", 40, "number of generated employees")
 		offices   = fs.Int("offices", 4, "number of generated offices")
 		jobs      = fs.Int("jobs", 8, "number of generated jobs")
-		seed      = fs.Int64("seed", 1, "seed of the generated dataset and of fault randomness")
 		data      = fs.String("data", "", "JSON dataset file to serve instead of a generated one")
-		tenant    = fs.String("tenant", personiosim.DefaultTenant, "tenant subdomain")
-		clientID  = fs.String("client-id", personiosim.DefaultClientID, "accepted client_id")
-		secret    = fs.String("client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
 		verbose   = fs.Bool("v", false, "log every request")
 		hidden    = fs.String("hidden-attributes", "", "comma-separated attribute keys the credential may not read: left out of employees and the attribute list (e.g. position,gender)")
 	)
+	fs.Int64Var(&opts.Seed, "seed", 1, "seed of the generated dataset and of fault randomness")
+	fs.StringVar(&opts.Tenant, "tenant", personiosim.DefaultTenant, "tenant subdomain")
+	fs.StringVar(&opts.ClientID, "client-id", personiosim.DefaultClientID, "accepted client_id")
+	fs.StringVar(&opts.ClientSecret, "client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
 	fs.IntVar(&f.RatePerMinute, "rate-per-minute", 0, "employees requests allowed per rate window; 0 = unlimited")
 	fs.IntVar(&f.Burst, "burst", 0, "employees requests allowed at once (Personio: 15); 0 = no burst limit")
 	fs.DurationVar(&f.RateWindow, "rate-window", time.Minute, "window of -rate-per-minute (e.g. 1s to scale time)")
@@ -76,40 +77,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	opts.Logger = logger
 
-	var ds *personiosim.Dataset
-	if *data != "" {
-		var err error
-		if ds, err = personiosim.LoadDataset(*data); err != nil {
-			logger.Error("cannot load dataset", "err", err)
-			return 1
-		}
-	} else {
-		ds = personiosim.Generate(personiosim.GenerateOptions{Seed: *seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
+	var err error
+	if *data == "" {
+		opts.Dataset = personiosim.Generate(personiosim.GenerateOptions{Seed: opts.Seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
+	} else if opts.Dataset, err = personiosim.LoadDataset(*data); err != nil {
+		logger.Error("cannot load dataset", "err", err)
+		return 1
 	}
 	f.HiddenAttributes = splitList(*hidden)
 	if err := f.Validate(); err != nil {
 		fmt.Fprintf(stderr, "personio-sim: %v\n", err)
 		return 2
 	}
-	sim := personiosim.New(personiosim.Options{
-		Dataset:      ds,
-		Tenant:       *tenant,
-		ClientID:     *clientID,
-		ClientSecret: *secret,
-		Seed:         *seed,
-		Logger:       logger,
-		Faults:       f,
-	})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		logger.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: personiosim.New(opts), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	fmt.Fprintf(stdout, "personio-sim listening on http://%s\n", ln.Addr())
-	logger.Info("serving simulated Personio", "tenant", *tenant, "employees", len(ds.Employees), "jobs", len(ds.Jobs), "offices", len(ds.Offices))
+	ds := opts.Dataset
+	logger.Info("serving simulated Personio", "tenant", opts.Tenant, "employees", len(ds.Employees), "jobs", len(ds.Jobs), "offices", len(ds.Offices))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -111,11 +111,9 @@ func (d jsonDuration) MarshalJSON() ([]byte, error) {
 func (d *jsonDuration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		var n int64
-		if err2 := json.Unmarshal(b, &n); err2 != nil {
+		if json.Unmarshal(b, (*int64)(d)) != nil {
 			return fmt.Errorf("duration must be a string such as \"250ms\" or nanoseconds: %w", err)
 		}
-		*d = jsonDuration(n)
 		return nil
 	}
 	v, err := time.ParseDuration(s)

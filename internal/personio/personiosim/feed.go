@@ -77,9 +77,10 @@ func renderFeed(jobs []Job) []byte {
 		for _, d := range j.Descriptions {
 			b.WriteString("\n      <jobDescription>\n        <name>")
 			xml.EscapeText(&b, []byte(d.Name))
-			b.WriteString("</name>\n        <value>")
-			writeCDATA(&b, d.Value)
-			b.WriteString("</value>\n      </jobDescription>")
+			// The value is CDATA; a "]]>" in it is split across two sections.
+			b.WriteString("</name>\n        <value><![CDATA[")
+			b.WriteString(strings.ReplaceAll(d.Value, "]]>", "]]]]><![CDATA[>"))
+			b.WriteString("]]></value>\n      </jobDescription>")
 		}
 		b.WriteString("\n    </jobDescriptions>")
 		elem(&b, "employmentType", j.EmploymentType)
@@ -111,12 +112,4 @@ func elem(b *bytes.Buffer, name, text string) {
 	b.WriteString("</")
 	b.WriteString(name)
 	b.WriteByte('>')
-}
-
-// writeCDATA wraps s in CDATA, splitting any "]]>" inside it across two
-// sections as XML requires.
-func writeCDATA(b *bytes.Buffer, s string) {
-	b.WriteString("<![CDATA[")
-	b.WriteString(strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>"))
-	b.WriteString("]]>")
 }
