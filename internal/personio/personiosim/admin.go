@@ -21,15 +21,11 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 			adminError(w, http.StatusNotFound, fmt.Errorf("no employee %d", id))
 		}
 	}))
-	mux.HandleFunc("DELETE /_sim/employees/{id}", withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
-		adminDeleted(w, s.DeleteEmployee(id), "employee", id)
-	}))
+	mux.HandleFunc("DELETE /_sim/employees/{id}", adminDelete("employee", s.DeleteEmployee))
 	getJSON(mux, "/_sim/jobs", s.Jobs)
 	mux.HandleFunc("POST /_sim/jobs", func(w http.ResponseWriter, r *http.Request) { s.adminPutJob(w, r, 0) })
 	mux.HandleFunc("PUT /_sim/jobs/{id}", withID(s.adminPutJob))
-	mux.HandleFunc("DELETE /_sim/jobs/{id}", withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
-		adminDeleted(w, s.DeleteJob(id), "job", id)
-	}))
+	mux.HandleFunc("DELETE /_sim/jobs/{id}", adminDelete("job", s.DeleteJob))
 	getJSON(mux, "/_sim/offices", func() []Office { return s.Dataset().Offices })
 	mux.HandleFunc("POST /_sim/offices", func(w http.ResponseWriter, r *http.Request) {
 		var o Office
@@ -149,12 +145,16 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func adminDeleted(w http.ResponseWriter, found bool, what string, id int64) {
-	if !found {
-		adminError(w, http.StatusNotFound, fmt.Errorf("no %s %d", what, id))
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+// adminDelete serves DELETE …/{id}: 204 when del removed the record, 404
+// when there was none.
+func adminDelete(what string, del func(id int64) bool) http.HandlerFunc {
+	return withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
+		if !del(id) {
+			adminError(w, http.StatusNotFound, fmt.Errorf("no %s %d", what, id))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func adminJSON(w http.ResponseWriter, status int, v any) {

@@ -77,28 +77,34 @@ func (s *Server) issueToken() string {
 
 // authorize checks the Bearer token and answers 401 when it is missing or
 // invalid. With RotateTokens it sends a fresh token in the Authorization
-// response header.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+// response header. With readScope it then answers 403 when
+// Faults.Forbidden takes the employees:read scope away. ok is false when
+// it has answered; f are the faults to answer under.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, readScope bool) (f Faults, ok bool) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		writeError(w, http.StatusUnauthorized, "Authorization is not provided")
-		return false
+		return f, false
 	}
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		writeError(w, http.StatusUnauthorized, "Authorization must be a Bearer token")
-		return false
+		return f, false
 	}
 	s.mu.Lock()
 	valid := s.now().Before(s.tokens[strings.TrimSpace(tok)]) // an unknown token expires at the zero time
-	rotate := s.faults.RotateTokens
+	f = s.faults
 	s.mu.Unlock()
 	if !valid {
 		writeError(w, http.StatusUnauthorized, "The provided token is invalid or expired")
-		return false
+		return f, false
 	}
-	if rotate {
+	if f.RotateTokens {
 		w.Header().Set("Authorization", "Bearer "+s.issueToken())
 	}
-	return true
+	if readScope && f.Forbidden {
+		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+		return f, false
+	}
+	return f, true
 }

@@ -28,7 +28,7 @@ type pageSnapshot struct {
 
 // handleEmployees serves GET /v1/company/employees.
 func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorizeRead(w, r)
+	f, ok := s.authorize(w, r, true)
 	if !ok {
 		return
 	}
@@ -130,10 +130,7 @@ func hiddenFilter(f Faults, projection []string) func(string) bool {
 		return nil
 	}
 	return func(key string) bool {
-		if slices.Contains(f.HiddenAttributes, key) {
-			return false
-		}
-		return len(projection) == 0 || slices.Contains(projection, key)
+		return !slices.Contains(f.HiddenAttributes, key) && (len(projection) == 0 || slices.Contains(projection, key))
 	}
 }
 
@@ -149,7 +146,6 @@ func appendEmployee(b []byte, rec *empRecord, office Office, attrs []AttributeDe
 		b = appendOffice(b, office, mark)
 		b = appendPicture(b, rec.e, base, mark)
 		b = append(b, dyn...)
-		b = appendWide(b, wide, rec.e, attrs, nil)
 	} else {
 		b = appendStd(b, rec.e, want)
 		if want("office") {
@@ -158,24 +154,21 @@ func appendEmployee(b []byte, rec *empRecord, office Office, attrs []AttributeDe
 		if want("profile_picture") {
 			b = appendPicture(b, rec.e, base, mark)
 		}
-		dyn := appendDyn(nil, rec.e, attrs, want)
-		dyn = appendWide(dyn, wide, rec.e, attrs, want)
-		if len(b) == mark && len(dyn) > 0 {
-			dyn = dyn[1:] // no attribute before: drop the leading comma
-		}
-		b = append(b, dyn...)
+		b = appendDyn(b, rec.e, attrs, want, mark)
 	}
+	b = appendWide(b, wide, rec.e, attrs, want, mark)
 	return append(b, "}}"...)
 }
 
 func appendOffice(b []byte, o Office, mark int) []byte {
-	b = openStd(b, stdOffice, mark)
+	a := standardAttrs[stdOffice]
+	b = appendAttrHead(b, mark, a.key, a.label)
 	if o.ID == 0 {
 		b = append(b, "null"...)
 	} else {
 		b = appendRelated(b, "Office", o.ID, o.Name)
 	}
-	return closeStd(b, stdOffice)
+	return appendAttrTail(b, a.typ, a.key)
 }
 
 // appendPicture appends the profile_picture attribute, which is absent for
@@ -184,12 +177,13 @@ func appendPicture(b []byte, e Employee, base string, mark int) []byte {
 	if !e.HasPicture {
 		return b
 	}
-	b = openStd(b, stdPicture, mark)
+	a := standardAttrs[stdPicture]
+	b = appendAttrHead(b, mark, a.key, a.label)
 	b = append(b, '"')
 	b = appendNum(b, base, e.ID)
 	b = appendNum(b, "/profile-picture/", pictureWidth)
 	b = append(b, '"')
-	return closeStd(b, stdPicture)
+	return appendAttrTail(b, a.typ, a.key)
 }
 
 // pictureBase is the URL prefix of profile pictures on the request's host.
@@ -208,25 +202,11 @@ func garble(b []byte) []byte {
 	return append(b[:cut:cut], "\x00<!-- upstream timeout -->"...)
 }
 
-// authorizeRead authorizes r for reading employees: a valid token, and
-// the employees:read scope unless Faults.Forbidden takes it away. ok is
-// false when it has answered; f are the faults to answer under.
-func (s *Server) authorizeRead(w http.ResponseWriter, r *http.Request) (f Faults, ok bool) {
-	if !s.authorize(w, r) {
-		return f, false
-	}
-	if f = s.Faults(); f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
-		return f, false
-	}
-	return f, true
-}
-
 // handleEmployee serves GET /v1/company/employees/{id}: the employee as
 // on a page, {"success":true,"data":{"type":"Employee","attributes":{…}}},
 // or 404 with Personio's error body.
 func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorizeRead(w, r)
+	f, ok := s.authorize(w, r, true)
 	if !ok {
 		return
 	}
@@ -243,7 +223,7 @@ func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
 
 // handleAttributes serves GET /v1/company/employees/attributes.
 func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorizeRead(w, r)
+	f, ok := s.authorize(w, r, true)
 	if !ok {
 		return
 	}
@@ -295,7 +275,8 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 // handlePicture serves a small PNG for employees with a picture, 404
 // otherwise. Width is clamped to 1..1024.
 func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
+	f, ok := s.authorize(w, r, false)
+	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -313,7 +294,7 @@ func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
 		width = min(n, 1024)
 	}
 	rec, _, _ := s.employee(id)
-	hidden := slices.Contains(s.Faults().HiddenAttributes, "profile_picture")
+	hidden := slices.Contains(f.HiddenAttributes, "profile_picture")
 	if rec == nil || !rec.e.HasPicture || hidden {
 		writeError(w, http.StatusNotFound, "Es ist ein Problem aufgetreten")
 		return

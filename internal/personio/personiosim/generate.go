@@ -74,8 +74,7 @@ func Generate(opts GenerateOptions) *Dataset {
 			switch {
 			case i < len(d.Offices):
 				e.OfficeID = d.Offices[i].ID // every office gets someone first
-			case rng.IntN(100) == 0:
-				e.OfficeID = 0
+			case rng.IntN(100) == 0: // no office
 			default:
 				e.OfficeID = d.Offices[rng.IntN(len(d.Offices))].ID
 			}

@@ -54,7 +54,7 @@ const pictureWidth = 250
 func (r *empRecord) encoded(attrs []AttributeDef) (std, dyn []byte) {
 	r.once.Do(func() {
 		r.std = appendStd(make([]byte, 0, 768), r.e, nil)
-		r.dyn = appendDyn(make([]byte, 0, 384), r.e, attrs, nil)
+		r.dyn = appendDyn(make([]byte, 0, 384), r.e, attrs, nil, -1)
 	})
 	return r.std, r.dyn
 }
@@ -65,13 +65,13 @@ func (r *empRecord) encoded(attrs []AttributeDef) (std, dyn []byte) {
 // the first written should not.
 func appendStd(b []byte, e Employee, want func(string) bool) []byte {
 	mark := len(b)
-	for i := range stdOffice {
-		if want != nil && !want(standardAttrs[i].key) {
+	for _, a := range standardAttrs[:stdOffice] {
+		if want != nil && !want(a.key) {
 			continue
 		}
-		b = openStd(b, i, mark)
-		b = standardAttrs[i].value(b, e)
-		b = closeStd(b, i)
+		b = appendAttrHead(b, mark, a.key, a.label)
+		b = a.value(b, e)
+		b = appendAttrTail(b, a.typ, a.key)
 	}
 	return b
 }
@@ -94,29 +94,14 @@ func appendDepartment(b []byte, e Employee) []byte {
 	return appendRelated(b, "Department", departmentID(e.Department), e.Department)
 }
 
-// openStd starts standard attribute i: a comma when b has grown past mark,
-// then its key and label up to the value.
-func openStd(b []byte, i, mark int) []byte {
-	if len(b) > mark {
-		b = append(b, ',')
-	}
-	return appendAttrHead(b, standardAttrs[i].key, standardAttrs[i].label)
-}
-
-// closeStd ends standard attribute i after its value: its type and
-// universal id (the key).
-func closeStd(b []byte, i int) []byte {
-	return appendAttrTail(b, standardAttrs[i].typ, standardAttrs[i].key)
-}
-
-// appendDyn appends the custom attributes, each starting with a comma.
-func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) bool) []byte {
+// appendDyn appends the custom attributes that want accepts (all when want
+// is nil), each after a comma when b has grown past mark.
+func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) bool, mark int) []byte {
 	for _, a := range attrs {
 		if want != nil && !want(a.Key) {
 			continue
 		}
-		b = append(b, ',')
-		b = appendAttrHead(b, a.Key, a.Label)
+		b = appendAttrHead(b, mark, a.Key, a.Label)
 		b = appendAny(b, e.Custom[a.Key])
 		b = appendAttrTail(b, a.Type, a.UniversalID)
 	}
@@ -124,9 +109,13 @@ func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) boo
 }
 
 // appendAttrHead and appendAttrTail surround an attribute's value:
-// "key":{"label":…,"value": VALUE ,"type":…,"universal_id":…}. An empty
-// universal id renders as null.
-func appendAttrHead(b []byte, key, label string) []byte {
+// "key":{"label":…,"value": VALUE ,"type":…,"universal_id":…}, after a
+// comma when b has grown past mark. An empty universal id renders as null;
+// a standard attribute's universal id is its key.
+func appendAttrHead(b []byte, mark int, key, label string) []byte {
+	if len(b) > mark {
+		b = append(b, ',')
+	}
 	b = appendString(b, key)
 	b = append(b, `:{"label":`...)
 	b = appendString(b, label)

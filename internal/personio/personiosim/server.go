@@ -221,10 +221,9 @@ func cloneAll[T, U any](xs []T, clone func(T) U) []U {
 // that is not a known office renders as office null (add it with
 // UpsertOffice first).
 func (s *Server) UpsertEmployee(e Employee) {
-	rec := &empRecord{e: e.clone()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.emps = upsert(s.emps, rec)
+	s.emps = upsert(s.emps, &empRecord{e: e.clone()})
 }
 
 // DeleteEmployee removes the employee with id and reports whether it existed.
@@ -257,11 +256,10 @@ func (s *Server) nextEmployeeID() int64 {
 
 // UpsertJob creates or replaces the job with j.ID.
 func (s *Server) UpsertJob(j Job) {
-	j = j.clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.feed = nil
-	s.jobs = upsert(s.jobs, j)
+	s.jobs = upsert(s.jobs, j.clone())
 }
 
 // DeleteJob removes the job with id and reports whether it existed.

@@ -39,26 +39,20 @@ func (s *Server) shiftListing(offset int) {
 	i := s.rng.IntN(min(offset, len(s.emps)))
 	leaver := s.emps[i].e
 	s.emps = slices.Delete(s.emps, i, i+1)
-	// The hire: the next free id, the leaver's office, position and
-	// department, a fresh name.
-	id := s.nextEmployeeID()
+	// The hire keeps the leaver's gender, position, office, department and
+	// custom values, and gets the next free id and a fresh name.
 	first := firstNames[s.rng.IntN(len(firstNames))]
 	last := lastNames[s.rng.IntN(len(lastNames))]
-	s.emps = append(s.emps, &empRecord{e: Employee{
-		ID:         id,
-		FirstName:  first.text,
-		LastName:   last.text,
-		Gender:     leaver.Gender,
-		Position:   leaver.Position,
-		Email:      email(first, last, id),
-		Status:     "onboarding",
-		OfficeID:   leaver.OfficeID,
-		Department: leaver.Department,
-		HireDate:   s.now().Format(time.DateOnly),
-		Custom:     leaver.clone().Custom,
-	}})
+	hire := leaver.clone()
+	hire.ID = s.nextEmployeeID()
+	hire.FirstName, hire.LastName = first.text, last.text
+	hire.Email = email(first, last, hire.ID)
+	hire.Status = "onboarding"
+	hire.HireDate = s.now().Format(time.DateOnly)
+	hire.HasPicture = false
+	s.emps = append(s.emps, &empRecord{e: hire})
 	s.shifts++
-	s.logger.Debug("personiosim: the listing moved", "deleted", leaver.ID, "before_offset", offset, "hired", id)
+	s.logger.Debug("personiosim: the listing moved", "deleted", leaver.ID, "before_offset", offset, "hired", hire.ID)
 }
 
 // Shifts reports how many times Faults.ShiftEvery moved the listing since

@@ -172,14 +172,10 @@ func appendSupervisor(b []byte, e Employee, _ uint64) []byte {
 	if e.ID%50 == 1 {
 		return append(b, "null"...)
 	}
+	lead := Employee{ID: (e.ID/50)*50 + 1}
+	lead.Email = "lead." + strconv.FormatInt(lead.ID, 10) + "@acme.example"
 	b = append(b, `{"type":"Employee","attributes":{`...)
-	b = appendAttrHead(b, "id", "ID")
-	b = strconv.AppendInt(b, (e.ID/50)*50+1, 10)
-	b = appendAttrTail(b, "integer", "id")
-	b = append(b, ',')
-	b = appendAttrHead(b, "email", "Email")
-	b = appendString(b, "lead."+strconv.FormatInt((e.ID/50)*50+1, 10)+"@acme.example")
-	b = appendAttrTail(b, "standard", "email")
+	b = appendStd(b, lead, func(key string) bool { return key == "id" || key == "email" })
 	return append(b, "}}"...)
 }
 
@@ -229,15 +225,14 @@ func appendWorkSchedule(b []byte, _ Employee, h uint64) []byte {
 }
 
 // appendWide appends the wide attributes of e that want accepts (all when
-// want is nil) and that the dataset does not declare itself, each
-// starting with a comma.
-func appendWide(b []byte, wide []wideAttr, e Employee, declared []AttributeDef, want func(string) bool) []byte {
+// want is nil) and that the dataset does not declare itself, each after a
+// comma when b has grown past mark.
+func appendWide(b []byte, wide []wideAttr, e Employee, declared []AttributeDef, want func(string) bool, mark int) []byte {
 	for i, a := range wide {
 		if want != nil && !want(a.key) || isDeclared(declared, a.key) {
 			continue
 		}
-		b = append(b, ',')
-		b = appendAttrHead(b, a.key, a.label)
+		b = appendAttrHead(b, mark, a.key, a.label)
 		b = a.value(b, e, wideHash(e.ID, i))
 		b = appendAttrTail(b, a.typ, wideUniversalID(a.key))
 	}
