@@ -72,7 +72,8 @@ func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
 	snap := s.snapshotPage(offset, limit, q.Get("email"))
 	b := renderPage(r, snap, offset, limit, projection)
 	if f.Garbled && f.GarbledOffset == offset {
-		b = garble(b)
+		// Truncated mid-way, with text that no JSON parser accepts; still 200.
+		b = append(b[:len(b)/2], "\x00<!-- upstream timeout -->"...)
 	}
 	writeJSON(w, http.StatusOK, b)
 }
@@ -105,11 +106,10 @@ func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
 // it uses each employee's cached encoding.
 func renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
 	want := hiddenFilter(snap.faults, projection)
-	pages := (snap.total + limit - 1) / limit
 	b := make([]byte, 0, 256+len(snap.recs)*1400)
 	b = appendNum(b, `{"success":true,"metadata":{"total_elements":`, snap.total)
 	b = appendNum(b, `,"current_page":`, offset/limit)
-	b = appendNum(b, `,"total_pages":`, pages)
+	b = appendNum(b, `,"total_pages":`, (snap.total+limit-1)/limit)
 	b = appendNum(b, `},"offset":`, offset)
 	b = appendNum(b, `,"limit":`, limit)
 	b = append(b, `,"data":[`...)
@@ -195,13 +195,6 @@ func pictureBase(r *http.Request) string {
 	return scheme + "://" + r.Host + "/v1/company/employees/"
 }
 
-// garble truncates an answer mid-way and appends text that no JSON parser
-// accepts, keeping the 200 status.
-func garble(b []byte) []byte {
-	cut := len(b) / 2
-	return append(b[:cut:cut], "\x00<!-- upstream timeout -->"...)
-}
-
 // handleEmployee serves GET /v1/company/employees/{id}: the employee as
 // on a page, {"success":true,"data":{"type":"Employee","attributes":{…}}},
 // or 404 with Personio's error body.
@@ -227,19 +220,16 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	attrs := s.attrs
-	s.mu.Unlock()
+	attrs := s.attrs // read-only after New
 	b := []byte(`{"success":true,"data":[`)
-	first := true
+	mark := len(b)
 	item := func(key, label, typ, universalID string, options []string) {
 		if slices.Contains(f.HiddenAttributes, key) && !f.HiddenListed {
 			return
 		}
-		if !first {
+		if len(b) > mark {
 			b = append(b, ',')
 		}
-		first = false
 		b = append(b, `{"key":`...)
 		b = appendString(b, key)
 		b = append(b, `,"label":`...)

@@ -83,9 +83,9 @@ type Server struct {
 	mu       sync.Mutex
 	emps     []*empRecord // sorted by id
 	offices  map[int64]Office
-	jobs     []Job // sorted by id
-	attrs    []AttributeDef
-	feed     []byte // encoded feed, nil when stale
+	jobs     []Job          // sorted by id
+	attrs    []AttributeDef // set by New, read-only afterwards
+	feed     []byte         // encoded feed, nil when stale
 	faults   Faults
 	limiter  *rate.Limiter
 	rng      *rand.Rand
