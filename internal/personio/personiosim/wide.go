@@ -172,10 +172,16 @@ func appendSupervisor(b []byte, e Employee, _ uint64) []byte {
 	if e.ID%50 == 1 {
 		return append(b, "null"...)
 	}
-	lead := Employee{ID: (e.ID/50)*50 + 1}
-	lead.Email = "lead." + strconv.FormatInt(lead.ID, 10) + "@acme.example"
+	lead := (e.ID/50)*50 + 1
 	b = append(b, `{"type":"Employee","attributes":{`...)
-	b = appendStd(b, lead, func(key string) bool { return key == "id" || key == "email" })
+	mark := len(b)
+	b = appendAttrHead(b, mark, "id", "ID")
+	b = strconv.AppendInt(b, lead, 10)
+	b = appendAttrTail(b, "integer", "id")
+	b = appendAttrHead(b, mark, "email", "Email")
+	// Built in place: the address must not escape, or it costs an allocation.
+	b = appendString(b, "lead."+strconv.FormatInt(lead, 10)+"@acme.example")
+	b = appendAttrTail(b, "standard", "email")
 	return append(b, "}}"...)
 }
 
