@@ -53,10 +53,8 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Wrong credentials")
 		return
 	}
-	tok := s.issueToken()
-	b := append([]byte(`{"success":true,"data":{"token":`), appendString(nil, tok)...)
-	b = append(b, `,"expires_in":86400,"scope":"employees:read"}}`...)
-	writeJSON(w, http.StatusOK, b)
+	b := appendString([]byte(`{"success":true,"data":{"token":`), s.issueToken())
+	writeJSON(w, http.StatusOK, append(b, `,"expires_in":86400,"scope":"employees:read"}}`...))
 }
 
 // issueToken makes and registers a new token. Tokens are derived from the

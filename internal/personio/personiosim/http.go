@@ -1,7 +1,6 @@
 package personiosim
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -71,9 +70,13 @@ func (s *Server) decide(kind endpointKind, h http.HandlerFunc) (latency time.Dur
 func (s *Server) endpoint(name string, kind endpointKind, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		latency, dropped, answer := s.decide(kind, h)
-		if latency > 0 && !sleepCtx(r.Context(), latency) {
-			s.count(name, 0)
-			return
+		if latency > 0 {
+			select {
+			case <-time.After(latency):
+			case <-r.Context().Done():
+				s.count(name, 0)
+				return
+			}
 		}
 		if dropped {
 			s.count(name, 0)
@@ -86,15 +89,6 @@ func (s *Server) endpoint(name string, kind endpointKind, h http.HandlerFunc) ht
 		rec.decide(http.StatusOK) // when nothing was written
 		s.logger.Debug("personiosim: request", "endpoint", name, "path", r.URL.Path, "query", loggableQuery(r.URL.Query()), "status", rec.status)
 	})
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-time.After(d):
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // statusRecorder remembers the status code a handler wrote.
