@@ -38,33 +38,34 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("personio-sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	var opts personiosim.Options
+	f := &opts.Faults
 	var (
-		addr       = fs.String("addr", "127.0.0.1:8089", "listen address; port 0 picks a free port")
-		employees  = fs.Int("employees", 40, "number of generated employees")
-		offices    = fs.Int("offices", 4, "number of generated offices")
-		jobs       = fs.Int("jobs", 8, "number of generated jobs")
-		seed       = fs.Int64("seed", 1, "seed of the generated dataset and of fault randomness")
-		data       = fs.String("data", "", "JSON dataset file to serve instead of a generated one")
-		tenant     = fs.String("tenant", personiosim.DefaultTenant, "tenant subdomain")
-		clientID   = fs.String("client-id", personiosim.DefaultClientID, "accepted client_id")
-		secret     = fs.String("client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
-		perMinute  = fs.Int("rate-per-minute", 0, "employees requests allowed per rate window; 0 = unlimited")
-		burst      = fs.Int("burst", 0, "employees requests allowed at once (Personio: 15); 0 = no burst limit")
-		window     = fs.Duration("rate-window", time.Minute, "window of -rate-per-minute (e.g. 1s to scale time)")
-		latency    = fs.Duration("latency", 0, "latency added to every answer")
-		errorRate  = fs.Float64("error-rate", 0, "share of API answers replaced by 500/502/503/504")
-		dropRate   = fs.Float64("drop-rate", 0, "share of connections dropped without an answer")
-		retryAfter = fs.Bool("retry-after", false, "send Retry-After with 429")
-		feedRedir  = fs.String("feed-redirect", "", "answer the feed with 301 to this path (e.g. "+personiosim.MovedFeedPath+", which serves the feed) or URL")
-		feedGone   = fs.Bool("feed-missing", false, "answer the feed with 404 and an HTML page, as when the career page is switched off")
-		verbose    = fs.Bool("v", false, "log every request")
-
-		hidden       = fs.String("hidden-attributes", "", "comma-separated attribute keys the credential may not read: left out of employees and the attribute list (e.g. position,gender)")
-		hiddenListed = fs.Bool("hidden-listed", false, "keep -hidden-attributes in the attribute list: only the employees leave them out")
-		wide         = fs.Bool("wide", false, "give every employee 45 more attributes (60 with a generated dataset), custom ones of every type included")
-		shiftEvery   = fs.Int("shift-every", 0, "before every Nth employees page after the first, delete an employee before its offset and hire one at the end (total unchanged); 0 = never")
-		shiftTimes   = fs.Int("shift-times", 0, "how often -shift-every moves the listing; 0 = every time")
+		addr      = fs.String("addr", "127.0.0.1:8089", "listen address; port 0 picks a free port")
+		employees = fs.Int("employees", 40, "number of generated employees")
+		offices   = fs.Int("offices", 4, "number of generated offices")
+		jobs      = fs.Int("jobs", 8, "number of generated jobs")
+		data      = fs.String("data", "", "JSON dataset file to serve instead of a generated one")
+		verbose   = fs.Bool("v", false, "log every request")
+		hidden    = fs.String("hidden-attributes", "", "comma-separated attribute keys the credential may not read: left out of employees and the attribute list (e.g. position,gender)")
 	)
+	fs.Int64Var(&opts.Seed, "seed", 1, "seed of the generated dataset and of fault randomness")
+	fs.StringVar(&opts.Tenant, "tenant", personiosim.DefaultTenant, "tenant subdomain")
+	fs.StringVar(&opts.ClientID, "client-id", personiosim.DefaultClientID, "accepted client_id")
+	fs.StringVar(&opts.ClientSecret, "client-secret", personiosim.DefaultClientSecret, "accepted client_secret")
+	fs.IntVar(&f.RatePerMinute, "rate-per-minute", 0, "employees requests allowed per rate window; 0 = unlimited")
+	fs.IntVar(&f.Burst, "burst", 0, "employees requests allowed at once (Personio: 15); 0 = no burst limit")
+	fs.DurationVar(&f.RateWindow, "rate-window", time.Minute, "window of -rate-per-minute (e.g. 1s to scale time)")
+	fs.DurationVar(&f.Latency, "latency", 0, "latency added to every answer")
+	fs.Float64Var(&f.ErrorRate, "error-rate", 0, "share of API answers replaced by 500/502/503/504")
+	fs.Float64Var(&f.DropRate, "drop-rate", 0, "share of connections dropped without an answer")
+	fs.BoolVar(&f.RetryAfter, "retry-after", false, "send Retry-After with 429")
+	fs.StringVar(&f.FeedRedirect, "feed-redirect", "", "answer the feed with 301 to this path (e.g. "+personiosim.MovedFeedPath+", which serves the feed) or URL")
+	fs.BoolVar(&f.FeedMissing, "feed-missing", false, "answer the feed with 404 and an HTML page, as when the career page is switched off")
+	fs.BoolVar(&f.HiddenListed, "hidden-listed", false, "keep -hidden-attributes in the attribute list: only the employees leave them out")
+	fs.BoolVar(&f.WideEmployees, "wide", false, "give every employee 45 more attributes (60 with a generated dataset), custom ones of every type included")
+	fs.IntVar(&f.ShiftEvery, "shift-every", 0, "before every Nth employees page after the first, delete an employee before its offset and hire one at the end (total unchanged); 0 = never")
+	fs.IntVar(&f.ShiftTimes, "shift-times", 0, "how often -shift-every moves the listing; 0 = every time")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -76,56 +77,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	opts.Logger = logger
 
-	var ds *personiosim.Dataset
-	if *data != "" {
-		var err error
-		if ds, err = personiosim.LoadDataset(*data); err != nil {
-			logger.Error("cannot load dataset", "err", err)
-			return 1
-		}
-	} else {
-		ds = personiosim.Generate(personiosim.GenerateOptions{Seed: *seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
+	var err error
+	if *data == "" {
+		opts.Dataset = personiosim.Generate(personiosim.GenerateOptions{Seed: opts.Seed, Employees: *employees, Offices: *offices, Jobs: *jobs})
+	} else if opts.Dataset, err = personiosim.LoadDataset(*data); err != nil {
+		logger.Error("cannot load dataset", "err", err)
+		return 1
 	}
-	faults := personiosim.Faults{
-		RatePerMinute: *perMinute,
-		Burst:         *burst,
-		RateWindow:    *window,
-		Latency:       *latency,
-		ErrorRate:     *errorRate,
-		DropRate:      *dropRate,
-		RetryAfter:    *retryAfter,
-		FeedRedirect:  *feedRedir,
-		FeedMissing:   *feedGone,
-
-		HiddenAttributes: splitList(*hidden),
-		HiddenListed:     *hiddenListed,
-		WideEmployees:    *wide,
-		ShiftEvery:       *shiftEvery,
-		ShiftTimes:       *shiftTimes,
-	}
-	if err := faults.Validate(); err != nil {
+	f.HiddenAttributes = splitList(*hidden)
+	if err := f.Validate(); err != nil {
 		fmt.Fprintf(stderr, "personio-sim: %v\n", err)
 		return 2
 	}
-	sim := personiosim.New(personiosim.Options{
-		Dataset:      ds,
-		Tenant:       *tenant,
-		ClientID:     *clientID,
-		ClientSecret: *secret,
-		Seed:         *seed,
-		Logger:       logger,
-		Faults:       faults,
-	})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		logger.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: personiosim.New(opts), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	fmt.Fprintf(stdout, "personio-sim listening on http://%s\n", ln.Addr())
-	logger.Info("serving simulated Personio", "tenant", *tenant, "employees", len(ds.Employees), "jobs", len(ds.Jobs), "offices", len(ds.Offices))
+	ds := opts.Dataset
+	logger.Info("serving simulated Personio", "tenant", opts.Tenant, "employees", len(ds.Employees), "jobs", len(ds.Jobs), "offices", len(ds.Offices))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

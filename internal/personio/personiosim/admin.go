@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,55 +11,22 @@ import (
 // adminRoutes registers the admin API under /_sim/. Admin calls bypass
 // faults and are not counted in Stats.
 func (s *Server) adminRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /_sim/employees", func(w http.ResponseWriter, r *http.Request) {
-		adminJSON(w, http.StatusOK, s.Employees())
-	})
+	getJSON(mux, "/_sim/employees", s.Employees)
 	mux.HandleFunc("POST /_sim/employees", func(w http.ResponseWriter, r *http.Request) { s.adminPutEmployee(w, r, 0) })
-	mux.HandleFunc("PUT /_sim/employees/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if id, ok := pathID(w, r); ok {
-			s.adminPutEmployee(w, r, id)
-		}
-	})
-	mux.HandleFunc("GET /_sim/employees/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(w, r)
-		if !ok {
-			return
-		}
-		s.mu.Lock()
-		i, found := s.findEmployee(id)
-		var e Employee
-		if found {
-			e = s.emps[i].e.clone()
-		}
-		s.mu.Unlock()
-		if !found {
+	mux.HandleFunc("PUT /_sim/employees/{id}", withID(s.adminPutEmployee))
+	mux.HandleFunc("GET /_sim/employees/{id}", withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
+		if rec, _, _ := s.employee(id); rec != nil {
+			adminJSON(w, http.StatusOK, rec.e)
+		} else {
 			adminError(w, http.StatusNotFound, fmt.Errorf("no employee %d", id))
-			return
 		}
-		adminJSON(w, http.StatusOK, e)
-	})
-	mux.HandleFunc("DELETE /_sim/employees/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if id, ok := pathID(w, r); ok {
-			adminDeleted(w, s.DeleteEmployee(id), "employee", id)
-		}
-	})
-	mux.HandleFunc("GET /_sim/jobs", func(w http.ResponseWriter, r *http.Request) {
-		adminJSON(w, http.StatusOK, s.Jobs())
-	})
+	}))
+	mux.HandleFunc("DELETE /_sim/employees/{id}", adminDelete("employee", s.DeleteEmployee))
+	getJSON(mux, "/_sim/jobs", s.Jobs)
 	mux.HandleFunc("POST /_sim/jobs", func(w http.ResponseWriter, r *http.Request) { s.adminPutJob(w, r, 0) })
-	mux.HandleFunc("PUT /_sim/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if id, ok := pathID(w, r); ok {
-			s.adminPutJob(w, r, id)
-		}
-	})
-	mux.HandleFunc("DELETE /_sim/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if id, ok := pathID(w, r); ok {
-			adminDeleted(w, s.DeleteJob(id), "job", id)
-		}
-	})
-	mux.HandleFunc("GET /_sim/offices", func(w http.ResponseWriter, r *http.Request) {
-		adminJSON(w, http.StatusOK, s.Dataset().Offices)
-	})
+	mux.HandleFunc("PUT /_sim/jobs/{id}", withID(s.adminPutJob))
+	mux.HandleFunc("DELETE /_sim/jobs/{id}", adminDelete("job", s.DeleteJob))
+	getJSON(mux, "/_sim/offices", func() []Office { return s.Dataset().Offices })
 	mux.HandleFunc("POST /_sim/offices", func(w http.ResponseWriter, r *http.Request) {
 		var o Office
 		if !decodeBody(w, r, &o) {
@@ -71,12 +39,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		s.UpsertOffice(o)
 		adminJSON(w, http.StatusOK, o)
 	})
-	mux.HandleFunc("GET /_sim/dataset", func(w http.ResponseWriter, r *http.Request) {
-		adminJSON(w, http.StatusOK, s.Dataset())
-	})
-	mux.HandleFunc("GET /_sim/faults", func(w http.ResponseWriter, r *http.Request) {
-		adminJSON(w, http.StatusOK, s.Faults())
-	})
+	getJSON(mux, "/_sim/dataset", s.Dataset)
+	getJSON(mux, "/_sim/faults", s.Faults)
 	mux.HandleFunc("PUT /_sim/faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Faults
 		if !decodeBody(w, r, &f) {
@@ -89,13 +53,29 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		s.SetFaults(f)
 		adminJSON(w, http.StatusOK, s.Faults())
 	})
-	mux.HandleFunc("GET /_sim/stats", func(w http.ResponseWriter, r *http.Request) {
-		adminJSON(w, http.StatusOK, s.Stats())
-	})
+	getJSON(mux, "/_sim/stats", s.Stats)
 	mux.HandleFunc("POST /_sim/stats/reset", func(w http.ResponseWriter, r *http.Request) {
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// getJSON serves GET pattern with what v returns.
+func getJSON[T any](mux *http.ServeMux, pattern string, v func() T) {
+	mux.HandleFunc("GET "+pattern, func(w http.ResponseWriter, _ *http.Request) { adminJSON(w, http.StatusOK, v()) })
+}
+
+// withID passes the {id} of the path to h, or answers 400 when it is not a
+// positive integer.
+func withID(h func(w http.ResponseWriter, r *http.Request, id int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			adminError(w, http.StatusBadRequest, fmt.Errorf("id %q is not a positive integer", r.PathValue("id")))
+			return
+		}
+		h(w, r, id)
+	}
 }
 
 // adminPutEmployee creates or replaces an employee. pathID 0 means POST: the
@@ -105,41 +85,34 @@ func (s *Server) adminPutEmployee(w http.ResponseWriter, r *http.Request, pathID
 	if !decodeBody(w, r, &e) {
 		return
 	}
-	if pathID != 0 {
-		e.ID = pathID
-	}
-	if e.Status == "" {
-		e.Status = "active"
-	}
+	e.ID = cmp.Or(pathID, e.ID)
+	e.Status = cmp.Or(e.Status, "active")
 	s.mu.Lock()
 	if e.ID == 0 {
 		e.ID = s.nextEmployeeID()
 	}
-	_, existed := s.findEmployee(e.ID)
-	known := map[int64]bool{}
-	for id := range s.offices {
-		known[id] = true
-	}
+	_, existed := find(s.emps, e.ID)
+	err := checkEmployee(e, s.offices)
 	s.mu.Unlock()
-	if err := checkEmployee(e, known); err != nil {
+	if err != nil {
 		adminError(w, http.StatusBadRequest, err)
 		return
 	}
 	s.UpsertEmployee(e)
-	status := http.StatusOK
-	if !existed {
-		status = http.StatusCreated
-	}
-	adminJSON(w, status, e)
+	adminJSON(w, putStatus(existed), e)
 }
 
+// adminPutJob creates or replaces a job. pathID 0 means POST: the body's
+// id, or the next free id when it has none.
 func (s *Server) adminPutJob(w http.ResponseWriter, r *http.Request, pathID int64) {
 	var j Job
 	if !decodeBody(w, r, &j) {
 		return
 	}
-	if pathID != 0 {
-		j.ID = pathID
+	j.ID = cmp.Or(pathID, j.ID)
+	if j.ID < 0 {
+		adminError(w, http.StatusBadRequest, fmt.Errorf("job id must be positive"))
+		return
 	}
 	s.mu.Lock()
 	if j.ID == 0 {
@@ -148,27 +121,18 @@ func (s *Server) adminPutJob(w http.ResponseWriter, r *http.Request, pathID int6
 			j.ID = max(firstJobID, s.jobs[len(s.jobs)-1].ID+1)
 		}
 	}
-	_, existed := s.findJob(j.ID)
+	_, existed := find(s.jobs, j.ID)
 	s.mu.Unlock()
-	if j.ID < 0 {
-		adminError(w, http.StatusBadRequest, fmt.Errorf("job id must be positive"))
-		return
-	}
 	s.UpsertJob(j)
-	status := http.StatusOK
-	if !existed {
-		status = http.StatusCreated
-	}
-	adminJSON(w, status, j)
+	adminJSON(w, putStatus(existed), j)
 }
 
-func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		adminError(w, http.StatusBadRequest, fmt.Errorf("id %q is not a positive integer", r.PathValue("id")))
-		return 0, false
+// putStatus is the status of an admin PUT or POST: 201 for a new record.
+func putStatus(existed bool) int {
+	if existed {
+		return http.StatusOK
 	}
-	return id, true
+	return http.StatusCreated
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
@@ -181,12 +145,16 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func adminDeleted(w http.ResponseWriter, found bool, what string, id int64) {
-	if !found {
-		adminError(w, http.StatusNotFound, fmt.Errorf("no %s %d", what, id))
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+// adminDelete serves DELETE …/{id}: 204 when del removed the record, 404
+// when there was none.
+func adminDelete(what string, del func(id int64) bool) http.HandlerFunc {
+	return withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
+		if !del(id) {
+			adminError(w, http.StatusNotFound, fmt.Errorf("no %s %d", what, id))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func adminJSON(w http.ResponseWriter, status int, v any) {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"mime"
 	"net/http"
 	"strings"
@@ -52,10 +53,8 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Wrong credentials")
 		return
 	}
-	tok := s.issueToken()
-	b := append([]byte(`{"success":true,"data":{"token":`), appendString(nil, tok)...)
-	b = append(b, `,"expires_in":86400,"scope":"employees:read"}}`...)
-	writeJSON(w, http.StatusOK, b)
+	b := appendString([]byte(`{"success":true,"data":{"token":`), s.issueToken())
+	writeJSON(w, http.StatusOK, append(b, `,"expires_in":86400,"scope":"employees:read"}}`...))
 }
 
 // issueToken makes and registers a new token. Tokens are derived from the
@@ -64,47 +63,46 @@ func (s *Server) issueToken() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokenSeq++
-	h := sha256.New()
-	h.Write([]byte(s.tenant + "\x00" + s.clientID + "\x00" + s.clientSecret + "\x00"))
-	binary.Write(h, binary.BigEndian, s.tokenSeq)
-	tok := "papi-" + hex.EncodeToString(h.Sum(nil)[:24])
+	sum := sha256.Sum256(binary.BigEndian.AppendUint64([]byte(s.tenant+"\x00"+s.clientID+"\x00"+s.clientSecret+"\x00"), s.tokenSeq))
+	tok := "papi-" + hex.EncodeToString(sum[:24])
 	now := s.now()
 	s.tokens[tok] = now.Add(tokenTTL)
 	if len(s.tokens) > 4096 {
-		for t, exp := range s.tokens {
-			if now.After(exp) {
-				delete(s.tokens, t)
-			}
-		}
+		maps.DeleteFunc(s.tokens, func(_ string, exp time.Time) bool { return now.After(exp) })
 	}
 	return tok
 }
 
 // authorize checks the Bearer token and answers 401 when it is missing or
 // invalid. With RotateTokens it sends a fresh token in the Authorization
-// response header.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+// response header. With readScope it then answers 403 when
+// Faults.Forbidden takes the employees:read scope away. ok is false when
+// it has answered; f are the faults to answer under.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, readScope bool) (f Faults, ok bool) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		writeError(w, http.StatusUnauthorized, "Authorization is not provided")
-		return false
+		return f, false
 	}
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		writeError(w, http.StatusUnauthorized, "Authorization must be a Bearer token")
-		return false
+		return f, false
 	}
 	s.mu.Lock()
-	exp, known := s.tokens[strings.TrimSpace(tok)]
-	valid := known && s.now().Before(exp)
-	rotate := s.faults.RotateTokens
+	valid := s.now().Before(s.tokens[strings.TrimSpace(tok)]) // an unknown token expires at the zero time
+	f = s.faults
 	s.mu.Unlock()
 	if !valid {
 		writeError(w, http.StatusUnauthorized, "The provided token is invalid or expired")
-		return false
+		return f, false
 	}
-	if rotate {
+	if f.RotateTokens {
 		w.Header().Set("Authorization", "Bearer "+s.issueToken())
 	}
-	return true
+	if readScope && f.Forbidden {
+		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+		return f, false
+	}
+	return f, true
 }

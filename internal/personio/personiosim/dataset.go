@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -119,22 +120,20 @@ func (d *Dataset) WriteFile(path string) error {
 // non-positive ids, employees in unknown offices, custom attributes not keyed
 // dynamic_<n>.
 func (d *Dataset) Validate() error {
-	offices := make(map[int64]bool, len(d.Offices))
+	offices := make(map[int64]Office, len(d.Offices))
 	for _, o := range d.Offices {
 		if o.ID <= 0 || o.Name == "" {
 			return fmt.Errorf("office %d %q: needs a positive id and a name", o.ID, o.Name)
 		}
-		if offices[o.ID] {
+		if _, dup := offices[o.ID]; dup {
 			return fmt.Errorf("office id %d appears twice", o.ID)
 		}
-		offices[o.ID] = true
+		offices[o.ID] = o
 	}
-	attrs := make(map[string]bool, len(d.Attributes))
 	for _, a := range d.Attributes {
 		if !strings.HasPrefix(a.Key, "dynamic_") {
 			return fmt.Errorf("attribute %q: custom attribute keys must look like dynamic_<n>", a.Key)
 		}
-		attrs[a.Key] = true
 	}
 	seen := make(map[int64]bool, len(d.Employees))
 	for _, e := range d.Employees {
@@ -146,7 +145,7 @@ func (d *Dataset) Validate() error {
 		}
 		seen[e.ID] = true
 		for k := range e.Custom {
-			if !attrs[k] {
+			if !isDeclared(d.Attributes, k) {
 				return fmt.Errorf("employee %d: custom value %q is not declared in attributes", e.ID, k)
 			}
 		}
@@ -164,11 +163,11 @@ func (d *Dataset) Validate() error {
 	return nil
 }
 
-func checkEmployee(e Employee, offices map[int64]bool) error {
+func checkEmployee(e Employee, offices map[int64]Office) error {
 	if e.ID <= 0 {
 		return fmt.Errorf("employee %q %q: needs a positive id", e.FirstName, e.LastName)
 	}
-	if e.OfficeID != 0 && !offices[e.OfficeID] {
+	if _, known := offices[e.OfficeID]; e.OfficeID != 0 && !known {
 		return fmt.Errorf("employee %d: office id %d is not in offices", e.ID, e.OfficeID)
 	}
 	switch e.Status {
@@ -187,13 +186,7 @@ func checkEmployee(e Employee, offices map[int64]bool) error {
 // clone returns a copy that shares no slice or map with e, so that the
 // server never shares mutable state with its caller.
 func (e Employee) clone() Employee {
-	if e.Custom != nil {
-		c := make(map[string]any, len(e.Custom))
-		for k, v := range e.Custom {
-			c[k] = v
-		}
-		e.Custom = c
-	}
+	e.Custom = maps.Clone(e.Custom)
 	return e
 }
 

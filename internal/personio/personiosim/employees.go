@@ -28,7 +28,7 @@ type pageSnapshot struct {
 
 // handleEmployees serves GET /v1/company/employees.
 func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorizeRead(w, r)
+	f, ok := s.authorize(w, r, true)
 	if !ok {
 		return
 	}
@@ -70,9 +70,10 @@ func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
 	}
 	s.shiftListing(offset)
 	snap := s.snapshotPage(offset, limit, q.Get("email"))
-	b := s.renderPage(r, snap, offset, limit, projection)
+	b := renderPage(r, snap, offset, limit, projection)
 	if f.Garbled && f.GarbledOffset == offset {
-		b = garble(b)
+		// Truncated mid-way, with text that no JSON parser accepts; still 200.
+		b = append(b[:len(b)/2], "\x00<!-- upstream timeout -->"...)
 	}
 	writeJSON(w, http.StatusOK, b)
 }
@@ -103,26 +104,16 @@ func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
 
 // renderPage encodes the envelope. Without projection or hidden attributes
 // it uses each employee's cached encoding.
-func (s *Server) renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
+func renderPage(r *http.Request, snap pageSnapshot, offset, limit int, projection []string) []byte {
 	want := hiddenFilter(snap.faults, projection)
-	pages := (snap.total + limit - 1) / limit
 	b := make([]byte, 0, 256+len(snap.recs)*1400)
-	b = append(b, `{"success":true,"metadata":{"total_elements":`...)
-	b = strconv.AppendInt(b, int64(snap.total), 10)
-	b = append(b, `,"current_page":`...)
-	b = strconv.AppendInt(b, int64(offset/limit), 10)
-	b = append(b, `,"total_pages":`...)
-	b = strconv.AppendInt(b, int64(pages), 10)
-	b = append(b, `},"offset":`...)
-	b = strconv.AppendInt(b, int64(offset), 10)
-	b = append(b, `,"limit":`...)
-	b = strconv.AppendInt(b, int64(limit), 10)
+	b = appendNum(b, `{"success":true,"metadata":{"total_elements":`, snap.total)
+	b = appendNum(b, `,"current_page":`, offset/limit)
+	b = appendNum(b, `,"total_pages":`, (snap.total+limit-1)/limit)
+	b = appendNum(b, `},"offset":`, offset)
+	b = appendNum(b, `,"limit":`, limit)
 	b = append(b, `,"data":[`...)
-	base := pictureBase(r)
-	var wide []wideAttr
-	if snap.faults.WideEmployees {
-		wide = s.wide
-	}
+	base, wide := pictureBase(r), wideOf(snap.faults)
 	for i, rec := range snap.recs {
 		if i > 0 {
 			b = append(b, ',')
@@ -139,10 +130,7 @@ func hiddenFilter(f Faults, projection []string) func(string) bool {
 		return nil
 	}
 	return func(key string) bool {
-		if slices.Contains(f.HiddenAttributes, key) {
-			return false
-		}
-		return len(projection) == 0 || slices.Contains(projection, key)
+		return !slices.Contains(f.HiddenAttributes, key) && (len(projection) == 0 || slices.Contains(projection, key))
 	}
 }
 
@@ -158,7 +146,6 @@ func appendEmployee(b []byte, rec *empRecord, office Office, attrs []AttributeDe
 		b = appendOffice(b, office, mark)
 		b = appendPicture(b, rec.e, base, mark)
 		b = append(b, dyn...)
-		b = appendWide(b, wide, rec.e, attrs, nil)
 	} else {
 		b = appendStd(b, rec.e, want)
 		if want("office") {
@@ -167,24 +154,21 @@ func appendEmployee(b []byte, rec *empRecord, office Office, attrs []AttributeDe
 		if want("profile_picture") {
 			b = appendPicture(b, rec.e, base, mark)
 		}
-		dyn := appendDyn(nil, rec.e, attrs, want)
-		dyn = appendWide(dyn, wide, rec.e, attrs, want)
-		if len(b) == mark && len(dyn) > 0 {
-			dyn = dyn[1:] // no attribute before: drop the leading comma
-		}
-		b = append(b, dyn...)
+		b = appendDyn(b, rec.e, attrs, want, mark)
 	}
+	b = appendWide(b, wide, rec.e, attrs, want, mark)
 	return append(b, "}}"...)
 }
 
 func appendOffice(b []byte, o Office, mark int) []byte {
-	b = openStd(b, stdOffice, mark)
+	a := standardAttrs[stdOffice]
+	b = appendAttrHead(b, mark, a.key, a.label)
 	if o.ID == 0 {
 		b = append(b, "null"...)
 	} else {
 		b = appendRelated(b, "Office", o.ID, o.Name)
 	}
-	return closeStd(b, stdOffice)
+	return appendAttrTail(b, a.typ, a.key)
 }
 
 // appendPicture appends the profile_picture attribute, which is absent for
@@ -193,14 +177,13 @@ func appendPicture(b []byte, e Employee, base string, mark int) []byte {
 	if !e.HasPicture {
 		return b
 	}
-	b = openStd(b, stdPicture, mark)
+	a := standardAttrs[stdPicture]
+	b = appendAttrHead(b, mark, a.key, a.label)
 	b = append(b, '"')
-	b = append(b, base...)
-	b = strconv.AppendInt(b, e.ID, 10)
-	b = append(b, "/profile-picture/"...)
-	b = strconv.AppendInt(b, pictureWidth, 10)
+	b = appendNum(b, base, e.ID)
+	b = appendNum(b, "/profile-picture/", pictureWidth)
 	b = append(b, '"')
-	return closeStd(b, stdPicture)
+	return appendAttrTail(b, a.typ, a.key)
 }
 
 // pictureBase is the URL prefix of profile pictures on the request's host.
@@ -212,84 +195,41 @@ func pictureBase(r *http.Request) string {
 	return scheme + "://" + r.Host + "/v1/company/employees/"
 }
 
-// garble truncates an answer mid-way and appends text that no JSON parser
-// accepts, keeping the 200 status.
-func garble(b []byte) []byte {
-	cut := len(b) / 2
-	return append(b[:cut:cut], "\x00<!-- upstream timeout -->"...)
-}
-
-// authorizeRead authorizes r for reading employees: a valid token, and
-// the employees:read scope unless Faults.Forbidden takes it away. ok is
-// false when it has answered; f are the faults to answer under.
-func (s *Server) authorizeRead(w http.ResponseWriter, r *http.Request) (f Faults, ok bool) {
-	if !s.authorize(w, r) {
-		return f, false
-	}
-	if f = s.Faults(); f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
-		return f, false
-	}
-	return f, true
-}
-
 // handleEmployee serves GET /v1/company/employees/{id}: the employee as
 // on a page, {"success":true,"data":{"type":"Employee","attributes":{…}}},
 // or 404 with Personio's error body.
 func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorizeRead(w, r)
+	f, ok := s.authorize(w, r, true)
 	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	rec, office, attrs := s.employee(id)
+	if err != nil || id <= 0 || rec == nil {
 		writeError(w, http.StatusNotFound, "The employee was not found")
 		return
-	}
-	s.mu.Lock()
-	i, found := s.findEmployee(id)
-	var (
-		rec    *empRecord
-		office Office
-		attrs  = s.attrs
-	)
-	if found {
-		rec = s.emps[i]
-		office = s.offices[rec.e.OfficeID]
-	}
-	s.mu.Unlock()
-	if !found {
-		writeError(w, http.StatusNotFound, "The employee was not found")
-		return
-	}
-	var wide []wideAttr
-	if f.WideEmployees {
-		wide = s.wide
 	}
 	b := append(make([]byte, 0, 2048), `{"success":true,"data":`...)
-	b = appendEmployee(b, rec, office, attrs, wide, pictureBase(r), hiddenFilter(f, nil))
+	b = appendEmployee(b, rec, office, attrs, wideOf(f), pictureBase(r), hiddenFilter(f, nil))
 	writeJSON(w, http.StatusOK, append(b, '}'))
 }
 
 // handleAttributes serves GET /v1/company/employees/attributes.
 func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorizeRead(w, r)
+	f, ok := s.authorize(w, r, true)
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	attrs := s.attrs
-	s.mu.Unlock()
+	attrs := s.attrs // read-only after New
 	b := []byte(`{"success":true,"data":[`)
-	first := true
+	mark := len(b)
 	item := func(key, label, typ, universalID string, options []string) {
 		if slices.Contains(f.HiddenAttributes, key) && !f.HiddenListed {
 			return
 		}
-		if !first {
+		if len(b) > mark {
 			b = append(b, ',')
 		}
-		first = false
 		b = append(b, `{"key":`...)
 		b = appendString(b, key)
 		b = append(b, `,"label":`...)
@@ -313,11 +253,9 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	for _, a := range attrs {
 		item(a.Key, a.Label, a.Type, a.UniversalID, a.Options)
 	}
-	if f.WideEmployees {
-		for _, a := range s.wide {
-			if !isDeclared(attrs, a.key) {
-				item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
-			}
+	for _, a := range wideOf(f) {
+		if !isDeclared(attrs, a.key) {
+			item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
 		}
 	}
 	b = append(b, "]}"...)
@@ -327,7 +265,8 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 // handlePicture serves a small PNG for employees with a picture, 404
 // otherwise. Width is clamped to 1..1024.
 func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
+	f, ok := s.authorize(w, r, false)
+	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -344,12 +283,9 @@ func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
 		}
 		width = min(n, 1024)
 	}
-	s.mu.Lock()
-	i, found := s.findEmployee(id)
-	has := found && s.emps[i].e.HasPicture
-	s.mu.Unlock()
-	hidden := slices.Contains(s.Faults().HiddenAttributes, "profile_picture")
-	if !has || hidden {
+	rec, _, _ := s.employee(id)
+	hidden := slices.Contains(f.HiddenAttributes, "profile_picture")
+	if rec == nil || !rec.e.HasPicture || hidden {
 		writeError(w, http.StatusNotFound, "Es ist ein Problem aufgetreten")
 		return
 	}
@@ -357,10 +293,7 @@ func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
 		color.RGBA{uint8(id * 37), uint8(id * 91), uint8(id * 53), 255},
 	})
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		writeError(w, http.StatusInternalServerError, "Something went wrong")
-		return
-	}
+	png.Encode(&buf, img) // cannot fail: the size is valid and a bytes.Buffer takes every write
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.Write(buf.Bytes())

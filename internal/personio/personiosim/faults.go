@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -110,19 +111,14 @@ func (d jsonDuration) MarshalJSON() ([]byte, error) {
 func (d *jsonDuration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		var n int64
-		if err2 := json.Unmarshal(b, &n); err2 != nil {
+		if json.Unmarshal(b, (*int64)(d)) != nil {
 			return fmt.Errorf("duration must be a string such as \"250ms\" or nanoseconds: %w", err)
 		}
-		*d = jsonDuration(n)
 		return nil
 	}
 	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
 	*d = jsonDuration(v)
-	return nil
+	return err
 }
 
 // Validate reports switches that cannot be honoured.
@@ -154,11 +150,7 @@ func newLimiter(f Faults) *rate.Limiter {
 	}
 	switch {
 	case f.RatePerMinute > 0:
-		burst := f.Burst
-		if burst == 0 {
-			burst = f.RatePerMinute
-		}
-		return rate.NewLimiter(rate.Limit(float64(f.RatePerMinute)/window.Seconds()), burst)
+		return rate.NewLimiter(rate.Limit(float64(f.RatePerMinute)/window.Seconds()), cmp.Or(f.Burst, f.RatePerMinute))
 	case f.Burst > 0:
 		return rate.NewLimiter(rate.Limit(float64(f.Burst)/(window.Seconds()/60)), f.Burst)
 	}

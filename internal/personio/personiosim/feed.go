@@ -17,12 +17,10 @@ const feedTimeLayout = "2006-01-02T15:04:05-07:00"
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	moved := r.URL.Path == MovedFeedPath
 	s.mu.Lock()
-	f := s.faults
-	b := s.feed
-	if b == nil {
-		b = renderFeed(s.jobs)
-		s.feed = b
+	if s.feed == nil {
+		s.feed = renderFeed(s.jobs)
 	}
+	f, b := s.faults, s.feed
 	s.mu.Unlock()
 	switch {
 	case f.UnknownTenant && !moved:
@@ -79,9 +77,10 @@ func renderFeed(jobs []Job) []byte {
 		for _, d := range j.Descriptions {
 			b.WriteString("\n      <jobDescription>\n        <name>")
 			xml.EscapeText(&b, []byte(d.Name))
-			b.WriteString("</name>\n        <value>")
-			writeCDATA(&b, d.Value)
-			b.WriteString("</value>\n      </jobDescription>")
+			// The value is CDATA; a "]]>" in it is split across two sections.
+			b.WriteString("</name>\n        <value><![CDATA[")
+			b.WriteString(strings.ReplaceAll(d.Value, "]]>", "]]]]><![CDATA[>"))
+			b.WriteString("]]></value>\n      </jobDescription>")
 		}
 		b.WriteString("\n    </jobDescriptions>")
 		elem(&b, "employmentType", j.EmploymentType)
@@ -113,12 +112,4 @@ func elem(b *bytes.Buffer, name, text string) {
 	b.WriteString("</")
 	b.WriteString(name)
 	b.WriteByte('>')
-}
-
-// writeCDATA wraps s in CDATA, splitting any "]]>" inside it across two
-// sections as XML requires.
-func writeCDATA(b *bytes.Buffer, s string) {
-	b.WriteString("<![CDATA[")
-	b.WriteString(strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>"))
-	b.WriteString("]]>")
 }

@@ -40,35 +40,32 @@ const (
 func Generate(opts GenerateOptions) *Dataset {
 	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15))
 	d := &Dataset{
-		Offices:    make([]Office, max(opts.Offices, 0)),
-		Employees:  make([]Employee, max(opts.Employees, 0)),
-		Jobs:       make([]Job, max(opts.Jobs, 0)),
-		Attributes: generatedAttributes(),
+		Offices:   make([]Office, max(opts.Offices, 0)),
+		Employees: make([]Employee, max(opts.Employees, 0)),
+		Jobs:      make([]Job, max(opts.Jobs, 0)),
+		Attributes: []AttributeDef{
+			{Key: attrCostCenter, Label: "Cost center", Type: "standard"},
+			{Key: attrShirtSize, Label: "Shirt size", Type: "list", Options: shirtSizes},
+			{Key: attrLanguages, Label: "Languages", Type: "tags", Options: languages},
+			{Key: attrAnniv, Label: "Anniversary date", Type: "date"},
+		},
 	}
 	for i := range d.Offices {
 		d.Offices[i] = Office{ID: int64(firstOfficeID + i), Name: officeName(i)}
 	}
 	epoch := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
-	var email strings.Builder
 	for i := range d.Employees {
 		id := int64(i + 1)
 		first := firstNames[rng.IntN(len(firstNames))]
 		last := lastNames[rng.IntN(len(lastNames))]
-		email.Reset()
-		email.WriteString(first.ascii)
-		email.WriteByte('.')
-		email.WriteString(last.ascii)
-		email.WriteByte('.')
-		email.WriteString(strconv.FormatInt(id, 10))
-		email.WriteString("@acme.example")
 		e := Employee{
 			ID:         id,
 			FirstName:  first.text,
 			LastName:   last.text,
-			Gender:     pickGender(rng),
+			Gender:     pickPercent(rng, []int{5, 50, 96}, "", "female", "male", "diverse"),
 			Position:   positions[rng.IntN(len(positions))],
-			Email:      email.String(),
-			Status:     pickStatus(rng),
+			Email:      email(first, last, id),
+			Status:     pickPercent(rng, []int{85, 90, 94}, "active", "onboarding", "leave", "inactive"),
 			Department: departments[rng.IntN(len(departments))],
 			HireDate:   epoch.AddDate(0, 0, rng.IntN(14*365)).Format(time.DateOnly),
 			HasPicture: rng.IntN(10) != 0,
@@ -77,8 +74,7 @@ func Generate(opts GenerateOptions) *Dataset {
 			switch {
 			case i < len(d.Offices):
 				e.OfficeID = d.Offices[i].ID // every office gets someone first
-			case rng.IntN(100) == 0:
-				e.OfficeID = 0
+			case rng.IntN(100) == 0: // no office
 			default:
 				e.OfficeID = d.Offices[rng.IntN(len(d.Offices))].ID
 			}
@@ -96,6 +92,11 @@ func Generate(opts GenerateOptions) *Dataset {
 	return d
 }
 
+// email is the address of a generated employee.
+func email(first, last name, id int64) string {
+	return first.ascii + "." + last.ascii + "." + strconv.FormatInt(id, 10) + "@acme.example"
+}
+
 func officeName(i int) string {
 	if i < len(officeNames) {
 		return officeNames[i]
@@ -103,39 +104,16 @@ func officeName(i int) string {
 	return "Office " + strconv.Itoa(i+1)
 }
 
-func pickGender(rng *rand.Rand) string {
-	switch n := rng.IntN(100); {
-	case n < 5:
-		return ""
-	case n < 50:
-		return "female"
-	case n < 96:
-		return "male"
-	default:
-		return "diverse"
+// pickPercent draws n from 0..99 and returns the value of the first bound
+// above n, or the last value when there is none.
+func pickPercent(rng *rand.Rand, bounds []int, values ...string) string {
+	n := rng.IntN(100)
+	for i, bound := range bounds {
+		if n < bound {
+			return values[i]
+		}
 	}
-}
-
-func pickStatus(rng *rand.Rand) string {
-	switch n := rng.IntN(100); {
-	case n < 85:
-		return "active"
-	case n < 90:
-		return "onboarding"
-	case n < 94:
-		return "leave"
-	default:
-		return "inactive"
-	}
-}
-
-func generatedAttributes() []AttributeDef {
-	return []AttributeDef{
-		{Key: attrCostCenter, Label: "Cost center", Type: "standard"},
-		{Key: attrShirtSize, Label: "Shirt size", Type: "list", Options: shirtSizes},
-		{Key: attrLanguages, Label: "Languages", Type: "tags", Options: languages},
-		{Key: attrAnniv, Label: "Anniversary date", Type: "date"},
-	}
+	return values[len(bounds)]
 }
 
 func generatedCustom(rng *rand.Rand, officeID int64) map[string]any {

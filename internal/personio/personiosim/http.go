@@ -1,13 +1,11 @@
 package personiosim
 
 import (
-	"bufio"
-	"context"
-	"errors"
-	"net"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -38,86 +36,59 @@ func (s *Server) routes() {
 	s.mux = mux
 }
 
-// decision is what the faults make of one request, drawn at arrival.
-type decision struct {
-	drop       bool
-	latency    time.Duration
-	limited    bool
-	retryAfter string // set when limited and Faults.RetryAfter
-	errStatus  int    // injected 5xx, 0 for none
-}
-
-// decide draws the faults for one request. Random draws happen in a fixed
-// order under the lock, so a seed and an order of requests give the same
-// faults.
-func (s *Server) decide(kind endpointKind) decision {
+// decide draws the faults for one request at its arrival: the latency to
+// add, whether to drop the connection, and otherwise what answers it (h, a
+// 429 or an injected 5xx). Random draws happen in a fixed order under the
+// lock, so a seed and an order of requests give the same faults.
+func (s *Server) decide(kind endpointKind, h http.HandlerFunc) (latency time.Duration, drop bool, answer http.HandlerFunc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := s.faults
-	d := decision{latency: f.Latency}
 	if f.DropRate > 0 && s.rng.Float64() < f.DropRate {
-		d.drop = true
-		return d
+		return f.Latency, true, nil
 	}
-	if kind == kindEmployees && s.limiter != nil {
-		now := s.now()
-		if !s.limiter.AllowN(now, 1) {
-			d.limited = true
-			if f.RetryAfter {
-				d.retryAfter = retryAfter(s.limiter, now)
+	if now := s.now(); kind == kindEmployees && s.limiter != nil && !s.limiter.AllowN(now, 1) {
+		retry := ""
+		if f.RetryAfter {
+			retry = retryAfter(s.limiter, now)
+		}
+		return f.Latency, false, func(w http.ResponseWriter, _ *http.Request) {
+			if retry != "" {
+				w.Header().Set("Retry-After", retry)
 			}
-			return d
+			writeError(w, http.StatusTooManyRequests, "Too Many Requests: the rate limit of this endpoint is exceeded")
 		}
 	}
 	if kind != kindFeed && f.ErrorRate > 0 && s.rng.Float64() < f.ErrorRate {
-		d.errStatus = []int{500, 502, 503, 504}[s.rng.IntN(4)]
+		status := []int{500, 502, 503, 504}[s.rng.IntN(4)]
+		return f.Latency, false, func(w http.ResponseWriter, _ *http.Request) { writeServerError(w, status) }
 	}
-	return d
+	return f.Latency, false, h
 }
 
 // endpoint wraps a handler with fault injection and request counting.
 func (s *Server) endpoint(name string, kind endpointKind, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d := s.decide(kind)
-		if d.latency > 0 && !sleepCtx(r.Context(), d.latency) {
-			s.count(name, 0)
-			return
+		latency, dropped, answer := s.decide(kind, h)
+		if latency > 0 {
+			select {
+			case <-time.After(latency):
+			case <-r.Context().Done():
+				s.count(name, 0)
+				return
+			}
 		}
-		if d.drop {
+		if dropped {
 			s.count(name, 0)
 			s.logger.Debug("personiosim: dropped connection", "endpoint", name)
 			drop(w)
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w, decided: func(status int) { s.count(name, status) }}
-		switch {
-		case d.limited:
-			if d.retryAfter != "" {
-				w.Header().Set("Retry-After", d.retryAfter)
-			}
-			writeError(rec, http.StatusTooManyRequests, "Too Many Requests: the rate limit of this endpoint is exceeded")
-		case d.errStatus != 0:
-			writeServerError(rec, d.errStatus)
-		default:
-			h(rec, r)
-		}
-		if rec.status == 0 {
-			rec.decide(http.StatusOK) // nothing written (or hijacked)
-		}
-		status := rec.status
-		s.logger.Debug("personiosim: request", "endpoint", name, "path", r.URL.Path, "query", loggableQuery(r.URL.Query()), "status", status)
+		answer(rec, r)
+		rec.decide(http.StatusOK) // when nothing was written
+		s.logger.Debug("personiosim: request", "endpoint", name, "path", r.URL.Path, "query", loggableQuery(r.URL.Query()), "status", rec.status)
 	})
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // statusRecorder remembers the status code a handler wrote.
@@ -132,9 +103,7 @@ type statusRecorder struct {
 func (r *statusRecorder) decide(code int) {
 	if r.status == 0 {
 		r.status = code
-		if r.decided != nil {
-			r.decided(code)
-		}
+		r.decided(code)
 	}
 }
 
@@ -148,21 +117,10 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
-// Hijack lets handlers below the recorder drop connections too.
-func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if hj, ok := r.ResponseWriter.(http.Hijacker); ok {
-		return hj.Hijack()
-	}
-	return nil, nil, errors.New("personiosim: connection cannot be hijacked")
-}
-
 // writeError writes Personio's v1 error body.
 func writeError(w http.ResponseWriter, status int, message string) {
-	b := append([]byte(`{"success":false,"error":{"code":`), strconv.Itoa(status)...)
-	b = append(b, `,"message":`...)
-	b = appendString(b, message)
-	b = append(b, "}}"...)
-	writeJSON(w, status, b)
+	b := fmt.Appendf(nil, `{"success":false,"error":{"code":%d,"message":`, status)
+	writeJSON(w, status, append(appendString(b, message), "}}"...))
 }
 
 // writeServerError answers like Personio's stack does under trouble: the
@@ -171,11 +129,10 @@ func writeError(w http.ResponseWriter, status int, message string) {
 func writeServerError(w http.ResponseWriter, status int) {
 	switch status {
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		body := "<html><head><title>" + strconv.Itoa(status) + " " + http.StatusText(status) + "</title></head><body><center><h1>" +
-			strconv.Itoa(status) + " " + http.StatusText(status) + "</h1></center></body></html>\n"
+		title := strconv.Itoa(status) + " " + http.StatusText(status)
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(status)
-		w.Write([]byte(body))
+		fmt.Fprintf(w, "<html><head><title>%s</title></head><body><center><h1>%s</h1></center></body></html>\n", title, title)
 	default:
 		writeError(w, status, "Something went wrong")
 	}
@@ -205,10 +162,7 @@ func loggableQuery(q url.Values) string {
 	}
 	out := kept.Encode()
 	if n := len(q) - len(kept); n > 0 {
-		if out != "" {
-			out += " "
-		}
-		out += "(+" + strconv.Itoa(n) + " not logged)"
+		out = strings.TrimPrefix(out+" (+"+strconv.Itoa(n)+" not logged)", " ")
 	}
 	return out
 }

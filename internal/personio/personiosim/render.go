@@ -18,41 +18,34 @@ type empRecord struct {
 	dyn  []byte // ,"dynamic_…":{…} for every declared custom attribute
 }
 
-// stdAttr describes a standard attribute the simulator serves.
-type stdAttr struct{ key, label, typ string }
-
-// Indexes of the standard attributes in standardAttrs, in the order they
-// are rendered.
-const (
-	stdID = iota
-	stdFirstName
-	stdLastName
-	stdEmail
-	stdGender
-	stdStatus
-	stdPosition
-	stdHireDate
-	stdDepartment
-	stdOffice  // rendered per request: office names can change
-	stdPicture // rendered per request: picture URLs name the request's host
-	stdCount
-)
-
-// standardAttrs are the standard attributes, the one source of their labels
-// and types for both the employee pages and /attributes.
-var standardAttrs = [stdCount]stdAttr{
-	stdID:         {"id", "ID", "integer"},
-	stdFirstName:  {"first_name", "First name", "standard"},
-	stdLastName:   {"last_name", "Last name", "standard"},
-	stdEmail:      {"email", "Email", "standard"},
-	stdGender:     {"gender", "Gender", "standard"},
-	stdStatus:     {"status", "Status", "standard"},
-	stdPosition:   {"position", "Position", "standard"},
-	stdHireDate:   {"hire_date", "Hire date", "date"},
-	stdDepartment: {"department", "Department", "standard"},
-	stdOffice:     {"office", "Office", "standard"},
-	stdPicture:    {"profile_picture", "Profile Picture", "standard"},
+// stdAttr describes a standard attribute the simulator serves; value
+// appends its value for an employee.
+type stdAttr struct {
+	key, label, typ string
+	value           func(b []byte, e Employee) []byte
 }
+
+// standardAttrs are the standard attributes in the order they are
+// rendered, the one source of their labels and types for both the employee
+// pages and /attributes. Office and picture come last and have no value
+// here: they are rendered per request (office names can change; picture
+// URLs name the request's host).
+var standardAttrs = [...]stdAttr{
+	{"id", "ID", "integer", func(b []byte, e Employee) []byte { return strconv.AppendInt(b, e.ID, 10) }},
+	{"first_name", "First name", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.FirstName) }},
+	{"last_name", "Last name", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.LastName) }},
+	{"email", "Email", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.Email) }},
+	{"gender", "Gender", "standard", func(b []byte, e Employee) []byte { return appendStrOrNull(b, e.Gender) }},
+	{"status", "Status", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.Status) }},
+	{"position", "Position", "standard", func(b []byte, e Employee) []byte { return appendString(b, e.Position) }},
+	{"hire_date", "Hire date", "date", appendHireDate},
+	{"department", "Department", "standard", appendDepartment},
+	stdOffice:  {"office", "Office", "standard", nil},
+	stdPicture: {"profile_picture", "Profile Picture", "standard", nil},
+}
+
+// Indexes of office and picture in standardAttrs.
+const stdOffice, stdPicture = 9, 10
 
 // pictureWidth is the width named in rendered profile picture URLs.
 const pictureWidth = 250
@@ -61,7 +54,7 @@ const pictureWidth = 250
 func (r *empRecord) encoded(attrs []AttributeDef) (std, dyn []byte) {
 	r.once.Do(func() {
 		r.std = appendStd(make([]byte, 0, 768), r.e, nil)
-		r.dyn = appendDyn(make([]byte, 0, 384), r.e, attrs, nil)
+		r.dyn = appendDyn(make([]byte, 0, 384), r.e, attrs, nil, -1)
 	})
 	return r.std, r.dyn
 }
@@ -72,75 +65,43 @@ func (r *empRecord) encoded(attrs []AttributeDef) (std, dyn []byte) {
 // the first written should not.
 func appendStd(b []byte, e Employee, want func(string) bool) []byte {
 	mark := len(b)
-	for i := range stdOffice {
-		if want != nil && !want(standardAttrs[i].key) {
+	for _, a := range standardAttrs[:stdOffice] {
+		if want != nil && !want(a.key) {
 			continue
 		}
-		b = openStd(b, i, mark)
-		b = appendStdValue(b, i, e)
-		b = closeStd(b, i)
+		b = appendAttrHead(b, mark, a.key, a.label)
+		b = a.value(b, e)
+		b = appendAttrTail(b, a.typ, a.key)
 	}
 	return b
 }
 
-// appendStdValue appends the value of standard attribute i (stdID up to
-// stdDepartment) of e.
-func appendStdValue(b []byte, i int, e Employee) []byte {
-	switch i {
-	case stdID:
-		return strconv.AppendInt(b, e.ID, 10)
-	case stdFirstName:
-		return appendString(b, e.FirstName)
-	case stdLastName:
-		return appendString(b, e.LastName)
-	case stdEmail:
-		return appendString(b, e.Email)
-	case stdGender:
-		return appendStrOrNull(b, e.Gender)
-	case stdStatus:
-		return appendString(b, e.Status)
-	case stdPosition:
-		return appendString(b, e.Position)
-	case stdHireDate:
-		if e.HireDate == "" {
-			return append(b, "null"...)
-		}
-		// The date followed by a midnight time, in the one string: the
-		// suffix needs no escaping, so it goes before the closing quote.
-		b = appendString(b, e.HireDate)
-		return append(b[:len(b)-1], `T00:00:00+00:00"`...)
-	case stdDepartment:
-		if e.Department == "" {
-			return append(b, "null"...)
-		}
-		return appendRelated(b, "Department", departmentID(e.Department), e.Department)
+// appendHireDate appends the hire date followed by a midnight time, in the
+// one string: the suffix needs no escaping, so it goes before the closing
+// quote.
+func appendHireDate(b []byte, e Employee) []byte {
+	if e.HireDate == "" {
+		return append(b, "null"...)
 	}
-	panic("personiosim: no value for standard attribute " + standardAttrs[i].key)
+	b = appendString(b, e.HireDate)
+	return append(b[:len(b)-1], `T00:00:00+00:00"`...)
 }
 
-// openStd starts standard attribute i: a comma when b has grown past mark,
-// then its key and label up to the value.
-func openStd(b []byte, i, mark int) []byte {
-	if len(b) > mark {
-		b = append(b, ',')
+func appendDepartment(b []byte, e Employee) []byte {
+	if e.Department == "" {
+		return append(b, "null"...)
 	}
-	return appendAttrHead(b, standardAttrs[i].key, standardAttrs[i].label)
+	return appendRelated(b, "Department", departmentID(e.Department), e.Department)
 }
 
-// closeStd ends standard attribute i after its value: its type and
-// universal id (the key).
-func closeStd(b []byte, i int) []byte {
-	return appendAttrTail(b, standardAttrs[i].typ, standardAttrs[i].key)
-}
-
-// appendDyn appends the custom attributes, each starting with a comma.
-func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) bool) []byte {
+// appendDyn appends the custom attributes that want accepts (all when want
+// is nil), each after a comma when b has grown past mark.
+func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) bool, mark int) []byte {
 	for _, a := range attrs {
 		if want != nil && !want(a.Key) {
 			continue
 		}
-		b = append(b, ',')
-		b = appendAttrHead(b, a.Key, a.Label)
+		b = appendAttrHead(b, mark, a.Key, a.Label)
 		b = appendAny(b, e.Custom[a.Key])
 		b = appendAttrTail(b, a.Type, a.UniversalID)
 	}
@@ -148,9 +109,13 @@ func appendDyn(b []byte, e Employee, attrs []AttributeDef, want func(string) boo
 }
 
 // appendAttrHead and appendAttrTail surround an attribute's value:
-// "key":{"label":…,"value": VALUE ,"type":…,"universal_id":…}. An empty
-// universal id renders as null.
-func appendAttrHead(b []byte, key, label string) []byte {
+// "key":{"label":…,"value": VALUE ,"type":…,"universal_id":…}, after a
+// comma when b has grown past mark. An empty universal id renders as null;
+// a standard attribute's universal id is its key.
+func appendAttrHead(b []byte, mark int, key, label string) []byte {
+	if len(b) > mark {
+		b = append(b, ',')
+	}
 	b = appendString(b, key)
 	b = append(b, `:{"label":`...)
 	b = appendString(b, label)
@@ -165,14 +130,23 @@ func appendAttrTail(b []byte, typ, universalID string) []byte {
 	return append(b, '}')
 }
 
+// appendRelated appends a related object {"type":…,"attributes":{"id":…,
+// "name":…}}; openRelated leaves it open for more attributes.
 func appendRelated(b []byte, typ string, id int64, name string) []byte {
+	return append(openRelated(b, typ, id, name), "}}"...)
+}
+
+func openRelated(b []byte, typ string, id int64, name string) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, typ)
-	b = append(b, `,"attributes":{"id":`...)
-	b = strconv.AppendInt(b, id, 10)
+	b = appendNum(b, `,"attributes":{"id":`, id)
 	b = append(b, `,"name":`...)
-	b = appendString(b, name)
-	return append(b, "}}"...)
+	return appendString(b, name)
+}
+
+// appendNum appends prefix and then n in decimal.
+func appendNum[T int | int64 | uint64](b []byte, prefix string, n T) []byte {
+	return strconv.AppendInt(append(b, prefix...), int64(n), 10)
 }
 
 // departmentID derives a stable id from a department name (FNV-1a), since
@@ -215,3 +189,6 @@ func appendAny(b []byte, v any) []byte {
 	}
 	return append(b, enc...)
 }
+
+// employee returns a copy of the record's employee.
+func (r *empRecord) employee() Employee { return r.e.clone() }

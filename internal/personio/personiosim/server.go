@@ -3,10 +3,10 @@ package personiosim
 import (
 	"cmp"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -83,65 +83,47 @@ type Server struct {
 	mu       sync.Mutex
 	emps     []*empRecord // sorted by id
 	offices  map[int64]Office
-	jobs     []Job // sorted by id
-	attrs    []AttributeDef
-	feed     []byte // encoded feed, nil when stale
+	jobs     []Job          // sorted by id
+	attrs    []AttributeDef // set by New, read-only afterwards
+	feed     []byte         // encoded feed, nil when stale
 	faults   Faults
 	limiter  *rate.Limiter
 	rng      *rand.Rand
 	tokens   map[string]time.Time // token → expiry
 	tokenSeq uint64
 	stats    Stats
-	shift    shiftState // what Faults.ShiftEvery did
-	wide     []wideAttr // what Faults.WideEmployees adds; read-only
+	// What Faults.ShiftEvery did since the faults were last set: employees
+	// pages with a non-zero offset served, shifts made.
+	shiftPages, shifts int
 }
 
 // New builds a Server from opts.
 func New(opts Options) *Server {
 	s := &Server{
-		tenant:       cmpOr(opts.Tenant, DefaultTenant),
-		clientID:     cmpOr(opts.ClientID, DefaultClientID),
-		clientSecret: cmpOr(opts.ClientSecret, DefaultClientSecret),
+		tenant:       cmp.Or(opts.Tenant, DefaultTenant),
+		clientID:     cmp.Or(opts.ClientID, DefaultClientID),
+		clientSecret: cmp.Or(opts.ClientSecret, DefaultClientSecret),
 		hook:         opts.BeforeEmployeesPage,
-		logger:       opts.Logger,
+		logger:       cmp.Or(opts.Logger, slog.New(slog.DiscardHandler)),
 		now:          time.Now,
 		offices:      map[int64]Office{},
 		rng:          rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
 		tokens:       map[string]time.Time{},
 		stats:        Stats{},
-		wide:         wideAttributes(),
-	}
-	if s.logger == nil {
-		s.logger = slog.New(slog.DiscardHandler)
 	}
 	if d := opts.Dataset; d != nil {
 		for _, o := range d.Offices {
 			s.offices[o.ID] = o
 		}
-		s.emps = make([]*empRecord, len(d.Employees))
-		for i, e := range d.Employees {
-			s.emps[i] = &empRecord{e: e.clone()}
-		}
-		sort.Slice(s.emps, func(i, j int) bool { return s.emps[i].e.ID < s.emps[j].e.ID })
-		s.jobs = make([]Job, len(d.Jobs))
-		for i, j := range d.Jobs {
-			s.jobs[i] = j.clone()
-		}
-		sort.Slice(s.jobs, func(i, j int) bool { return s.jobs[i].ID < s.jobs[j].ID })
-		for _, a := range d.Attributes {
-			s.attrs = append(s.attrs, a.clone())
-		}
+		s.emps = cloneAll(d.Employees, func(e Employee) *empRecord { return &empRecord{e: e.clone()} })
+		slices.SortFunc(s.emps, byKey)
+		s.jobs = cloneAll(d.Jobs, Job.clone)
+		slices.SortFunc(s.jobs, byKey)
+		s.attrs = cloneAll(d.Attributes, AttributeDef.clone)
 	}
-	s.setFaultsLocked(opts.Faults)
+	s.SetFaults(opts.Faults)
 	s.routes()
 	return s
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Tenant is the tenant subdomain the server pretends to be.
@@ -155,14 +137,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.setFaultsLocked(f)
-}
-
-func (s *Server) setFaultsLocked(f Faults) {
 	f.HiddenAttributes = slices.Clone(f.HiddenAttributes)
 	s.faults = f
 	s.limiter = newLimiter(f)
-	s.shift = shiftState{}
+	s.shiftPages, s.shifts = 0, 0
 }
 
 // Faults returns the current fault switches.
@@ -180,11 +158,7 @@ func (s *Server) Stats() Stats {
 	defer s.mu.Unlock()
 	c := make(Stats, len(s.stats))
 	for k, m := range s.stats {
-		mc := make(map[int]int, len(m))
-		for code, n := range m {
-			mc[code] = n
-		}
-		c[k] = mc
+		c[k] = maps.Clone(m)
 	}
 	return c
 }
@@ -199,58 +173,46 @@ func (s *Server) ResetStats() {
 func (s *Server) count(endpoint string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.stats[endpoint]
-	if m == nil {
-		m = map[int]int{}
-		s.stats[endpoint] = m
+	if s.stats[endpoint] == nil {
+		s.stats[endpoint] = map[int]int{}
 	}
-	m[status]++
+	s.stats[endpoint][status]++
 }
 
 // Dataset returns a copy of the current data.
 func (s *Server) Dataset() *Dataset {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &Dataset{
-		Employees:  make([]Employee, len(s.emps)),
-		Jobs:       make([]Job, len(s.jobs)),
-		Offices:    make([]Office, 0, len(s.offices)),
-		Attributes: make([]AttributeDef, len(s.attrs)),
+	offices := slices.AppendSeq(make([]Office, 0, len(s.offices)), maps.Values(s.offices))
+	slices.SortFunc(offices, func(a, b Office) int { return cmp.Compare(a.ID, b.ID) })
+	return &Dataset{
+		Employees:  cloneAll(s.emps, (*empRecord).employee),
+		Jobs:       cloneAll(s.jobs, Job.clone),
+		Offices:    offices,
+		Attributes: cloneAll(s.attrs, AttributeDef.clone),
 	}
-	for i, r := range s.emps {
-		d.Employees[i] = r.e.clone()
-	}
-	for i, j := range s.jobs {
-		d.Jobs[i] = j.clone()
-	}
-	for _, o := range s.offices {
-		d.Offices = append(d.Offices, o)
-	}
-	sort.Slice(d.Offices, func(i, j int) bool { return d.Offices[i].ID < d.Offices[j].ID })
-	for i, a := range s.attrs {
-		d.Attributes[i] = a.clone()
-	}
-	return d
 }
 
 // Employees returns a copy of all employees, sorted by id.
 func (s *Server) Employees() []Employee {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Employee, len(s.emps))
-	for i, r := range s.emps {
-		out[i] = r.e.clone()
-	}
-	return out
+	return cloneAll(s.emps, (*empRecord).employee)
 }
 
 // Jobs returns a copy of all jobs, sorted by id.
 func (s *Server) Jobs() []Job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Job, len(s.jobs))
-	for i, j := range s.jobs {
-		out[i] = j.clone()
+	return cloneAll(s.jobs, Job.clone)
+}
+
+// cloneAll maps xs through clone into a new slice, empty but not nil when
+// xs is empty (so that the admin API encodes [] rather than null).
+func cloneAll[T, U any](xs []T, clone func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = clone(x)
 	}
 	return out
 }
@@ -259,30 +221,29 @@ func (s *Server) Jobs() []Job {
 // that is not a known office renders as office null (add it with
 // UpsertOffice first).
 func (s *Server) UpsertEmployee(e Employee) {
-	rec := &empRecord{e: e.clone()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, found := s.findEmployee(e.ID)
-	if found {
-		s.emps[i] = rec
-		return
-	}
-	s.emps = slices.Insert(s.emps, i, rec)
+	s.emps = upsert(s.emps, &empRecord{e: e.clone()})
 }
 
 // DeleteEmployee removes the employee with id and reports whether it existed.
-func (s *Server) DeleteEmployee(id int64) bool {
+func (s *Server) DeleteEmployee(id int64) (found bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, found := s.findEmployee(id)
-	if found {
-		s.emps = slices.Delete(s.emps, i, i+1)
-	}
+	s.emps, found = remove(s.emps, id)
 	return found
 }
 
-func (s *Server) findEmployee(id int64) (int, bool) {
-	return slices.BinarySearchFunc(s.emps, id, func(r *empRecord, id int64) int { return cmp.Compare(r.e.ID, id) })
+// employee returns the employee with id (nil when there is none), its
+// office and the custom attributes, read together.
+func (s *Server) employee(id int64) (rec *empRecord, office Office, attrs []AttributeDef) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i, found := find(s.emps, id); found {
+		rec = s.emps[i]
+		office = s.offices[rec.e.OfficeID]
+	}
+	return rec, office, s.attrs
 }
 
 // nextEmployeeID is one more than the highest employee id.
@@ -295,32 +256,20 @@ func (s *Server) nextEmployeeID() int64 {
 
 // UpsertJob creates or replaces the job with j.ID.
 func (s *Server) UpsertJob(j Job) {
-	j = j.clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.feed = nil
-	i, found := s.findJob(j.ID)
-	if found {
-		s.jobs[i] = j
-		return
-	}
-	s.jobs = slices.Insert(s.jobs, i, j)
+	s.jobs = upsert(s.jobs, j.clone())
 }
 
 // DeleteJob removes the job with id and reports whether it existed.
-func (s *Server) DeleteJob(id int64) bool {
+func (s *Server) DeleteJob(id int64) (found bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, found := s.findJob(id)
-	if found {
-		s.jobs = slices.Delete(s.jobs, i, i+1)
+	if s.jobs, found = remove(s.jobs, id); found {
 		s.feed = nil
 	}
 	return found
-}
-
-func (s *Server) findJob(id int64) (int, bool) {
-	return slices.BinarySearchFunc(s.jobs, id, func(j Job, id int64) int { return cmp.Compare(j.ID, id) })
 }
 
 // UpsertOffice creates or renames an office. Employees in it render the new
@@ -329,4 +278,36 @@ func (s *Server) UpsertOffice(o Office) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.offices[o.ID] = o
+}
+
+// keyed is a record kept in a slice sorted by id: employees and jobs.
+type keyed interface{ key() int64 }
+
+func (r *empRecord) key() int64 { return r.e.ID }
+func (j Job) key() int64        { return j.ID }
+
+func byKey[T keyed](a, b T) int { return cmp.Compare(a.key(), b.key()) }
+
+// find is where id is or would be in xs, and whether it is there.
+func find[T keyed](xs []T, id int64) (int, bool) {
+	return slices.BinarySearchFunc(xs, id, func(x T, id int64) int { return cmp.Compare(x.key(), id) })
+}
+
+// upsert replaces the record with x's id in xs, or inserts x in order.
+func upsert[T keyed](xs []T, x T) []T {
+	i, found := find(xs, x.key())
+	if found {
+		xs[i] = x
+		return xs
+	}
+	return slices.Insert(xs, i, x)
+}
+
+// remove deletes the record with id from xs and reports whether it was there.
+func remove[T keyed](xs []T, id int64) ([]T, bool) {
+	i, found := find(xs, id)
+	if found {
+		xs = slices.Delete(xs, i, i+1)
+	}
+	return xs, found
 }

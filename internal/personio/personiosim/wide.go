@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,18 +18,15 @@ type wideAttr struct {
 	value func(b []byte, e Employee, h uint64) []byte
 }
 
-// wideCount is how many attributes Faults.WideEmployees adds: with the 11
+// wideAttrs are the 45 attributes Faults.WideEmployees adds (with the 11
 // standard and the 4 custom attributes of a generated dataset, each
 // employee carries 60, as employees of a tenant with many custom fields
-// do.
-const wideCount = 45
-
-// wideAttributes returns the attributes Faults.WideEmployees adds, with
-// the shapes of Personio's own example answer: related objects (team,
-// subcompany, supervisor as a nested employee), lists of objects (cost
-// centers, absence entitlements), decimals, dates, and custom attributes
-// of every type (standard, date, decimal, integer, list, tags, multiline).
-func wideAttributes() []wideAttr {
+// do), with the shapes of Personio's own example answer: related objects
+// (team, subcompany, supervisor as a nested employee), lists of objects
+// (cost centers, absence entitlements), decimals, dates, and custom
+// attributes of every type (standard, date, decimal, integer, list, tags,
+// multiline).
+var wideAttrs = func() []wideAttr {
 	str := func(pick func(e Employee, h uint64) string) func([]byte, Employee, uint64) []byte {
 		return func(b []byte, e Employee, h uint64) []byte { return appendStrOrNull(b, pick(e, h)) }
 	}
@@ -59,6 +57,15 @@ func wideAttributes() []wideAttr {
 			return appendRelated(b, typ, base+k, name+" "+strconv.FormatInt(k+1, 10))
 		}
 	}
+	// inactive gives inactive employees v's value and the others null.
+	inactive := func(v func([]byte, Employee, uint64) []byte) func([]byte, Employee, uint64) []byte {
+		return func(b []byte, e Employee, h uint64) []byte {
+			if e.Status != "inactive" {
+				return append(b, "null"...)
+			}
+			return v(b, e, h)
+		}
+	}
 	list := func(key, label string, opts ...string) wideAttr {
 		return wideAttr{key: key, label: label, typ: "list", options: opts, value: oneOf(opts...)}
 	}
@@ -71,24 +78,14 @@ func wideAttributes() []wideAttr {
 			return a + "," + c
 		})
 	}
-	attrs := []wideAttr{
+	return []wideAttr{
 		{key: "preferred_name", label: "Name (preferred)", typ: "standard", value: str(func(e Employee, _ uint64) string { return e.FirstName + " " + e.LastName })},
 		{key: "supervisor", label: "Supervisor", typ: "standard", value: appendSupervisor},
 		{key: "employment_type", label: "Employment type", typ: "standard", value: oneOf("internal", "internal", "internal", "external")},
 		{key: "weekly_working_hours", label: "Weekly hours", typ: "standard", value: oneOf("40", "40", "32", "20")},
 		{key: "contract_end_date", label: "Contract ends", typ: "date", value: date(7, "2026-01-31")},
-		{key: "termination_date", label: "Termination date", typ: "date", value: func(b []byte, e Employee, h uint64) []byte {
-			if e.Status != "inactive" {
-				return append(b, "null"...)
-			}
-			return date(1, "2023-01-01")(b, e, h)
-		}},
-		{key: "termination_type", label: "Termination type", typ: "standard", value: func(b []byte, e Employee, h uint64) []byte {
-			if e.Status != "inactive" {
-				return append(b, "null"...)
-			}
-			return oneOf("Resignation", "Termination by employer", "Mutual agreement")(b, e, h)
-		}},
+		{key: "termination_date", label: "Termination date", typ: "date", value: inactive(date(1, "2023-01-01"))},
+		{key: "termination_type", label: "Termination type", typ: "standard", value: inactive(oneOf("Resignation", "Termination by employer", "Mutual agreement"))},
 		{key: "termination_reason", label: "Termination reason", typ: "standard", value: str(func(Employee, uint64) string { return "" })},
 		{key: "probation_period_end", label: "Probation period end", typ: "date", value: date(3, "2019-06-30")},
 		{key: "created_at", label: "Created at", typ: "date", value: stamp},
@@ -150,10 +147,14 @@ func wideAttributes() []wideAttr {
 		{key: "dynamic_9022", label: "Notes", typ: "multiline", value: oneOf("", "", "Prefers a standing desk.\nVegetarian.", "Mentor for new hires.")},
 		{key: "dynamic_9023", label: "Remote days per week", typ: "decimal", value: number(6, 1)},
 	}
-	if len(attrs) != wideCount {
-		panic("personiosim: the wide attribute table has " + strconv.Itoa(len(attrs)) + " entries, not " + strconv.Itoa(wideCount))
+}()
+
+// wideOf is what Faults.WideEmployees adds under f: nothing when it is off.
+func wideOf(f Faults) []wideAttr {
+	if f.WideEmployees {
+		return wideAttrs
 	}
-	return attrs
+	return nil
 }
 
 // wideHash mixes an employee id and an attribute index (splitmix64).
@@ -171,13 +172,15 @@ func appendSupervisor(b []byte, e Employee, _ uint64) []byte {
 	if e.ID%50 == 1 {
 		return append(b, "null"...)
 	}
+	lead := (e.ID/50)*50 + 1
 	b = append(b, `{"type":"Employee","attributes":{`...)
-	b = appendAttrHead(b, "id", "ID")
-	b = strconv.AppendInt(b, (e.ID/50)*50+1, 10)
+	mark := len(b)
+	b = appendAttrHead(b, mark, "id", "ID")
+	b = strconv.AppendInt(b, lead, 10)
 	b = appendAttrTail(b, "integer", "id")
-	b = append(b, ',')
-	b = appendAttrHead(b, "email", "Email")
-	b = appendString(b, "lead."+strconv.FormatInt((e.ID/50)*50+1, 10)+"@acme.example")
+	b = appendAttrHead(b, mark, "email", "Email")
+	// Built in place: the address must not escape, or it costs an allocation.
+	b = appendString(b, "lead."+strconv.FormatInt(lead, 10)+"@acme.example")
 	b = appendAttrTail(b, "standard", "email")
 	return append(b, "}}"...)
 }
@@ -185,12 +188,8 @@ func appendSupervisor(b []byte, e Employee, _ uint64) []byte {
 func appendCostCenters(b []byte, _ Employee, h uint64) []byte {
 	b = append(b, '[')
 	center := func(b []byte, id uint64, pct int) []byte {
-		b = append(b, `{"type":"CostCenter","attributes":{"id":`...)
-		b = strconv.AppendUint(b, 82957+id, 10)
-		b = append(b, `,"name":`...)
-		b = appendString(b, "Cost center "+strconv.FormatUint(id+1, 10))
-		b = append(b, `,"percentage":`...)
-		b = strconv.AppendInt(b, int64(pct), 10)
+		b = openRelated(b, "CostCenter", int64(82957+id), "Cost center "+strconv.FormatUint(id+1, 10))
+		b = appendNum(b, `,"percentage":`, pct)
 		return append(b, "}}"...)
 	}
 	if h%4 == 0 {
@@ -206,27 +205,21 @@ func appendCostCenters(b []byte, _ Employee, h uint64) []byte {
 func appendHolidayCalendar(b []byte, _ Employee, h uint64) []byte {
 	states := []string{"Bayern", "Berlin", "Hamburg", "Nordrhein-Westfalen"}
 	st := states[h%uint64(len(states))]
-	b = append(b, `{"type":"HolidayCalendar","attributes":{"id":`...)
-	b = strconv.AppendUint(b, h%uint64(len(states))+1, 10)
-	b = append(b, `,"name":`...)
-	b = appendString(b, "Deutschland ("+st+") Feiertage")
+	b = openRelated(b, "HolidayCalendar", int64(h%uint64(len(states))+1), "Deutschland ("+st+") Feiertage")
 	b = append(b, `,"country":"DE","state":`...)
 	b = appendString(b, st)
 	return append(b, "}}"...)
 }
 
 func appendEntitlements(b []byte, _ Employee, h uint64) []byte {
-	b = append(b, `[{"type":"TimeOffType","attributes":{"id":113437,"name":"Paid vacation","category":"paid_vacation","entitlement":`...)
-	b = strconv.AppendUint(b, 24+h%7, 10)
-	b = append(b, `}},{"type":"TimeOffType","attributes":{"id":113438,"name":"Sick days","category":"sick_leave","entitlement":0}}]`...)
-	return b
+	b = appendNum(b, `[{"type":"TimeOffType","attributes":{"id":113437,"name":"Paid vacation","category":"paid_vacation","entitlement":`, 24+h%7)
+	return append(b, `}},{"type":"TimeOffType","attributes":{"id":113438,"name":"Sick days","category":"sick_leave","entitlement":0}}]`...)
 }
 
 func appendWorkSchedule(b []byte, _ Employee, h uint64) []byte {
 	hours := []string{"08:00", "06:24", "04:00"}[h%3]
-	b = append(b, `{"type":"WorkSchedule","attributes":{"id":`...)
-	b = strconv.AppendUint(b, 97188+h%3, 10)
-	b = append(b, `,"name":"Standard schedule","valid_from":null`...)
+	b = openRelated(b, "WorkSchedule", int64(97188+h%3), "Standard schedule")
+	b = append(b, `,"valid_from":null`...)
 	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
 		b = append(b, `,"`...)
 		b = append(b, day...)
@@ -238,15 +231,14 @@ func appendWorkSchedule(b []byte, _ Employee, h uint64) []byte {
 }
 
 // appendWide appends the wide attributes of e that want accepts (all when
-// want is nil) and that the dataset does not declare itself, each
-// starting with a comma.
-func appendWide(b []byte, wide []wideAttr, e Employee, declared []AttributeDef, want func(string) bool) []byte {
+// want is nil) and that the dataset does not declare itself, each after a
+// comma when b has grown past mark.
+func appendWide(b []byte, wide []wideAttr, e Employee, declared []AttributeDef, want func(string) bool, mark int) []byte {
 	for i, a := range wide {
 		if want != nil && !want(a.key) || isDeclared(declared, a.key) {
 			continue
 		}
-		b = append(b, ',')
-		b = appendAttrHead(b, a.key, a.label)
+		b = appendAttrHead(b, mark, a.key, a.label)
 		b = a.value(b, e, wideHash(e.ID, i))
 		b = appendAttrTail(b, a.typ, wideUniversalID(a.key))
 	}
@@ -254,12 +246,7 @@ func appendWide(b []byte, wide []wideAttr, e Employee, declared []AttributeDef, 
 }
 
 func isDeclared(attrs []AttributeDef, key string) bool {
-	for _, a := range attrs {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(attrs, func(a AttributeDef) bool { return a.Key == key })
 }
 
 // wideUniversalID is a wide attribute's universal id: standard attributes
