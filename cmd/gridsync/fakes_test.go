@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -201,9 +202,11 @@ type memStore struct {
 	// batches are the writes, failures the failed runs recorded.
 	batches  []*store.Batch
 	failures []error
-	runs     int64
-	status   []store.CompanyStatus
-	history  []store.Run
+	// started are the runs' start times, as the sync log would stamp them.
+	started []time.Time
+	runs    int64
+	status  []store.CompanyStatus
+	history []store.Run
 	// afterWrite, when set, runs once a write has been recorded (a
 	// commit): tests interrupt there.
 	afterWrite func()
@@ -235,7 +238,10 @@ func (m *memStore) ReadState(_ context.Context, q store.Query) (plan.State, erro
 	return out, nil
 }
 
-func (m *memStore) Write(ctx context.Context, prepare store.Prepare, _ store.ApplyOptions) (*store.Result, error) {
+func (m *memStore) Write(ctx context.Context, prepare store.Prepare, opts store.ApplyOptions) (*store.Result, error) {
+	m.mu.Lock()
+	m.started = append(m.started, opts.StartedAt)
+	m.mu.Unlock()
 	b, err := prepare(ctx, func(q store.Query) (plan.State, error) { return m.ReadState(ctx, q) })
 	if err != nil {
 		return nil, err
@@ -270,9 +276,10 @@ func (m *memStore) Apply(ctx context.Context, p *plan.Plan, opts store.ApplyOpti
 	}, opts)
 }
 
-func (m *memStore) RecordFailure(_ context.Context, _ *plan.Plan, _ store.ApplyOptions, cause error) (int64, error) {
+func (m *memStore) RecordFailure(_ context.Context, _ *plan.Plan, opts store.ApplyOptions, cause error) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.started = append(m.started, opts.StartedAt)
 	m.failures = append(m.failures, cause)
 	m.runs++
 	return m.runs, nil

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -176,6 +179,46 @@ func TestSyncEvery(t *testing.T) {
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// TestSyncRunStartsBeforePersonio: the sync log stamps a run with when it
+// began, before Personio was read, whether the run wrote or failed (it
+// once took the time the write began, or the failure was recorded).
+func TestSyncRunStartsBeforePersonio(t *testing.T) {
+	w := newWorld(t, unitCompanies)
+	var mu sync.Mutex
+	var firstRequest time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if firstRequest.IsZero() {
+			firstRequest = time.Now()
+		}
+		mu.Unlock()
+		w.sim.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	w.url = srv.URL
+	w.setConfig(unitCompanies)
+
+	for _, tt := range []struct {
+		name   string
+		secret string
+		code   int
+	}{{"succeeded", "", 0}, {"failed", "wrong", 1}} {
+		mu.Lock()
+		firstRequest = time.Time{}
+		mu.Unlock()
+		w.secret = tt.secret
+		before := time.Now()
+		if _, stderr, code := w.run("sync"); code != tt.code {
+			t.Fatalf("%s: exit %d\n%s", tt.name, code, stderr)
+		}
+		started := w.store.started[len(w.store.started)-1]
+		if started.Before(before) || started.After(firstRequest) {
+			t.Errorf("%s: run stamped %s; the command began at %s and first asked Personio at %s", tt.name,
+				started.Format(time.StampMicro), before.Format(time.StampMicro), firstRequest.Format(time.StampMicro))
 		}
 	}
 }

@@ -143,7 +143,7 @@ func savedCompanies(p *plan.Plan) []string {
 // writer got in between and apply refuses: stale plan, nothing written. A
 // failed write is recorded in the sync log in a transaction of its own.
 func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
+	sopts := storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting, r.now())
 	sopts.Verify = func(current plan.State) error {
 		if plan.DigestState(current) != p.Digests.Target {
 			return &staleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}

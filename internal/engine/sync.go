@@ -51,15 +51,16 @@ func (r *Runner) write(ctx context.Context, cfg *config.Config, st Target, opts 
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
+	started := r.now() // the sync log's start of the run, before Personio is read
 	f, err := r.fetch(ctx, cfg)
 	var w *Written
 	if err == nil {
-		w, err = r.planAndWrite(ctx, cfg, st, f, opts)
+		w, err = r.planAndWrite(ctx, cfg, st, f, opts, started)
 	}
 	if err == nil || !opts.Isolate && (w == nil || !w.attempted) {
 		return w, err
 	}
-	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
+	sopts := storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting, started)
 	var p *plan.Plan
 	if w != nil {
 		p = w.Planned.Plan

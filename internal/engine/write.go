@@ -83,7 +83,7 @@ func (e *DiagnosticsError) Error() string {
 // meanwhile, the plan is computed again from the same Personio answer
 // through build (a writer that waited never finds its plan stale). Under
 // the lock it applies the deletion guard, shows the plan, and writes.
-func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions) (*Written, error) {
+func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions, started time.Time) (*Written, error) {
 	start := time.Now()
 	before, err := st.ReadState(ctx, Query(cfg, opts.Companies))
 	if err != nil {
@@ -143,7 +143,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 		}
 		w.attempted = true
 		return w.batch(), nil
-	}, r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting))
+	}, storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting, started))
 	if err != nil {
 		return w, err
 	}
@@ -191,8 +191,9 @@ func RefusedCompanies(rs []plan.Refusal) []string {
 	return out
 }
 
-// storeOptions are the lock's knobs and the sync-log fields of a run.
-func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration)) store.ApplyOptions {
+// storeOptions are the lock's knobs and the sync-log fields of a run that
+// started at started.
+func storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration), started time.Time) store.ApplyOptions {
 	return store.ApplyOptions{
 		LockTimeout: lockTimeout,
 		Waiting:     waiting,
@@ -201,7 +202,7 @@ func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration, waiting func(s
 		GitCommit:   a.GitCommit,
 		Dirty:       a.Dirty,
 		ConfigDir:   a.ConfigDir,
-		StartedAt:   r.now(),
+		StartedAt:   started,
 	}
 }
 
