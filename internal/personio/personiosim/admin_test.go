@@ -3,6 +3,7 @@ package personiosim
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -88,6 +89,12 @@ func TestAdminFaultsAndStats(t *testing.T) {
 	}
 	if f := ts.Faults(); f.RatePerMinute != 1 || f.RateWindow != time.Hour || !f.RetryAfter {
 		t.Fatalf("faults %+v", f)
+	}
+	if status, _, b := ts.do("PUT", "/_sim/faults", "", "application/json", `{"retry_afer":true}`); status != 400 || !strings.Contains(string(b), `unknown field \"retry_afer\"`) {
+		t.Errorf("a misspelt fault: %d %s", status, b)
+	}
+	if f := ts.Faults(); !f.RetryAfter || f.RatePerMinute != 1 {
+		t.Errorf("a refused PUT changed the faults: %+v", f)
 	}
 	if status, _, _ := ts.do("PUT", "/_sim/faults", "", "application/json", `{"error_rate":2}`); status != 400 {
 		t.Errorf("error_rate 2: status %d, want 400", status)

@@ -1,6 +1,7 @@
 package personiosim
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -91,10 +92,14 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	return json.Marshal(faultsJSON{faultsAlias: faultsAlias(f), RateWindow: jsonDuration(f.RateWindow), Latency: jsonDuration(f.Latency)})
 }
 
-// UnmarshalJSON reads durations as strings ("250ms") or nanoseconds.
+// UnmarshalJSON reads durations as strings ("250ms") or nanoseconds. An
+// unknown field is an error: a misspelt switch would otherwise reset every
+// fault and answer as if it had been set.
 func (f *Faults) UnmarshalJSON(b []byte) error {
 	var j faultsJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
 		return err
 	}
 	*f = Faults(j.faultsAlias)
