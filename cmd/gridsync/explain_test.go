@@ -589,3 +589,51 @@ company "initech" {
 		t.Errorf("explanations differ from %s (run with -update to rewrite):\n%s", golden, got)
 	}
 }
+
+// TestExplainJobOfficesSharingAName: two offices share a name and
+// locations map each by office_id. A position in that office gets the
+// same story every time (the office's ids were once picked in map order):
+// the plan's, with no problem.
+func TestExplainJobOfficesSharingAName(t *testing.T) {
+	w := newWorld(t, `
+company "acme" {
+  name = "Acme GmbH"
+
+  location "berlin-hq" {
+    name      = "Berlin HQ"
+    office_id = 1001
+  }
+
+  location "berlin-two" {
+    name      = "Berlin Two"
+    office_id = 1099
+  }
+}
+`)
+	w.sim.UpsertOffice(personiosim.Office{ID: 1099, Name: "Berlin"})
+	w.sim.UpsertEmployee(personiosim.Employee{ID: 99001, FirstName: "Ada", LastName: "Two", Email: "ada.two@example.com", Status: "active", OfficeID: 1099})
+	w.sim.UpsertJob(personiosim.Job{ID: 990001, Name: "Chef", Office: "Berlin", EmploymentType: "permanent", Schedule: "full-time"})
+
+	first, _ := w.mustRun(0, "explain", "job", "990001", "-json")
+	var doc struct {
+		Mappings []struct{ Location string } `json:"mappings"`
+		Plan     struct {
+			Errors  []string `json:"errors"`
+			Changes []struct {
+				Action string `json:"action"`
+			} `json:"changes"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal([]byte(first), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, first)
+	}
+	// A position names its office, so the first location mapping it takes it.
+	if len(doc.Mappings) != 1 || doc.Mappings[0].Location != "berlin-hq" || len(doc.Plan.Errors) != 0 || len(doc.Plan.Changes) != 1 || doc.Plan.Changes[0].Action != "create" {
+		t.Errorf("explain -json:\n%s", first)
+	}
+	for range 10 {
+		if out, _ := w.mustRun(0, "explain", "job", "990001", "-json"); out != first {
+			t.Fatalf("explain changed between runs:\n%s\nthen:\n%s", first, out)
+		}
+	}
+}

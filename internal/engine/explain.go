@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -301,15 +302,22 @@ func (r *Runner) explainJob(ctx context.Context, cfg *config.Config, client *per
 		return nil, err
 	}
 	// The job's offices as the plan would see them: by name, with the id
-	// when a location maps that office by id.
+	// when a location maps that office by id; every id, in order, when
+	// offices share the name (the whole listing would show each).
 	src.CollectOffices()
-	for k, o := range src.Offices {
-		for id, n := range ids {
-			if n == o.Name {
-				src.Offices[k].ID = id
+	var offices []plan.Office
+	for _, o := range src.Offices {
+		n := len(offices)
+		for _, id := range slices.Sorted(maps.Keys(ids)) {
+			if ids[id] == o.Name {
+				offices = append(offices, plan.Office{ID: id, Name: o.Name})
 			}
 		}
+		if len(offices) == n {
+			offices = append(offices, o)
+		}
 	}
+	src.Offices = offices
 	names := slices.DeleteFunc(append([]string{j.Office}, j.AdditionalOffices...), func(n string) bool { return n == "" })
 	ex.mapOffices(cfg, names, ids)
 	return src, nil
