@@ -590,9 +590,10 @@ func TestE2ESyncRefusesACompanyThatLeft(t *testing.T) {
 	h.setConfig(acmeOnly)
 	linked := h.count(`select count(*) from employees e join companies c on c.id = e.company_id where c.slug = 'globex' and e.external_source = 'personio'`)
 
-	_, stderr, code := h.gs("sync")
+	_, stderr, code := h.gs("-v", "sync")
 	chdir := h.dir
 	if code != exitRefused || !strings.Contains(stderr, "Refused company globex (deletion guard)") ||
+		!strings.Contains(stderr, " companies.globex=refused") ||
 		!strings.Contains(stderr, "gridsync plan -chdir "+chdir+" -out reviewed.plan\n") ||
 		!strings.Contains(stderr, "gridsync apply -chdir "+chdir+" -allow-mass-delete reviewed.plan\n") {
 		t.Fatalf("sync after globex left: exit %d\n%s", code, stderr)

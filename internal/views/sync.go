@@ -169,12 +169,10 @@ func companyCounts(w *engine.Written) slog.Attr {
 	for c, s := range byCompany(w.Applied) {
 		counts[c] = s.Counts()
 	}
-	// Applied has no refused company; those the configuration has are
-	// named.
+	// Applied has no refused company; each is named, one that left the
+	// configuration too.
 	for _, rf := range w.Refusals {
-		if inScope(w.Planned.Plan, rf.Company) {
-			counts[rf.Company] = "refused"
-		}
+		counts[rf.Company] = "refused"
 	}
 	var attrs []any
 	for _, c := range slices.Sorted(maps.Keys(counts)) {
