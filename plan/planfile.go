@@ -3,11 +3,13 @@ package plan
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,39 +28,21 @@ const FormatVersion = "1.1"
 // The file* types are the persisted format, as Decode reads it (RenderJSON
 // writes the same fields in the same order, streaming). They are kept apart
 // from the in-memory model so that the model can change without breaking
-// saved plans or scripts reading -json.
+// saved plans or scripts reading -json; only Digests, Summary and Scope,
+// whose JSON names are part of the format, are shared.
 type fileV1 struct {
-	FormatVersion string      `json:"format_version"`
-	CreatedAt     string      `json:"created_at,omitempty"`
-	AllCompanies  bool        `json:"all_companies"`
-	Digests       fileDigests `json:"digests"`
-	Summary       fileSummary `json:"summary"`
-	Scope         []fileScope `json:"scope"`
-	Warnings      []string    `json:"warnings"`
-	Suspicious    []string    `json:"suspicious"`
+	FormatVersion string   `json:"format_version"`
+	CreatedAt     string   `json:"created_at,omitempty"`
+	AllCompanies  bool     `json:"all_companies"`
+	Digests       Digests  `json:"digests"`
+	Summary       Summary  `json:"summary"`
+	Scope         []Scope  `json:"scope"`
+	Warnings      []string `json:"warnings"`
+	Suspicious    []string `json:"suspicious"`
 	// JobsUnavailable is Plan.JobsUnavailable, absent when the feed was
 	// read (since 1.1).
 	JobsUnavailable string       `json:"jobs_unavailable,omitempty"`
 	Changes         []fileChange `json:"changes"`
-}
-
-type fileDigests struct {
-	Config   string `json:"config"`
-	Personio string `json:"personio"`
-	Target   string `json:"target"`
-}
-
-type fileSummary struct {
-	Add     int `json:"add"`
-	Change  int `json:"change"`
-	Unlink  int `json:"unlink"`
-	Destroy int `json:"destroy"`
-}
-
-type fileScope struct {
-	Company   string `json:"company"`
-	Employees bool   `json:"employees"`
-	Jobs      bool   `json:"jobs"`
 }
 
 type fileChange struct {
@@ -281,8 +265,9 @@ func Decode(r io.Reader) (*Plan, error) {
 func fromFile(f *fileV1) (*Plan, error) {
 	p := &Plan{
 		AllCompanies: f.AllCompanies,
-		Digests:      Digests(f.Digests),
-		Summary:      Summary(f.Summary),
+		Digests:      f.Digests,
+		Summary:      f.Summary,
+		Scope:        nilIfEmpty(f.Scope),
 		Warnings:     nilIfEmpty(f.Warnings),
 		Suspicious:   suspicions(f.Suspicious),
 		Changes:      make([]Change, 0, len(f.Changes)),
@@ -296,33 +281,23 @@ func fromFile(f *fileV1) (*Plan, error) {
 		}
 		p.CreatedAt = t
 	}
-	for _, s := range f.Scope {
-		p.Scope = append(p.Scope, Scope(s))
-	}
 	for i, c := range f.Changes {
 		a, t := Action(c.Action), Type(c.Type)
-		switch a {
-		case Create, Update, Adopt, Unlink, Delete:
-		default:
+		if !slices.Contains([]Action{Create, Update, Adopt, Unlink, Delete}, a) {
 			return nil, fmt.Errorf("change %d (%s) has unknown action %q", i, c.Address, c.Action)
 		}
-		switch t {
-		case TypeCompany, TypeLocation, TypeEmployee, TypeJob:
-		default:
+		if !slices.Contains([]Type{TypeCompany, TypeLocation, TypeEmployee, TypeJob}, t) {
 			return nil, fmt.Errorf("change %d (%s) has unknown type %q", i, c.Address, c.Type)
+		}
+		before, err := parseAttrs(c.Before)
+		after, err2 := parseAttrs(c.After)
+		if err = cmp.Or(err, err2); err != nil {
+			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)
 		}
 		p.Changes = append(p.Changes, Change{
 			Address: c.Address, Type: t, Company: c.Company, Key: c.Key, Action: a,
-			TargetID: c.TargetID, Reason: c.Reason,
+			TargetID: c.TargetID, Before: before, After: after, Reason: c.Reason,
 		})
-		ch := &p.Changes[len(p.Changes)-1]
-		var err error
-		if ch.Before, err = parseAttrs(c.Before); err == nil {
-			ch.After, err = parseAttrs(c.After)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)
-		}
 	}
 	if p.Summary != summarize(p.Changes) {
 		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged")
@@ -330,7 +305,7 @@ func fromFile(f *fileV1) (*Plan, error) {
 	return p, nil
 }
 
-func nilIfEmpty(s []string) []string {
+func nilIfEmpty[S ~[]E, E any](s S) S {
 	if len(s) == 0 {
 		return nil
 	}

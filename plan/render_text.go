@@ -44,53 +44,16 @@ const (
 	valueWindow   = 60
 )
 
-// marker is the Terraform-style symbol of each action. Unlink borrows
-// Terraform's "forget" dot: the record stays, only the link goes.
-func marker(a Action) string {
-	switch a {
-	case Create:
-		return "+"
-	case Update, Adopt:
-		return "~"
-	case Unlink:
-		return "."
-	case Delete:
-		return "-"
-	}
-	return " "
-}
-
-func (t *textWriter) markerColor(a Action) string {
-	if !t.color {
-		return ""
-	}
-	switch a {
-	case Create:
-		return ansiGreen
-	case Update, Adopt:
-		return ansiYellow
-	case Unlink:
-		return ansiCyan
-	case Delete:
-		return ansiRed
-	}
-	return ""
-}
-
-func headline(a Action) string {
-	switch a {
-	case Create:
-		return "will be created"
-	case Update:
-		return "will be updated in-place"
-	case Adopt:
-		return "will be adopted (linked by email)"
-	case Unlink:
-		return "will be unlinked from Personio (kept in Gridwork, editable again)"
-	case Delete:
-		return "will be destroyed"
-	}
-	return "has no changes"
+// actionLooks are how the text plan shows each action: its Terraform-style
+// marker and the marker's colour, the headline of a change and the legend.
+// Unlink borrows Terraform's "forget" dot: the record stays, only the link
+// goes.
+var actionLooks = map[Action]struct{ marker, color, headline, legend string }{
+	Create: {"+", ansiGreen, "will be created", "create"},
+	Update: {"~", ansiYellow, "will be updated in-place", "update in-place"},
+	Adopt:  {"~", ansiYellow, "will be adopted (linked by email)", "adopt (link an unlinked Gridwork employee by email, then update)"},
+	Unlink: {".", ansiCyan, "will be unlinked from Personio (kept in Gridwork, editable again)", "unlink from Personio (keep in Gridwork, editable again)"},
+	Delete: {"-", ansiRed, "will be destroyed", "destroy"},
 }
 
 // identifying attributes are shown even when unchanged, so the reader knows
@@ -120,11 +83,12 @@ type textWriter struct {
 	lines     []line
 }
 
-// line is one attribute line of a block: its key and how it changes
-// (Create +, Update ~, Delete -, NoOp for an unchanged attribute shown).
+// line is one attribute line of a block: its key, how it changes (Create
+// +, Update ~, Delete -, NoOp for an unchanged attribute shown) and its
+// values.
 type line struct {
-	key    string
-	action Action
+	key, before, after string
+	action             Action
 }
 
 func (t *textWriter) render(w io.Writer, p *Plan) error {
@@ -138,12 +102,13 @@ func (t *textWriter) render(w io.Writer, p *Plan) error {
 // columns and GitHub colours the line by its first character; "~" becomes
 // "!", which diff highlighting colours too.
 func (t *textWriter) mark(indent string, a Action) {
+	look := actionLooks[a]
 	if !t.diff {
 		t.s(indent)
-		t.c(t.markerColor(a), marker(a))
+		t.c(look.color, look.marker)
 		return
 	}
-	m := marker(a)
+	m := look.marker
 	if m == "~" {
 		m = "!"
 	}
@@ -181,19 +146,10 @@ func (t *textWriter) plan(p *Plan) {
 		return
 	}
 	t.s("Resource actions are indicated with the following symbols:\n")
-	for _, a := range []struct {
-		act  Action
-		text string
-	}{
-		{Create, "create"},
-		{Update, "update in-place"},
-		{Adopt, "adopt (link an unlinked Gridwork employee by email, then update)"},
-		{Unlink, "unlink from Personio (keep in Gridwork, editable again)"},
-		{Delete, "destroy"},
-	} {
-		if used[a.act] {
-			t.mark("  ", a.act)
-			t.s(" ", a.text, "\n")
+	for _, a := range []Action{Create, Update, Adopt, Unlink, Delete} {
+		if used[a] {
+			t.mark("  ", a)
+			t.s(" ", actionLooks[a].legend, "\n")
 		}
 	}
 	t.s("\ngridsync will perform the following actions:\n")
@@ -248,7 +204,7 @@ func (t *textWriter) box(title string, lines []string) {
 func (t *textWriter) change(ch *Change) {
 	t.s("\n")
 	t.c(ansiBold, "  # "+ch.Address)
-	t.s(" ", headline(ch.Action), "\n")
+	t.s(" ", actionLooks[ch.Action].headline, "\n")
 	if ch.Reason != "" {
 		t.s("  # (", ch.Reason, ")\n")
 	}
@@ -259,44 +215,30 @@ func (t *textWriter) change(ch *Change) {
 	t.w.Write(t.scratch)
 	t.s(" {\n")
 
-	keys := t.attrKeys(ch)
 	lines := t.lines[:0]
-	hidden := 0
-	for _, k := range keys {
+	hidden, width := 0, 0
+	for _, k := range t.attrKeys(ch) {
 		b, a := ch.Before.Get(k), ch.After.Get(k)
-		switch ch.Action {
-		case Create:
-			if a != "" {
-				lines = append(lines, line{k, Create})
-			}
-		case Delete:
-			if b != "" {
-				lines = append(lines, line{k, Delete})
-			}
-		case Unlink:
-			if b != "" && isIdentifying(ch.Type, k) {
-				lines = append(lines, line{k, NoOp})
-			} else {
+		act := ch.Action
+		switch {
+		case act == Create && a == "", act == Delete && b == "":
+			continue
+		case act == Create, act == Delete:
+		case b == a, act == Unlink: // an unlink changes nothing but the link
+			if b == "" || !slices.Contains(identifying[ch.Type], k) {
 				hidden++
+				continue
 			}
-		default: // Update, Adopt
-			switch {
-			case b == a && b != "" && isIdentifying(ch.Type, k):
-				lines = append(lines, line{k, NoOp})
-			case b == a:
-				hidden++
-			case b == "":
-				lines = append(lines, line{k, Create})
-			case a == "":
-				lines = append(lines, line{k, Delete})
-			default:
-				lines = append(lines, line{k, Update})
-			}
+			act = NoOp
+		case b == "":
+			act = Create
+		case a == "":
+			act = Delete
+		default:
+			act = Update
 		}
-	}
-	width := 0
-	for _, l := range lines {
-		width = max(width, len(l.key))
+		lines = append(lines, line{k, b, a, act})
+		width = max(width, len(k))
 	}
 	for _, l := range lines {
 		if l.action == NoOp {
@@ -305,10 +247,9 @@ func (t *textWriter) change(ch *Change) {
 			t.mark("      ", l.action)
 			t.s(" ")
 		}
-		t.s(l.key)
-		t.pad(width - len(l.key))
-		t.s(" = ")
-		b, a := ch.Before.Get(l.key), ch.After.Get(l.key)
+		// Keys are field names, of at most 17 bytes.
+		t.s(l.key, "                 "[:width-len(l.key)], " = ")
+		b, a := l.before, l.after
 		switch l.action {
 		case Create:
 			t.value(a, 0)
@@ -349,17 +290,6 @@ func (t *textWriter) attrKeys(ch *Change) []string {
 	}
 	sort.Strings(t.keys[len(fields):])
 	return t.keys
-}
-
-func isIdentifying(typ Type, key string) bool { return slices.Contains(identifying[typ], key) }
-
-func (t *textWriter) pad(n int) {
-	const spaces = "                                "
-	for n > 0 {
-		k := min(n, len(spaces))
-		t.w.WriteString(spaces[:k])
-		n -= k
-	}
 }
 
 // value writes v quoted. A long value is shortened to a window starting a
