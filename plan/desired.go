@@ -53,6 +53,24 @@ type DesiredState struct {
 	jobs      sources
 }
 
+// kinds are the kinds of records Diff plans: employees, and jobs unless
+// the feed could not be read. Without a feed nothing is known about jobs:
+// none is created, updated, unlinked or removed, in any company.
+func (d *DesiredState) kinds() []Type {
+	if d.JobsUnavailable != "" {
+		return []Type{TypeEmployee}
+	}
+	return []Type{TypeEmployee, TypeJob}
+}
+
+// sources returns the Personio records of typ.
+func (d *DesiredState) sources(typ Type) sources {
+	if typ == TypeJob {
+		return d.jobs
+	}
+	return d.employees
+}
+
 // sources finds the Personio record with an id.
 type sources func(id int64) (source, bool)
 
@@ -76,6 +94,22 @@ type DesiredCompany struct {
 	// nil when the kind is off.
 	Employees []DesiredRecord
 	Jobs      []DesiredRecord
+}
+
+// syncs reports whether the company syncs records of typ.
+func (dc *DesiredCompany) syncs(typ Type) bool {
+	if typ == TypeJob {
+		return dc.SyncJobs
+	}
+	return dc.SyncEmployees
+}
+
+// records returns the company's desired records of typ.
+func (dc *DesiredCompany) records(typ Type) []DesiredRecord {
+	if typ == TypeJob {
+		return dc.Jobs
+	}
+	return dc.Employees
 }
 
 // DesiredLocation is one declared location with its resolved office.

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,16 +29,11 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		Warnings:        append([]string(nil), d.Warnings...),
 		JobsUnavailable: d.JobsUnavailable,
 	}
-	// Without a feed nothing is known about jobs: none is created,
-	// updated, unlinked or removed, in any company.
-	jobsKnown := d.JobsUnavailable == ""
 	curCompanies := make(map[string]*CompanyState, len(cur.Companies))
 	for i := range cur.Companies {
 		curCompanies[cur.Companies[i].Slug] = &cur.Companies[i]
 	}
-	employees := groupRecords(cur.Employees)
-	jobs := groupRecords(cur.Jobs)
-
+	groups := map[Type]map[string]*companyRecords{TypeEmployee: groupRecords(cur.Employees), TypeJob: groupRecords(cur.Jobs)}
 	configured := map[string]bool{}
 	for _, s := range d.Configured {
 		configured[s] = true
@@ -54,71 +50,52 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	for i := range d.Companies {
 		chs = appendLocationChanges(chs, &d.Companies[i], curCompanies[d.Companies[i].Slug])
 	}
-	if opts.AllCompanies {
-		chs = appendLeftLocations(chs, cur.Companies, configured)
-	}
-	locations := chs[locStart:]
-	sort.SliceStable(locations, func(i, j int) bool {
-		if locations[i].Company != locations[j].Company {
-			return locations[i].Company < locations[j].Company
+	for i := range cur.Companies {
+		if cs := &cur.Companies[i]; opts.AllCompanies && !configured[cs.Slug] {
+			for j := range cs.Locations {
+				chs = appendClearMapping(chs, cs.Slug, &cs.Locations[j], "company "+cs.Slug+" left the configuration")
+			}
 		}
-		return locations[i].Key < locations[j].Key
+	}
+	slices.SortStableFunc(chs[locStart:], func(a, b Change) int {
+		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Key, b.Key))
 	})
-	empStart := len(chs)
-	chs = slices.Grow(chs, countChanges(d, employees, jobs, configured, opts.AllCompanies, jobsKnown))
-	for i := range d.Companies {
-		if dc := &d.Companies[i]; dc.SyncEmployees {
-			chs = diffRecords(chs, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
-		}
-	}
-	if opts.AllCompanies {
-		chs = appendLeftCompanies(chs, TypeEmployee, employees, configured)
-	}
-	sortChanges(chs[empStart:])
-	jobStart := len(chs)
-	if jobsKnown {
+	chs = slices.Grow(chs, countChanges(d, groups, configured, opts.AllCompanies))
+	for _, typ := range d.kinds() {
+		start := len(chs)
 		for i := range d.Companies {
-			if dc := &d.Companies[i]; dc.SyncJobs {
-				chs = diffRecords(chs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
+			if dc := &d.Companies[i]; dc.syncs(typ) {
+				chs = diffRecords(chs, typ, dc, groups[typ][dc.Slug], d.sources(typ))
 			}
 		}
 		if opts.AllCompanies {
-			chs = appendLeftCompanies(chs, TypeJob, jobs, configured)
+			chs = appendLeftCompanies(chs, typ, groups[typ], configured)
 		}
+		sortChanges(chs[start:])
 	}
-	sortChanges(chs[jobStart:])
 
 	if chs == nil {
 		chs = []Change{} // a plan always has a (possibly empty) list
 	}
 	p.Changes = slices.Clip(chs)
 	p.Summary = summarize(p.Changes)
-	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
-	p.absent = absentEmployees(p.Changes[empStart:jobStart], d.employees)
+	p.Suspicious = suspicious(d, groups, curCompanies)
+	p.absent = absentEmployees(p.Changes, d.employees)
 	p.Digests = Digests{Personio: digestDesired(d), Target: DigestState(cur)}
 	return p
 }
 
 // countChanges is how many employee and job changes Diff makes.
-func countChanges(d *DesiredState, employees, jobs map[string]*companyRecords, configured map[string]bool, all, jobsKnown bool) int {
+func countChanges(d *DesiredState, groups map[Type]map[string]*companyRecords, configured map[string]bool, all bool) int {
 	n := 0
-	for i := range d.Companies {
-		dc := &d.Companies[i]
-		if dc.SyncEmployees {
-			n += recordChanges(TypeEmployee, dc.Employees, employees[dc.Slug])
-		}
-		if dc.SyncJobs && jobsKnown {
-			n += recordChanges(TypeJob, dc.Jobs, jobs[dc.Slug])
-		}
-	}
-	if all {
-		for company, g := range employees {
-			if !configured[company] {
-				n += len(g.order)
+	for _, typ := range d.kinds() {
+		for i := range d.Companies {
+			if dc := &d.Companies[i]; dc.syncs(typ) {
+				n += recordChanges(typ, dc.records(typ), groups[typ][dc.Slug])
 			}
 		}
-		for company, g := range jobs {
-			if !configured[company] && jobsKnown {
+		for company, g := range groups[typ] {
+			if all && !configured[company] {
 				n += len(g.order)
 			}
 		}
@@ -177,17 +154,15 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 }
 
 func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	after := nameAttrs(dc.Name)
-	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: after}
-	if cs == nil {
+	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: nameAttrs(dc.Name)}
+	switch {
+	case cs == nil:
 		ch.Action = Create
-		return append(out, ch)
-	}
-	before := nameAttrs(cs.Name)
-	if attrsEqual(before, after, companyFields) {
+	case cs.Name != dc.Name:
+		ch.Action, ch.Before = Update, nameAttrs(cs.Name)
+	default:
 		return out
 	}
-	ch.Action, ch.Before = Update, before
 	return append(out, ch)
 }
 
@@ -195,50 +170,46 @@ func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []C
 // location that is no longer declared is never deleted, but a stale office
 // mapping on it is cleared: the configuration is the only source of
 // mappings, and the Gridwork UI must not show one that no longer syncs.
+// Diff sorts the changes.
 func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	curLocs := map[string]*LocationState{}
-	if cs != nil {
-		for i := range cs.Locations {
-			curLocs[cs.Locations[i].Slug] = &cs.Locations[i]
-		}
-	}
-	declared := map[string]bool{}
-	var chs []Change
+	curLocs := locationsOf(cs)
 	for _, dl := range dc.Locations {
-		declared[dl.Slug] = true
-		after := dl.Attrs()
-		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: after}
+		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: dl.Attrs()}
 		cl := curLocs[dl.Slug]
-		if cl == nil {
+		delete(curLocs, dl.Slug)
+		switch {
+		case cl == nil:
 			ch.Action = Create
-			chs = append(chs, ch)
+		case cl.Name != dl.Name || cl.OfficeID != dl.OfficeID || cl.OfficeName != dl.OfficeName:
+			ch.Action, ch.Before = Update, locationAttrs(cl)
+			if cl.OfficeID != dl.OfficeID || cl.OfficeName != dl.OfficeName {
+				ch.Reason = officeReason(ch.Before, ch.After)
+			}
+		default:
 			continue
 		}
-		before := locationAttrs(cl)
-		if !attrsEqual(before, after, locationFields) {
-			ch.Action, ch.Before = Update, before
-			if before.Get(FieldOfficeID) != after.Get(FieldOfficeID) || before.Get(FieldOfficeName) != after.Get(FieldOfficeName) {
-				ch.Reason = officeReason(before, after)
-			}
-			chs = append(chs, ch)
-		}
+		out = append(out, ch)
 	}
 	if cs != nil {
 		for i := range cs.Locations {
-			cl := &cs.Locations[i]
-			if declared[cl.Slug] || (cl.OfficeID == 0 && cl.OfficeName == "") {
-				continue
+			if cl := &cs.Locations[i]; curLocs[cl.Slug] != nil {
+				out = appendClearMapping(out, dc.Slug, cl, "location is no longer in the configuration: its office mapping is cleared")
 			}
-			before := locationAttrs(cl)
-			chs = append(chs, Change{
-				Address: "location." + dc.Slug + "." + cl.Slug, Type: TypeLocation, Company: dc.Slug, Key: cl.Slug,
-				Action: Update, Before: before, After: nameAttrs(cl.Name),
-				Reason: "location is no longer in the configuration: its office mapping is cleared",
-			})
 		}
 	}
-	sort.Slice(chs, func(i, j int) bool { return chs[i].Key < chs[j].Key })
-	return append(out, chs...)
+	return out
+}
+
+// appendClearMapping clears the office mapping of cl, if it has one. The
+// location itself stays; gridsync never deletes companies or locations.
+func appendClearMapping(out []Change, company string, cl *LocationState, reason string) []Change {
+	if cl.OfficeID == 0 && cl.OfficeName == "" {
+		return out
+	}
+	return append(out, Change{
+		Address: "location." + company + "." + cl.Slug, Type: TypeLocation, Company: company, Key: cl.Slug,
+		Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name), Reason: reason,
+	})
 }
 
 func locationAttrs(cl *LocationState) Attrs {
@@ -262,7 +233,8 @@ func officeReason(before, after Attrs) string {
 
 // diffRecords diffs one company's records of one kind. sources are every
 // Personio record of the kind, to tell why a linked row is not desired.
-func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources sources) []Change {
+func diffRecords(out []Change, typ Type, dc *DesiredCompany, g *companyRecords, sources sources) []Change {
+	want := dc.records(typ)
 	if g == nil {
 		g = &companyRecords{}
 	}
@@ -392,31 +364,6 @@ func gone(typ Type, company, externalID string, sources sources) (Action, string
 		return Unlink, "no office in Personio"
 	}
 	return Unlink, "office " + s.office + " is not mapped to a location of " + company
-}
-
-// appendLeftLocations clears the office mappings of the locations of
-// companies that are no longer configured, as for an undeclared location:
-// the configuration is the only source of mappings. The rows themselves
-// stay; gridsync never deletes companies or locations.
-func appendLeftLocations(out []Change, companies []CompanyState, configured map[string]bool) []Change {
-	for i := range companies {
-		cs := &companies[i]
-		if configured[cs.Slug] {
-			continue
-		}
-		for j := range cs.Locations {
-			cl := &cs.Locations[j]
-			if cl.OfficeID == 0 && cl.OfficeName == "" {
-				continue
-			}
-			out = append(out, Change{
-				Address: "location." + cs.Slug + "." + cl.Slug, Type: TypeLocation, Company: cs.Slug, Key: cl.Slug,
-				Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name),
-				Reason: "company " + cs.Slug + " left the configuration",
-			})
-		}
-	}
-	return out
 }
 
 // appendLeftCompanies unlinks the linked rows of companies that are no

@@ -1,10 +1,11 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -98,8 +99,7 @@ func (e *MassDeleteError) reasons(withCompany bool) string {
 // with suspicious Personio answers fails too. It returns a
 // *MassDeleteError, or nil when the plan may be applied.
 func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
-	g := newGuard(cur, opts)
-	over, blanked := g.massDeletes(p), g.massBlanks(p)
+	over, blanked := newGuard(cur, opts).judge(p)
 	if len(over) == 0 && len(blanked) == 0 && len(p.Suspicious) == 0 {
 		return nil
 	}
@@ -140,12 +140,12 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 		}
 		return r
 	}
-	g := newGuard(cur, opts)
-	for _, m := range g.massDeletes(p) {
+	over, blanked := newGuard(cur, opts).judge(p)
+	for _, m := range over {
 		r := get(m.Company)
 		r.Over = append(r.Over, m)
 	}
-	for _, m := range g.massBlanks(p) {
+	for _, m := range blanked {
 		r := get(m.Company)
 		r.Blanked = append(r.Blanked, m)
 	}
@@ -160,10 +160,9 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 		}
 	}
 	out := make([]Refusal, 0, len(by))
-	for _, r := range by {
-		out = append(out, *r)
+	for _, c := range slices.Sorted(maps.Keys(by)) {
+		out = append(out, *by[c])
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
 	return out
 }
 
@@ -176,12 +175,7 @@ func (p *Plan) companies() []string {
 	for i := range p.Changes {
 		set[p.Changes[i].Company] = true
 	}
-	out := make([]string, 0, len(set))
-	for c := range set {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // Without returns a copy of p without anything of the given companies:
@@ -262,67 +256,48 @@ func (g *guard) allowed(k kindKey) int {
 	return max(n, g.opts.MinAllowed)
 }
 
-// massDeletes counts, per company and kind, the deletes plus unlinks that
-// exceed the guard.
-func (g *guard) massDeletes(p *Plan) []MassDelete {
-	removed := map[kindKey]int{}
-	for _, c := range p.Changes {
-		if (c.Action == Delete || c.Action == Unlink) && (c.Type == TypeEmployee || c.Type == TypeJob) {
-			removed[kindKey{c.Company, c.Type}]++
+// judge counts, per company and kind, the deletes plus unlinks, and per
+// company, kind and synced field, the updates and adoptions that empty the
+// field (creates empty nothing: they had no value before), and returns
+// those that exceed the guard, sorted.
+func (g *guard) judge(p *Plan) (over []MassDelete, blanked []MassBlank) {
+	type fieldKey struct {
+		kindKey
+		field string
+	}
+	removed, emptied := map[kindKey]int{}, map[fieldKey]int{}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		k := kindKey{c.Company, c.Type}
+		switch {
+		case c.Type != TypeEmployee && c.Type != TypeJob:
+		case c.Action == Delete || c.Action == Unlink:
+			removed[k]++
+		case c.Action == Update || c.Action == Adopt:
+			for _, f := range fieldsOf(c.Type) {
+				if c.Before.Has(f) && !c.After.Has(f) {
+					emptied[fieldKey{k, f}]++
+				}
+			}
 		}
 	}
-	var over []MassDelete
 	for k, n := range removed {
 		if allowed := g.allowed(k); n > allowed {
 			over = append(over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: g.linked[k], Allowed: allowed})
 		}
 	}
-	sort.Slice(over, func(i, j int) bool {
-		if over[i].Company != over[j].Company {
-			return over[i].Company < over[j].Company
-		}
-		return over[i].Type < over[j].Type
-	})
-	return over
-}
-
-// massBlanks counts, per company, kind and synced field, the updates and
-// adoptions that empty the field, and returns those that exceed the
-// guard. Creates empty nothing: they had no value before.
-func (g *guard) massBlanks(p *Plan) []MassBlank {
-	type fieldKey struct {
-		kindKey
-		field string
-	}
-	blanked := map[fieldKey]int{}
-	for i := range p.Changes {
-		c := &p.Changes[i]
-		if (c.Action != Update && c.Action != Adopt) || (c.Type != TypeEmployee && c.Type != TypeJob) {
-			continue
-		}
-		for _, f := range fieldsOf(c.Type) {
-			if c.Before.Has(f) && !c.After.Has(f) {
-				blanked[fieldKey{kindKey{c.Company, c.Type}, f}]++
-			}
-		}
-	}
-	var over []MassBlank
-	for k, n := range blanked {
+	for k, n := range emptied {
 		if allowed := g.allowed(k.kindKey); n > allowed {
-			over = append(over, MassBlank{Company: k.company, Type: k.typ, Field: k.field, Blanked: n, Linked: g.linked[k.kindKey], Allowed: allowed})
+			blanked = append(blanked, MassBlank{Company: k.company, Type: k.typ, Field: k.field, Blanked: n, Linked: g.linked[k.kindKey], Allowed: allowed})
 		}
 	}
-	sort.Slice(over, func(i, j int) bool {
-		a, b := over[i], over[j]
-		if a.Company != b.Company {
-			return a.Company < b.Company
-		}
-		if a.Type != b.Type {
-			return a.Type < b.Type
-		}
-		return a.Field < b.Field
+	slices.SortFunc(over, func(a, b MassDelete) int {
+		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Type, b.Type))
 	})
-	return over
+	slices.SortFunc(blanked, func(a, b MassBlank) int {
+		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Field, b.Field))
+	})
+	return over, blanked
 }
 
 // suspicious lists Personio answers that look wrong rather than real, for
@@ -331,10 +306,10 @@ func (g *guard) massBlanks(p *Plan) []MassBlank {
 // nothing while its linked records have vanished from Personio.
 // An unavailable feed is no answer at all: the plan leaves jobs alone, so
 // there is nothing about them to judge.
-func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
-	out := suspiciousEmployees(d, employees, cur)
+func suspicious(d *DesiredState, groups map[Type]map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
+	out := suspiciousEmployees(d, groups[TypeEmployee], cur)
 	if d.JobsUnavailable == "" {
-		out = append(out, suspiciousJobs(d, jobs, cur)...)
+		out = append(out, suspiciousJobs(d, groups[TypeJob], cur)...)
 	}
 	return out
 }
@@ -344,12 +319,7 @@ func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur
 // of its location have vanished from Personio.
 func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	if d.PersonioEmployees == 0 {
-		total, companies := linkedInEnabled(d, employees, func(dc *DesiredCompany) bool { return dc.SyncEmployees })
-		if total > 0 {
-			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio answered with no employees at all, while %s of %s %s linked to Personio in Gridwork",
-				words.Count(total, "employee", "employees"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
-		}
-		return nil
+		return noneAtAll(d, TypeEmployee, employees, "Personio answered with no employees at all", "employee", "employees")
 	}
 	var out []Suspicion
 	for i := range d.Companies {
@@ -369,7 +339,7 @@ func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, 
 			}
 			// A location just remapped to an empty office is a deliberate
 			// change, not a sudden gap in Personio's answer.
-			if cl, ok := curLocs[dl.Slug]; ok && cl.OfficeID != 0 && cl.OfficeID != dl.OfficeID {
+			if cl := curLocs[dl.Slug]; cl != nil && cl.OfficeID != 0 && cl.OfficeID != dl.OfficeID {
 				continue
 			}
 			n := missing[dl.Slug]
@@ -394,12 +364,7 @@ const minVanishedJobs = 3
 
 func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	if d.PersonioPositions == 0 {
-		total, companies := linkedInEnabled(d, jobs, func(dc *DesiredCompany) bool { return dc.SyncJobs })
-		if total > 0 {
-			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio's job feed lists no positions at all, while %s of %s %s linked to Personio in Gridwork",
-				words.Count(total, "job", "jobs"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
-		}
-		return nil
+		return noneAtAll(d, TypeJob, jobs, "Personio's job feed lists no positions at all", "job", "jobs")
 	}
 	var out []Suspicion
 	for i := range d.Companies {
@@ -417,7 +382,7 @@ func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[st
 			}
 			// Jobs follow the office by name: a location just pointed at
 			// another office (not a rename of the same one) is deliberate.
-			if cl, ok := curLocs[dl.Slug]; ok && officeChanged(cl, dl) {
+			if cl := curLocs[dl.Slug]; cl != nil && officeChanged(cl, dl) {
 				continue
 			}
 			office := dl.OfficeName
@@ -431,19 +396,24 @@ func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[st
 	return out
 }
 
-// linkedInEnabled counts the linked records of the companies in scope whose
-// kind is enabled, and names those companies.
-func linkedInEnabled(d *DesiredState, groups map[string]*companyRecords, enabled func(*DesiredCompany) bool) (int, []string) {
+// noneAtAll is the suspicion of an answer without any record of a kind
+// (what Personio said) while records of the kind (one, many) are linked
+// in companies in scope that sync it; nil when none is linked.
+func noneAtAll(d *DesiredState, typ Type, groups map[string]*companyRecords, said, one, many string) []Suspicion {
 	total := 0
 	var companies []string
 	for i := range d.Companies {
 		dc := &d.Companies[i]
-		if g := groups[dc.Slug]; enabled(dc) && g != nil && len(g.order) > 0 {
+		if g := groups[dc.Slug]; dc.syncs(typ) && g != nil && len(g.order) > 0 {
 			total += len(g.order)
 			companies = append(companies, dc.Slug)
 		}
 	}
-	return total, companies
+	if total == 0 {
+		return nil
+	}
+	return []Suspicion{{Companies: companies, Text: fmt.Sprintf("%s, while %s of %s %s linked to Personio in Gridwork",
+		said, words.Count(total, one, many), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
 }
 
 // perLocation counts a company's linked records per location slug, and
@@ -461,11 +431,11 @@ func perLocation(g *companyRecords, sources sources) (linked, missing map[string
 	return linked, missing
 }
 
-func locationsOf(cs *CompanyState) map[string]LocationState {
-	out := map[string]LocationState{}
+func locationsOf(cs *CompanyState) map[string]*LocationState {
+	out := map[string]*LocationState{}
 	if cs != nil {
-		for _, l := range cs.Locations {
-			out[l.Slug] = l
+		for i := range cs.Locations {
+			out[cs.Locations[i].Slug] = &cs.Locations[i]
 		}
 	}
 	return out
@@ -475,7 +445,7 @@ func locationsOf(cs *CompanyState) map[string]LocationState {
 // office than the target has: another id, or for offices known only by name
 // (job feed only), another name. A new name on the same id is a rename in
 // Personio, not a change of mapping.
-func officeChanged(cl LocationState, dl DesiredLocation) bool {
+func officeChanged(cl *LocationState, dl DesiredLocation) bool {
 	switch {
 	case cl.OfficeID == 0 && cl.OfficeName == "":
 		return false // not mapped before: nothing to compare
