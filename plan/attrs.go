@@ -183,15 +183,6 @@ func (v *attrValues) set(f, x string) {
 	v[i] = x
 }
 
-// get returns the value of field f, which must be a known field.
-func (v *attrValues) get(f string) string {
-	i, ok := fieldIndex(f)
-	if !ok {
-		panic("plan: unknown attribute " + f)
-	}
-	return v[i]
-}
-
 // attrs packs v into Attrs (never none).
 func (v *attrValues) attrs() Attrs {
 	var set uint32
@@ -255,36 +246,18 @@ func (a Attrs) With(f, x string) Attrs {
 
 // Only returns the values of a for the given fields, dropping the rest.
 // None stays none.
-func (a Attrs) Only(fields []string) Attrs { return a.only(setOf(fields)) }
-
-func (a Attrs) only(keep fieldSet) Attrs {
+func (a Attrs) Only(fields []string) Attrs {
+	keep := setOf(fields)
 	if a.IsNone() || a.set&^uint32(keep) == 0 {
 		return a
 	}
-	var v attrValues
-	all := a.values()
-	for i := range numFields {
-		if keep&(1<<i) != 0 {
-			v[i] = all[i]
+	v := a.values()
+	for i := range v {
+		if keep&(1<<i) == 0 {
+			v[i] = ""
 		}
 	}
 	return v.attrs()
-}
-
-// equalOn reports whether a and b hold the same values for the fields in
-// on.
-func (a Attrs) equalOn(b Attrs, on fieldSet) bool {
-	sa, sb := a.set&uint32(on), b.set&uint32(on)
-	if sa != sb {
-		return false
-	}
-	for rest := sa; rest != 0; rest &= rest - 1 {
-		bit := rest & -rest
-		if a.vals[bits.OnesCount32(a.set&(bit-1))] != b.vals[bits.OnesCount32(b.set&(bit-1))] {
-			return false
-		}
-	}
-	return true
 }
 
 // equalValues reports whether a holds the values of v for the fields in

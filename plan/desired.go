@@ -128,12 +128,10 @@ type DesiredLocation struct {
 
 // Attrs returns the location's synced attributes.
 func (l DesiredLocation) Attrs() Attrs {
-	var v attrValues
-	v.set(FieldName, l.Name)
+	v := attrValues{idxName: l.Name, idxOfficeName: l.OfficeName}
 	if l.OfficeID != 0 {
-		v.set(FieldOfficeID, strconv.FormatInt(l.OfficeID, 10))
+		v[idxOfficeID] = strconv.FormatInt(l.OfficeID, 10)
 	}
-	v.set(FieldOfficeName, l.OfficeName)
 	return v.attrs()
 }
 
@@ -457,16 +455,11 @@ func desiredJobs(jobs []SourceJob, byOfficeName map[string]string) []DesiredReco
 		if !ok {
 			continue
 		}
-		var v attrValues
-		v.set(FieldTitle, j.Name)
-		v.set(FieldDescription, jobDescription(j.Descriptions))
-		v.set(FieldEmploymentType, j.EmploymentType)
-		v.set(FieldSchedule, j.Schedule)
-		v.set(FieldDepartment, j.Department)
-		v.set(FieldLocation, slug)
-		v.set(FieldApplicationURL, j.ApplicationURL)
-		// The feed lists published positions only.
-		v.set(FieldStatus, "published")
+		v := attrValues{
+			idxTitle: j.Name, idxDescription: jobDescription(j.Descriptions), idxEmploymentType: j.EmploymentType,
+			idxSchedule: j.Schedule, idxDepartment: j.Department, idxLocation: slug, idxApplicationURL: j.ApplicationURL,
+			idxStatus: "published", // the feed lists published positions only
+		}
 		out = append(out, DesiredRecord{ID: j.ID, attrs: v.attrs()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -253,34 +253,28 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, g *companyRecords, 
 			}
 		}
 		key := strconv.FormatInt(w.ID, 10)
-		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: v.attrs()}
+		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, Action: Create, After: v.attrs()}
+		var r *Record // the row updated or adopted
 		if linked {
-			r := g.order[i]
-			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, restrict(r.Attrs, fields)
-			out = append(out, ch)
-			continue
-		}
-		if typ == TypeEmployee {
-			if r := g.adopt(v.get(FieldEmail)); r != nil {
-				ch.Action, ch.TargetID, ch.Before = Adopt, r.TargetID, restrict(r.Attrs, fields)
-				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs.Get(FieldEmail)
-				out = append(out, ch)
-				continue
+			r, ch.Action = g.order[i], Update
+		} else if typ == TypeEmployee {
+			if r = g.adopt(v[idxEmail]); r != nil {
+				ch.Action, ch.Reason = Adopt, "an unlinked Gridwork employee has the email "+r.Attrs.Get(FieldEmail)
 			}
 		}
-		ch.Action = Create
+		if r != nil {
+			ch.TargetID, ch.Before = r.TargetID, restrict(r.Attrs, fields)
+		}
 		out = append(out, ch)
 	}
 	for i, r := range g.order {
-		if seen[i] {
-			continue
+		if !seen[i] {
+			action, reason := gone(typ, dc.Slug, r.ExternalID, sources)
+			out = append(out, Change{
+				Address: address(typ, dc.Slug, r.ExternalID), Type: typ, Company: dc.Slug, Key: r.ExternalID,
+				Action: action, TargetID: r.TargetID, Before: restrict(r.Attrs, fields), Reason: reason,
+			})
 		}
-		ch := Change{
-			Address: address(typ, dc.Slug, r.ExternalID), Type: typ, Company: dc.Slug, Key: r.ExternalID,
-			TargetID: r.TargetID, Before: restrict(r.Attrs, fields),
-		}
-		ch.Action, ch.Reason = gone(typ, dc.Slug, r.ExternalID, sources)
-		out = append(out, ch)
 	}
 	return out
 }
@@ -410,9 +404,6 @@ func fieldsOf(typ Type) []string {
 	return nil
 }
 
-// attrsEqual compares the synced fields; a missing key and "" are the same.
-func attrsEqual(a, b Attrs, fields []string) bool { return a.equalOn(b, setOf(fields)) }
-
 // restrict returns the synced fields of a: never none, so that a change's
 // Before reads {} rather than null when the row had no value at all.
 func restrict(a Attrs, fields []string) Attrs {
@@ -424,11 +415,7 @@ func restrict(a Attrs, fields []string) Attrs {
 }
 
 // nameAttrs are the attributes of a company: its name.
-func nameAttrs(name string) Attrs {
-	var v attrValues
-	v.set(FieldName, name)
-	return v.attrs()
-}
+func nameAttrs(name string) Attrs { return (&attrValues{idxName: name}).attrs() }
 
 // sortChanges orders records by company, then numeric id (non-numeric ids
 // after numeric ones, by text), then target id. It sorts in place: a plan
