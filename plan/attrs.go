@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"math/bits"
 	"sort"
 )
@@ -186,14 +187,12 @@ func (v *attrValues) set(f, x string) {
 // attrs packs v into Attrs (never none).
 func (v *attrValues) attrs() Attrs {
 	var set uint32
-	n := 0
 	for i, x := range v {
 		if x != "" {
 			set |= 1 << i
-			n++
 		}
 	}
-	a := Attrs{set: set, vals: make([]string, 0, n)}
+	a := Attrs{set: set, vals: make([]string, 0, bits.OnesCount32(set))}
 	for _, x := range v {
 		if x != "" {
 			a.vals = append(a.vals, x)
@@ -323,11 +322,7 @@ func (a Attrs) Map() map[string]string {
 	if a.IsNone() {
 		return nil
 	}
-	m := make(map[string]string, len(a.vals))
-	for k, v := range a.All() {
-		m[k] = v
-	}
-	return m
+	return maps.Collect(a.All())
 }
 
 // String shows the values, sorted by field name, for test failures.

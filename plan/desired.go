@@ -2,7 +2,6 @@ package plan
 
 import (
 	"cmp"
-	"fmt"
 	"html"
 	"slices"
 	"sort"
@@ -47,10 +46,10 @@ type DesiredState struct {
 	// read, so no company has desired jobs and Diff touches no job.
 	JobsUnavailable string
 
-	// employees and jobs find every Personio record by id, so Diff can say
-	// why a linked record is no longer desired (gone, filtered, unmapped).
-	employees sources
-	jobs      sources
+	// personio finds every Personio record of a kind by id, so Diff can
+	// say why a linked record is no longer desired (gone, filtered,
+	// unmapped).
+	personio map[Type]sources
 }
 
 // kinds are the kinds of records Diff plans: employees, and jobs unless
@@ -61,14 +60,6 @@ func (d *DesiredState) kinds() []Type {
 		return []Type{TypeEmployee}
 	}
 	return []Type{TypeEmployee, TypeJob}
-}
-
-// sources returns the Personio records of typ.
-func (d *DesiredState) sources(typ Type) sources {
-	if typ == TypeJob {
-		return d.jobs
-	}
-	return d.employees
 }
 
 // sources finds the Personio record with an id.
@@ -164,9 +155,6 @@ type fieldKey struct {
 
 // Attrs returns the record's attributes.
 func (r *DesiredRecord) Attrs() Attrs {
-	if r.emp == nil {
-		return r.attrs
-	}
 	var v attrValues
 	r.values(&v)
 	return v.attrs()
@@ -194,9 +182,7 @@ func (r *DesiredRecord) values(v *attrValues) {
 // when diags has errors the returned state is incomplete and must not be
 // diffed.
 func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredState, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	inScope, d := companiesInScope(cfg, opts.Companies)
-	diags = append(diags, d...)
+	inScope, diags := companiesInScope(cfg, opts.Companies)
 	diags = append(diags, checkEmployeeFields(cfg, snap)...)
 	if len(cfg.Personio.Statuses) == 0 {
 		// The loader always resolves the default; a Config built elsewhere
@@ -222,10 +208,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		ds.Configured = append(ds.Configured, c.Slug)
 	}
 	sort.Strings(ds.Configured)
-	statuses := map[string]bool{}
-	for _, s := range cfg.Personio.Statuses {
-		statuses[s] = true
-	}
+	synced := func(status string) bool { return slices.Contains(cfg.Personio.Statuses, status) }
 	// Employees are sorted by id: they are looked up where they are
 	// rather than indexed again (a 100,000-entry map costs megabytes).
 	emps := snap.Employees
@@ -235,28 +218,26 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		// a listed employee into a missing one.
 		slices.SortFunc(emps, byID)
 	}
-	ds.employees = func(id int64) (source, bool) {
+	employees := func(id int64) (source, bool) {
 		i, ok := slices.BinarySearchFunc(emps, id, func(e SourceEmployee, id int64) int { return cmp.Compare(e.ID, id) })
 		if !ok {
 			return source{}, false
 		}
 		e := &emps[i]
-		s := source{status: e.Status, synced: statuses[e.Status]}
+		s := source{status: e.Status, synced: synced(e.Status)}
 		if e.Office != nil {
 			s.office = e.Office.Name
 		}
 		return s, true
 	}
-	jobs := make(map[int64]source, len(snap.Jobs))
-	if ds.JobsUnavailable == "" {
-		for _, j := range snap.Jobs {
-			jobs[j.ID] = source{synced: true, office: j.Office}
-		}
+	jobs := make(map[int64]source, len(snap.Jobs)) // read only when the feed was
+	for _, j := range snap.Jobs {
+		jobs[j.ID] = source{synced: true, office: j.Office}
 	}
-	ds.jobs = func(id int64) (source, bool) {
+	ds.personio = map[Type]sources{TypeEmployee: employees, TypeJob: func(id int64) (source, bool) {
 		s, ok := jobs[id]
 		return s, ok
-	}
+	}}
 
 	resolved, d := resolveOffices(cfg, inScope, offices, &ds.Warnings)
 	diags = append(diags, d...)
@@ -304,7 +285,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	// the listing (sorted by id, so each company's are too) counts them,
 	// a second fills slices allocated at their size.
 	mapped := func(e *SourceEmployee) (target, bool) {
-		if e.Office == nil || e.Office.ID == 0 || !statuses[e.Status] {
+		if e.Office == nil || e.Office.ID == 0 || !synced(e.Status) {
 			return target{}, false
 		}
 		t, ok := byOffice[e.Office.ID]
@@ -342,9 +323,8 @@ type locationKey struct{ company, location string }
 // and warnings are left to a plan that covers them. It returns the offices
 // of the locations that resolved, by location.
 func resolveOffices(cfg *config.Config, inScope []config.Company, offices *officeIndex, warnings *[]string) (map[locationKey]Office, hcl.Diagnostics) {
-	scoped := make(map[string]bool, len(inScope))
-	for _, c := range inScope {
-		scoped[c.Slug] = true
+	scoped := func(slug string) bool {
+		return slices.ContainsFunc(inScope, func(c config.Company) bool { return c.Slug == slug })
 	}
 	var (
 		diags    hcl.Diagnostics
@@ -357,13 +337,13 @@ func resolveOffices(cfg *config.Config, inScope []config.Company, offices *offic
 				continue
 			}
 			o, warn, d := offices.resolve(c.Slug, loc)
-			if scoped[c.Slug] {
-				diags = append(diags, d...)
-				if warn != "" {
-					*warnings = append(*warnings, warn)
-				}
+			if scoped(c.Slug) && d != nil {
+				diags = append(diags, d)
 			}
-			if d.HasErrors() {
+			if scoped(c.Slug) && warn != "" {
+				*warnings = append(*warnings, warn)
+			}
+			if d != nil {
 				continue
 			}
 			resolved[locationKey{c.Slug, loc.Slug}] = o
@@ -380,13 +360,10 @@ func resolveOffices(cfg *config.Config, inScope []config.Company, offices *offic
 // officeLabel is how messages name the office loc resolved to; "" when
 // env() read loc's office, whose value the office's name or id would show.
 func officeLabel(o Office, loc config.Location) string {
-	switch {
-	case loc.OfficeFromEnv():
+	if loc.OfficeFromEnv() {
 		return ""
-	case o.ID == 0:
-		return fmt.Sprintf("%q (job feed only)", o.Name)
 	}
-	return fmt.Sprintf("%q (id %d)", o.Name, o.ID)
+	return officeName(o)
 }
 
 // companiesInScope returns the configured companies named by filter (all
@@ -399,31 +376,23 @@ func CheckCompanies(cfg *config.Config, filter []string) hcl.Diagnostics {
 }
 
 func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hcl.Diagnostics) {
-	all := make([]config.Company, len(cfg.Companies))
-	copy(all, cfg.Companies)
-	sort.Slice(all, func(i, j int) bool { return all[i].Slug < all[j].Slug })
+	all := slices.SortedFunc(slices.Values(cfg.Companies), func(a, b config.Company) int { return strings.Compare(a.Slug, b.Slug) })
 	if len(filter) == 0 {
 		return all, nil
 	}
-	want := map[string]bool{}
-	for _, s := range filter {
-		want[s] = true
-	}
 	var out []config.Company
-	var slugs []string
-	for _, c := range all {
-		slugs = append(slugs, c.Slug)
-		if want[c.Slug] {
+	slugs := make([]string, len(all))
+	for i, c := range all {
+		slugs[i] = c.Slug
+		if slices.Contains(filter, c.Slug) {
 			out = append(out, c)
-			delete(want, c.Slug)
 		}
 	}
 	var diags hcl.Diagnostics
-	for _, s := range filter {
-		if !want[s] {
-			continue
+	for i, s := range filter {
+		if slices.Contains(slugs, s) || slices.Contains(filter[:i], s) {
+			continue // configured, or reported already
 		}
-		delete(want, s)
 		detail := "No company block has this slug."
 		if len(slugs) > 0 {
 			detail += " Configured companies, closest first: " + strings.Join(config.Closest(s, slugs, maxSuggestions), ", ") + "."
@@ -443,14 +412,13 @@ func desiredJobs(jobs []SourceJob, byOfficeName map[string]string) []DesiredReco
 	var out []DesiredRecord
 	for i := range jobs {
 		j := &jobs[i]
+		// byOfficeName holds no office without a name.
 		slug, ok := byOfficeName[j.Office]
-		if !ok || j.Office == "" {
-			ok = false
-			for _, o := range j.AdditionalOffices {
-				if slug, ok = byOfficeName[o]; ok && o != "" {
-					break
-				}
+		for _, o := range j.AdditionalOffices {
+			if ok {
+				break
 			}
+			slug, ok = byOfficeName[o]
 		}
 		if !ok {
 			continue

@@ -65,7 +65,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		start := len(chs)
 		for i := range d.Companies {
 			if dc := &d.Companies[i]; dc.syncs(typ) {
-				chs = diffRecords(chs, typ, dc, groups[typ][dc.Slug], d.sources(typ))
+				chs = diffRecords(chs, typ, dc, groups[typ][dc.Slug], d.personio[typ])
 			}
 		}
 		if opts.AllCompanies {
@@ -80,7 +80,10 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	p.Changes = slices.Clip(chs)
 	p.Summary = summarize(p.Changes)
 	p.Suspicious = suspicious(d, groups, curCompanies)
-	p.absent = absentEmployees(p.Changes, d.employees)
+	p.absent = deletedEmployees(p.Changes, func(id int64) bool {
+		_, listed := d.personio[TypeEmployee](id)
+		return !listed
+	})
 	p.Digests = Digests{Personio: digestDesired(d), Target: DigestState(cur)}
 	return p
 }
@@ -110,8 +113,6 @@ type companyRecords struct {
 	// whose external id is no Personio id is in order only (nothing
 	// Personio sends matches it).
 	linked map[int64]int
-	// odd are the external ids of order that are no Personio id.
-	odd map[string]bool
 	// unlinked are adoption candidates by lower-cased email, lowest target
 	// id first.
 	unlinked map[string][]*Record
@@ -119,6 +120,7 @@ type companyRecords struct {
 
 func groupRecords(recs []Record) map[string]*companyRecords {
 	out := map[string]*companyRecords{}
+	odd := map[[2]string]bool{} // company and external id of the rows in order whose external id is no Personio id
 	for i := range recs {
 		r := &recs[i]
 		g := out[r.Company]
@@ -127,16 +129,14 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 			out[r.Company] = g
 		}
 		if r.Linked {
-			if id, err := strconv.ParseInt(r.ExternalID, 10, 64); err == nil {
-				if _, dup := g.linked[id]; !dup {
-					g.linked[id] = len(g.order)
-					g.order = append(g.order, r)
-				}
-			} else if !g.odd[r.ExternalID] {
-				if g.odd == nil {
-					g.odd = map[string]bool{}
-				}
-				g.odd[r.ExternalID] = true
+			id, err := strconv.ParseInt(r.ExternalID, 10, 64)
+			_, dup := g.linked[id]
+			switch key := [2]string{r.Company, r.ExternalID}; {
+			case err == nil && !dup:
+				g.linked[id] = len(g.order)
+				g.order = append(g.order, r)
+			case err != nil && !odd[key]:
+				odd[key] = true
 				g.order = append(g.order, r)
 			}
 			continue
@@ -302,19 +302,15 @@ func recordChanges(typ Type, want []DesiredRecord, g *companyRecords) int {
 	return n + len(g.order) - matched
 }
 
-// absentEmployees returns the Personio ids of the employees chs delete
-// because Personio's listing lacks them, sorted, each once (see
-// Plan.AbsentEmployees).
-func absentEmployees(chs []Change, sources sources) []int64 {
+// deletedEmployees returns the Personio ids of the employees chs delete
+// for which keep holds, sorted, each once.
+func deletedEmployees(chs []Change, keep func(id int64) bool) []int64 {
 	var ids []int64
 	for i := range chs {
-		c := &chs[i]
-		if c.Type != TypeEmployee || c.Action != Delete {
-			continue
-		}
-		id, err := strconv.ParseInt(c.Key, 10, 64)
-		if _, listed := sources(id); err == nil && !listed {
-			ids = append(ids, id)
+		if c := &chs[i]; c.Type == TypeEmployee && c.Action == Delete {
+			if id, err := strconv.ParseInt(c.Key, 10, 64); err == nil && keep(id) {
+				ids = append(ids, id)
+			}
 		}
 	}
 	slices.Sort(ids)
@@ -348,11 +344,7 @@ func gone(typ Type, company, externalID string, sources sources) (Action, string
 		return Delete, "no longer in Personio"
 	}
 	if !s.synced {
-		st := s.status
-		if st == "" {
-			st = "(none)"
-		}
-		return Delete, "status " + st + " is not synced"
+		return Delete, "status " + cmp.Or(s.status, "(none)") + " is not synced"
 	}
 	if s.office == "" {
 		return Unlink, "no office in Personio"
@@ -383,26 +375,17 @@ func address(typ Type, company, key string) string {
 	return string(typ) + "." + company + "[" + key + "]"
 }
 
-var (
-	companyFields  = []string{FieldName}
-	locationFields = []string{FieldName, FieldOfficeID, FieldOfficeName}
-)
+// typeFields are the synced fields of each type in display order.
+var typeFields = map[Type][]string{
+	TypeCompany:  {FieldName},
+	TypeLocation: {FieldName, FieldOfficeID, FieldOfficeName},
+	TypeEmployee: employeeFields,
+	TypeJob:      jobFields,
+}
 
 // fieldsOf returns the synced fields of a type in display order; none for
 // a type it does not know.
-func fieldsOf(typ Type) []string {
-	switch typ {
-	case TypeCompany:
-		return companyFields
-	case TypeLocation:
-		return locationFields
-	case TypeEmployee:
-		return employeeFields
-	case TypeJob:
-		return jobFields
-	}
-	return nil
-}
+func fieldsOf(typ Type) []string { return typeFields[typ] }
 
 // restrict returns the synced fields of a: never none, so that a change's
 // Before reads {} rather than null when the row had no value at all.
@@ -450,17 +433,15 @@ func (o changeOrder) Swap(i, j int) {
 
 func (o changeOrder) Less(i, j int) bool {
 	a, b := &o.chs[i], &o.chs[j]
-	if a.Company != b.Company {
-		return a.Company < b.Company
-	}
 	ka, kb := o.keys[i], o.keys[j]
-	if ka.ok != kb.ok {
+	switch {
+	case a.Company != b.Company:
+		return a.Company < b.Company
+	case ka.ok != kb.ok:
 		return ka.ok
-	}
-	if ka.ok && ka.num != kb.num {
+	case ka.ok && ka.num != kb.num:
 		return ka.num < kb.num
-	}
-	if !ka.ok && a.Key != b.Key {
+	case !ka.ok && a.Key != b.Key:
 		return a.Key < b.Key
 	}
 	return a.TargetID < b.TargetID

@@ -83,33 +83,24 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 	if !p.CreatedAt.IsZero() {
 		e.str("created_at", p.CreatedAt.UTC().Format(time.RFC3339))
 	}
-	e.name("all_companies")
-	e.tok(jsontext.Bool(p.AllCompanies))
-	e.name("digests")
-	e.tok(jsontext.BeginObject)
+	e.field("all_companies", jsontext.Bool(p.AllCompanies))
+	e.field("digests", jsontext.BeginObject)
 	e.str("config", p.Digests.Config)
 	e.str("personio", p.Digests.Personio)
 	e.str("target", p.Digests.Target)
 	e.tok(jsontext.EndObject)
-	e.name("summary")
-	e.tok(jsontext.BeginObject)
-	for _, n := range []struct {
-		k string
-		v int
-	}{{"add", p.Summary.Add}, {"change", p.Summary.Change}, {"unlink", p.Summary.Unlink}, {"destroy", p.Summary.Destroy}} {
-		e.name(n.k)
-		e.tok(jsontext.Int(int64(n.v)))
-	}
+	e.field("summary", jsontext.BeginObject)
+	e.field("add", jsontext.Int(int64(p.Summary.Add)))
+	e.field("change", jsontext.Int(int64(p.Summary.Change)))
+	e.field("unlink", jsontext.Int(int64(p.Summary.Unlink)))
+	e.field("destroy", jsontext.Int(int64(p.Summary.Destroy)))
 	e.tok(jsontext.EndObject)
-	e.name("scope")
-	e.tok(jsontext.BeginArray)
+	e.field("scope", jsontext.BeginArray)
 	for _, s := range p.Scope {
 		e.tok(jsontext.BeginObject)
 		e.str("company", s.Company)
-		e.name("employees")
-		e.tok(jsontext.Bool(s.Employees))
-		e.name("jobs")
-		e.tok(jsontext.Bool(s.Jobs))
+		e.field("employees", jsontext.Bool(s.Employees))
+		e.field("jobs", jsontext.Bool(s.Jobs))
 		e.tok(jsontext.EndObject)
 	}
 	e.tok(jsontext.EndArray)
@@ -118,8 +109,7 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 	if p.JobsUnavailable != "" {
 		e.str("jobs_unavailable", p.JobsUnavailable)
 	}
-	e.name("changes")
-	e.tok(jsontext.BeginArray)
+	e.field("changes", jsontext.BeginArray)
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		if c.Action == NoOp {
@@ -132,8 +122,7 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 		e.str("key", c.Key)
 		e.str("action", string(c.Action))
 		if c.TargetID != 0 {
-			e.name("target_id")
-			e.tok(jsontext.Int(c.TargetID))
+			e.field("target_id", jsontext.Int(c.TargetID))
 		}
 		e.attrs("before", c.Before)
 		e.attrs("after", c.After)
@@ -160,6 +149,12 @@ func (e *planEncoder) tok(t jsontext.Token) {
 }
 
 func (e *planEncoder) name(n string) { e.tok(jsontext.String(n)) }
+
+// field writes the name n and the token t.
+func (e *planEncoder) field(n string, t jsontext.Token) {
+	e.name(n)
+	e.tok(t)
+}
 
 func (e *planEncoder) str(n, v string) {
 	e.name(n)

@@ -131,15 +131,13 @@ func (t *textWriter) c(code, s string) {
 }
 
 func (t *textWriter) plan(p *Plan) {
-	var visible int
 	used := map[Action]bool{}
 	for _, ch := range p.Changes {
 		if ch.Action != NoOp {
-			visible++
 			used[ch.Action] = true
 		}
 	}
-	if visible == 0 {
+	if len(used) == 0 {
 		t.c(ansiBold+ansiGreen, "No changes.")
 		t.s(" Gridwork matches the configuration and Personio.\n")
 		t.notes(p)
@@ -182,23 +180,20 @@ func (t *textWriter) notes(p *Plan) {
 }
 
 func (t *textWriter) box(title string, lines []string) {
-	t.s("\n")
-	t.c(ansiYellow, "╷")
-	t.s("\n")
-	t.c(ansiYellow, "│")
-	t.s(" ")
-	t.c(ansiBold+ansiYellow, "Warning:")
-	t.s(" ")
-	t.c(ansiBold, title)
-	t.s("\n")
+	bar := t.paint(ansiYellow, "│")
+	t.s("\n", t.paint(ansiYellow, "╷"), "\n", bar, " ", t.paint(ansiBold+ansiYellow, "Warning:"), " ", t.paint(ansiBold, title), "\n")
 	for _, l := range lines {
-		t.c(ansiYellow, "│")
-		t.s("\n")
-		t.c(ansiYellow, "│")
-		t.s(" ", l, "\n")
+		t.s(bar, "\n", bar, " ", l, "\n")
 	}
-	t.c(ansiYellow, "╵")
-	t.s("\n")
+	t.s(t.paint(ansiYellow, "╵"), "\n")
+}
+
+// paint returns s in colour code (when colour is on).
+func (t *textWriter) paint(code, s string) string {
+	if t.color {
+		return code + s + ansiReset
+	}
+	return s
 }
 
 func (t *textWriter) change(ch *Change) {
@@ -210,9 +205,7 @@ func (t *textWriter) change(ch *Change) {
 	}
 	t.mark("  ", ch.Action)
 	t.s(" ", string(ch.Type), " ")
-	label := ch.Address[len(ch.Type)+1:]
-	t.scratch = strconv.AppendQuote(t.scratch[:0], label)
-	t.w.Write(t.scratch)
+	t.quote(ch.Address[len(ch.Type)+1:])
 	t.s(" {\n")
 
 	lines := t.lines[:0]
@@ -249,21 +242,20 @@ func (t *textWriter) change(ch *Change) {
 		}
 		// Keys are field names, of at most 17 bytes.
 		t.s(l.key, "                 "[:width-len(l.key)], " = ")
-		b, a := l.before, l.after
 		switch l.action {
 		case Create:
-			t.value(a, 0)
-		case Delete:
-			t.value(b, 0)
-			t.s(" -> ")
-			t.c(ansiGray, "null")
-		case NoOp:
-			t.value(b, 0)
+			t.value(l.after, 0)
 		case Update:
-			at := firstDiff(b, a)
-			t.value(b, at)
+			at := firstDiff(l.before, l.after)
+			t.value(l.before, at)
 			t.s(" -> ")
-			t.value(a, at)
+			t.value(l.after, at)
+		default: // NoOp, Delete
+			t.value(l.before, 0)
+			if l.action == Delete {
+				t.s(" -> ")
+				t.c(ansiGray, "null")
+			}
 		}
 		t.s("\n")
 	}
@@ -297,8 +289,7 @@ func (t *textWriter) attrKeys(ch *Change) []string {
 // length in a comment-like suffix.
 func (t *textWriter) value(v string, at int) {
 	if utf8.RuneCountInString(v) <= maxValueRunes {
-		t.scratch = strconv.AppendQuote(t.scratch[:0], v)
-		t.w.Write(t.scratch)
+		t.quote(v)
 		return
 	}
 	t.shortened = true
@@ -312,9 +303,14 @@ func (t *textWriter) value(v string, at int) {
 	if end < len(runes) {
 		s += "…"
 	}
+	t.quote(s)
+	t.c(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)")
+}
+
+// quote writes s quoted.
+func (t *textWriter) quote(s string) {
 	t.scratch = strconv.AppendQuote(t.scratch[:0], s)
 	t.w.Write(t.scratch)
-	t.c(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)")
 }
 
 // firstDiff is the byte offset where a and b first differ.

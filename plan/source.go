@@ -90,22 +90,13 @@ func (s *Source) addOffice(o Office) {
 		}
 	}
 	if o.ID != 0 {
+		// An entry of the name that no employee carries is the feed's.
 		s.Offices = slices.DeleteFunc(s.Offices, func(x Office) bool {
-			return x.ID == 0 && x.Name == o.Name && !s.employeeOffice(x)
+			return x.ID == 0 && x.Name == o.Name && !slices.ContainsFunc(s.Employees, func(e SourceEmployee) bool { return e.Office != nil && *e.Office == x })
 		})
 	}
 	i, _ := slices.BinarySearchFunc(s.Offices, o, compareOffices)
 	s.Offices = slices.Insert(s.Offices, i, o)
-}
-
-// employeeOffice reports whether an employee carries office o.
-func (s *Source) employeeOffice(o Office) bool {
-	for i := range s.Employees {
-		if e := s.Employees[i].Office; e != nil && *e == o {
-			return true
-		}
-	}
-	return false
 }
 
 // compareOffices orders offices by name, then id, as Source.Offices is.
