@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -61,8 +62,7 @@ const numFields = len(fieldNames)
 
 // byName are the field indexes in the order of their names, for writing
 // attributes with sorted keys.
-var byName = func() [numFields]int {
-	var idx [numFields]int
+var byName = func() (idx [numFields]int) {
 	for i := range idx {
 		idx[i] = i
 	}
@@ -278,30 +278,15 @@ func (a Attrs) equalValues(v *attrValues, on fieldSet) bool {
 
 // Equal reports whether a and b hold the same values (none and no values
 // are equal).
-func (a Attrs) Equal(b Attrs) bool {
-	if a.set != b.set {
-		return false
-	}
-	for i := range a.vals {
-		if a.vals[i] != b.vals[i] {
-			return false
-		}
-	}
-	return true
-}
+func (a Attrs) Equal(b Attrs) bool { return a.set == b.set && slices.Equal(a.vals, b.vals) }
 
 // All yields the fields with a value and their values, in field order.
 func (a Attrs) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		k := 0
 		for i := range numFields {
-			if a.set&(1<<i) == 0 {
-				continue
-			}
-			if !yield(fieldNames[i], a.vals[k]) {
+			if a.set&(1<<i) != 0 && !yield(fieldNames[i], a.vals[bits.OnesCount32(a.set&(1<<i-1))]) {
 				return
 			}
-			k++
 		}
 	}
 }

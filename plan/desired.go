@@ -250,12 +250,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	}
 	byOffice := map[int64]target{}
 	for _, c := range inScope {
-		dc := DesiredCompany{
-			Slug:          c.Slug,
-			Name:          c.Name,
-			SyncEmployees: c.SyncEmployees,
-			SyncJobs:      c.SyncJobs,
-		}
+		dc := DesiredCompany{Slug: c.Slug, Name: c.Name, SyncEmployees: c.SyncEmployees, SyncJobs: c.SyncJobs}
 		byOfficeName := map[string]string{}
 		for _, loc := range c.Locations {
 			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
@@ -443,9 +438,7 @@ func jobDescription(sections []JobDescription) string {
 			b.WriteByte('\n')
 		}
 		if s.Name != "" {
-			b.WriteString("<h3>")
-			b.WriteString(html.EscapeString(s.Name))
-			b.WriteString("</h3>")
+			b.WriteString("<h3>" + html.EscapeString(s.Name) + "</h3>")
 		}
 		b.WriteString(s.Value)
 	}

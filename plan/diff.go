@@ -44,7 +44,16 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		p.Scope = append(p.Scope, Scope{Company: dc.Slug, Employees: dc.SyncEmployees, Jobs: dc.SyncJobs})
-		chs = appendCompanyChange(chs, dc, curCompanies[dc.Slug])
+		ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: nameAttrs(dc.Name)}
+		switch cs := curCompanies[dc.Slug]; {
+		case cs == nil:
+			ch.Action = Create
+		case cs.Name != dc.Name:
+			ch.Action, ch.Before = Update, nameAttrs(cs.Name)
+		default:
+			continue
+		}
+		chs = append(chs, ch)
 	}
 	locStart := len(chs)
 	for i := range d.Companies {
@@ -151,19 +160,6 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 		}
 	}
 	return out
-}
-
-func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: nameAttrs(dc.Name)}
-	switch {
-	case cs == nil:
-		ch.Action = Create
-	case cs.Name != dc.Name:
-		ch.Action, ch.Before = Update, nameAttrs(cs.Name)
-	default:
-		return out
-	}
-	return append(out, ch)
 }
 
 // appendLocationChanges creates or updates the declared locations. A
@@ -320,10 +316,7 @@ func deletedEmployees(chs []Change, keep func(id int64) bool) []int64 {
 // adopt takes the first unlinked candidate with the email, at most once.
 func (g *companyRecords) adopt(email string) *Record {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" || g.unlinked == nil {
-		return nil
-	}
-	c := g.unlinked[email]
+	c := g.unlinked[email] // holds no empty email
 	if len(c) == 0 {
 		return nil
 	}

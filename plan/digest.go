@@ -6,9 +6,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"maps"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gridwork/gridsync/config"
@@ -27,8 +27,7 @@ const (
 // sorted order and their bytes.
 func DigestConfig(cfg *config.Config) string {
 	h := newCanon(digestConfigV)
-	names := make([]string, 0, len(cfg.Files))
-	rel := map[string]string{}
+	rel := map[string]string{} // name relative to the directory → name
 	for name := range cfg.Files {
 		r := name
 		if filepath.IsAbs(name) && cfg.Dir != "" {
@@ -36,12 +35,9 @@ func DigestConfig(cfg *config.Config) string {
 				r = x
 			}
 		}
-		r = filepath.ToSlash(r)
-		rel[r] = name
-		names = append(names, r)
+		rel[filepath.ToSlash(r)] = name
 	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(rel)) {
 		h.str(n)
 		var b []byte
 		if f := cfg.Files[rel[n]]; f != nil {

@@ -242,8 +242,7 @@ func ReadFile(path string) (*Plan, error) {
 // still reads (the decoder must not DisallowUnknownFields).
 func Decode(r io.Reader) (*Plan, error) {
 	var f fileV1
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&f); err != nil {
+	if err := json.NewDecoder(r).Decode(&f); err != nil {
 		return nil, fmt.Errorf("this is not a gridsync plan file: %w", err)
 	}
 	if f.FormatVersion == "" {

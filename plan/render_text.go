@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -45,15 +44,15 @@ const (
 )
 
 // actionLooks are how the text plan shows each action: its Terraform-style
-// marker and the marker's colour, the headline of a change and the legend.
-// Unlink borrows Terraform's "forget" dot: the record stays, only the link
-// goes.
-var actionLooks = map[Action]struct{ marker, color, headline, legend string }{
-	Create: {"+", ansiGreen, "will be created", "create"},
-	Update: {"~", ansiYellow, "will be updated in-place", "update in-place"},
-	Adopt:  {"~", ansiYellow, "will be adopted (linked by email)", "adopt (link an unlinked Gridwork employee by email, then update)"},
-	Unlink: {".", ansiCyan, "will be unlinked from Personio (kept in Gridwork, editable again)", "unlink from Personio (keep in Gridwork, editable again)"},
-	Delete: {"-", ansiRed, "will be destroyed", "destroy"},
+// marker, the marker in a diff block (see mark), the marker's colour, the
+// headline of a change and the legend. Unlink borrows Terraform's "forget"
+// dot: the record stays, only the link goes.
+var actionLooks = map[Action]struct{ marker, diff, color, headline, legend string }{
+	Create: {"+", "+", ansiGreen, "will be created", "create"},
+	Update: {"~", "!", ansiYellow, "will be updated in-place", "update in-place"},
+	Adopt:  {"~", "!", ansiYellow, "will be adopted (linked by email)", "adopt (link an unlinked Gridwork employee by email, then update)"},
+	Unlink: {".", ".", ansiCyan, "will be unlinked from Personio (kept in Gridwork, editable again)", "unlink from Personio (keep in Gridwork, editable again)"},
+	Delete: {"-", "-", ansiRed, "will be destroyed", "destroy"},
 }
 
 // identifying attributes are shown even when unchanged, so the reader knows
@@ -103,16 +102,12 @@ func (t *textWriter) render(w io.Writer, p *Plan) error {
 // "!", which diff highlighting colours too.
 func (t *textWriter) mark(indent string, a Action) {
 	look := actionLooks[a]
-	if !t.diff {
-		t.s(indent)
-		t.c(look.color, look.marker)
+	if t.diff {
+		t.s(look.diff, indent)
 		return
 	}
-	m := look.marker
-	if m == "~" {
-		m = "!"
-	}
-	t.s(m, indent)
+	t.s(indent)
+	t.c(look.color, look.marker)
 }
 
 func (t *textWriter) s(parts ...string) {
@@ -269,18 +264,16 @@ func (t *textWriter) change(ch *Change) {
 }
 
 // attrKeys lists the keys of a change in display order: the type's fields
-// first, then any others (from a plan file) sorted.
+// first, then any others with a value (from a plan file) sorted.
 func (t *textWriter) attrKeys(ch *Change) []string {
 	fields := fieldsOf(ch.Type)
 	t.keys = append(t.keys[:0], fields...)
-	for _, m := range [2]Attrs{ch.Before, ch.After} {
-		for k := range m.All() {
-			if !slices.Contains(t.keys, k) {
-				t.keys = append(t.keys, k)
-			}
+	others := (ch.Before.set | ch.After.set) &^ uint32(setOf(fields))
+	for _, i := range byName {
+		if others&(1<<i) != 0 {
+			t.keys = append(t.keys, fieldNames[i])
 		}
 	}
-	sort.Strings(t.keys[len(fields):])
 	return t.keys
 }
 

@@ -39,8 +39,7 @@ func (s *Source) CollectOffices() {
 	s.Offices = s.Offices[:0]
 	for i := range s.Employees {
 		o := s.Employees[i].Office
-		switch {
-		case o == nil, o.ID != 0 && seenID[o.ID], o.ID == 0 && seenName[o.Name]:
+		if o == nil || o.ID != 0 && seenID[o.ID] || o.ID == 0 && seenName[o.Name] {
 			continue
 		}
 		seenID[o.ID], seenName[o.Name] = true, true
