@@ -25,10 +25,9 @@ const maxMarkdownRemovals = 25
 // the plan: a caller with a size limit fits the whole Markdown to it (the
 // GitHub comment keeps head and tail and says what was cut, internal/github).
 func RenderMarkdown(w io.Writer, p *Plan, o MarkdownOptions) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	t := &textWriter{w: bw}
+	t := &textWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	t.markdown(p, o)
-	return bw.Flush()
+	return t.w.Flush()
 }
 
 func (t *textWriter) markdown(p *Plan, o MarkdownOptions) {
