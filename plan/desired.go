@@ -346,19 +346,14 @@ func resolveOffices(cfg *config.Config, inScope []config.Company, offices *offic
 			if o.ID == 0 {
 				key.Name = o.Name // an office only the job feed names has no id
 			}
-			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: officeLabel(o, loc)})
+			label := "" // env() read loc's office: the office's name or id would show its value
+			if !loc.OfficeFromEnv() {
+				label = officeName(o)
+			}
+			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: label})
 		}
 	}
 	return resolved, append(diags, config.OfficesMappedOnce(mappings)...)
-}
-
-// officeLabel is how messages name the office loc resolved to; "" when
-// env() read loc's office, whose value the office's name or id would show.
-func officeLabel(o Office, loc config.Location) string {
-	if loc.OfficeFromEnv() {
-		return ""
-	}
-	return officeName(o)
 }
 
 // companiesInScope returns the configured companies named by filter (all

@@ -156,9 +156,10 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 		}
 	}
 	out := make([]Refusal, 0, len(by))
-	for _, c := range slices.Sorted(maps.Keys(by)) {
-		out = append(out, *by[c])
+	for _, r := range by {
+		out = append(out, *r)
 	}
+	slices.SortFunc(out, func(a, b Refusal) int { return strings.Compare(a.Company, b.Company) })
 	return out
 }
 

@@ -83,10 +83,8 @@ func (s *Source) AddEmployees(emps ...SourceEmployee) {
 
 // addOffice adds an employee's office to Offices unless it is there.
 func (s *Source) addOffice(o Office) {
-	for _, x := range s.Offices {
-		if (o.ID != 0 && x.ID == o.ID) || (o.ID == 0 && x.Name == o.Name) {
-			return
-		}
+	if slices.ContainsFunc(s.Offices, func(x Office) bool { return o.ID != 0 && x.ID == o.ID || o.ID == 0 && x.Name == o.Name }) {
+		return
 	}
 	if o.ID != 0 {
 		// An entry of the name that no employee carries is the feed's.
