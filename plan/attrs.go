@@ -3,7 +3,9 @@ package plan
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -60,8 +62,7 @@ const numFields = len(fieldNames)
 
 // byName are the field indexes in the order of their names, for writing
 // attributes with sorted keys.
-var byName = func() [numFields]int {
-	var idx [numFields]int
+var byName = func() (idx [numFields]int) {
 	for i := range idx {
 		idx[i] = i
 	}
@@ -183,26 +184,15 @@ func (v *attrValues) set(f, x string) {
 	v[i] = x
 }
 
-// get returns the value of field f, which must be a known field.
-func (v *attrValues) get(f string) string {
-	i, ok := fieldIndex(f)
-	if !ok {
-		panic("plan: unknown attribute " + f)
-	}
-	return v[i]
-}
-
 // attrs packs v into Attrs (never none).
 func (v *attrValues) attrs() Attrs {
 	var set uint32
-	n := 0
 	for i, x := range v {
 		if x != "" {
 			set |= 1 << i
-			n++
 		}
 	}
-	a := Attrs{set: set, vals: make([]string, 0, n)}
+	a := Attrs{set: set, vals: make([]string, 0, bits.OnesCount32(set))}
 	for _, x := range v {
 		if x != "" {
 			a.vals = append(a.vals, x)
@@ -255,36 +245,18 @@ func (a Attrs) With(f, x string) Attrs {
 
 // Only returns the values of a for the given fields, dropping the rest.
 // None stays none.
-func (a Attrs) Only(fields []string) Attrs { return a.only(setOf(fields)) }
-
-func (a Attrs) only(keep fieldSet) Attrs {
+func (a Attrs) Only(fields []string) Attrs {
+	keep := setOf(fields)
 	if a.IsNone() || a.set&^uint32(keep) == 0 {
 		return a
 	}
-	var v attrValues
-	all := a.values()
-	for i := range numFields {
-		if keep&(1<<i) != 0 {
-			v[i] = all[i]
+	v := a.values()
+	for i := range v {
+		if keep&(1<<i) == 0 {
+			v[i] = ""
 		}
 	}
 	return v.attrs()
-}
-
-// equalOn reports whether a and b hold the same values for the fields in
-// on.
-func (a Attrs) equalOn(b Attrs, on fieldSet) bool {
-	sa, sb := a.set&uint32(on), b.set&uint32(on)
-	if sa != sb {
-		return false
-	}
-	for rest := sa; rest != 0; rest &= rest - 1 {
-		bit := rest & -rest
-		if a.vals[bits.OnesCount32(a.set&(bit-1))] != b.vals[bits.OnesCount32(b.set&(bit-1))] {
-			return false
-		}
-	}
-	return true
 }
 
 // equalValues reports whether a holds the values of v for the fields in
@@ -306,30 +278,15 @@ func (a Attrs) equalValues(v *attrValues, on fieldSet) bool {
 
 // Equal reports whether a and b hold the same values (none and no values
 // are equal).
-func (a Attrs) Equal(b Attrs) bool {
-	if a.set != b.set {
-		return false
-	}
-	for i := range a.vals {
-		if a.vals[i] != b.vals[i] {
-			return false
-		}
-	}
-	return true
-}
+func (a Attrs) Equal(b Attrs) bool { return a.set == b.set && slices.Equal(a.vals, b.vals) }
 
 // All yields the fields with a value and their values, in field order.
 func (a Attrs) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		k := 0
 		for i := range numFields {
-			if a.set&(1<<i) == 0 {
-				continue
-			}
-			if !yield(fieldNames[i], a.vals[k]) {
+			if a.set&(1<<i) != 0 && !yield(fieldNames[i], a.vals[bits.OnesCount32(a.set&(1<<i-1))]) {
 				return
 			}
-			k++
 		}
 	}
 }
@@ -350,11 +307,7 @@ func (a Attrs) Map() map[string]string {
 	if a.IsNone() {
 		return nil
 	}
-	m := make(map[string]string, len(a.vals))
-	for k, v := range a.All() {
-		m[k] = v
-	}
-	return m
+	return maps.Collect(a.All())
 }
 
 // String shows the values, sorted by field name, for test failures.

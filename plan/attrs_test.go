@@ -55,9 +55,6 @@ func TestAttrs(t *testing.T) {
 		if !a.Equal(AttrsOf(a.Map())) || a.Equal(o) {
 			t.Error("Equal")
 		}
-		if !a.equalOn(o, setOf([]string{FieldFirstName, FieldLocation})) || a.equalOn(o, setOf([]string{FieldEmail})) {
-			t.Error("equalOn")
-		}
 		if !(Attrs{}).Equal(noAttrs) || !(Attrs{}).IsNone() || noAttrs.IsNone() || (Attrs{}).Only(employeeFields).IsNone() != true {
 			t.Error("none and no values: equal values, yet only one is none")
 		}
@@ -88,12 +85,11 @@ func TestAttrs(t *testing.T) {
 // and comparing them with the row's.
 func BenchmarkAttrs(b *testing.B) {
 	b.ReportAllocs()
-	on := setOf(employeeFields)
 	for range b.N {
 		x := NewAttrs(FieldFirstName, "Ada", FieldLastName, "Lovelace", FieldGender, "female", FieldPosition, "Engineer",
 			FieldEmail, "ada@acme.test", FieldStatus, "active", FieldProfileImageURL, "https://x.test/1", FieldLocation, "berlin")
 		y := x.With(FieldPosition, "Staff Engineer")
-		if x.equalOn(y, on) {
+		if x.Equal(y) {
 			b.Fatal("equal")
 		}
 	}

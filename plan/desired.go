@@ -2,7 +2,6 @@ package plan
 
 import (
 	"cmp"
-	"fmt"
 	"html"
 	"slices"
 	"sort"
@@ -47,10 +46,20 @@ type DesiredState struct {
 	// read, so no company has desired jobs and Diff touches no job.
 	JobsUnavailable string
 
-	// employees and jobs find every Personio record by id, so Diff can say
-	// why a linked record is no longer desired (gone, filtered, unmapped).
-	employees sources
-	jobs      sources
+	// personio finds every Personio record of a kind by id, so Diff can
+	// say why a linked record is no longer desired (gone, filtered,
+	// unmapped).
+	personio map[Type]sources
+}
+
+// kinds are the kinds of records Diff plans: employees, and jobs unless
+// the feed could not be read. Without a feed nothing is known about jobs:
+// none is created, updated, unlinked or removed, in any company.
+func (d *DesiredState) kinds() []Type {
+	if d.JobsUnavailable != "" {
+		return []Type{TypeEmployee}
+	}
+	return []Type{TypeEmployee, TypeJob}
 }
 
 // sources finds the Personio record with an id.
@@ -78,6 +87,22 @@ type DesiredCompany struct {
 	Jobs      []DesiredRecord
 }
 
+// syncs reports whether the company syncs records of typ.
+func (dc *DesiredCompany) syncs(typ Type) bool {
+	if typ == TypeJob {
+		return dc.SyncJobs
+	}
+	return dc.SyncEmployees
+}
+
+// records returns the company's desired records of typ.
+func (dc *DesiredCompany) records(typ Type) []DesiredRecord {
+	if typ == TypeJob {
+		return dc.Jobs
+	}
+	return dc.Employees
+}
+
 // DesiredLocation is one declared location with its resolved office.
 type DesiredLocation struct {
 	Slug       string
@@ -94,12 +119,10 @@ type DesiredLocation struct {
 
 // Attrs returns the location's synced attributes.
 func (l DesiredLocation) Attrs() Attrs {
-	var v attrValues
-	v.set(FieldName, l.Name)
+	v := attrValues{idxName: l.Name, idxOfficeName: l.OfficeName}
 	if l.OfficeID != 0 {
-		v.set(FieldOfficeID, strconv.FormatInt(l.OfficeID, 10))
+		v[idxOfficeID] = strconv.FormatInt(l.OfficeID, 10)
 	}
-	v.set(FieldOfficeName, l.OfficeName)
 	return v.attrs()
 }
 
@@ -132,9 +155,6 @@ type fieldKey struct {
 
 // Attrs returns the record's attributes.
 func (r *DesiredRecord) Attrs() Attrs {
-	if r.emp == nil {
-		return r.attrs
-	}
 	var v attrValues
 	r.values(&v)
 	return v.attrs()
@@ -162,9 +182,7 @@ func (r *DesiredRecord) values(v *attrValues) {
 // when diags has errors the returned state is incomplete and must not be
 // diffed.
 func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredState, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	inScope, d := companiesInScope(cfg, opts.Companies)
-	diags = append(diags, d...)
+	inScope, diags := companiesInScope(cfg, opts.Companies)
 	diags = append(diags, checkEmployeeFields(cfg, snap)...)
 	if len(cfg.Personio.Statuses) == 0 {
 		// The loader always resolves the default; a Config built elsewhere
@@ -190,10 +208,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		ds.Configured = append(ds.Configured, c.Slug)
 	}
 	sort.Strings(ds.Configured)
-	statuses := map[string]bool{}
-	for _, s := range cfg.Personio.Statuses {
-		statuses[s] = true
-	}
+	synced := func(status string) bool { return slices.Contains(cfg.Personio.Statuses, status) }
 	// Employees are sorted by id: they are looked up where they are
 	// rather than indexed again (a 100,000-entry map costs megabytes).
 	emps := snap.Employees
@@ -203,28 +218,26 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 		// a listed employee into a missing one.
 		slices.SortFunc(emps, byID)
 	}
-	ds.employees = func(id int64) (source, bool) {
+	employees := func(id int64) (source, bool) {
 		i, ok := slices.BinarySearchFunc(emps, id, func(e SourceEmployee, id int64) int { return cmp.Compare(e.ID, id) })
 		if !ok {
 			return source{}, false
 		}
 		e := &emps[i]
-		s := source{status: e.Status, synced: statuses[e.Status]}
+		s := source{status: e.Status, synced: synced(e.Status)}
 		if e.Office != nil {
 			s.office = e.Office.Name
 		}
 		return s, true
 	}
-	jobs := make(map[int64]source, len(snap.Jobs))
-	if ds.JobsUnavailable == "" {
-		for _, j := range snap.Jobs {
-			jobs[j.ID] = source{synced: true, office: j.Office}
-		}
+	jobs := make(map[int64]source, len(snap.Jobs)) // read only when the feed was
+	for _, j := range snap.Jobs {
+		jobs[j.ID] = source{synced: true, office: j.Office}
 	}
-	ds.jobs = func(id int64) (source, bool) {
+	ds.personio = map[Type]sources{TypeEmployee: employees, TypeJob: func(id int64) (source, bool) {
 		s, ok := jobs[id]
 		return s, ok
-	}
+	}}
 
 	resolved, d := resolveOffices(cfg, inScope, offices, &ds.Warnings)
 	diags = append(diags, d...)
@@ -237,12 +250,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	}
 	byOffice := map[int64]target{}
 	for _, c := range inScope {
-		dc := DesiredCompany{
-			Slug:          c.Slug,
-			Name:          c.Name,
-			SyncEmployees: c.SyncEmployees,
-			SyncJobs:      c.SyncJobs,
-		}
+		dc := DesiredCompany{Slug: c.Slug, Name: c.Name, SyncEmployees: c.SyncEmployees, SyncJobs: c.SyncJobs}
 		byOfficeName := map[string]string{}
 		for _, loc := range c.Locations {
 			dl := DesiredLocation{Slug: loc.Slug, Name: loc.Name}
@@ -272,7 +280,7 @@ func Desired(cfg *config.Config, snap *Source, opts DesiredOptions) (*DesiredSta
 	// the listing (sorted by id, so each company's are too) counts them,
 	// a second fills slices allocated at their size.
 	mapped := func(e *SourceEmployee) (target, bool) {
-		if e.Office == nil || e.Office.ID == 0 || !statuses[e.Status] {
+		if e.Office == nil || e.Office.ID == 0 || !synced(e.Status) {
 			return target{}, false
 		}
 		t, ok := byOffice[e.Office.ID]
@@ -310,9 +318,8 @@ type locationKey struct{ company, location string }
 // and warnings are left to a plan that covers them. It returns the offices
 // of the locations that resolved, by location.
 func resolveOffices(cfg *config.Config, inScope []config.Company, offices *officeIndex, warnings *[]string) (map[locationKey]Office, hcl.Diagnostics) {
-	scoped := make(map[string]bool, len(inScope))
-	for _, c := range inScope {
-		scoped[c.Slug] = true
+	scoped := func(slug string) bool {
+		return slices.ContainsFunc(inScope, func(c config.Company) bool { return c.Slug == slug })
 	}
 	var (
 		diags    hcl.Diagnostics
@@ -325,13 +332,13 @@ func resolveOffices(cfg *config.Config, inScope []config.Company, offices *offic
 				continue
 			}
 			o, warn, d := offices.resolve(c.Slug, loc)
-			if scoped[c.Slug] {
-				diags = append(diags, d...)
-				if warn != "" {
-					*warnings = append(*warnings, warn)
-				}
+			if scoped(c.Slug) && d != nil {
+				diags = append(diags, d)
 			}
-			if d.HasErrors() {
+			if scoped(c.Slug) && warn != "" {
+				*warnings = append(*warnings, warn)
+			}
+			if d != nil {
 				continue
 			}
 			resolved[locationKey{c.Slug, loc.Slug}] = o
@@ -339,22 +346,14 @@ func resolveOffices(cfg *config.Config, inScope []config.Company, offices *offic
 			if o.ID == 0 {
 				key.Name = o.Name // an office only the job feed names has no id
 			}
-			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: officeLabel(o, loc)})
+			label := "" // env() read loc's office: the office's name or id would show its value
+			if !loc.OfficeFromEnv() {
+				label = officeName(o)
+			}
+			mappings = append(mappings, config.OfficeMapping{Company: c.Slug, Location: loc, Office: key, Label: label})
 		}
 	}
 	return resolved, append(diags, config.OfficesMappedOnce(mappings)...)
-}
-
-// officeLabel is how messages name the office loc resolved to; "" when
-// env() read loc's office, whose value the office's name or id would show.
-func officeLabel(o Office, loc config.Location) string {
-	switch {
-	case loc.OfficeFromEnv():
-		return ""
-	case o.ID == 0:
-		return fmt.Sprintf("%q (job feed only)", o.Name)
-	}
-	return fmt.Sprintf("%q (id %d)", o.Name, o.ID)
 }
 
 // companiesInScope returns the configured companies named by filter (all
@@ -367,31 +366,23 @@ func CheckCompanies(cfg *config.Config, filter []string) hcl.Diagnostics {
 }
 
 func companiesInScope(cfg *config.Config, filter []string) ([]config.Company, hcl.Diagnostics) {
-	all := make([]config.Company, len(cfg.Companies))
-	copy(all, cfg.Companies)
-	sort.Slice(all, func(i, j int) bool { return all[i].Slug < all[j].Slug })
+	all := slices.SortedFunc(slices.Values(cfg.Companies), func(a, b config.Company) int { return strings.Compare(a.Slug, b.Slug) })
 	if len(filter) == 0 {
 		return all, nil
 	}
-	want := map[string]bool{}
-	for _, s := range filter {
-		want[s] = true
-	}
 	var out []config.Company
-	var slugs []string
-	for _, c := range all {
-		slugs = append(slugs, c.Slug)
-		if want[c.Slug] {
+	slugs := make([]string, len(all))
+	for i, c := range all {
+		slugs[i] = c.Slug
+		if slices.Contains(filter, c.Slug) {
 			out = append(out, c)
-			delete(want, c.Slug)
 		}
 	}
 	var diags hcl.Diagnostics
-	for _, s := range filter {
-		if !want[s] {
-			continue
+	for i, s := range filter {
+		if slices.Contains(slugs, s) || slices.Contains(filter[:i], s) {
+			continue // configured, or reported already
 		}
-		delete(want, s)
 		detail := "No company block has this slug."
 		if len(slugs) > 0 {
 			detail += " Configured companies, closest first: " + strings.Join(config.Closest(s, slugs, maxSuggestions), ", ") + "."
@@ -411,28 +402,22 @@ func desiredJobs(jobs []SourceJob, byOfficeName map[string]string) []DesiredReco
 	var out []DesiredRecord
 	for i := range jobs {
 		j := &jobs[i]
+		// byOfficeName holds no office without a name.
 		slug, ok := byOfficeName[j.Office]
-		if !ok || j.Office == "" {
-			ok = false
-			for _, o := range j.AdditionalOffices {
-				if slug, ok = byOfficeName[o]; ok && o != "" {
-					break
-				}
+		for _, o := range j.AdditionalOffices {
+			if ok {
+				break
 			}
+			slug, ok = byOfficeName[o]
 		}
 		if !ok {
 			continue
 		}
-		var v attrValues
-		v.set(FieldTitle, j.Name)
-		v.set(FieldDescription, jobDescription(j.Descriptions))
-		v.set(FieldEmploymentType, j.EmploymentType)
-		v.set(FieldSchedule, j.Schedule)
-		v.set(FieldDepartment, j.Department)
-		v.set(FieldLocation, slug)
-		v.set(FieldApplicationURL, j.ApplicationURL)
-		// The feed lists published positions only.
-		v.set(FieldStatus, "published")
+		v := attrValues{
+			idxTitle: j.Name, idxDescription: jobDescription(j.Descriptions), idxEmploymentType: j.EmploymentType,
+			idxSchedule: j.Schedule, idxDepartment: j.Department, idxLocation: slug, idxApplicationURL: j.ApplicationURL,
+			idxStatus: "published", // the feed lists published positions only
+		}
 		out = append(out, DesiredRecord{ID: j.ID, attrs: v.attrs()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -448,9 +433,7 @@ func jobDescription(sections []JobDescription) string {
 			b.WriteByte('\n')
 		}
 		if s.Name != "" {
-			b.WriteString("<h3>")
-			b.WriteString(html.EscapeString(s.Name))
-			b.WriteString("</h3>")
+			b.WriteString("<h3>" + html.EscapeString(s.Name) + "</h3>")
 		}
 		b.WriteString(s.Value)
 	}

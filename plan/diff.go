@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,16 +29,11 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		Warnings:        append([]string(nil), d.Warnings...),
 		JobsUnavailable: d.JobsUnavailable,
 	}
-	// Without a feed nothing is known about jobs: none is created,
-	// updated, unlinked or removed, in any company.
-	jobsKnown := d.JobsUnavailable == ""
 	curCompanies := make(map[string]*CompanyState, len(cur.Companies))
 	for i := range cur.Companies {
 		curCompanies[cur.Companies[i].Slug] = &cur.Companies[i]
 	}
-	employees := groupRecords(cur.Employees)
-	jobs := groupRecords(cur.Jobs)
-
+	groups := map[Type]map[string]*companyRecords{TypeEmployee: groupRecords(cur.Employees), TypeJob: groupRecords(cur.Jobs)}
 	configured := map[string]bool{}
 	for _, s := range d.Configured {
 		configured[s] = true
@@ -48,77 +44,70 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		p.Scope = append(p.Scope, Scope{Company: dc.Slug, Employees: dc.SyncEmployees, Jobs: dc.SyncJobs})
-		chs = appendCompanyChange(chs, dc, curCompanies[dc.Slug])
+		ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: nameAttrs(dc.Name)}
+		switch cs := curCompanies[dc.Slug]; {
+		case cs == nil:
+			ch.Action = Create
+		case cs.Name != dc.Name:
+			ch.Action, ch.Before = Update, nameAttrs(cs.Name)
+		default:
+			continue
+		}
+		chs = append(chs, ch)
 	}
 	locStart := len(chs)
 	for i := range d.Companies {
 		chs = appendLocationChanges(chs, &d.Companies[i], curCompanies[d.Companies[i].Slug])
 	}
-	if opts.AllCompanies {
-		chs = appendLeftLocations(chs, cur.Companies, configured)
-	}
-	locations := chs[locStart:]
-	sort.SliceStable(locations, func(i, j int) bool {
-		if locations[i].Company != locations[j].Company {
-			return locations[i].Company < locations[j].Company
+	for i := range cur.Companies {
+		if cs := &cur.Companies[i]; opts.AllCompanies && !configured[cs.Slug] {
+			for j := range cs.Locations {
+				chs = appendClearMapping(chs, cs.Slug, &cs.Locations[j], "company "+cs.Slug+" left the configuration")
+			}
 		}
-		return locations[i].Key < locations[j].Key
+	}
+	slices.SortStableFunc(chs[locStart:], func(a, b Change) int {
+		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Key, b.Key))
 	})
-	empStart := len(chs)
-	chs = slices.Grow(chs, countChanges(d, employees, jobs, configured, opts.AllCompanies, jobsKnown))
-	for i := range d.Companies {
-		if dc := &d.Companies[i]; dc.SyncEmployees {
-			chs = diffRecords(chs, TypeEmployee, dc, dc.Employees, employees[dc.Slug], d.employees)
-		}
-	}
-	if opts.AllCompanies {
-		chs = appendLeftCompanies(chs, TypeEmployee, employees, configured)
-	}
-	sortChanges(chs[empStart:])
-	jobStart := len(chs)
-	if jobsKnown {
+	chs = slices.Grow(chs, countChanges(d, groups, configured, opts.AllCompanies))
+	for _, typ := range d.kinds() {
+		start := len(chs)
 		for i := range d.Companies {
-			if dc := &d.Companies[i]; dc.SyncJobs {
-				chs = diffRecords(chs, TypeJob, dc, dc.Jobs, jobs[dc.Slug], d.jobs)
+			if dc := &d.Companies[i]; dc.syncs(typ) {
+				chs = diffRecords(chs, typ, dc, groups[typ][dc.Slug], d.personio[typ])
 			}
 		}
 		if opts.AllCompanies {
-			chs = appendLeftCompanies(chs, TypeJob, jobs, configured)
+			chs = appendLeftCompanies(chs, typ, groups[typ], configured)
 		}
+		sortChanges(chs[start:])
 	}
-	sortChanges(chs[jobStart:])
 
 	if chs == nil {
 		chs = []Change{} // a plan always has a (possibly empty) list
 	}
 	p.Changes = slices.Clip(chs)
 	p.Summary = summarize(p.Changes)
-	p.Suspicious = suspicious(d, employees, jobs, curCompanies)
-	p.absent = absentEmployees(p.Changes[empStart:jobStart], d.employees)
+	p.Suspicious = suspicious(d, groups, curCompanies)
+	p.absent = deletedEmployees(p.Changes, func(id int64) bool {
+		_, listed := d.personio[TypeEmployee](id)
+		return !listed
+	})
 	p.Digests = Digests{Personio: digestDesired(d), Target: DigestState(cur)}
 	return p
 }
 
 // countChanges is how many employee and job changes Diff makes.
-func countChanges(d *DesiredState, employees, jobs map[string]*companyRecords, configured map[string]bool, all, jobsKnown bool) int {
+func countChanges(d *DesiredState, groups map[Type]map[string]*companyRecords, configured map[string]bool, all bool) int {
 	n := 0
-	for i := range d.Companies {
-		dc := &d.Companies[i]
-		if dc.SyncEmployees {
-			n += recordChanges(TypeEmployee, dc.Employees, employees[dc.Slug])
-		}
-		if dc.SyncJobs && jobsKnown {
-			n += recordChanges(TypeJob, dc.Jobs, jobs[dc.Slug])
-		}
-	}
-	if all {
-		for company, g := range employees {
-			if !configured[company] {
-				n += len(g.order)
+	for _, typ := range d.kinds() {
+		for i := range d.Companies {
+			if dc := &d.Companies[i]; dc.syncs(typ) {
+				n += recordChanges(typ, dc.records(typ), groups[typ][dc.Slug])
 			}
 		}
-		for company, g := range jobs {
-			if !configured[company] && jobsKnown {
+		for company, g := range groups[typ] {
+			if all && !configured[company] {
 				n += len(g.order)
 			}
 		}
@@ -133,8 +122,6 @@ type companyRecords struct {
 	// whose external id is no Personio id is in order only (nothing
 	// Personio sends matches it).
 	linked map[int64]int
-	// odd are the external ids of order that are no Personio id.
-	odd map[string]bool
 	// unlinked are adoption candidates by lower-cased email, lowest target
 	// id first.
 	unlinked map[string][]*Record
@@ -142,6 +129,7 @@ type companyRecords struct {
 
 func groupRecords(recs []Record) map[string]*companyRecords {
 	out := map[string]*companyRecords{}
+	odd := map[[2]string]bool{} // company and external id of the rows in order whose external id is no Personio id
 	for i := range recs {
 		r := &recs[i]
 		g := out[r.Company]
@@ -150,16 +138,14 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 			out[r.Company] = g
 		}
 		if r.Linked {
-			if id, err := strconv.ParseInt(r.ExternalID, 10, 64); err == nil {
-				if _, dup := g.linked[id]; !dup {
-					g.linked[id] = len(g.order)
-					g.order = append(g.order, r)
-				}
-			} else if !g.odd[r.ExternalID] {
-				if g.odd == nil {
-					g.odd = map[string]bool{}
-				}
-				g.odd[r.ExternalID] = true
+			id, err := strconv.ParseInt(r.ExternalID, 10, 64)
+			_, dup := g.linked[id]
+			switch key := [2]string{r.Company, r.ExternalID}; {
+			case err == nil && !dup:
+				g.linked[id] = len(g.order)
+				g.order = append(g.order, r)
+			case err != nil && !odd[key]:
+				odd[key] = true
 				g.order = append(g.order, r)
 			}
 			continue
@@ -176,69 +162,50 @@ func groupRecords(recs []Record) map[string]*companyRecords {
 	return out
 }
 
-func appendCompanyChange(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	after := nameAttrs(dc.Name)
-	ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: after}
-	if cs == nil {
-		ch.Action = Create
-		return append(out, ch)
-	}
-	before := nameAttrs(cs.Name)
-	if attrsEqual(before, after, companyFields) {
-		return out
-	}
-	ch.Action, ch.Before = Update, before
-	return append(out, ch)
-}
-
 // appendLocationChanges creates or updates the declared locations. A
 // location that is no longer declared is never deleted, but a stale office
 // mapping on it is cleared: the configuration is the only source of
 // mappings, and the Gridwork UI must not show one that no longer syncs.
+// Diff sorts the changes.
 func appendLocationChanges(out []Change, dc *DesiredCompany, cs *CompanyState) []Change {
-	curLocs := map[string]*LocationState{}
-	if cs != nil {
-		for i := range cs.Locations {
-			curLocs[cs.Locations[i].Slug] = &cs.Locations[i]
-		}
-	}
-	declared := map[string]bool{}
-	var chs []Change
+	curLocs := locationsOf(cs)
 	for _, dl := range dc.Locations {
-		declared[dl.Slug] = true
-		after := dl.Attrs()
-		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: after}
+		ch := Change{Address: "location." + dc.Slug + "." + dl.Slug, Type: TypeLocation, Company: dc.Slug, Key: dl.Slug, After: dl.Attrs()}
 		cl := curLocs[dl.Slug]
-		if cl == nil {
+		delete(curLocs, dl.Slug)
+		switch {
+		case cl == nil:
 			ch.Action = Create
-			chs = append(chs, ch)
+		case cl.Name != dl.Name || cl.OfficeID != dl.OfficeID || cl.OfficeName != dl.OfficeName:
+			ch.Action, ch.Before = Update, locationAttrs(cl)
+			if cl.OfficeID != dl.OfficeID || cl.OfficeName != dl.OfficeName {
+				ch.Reason = officeReason(ch.Before, ch.After)
+			}
+		default:
 			continue
 		}
-		before := locationAttrs(cl)
-		if !attrsEqual(before, after, locationFields) {
-			ch.Action, ch.Before = Update, before
-			if before.Get(FieldOfficeID) != after.Get(FieldOfficeID) || before.Get(FieldOfficeName) != after.Get(FieldOfficeName) {
-				ch.Reason = officeReason(before, after)
-			}
-			chs = append(chs, ch)
-		}
+		out = append(out, ch)
 	}
 	if cs != nil {
 		for i := range cs.Locations {
-			cl := &cs.Locations[i]
-			if declared[cl.Slug] || (cl.OfficeID == 0 && cl.OfficeName == "") {
-				continue
+			if cl := &cs.Locations[i]; curLocs[cl.Slug] != nil {
+				out = appendClearMapping(out, dc.Slug, cl, "location is no longer in the configuration: its office mapping is cleared")
 			}
-			before := locationAttrs(cl)
-			chs = append(chs, Change{
-				Address: "location." + dc.Slug + "." + cl.Slug, Type: TypeLocation, Company: dc.Slug, Key: cl.Slug,
-				Action: Update, Before: before, After: nameAttrs(cl.Name),
-				Reason: "location is no longer in the configuration: its office mapping is cleared",
-			})
 		}
 	}
-	sort.Slice(chs, func(i, j int) bool { return chs[i].Key < chs[j].Key })
-	return append(out, chs...)
+	return out
+}
+
+// appendClearMapping clears the office mapping of cl, if it has one. The
+// location itself stays; gridsync never deletes companies or locations.
+func appendClearMapping(out []Change, company string, cl *LocationState, reason string) []Change {
+	if cl.OfficeID == 0 && cl.OfficeName == "" {
+		return out
+	}
+	return append(out, Change{
+		Address: "location." + company + "." + cl.Slug, Type: TypeLocation, Company: company, Key: cl.Slug,
+		Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name), Reason: reason,
+	})
 }
 
 func locationAttrs(cl *LocationState) Attrs {
@@ -262,7 +229,8 @@ func officeReason(before, after Attrs) string {
 
 // diffRecords diffs one company's records of one kind. sources are every
 // Personio record of the kind, to tell why a linked row is not desired.
-func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecord, g *companyRecords, sources sources) []Change {
+func diffRecords(out []Change, typ Type, dc *DesiredCompany, g *companyRecords, sources sources) []Change {
+	want := dc.records(typ)
 	if g == nil {
 		g = &companyRecords{}
 	}
@@ -281,34 +249,28 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, want []DesiredRecor
 			}
 		}
 		key := strconv.FormatInt(w.ID, 10)
-		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, After: v.attrs()}
+		ch := Change{Address: address(typ, dc.Slug, key), Type: typ, Company: dc.Slug, Key: key, Action: Create, After: v.attrs()}
+		var r *Record // the row updated or adopted
 		if linked {
-			r := g.order[i]
-			ch.Action, ch.TargetID, ch.Before = Update, r.TargetID, restrict(r.Attrs, fields)
-			out = append(out, ch)
-			continue
-		}
-		if typ == TypeEmployee {
-			if r := g.adopt(v.get(FieldEmail)); r != nil {
-				ch.Action, ch.TargetID, ch.Before = Adopt, r.TargetID, restrict(r.Attrs, fields)
-				ch.Reason = "an unlinked Gridwork employee has the email " + r.Attrs.Get(FieldEmail)
-				out = append(out, ch)
-				continue
+			r, ch.Action = g.order[i], Update
+		} else if typ == TypeEmployee {
+			if r = g.adopt(v[idxEmail]); r != nil {
+				ch.Action, ch.Reason = Adopt, "an unlinked Gridwork employee has the email "+r.Attrs.Get(FieldEmail)
 			}
 		}
-		ch.Action = Create
+		if r != nil {
+			ch.TargetID, ch.Before = r.TargetID, restrict(r.Attrs, fields)
+		}
 		out = append(out, ch)
 	}
 	for i, r := range g.order {
-		if seen[i] {
-			continue
+		if !seen[i] {
+			action, reason := gone(typ, dc.Slug, r.ExternalID, sources)
+			out = append(out, Change{
+				Address: address(typ, dc.Slug, r.ExternalID), Type: typ, Company: dc.Slug, Key: r.ExternalID,
+				Action: action, TargetID: r.TargetID, Before: restrict(r.Attrs, fields), Reason: reason,
+			})
 		}
-		ch := Change{
-			Address: address(typ, dc.Slug, r.ExternalID), Type: typ, Company: dc.Slug, Key: r.ExternalID,
-			TargetID: r.TargetID, Before: restrict(r.Attrs, fields),
-		}
-		ch.Action, ch.Reason = gone(typ, dc.Slug, r.ExternalID, sources)
-		out = append(out, ch)
 	}
 	return out
 }
@@ -336,19 +298,15 @@ func recordChanges(typ Type, want []DesiredRecord, g *companyRecords) int {
 	return n + len(g.order) - matched
 }
 
-// absentEmployees returns the Personio ids of the employees chs delete
-// because Personio's listing lacks them, sorted, each once (see
-// Plan.AbsentEmployees).
-func absentEmployees(chs []Change, sources sources) []int64 {
+// deletedEmployees returns the Personio ids of the employees chs delete
+// for which keep holds, sorted, each once.
+func deletedEmployees(chs []Change, keep func(id int64) bool) []int64 {
 	var ids []int64
 	for i := range chs {
-		c := &chs[i]
-		if c.Type != TypeEmployee || c.Action != Delete {
-			continue
-		}
-		id, err := strconv.ParseInt(c.Key, 10, 64)
-		if _, listed := sources(id); err == nil && !listed {
-			ids = append(ids, id)
+		if c := &chs[i]; c.Type == TypeEmployee && c.Action == Delete {
+			if id, err := strconv.ParseInt(c.Key, 10, 64); err == nil && keep(id) {
+				ids = append(ids, id)
+			}
 		}
 	}
 	slices.Sort(ids)
@@ -358,10 +316,7 @@ func absentEmployees(chs []Change, sources sources) []int64 {
 // adopt takes the first unlinked candidate with the email, at most once.
 func (g *companyRecords) adopt(email string) *Record {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" || g.unlinked == nil {
-		return nil
-	}
-	c := g.unlinked[email]
+	c := g.unlinked[email] // holds no empty email
 	if len(c) == 0 {
 		return nil
 	}
@@ -382,41 +337,12 @@ func gone(typ Type, company, externalID string, sources sources) (Action, string
 		return Delete, "no longer in Personio"
 	}
 	if !s.synced {
-		st := s.status
-		if st == "" {
-			st = "(none)"
-		}
-		return Delete, "status " + st + " is not synced"
+		return Delete, "status " + cmp.Or(s.status, "(none)") + " is not synced"
 	}
 	if s.office == "" {
 		return Unlink, "no office in Personio"
 	}
 	return Unlink, "office " + s.office + " is not mapped to a location of " + company
-}
-
-// appendLeftLocations clears the office mappings of the locations of
-// companies that are no longer configured, as for an undeclared location:
-// the configuration is the only source of mappings. The rows themselves
-// stay; gridsync never deletes companies or locations.
-func appendLeftLocations(out []Change, companies []CompanyState, configured map[string]bool) []Change {
-	for i := range companies {
-		cs := &companies[i]
-		if configured[cs.Slug] {
-			continue
-		}
-		for j := range cs.Locations {
-			cl := &cs.Locations[j]
-			if cl.OfficeID == 0 && cl.OfficeName == "" {
-				continue
-			}
-			out = append(out, Change{
-				Address: "location." + cs.Slug + "." + cl.Slug, Type: TypeLocation, Company: cs.Slug, Key: cl.Slug,
-				Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name),
-				Reason: "company " + cs.Slug + " left the configuration",
-			})
-		}
-	}
-	return out
 }
 
 // appendLeftCompanies unlinks the linked rows of companies that are no
@@ -442,29 +368,17 @@ func address(typ Type, company, key string) string {
 	return string(typ) + "." + company + "[" + key + "]"
 }
 
-var (
-	companyFields  = []string{FieldName}
-	locationFields = []string{FieldName, FieldOfficeID, FieldOfficeName}
-)
+// typeFields are the synced fields of each type in display order.
+var typeFields = map[Type][]string{
+	TypeCompany:  {FieldName},
+	TypeLocation: {FieldName, FieldOfficeID, FieldOfficeName},
+	TypeEmployee: employeeFields,
+	TypeJob:      jobFields,
+}
 
 // fieldsOf returns the synced fields of a type in display order; none for
 // a type it does not know.
-func fieldsOf(typ Type) []string {
-	switch typ {
-	case TypeCompany:
-		return companyFields
-	case TypeLocation:
-		return locationFields
-	case TypeEmployee:
-		return employeeFields
-	case TypeJob:
-		return jobFields
-	}
-	return nil
-}
-
-// attrsEqual compares the synced fields; a missing key and "" are the same.
-func attrsEqual(a, b Attrs, fields []string) bool { return a.equalOn(b, setOf(fields)) }
+func fieldsOf(typ Type) []string { return typeFields[typ] }
 
 // restrict returns the synced fields of a: never none, so that a change's
 // Before reads {} rather than null when the row had no value at all.
@@ -477,11 +391,7 @@ func restrict(a Attrs, fields []string) Attrs {
 }
 
 // nameAttrs are the attributes of a company: its name.
-func nameAttrs(name string) Attrs {
-	var v attrValues
-	v.set(FieldName, name)
-	return v.attrs()
-}
+func nameAttrs(name string) Attrs { return (&attrValues{idxName: name}).attrs() }
 
 // sortChanges orders records by company, then numeric id (non-numeric ids
 // after numeric ones, by text), then target id. It sorts in place: a plan
@@ -516,17 +426,15 @@ func (o changeOrder) Swap(i, j int) {
 
 func (o changeOrder) Less(i, j int) bool {
 	a, b := &o.chs[i], &o.chs[j]
-	if a.Company != b.Company {
-		return a.Company < b.Company
-	}
 	ka, kb := o.keys[i], o.keys[j]
-	if ka.ok != kb.ok {
+	switch {
+	case a.Company != b.Company:
+		return a.Company < b.Company
+	case ka.ok != kb.ok:
 		return ka.ok
-	}
-	if ka.ok && ka.num != kb.num {
+	case ka.ok && ka.num != kb.num:
 		return ka.num < kb.num
-	}
-	if !ka.ok && a.Key != b.Key {
+	case !ka.ok && a.Key != b.Key:
 		return a.Key < b.Key
 	}
 	return a.TargetID < b.TargetID

@@ -43,7 +43,7 @@ func checkCounted(t *testing.T, cfg *config.Config, src *Source, cur State, comp
 			records++
 		}
 	}
-	if n := countChanges(d, groupRecords(cur.Employees), groupRecords(cur.Jobs), configured, len(companies) == 0, d.JobsUnavailable == ""); n != records {
+	if n := countChanges(d, map[Type]map[string]*companyRecords{TypeEmployee: groupRecords(cur.Employees), TypeJob: groupRecords(cur.Jobs)}, configured, len(companies) == 0); n != records {
 		t.Errorf("countChanges = %d, the plan has %d employee and job changes", n, records)
 	}
 }

@@ -1,12 +1,15 @@
 package plan
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/gridwork/gridsync/config"
 )
@@ -24,8 +27,7 @@ const (
 // sorted order and their bytes.
 func DigestConfig(cfg *config.Config) string {
 	h := newCanon(digestConfigV)
-	names := make([]string, 0, len(cfg.Files))
-	rel := map[string]string{}
+	rel := map[string]string{} // name relative to the directory → name
 	for name := range cfg.Files {
 		r := name
 		if filepath.IsAbs(name) && cfg.Dir != "" {
@@ -33,18 +35,15 @@ func DigestConfig(cfg *config.Config) string {
 				r = x
 			}
 		}
-		r = filepath.ToSlash(r)
-		rel[r] = name
-		names = append(names, r)
+		rel[filepath.ToSlash(r)] = name
 	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(rel)) {
 		h.str(n)
 		var b []byte
 		if f := cfg.Files[rel[n]]; f != nil {
 			b = f.Bytes
 		}
-		h.bytes(b)
+		h.str(string(b))
 	}
 	return h.sum()
 }
@@ -70,7 +69,8 @@ func digestDesired(d *DesiredState) string {
 		h.int(int64(len(c.Locations)))
 		for _, l := range c.Locations {
 			h.str(l.Slug)
-			h.attrs(l.Attrs(), locationOrder)
+			v := l.Attrs().values()
+			h.values(&v, locationOrder)
 		}
 		for _, k := range []struct {
 			recs   []DesiredRecord
@@ -93,21 +93,13 @@ func digestDesired(d *DesiredState) string {
 // not depend on the order the store returned rows in.
 func DigestState(s State) string {
 	h := newCanon(digestStateV)
-	cs := make([]int, len(s.Companies))
-	for i := range cs {
-		cs[i] = i
-	}
-	sort.Slice(cs, func(a, b int) bool { return s.Companies[cs[a]].Slug < s.Companies[cs[b]].Slug })
+	cs := sortedIndexes(len(s.Companies), func(a, b int) int { return cmp.Compare(s.Companies[a].Slug, s.Companies[b].Slug) })
 	h.int(int64(len(cs)))
 	for _, i := range cs {
 		c := &s.Companies[i]
 		h.str(c.Slug)
 		h.str(c.Name)
-		locs := make([]int, len(c.Locations))
-		for j := range locs {
-			locs[j] = j
-		}
-		sort.Slice(locs, func(a, b int) bool { return c.Locations[locs[a]].Slug < c.Locations[locs[b]].Slug })
+		locs := sortedIndexes(len(c.Locations), func(a, b int) int { return cmp.Compare(c.Locations[a].Slug, c.Locations[b].Slug) })
 		h.int(int64(len(locs)))
 		for _, j := range locs {
 			l := &c.Locations[j]
@@ -118,19 +110,9 @@ func DigestState(s State) string {
 		}
 	}
 	for _, recs := range [][]Record{s.Employees, s.Jobs} {
-		idx := make([]int, len(recs))
-		for j := range idx {
-			idx[j] = j
-		}
-		sort.Slice(idx, func(a, b int) bool {
-			x, y := &recs[idx[a]], &recs[idx[b]]
-			if x.Company != y.Company {
-				return x.Company < y.Company
-			}
-			if x.ExternalID != y.ExternalID {
-				return x.ExternalID < y.ExternalID
-			}
-			return x.TargetID < y.TargetID
+		idx := sortedIndexes(len(recs), func(a, b int) int {
+			x, y := &recs[a], &recs[b]
+			return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.ExternalID, y.ExternalID), cmp.Compare(x.TargetID, y.TargetID))
 		})
 		h.int(int64(len(idx)))
 		for _, j := range idx {
@@ -144,13 +126,24 @@ func DigestState(s State) string {
 			if r.Type == TypeJob {
 				o = jobOrder
 			}
-			h.attrs(r.Attrs, o)
+			v := r.Attrs.values()
+			h.values(&v, o)
 		}
 	}
 	return h.sum()
 }
 
-var employeeOrder, jobOrder, locationOrder = orderOf(employeeFields), orderOf(jobFields), orderOf(locationFields)
+// sortedIndexes returns the indexes 0 to n-1 sorted by compare.
+func sortedIndexes(n int, compare func(a, b int) int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, compare)
+	return idx
+}
+
+var employeeOrder, jobOrder, locationOrder = orderOf(employeeFields), orderOf(jobFields), orderOf(typeFields[TypeLocation])
 
 // canon writes length-prefixed values into a hash, so that no two
 // different inputs share an encoding.
@@ -191,22 +184,8 @@ func (c *canon) str(s string) {
 	}
 }
 
-func (c *canon) bytes(b []byte) {
-	c.int(int64(len(b)))
-	c.buf = append(c.buf, b...)
-	if len(c.buf) >= 32<<10 {
-		c.flush()
-	}
-}
-
-// attrs writes the non-empty attributes: those of the fields in o, in
+// values writes the non-empty values of v: those of the fields in o, in
 // its order, then any others by name. A missing key and "" are the same.
-func (c *canon) attrs(a Attrs, o fieldOrder) {
-	v := a.values()
-	c.values(&v, o)
-}
-
-// values is attrs of the values v holds.
 func (c *canon) values(v *attrValues, o fieldOrder) {
 	n := 0
 	for i := range v {
@@ -236,12 +215,10 @@ type fieldOrder struct {
 }
 
 func orderOf(fields []string) fieldOrder {
-	var o fieldOrder
+	o := fieldOrder{set: setOf(fields)}
 	for _, f := range fields {
-		if i, ok := fieldIndex(f); ok && o.set&(1<<i) == 0 {
-			o.idx = append(o.idx, i)
-			o.set |= 1 << i
-		}
+		i, _ := fieldIndex(f)
+		o.idx = append(o.idx, i)
 	}
 	return o
 }

@@ -1,10 +1,11 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -56,15 +57,11 @@ type MassDeleteError struct {
 }
 
 func (e *MassDeleteError) Error() string {
-	var b strings.Builder
-	b.WriteString("refusing to apply: ")
-	b.WriteString(e.reasons(true))
-	b.WriteString(". Check Personio and the configuration")
+	hint := ""
 	if slices.ContainsFunc(e.Blanked, func(m MassBlank) bool { return m.Type == TypeEmployee }) {
-		b.WriteString(" (Personio leaves out the employee attributes the API credentials may not read, and a field it leaves out reads as empty: see Settings → Integrations → API credentials in Personio)")
+		hint = " (Personio leaves out the employee attributes the API credentials may not read, and a field it leaves out reads as empty: see Settings → Integrations → API credentials in Personio)"
 	}
-	b.WriteString("; if this is intended, re-run with -allow-mass-delete")
-	return b.String()
+	return "refusing to apply: " + e.reasons(true) + ". Check Personio and the configuration" + hint + "; if this is intended, re-run with -allow-mass-delete"
 }
 
 // reasons words what the guard refuses in one line; withCompany names the
@@ -98,8 +95,7 @@ func (e *MassDeleteError) reasons(withCompany bool) string {
 // with suspicious Personio answers fails too. It returns a
 // *MassDeleteError, or nil when the plan may be applied.
 func (p *Plan) CheckMassDelete(cur State, opts GuardOptions) error {
-	g := newGuard(cur, opts)
-	over, blanked := g.massDeletes(p), g.massBlanks(p)
+	over, blanked := judge(p, cur, opts)
 	if len(over) == 0 && len(blanked) == 0 && len(p.Suspicious) == 0 {
 		return nil
 	}
@@ -140,12 +136,12 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 		}
 		return r
 	}
-	g := newGuard(cur, opts)
-	for _, m := range g.massDeletes(p) {
+	over, blanked := judge(p, cur, opts)
+	for _, m := range over {
 		r := get(m.Company)
 		r.Over = append(r.Over, m)
 	}
-	for _, m := range g.massBlanks(p) {
+	for _, m := range blanked {
 		r := get(m.Company)
 		r.Blanked = append(r.Blanked, m)
 	}
@@ -163,7 +159,7 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 	for _, r := range by {
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
+	slices.SortFunc(out, func(a, b Refusal) int { return strings.Compare(a.Company, b.Company) })
 	return out
 }
 
@@ -176,12 +172,7 @@ func (p *Plan) companies() []string {
 	for i := range p.Changes {
 		set[p.Changes[i].Company] = true
 	}
-	out := make([]string, 0, len(set))
-	for c := range set {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // Without returns a copy of p without anything of the given companies:
@@ -189,44 +180,29 @@ func (p *Plan) companies() []string {
 // suspicions that concern only them. The summary is recomputed; digests,
 // warnings and the rest are kept. It is how sync skips refused companies.
 func (p *Plan) Without(companies []string) *Plan {
-	drop := map[string]bool{}
-	for _, c := range companies {
-		drop[c] = true
-	}
+	dropped := func(company string) bool { return slices.Contains(companies, company) }
 	q := *p
 	q.Changes = make([]Change, 0, len(p.Changes))
 	for _, c := range p.Changes {
-		if !drop[c.Company] {
+		if !dropped(c.Company) {
 			q.Changes = append(q.Changes, c)
 		}
 	}
 	q.Summary = summarize(q.Changes)
 	q.Scope = nil
 	for _, s := range p.Scope {
-		if !drop[s.Company] {
+		if !dropped(s.Company) {
 			q.Scope = append(q.Scope, s)
 		}
 	}
 	q.Suspicious = nil
 	for _, s := range p.Suspicious {
-		var keep []string
-		for _, c := range s.Companies {
-			if !drop[c] {
-				keep = append(keep, c)
-			}
-		}
+		keep := slices.DeleteFunc(slices.Clone(s.Companies), dropped)
 		if s.Companies == nil || len(keep) > 0 {
 			q.Suspicious = append(q.Suspicious, Suspicion{Companies: keep, Text: s.Text})
 		}
 	}
 	return &q
-}
-
-// guard holds the deletion guard's limits and the linked records they
-// are measured against.
-type guard struct {
-	opts   GuardOptions
-	linked map[kindKey]int // linked records per company and kind
 }
 
 // kindKey is one company's records of one kind.
@@ -235,95 +211,75 @@ type kindKey struct {
 	typ     Type
 }
 
-func newGuard(cur State, opts GuardOptions) *guard {
+// judge counts, per company and kind, the deletes plus unlinks, and per
+// company, kind and synced field, the updates and adoptions that empty the
+// field (creates empty nothing: they had no value before), and returns
+// those that exceed the guard, sorted. The guard allows, of a company's
+// linked records of a kind in cur, max(MinAllowed, MaxShare × linked).
+func judge(p *Plan, cur State, opts GuardOptions) (over []MassDelete, blanked []MassBlank) {
 	if opts.MaxShare <= 0 {
 		opts.MaxShare = defaultMaxShare
 	}
 	if opts.MinAllowed <= 0 {
 		opts.MinAllowed = defaultMinAllowed
 	}
-	g := &guard{opts: opts, linked: map[kindKey]int{}}
+	linked := map[kindKey]int{}
 	for _, recs := range [][]Record{cur.Employees, cur.Jobs} {
 		for i := range recs {
 			if recs[i].Linked {
-				g.linked[kindKey{recs[i].Company, recs[i].Type}]++
+				linked[kindKey{recs[i].Company, recs[i].Type}]++
 			}
 		}
 	}
-	return g
-}
-
-// allowed is how many of a company's linked records of a kind a plan may
-// remove, or empty one field of: max(MinAllowed, MaxShare × linked).
-func (g *guard) allowed(k kindKey) int {
-	// The small epsilon keeps 0.1 × 70 (= 7.000000000000001) and
-	// 0.3 × 10 (= 2.9999999999999996) at the integers people expect.
-	n := int(math.Floor(g.opts.MaxShare*float64(g.linked[k]) + 1e-9))
-	return max(n, g.opts.MinAllowed)
-}
-
-// massDeletes counts, per company and kind, the deletes plus unlinks that
-// exceed the guard.
-func (g *guard) massDeletes(p *Plan) []MassDelete {
-	removed := map[kindKey]int{}
-	for _, c := range p.Changes {
-		if (c.Action == Delete || c.Action == Unlink) && (c.Type == TypeEmployee || c.Type == TypeJob) {
-			removed[kindKey{c.Company, c.Type}]++
-		}
+	limit := func(k kindKey) int {
+		// The small epsilon keeps 0.1 × 70 (= 7.000000000000001) and
+		// 0.3 × 10 (= 2.9999999999999996) at the integers people expect.
+		return max(int(math.Floor(opts.MaxShare*float64(linked[k])+1e-9)), opts.MinAllowed)
 	}
-	var over []MassDelete
-	for k, n := range removed {
-		if allowed := g.allowed(k); n > allowed {
-			over = append(over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: g.linked[k], Allowed: allowed})
-		}
-	}
-	sort.Slice(over, func(i, j int) bool {
-		if over[i].Company != over[j].Company {
-			return over[i].Company < over[j].Company
-		}
-		return over[i].Type < over[j].Type
-	})
-	return over
-}
-
-// massBlanks counts, per company, kind and synced field, the updates and
-// adoptions that empty the field, and returns those that exceed the
-// guard. Creates empty nothing: they had no value before.
-func (g *guard) massBlanks(p *Plan) []MassBlank {
 	type fieldKey struct {
 		kindKey
 		field string
 	}
-	blanked := map[fieldKey]int{}
+	removed, emptied := map[kindKey]int{}, map[fieldKey]int{}
 	for i := range p.Changes {
 		c := &p.Changes[i]
-		if (c.Action != Update && c.Action != Adopt) || (c.Type != TypeEmployee && c.Type != TypeJob) {
-			continue
-		}
-		for _, f := range fieldsOf(c.Type) {
-			if c.Before.Has(f) && !c.After.Has(f) {
-				blanked[fieldKey{kindKey{c.Company, c.Type}, f}]++
+		k := kindKey{c.Company, c.Type}
+		switch {
+		case c.Type != TypeEmployee && c.Type != TypeJob:
+		case c.Action == Delete || c.Action == Unlink:
+			removed[k]++
+		case c.Action == Update || c.Action == Adopt:
+			for _, f := range fieldsOf(c.Type) {
+				if c.Before.Has(f) && !c.After.Has(f) {
+					emptied[fieldKey{k, f}]++
+				}
 			}
 		}
 	}
-	var over []MassBlank
-	for k, n := range blanked {
-		if allowed := g.allowed(k.kindKey); n > allowed {
-			over = append(over, MassBlank{Company: k.company, Type: k.typ, Field: k.field, Blanked: n, Linked: g.linked[k.kindKey], Allowed: allowed})
+	for k, n := range removed {
+		if allowed := limit(k); n > allowed {
+			over = append(over, MassDelete{Company: k.company, Type: k.typ, Removed: n, Linked: linked[k], Allowed: allowed})
 		}
 	}
-	sort.Slice(over, func(i, j int) bool {
-		a, b := over[i], over[j]
-		if a.Company != b.Company {
-			return a.Company < b.Company
+	for k, n := range emptied {
+		if allowed := limit(k.kindKey); n > allowed {
+			blanked = append(blanked, MassBlank{Company: k.company, Type: k.typ, Field: k.field, Blanked: n, Linked: linked[k.kindKey], Allowed: allowed})
 		}
-		if a.Type != b.Type {
-			return a.Type < b.Type
-		}
-		return a.Field < b.Field
+	}
+	slices.SortFunc(over, func(a, b MassDelete) int {
+		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Type, b.Type))
 	})
-	return over
+	slices.SortFunc(blanked, func(a, b MassBlank) int {
+		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Field, b.Field))
+	})
+	return over, blanked
 }
+
+// minVanishedJobs is how many linked jobs of one office must vanish from the
+// feed together before that looks suspicious: closing the one or two open
+// positions of an office is routine, and a scheduled apply must not stop for
+// it. A feed with no positions at all is suspicious whatever the count.
+const minVanishedJobs = 3
 
 // suspicious lists Personio answers that look wrong rather than real, for
 // employees and for jobs alike: an empty answer overall while linked
@@ -331,119 +287,91 @@ func (g *guard) massBlanks(p *Plan) []MassBlank {
 // nothing while its linked records have vanished from Personio.
 // An unavailable feed is no answer at all: the plan leaves jobs alone, so
 // there is nothing about them to judge.
-func suspicious(d *DesiredState, employees, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
-	out := suspiciousEmployees(d, employees, cur)
-	if d.JobsUnavailable == "" {
-		out = append(out, suspiciousJobs(d, jobs, cur)...)
-	}
-	return out
-}
-
-// suspiciousEmployees: no employees at all while linked employees exist,
-// or a mapped office that suddenly has no employees while linked employees
-// of its location have vanished from Personio.
-func suspiciousEmployees(d *DesiredState, employees map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
-	if d.PersonioEmployees == 0 {
-		total, companies := linkedInEnabled(d, employees, func(dc *DesiredCompany) bool { return dc.SyncEmployees })
-		if total > 0 {
-			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio answered with no employees at all, while %s of %s %s linked to Personio in Gridwork",
-				words.Count(total, "employee", "employees"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
-		}
-		return nil
-	}
+func suspicious(d *DesiredState, groups map[Type]map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	var out []Suspicion
-	for i := range d.Companies {
-		dc := &d.Companies[i]
-		g := employees[dc.Slug]
-		if !dc.SyncEmployees || g == nil || len(g.order) == 0 {
+	for _, typ := range d.kinds() {
+		if typ == TypeEmployee && d.PersonioEmployees == 0 {
+			out = append(out, noneAtAll(d, typ, groups[typ], "Personio answered with no employees at all", "employee", "employees")...)
 			continue
 		}
-		// Only linked employees missing from Personio's answer count: an
-		// office emptied because its people moved elsewhere in Personio is
-		// a coherent answer, not a suspicious one.
-		_, missing := perLocation(g, d.employees)
-		curLocs := locationsOf(cur[dc.Slug])
-		for _, dl := range dc.Locations {
-			if !dl.Mapped || dl.OfficeID == 0 || dl.PersonioEmployees > 0 || missing[dl.Slug] == 0 {
-				continue
-			}
-			// A location just remapped to an empty office is a deliberate
-			// change, not a sudden gap in Personio's answer.
-			if cl, ok := curLocs[dl.Slug]; ok && cl.OfficeID != 0 && cl.OfficeID != dl.OfficeID {
-				continue
-			}
-			n := missing[dl.Slug]
-			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %s linked to location %s in Gridwork %s missing from Personio",
-				dc.Slug, dl.OfficeName, dl.OfficeID, words.Count(n, "employee", "employees"), dl.Slug, words.Plural(n, "is", "are"))})
-		}
-	}
-	return out
-}
-
-// suspiciousJobs: a job feed without any position while jobs are linked in
-// a company whose jobs are synced, or a mapped office that suddenly has no
-// position in the feed while every job linked to its location has vanished
-// from it. Positions move between offices and get unpublished one by one;
-// a feed that drops all of an office's positions at once is more likely a
-// broken feed than a hiring freeze, and the guard lets a person decide.
-// minVanishedJobs is how many linked jobs of one office must vanish from the
-// feed together before that looks suspicious: closing the one or two open
-// positions of an office is routine, and a scheduled apply must not stop for
-// it. A feed with no positions at all is suspicious whatever the count.
-const minVanishedJobs = 3
-
-func suspiciousJobs(d *DesiredState, jobs map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
-	if d.PersonioPositions == 0 {
-		total, companies := linkedInEnabled(d, jobs, func(dc *DesiredCompany) bool { return dc.SyncJobs })
-		if total > 0 {
-			return []Suspicion{{Companies: companies, Text: fmt.Sprintf("Personio's job feed lists no positions at all, while %s of %s %s linked to Personio in Gridwork",
-				words.Count(total, "job", "jobs"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
-		}
-		return nil
-	}
-	var out []Suspicion
-	for i := range d.Companies {
-		dc := &d.Companies[i]
-		g := jobs[dc.Slug]
-		if !dc.SyncJobs || g == nil || len(g.order) == 0 {
+		if typ == TypeJob && d.PersonioPositions == 0 {
+			out = append(out, noneAtAll(d, typ, groups[typ], "Personio's job feed lists no positions at all", "job", "jobs")...)
 			continue
 		}
-		linked, missing := perLocation(g, d.jobs)
-		curLocs := locationsOf(cur[dc.Slug])
-		for _, dl := range dc.Locations {
-			n := linked[dl.Slug]
-			if !dl.Mapped || dl.OfficeName == "" || dl.PersonioPositions > 0 || n < minVanishedJobs || missing[dl.Slug] != n {
+		for i := range d.Companies {
+			dc := &d.Companies[i]
+			g := groups[typ][dc.Slug]
+			if !dc.syncs(typ) || g == nil || len(g.order) == 0 {
 				continue
 			}
-			// Jobs follow the office by name: a location just pointed at
-			// another office (not a rename of the same one) is deliberate.
-			if cl, ok := curLocs[dl.Slug]; ok && officeChanged(cl, dl) {
-				continue
+			linked, missing := perLocation(g, d.personio[typ])
+			curLocs := locationsOf(cur[dc.Slug])
+			for _, dl := range dc.Locations {
+				if text := officeGap(typ, dc.Slug, dl, curLocs[dl.Slug], linked[dl.Slug], missing[dl.Slug]); text != "" {
+					out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: text})
+				}
 			}
-			office := dl.OfficeName
-			if dl.OfficeID != 0 {
-				office += fmt.Sprintf(" (id %d)", dl.OfficeID)
-			}
-			out = append(out, Suspicion{Companies: []string{dc.Slug}, Text: fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %s linked to location %s in Gridwork %s missing from the feed",
-				dc.Slug, office, words.Count(n, "job", "jobs"), dl.Slug, words.Plural(n, "is", "are"))})
 		}
 	}
 	return out
 }
 
-// linkedInEnabled counts the linked records of the companies in scope whose
-// kind is enabled, and names those companies.
-func linkedInEnabled(d *DesiredState, groups map[string]*companyRecords, enabled func(*DesiredCompany) bool) (int, []string) {
+// officeGap words why the answer about the records of typ of a mapped
+// location dl (cl in the target, nil when new) looks suspicious, with
+// linked records there of which missing are missing from the answer;
+// "" when it does not.
+//
+// Employees: the office suddenly has no employees while linked employees
+// of the location have vanished from Personio. Only those missing count:
+// an office emptied because its people moved elsewhere in Personio is a
+// coherent answer, not a suspicious one.
+//
+// Jobs: the office suddenly has no position in the feed while every job
+// linked to the location has vanished from it. Positions move between
+// offices and get unpublished one by one; a feed that drops all of an
+// office's positions at once is more likely a broken feed than a hiring
+// freeze, and the guard lets a person decide.
+func officeGap(typ Type, company string, dl DesiredLocation, cl *LocationState, linked, missing int) string {
+	if typ == TypeEmployee {
+		// A location just remapped to an empty office is a deliberate
+		// change, not a sudden gap in Personio's answer.
+		if !dl.Mapped || dl.OfficeID == 0 || dl.PersonioEmployees > 0 || missing == 0 || cl != nil && cl.OfficeID != 0 && cl.OfficeID != dl.OfficeID {
+			return ""
+		}
+		return fmt.Sprintf("company %s: Personio lists no employees in office %s (id %d), while %s linked to location %s in Gridwork %s missing from Personio",
+			company, dl.OfficeName, dl.OfficeID, words.Count(missing, "employee", "employees"), dl.Slug, words.Plural(missing, "is", "are"))
+	}
+	// Jobs follow the office by name: a location just pointed at another
+	// office (not a rename of the same one) is deliberate.
+	if !dl.Mapped || dl.OfficeName == "" || dl.PersonioPositions > 0 || linked < minVanishedJobs || missing != linked || cl != nil && officeChanged(cl, dl) {
+		return ""
+	}
+	office := dl.OfficeName
+	if dl.OfficeID != 0 {
+		office += fmt.Sprintf(" (id %d)", dl.OfficeID)
+	}
+	return fmt.Sprintf("company %s: Personio's job feed lists no positions in office %s, while the %s linked to location %s in Gridwork %s missing from the feed",
+		company, office, words.Count(linked, "job", "jobs"), dl.Slug, words.Plural(linked, "is", "are"))
+}
+
+// noneAtAll is the suspicion of an answer without any record of a kind
+// (what Personio said) while records of the kind (one, many) are linked
+// in companies in scope that sync it; nil when none is linked.
+func noneAtAll(d *DesiredState, typ Type, groups map[string]*companyRecords, said, one, many string) []Suspicion {
 	total := 0
 	var companies []string
 	for i := range d.Companies {
 		dc := &d.Companies[i]
-		if g := groups[dc.Slug]; enabled(dc) && g != nil && len(g.order) > 0 {
+		if g := groups[dc.Slug]; dc.syncs(typ) && g != nil && len(g.order) > 0 {
 			total += len(g.order)
 			companies = append(companies, dc.Slug)
 		}
 	}
-	return total, companies
+	if total == 0 {
+		return nil
+	}
+	return []Suspicion{{Companies: companies, Text: fmt.Sprintf("%s, while %s of %s %s linked to Personio in Gridwork",
+		said, words.Count(total, one, many), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
 }
 
 // perLocation counts a company's linked records per location slug, and
@@ -461,11 +389,11 @@ func perLocation(g *companyRecords, sources sources) (linked, missing map[string
 	return linked, missing
 }
 
-func locationsOf(cs *CompanyState) map[string]LocationState {
-	out := map[string]LocationState{}
+func locationsOf(cs *CompanyState) map[string]*LocationState {
+	out := map[string]*LocationState{}
 	if cs != nil {
-		for _, l := range cs.Locations {
-			out[l.Slug] = l
+		for i := range cs.Locations {
+			out[cs.Locations[i].Slug] = &cs.Locations[i]
 		}
 	}
 	return out
@@ -475,7 +403,7 @@ func locationsOf(cs *CompanyState) map[string]LocationState {
 // office than the target has: another id, or for offices known only by name
 // (job feed only), another name. A new name on the same id is a rename in
 // Personio, not a change of mapping.
-func officeChanged(cl LocationState, dl DesiredLocation) bool {
+func officeChanged(cl *LocationState, dl DesiredLocation) bool {
 	switch {
 	case cl.OfficeID == 0 && cl.OfficeName == "":
 		return false // not mapped before: nothing to compare

@@ -2,9 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
-	"strconv"
 	"time"
 )
 
@@ -148,23 +147,10 @@ func (p *Plan) AbsentEmployees() []int64 {
 	if len(p.absent) == 0 {
 		return nil
 	}
-	var out []int64
-	for i := range p.Changes {
-		c := &p.Changes[i]
-		if c.Type != TypeEmployee || c.Action != Delete {
-			continue
-		}
-		if id, err := strconv.ParseInt(c.Key, 10, 64); err == nil {
-			if _, ok := slices.BinarySearch(p.absent, id); ok {
-				out = append(out, id)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return deletedEmployees(p.Changes, func(id int64) bool {
+		_, ok := slices.BinarySearch(p.absent, id)
+		return ok
+	})
 }
 
 // Suspicion is one Personio answer that looks wrong, and the companies
@@ -263,22 +249,18 @@ type CompanySummary struct {
 // CompanySummaries counts changes per company: every company in scope (even
 // without changes) and every company with changes, sorted by slug.
 func (p *Plan) CompanySummaries() []CompanySummary {
-	by := map[string]*Summary{}
+	by := map[string]Summary{}
 	for _, s := range p.Scope {
-		by[s.Company] = &Summary{}
+		by[s.Company] = Summary{}
 	}
 	for _, c := range p.Changes {
 		s := by[c.Company]
-		if s == nil {
-			s = &Summary{}
-			by[c.Company] = s
-		}
 		s.count(c.Action)
+		by[c.Company] = s
 	}
 	out := make([]CompanySummary, 0, len(by))
-	for c, s := range by {
-		out = append(out, CompanySummary{Company: c, Summary: *s})
+	for _, c := range slices.Sorted(maps.Keys(by)) {
+		out = append(out, CompanySummary{Company: c, Summary: by[c]})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Company < out[j].Company })
 	return out
 }

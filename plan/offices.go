@@ -2,8 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -19,14 +19,9 @@ const maxSuggestions = 10
 // offices Personio shows, falling back to the offices the target already
 // knows.
 type officeIndex struct {
-	byName    map[string][]Office
-	byID      map[int64]Office
-	knownName map[string]Office
-	knownID   map[int64]Office
-	all       []Office
-	// jobsUnavailable: the job feed could not be read, so an office name
-	// that no employee shows may still be one the feed names.
-	jobsUnavailable bool
+	snap  *Source
+	byID  map[int64]Office
+	known []Office // mapped in the target
 	// employees counts Personio employees (any status) per office id.
 	employees map[int64]int
 	// positions counts feed positions per office name (their office or an
@@ -36,28 +31,15 @@ type officeIndex struct {
 
 func newOfficeIndex(snap *Source, known []Office) *officeIndex {
 	ix := &officeIndex{
-		byName:    map[string][]Office{},
+		snap:      snap,
 		byID:      map[int64]Office{},
-		knownName: map[string]Office{},
-		knownID:   map[int64]Office{},
+		known:     known,
 		employees: map[int64]int{},
 		positions: map[string]int{},
-		all:       snap.Offices,
-
-		jobsUnavailable: snap.JobsUnavailable != "",
 	}
 	for _, o := range snap.Offices {
-		ix.byName[o.Name] = append(ix.byName[o.Name], o)
 		if o.ID != 0 {
 			ix.byID[o.ID] = o
-		}
-	}
-	for _, o := range known {
-		if o.ID != 0 {
-			ix.knownID[o.ID] = o
-			if o.Name != "" {
-				ix.knownName[o.Name] = o
-			}
 		}
 	}
 	for i := range snap.Employees {
@@ -78,70 +60,91 @@ func newOfficeIndex(snap *Source, known []Office) *officeIndex {
 }
 
 // resolve finds the office a mapped location names. warning is set when
-// the office is known only from the target, not from Personio.
-func (ix *officeIndex) resolve(company string, loc config.Location) (Office, string, hcl.Diagnostics) {
+// the office is known only from the target, not from Personio; diag is
+// the error when the office cannot be resolved.
+func (ix *officeIndex) resolve(company string, loc config.Location) (o Office, warning string, diag *hcl.Diagnostic) {
 	where := "location." + company + "." + loc.Slug
-	if loc.Office != "" {
-		var ids []int64
-		feedOnly := false
-		for _, o := range ix.byName[loc.Office] {
-			if o.ID == 0 {
-				feedOnly = true
-			} else if !slices.Contains(ids, o.ID) {
-				ids = append(ids, o.ID)
-			}
+	if loc.Office == "" {
+		if o, ok := ix.byID[loc.OfficeID]; ok {
+			return o, "", nil
 		}
+		if k, ok := ix.knownOffice(func(k Office) bool { return k.ID == loc.OfficeID }); ok {
+			return k, fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID), nil
+		}
+		return Office{}, "", ix.unknown(loc)
+	}
+	var ids []int64
+	feedOnly := false
+	for _, o := range ix.snap.Offices {
 		switch {
-		case len(ids) == 1:
-			return Office{ID: ids[0], Name: loc.Office}, "", nil
-		case len(ids) > 1:
-			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-			return Office{}, "", hcl.Diagnostics{{
-				Severity: hcl.DiagError,
-				Summary:  "Ambiguous Personio office " + loc.OfficeRef(),
-				Detail:   fmt.Sprintf("Personio has %d offices named %s (ids %s). Use office_id to say which one.", len(ids), loc.OfficeRef(), joinIDs(ids)),
-				Subject:  loc.OfficeRange.Ptr(),
-				Context:  loc.DeclRange.Ptr(),
-			}}
+		case o.Name != loc.Office:
+		case o.ID == 0:
+			feedOnly = true
+		case !slices.Contains(ids, o.ID):
+			ids = append(ids, o.ID)
 		}
-		if k, ok := ix.knownName[loc.Office]; ok {
-			if now, ok := ix.byID[k.ID]; ok {
-				return Office{}, "", hcl.Diagnostics{{
-					Severity: hcl.DiagError,
-					Summary:  "Personio office " + loc.OfficeRef() + " was renamed",
-					Detail: fmt.Sprintf("The office mapped here (id %d) is now called %q in Personio. Write office = %q, or office_id = %d to survive renames.",
-						k.ID, now.Name, now.Name, k.ID),
-					Subject: loc.OfficeRange.Ptr(),
-					Context: loc.DeclRange.Ptr(),
-				}}
-			}
-			// The target mapped this office before; Personio shows it at
-			// most in the job feed now. Keep the id so that linked
-			// employees are judged (suspicious) rather than dropped.
-			warn := ""
-			if !feedOnly {
-				warn = fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID)
-			}
-			return k, warn, nil
-		}
-		if feedOnly {
-			return Office{Name: loc.Office}, "", nil
-		}
-		if ix.jobsUnavailable {
-			// Without the feed, an office no employee shows cannot be told
-			// from a misspelt one. Take it by name, as the feed would
-			// give it, and let the next plan with a feed judge it.
-			return Office{Name: loc.Office}, fmt.Sprintf("%s: office %s is not among the offices of Personio's employees, and the job feed, which may name it, could not be read; it is kept by name until the feed can be read.", where, loc.OfficeRef()), nil
-		}
-		return Office{}, "", hcl.Diagnostics{ix.unknown(loc)}
 	}
-	if o, ok := ix.byID[loc.OfficeID]; ok {
-		return o, "", nil
+	switch {
+	case len(ids) == 1:
+		return Office{ID: ids[0], Name: loc.Office}, "", nil
+	case len(ids) > 1:
+		slices.Sort(ids)
+		return Office{}, "", officeError(loc, "Ambiguous Personio office "+loc.OfficeRef(),
+			fmt.Sprintf("Personio has %d offices named %s (ids %s). Use office_id to say which one.", len(ids), loc.OfficeRef(), joinIDs(ids)))
 	}
-	if k, ok := ix.knownID[loc.OfficeID]; ok {
-		return k, fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID), nil
+	if k, ok := ix.knownOffice(func(k Office) bool { return k.Name == loc.Office }); ok {
+		if now, ok := ix.byID[k.ID]; ok {
+			return Office{}, "", officeError(loc, "Personio office "+loc.OfficeRef()+" was renamed",
+				fmt.Sprintf("The office mapped here (id %d) is now called %q in Personio. Write office = %q, or office_id = %d to survive renames.", k.ID, now.Name, now.Name, k.ID))
+		}
+		// The target mapped this office before; Personio shows it at
+		// most in the job feed now. Keep the id so that linked
+		// employees are judged (suspicious) rather than dropped.
+		if !feedOnly {
+			warning = fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID)
+		}
+		return k, warning, nil
 	}
-	return Office{}, "", hcl.Diagnostics{ix.unknown(loc)}
+	if feedOnly {
+		return Office{Name: loc.Office}, "", nil
+	}
+	if ix.snap.JobsUnavailable != "" {
+		// Without the feed, an office no employee shows cannot be told
+		// from a misspelt one. Take it by name, as the feed would
+		// give it, and let the next plan with a feed judge it.
+		return Office{Name: loc.Office}, fmt.Sprintf("%s: office %s is not among the offices of Personio's employees, and the job feed, which may name it, could not be read; it is kept by name until the feed can be read.", where, loc.OfficeRef()), nil
+	}
+	return Office{}, "", ix.unknown(loc)
+}
+
+// knownOffice returns the last office with an id that the target has
+// mapped and that match holds for.
+func (ix *officeIndex) knownOffice(match func(Office) bool) (Office, bool) {
+	for _, k := range slices.Backward(ix.known) {
+		if k.ID != 0 && match(k) {
+			return k, true
+		}
+	}
+	return Office{}, false
+}
+
+// officeName is how messages name an office.
+func officeName(o Office) string {
+	if o.ID == 0 {
+		return fmt.Sprintf("%q (job feed only)", o.Name)
+	}
+	return fmt.Sprintf("%q (id %d)", o.Name, o.ID)
+}
+
+// officeError is an error diagnostic at loc's office.
+func officeError(loc config.Location, summary, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   detail,
+		Subject:  loc.OfficeRange.Ptr(),
+		Context:  loc.DeclRange.Ptr(),
+	}
 }
 
 // unknown builds the diagnostic for a location's office that Personio does
@@ -154,7 +157,7 @@ func (ix *officeIndex) unknown(loc config.Location) *hcl.Diagnostic {
 	}
 	var names []string
 	label := map[string]string{}
-	for _, o := range ix.all {
+	for _, o := range ix.snap.Offices {
 		key := o.Name
 		if byID {
 			if o.ID == 0 {
@@ -165,11 +168,7 @@ func (ix *officeIndex) unknown(loc config.Location) *hcl.Diagnostic {
 		if _, dup := label[key]; dup {
 			continue
 		}
-		if o.ID != 0 {
-			label[key] = fmt.Sprintf("%q (id %d)", o.Name, o.ID)
-		} else {
-			label[key] = fmt.Sprintf("%q (job feed only)", o.Name)
-		}
+		label[key] = officeName(o)
 		names = append(names, key)
 	}
 	detail := "No Personio employee or job names this office."
@@ -190,13 +189,7 @@ func (ix *officeIndex) unknown(loc config.Location) *hcl.Diagnostic {
 		}
 		detail += "."
 	}
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Unknown Personio office " + loc.OfficeRef(),
-		Detail:   detail,
-		Subject:  loc.OfficeRange.Ptr(),
-		Context:  loc.DeclRange.Ptr(),
-	}
+	return officeError(loc, "Unknown Personio office "+loc.OfficeRef(), detail)
 }
 
 // checkEmployeeFields reports employee_fields keys that Personio does not
@@ -206,10 +199,6 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 	if len(cfg.Personio.EmployeeFields) == 0 {
 		return nil
 	}
-	listed := map[string]bool{}
-	for _, k := range snap.AttributeKeys {
-		listed[k] = true
-	}
 	seen := func(key string) bool {
 		for i := range snap.Employees {
 			if _, ok := snap.Employees[i].Attributes[key]; ok {
@@ -218,17 +207,11 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 		}
 		return false
 	}
-	fields := make([]string, 0, len(cfg.Personio.EmployeeFields))
-	for f := range cfg.Personio.EmployeeFields {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-
 	var known []string // computed once, only when a key is unknown
 	var diags hcl.Diagnostics
-	for _, f := range fields {
+	for _, f := range slices.Sorted(maps.Keys(cfg.Personio.EmployeeFields)) {
 		ref := cfg.Personio.EmployeeFields[f]
-		if ref.Key == "" || listed[ref.Key] || seen(ref.Key) {
+		if ref.Key == "" || slices.Contains(snap.AttributeKeys, ref.Key) || seen(ref.Key) {
 			continue
 		}
 		if known == nil {
@@ -264,12 +247,7 @@ func knownAttributeKeys(snap *Source) []string {
 			set[k] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 func joinIDs(ids []int64) string {

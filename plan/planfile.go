@@ -3,11 +3,13 @@ package plan
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,39 +28,21 @@ const FormatVersion = "1.1"
 // The file* types are the persisted format, as Decode reads it (RenderJSON
 // writes the same fields in the same order, streaming). They are kept apart
 // from the in-memory model so that the model can change without breaking
-// saved plans or scripts reading -json.
+// saved plans or scripts reading -json; only Digests, Summary and Scope,
+// whose JSON names are part of the format, are shared.
 type fileV1 struct {
-	FormatVersion string      `json:"format_version"`
-	CreatedAt     string      `json:"created_at,omitempty"`
-	AllCompanies  bool        `json:"all_companies"`
-	Digests       fileDigests `json:"digests"`
-	Summary       fileSummary `json:"summary"`
-	Scope         []fileScope `json:"scope"`
-	Warnings      []string    `json:"warnings"`
-	Suspicious    []string    `json:"suspicious"`
+	FormatVersion string   `json:"format_version"`
+	CreatedAt     string   `json:"created_at,omitempty"`
+	AllCompanies  bool     `json:"all_companies"`
+	Digests       Digests  `json:"digests"`
+	Summary       Summary  `json:"summary"`
+	Scope         []Scope  `json:"scope"`
+	Warnings      []string `json:"warnings"`
+	Suspicious    []string `json:"suspicious"`
 	// JobsUnavailable is Plan.JobsUnavailable, absent when the feed was
 	// read (since 1.1).
 	JobsUnavailable string       `json:"jobs_unavailable,omitempty"`
 	Changes         []fileChange `json:"changes"`
-}
-
-type fileDigests struct {
-	Config   string `json:"config"`
-	Personio string `json:"personio"`
-	Target   string `json:"target"`
-}
-
-type fileSummary struct {
-	Add     int `json:"add"`
-	Change  int `json:"change"`
-	Unlink  int `json:"unlink"`
-	Destroy int `json:"destroy"`
-}
-
-type fileScope struct {
-	Company   string `json:"company"`
-	Employees bool   `json:"employees"`
-	Jobs      bool   `json:"jobs"`
 }
 
 type fileChange struct {
@@ -99,33 +83,24 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 	if !p.CreatedAt.IsZero() {
 		e.str("created_at", p.CreatedAt.UTC().Format(time.RFC3339))
 	}
-	e.name("all_companies")
-	e.tok(jsontext.Bool(p.AllCompanies))
-	e.name("digests")
-	e.tok(jsontext.BeginObject)
+	e.field("all_companies", jsontext.Bool(p.AllCompanies))
+	e.field("digests", jsontext.BeginObject)
 	e.str("config", p.Digests.Config)
 	e.str("personio", p.Digests.Personio)
 	e.str("target", p.Digests.Target)
 	e.tok(jsontext.EndObject)
-	e.name("summary")
-	e.tok(jsontext.BeginObject)
-	for _, n := range []struct {
-		k string
-		v int
-	}{{"add", p.Summary.Add}, {"change", p.Summary.Change}, {"unlink", p.Summary.Unlink}, {"destroy", p.Summary.Destroy}} {
-		e.name(n.k)
-		e.tok(jsontext.Int(int64(n.v)))
-	}
+	e.field("summary", jsontext.BeginObject)
+	e.field("add", jsontext.Int(int64(p.Summary.Add)))
+	e.field("change", jsontext.Int(int64(p.Summary.Change)))
+	e.field("unlink", jsontext.Int(int64(p.Summary.Unlink)))
+	e.field("destroy", jsontext.Int(int64(p.Summary.Destroy)))
 	e.tok(jsontext.EndObject)
-	e.name("scope")
-	e.tok(jsontext.BeginArray)
+	e.field("scope", jsontext.BeginArray)
 	for _, s := range p.Scope {
 		e.tok(jsontext.BeginObject)
 		e.str("company", s.Company)
-		e.name("employees")
-		e.tok(jsontext.Bool(s.Employees))
-		e.name("jobs")
-		e.tok(jsontext.Bool(s.Jobs))
+		e.field("employees", jsontext.Bool(s.Employees))
+		e.field("jobs", jsontext.Bool(s.Jobs))
 		e.tok(jsontext.EndObject)
 	}
 	e.tok(jsontext.EndArray)
@@ -134,8 +109,7 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 	if p.JobsUnavailable != "" {
 		e.str("jobs_unavailable", p.JobsUnavailable)
 	}
-	e.name("changes")
-	e.tok(jsontext.BeginArray)
+	e.field("changes", jsontext.BeginArray)
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		if c.Action == NoOp {
@@ -148,8 +122,7 @@ func encodePlan(enc *jsontext.Encoder, p *Plan) error {
 		e.str("key", c.Key)
 		e.str("action", string(c.Action))
 		if c.TargetID != 0 {
-			e.name("target_id")
-			e.tok(jsontext.Int(c.TargetID))
+			e.field("target_id", jsontext.Int(c.TargetID))
 		}
 		e.attrs("before", c.Before)
 		e.attrs("after", c.After)
@@ -176,6 +149,12 @@ func (e *planEncoder) tok(t jsontext.Token) {
 }
 
 func (e *planEncoder) name(n string) { e.tok(jsontext.String(n)) }
+
+// field writes the name n and the token t.
+func (e *planEncoder) field(n string, t jsontext.Token) {
+	e.name(n)
+	e.tok(t)
+}
 
 func (e *planEncoder) str(n, v string) {
 	e.name(n)
@@ -263,8 +242,7 @@ func ReadFile(path string) (*Plan, error) {
 // still reads (the decoder must not DisallowUnknownFields).
 func Decode(r io.Reader) (*Plan, error) {
 	var f fileV1
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&f); err != nil {
+	if err := json.NewDecoder(r).Decode(&f); err != nil {
 		return nil, fmt.Errorf("this is not a gridsync plan file: %w", err)
 	}
 	if f.FormatVersion == "" {
@@ -281,8 +259,9 @@ func Decode(r io.Reader) (*Plan, error) {
 func fromFile(f *fileV1) (*Plan, error) {
 	p := &Plan{
 		AllCompanies: f.AllCompanies,
-		Digests:      Digests(f.Digests),
-		Summary:      Summary(f.Summary),
+		Digests:      f.Digests,
+		Summary:      f.Summary,
+		Scope:        nilIfEmpty(f.Scope),
 		Warnings:     nilIfEmpty(f.Warnings),
 		Suspicious:   suspicions(f.Suspicious),
 		Changes:      make([]Change, 0, len(f.Changes)),
@@ -296,33 +275,23 @@ func fromFile(f *fileV1) (*Plan, error) {
 		}
 		p.CreatedAt = t
 	}
-	for _, s := range f.Scope {
-		p.Scope = append(p.Scope, Scope(s))
-	}
 	for i, c := range f.Changes {
 		a, t := Action(c.Action), Type(c.Type)
-		switch a {
-		case Create, Update, Adopt, Unlink, Delete:
-		default:
+		if !slices.Contains([]Action{Create, Update, Adopt, Unlink, Delete}, a) {
 			return nil, fmt.Errorf("change %d (%s) has unknown action %q", i, c.Address, c.Action)
 		}
-		switch t {
-		case TypeCompany, TypeLocation, TypeEmployee, TypeJob:
-		default:
+		if !slices.Contains([]Type{TypeCompany, TypeLocation, TypeEmployee, TypeJob}, t) {
 			return nil, fmt.Errorf("change %d (%s) has unknown type %q", i, c.Address, c.Type)
+		}
+		before, err := parseAttrs(c.Before)
+		after, err2 := parseAttrs(c.After)
+		if err = cmp.Or(err, err2); err != nil {
+			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)
 		}
 		p.Changes = append(p.Changes, Change{
 			Address: c.Address, Type: t, Company: c.Company, Key: c.Key, Action: a,
-			TargetID: c.TargetID, Reason: c.Reason,
+			TargetID: c.TargetID, Before: before, After: after, Reason: c.Reason,
 		})
-		ch := &p.Changes[len(p.Changes)-1]
-		var err error
-		if ch.Before, err = parseAttrs(c.Before); err == nil {
-			ch.After, err = parseAttrs(c.After)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("change %d (%s): %w", i, c.Address, err)
-		}
 	}
 	if p.Summary != summarize(p.Changes) {
 		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged")
@@ -330,7 +299,7 @@ func fromFile(f *fileV1) (*Plan, error) {
 	return p, nil
 }
 
-func nilIfEmpty(s []string) []string {
+func nilIfEmpty[S ~[]E, E any](s S) S {
 	if len(s) == 0 {
 		return nil
 	}

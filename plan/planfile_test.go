@@ -201,8 +201,8 @@ func TestRenderJSONBytes(t *testing.T) {
 	p.Summary = summarize(p.Changes)
 	want := &fileV1{
 		FormatVersion: FormatVersion, CreatedAt: testNow.Format(time.RFC3339),
-		Digests: fileDigests(p.Digests), Summary: fileSummary(p.Summary),
-		Scope: []fileScope{}, Warnings: p.Warnings, Suspicious: []string{},
+		Digests: p.Digests, Summary: p.Summary,
+		Scope: []Scope{}, Warnings: p.Warnings, Suspicious: []string{},
 		Changes: []fileChange{
 			{Address: "job.acme[1]", Type: "job", Company: "acme", Key: "1", Action: "create",
 				After: map[string]string{FieldTitle: tricky, FieldLocation: "x"}, Reason: tricky},

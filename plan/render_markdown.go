@@ -25,55 +25,46 @@ const maxMarkdownRemovals = 25
 // the plan: a caller with a size limit fits the whole Markdown to it (the
 // GitHub comment keeps head and tail and says what was cut, internal/github).
 func RenderMarkdown(w io.Writer, p *Plan, o MarkdownOptions) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	m := &mdWriter{w: bw}
-	m.render(p, o)
-	return bw.Flush()
+	t := &textWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	t.markdown(p, o)
+	return t.w.Flush()
 }
 
-type mdWriter struct{ w *bufio.Writer }
-
-func (m *mdWriter) s(parts ...string) {
-	for _, p := range parts {
-		m.w.WriteString(p)
-	}
-}
-
-func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
-	m.s("### gridsync plan")
+func (t *textWriter) markdown(p *Plan, o MarkdownOptions) {
+	t.s("### gridsync plan")
 	if o.Dir != "" && o.Dir != "." {
-		m.s(" for `", o.Dir, "`")
+		t.s(" for `", o.Dir, "`")
 	}
-	m.s("\n\n")
+	t.s("\n\n")
 	sum := p.Summary
 	if sum == (Summary{}) {
-		m.s("**No changes.** Gridwork matches the configuration and Personio.\n")
+		t.s("**No changes.** Gridwork matches the configuration and Personio.\n")
 	} else {
-		m.s("**Plan:** ", sum.Counts(), "\n")
+		t.s("**Plan:** ", sum.Counts(), "\n")
 	}
 
 	if rows := p.CompanySummaries(); len(rows) > 0 {
-		m.s("\n| Company | Add | Change | Unlink | Destroy |\n|---|--:|--:|--:|--:|\n")
+		t.s("\n| Company | Add | Change | Unlink | Destroy |\n|---|--:|--:|--:|--:|\n")
 		for _, r := range rows {
-			m.s("| `", r.Company, "` | ", strconv.Itoa(r.Add), " | ", strconv.Itoa(r.Change), " | ",
+			t.s("| `", r.Company, "` | ", strconv.Itoa(r.Add), " | ", strconv.Itoa(r.Change), " | ",
 				strconv.Itoa(r.Unlink), " | ", strconv.Itoa(r.Destroy), " |\n")
 		}
 	}
 
 	if len(p.Suspicious) > 0 {
-		m.s("\n> [!CAUTION]\n> **Personio's answer looks suspicious.** `gridsync apply` refuses this plan unless `-allow-mass-delete` is given.\n>\n")
+		t.s("\n> [!CAUTION]\n> **Personio's answer looks suspicious.** `gridsync apply` refuses this plan unless `-allow-mass-delete` is given.\n>\n")
 		for _, s := range p.SuspiciousTexts() {
-			m.s("> - ", mdEscape(s), "\n")
+			t.s("> - ", mdEscape(s), "\n")
 		}
 	}
 	if p.JobsUnavailable != "" {
-		m.s("\n> [!WARNING]\n> **", jobsUnavailableTitle, ".** ", mdEscape(p.JobsUnavailable), ".\n>\n> ", jobsUnavailableNote, "\n")
+		t.s("\n> [!WARNING]\n> **", jobsUnavailableTitle, ".** ", mdEscape(p.JobsUnavailable), ".\n>\n> ", jobsUnavailableNote, "\n")
 	}
-	m.removals(p)
+	t.removals(p)
 	if len(p.Warnings) > 0 {
-		m.s("\n")
+		t.s("\n")
 		for _, w := range p.Warnings {
-			m.s("- :warning: ", mdEscape(w), "\n")
+			t.s("- :warning: ", mdEscape(w), "\n")
 		}
 	}
 
@@ -85,18 +76,18 @@ func (m *mdWriter) render(p *Plan, o MarkdownOptions) {
 		for bytes.Contains(text.Bytes(), []byte(fence)) {
 			fence += "`"
 		}
-		m.s("\n<details><summary>Show plan</summary>\n\n", fence, "diff\n")
-		m.w.Write(text.Bytes())
-		m.s(fence, "\n\n</details>\n")
+		t.s("\n<details><summary>Show plan</summary>\n\n", fence, "diff\n")
+		t.w.Write(text.Bytes())
+		t.s(fence, "\n\n</details>\n")
 	}
 	if o.Commit != "" {
-		m.s("\n<sub>Planned at commit `", o.Commit, "`.</sub>\n")
+		t.s("\n<sub>Planned at commit `", o.Commit, "`.</sub>\n")
 	}
 }
 
 // removals calls out what a reviewer must not miss: records that will be
 // destroyed or unlinked.
-func (m *mdWriter) removals(p *Plan) {
+func (t *textWriter) removals(p *Plan) {
 	var out []*Change
 	for i := range p.Changes {
 		if a := p.Changes[i].Action; a == Delete || a == Unlink {
@@ -106,24 +97,24 @@ func (m *mdWriter) removals(p *Plan) {
 	if len(out) == 0 {
 		return
 	}
-	m.s("\n> [!WARNING]\n> **", strconv.Itoa(p.Summary.Destroy), " to destroy, ", strconv.Itoa(p.Summary.Unlink), " to unlink:**\n>\n")
+	t.s("\n> [!WARNING]\n> **", strconv.Itoa(p.Summary.Destroy), " to destroy, ", strconv.Itoa(p.Summary.Unlink), " to unlink:**\n>\n")
 	for i, c := range out {
 		if i == maxMarkdownRemovals {
-			m.s("> - … and ", strconv.Itoa(len(out)-i), " more (see the plan below)\n")
+			t.s("> - … and ", strconv.Itoa(len(out)-i), " more (see the plan below)\n")
 			break
 		}
 		verb := "destroy"
 		if c.Action == Unlink {
 			verb = "unlink"
 		}
-		m.s("> - ", verb, " `", c.Address, "`")
+		t.s("> - ", verb, " `", c.Address, "`")
 		if who := recordName(c); who != "" {
-			m.s(" ", mdEscape(who))
+			t.s(" ", mdEscape(who))
 		}
 		if c.Reason != "" {
-			m.s(": ", mdEscape(c.Reason))
+			t.s(": ", mdEscape(c.Reason))
 		}
-		m.s("\n")
+		t.s("\n")
 	}
 }
 

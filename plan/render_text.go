@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -44,53 +43,16 @@ const (
 	valueWindow   = 60
 )
 
-// marker is the Terraform-style symbol of each action. Unlink borrows
-// Terraform's "forget" dot: the record stays, only the link goes.
-func marker(a Action) string {
-	switch a {
-	case Create:
-		return "+"
-	case Update, Adopt:
-		return "~"
-	case Unlink:
-		return "."
-	case Delete:
-		return "-"
-	}
-	return " "
-}
-
-func (t *textWriter) markerColor(a Action) string {
-	if !t.color {
-		return ""
-	}
-	switch a {
-	case Create:
-		return ansiGreen
-	case Update, Adopt:
-		return ansiYellow
-	case Unlink:
-		return ansiCyan
-	case Delete:
-		return ansiRed
-	}
-	return ""
-}
-
-func headline(a Action) string {
-	switch a {
-	case Create:
-		return "will be created"
-	case Update:
-		return "will be updated in-place"
-	case Adopt:
-		return "will be adopted (linked by email)"
-	case Unlink:
-		return "will be unlinked from Personio (kept in Gridwork, editable again)"
-	case Delete:
-		return "will be destroyed"
-	}
-	return "has no changes"
+// actionLooks are how the text plan shows each action: its Terraform-style
+// marker, the marker in a diff block (see mark), the marker's colour, the
+// headline of a change and the legend. Unlink borrows Terraform's "forget"
+// dot: the record stays, only the link goes.
+var actionLooks = map[Action]struct{ marker, diff, color, headline, legend string }{
+	Create: {"+", "+", ansiGreen, "will be created", "create"},
+	Update: {"~", "!", ansiYellow, "will be updated in-place", "update in-place"},
+	Adopt:  {"~", "!", ansiYellow, "will be adopted (linked by email)", "adopt (link an unlinked Gridwork employee by email, then update)"},
+	Unlink: {".", ".", ansiCyan, "will be unlinked from Personio (kept in Gridwork, editable again)", "unlink from Personio (keep in Gridwork, editable again)"},
+	Delete: {"-", "-", ansiRed, "will be destroyed", "destroy"},
 }
 
 // identifying attributes are shown even when unchanged, so the reader knows
@@ -120,11 +82,12 @@ type textWriter struct {
 	lines     []line
 }
 
-// line is one attribute line of a block: its key and how it changes
-// (Create +, Update ~, Delete -, NoOp for an unchanged attribute shown).
+// line is one attribute line of a block: its key, how it changes (Create
+// +, Update ~, Delete -, NoOp for an unchanged attribute shown) and its
+// values.
 type line struct {
-	key    string
-	action Action
+	key, before, after string
+	action             Action
 }
 
 func (t *textWriter) render(w io.Writer, p *Plan) error {
@@ -138,16 +101,13 @@ func (t *textWriter) render(w io.Writer, p *Plan) error {
 // columns and GitHub colours the line by its first character; "~" becomes
 // "!", which diff highlighting colours too.
 func (t *textWriter) mark(indent string, a Action) {
-	if !t.diff {
-		t.s(indent)
-		t.c(t.markerColor(a), marker(a))
+	look := actionLooks[a]
+	if t.diff {
+		t.s(look.diff, indent)
 		return
 	}
-	m := marker(a)
-	if m == "~" {
-		m = "!"
-	}
-	t.s(m, indent)
+	t.s(indent)
+	t.c(look.color, look.marker)
 }
 
 func (t *textWriter) s(parts ...string) {
@@ -166,34 +126,23 @@ func (t *textWriter) c(code, s string) {
 }
 
 func (t *textWriter) plan(p *Plan) {
-	var visible int
 	used := map[Action]bool{}
 	for _, ch := range p.Changes {
 		if ch.Action != NoOp {
-			visible++
 			used[ch.Action] = true
 		}
 	}
-	if visible == 0 {
+	if len(used) == 0 {
 		t.c(ansiBold+ansiGreen, "No changes.")
 		t.s(" Gridwork matches the configuration and Personio.\n")
 		t.notes(p)
 		return
 	}
 	t.s("Resource actions are indicated with the following symbols:\n")
-	for _, a := range []struct {
-		act  Action
-		text string
-	}{
-		{Create, "create"},
-		{Update, "update in-place"},
-		{Adopt, "adopt (link an unlinked Gridwork employee by email, then update)"},
-		{Unlink, "unlink from Personio (keep in Gridwork, editable again)"},
-		{Delete, "destroy"},
-	} {
-		if used[a.act] {
-			t.mark("  ", a.act)
-			t.s(" ", a.text, "\n")
+	for _, a := range []Action{Create, Update, Adopt, Unlink, Delete} {
+		if used[a] {
+			t.mark("  ", a)
+			t.s(" ", actionLooks[a].legend, "\n")
 		}
 	}
 	t.s("\ngridsync will perform the following actions:\n")
@@ -226,77 +175,58 @@ func (t *textWriter) notes(p *Plan) {
 }
 
 func (t *textWriter) box(title string, lines []string) {
-	t.s("\n")
-	t.c(ansiYellow, "╷")
-	t.s("\n")
-	t.c(ansiYellow, "│")
-	t.s(" ")
-	t.c(ansiBold+ansiYellow, "Warning:")
-	t.s(" ")
-	t.c(ansiBold, title)
-	t.s("\n")
+	bar := t.paint(ansiYellow, "│")
+	t.s("\n", t.paint(ansiYellow, "╷"), "\n", bar, " ", t.paint(ansiBold+ansiYellow, "Warning:"), " ", t.paint(ansiBold, title), "\n")
 	for _, l := range lines {
-		t.c(ansiYellow, "│")
-		t.s("\n")
-		t.c(ansiYellow, "│")
-		t.s(" ", l, "\n")
+		t.s(bar, "\n", bar, " ", l, "\n")
 	}
-	t.c(ansiYellow, "╵")
-	t.s("\n")
+	t.s(t.paint(ansiYellow, "╵"), "\n")
+}
+
+// paint returns s in colour code (when colour is on).
+func (t *textWriter) paint(code, s string) string {
+	if t.color {
+		return code + s + ansiReset
+	}
+	return s
 }
 
 func (t *textWriter) change(ch *Change) {
 	t.s("\n")
 	t.c(ansiBold, "  # "+ch.Address)
-	t.s(" ", headline(ch.Action), "\n")
+	t.s(" ", actionLooks[ch.Action].headline, "\n")
 	if ch.Reason != "" {
 		t.s("  # (", ch.Reason, ")\n")
 	}
 	t.mark("  ", ch.Action)
 	t.s(" ", string(ch.Type), " ")
-	label := ch.Address[len(ch.Type)+1:]
-	t.scratch = strconv.AppendQuote(t.scratch[:0], label)
-	t.w.Write(t.scratch)
+	t.quote(ch.Address[len(ch.Type)+1:])
 	t.s(" {\n")
 
-	keys := t.attrKeys(ch)
 	lines := t.lines[:0]
-	hidden := 0
-	for _, k := range keys {
+	hidden, width := 0, 0
+	for _, k := range t.attrKeys(ch) {
 		b, a := ch.Before.Get(k), ch.After.Get(k)
-		switch ch.Action {
-		case Create:
-			if a != "" {
-				lines = append(lines, line{k, Create})
-			}
-		case Delete:
-			if b != "" {
-				lines = append(lines, line{k, Delete})
-			}
-		case Unlink:
-			if b != "" && isIdentifying(ch.Type, k) {
-				lines = append(lines, line{k, NoOp})
-			} else {
+		act := ch.Action
+		switch {
+		case act == Create && a == "", act == Delete && b == "":
+			continue
+		case act == Create, act == Delete:
+		case b == a, act == Unlink: // an unlink changes nothing but the link
+			if b == "" || !slices.Contains(identifying[ch.Type], k) {
 				hidden++
+				continue
 			}
-		default: // Update, Adopt
-			switch {
-			case b == a && b != "" && isIdentifying(ch.Type, k):
-				lines = append(lines, line{k, NoOp})
-			case b == a:
-				hidden++
-			case b == "":
-				lines = append(lines, line{k, Create})
-			case a == "":
-				lines = append(lines, line{k, Delete})
-			default:
-				lines = append(lines, line{k, Update})
-			}
+			act = NoOp
+		case b == "":
+			act = Create
+		case a == "":
+			act = Delete
+		default:
+			act = Update
 		}
-	}
-	width := 0
-	for _, l := range lines {
-		width = max(width, len(l.key))
+		lines = append(lines, line{k, b, a, act})
+		width = max(width, len(k))
 	}
 	for _, l := range lines {
 		if l.action == NoOp {
@@ -305,24 +235,22 @@ func (t *textWriter) change(ch *Change) {
 			t.mark("      ", l.action)
 			t.s(" ")
 		}
-		t.s(l.key)
-		t.pad(width - len(l.key))
-		t.s(" = ")
-		b, a := ch.Before.Get(l.key), ch.After.Get(l.key)
+		// Keys are field names, of at most 17 bytes.
+		t.s(l.key, "                 "[:width-len(l.key)], " = ")
 		switch l.action {
 		case Create:
-			t.value(a, 0)
-		case Delete:
-			t.value(b, 0)
-			t.s(" -> ")
-			t.c(ansiGray, "null")
-		case NoOp:
-			t.value(b, 0)
+			t.value(l.after, 0)
 		case Update:
-			at := firstDiff(b, a)
-			t.value(b, at)
+			at := firstDiff(l.before, l.after)
+			t.value(l.before, at)
 			t.s(" -> ")
-			t.value(a, at)
+			t.value(l.after, at)
+		default: // NoOp, Delete
+			t.value(l.before, 0)
+			if l.action == Delete {
+				t.s(" -> ")
+				t.c(ansiGray, "null")
+			}
 		}
 		t.s("\n")
 	}
@@ -336,30 +264,17 @@ func (t *textWriter) change(ch *Change) {
 }
 
 // attrKeys lists the keys of a change in display order: the type's fields
-// first, then any others (from a plan file) sorted.
+// first, then any others with a value (from a plan file) sorted.
 func (t *textWriter) attrKeys(ch *Change) []string {
 	fields := fieldsOf(ch.Type)
 	t.keys = append(t.keys[:0], fields...)
-	for _, m := range [2]Attrs{ch.Before, ch.After} {
-		for k := range m.All() {
-			if !slices.Contains(t.keys, k) {
-				t.keys = append(t.keys, k)
-			}
+	others := (ch.Before.set | ch.After.set) &^ uint32(setOf(fields))
+	for _, i := range byName {
+		if others&(1<<i) != 0 {
+			t.keys = append(t.keys, fieldNames[i])
 		}
 	}
-	sort.Strings(t.keys[len(fields):])
 	return t.keys
-}
-
-func isIdentifying(typ Type, key string) bool { return slices.Contains(identifying[typ], key) }
-
-func (t *textWriter) pad(n int) {
-	const spaces = "                                "
-	for n > 0 {
-		k := min(n, len(spaces))
-		t.w.WriteString(spaces[:k])
-		n -= k
-	}
 }
 
 // value writes v quoted. A long value is shortened to a window starting a
@@ -367,8 +282,7 @@ func (t *textWriter) pad(n int) {
 // length in a comment-like suffix.
 func (t *textWriter) value(v string, at int) {
 	if utf8.RuneCountInString(v) <= maxValueRunes {
-		t.scratch = strconv.AppendQuote(t.scratch[:0], v)
-		t.w.Write(t.scratch)
+		t.quote(v)
 		return
 	}
 	t.shortened = true
@@ -382,9 +296,14 @@ func (t *textWriter) value(v string, at int) {
 	if end < len(runes) {
 		s += "…"
 	}
+	t.quote(s)
+	t.c(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)")
+}
+
+// quote writes s quoted.
+func (t *textWriter) quote(s string) {
 	t.scratch = strconv.AppendQuote(t.scratch[:0], s)
 	t.w.Write(t.scratch)
-	t.c(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)")
 }
 
 // firstDiff is the byte offset where a and b first differ.

@@ -39,8 +39,7 @@ func (s *Source) CollectOffices() {
 	s.Offices = s.Offices[:0]
 	for i := range s.Employees {
 		o := s.Employees[i].Office
-		switch {
-		case o == nil, o.ID != 0 && seenID[o.ID], o.ID == 0 && seenName[o.Name]:
+		if o == nil || o.ID != 0 && seenID[o.ID] || o.ID == 0 && seenName[o.Name] {
 			continue
 		}
 		seenID[o.ID], seenName[o.Name] = true, true
@@ -84,28 +83,17 @@ func (s *Source) AddEmployees(emps ...SourceEmployee) {
 
 // addOffice adds an employee's office to Offices unless it is there.
 func (s *Source) addOffice(o Office) {
-	for _, x := range s.Offices {
-		if (o.ID != 0 && x.ID == o.ID) || (o.ID == 0 && x.Name == o.Name) {
-			return
-		}
+	if slices.ContainsFunc(s.Offices, func(x Office) bool { return o.ID != 0 && x.ID == o.ID || o.ID == 0 && x.Name == o.Name }) {
+		return
 	}
 	if o.ID != 0 {
+		// An entry of the name that no employee carries is the feed's.
 		s.Offices = slices.DeleteFunc(s.Offices, func(x Office) bool {
-			return x.ID == 0 && x.Name == o.Name && !s.employeeOffice(x)
+			return x.ID == 0 && x.Name == o.Name && !slices.ContainsFunc(s.Employees, func(e SourceEmployee) bool { return e.Office != nil && *e.Office == x })
 		})
 	}
 	i, _ := slices.BinarySearchFunc(s.Offices, o, compareOffices)
 	s.Offices = slices.Insert(s.Offices, i, o)
-}
-
-// employeeOffice reports whether an employee carries office o.
-func (s *Source) employeeOffice(o Office) bool {
-	for i := range s.Employees {
-		if e := s.Employees[i].Office; e != nil && *e == o {
-			return true
-		}
-	}
-	return false
 }
 
 // compareOffices orders offices by name, then id, as Source.Offices is.
