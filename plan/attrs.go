@@ -161,12 +161,17 @@ func parseAttrs(m map[string]string) (Attrs, error) {
 		return Attrs{}, nil
 	}
 	var v attrValues
+	// The error names the first unknown key in order, the same every time.
+	var unknown []string
 	for k, x := range m {
-		i, ok := fieldIndex(k)
-		if !ok {
-			return Attrs{}, fmt.Errorf("unknown attribute %q", k)
+		if i, ok := fieldIndex(k); ok {
+			v[i] = x
+		} else {
+			unknown = append(unknown, k)
 		}
-		v[i] = x
+	}
+	if len(unknown) > 0 {
+		return Attrs{}, fmt.Errorf("unknown attribute %q", slices.Min(unknown))
 	}
 	return v.attrs(), nil
 }

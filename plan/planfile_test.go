@@ -62,6 +62,7 @@ func TestReadFileRefuses(t *testing.T) {
 		{"not JSON", "Plan: 1 to add", "not a gridsync plan file"},
 		{"an unknown action", strings.Replace(rich.String(), `"action": "create"`, `"action": "replace"`, 1), `unknown action "replace"`},
 		{"an edited change list", strings.Replace(rich.String(), `"action": "delete"`, `"action": "update"`, 1), "summary does not match"},
+		{"unknown attributes, named the same every time", strings.Replace(rich.String(), `"after": {`, `"after": {"zeta": "1", "mu": "2", "alpha": "3", `, 1), `unknown attribute "alpha"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
