@@ -77,12 +77,12 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (
 // the first page, and an attribute it lacks, or one that employees come
 // without, fails the read with a *HiddenAttributesError.
 func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
-	var col collector
-	if err := c.read(ctx, c.sel, &col); err != nil {
+	col := &collector[Employee]{conv: func(e *Employee) Employee { return *e }}
+	if err := c.read(ctx, c.sel, col); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(col, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
-	return col, nil
+	slices.SortFunc(col.rows, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
+	return col.rows, nil
 }
 
 // EmployeeVisitor receives the employees of a listing that ScanEmployees
@@ -120,13 +120,17 @@ func (c *Client) ScanEmployees(ctx context.Context, required []string, v Employe
 // announces, which a broken answer could make absurd.
 func sizeHint(total int) int { return min(max(total, 0), 1<<18) }
 
-// collector keeps every employee, for Employees.
-type collector []Employee
+// collector keeps what conv makes of every employee of a read: the
+// employees themselves for Employees, the plan's input for Source.
+type collector[T any] struct {
+	rows []T
+	conv func(*Employee) T
+}
 
-func (c *collector) Begin(total int) { *c = make([]Employee, 0, sizeHint(total)) }
+func (c *collector[T]) Begin(total int) { c.rows = make([]T, 0, sizeHint(total)) }
 
-func (c *collector) Visit(e *Employee) error {
-	*c = append(*c, *e)
+func (c *collector[T]) Visit(e *Employee) error {
+	c.rows = append(c.rows, c.conv(e))
 	return nil
 }
 
@@ -152,7 +156,7 @@ func (c *Client) read(ctx context.Context, sel *selection, sink EmployeeVisitor)
 				// it from doing so (an outage, an interrupt).
 				return lerr
 			}
-			c.log.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
+			c.opts.Logger.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
 			sel = sel.unprojected()
 			read--
 			continue
@@ -169,7 +173,7 @@ func (c *Client) read(ctx context.Context, sel *selection, sink EmployeeVisitor)
 			return fmt.Errorf("%w: it moved during each of %d reads (%s); nothing was written. Try again when fewer employees are being added or removed in Personio",
 				ErrListingChanged, maxReads, strings.Join(reasons, "; then "))
 		}
-		c.log.Info("the employee listing moved while it was read; reading it again", "reason", shift.reason, "read", read+1, "of", maxReads)
+		c.opts.Logger.Info("the employee listing moved while it was read; reading it again", "reason", shift.reason, "read", read+1, "of", maxReads)
 	}
 }
 
@@ -239,7 +243,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	if size < PageSize && size < total {
 		// Personio serves fewer rows than asked for: step by what a page
 		// really holds, or rows would be skipped.
-		c.log.Debug("Personio serves fewer employees per page than asked for", "asked", PageSize, "served", size)
+		c.opts.Logger.Debug("Personio serves fewer employees per page than asked for", "asked", PageSize, "served", size)
 	}
 	// Pages overlap by one row, so each boundary can be checked. A page of
 	// one row cannot overlap: then only the count is checked.
@@ -313,8 +317,8 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 
 // reportProgress calls Options.Progress, if set.
 func (c *Client) reportProgress(done, total int) {
-	if c.progress != nil {
-		c.progress(min(done, total), total)
+	if c.opts.Progress != nil {
+		c.opts.Progress(min(done, total), total)
 	}
 }
 

@@ -272,7 +272,8 @@ func (c *Client) statusError(method, path string, resp *response) error {
 	case http.StatusUnauthorized:
 		return &AuthError{StatusCode: resp.status, Message: msg}
 	case http.StatusForbidden:
-		return &ForbiddenError{Path: pathOnly(path), Message: msg}
+		p, _, _ := strings.Cut(path, "?")
+		return &ForbiddenError{Path: p, Message: msg}
 	}
 	se := &StatusError{StatusCode: resp.status, Method: method, Path: path, Code: code, Message: msg}
 	if resp.status == http.StatusNotFound || (resp.status >= 300 && resp.status < 400) {
@@ -285,9 +286,4 @@ func (c *Client) statusError(method, path string, resp *response) error {
 		}
 	}
 	return se
-}
-
-func pathOnly(p string) string {
-	p, _, _ = strings.Cut(p, "?")
-	return p
 }

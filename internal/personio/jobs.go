@@ -52,7 +52,7 @@ func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	case resp.status >= 300 && resp.status < 400:
 		// A redirect off the tenant's feed hosts: Personio sends unknown
 		// tenants to its website.
-		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status, JobsURLSet: c.jobsURLSet}
+		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status, JobsURLSet: c.opts.JobsURLSet}
 	default:
 		return nil, fmt.Errorf("reading the job feed: %w", &StatusError{StatusCode: resp.status, Method: http.MethodGet, Path: feedURL})
 	}

@@ -70,7 +70,7 @@ func (c *Client) release(resp *response) {
 // outlast MaxAttempts or Personio asks to wait too long, an *httpx.CheckError or
 // an *answerError when the answer cannot be understood (see
 // request.decode), or the context's error. A 401 on a token-bearing
-// request re-authenticates once first (authTransport).
+// request re-authenticates once first (authLayer).
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	start := time.Now()
 	if r.api {
@@ -174,7 +174,7 @@ func (c *Client) setting(r request) string {
 	switch {
 	case r.api:
 		return "personio.api_url"
-	case c.jobsURLSet:
+	case c.opts.JobsURLSet:
 		return "personio.jobs_url"
 	case c.tenantJobs:
 		return "personio.tenant"
