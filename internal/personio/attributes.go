@@ -56,7 +56,7 @@ func (c *Client) readAttributes(ctx context.Context) ([]AttributeInfo, error) {
 		return nil, err
 	}
 	const path = "/v1/company/employees/attributes"
-	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json", api: true, auth: true})
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path, api: true, auth: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the employee attributes: %w", err)
 	}

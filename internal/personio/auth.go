@@ -50,8 +50,7 @@ func (c *Client) fetchToken(ctx context.Context) error {
 		Error *v1ErrorBody `json:"error"`
 	}
 	resp, err := c.do(ctx, request{
-		method: http.MethodPost, base: c.apiURL, path: "/v1/auth",
-		body: body, ctype: "application/json", accept: "application/json", api: true,
+		method: http.MethodPost, path: "/v1/auth", body: body, api: true,
 		decode: func(body []byte) error { return json.Unmarshal(body, &ans) },
 	})
 	var ge *httpx.CheckError

@@ -47,10 +47,8 @@ func newDecoder(b []byte) *jsontext.Decoder {
 func decodePage(body []byte, sel *selection, repeat int) (employeePage, error) {
 	d := newPageDecoder(body, sel)
 	d.repeat = repeat
-	var (
-		p        employeePage
-		hasTotal bool
-	)
+	var p employeePage
+	var hasTotal bool
 	err := d.envelope(func(name []byte) (err error) {
 		switch {
 		case bytes.EqualFold(name, []byte("metadata")):

@@ -35,8 +35,7 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (
 	// what it keeps, so the pooled body can be reused once decoded.
 	var p employeePage
 	resp, err := c.do(ctx, request{
-		method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json",
-		api: true, auth: true, pooled: true,
+		method: http.MethodGet, path: path, api: true, auth: true, pooled: true,
 		decode: func(body []byte) (err error) {
 			p, err = decodePage(body, sel, repeat)
 			return err
@@ -186,11 +185,12 @@ func (e *shiftError) Error() string { return e.reason }
 // listingRead is one read of the listing: its state while its pages
 // arrive, and what it leaves besides the rows it gave its sink.
 type listingRead struct {
-	sink   EmployeeVisitor
-	repeat int
-	pages  []pageInfo
-	ids    []int64 // every id given to the sink, to find one listed twice
-	absent []int   // per required attribute, employees without it
+	sink     EmployeeVisitor
+	progress func(done, total int) // Options.Progress, if set
+	repeat   int
+	pages    []pageInfo
+	ids      []int64 // every id given to the sink, to find one listed twice
+	absent   []int   // per required attribute, employees without it
 }
 
 // pageInfo is what the checks of a read need to know about one page once
@@ -201,9 +201,10 @@ type pageInfo struct {
 	total       int   // metadata.total_elements when the page was answered
 }
 
-// add records page k and gives the sink the rows it adds: all of them on
-// the first page, the rows after the repeated ones on the others.
-func (r *listingRead) add(k int, p *employeePage) error {
+// add records page k, gives the sink the rows it adds (all of them on the
+// first page, the rows after the repeated ones on the others) and reports
+// the progress towards total.
+func (r *listingRead) add(k int, p *employeePage, total int) error {
 	rows := p.Employees
 	r.pages[k] = pageInfo{rows: len(rows), total: p.Total}
 	if n := len(rows); n > 0 {
@@ -220,6 +221,9 @@ func (r *listingRead) add(k int, p *employeePage) error {
 		if err := r.sink.Visit(&rows[i]); err != nil {
 			return err
 		}
+	}
+	if r.progress != nil {
+		r.progress(min(len(r.ids), total), total)
 	}
 	return nil
 }
@@ -256,14 +260,13 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	for off := step; off-step+size < total; off += step {
 		offsets = append(offsets, off)
 	}
-	r := &listingRead{sink: sink, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)),
+	r := &listingRead{sink: sink, progress: c.opts.Progress, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)),
 		ids: make([]int64, 0, sizeHint(total)), absent: make([]int, len(sel.required))}
 	sink.Begin(total)
-	if err := r.add(0, &head); err != nil {
+	if err := r.add(0, &head, total); err != nil {
 		return nil, err
 	}
 	var mu sync.Mutex
-	c.reportProgress(len(r.ids), total)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.Concurrency)
 	for i, off := range offsets {
@@ -275,11 +278,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 			// The sink and Progress need not be safe for concurrent use.
 			mu.Lock()
 			defer mu.Unlock()
-			if err := r.add(i+1, &p); err != nil {
-				return err
-			}
-			c.reportProgress(len(r.ids), total)
-			return nil
+			return r.add(i+1, &p, total)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -307,19 +306,11 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 			return nil, err
 		}
 		r.pages = append(r.pages, pageInfo{})
-		if err := r.add(len(r.pages)-1, &p); err != nil {
+		if err := r.add(len(r.pages)-1, &p, p.Total); err != nil {
 			return nil, err
 		}
-		c.reportProgress(len(r.ids), p.Total)
 	}
 	return r, r.check(size, step)
-}
-
-// reportProgress calls Options.Progress, if set.
-func (c *Client) reportProgress(done, total int) {
-	if c.opts.Progress != nil {
-		c.opts.Progress(min(done, total), total)
-	}
 }
 
 // check checks that the pages of one read fit together. Page k starts

@@ -26,11 +26,9 @@ import (
 func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	path := "/xml?language=" + url.QueryEscape(c.opts.JobsLanguage)
 	feedURL := c.jobsURL + path
-	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.jobsURL, path: path, accept: "application/xml, text/xml"})
-	var (
-		re *RetryError
-		fr *feedRedirectsError
-	)
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path})
+	var re *RetryError
+	var fr *feedRedirectsError
 	switch {
 	case errors.As(err, &re):
 		return nil, &FeedUnavailableError{URL: feedURL, Status: re.StatusCode, Err: re}

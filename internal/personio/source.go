@@ -20,10 +20,8 @@ import (
 func (c *Client) Source(ctx context.Context) (*plan.Source, error) {
 	offices := map[Office]*plan.Office{}
 	sink := &collector[plan.SourceEmployee]{conv: func(e *Employee) plan.SourceEmployee { return sourceEmployee(e, offices) }}
-	var (
-		jobs        []Job
-		unavailable *FeedUnavailableError
-	)
+	var jobs []Job
+	var unavailable *FeedUnavailableError
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return c.read(gctx, c.sel, sink) })
 	g.Go(func() (err error) {
