@@ -130,9 +130,7 @@ func New(opts Options) (*Client, error) {
 	if opts.Credentials.ClientID == "" || opts.Credentials.ClientSecret == "" {
 		return nil, errors.New("personio: client_id and client_secret are both required")
 	}
-	if opts.APIURL == "" {
-		opts.APIURL = DefaultAPIURL
-	}
+	opts.APIURL = cmp.Or(opts.APIURL, DefaultAPIURL)
 	apiURL, err := baseURL("api_url", opts.APIURL)
 	if err != nil {
 		return nil, err
@@ -156,12 +154,8 @@ func New(opts Options) (*Client, error) {
 		u, _ := url.Parse(jobsURL)
 		opts.Tenant, _, _ = strings.Cut(u.Hostname(), ".")
 	}
-	if opts.JobsLanguage == "" {
-		opts.JobsLanguage = DefaultJobsLanguage
-	}
-	if opts.RateLimit == 0 {
-		opts.RateLimit = DefaultRateLimit
-	}
+	opts.JobsLanguage = cmp.Or(opts.JobsLanguage, DefaultJobsLanguage)
+	opts.RateLimit = cmp.Or(opts.RateLimit, DefaultRateLimit)
 	if opts.Burst <= 0 {
 		opts.Burst = DefaultBurst
 	}
@@ -171,9 +165,7 @@ func New(opts Options) (*Client, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
 	c := &Client{
 		opts:       opts,
 		apiURL:     apiURL,
@@ -237,11 +229,7 @@ func (c *Client) LogValue() slog.Value {
 	if c == nil {
 		return slog.StringValue("personio.Client(nil)")
 	}
-	return slog.GroupValue(
-		slog.String("tenant", c.opts.Tenant),
-		slog.String("api_url", c.apiURL),
-		slog.String("jobs_url", c.jobsURL),
-	)
+	return slog.GroupValue(slog.String("tenant", c.opts.Tenant), slog.String("api_url", c.apiURL), slog.String("jobs_url", c.jobsURL))
 }
 
 // Pace returns the rate the client holds itself to for API requests now,
