@@ -19,12 +19,11 @@ import (
 // (its context ends) does not end it for them: they ask again.
 func (c *Client) Attributes(ctx context.Context) ([]AttributeInfo, error) {
 	for {
+		// Only one read runs at a time, and the group's lock orders them:
+		// c.attrs needs no lock of its own.
 		infos, err, _ := c.attrGroup.Do("attributes", func() (any, error) {
-			c.mu.Lock()
-			cached := c.attrs
-			c.mu.Unlock()
-			if cached != nil {
-				return cached, nil
+			if c.attrs != nil {
+				return c.attrs, nil
 			}
 			infos, err := c.readAttributes(ctx)
 			if err != nil && ctx.Err() != nil {
@@ -33,9 +32,7 @@ func (c *Client) Attributes(ctx context.Context) ([]AttributeInfo, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.mu.Lock()
 			c.attrs = infos
-			c.mu.Unlock()
 			return infos, nil
 		})
 		switch {
@@ -59,7 +56,7 @@ func (c *Client) readAttributes(ctx context.Context) ([]AttributeInfo, error) {
 		return nil, err
 	}
 	const path = "/v1/company/employees/attributes"
-	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json", api: true, auth: true})
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path, api: true, auth: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the employee attributes: %w", err)
 	}

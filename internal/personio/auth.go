@@ -15,25 +15,21 @@ import (
 // Authenticate obtains a v1 API token (POST /v1/auth with a JSON body). It
 // talks to Personio once per Client: later calls return at once, because
 // auth is rate limited (60/min) and a token lasts 24 hours.
-func (c *Client) Authenticate(ctx context.Context) error {
-	c.authMu.Lock()
-	defer c.authMu.Unlock()
-	if c.currentToken() != "" {
-		return nil
-	}
-	return c.fetchToken(ctx)
-}
+func (c *Client) Authenticate(ctx context.Context) error { return c.authenticate(ctx, "") }
 
-// reauthenticate replaces a token that Personio refused. stale is the token
-// the refused request carried: when another request already replaced it
-// (a rotated token, or a concurrent re-auth) there is nothing to do.
-func (c *Client) reauthenticate(ctx context.Context, stale string) error {
+// authenticate fetches a token unless the client has one other than stale,
+// the token Personio refused ("" for none): when another request already
+// replaced it (a rotated token, or a concurrent re-auth) there is nothing
+// to do.
+func (c *Client) authenticate(ctx context.Context, stale string) error {
 	c.authMu.Lock()
 	defer c.authMu.Unlock()
 	if cur := c.currentToken(); cur != "" && cur != stale {
 		return nil
 	}
-	c.log.Info("Personio refused the API token; authenticating again")
+	if stale != "" {
+		c.opts.Logger.Info("Personio refused the API token; authenticating again")
+	}
 	return c.fetchToken(ctx)
 }
 
@@ -54,8 +50,7 @@ func (c *Client) fetchToken(ctx context.Context) error {
 		Error *v1ErrorBody `json:"error"`
 	}
 	resp, err := c.do(ctx, request{
-		method: http.MethodPost, base: c.apiURL, path: "/v1/auth",
-		body: body, ctype: "application/json", accept: "application/json", api: true,
+		method: http.MethodPost, path: "/v1/auth", body: body, api: true,
 		decode: func(body []byte) error { return json.Unmarshal(body, &ans) },
 	})
 	var ge *httpx.CheckError
@@ -106,13 +101,44 @@ func (c *Client) noteRotatedToken(h http.Header) {
 	c.mu.Unlock()
 }
 
-// authTransport is the layer that sends the API token: it sets the bearer
+// authLayer is the layer that sends the API token: it sets the bearer
 // token on each request, adopts a token Personio rotates in the
 // Authorization response header, and on a 401 authenticates again and
 // resends the request, once.
-type authTransport struct {
-	c    *Client
-	next http.RoundTripper
+func (c *Client) authLayer(next http.RoundTripper) http.RoundTripper {
+	send := func(req *http.Request, body io.ReadCloser, token string) (*http.Response, error) {
+		r := req.Clone(req.Context())
+		r.Body = body
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := next.RoundTrip(r)
+		if err == nil {
+			c.noteRotatedToken(resp.Header)
+		}
+		return resp, err
+	}
+	return httpx.RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
+		token := c.currentToken()
+		resp, err := send(req, req.Body, token)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized {
+			return resp, err
+		}
+		// A token can be burnt by a rotation another request saw first, or
+		// expire in a long run: get a fresh one, once.
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so that the connection is reused
+		resp.Body.Close()
+		if err := c.authenticate(req.Context(), token); err != nil {
+			return nil, httpx.Final(&authFailure{err})
+		}
+		body := req.Body
+		if req.GetBody != nil {
+			if body, err = req.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+		return send(req, body, c.currentToken())
+	})
 }
 
 // authFailure carries an error of re-authenticating through the HTTP stack
@@ -121,38 +147,3 @@ type authTransport struct {
 type authFailure struct{ err error }
 
 func (e *authFailure) Error() string { return e.err.Error() }
-
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	token := t.c.currentToken()
-	resp, err := t.send(req, req.Body, token)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
-	}
-	// A token can be burnt by a rotation another request saw first, or
-	// expire in a long run: get a fresh one, once.
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so that the connection is reused
-	resp.Body.Close()
-	if err := t.c.reauthenticate(req.Context(), token); err != nil {
-		return nil, httpx.Final(&authFailure{err})
-	}
-	body := req.Body
-	if req.GetBody != nil {
-		if body, err = req.GetBody(); err != nil {
-			return nil, err
-		}
-	}
-	return t.send(req, body, t.c.currentToken())
-}
-
-func (t *authTransport) send(req *http.Request, body io.ReadCloser, token string) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Body = body
-	if token != "" {
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := t.next.RoundTrip(r)
-	if err == nil {
-		t.c.noteRotatedToken(resp.Header)
-	}
-	return resp, err
-}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -94,35 +95,32 @@ type Options struct {
 //	feed:  retry → count → timeout → transport, redirects followed within the tenant's feed hosts
 //
 // retry (httpx.Retry) repeats transient failures with backoff; auth
-// (authTransport) sends the token and re-authenticates on a 401; the pacer
+// (authLayer) sends the token and re-authenticates on a 401; the pacer
 // (httpx.Pacer) holds API requests to Personio's rate and slows down for
 // everyone on a 429; count tallies what was sent (Requests); timeout
 // (httpx.Timeout) bounds each exchange with the server, and only that: the
 // time a request waits for the pacer is not part of it.
 type Client struct {
-	opts     Options
-	apiURL   string // without trailing slash
-	jobsURL  string // without trailing slash
-	log      *slog.Logger
-	progress func(done, total int)
-	sel      *selection // what pages keep and watch beyond the typed fields
+	opts    Options         // with the defaults applied
+	apiURL  string          // without trailing slash
+	jobsURL string          // without trailing slash
+	sel     *selection      // what pages keep and watch beyond the typed fields
+	counts  [4]atomic.Int64 // requests sent, by class (Requests)
 
 	apiHTTP, tokenHTTP, feedHTTP *http.Client
 	pacer                        *httpx.Pacer
-	counts                       requestCounter
 	// feedHosts are the hosts a feed redirect may lead to (see followFeed).
 	feedHosts map[string]bool
-
-	// jobsURLSet: jobsURL was configured explicitly, not derived from the
-	// tenant; tenantJobs: the client derived it from the tenant itself.
-	// Neither: the caller did not say (see Options.JobsURLSet).
-	jobsURLSet, tenantJobs bool
+	// tenantJobs: the client derived the jobs URL from the tenant itself.
+	// Otherwise opts.JobsURLSet says whether it was configured explicitly
+	// (see Options.JobsURLSet).
+	tenantJobs bool
 
 	mu     sync.Mutex
 	token  string
 	authMu sync.Mutex // serialises (re)authentication
 
-	attrs     []AttributeInfo    // the attribute list, once read (under mu)
+	attrs     []AttributeInfo    // the attribute list, once read (in attrGroup)
 	attrGroup singleflight.Group // one attribute list request at a time
 }
 
@@ -132,9 +130,7 @@ func New(opts Options) (*Client, error) {
 	if opts.Credentials.ClientID == "" || opts.Credentials.ClientSecret == "" {
 		return nil, errors.New("personio: client_id and client_secret are both required")
 	}
-	if opts.APIURL == "" {
-		opts.APIURL = DefaultAPIURL
-	}
+	opts.APIURL = cmp.Or(opts.APIURL, DefaultAPIURL)
 	apiURL, err := baseURL("api_url", opts.APIURL)
 	if err != nil {
 		return nil, err
@@ -158,12 +154,8 @@ func New(opts Options) (*Client, error) {
 		u, _ := url.Parse(jobsURL)
 		opts.Tenant, _, _ = strings.Cut(u.Hostname(), ".")
 	}
-	if opts.JobsLanguage == "" {
-		opts.JobsLanguage = DefaultJobsLanguage
-	}
-	if opts.RateLimit == 0 {
-		opts.RateLimit = DefaultRateLimit
-	}
+	opts.JobsLanguage = cmp.Or(opts.JobsLanguage, DefaultJobsLanguage)
+	opts.RateLimit = cmp.Or(opts.RateLimit, DefaultRateLimit)
 	if opts.Burst <= 0 {
 		opts.Burst = DefaultBurst
 	}
@@ -173,28 +165,19 @@ func New(opts Options) (*Client, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
 	c := &Client{
 		opts:       opts,
 		apiURL:     apiURL,
 		jobsURL:    jobsURL,
-		jobsURLSet: opts.JobsURLSet,
 		tenantJobs: tenantJobs,
-		log:        opts.Logger,
-		progress:   opts.Progress,
 		sel:        newSelection(opts.KeepAttributes, opts.RequiredAttributes),
 		feedHosts:  feedHosts(jobsURL, opts.Tenant, tenantGiven),
 	}
-	c.layers()
-	return c, nil
-}
 
-// layers builds the HTTP stacks described on Client.
-func (c *Client) layers() {
+	// The HTTP stacks described on Client.
 	base, attemptTimeout := defaultTransport(), 2*time.Minute
-	if hc := c.opts.HTTPClient; hc != nil {
+	if hc := opts.HTTPClient; hc != nil {
 		base = cmp.Or(hc.Transport, base)
 		if hc.Timeout > 0 {
 			attemptTimeout = hc.Timeout
@@ -204,18 +187,28 @@ func (c *Client) layers() {
 	// Repeatable): reads, and the token request, which only hands out a
 	// token.
 	policy := httpx.Policy{
-		Name: "Personio", MaxAttempts: c.opts.MaxAttempts, MinBackoff: c.opts.MinBackoff,
-		MaxBackoff: c.opts.MaxBackoff, MaxRetryAfter: maxRetryAfter, Logger: c.log,
+		Name: "Personio", MaxAttempts: opts.MaxAttempts, MinBackoff: opts.MinBackoff,
+		MaxBackoff: opts.MaxBackoff, MaxRetryAfter: maxRetryAfter, Logger: opts.Logger,
 	}
-	limit, burst := pace(c.opts.RateLimit, c.opts.Burst)
-	c.pacer = httpx.NewPacer(policy, limit, burst)
+	// Running at the server's exact rate and burst would turn every bit of
+	// network jitter into a 429 (two requests sent a token apart can arrive
+	// closer together), so the client keeps headroom: 95% of the rate, which
+	// also stays under a fixed per-minute window, and half the burst, which
+	// leaves the server's bucket a reserve of tokens to absorb requests that
+	// arrive bunched up.
+	limit := opts.RateLimit
+	if limit != rate.Inf {
+		limit *= 0.95
+	}
+	c.pacer = httpx.NewPacer(policy, limit, max(1, (opts.Burst+1)/2))
 	base = httpx.Timeout(base, attemptTimeout)
-	paced := c.pacer.Wrap(c.counts.wrap(base, apiClass))
+	paced := c.pacer.Wrap(c.counted(base, false))
 	// The API never redirects a request the client makes; one that does
 	// is reported (it means api_url points elsewhere), not followed.
-	c.apiHTTP = &http.Client{Transport: httpx.Retry(&authTransport{c: c, next: paced}, policy), CheckRedirect: noRedirects}
+	c.apiHTTP = &http.Client{Transport: httpx.Retry(c.authLayer(paced), policy), CheckRedirect: noRedirects}
 	c.tokenHTTP = &http.Client{Transport: httpx.Retry(paced, policy), CheckRedirect: noRedirects}
-	c.feedHTTP = &http.Client{Transport: httpx.Retry(c.counts.wrap(base, feedClass), policy), CheckRedirect: c.followFeed}
+	c.feedHTTP = &http.Client{Transport: httpx.Retry(c.counted(base, true), policy), CheckRedirect: c.followFeed}
+	return c, nil
 }
 
 // String names the client by what is safe to show: tenant and URLs. The
@@ -236,24 +229,7 @@ func (c *Client) LogValue() slog.Value {
 	if c == nil {
 		return slog.StringValue("personio.Client(nil)")
 	}
-	return slog.GroupValue(
-		slog.String("tenant", c.opts.Tenant),
-		slog.String("api_url", c.apiURL),
-		slog.String("jobs_url", c.jobsURL),
-	)
-}
-
-// pace derives the client's pacer from the server's limit. Running at the
-// server's exact rate and burst would turn every bit of network jitter into
-// a 429 (two requests sent a token apart can arrive closer together), so
-// the client keeps headroom: 95% of the rate, which also stays under a
-// fixed per-minute window, and half the burst, which leaves the server's
-// bucket a reserve of tokens to absorb requests that arrive bunched up.
-func pace(limit rate.Limit, burst int) (rate.Limit, int) {
-	if limit != rate.Inf {
-		limit *= 0.95
-	}
-	return limit, max(1, (burst+1)/2)
+	return slog.GroupValue(slog.String("tenant", c.opts.Tenant), slog.String("api_url", c.apiURL), slog.String("jobs_url", c.jobsURL))
 }
 
 // Pace returns the rate the client holds itself to for API requests now,

@@ -3,7 +3,6 @@ package personio
 import (
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	"github.com/gridwork/gridsync/internal/httpx"
 )
@@ -21,42 +20,35 @@ type RequestCounts struct {
 // Total is the sum of all classes.
 func (r RequestCounts) Total() int { return r.Auth + r.Employees + r.Feed + r.Other }
 
+// The endpoint classes, indexes of Client.counts.
+const (
+	classAuth = iota
+	classEmployees
+	classFeed
+	classOther
+)
+
 // Requests returns how many HTTP requests the client has sent so far.
 func (c *Client) Requests() RequestCounts {
-	return RequestCounts{
-		Auth:      int(c.counts.auth.Load()),
-		Employees: int(c.counts.employees.Load()),
-		Feed:      int(c.counts.feed.Load()),
-		Other:     int(c.counts.other.Load()),
-	}
+	n := func(class int) int { return int(c.counts[class].Load()) }
+	return RequestCounts{Auth: n(classAuth), Employees: n(classEmployees), Feed: n(classFeed), Other: n(classOther)}
 }
 
-// requestCounter is the layer state behind Requests.
-type requestCounter struct {
-	auth, employees, feed, other atomic.Int64
-}
-
-// requestClass picks the counter a request adds to.
-type requestClass func(rc *requestCounter, req *http.Request) *atomic.Int64
-
-// apiClass sorts API requests by path (api_url may carry a path prefix).
-func apiClass(rc *requestCounter, req *http.Request) *atomic.Int64 {
-	switch p := req.URL.Path; {
-	case strings.HasSuffix(p, "/v1/auth"):
-		return &rc.auth
-	case strings.HasSuffix(p, "/v1/company/employees"):
-		return &rc.employees
-	}
-	return &rc.other
-}
-
-func feedClass(rc *requestCounter, _ *http.Request) *atomic.Int64 { return &rc.feed }
-
-// wrap returns the counting layer: each request is counted as it leaves,
-// whatever becomes of it.
-func (rc *requestCounter) wrap(next http.RoundTripper, class requestClass) http.RoundTripper {
+// counted returns the counting layer: each request is counted as it
+// leaves, whatever becomes of it. Feed requests are all of a class; API
+// requests are sorted by path (api_url may carry a path prefix).
+func (c *Client) counted(next http.RoundTripper, feed bool) http.RoundTripper {
 	return httpx.RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
-		class(rc, req).Add(1)
+		class := classOther
+		switch p := req.URL.Path; {
+		case feed:
+			class = classFeed
+		case strings.HasSuffix(p, "/v1/auth"):
+			class = classAuth
+		case strings.HasSuffix(p, "/v1/company/employees"):
+			class = classEmployees
+		}
+		c.counts[class].Add(1)
 		return next.RoundTrip(req)
 	})
 }

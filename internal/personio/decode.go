@@ -2,6 +2,7 @@ package personio
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -46,14 +47,25 @@ func newDecoder(b []byte) *jsontext.Decoder {
 func decodePage(body []byte, sel *selection, repeat int) (employeePage, error) {
 	d := newPageDecoder(body, sel)
 	d.repeat = repeat
-	var (
-		p        employeePage
-		hasTotal bool
-	)
+	var p employeePage
+	var hasTotal bool
 	err := d.envelope(func(name []byte) (err error) {
 		switch {
 		case bytes.EqualFold(name, []byte("metadata")):
-			hasTotal, err = d.metadata(&p)
+			// Only total_elements is needed; missing or null, the total is
+			// unknown (as with the last of duplicate metadata members).
+			hasTotal = false
+			err = d.members("metadata", "an object", func(name []byte) error {
+				isTotal := bytes.EqualFold(name, []byte("total_elements"))
+				v, err := d.dec.ReadValue()
+				if err != nil || !isTotal {
+					return err
+				}
+				if hasTotal = !isNull(v); hasTotal {
+					p.Total, err = intField("metadata.total_elements", v)
+				}
+				return err
+			})
 		case bytes.EqualFold(name, []byte("data")):
 			p.Employees, err = d.employees()
 		default:
@@ -124,14 +136,10 @@ func (d *pageDecoder) v1Envelope(member func(name []byte) error) error {
 	if err != nil {
 		return notJSON(err)
 	}
-	return checkEnd(d.dec)
-}
-
-// checkEnd fails when anything but whitespace follows the answer's value.
-func checkEnd(dec *jsontext.Decoder) error {
-	if _, err := dec.ReadValue(); err != io.EOF {
+	// Nothing but whitespace may follow the answer's value.
+	if _, err := d.dec.ReadValue(); err != io.EOF {
 		if err == nil {
-			err = fmt.Errorf("more than one JSON value (the second starts before offset %d)", dec.InputOffset())
+			err = fmt.Errorf("more than one JSON value (the second starts before offset %d)", d.dec.InputOffset())
 		}
 		return notJSON(err)
 	}
@@ -183,23 +191,6 @@ func syntaxReason(se *jsontext.SyntacticError) string {
 	return strings.TrimPrefix(se.Err.Error(), "jsontext: ")
 }
 
-// metadata reads metadata.total_elements (current_page and total_pages
-// are not needed); hasTotal is false when it is missing or null.
-func (d *pageDecoder) metadata(p *employeePage) (hasTotal bool, err error) {
-	err = d.members("metadata", "an object", func(name []byte) error {
-		isTotal := bytes.EqualFold(name, []byte("total_elements"))
-		v, err := d.dec.ReadValue()
-		if err != nil || !isTotal {
-			return err
-		}
-		if hasTotal = !isNull(v); hasTotal {
-			p.Total, err = intField("metadata.total_elements", v)
-		}
-		return err
-	})
-	return hasTotal, err
-}
-
 // intField reads an integer given as a JSON number or a numeric string.
 // null, "" and missing read as 0 without error.
 func intField(name string, raw []byte) (int, error) {
@@ -240,12 +231,7 @@ var kindNames = map[jsontext.Kind]string{
 }
 
 // kindText names a JSON kind for messages.
-func kindText(k jsontext.Kind) string {
-	if s, ok := kindNames[k]; ok {
-		return s
-	}
-	return "not a JSON value"
-}
+func kindText(k jsontext.Kind) string { return cmp.Or(kindNames[k], "not a JSON value") }
 
 // clip shortens a value for an error message.
 func clip(s string) string {

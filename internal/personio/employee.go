@@ -25,8 +25,7 @@ func (c *Client) Employee(ctx context.Context, id int64) (e Employee, found bool
 	}
 	path := "/v1/company/employees/" + strconv.FormatInt(id, 10)
 	resp, err := c.do(ctx, request{
-		method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json",
-		api: true, auth: true,
+		method: http.MethodGet, path: path, api: true, auth: true,
 		decode: func(body []byte) (err error) {
 			e, err = decodeEmployee(body, c.sel)
 			return err
@@ -60,10 +59,8 @@ func isV1Error(body []byte) bool {
 // {"success":true,"data":{"type":"Employee","attributes":{…}}}.
 func decodeEmployee(body []byte, sel *selection) (Employee, error) {
 	d := newPageDecoder(body, sel)
-	var (
-		e     Employee
-		found bool
-	)
+	var e Employee
+	var found bool
 	err := d.envelope(func(name []byte) error {
 		if !bytes.EqualFold(name, []byte("data")) {
 			return d.dec.SkipValue()

@@ -35,8 +35,7 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (
 	// what it keeps, so the pooled body can be reused once decoded.
 	var p employeePage
 	resp, err := c.do(ctx, request{
-		method: http.MethodGet, base: c.apiURL, path: path, accept: "application/json",
-		api: true, auth: true, pooled: true,
+		method: http.MethodGet, path: path, api: true, auth: true, pooled: true,
 		decode: func(body []byte) (err error) {
 			p, err = decodePage(body, sel, repeat)
 			return err
@@ -77,12 +76,12 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (
 // the first page, and an attribute it lacks, or one that employees come
 // without, fails the read with a *HiddenAttributesError.
 func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
-	var col collector
-	if err := c.read(ctx, c.sel, &col); err != nil {
+	col := &collector[Employee]{conv: func(e *Employee) Employee { return *e }}
+	if err := c.read(ctx, c.sel, col); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(col, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
-	return col, nil
+	slices.SortFunc(col.rows, func(a, b Employee) int { return cmp.Compare(a.ID, b.ID) })
+	return col.rows, nil
 }
 
 // EmployeeVisitor receives the employees of a listing that ScanEmployees
@@ -120,13 +119,17 @@ func (c *Client) ScanEmployees(ctx context.Context, required []string, v Employe
 // announces, which a broken answer could make absurd.
 func sizeHint(total int) int { return min(max(total, 0), 1<<18) }
 
-// collector keeps every employee, for Employees.
-type collector []Employee
+// collector keeps what conv makes of every employee of a read: the
+// employees themselves for Employees, the plan's input for Source.
+type collector[T any] struct {
+	rows []T
+	conv func(*Employee) T
+}
 
-func (c *collector) Begin(total int) { *c = make([]Employee, 0, sizeHint(total)) }
+func (c *collector[T]) Begin(total int) { c.rows = make([]T, 0, sizeHint(total)) }
 
-func (c *collector) Visit(e *Employee) error {
-	*c = append(*c, *e)
+func (c *collector[T]) Visit(e *Employee) error {
+	c.rows = append(c.rows, c.conv(e))
 	return nil
 }
 
@@ -152,7 +155,7 @@ func (c *Client) read(ctx context.Context, sel *selection, sink EmployeeVisitor)
 				// it from doing so (an outage, an interrupt).
 				return lerr
 			}
-			c.log.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
+			c.opts.Logger.Info("Personio refused to project the employees onto the synced attributes; reading every attribute", "error", fe.Message)
 			sel = sel.unprojected()
 			read--
 			continue
@@ -169,7 +172,7 @@ func (c *Client) read(ctx context.Context, sel *selection, sink EmployeeVisitor)
 			return fmt.Errorf("%w: it moved during each of %d reads (%s); nothing was written. Try again when fewer employees are being added or removed in Personio",
 				ErrListingChanged, maxReads, strings.Join(reasons, "; then "))
 		}
-		c.log.Info("the employee listing moved while it was read; reading it again", "reason", shift.reason, "read", read+1, "of", maxReads)
+		c.opts.Logger.Info("the employee listing moved while it was read; reading it again", "reason", shift.reason, "read", read+1, "of", maxReads)
 	}
 }
 
@@ -182,11 +185,12 @@ func (e *shiftError) Error() string { return e.reason }
 // listingRead is one read of the listing: its state while its pages
 // arrive, and what it leaves besides the rows it gave its sink.
 type listingRead struct {
-	sink   EmployeeVisitor
-	repeat int
-	pages  []pageInfo
-	ids    []int64 // every id given to the sink, to find one listed twice
-	absent []int   // per required attribute, employees without it
+	sink     EmployeeVisitor
+	progress func(done, total int) // Options.Progress, if set
+	repeat   int
+	pages    []pageInfo
+	ids      []int64 // every id given to the sink, to find one listed twice
+	absent   []int   // per required attribute, employees without it
 }
 
 // pageInfo is what the checks of a read need to know about one page once
@@ -197,9 +201,10 @@ type pageInfo struct {
 	total       int   // metadata.total_elements when the page was answered
 }
 
-// add records page k and gives the sink the rows it adds: all of them on
-// the first page, the rows after the repeated ones on the others.
-func (r *listingRead) add(k int, p *employeePage) error {
+// add records page k, gives the sink the rows it adds (all of them on the
+// first page, the rows after the repeated ones on the others) and reports
+// the progress towards total.
+func (r *listingRead) add(k int, p *employeePage, total int) error {
 	rows := p.Employees
 	r.pages[k] = pageInfo{rows: len(rows), total: p.Total}
 	if n := len(rows); n > 0 {
@@ -216,6 +221,9 @@ func (r *listingRead) add(k int, p *employeePage) error {
 		if err := r.sink.Visit(&rows[i]); err != nil {
 			return err
 		}
+	}
+	if r.progress != nil {
+		r.progress(min(len(r.ids), total), total)
 	}
 	return nil
 }
@@ -239,7 +247,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	if size < PageSize && size < total {
 		// Personio serves fewer rows than asked for: step by what a page
 		// really holds, or rows would be skipped.
-		c.log.Debug("Personio serves fewer employees per page than asked for", "asked", PageSize, "served", size)
+		c.opts.Logger.Debug("Personio serves fewer employees per page than asked for", "asked", PageSize, "served", size)
 	}
 	// Pages overlap by one row, so each boundary can be checked. A page of
 	// one row cannot overlap: then only the count is checked.
@@ -252,14 +260,13 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	for off := step; off-step+size < total; off += step {
 		offsets = append(offsets, off)
 	}
-	r := &listingRead{sink: sink, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)),
+	r := &listingRead{sink: sink, progress: c.opts.Progress, repeat: repeat, pages: make([]pageInfo, 1+len(offsets)),
 		ids: make([]int64, 0, sizeHint(total)), absent: make([]int, len(sel.required))}
 	sink.Begin(total)
-	if err := r.add(0, &head); err != nil {
+	if err := r.add(0, &head, total); err != nil {
 		return nil, err
 	}
 	var mu sync.Mutex
-	c.reportProgress(len(r.ids), total)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.Concurrency)
 	for i, off := range offsets {
@@ -271,11 +278,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 			// The sink and Progress need not be safe for concurrent use.
 			mu.Lock()
 			defer mu.Unlock()
-			if err := r.add(i+1, &p); err != nil {
-				return err
-			}
-			c.reportProgress(len(r.ids), total)
-			return nil
+			return r.add(i+1, &p, total)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -303,19 +306,11 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 			return nil, err
 		}
 		r.pages = append(r.pages, pageInfo{})
-		if err := r.add(len(r.pages)-1, &p); err != nil {
+		if err := r.add(len(r.pages)-1, &p, p.Total); err != nil {
 			return nil, err
 		}
-		c.reportProgress(len(r.ids), p.Total)
 	}
 	return r, r.check(size, step)
-}
-
-// reportProgress calls Options.Progress, if set.
-func (c *Client) reportProgress(done, total int) {
-	if c.progress != nil {
-		c.progress(min(done, total), total)
-	}
 }
 
 // check checks that the pages of one read fit together. Page k starts

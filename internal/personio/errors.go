@@ -34,10 +34,7 @@ type ForbiddenError struct {
 }
 
 func (e *ForbiddenError) Error() string {
-	what := "an attribute or scope this request needs is not whitelisted"
-	if e.Message != "" {
-		what = e.Message
-	}
+	what := cmp.Or(e.Message, "an attribute or scope this request needs is not whitelisted")
 	return fmt.Sprintf("Personio refused %s (403): %s; allow it for the API credential in Personio (Settings → Integrations → API credentials)", e.Path, what)
 }
 
@@ -170,11 +167,7 @@ func (e *RetryError) Error() string {
 	case e.StatusCode != 0:
 		return fmt.Sprintf("Personio kept answering %d %s after %d attempts over %s (%s %s); try again later", e.StatusCode, http.StatusText(e.StatusCode), e.Attempts, over, e.Method, e.Path)
 	default:
-		setting := e.Setting
-		if setting == "" {
-			setting = "the URL"
-		}
-		return fmt.Sprintf("Personio could not be reached after %d attempts over %s (%s %s): %v; check the network and %s, then try again", e.Attempts, over, e.Method, e.Path, e.Err, setting)
+		return fmt.Sprintf("Personio could not be reached after %d attempts over %s (%s %s): %v; check the network and %s, then try again", e.Attempts, over, e.Method, e.Path, e.Err, cmp.Or(e.Setting, "the URL"))
 	}
 }
 
@@ -259,10 +252,7 @@ func v1ErrorMember(raw []byte) (code int, message string, ok bool) {
 // successFalseError is the error for an answer with success=false; message
 // is its error.message, "" when it gives none.
 func successFalseError(message string) error {
-	if message == "" {
-		message = "no reason given"
-	}
-	return fmt.Errorf("Personio answered success=false: %s", message)
+	return fmt.Errorf("Personio answered success=false: %s", cmp.Or(message, "no reason given"))
 }
 
 // statusError maps a final non-2xx API answer to a typed error.
@@ -272,7 +262,8 @@ func (c *Client) statusError(method, path string, resp *response) error {
 	case http.StatusUnauthorized:
 		return &AuthError{StatusCode: resp.status, Message: msg}
 	case http.StatusForbidden:
-		return &ForbiddenError{Path: pathOnly(path), Message: msg}
+		p, _, _ := strings.Cut(path, "?")
+		return &ForbiddenError{Path: p, Message: msg}
 	}
 	se := &StatusError{StatusCode: resp.status, Method: method, Path: path, Code: code, Message: msg}
 	if resp.status == http.StatusNotFound || (resp.status >= 300 && resp.status < 400) {
@@ -285,9 +276,4 @@ func (c *Client) statusError(method, path string, resp *response) error {
 		}
 	}
 	return se
-}
-
-func pathOnly(p string) string {
-	p, _, _ = strings.Cut(p, "?")
-	return p
 }

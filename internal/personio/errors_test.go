@@ -272,7 +272,7 @@ func TestUnknownFeedAtExplicitJobsURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.jobsURLSet || !c.tenantJobs || c.setting(request{}) != "personio.tenant" {
-		t.Errorf("derived jobs URL: jobsURLSet %v, tenantJobs %v, setting %q", c.jobsURLSet, c.tenantJobs, c.setting(request{}))
+	if c.opts.JobsURLSet || !c.tenantJobs || c.setting(request{}) != "personio.tenant" {
+		t.Errorf("derived jobs URL: jobsURLSet %v, tenantJobs %v, setting %q", c.opts.JobsURLSet, c.tenantJobs, c.setting(request{}))
 	}
 }

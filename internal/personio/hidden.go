@@ -23,12 +23,6 @@ var standardLabels = map[string]string{
 	"department": "Department", "hire_date": "Hire date",
 }
 
-// absentWhenEmpty reports whether Personio leaves key out of an employee
-// that has no value for it, rather than sending null: the profile picture
-// of an employee without one. Its absence on employees is no sign of a
-// credential that may not read it; only the attribute list tells.
-func absentWhenEmpty(key string) bool { return key == "profile_picture" }
-
 // HiddenAttributesError means that Personio withholds attributes the
 // caller syncs from the API credential. Personio leaves such attributes out
 // of its answers silently, so their values are unknown, not empty: syncing
@@ -86,12 +80,6 @@ func (c *Client) CheckAttributes(ctx context.Context, required []string) error {
 	if err != nil {
 		return err
 	}
-	return unlisted(required, infos)
-}
-
-// unlisted is the *HiddenAttributesError for the keys of required that
-// infos does not list, or nil.
-func unlisted(required []string, infos []AttributeInfo) error {
 	e := &HiddenAttributesError{Labels: map[string]string{}}
 	for _, k := range required {
 		listed := slices.ContainsFunc(infos, func(a AttributeInfo) bool { return a.Key == k })
@@ -130,7 +118,11 @@ func (c *Client) checkAbsent(ctx context.Context, sel *selection, l *listingRead
 	e := &HiddenAttributesError{Labels: map[string]string{}, Missing: map[string]int{}, Read: len(l.ids)}
 	for i, n := range l.absent {
 		k := sel.required[i]
-		if n == 0 || absentWhenEmpty(k) {
+		// Personio leaves the profile picture out of an employee without
+		// one, rather than sending null: its absence on employees is no
+		// sign of a credential that may not read it; only the attribute
+		// list tells.
+		if n == 0 || k == "profile_picture" {
 			continue
 		}
 		e.Keys = append(e.Keys, k)

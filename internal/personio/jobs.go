@@ -26,11 +26,9 @@ import (
 func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	path := "/xml?language=" + url.QueryEscape(c.opts.JobsLanguage)
 	feedURL := c.jobsURL + path
-	resp, err := c.do(ctx, request{method: http.MethodGet, base: c.jobsURL, path: path, accept: "application/xml, text/xml"})
-	var (
-		re *RetryError
-		fr *feedRedirectsError
-	)
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path})
+	var re *RetryError
+	var fr *feedRedirectsError
 	switch {
 	case errors.As(err, &re):
 		return nil, &FeedUnavailableError{URL: feedURL, Status: re.StatusCode, Err: re}
@@ -52,7 +50,7 @@ func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	case resp.status >= 300 && resp.status < 400:
 		// A redirect off the tenant's feed hosts: Personio sends unknown
 		// tenants to its website.
-		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status, JobsURLSet: c.jobsURLSet}
+		return nil, &TenantNotFoundError{Tenant: c.opts.Tenant, URL: c.jobsURL, StatusCode: resp.status, JobsURLSet: c.opts.JobsURLSet}
 	default:
 		return nil, fmt.Errorf("reading the job feed: %w", &StatusError{StatusCode: resp.status, Method: http.MethodGet, Path: feedURL})
 	}

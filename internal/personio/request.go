@@ -22,13 +22,11 @@ const maxRetryAfter = 5 * time.Minute
 // which turn it into as many attempts as needed.
 type request struct {
 	method string
-	base   string // c.apiURL or c.jobsURL
-	path   string // path and query below base; never carries credentials
-	body   []byte
-	ctype  string // Content-Type of body
-	accept string
-	// api marks requests to the v1 API: paced, answers vetted (an HTML page
-	// or an empty body where JSON belongs names api_url).
+	path   string // path and query below api_url or jobs_url; never carries credentials
+	body   []byte // JSON
+	// api marks requests to the v1 API (JSON below api_url): paced, answers
+	// vetted (an HTML page or an empty body where JSON belongs names
+	// api_url). Others go to the job feed (XML below jobs_url).
 	api  bool
 	auth bool // send the bearer token (and re-authenticate on a 401)
 	// pooled leaves the answer in the buffer it was read into; the caller
@@ -70,10 +68,12 @@ func (c *Client) release(resp *response) {
 // outlast MaxAttempts or Personio asks to wait too long, an *httpx.CheckError or
 // an *answerError when the answer cannot be understood (see
 // request.decode), or the context's error. A 401 on a token-bearing
-// request re-authenticates once first (authTransport).
+// request re-authenticates once first (authLayer).
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	start := time.Now()
+	base, accept := c.jobsURL, "application/xml, text/xml"
 	if r.api {
+		base, accept = c.apiURL, "application/json"
 		ctx = httpx.WithCheck(ctx, func(h http.Header, body []byte) error {
 			var err error
 			if r.decode != nil {
@@ -88,16 +88,14 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, r.base+r.path, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, base+r.path, body)
 	if err != nil {
 		return nil, err
 	}
-	if r.ctype != "" {
-		req.Header.Set("Content-Type", r.ctype)
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
-	if r.accept != "" {
-		req.Header.Set("Accept", r.accept)
-	}
+	req.Header.Set("Accept", accept)
 	req.Header.Set("X-Personio-Partner-ID", "GRIDWORK")
 	req.Header.Set("X-Personio-App-ID", "GRIDSYNC")
 	req.Header.Set("User-Agent", "gridsync")
@@ -111,7 +109,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, c.failed(ctx, r, start, err)
+		return nil, c.failed(ctx, r, base, start, err)
 	}
 	// Every client's retry layer leaves the answer read in full.
 	b, _ := httpx.Bytes(resp)
@@ -135,7 +133,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 }
 
 // failed turns an error of the HTTP stack into the client's own.
-func (c *Client) failed(ctx context.Context, r request, start time.Time, err error) error {
+func (c *Client) failed(ctx context.Context, r request, base string, start time.Time, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
@@ -165,7 +163,7 @@ func (c *Client) failed(ctx context.Context, r request, start time.Time, err err
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", r.base, r.method, r.path, err, c.setting(r))
+	return fmt.Errorf("cannot reach %s (%s %s): %w; check %s and the network", base, r.method, r.path, err, c.setting(r))
 }
 
 // setting names the configuration setting that decides where r goes, for
@@ -174,7 +172,7 @@ func (c *Client) setting(r request) string {
 	switch {
 	case r.api:
 		return "personio.api_url"
-	case c.jobsURLSet:
+	case c.opts.JobsURLSet:
 		return "personio.jobs_url"
 	case c.tenantJobs:
 		return "personio.tenant"

@@ -64,7 +64,7 @@ func BenchmarkCountOffices100k(b *testing.B) {
 		name string
 		sink func() EmployeeVisitor
 	}{
-		{"Employees", func() EmployeeVisitor { return &collector{} }},
+		{"Employees", func() EmployeeVisitor { return &collector[Employee]{conv: func(e *Employee) Employee { return *e }} }},
 		{"ScanEmployees", func() EmployeeVisitor { return officeCount{} }},
 	} {
 		b.Run(mode.name, func(b *testing.B) {

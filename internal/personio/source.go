@@ -18,11 +18,10 @@ import (
 // does not fail it: the jobs are nil and plan.Source.JobsUnavailable says
 // why; every other failure does.
 func (c *Client) Source(ctx context.Context) (*plan.Source, error) {
-	sink := &sourceSink{offices: map[Office]*plan.Office{}}
-	var (
-		jobs        []Job
-		unavailable *FeedUnavailableError
-	)
+	offices := map[Office]*plan.Office{}
+	sink := &collector[plan.SourceEmployee]{conv: func(e *Employee) plan.SourceEmployee { return sourceEmployee(e, offices) }}
+	var jobs []Job
+	var unavailable *FeedUnavailableError
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return c.read(gctx, c.sel, sink) })
 	g.Go(func() (err error) {
@@ -38,28 +37,13 @@ func (c *Client) Source(ctx context.Context) (*plan.Source, error) {
 		}
 		return nil, err
 	}
-	src := &plan.Source{Employees: sink.employees, Jobs: SourceJobs(jobs)}
+	src := &plan.Source{Employees: sink.rows, Jobs: SourceJobs(jobs)}
 	if unavailable != nil {
 		src.JobsUnavailable = unavailable.Reason()
 	}
 	slices.SortFunc(src.Employees, func(a, b plan.SourceEmployee) int { return cmp.Compare(a.ID, b.ID) })
 	src.CollectOffices()
 	return src, nil
-}
-
-// sourceSink converts the rows of a listing read into the plan's input.
-type sourceSink struct {
-	offices   map[Office]*plan.Office
-	employees []plan.SourceEmployee
-}
-
-func (s *sourceSink) Begin(total int) {
-	s.employees = make([]plan.SourceEmployee, 0, sizeHint(total))
-}
-
-func (s *sourceSink) Visit(e *Employee) error {
-	s.employees = append(s.employees, sourceEmployee(e, s.offices))
-	return nil
 }
 
 // SourceJobs converts the feed's positions into the plan's input.
@@ -84,10 +68,12 @@ func SourceJobs(jobs []Job) []plan.SourceJob {
 
 // SourceEmployee converts one employee (read by id, say) into the plan's
 // input. Its attributes are those the client kept (Options.KeepAttributes).
-func SourceEmployee(e *Employee) plan.SourceEmployee { return sourceEmployee(e, nil) }
+func SourceEmployee(e *Employee) plan.SourceEmployee {
+	return sourceEmployee(e, map[Office]*plan.Office{})
+}
 
-// sourceEmployee converts e; offices, when not nil, shares one *plan.Office
-// between the employees of an office.
+// sourceEmployee converts e; offices shares one *plan.Office between the
+// employees of an office.
 func sourceEmployee(e *Employee, offices map[Office]*plan.Office) plan.SourceEmployee {
 	out := plan.SourceEmployee{
 		ID: e.ID, FirstName: e.FirstName, LastName: e.LastName, Gender: e.Gender,
@@ -98,9 +84,7 @@ func sourceEmployee(e *Employee, offices map[Office]*plan.Office) plan.SourceEmp
 		o, ok := offices[*e.Office]
 		if !ok {
 			o = &plan.Office{ID: e.Office.ID, Name: e.Office.Name}
-			if offices != nil {
-				offices[*e.Office] = o
-			}
+			offices[*e.Office] = o
 		}
 		out.Office = o
 	}
