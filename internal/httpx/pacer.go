@@ -34,7 +34,7 @@ const (
 type Pacer struct {
 	// p names the service in log lines; its MinBackoff is the cool-down,
 	// the pause after a 429 without Retry-After, and MaxRetryAfter the
-	// longest pause.
+	// longest Retry-After sat out.
 	p       Policy
 	ceiling rate.Limit // the configured limit, where recovery stops
 	burst   int
@@ -50,9 +50,9 @@ type Pacer struct {
 
 // NewPacer returns a pacer that lets through at most limit requests a
 // second in bursts of burst (rate.Inf: no limit until the first 429).
-// After a 429 every request waits for the server's Retry-After, within
-// [p.MinBackoff, p.MaxRetryAfter], or p.MinBackoff when it names none,
-// and the rate drops below limit, to recover to it.
+// After a 429 every request waits for the server's Retry-After (at least
+// p.MinBackoff), or p.MinBackoff when it names none or one longer than
+// p.MaxRetryAfter, and the rate drops below limit, to recover to it.
 func NewPacer(p Policy, limit rate.Limit, burst int) *Pacer {
 	burst = max(burst, 1)
 	return &Pacer{p: p.withDefaults(), ceiling: limit, burst: burst,
@@ -133,9 +133,13 @@ func (p *Pacer) wait(ctx context.Context) error {
 // other answers of one burst are one signal, not many).
 func (p *Pacer) tooMany(sent time.Time, h http.Header) {
 	now, cool := time.Now(), p.p.MinBackoff
+	// A Retry-After longer than MaxRetryAfter is not sat out: the retry
+	// layer gives that request up at once, and holding every other request
+	// for minutes would only stall the callers that go on (they get their
+	// own 429 and give up as fast), so it pauses like a bare 429.
 	pause := cool
-	if ra, ok := RetryAfter(h, now); ok {
-		pause = min(max(ra, cool), max(p.p.MaxRetryAfter, cool))
+	if ra, ok := RetryAfter(h, now); ok && ra <= p.p.MaxRetryAfter {
+		pause = max(ra, cool)
 	}
 	p.mu.Lock()
 	if until := now.Add(pause); until.After(p.pauseUntil) {

@@ -119,6 +119,28 @@ func TestPacerPausesEveryone(t *testing.T) {
 	}
 }
 
+// TestPacerLongRetryAfter: a Retry-After the retry layer sits out pauses
+// every request that long; one past MaxRetryAfter, on which that layer
+// gives the request up, pauses them only for the cool-down (every later
+// request of the client was once held for MaxRetryAfter).
+func TestPacerLongRetryAfter(t *testing.T) {
+	for _, tt := range []struct {
+		retryAfter string
+		pause      time.Duration
+	}{
+		{"30", 30 * time.Second},
+		{"60", time.Minute},
+		{"600", time.Second},
+	} {
+		p := NewPacer(Policy{MinBackoff: time.Second, MaxRetryAfter: time.Minute}, rate.Inf, 1)
+		now := time.Now()
+		p.tooMany(now, http.Header{"Retry-After": {tt.retryAfter}})
+		if got := p.pauseUntil.Sub(now); got < tt.pause || got > tt.pause+time.Second {
+			t.Errorf("Retry-After %s: every request paused for %s, want %s", tt.retryAfter, got.Round(time.Millisecond), tt.pause)
+		}
+	}
+}
+
 // TestPacerUnlimitedStartsFromWhatItAchieved: an unlimited pacer's first
 // cut starts from the rate its requests really left at.
 func TestPacerUnlimitedStartsFromWhatItAchieved(t *testing.T) {
