@@ -82,14 +82,13 @@ var changeColumns = []string{"run_id", "seq", "address", "action", "type", "comp
 // writeRun records a written run (succeeded, or refused for some
 // companies), its changes, the last-synced times and the sync status.
 func writeRun(ctx context.Context, tx pgx.Tx, b *Batch, log *syncLog, opts ApplyOptions, res *Result) (int64, error) {
-	p := b.Plan
-	changes, digest := log.changes, log.digest
+	p, changes := b.Plan, log.changes
 	outcome := cmp.Or(b.Outcome, Succeeded)
 	kinds := b.Kinds
 	if kinds == nil {
 		kinds = ScopeResults(p)
 	}
-	runID, err := insertRunRow(ctx, tx, opts, outcome, b.Error, p.Digests, digest, res)
+	runID, err := insertRunRow(ctx, tx, opts, outcome, b.Error, p.Digests, log.digest, res)
 	if err != nil {
 		return 0, fmt.Errorf("writing the sync log: %w", err)
 	}
@@ -189,25 +188,19 @@ type syncLog struct {
 	digest  string
 }
 
-// pendingLog encodes a plan's sync log in the background, so that the
-// encoding overlaps with the database's work on the data writes instead of
-// adding to it. A first sync of 100,000 employees spends about 100 ms on it.
-type pendingLog struct {
-	start func() // begins the encoding, once; the plan must not change from then on
-	done  chan *syncLog
-}
-
-func newPendingLog(p *plan.Plan) *pendingLog {
-	l := &pendingLog{done: make(chan *syncLog, 1)}
-	l.start = sync.OnceFunc(func() { go func() { l.done <- encodeChanges(p) }() })
-	return l
-}
-
-// wait returns the encoded log, starting the encoding if nothing did. It
-// is called once.
-func (l *pendingLog) wait() *syncLog {
-	l.start()
-	return <-l.done
+// encodeLater encodes p's sync log in the background, so that the encoding
+// overlaps with the database's work on the data writes instead of adding
+// to it. A first sync of 100,000 employees spends about 100 ms on it. start
+// begins the encoding, once; the plan must not change from then on. wait
+// returns the encoded log, starting the encoding if nothing did; it is
+// called once.
+func encodeLater(p *plan.Plan) (start func(), wait func() *syncLog) {
+	done := make(chan *syncLog, 1)
+	start = sync.OnceFunc(func() { go func() { done <- encodeChanges(p) }() })
+	return start, func() *syncLog {
+		start()
+		return <-done
+	}
 }
 
 // encodeChanges encodes p's changes (no-ops dropped) and computes the plan

@@ -146,8 +146,8 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 			return err
 		}
 		res = countActions(batch.Plan)
-		log := newPendingLog(batch.Plan)
-		rows, err := writeChanges(ctx, tx, batch.Plan, log)
+		startLog, waitLog := encodeLater(batch.Plan)
+		rows, err := writeChanges(ctx, tx, batch.Plan, startLog)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 				return err
 			}
 		}
-		res.RunID, err = writeRun(ctx, tx, batch, log.wait(), opts, res)
+		res.RunID, err = writeRun(ctx, tx, batch, waitLog(), opts, res)
 		return err
 	}()
 	// Rolling back and committing do not stop at an interrupt: a rollback

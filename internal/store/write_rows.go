@@ -19,7 +19,7 @@ var stagedColumns = []string{"action", "target_id", "company_id", "location_id",
 // writeRecords applies the employee or job changes of one table: unlinks
 // and deletes by row id, then adoptions and creates/updates staged with
 // COPY. Returns the number of rows that changed.
-func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change, ids *targetIDs, log *pendingLog) (int64, error) {
+func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change, ids *targetIDs, startLog func()) (int64, error) {
 	var staged []*plan.Change
 	var unlink, del []int64
 	for i := range changes {
@@ -74,7 +74,7 @@ func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.
 	}
 	// The upsert is the longest wait on the database; the client has a
 	// core to spare for the sync log meanwhile.
-	log.start()
+	startLog()
 	ct, err := tx.Exec(ctx, upsertSQL(t))
 	if err != nil {
 		return 0, fmt.Errorf("writing %s: %w", t.table, err)
@@ -211,20 +211,18 @@ where c.slug = any($1)`
 )
 
 // writeChanges writes every change of p and returns the number of rows
-// that actually changed. It starts encoding log once the upserts begin.
-func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan, log *pendingLog) (int64, error) {
-	var rows int64
-	n, err := writeCompaniesAndLocations(ctx, tx, p.Changes)
+// that actually changed. It calls startLog once the upserts begin.
+func writeChanges(ctx context.Context, tx pgx.Tx, p *plan.Plan, startLog func()) (int64, error) {
+	rows, err := writeCompaniesAndLocations(ctx, tx, p.Changes)
 	if err != nil {
 		return 0, err
 	}
-	rows += n
 	ids, err := loadTargetIDs(ctx, tx, p)
 	if err != nil {
 		return 0, err
 	}
 	for _, t := range []recordTable{employeeTable, jobTable} {
-		n, err := writeRecords(ctx, tx, t, p.Changes, ids, log)
+		n, err := writeRecords(ctx, tx, t, p.Changes, ids, startLog)
 		if err != nil {
 			return 0, err
 		}
