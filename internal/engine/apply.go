@@ -64,7 +64,12 @@ func (r *Runner) CheckSaved(ctx context.Context, cfg *config.Config, st Target, 
 		return nil, &staleError{Reason: "the configuration changed since the plan was made"}
 	}
 	start := time.Now()
-	companies := savedCompanies(saved)
+	var companies []string // the saved plan's -company filter
+	if !saved.AllCompanies {
+		for _, s := range saved.Scope {
+			companies = append(companies, s.Company)
+		}
+	}
 	cur, err := st.ReadState(ctx, Query(cfg, companies))
 	if err != nil {
 		return nil, err
@@ -123,18 +128,6 @@ func samePlan(saved, fresh *plan.Plan) (string, bool) {
 		return "the suspicious Personio answers", false
 	}
 	return "", true
-}
-
-// savedCompanies recovers a saved plan's -company filter.
-func savedCompanies(p *plan.Plan) []string {
-	if p.AllCompanies {
-		return nil
-	}
-	out := make([]string, 0, len(p.Scope))
-	for _, s := range p.Scope {
-		out = append(out, s.Company)
-	}
-	return out
 }
 
 // Apply writes p, a plan computed before the lock was taken (a saved plan),

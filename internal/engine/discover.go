@@ -84,10 +84,14 @@ func (r *Runner) Offices(ctx context.Context, cfg *config.Config) (*OfficeReport
 	return readOffices(ctx, cfg, client)
 }
 
-// connect decrypts the credentials and returns an authenticated
-// ReaderClient; call done when the reads are over.
+// connect decrypts the credentials (or takes r.Credentials') and returns
+// an authenticated ReaderClient; call done when the reads are over.
 func (r *Runner) connect(ctx context.Context, cfg *config.Config) (client *personio.Client, done func(), err error) {
-	creds, err := r.credentials(cfg)
+	credentials := Credentials
+	if r.Credentials != nil {
+		credentials = r.Credentials
+	}
+	creds, err := credentials(cfg)
 	if err != nil {
 		return nil, func() {}, err
 	}

@@ -103,15 +103,6 @@ func Credentials(cfg *config.Config) (personio.Credentials, error) {
 	return personio.Credentials{ClientID: vals["client_id"], ClientSecret: vals["client_secret"]}, nil
 }
 
-// credentials are the Personio credentials for cfg: r.Credentials, or
-// the decrypted SOPS file.
-func (r *Runner) credentials(cfg *config.Config) (personio.Credentials, error) {
-	if r.Credentials != nil {
-		return r.Credentials(cfg)
-	}
-	return Credentials(cfg)
-}
-
 // newClient returns a Personio client for cfg with credentials already
 // decrypted; progress, when not nil, is called after each employees page.
 func (r *Runner) newClient(cfg *config.Config, creds personio.Credentials, progress func(done, total int)) (*personio.Client, error) {
