@@ -209,11 +209,6 @@ func encodeChanges(p *plan.Plan) *syncLog {
 	out := make([]encodedChange, 0, len(p.Changes))
 	h := sha256.New()
 	var buf []byte
-	field := func(s string) {
-		buf = append(buf[:0], s...)
-		buf = append(buf, 0)
-		h.Write(buf)
-	}
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		if c.Action == plan.NoOp {
@@ -221,14 +216,11 @@ func encodeChanges(p *plan.Plan) *syncLog {
 		}
 		e := encodedChange{Change: c, before: attrsJSON(c.Before), after: attrsJSON(c.After)}
 		out = append(out, e)
-		field(c.Address)
-		field(string(c.Type))
-		field(c.Company)
-		field(c.Key)
-		field(string(c.Action))
-		field(strconv.FormatInt(c.TargetID, 10))
-		field(string(e.before))
-		field(string(e.after))
+		for _, f := range [...]string{c.Address, string(c.Type), c.Company, c.Key, string(c.Action),
+			strconv.FormatInt(c.TargetID, 10), string(e.before), string(e.after)} {
+			buf = append(append(buf[:0], f...), 0)
+			h.Write(buf)
+		}
 	}
 	return &syncLog{changes: out, digest: hex.EncodeToString(h.Sum(nil))}
 }
