@@ -22,6 +22,7 @@ var stagedColumns = []string{"action", "target_id", "company_id", "location_id",
 func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.Change, ids *targetIDs, startLog func()) (int64, error) {
 	var staged []*plan.Change
 	var unlink, del []int64
+	adopts := false
 	for i := range changes {
 		c := &changes[i]
 		if c.Type != t.typ {
@@ -30,6 +31,7 @@ func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.
 		switch c.Action {
 		case plan.Create, plan.Update, plan.Adopt:
 			staged = append(staged, c)
+			adopts = adopts || c.Action == plan.Adopt
 		case plan.Unlink:
 			unlink = append(unlink, c.TargetID)
 		case plan.Delete:
@@ -61,11 +63,10 @@ func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.
 		return rows, nil
 	}
 
-	adopts, err := stage(ctx, tx, t, staged, ids)
-	if err != nil {
+	if err := stage(ctx, tx, t, staged, ids); err != nil {
 		return 0, err
 	}
-	if adopts > 0 {
+	if adopts {
 		n, err := adopt(ctx, tx, t)
 		if err != nil {
 			return 0, err
@@ -83,9 +84,8 @@ func writeRecords(ctx context.Context, tx pgx.Tx, t recordTable, changes []plan.
 }
 
 // stage resolves the staged changes' company and location ids and copies
-// them into the staging table. It returns the number of adoptions.
-func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change, ids *targetIDs) (int, error) {
-	adopts := 0
+// them into the staging table.
+func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change, ids *targetIDs) error {
 	companyIDs := make([]int64, len(staged))
 	locationIDs := make([]*int64, len(staged))
 	for i, c := range staged {
@@ -93,12 +93,9 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 		if loc := c.After.Get(plan.FieldLocation); loc != "" {
 			id, ok := ids.locations[[2]string{c.Company, loc}]
 			if !ok {
-				return 0, fmt.Errorf("the plan puts %s into location %q of company %q, which does not exist; run gridsync plan again", c.Address, loc, c.Company)
+				return fmt.Errorf("the plan puts %s into location %q of company %q, which does not exist; run gridsync plan again", c.Address, loc, c.Company)
 			}
 			locationIDs[i] = &id
-		}
-		if c.Action == plan.Adopt {
-			adopts++
 		}
 	}
 
@@ -109,7 +106,7 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 		cols = append(cols, f.field)
 	}
 	if _, err := tx.Exec(ctx, "create temp table "+pgx.Identifier{t.temp}.Sanitize()+" ("+defs+") on commit drop"); err != nil {
-		return 0, fmt.Errorf("staging %s: %w", t.table, err)
+		return fmt.Errorf("staging %s: %w", t.table, err)
 	}
 	row := make([]any, len(cols))
 	src := pgx.CopyFromSlice(len(staged), func(i int) ([]any, error) {
@@ -121,9 +118,9 @@ func stage(ctx context.Context, tx pgx.Tx, t recordTable, staged []*plan.Change,
 		return row, nil
 	})
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.temp}, cols, src); err != nil {
-		return 0, fmt.Errorf("staging %s: %w", t.table, err)
+		return fmt.Errorf("staging %s: %w", t.table, err)
 	}
-	return adopts, nil
+	return nil
 }
 
 // adopt links the staged adoptions to their unlinked rows and fails if any
