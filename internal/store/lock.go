@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -55,10 +56,7 @@ on conflict (backend_pid) do update set
 // "" for a bare "gridsync") for actor.
 func (s *Store) register(ctx context.Context, conn *pgxpool.Conn, command, actor string) error {
 	host, _ := os.Hostname()
-	cmd := "gridsync"
-	if command != "" {
-		cmd += " " + command
-	}
+	cmd := strings.TrimSuffix("gridsync "+command, " ") // "gridsync" alone for ""
 	if _, err := conn.Exec(ctx, registerHolder, host, int32(os.Getpid()), cmd, actor); err != nil {
 		return fmt.Errorf("registering this gridsync run with the Gridwork database at %s: %w", s.where, err)
 	}
