@@ -169,7 +169,6 @@ func (d *decoder) statuses(a *hcl.Attribute) []string {
 			`At least one employee status must be synced; remove the argument for the default ["active", "onboarding", "leave"].`)
 		return nil
 	}
-	seen := map[string]bool{}
 	var out []string
 	for i, t := range list {
 		switch {
@@ -180,10 +179,9 @@ func (d *decoder) statuses(a *hcl.Attribute) []string {
 			}
 			d.errorAt(ranges[i], "Unknown employee status",
 				fmt.Sprintf("%s is not a Personio employee status; use active, onboarding, leave or inactive.%s", t.quoted(), hint))
-		case seen[t.s]:
+		case slices.Contains(out, t.s):
 			d.errorAt(ranges[i], "Duplicate employee status", fmt.Sprintf("The status %s is listed twice; remove one.", t.quoted()))
 		default:
-			seen[t.s] = true
 			out = append(out, t.s)
 		}
 	}

@@ -126,11 +126,8 @@ func lineEnd(s string, n int) int {
 
 // countLines counts the lines of s, a final line without '\n' included.
 func countLines(s string) int {
-	if s == "" {
-		return 0
-	}
 	n := strings.Count(s, "\n")
-	if !strings.HasSuffix(s, "\n") {
+	if s != "" && !strings.HasSuffix(s, "\n") {
 		n++
 	}
 	return n

@@ -52,11 +52,10 @@ func parseYAML(cleartext []byte) (Values, error) {
 		if val.Kind != yaml.ScalarNode {
 			return nil, nestedError(key)
 		}
+		v[key] = val.Value
 		if val.Tag == "!!null" {
 			v[key] = ""
-			continue
 		}
-		v[key] = val.Value
 	}
 	return v, nil
 }

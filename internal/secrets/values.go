@@ -84,12 +84,7 @@ func (v Values) MarshalJSON() ([]byte, error) {
 // Require reports the keys among keys that v lacks or holds empty, as a
 // *MissingKeysError; nil when all are present.
 func (v Values) Require(keys ...string) error {
-	var missing []string
-	for _, k := range keys {
-		if v[k] == "" {
-			missing = append(missing, k)
-		}
-	}
+	missing := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return v[k] != "" })
 	if len(missing) == 0 {
 		return nil
 	}

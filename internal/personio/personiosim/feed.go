@@ -105,11 +105,7 @@ func renderFeed(jobs []Job) []byte {
 }
 
 func elem(b *bytes.Buffer, name, text string) {
-	b.WriteString("\n    <")
-	b.WriteString(name)
-	b.WriteByte('>')
+	b.WriteString("\n    <" + name + ">")
 	xml.EscapeText(b, []byte(text))
-	b.WriteString("</")
-	b.WriteString(name)
-	b.WriteByte('>')
+	b.WriteString("</" + name + ">")
 }

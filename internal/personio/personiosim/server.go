@@ -195,16 +195,19 @@ func (s *Server) Dataset() *Dataset {
 
 // Employees returns a copy of all employees, sorted by id.
 func (s *Server) Employees() []Employee {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return cloneAll(s.emps, (*empRecord).employee)
+	return locked(s, func() []Employee { return cloneAll(s.emps, (*empRecord).employee) })
 }
 
 // Jobs returns a copy of all jobs, sorted by id.
 func (s *Server) Jobs() []Job {
+	return locked(s, func() []Job { return cloneAll(s.jobs, Job.clone) })
+}
+
+// locked returns get() under the server's lock.
+func locked[T any](s *Server, get func() T) T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return cloneAll(s.jobs, Job.clone)
+	return get()
 }
 
 // cloneAll maps xs through clone into a new slice, empty but not nil when

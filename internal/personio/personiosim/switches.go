@@ -57,8 +57,4 @@ func (s *Server) shiftListing(offset int) {
 
 // Shifts reports how many times Faults.ShiftEvery moved the listing since
 // the faults were last set.
-func (s *Server) Shifts() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.shifts
-}
+func (s *Server) Shifts() int { return locked(s, func() int { return s.shifts }) }
