@@ -249,7 +249,7 @@ func judge(p *Plan, cur State, opts GuardOptions) (over []MassDelete, blanked []
 		case c.Action == Delete || c.Action == Unlink:
 			removed[k]++
 		case c.Action == Update || c.Action == Adopt:
-			for _, f := range fieldsOf(c.Type) {
+			for _, f := range typeFields[c.Type] {
 				if c.Before.Has(f) && !c.After.Has(f) {
 					emptied[fieldKey{k, f}]++
 				}
@@ -304,7 +304,17 @@ func suspicious(d *DesiredState, groups map[Type]map[string]*companyRecords, cur
 			if !dc.syncs(typ) || g == nil || len(g.order) == 0 {
 				continue
 			}
-			linked, missing := perLocation(g, d.personio[typ])
+			// The linked records per location slug, and those of them
+			// whose Personio record is missing from the answer.
+			linked, missing := map[string]int{}, map[string]int{}
+			for _, r := range g.order {
+				loc := r.Attrs.Get(FieldLocation)
+				linked[loc]++
+				id, err := strconv.ParseInt(r.ExternalID, 10, 64)
+				if _, ok := d.personio[typ](id); err != nil || !ok {
+					missing[loc]++
+				}
+			}
 			curLocs := locationsOf(cur[dc.Slug])
 			for _, dl := range dc.Locations {
 				if text := officeGap(typ, dc.Slug, dl, curLocs[dl.Slug], linked[dl.Slug], missing[dl.Slug]); text != "" {
@@ -372,21 +382,6 @@ func noneAtAll(d *DesiredState, typ Type, groups map[string]*companyRecords, sai
 	}
 	return []Suspicion{{Companies: companies, Text: fmt.Sprintf("%s, while %s of %s %s linked to Personio in Gridwork",
 		said, words.Count(total, one, many), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
-}
-
-// perLocation counts a company's linked records per location slug, and
-// those of them whose Personio record is missing from the answer.
-func perLocation(g *companyRecords, sources sources) (linked, missing map[string]int) {
-	linked, missing = map[string]int{}, map[string]int{}
-	for _, r := range g.order {
-		loc := r.Attrs.Get(FieldLocation)
-		linked[loc]++
-		id, err := strconv.ParseInt(r.ExternalID, 10, 64)
-		if _, ok := sources(id); err != nil || !ok {
-			missing[loc]++
-		}
-	}
-	return linked, missing
 }
 
 func locationsOf(cs *CompanyState) map[string]*LocationState {
