@@ -138,7 +138,7 @@ func NewAttrs(pairs ...string) Attrs {
 	}
 	var v attrValues
 	for i := 0; i < len(pairs); i += 2 {
-		v.set(pairs[i], pairs[i+1])
+		v[mustIndex(pairs[i])] = pairs[i+1]
 	}
 	return v.attrs()
 }
@@ -180,13 +180,13 @@ func parseAttrs(m map[string]string) (Attrs, error) {
 // built on hot paths, without a map.
 type attrValues [numFields]string
 
-// set sets field f, which must be a known field.
-func (v *attrValues) set(f, x string) {
+// mustIndex returns the index of f, which must be a known field.
+func mustIndex(f string) int {
 	i, ok := fieldIndex(f)
 	if !ok {
 		panic("plan: unknown attribute " + f)
 	}
-	v[i] = x
+	return i
 }
 
 // attrs packs v into Attrs (never none).
@@ -244,7 +244,7 @@ func (a Attrs) Has(f string) bool {
 // none gives attributes with just f.
 func (a Attrs) With(f, x string) Attrs {
 	v := a.values()
-	v.set(f, x)
+	v[mustIndex(f)] = x
 	return v.attrs()
 }
 
