@@ -254,8 +254,6 @@ func Decode(r io.Reader) (*Plan, error) {
 		AllCompanies: f.AllCompanies,
 		Digests:      f.Digests,
 		Summary:      f.Summary,
-		Scope:        nilIfEmpty(f.Scope),
-		Warnings:     nilIfEmpty(f.Warnings),
 		Changes:      make([]Change, 0, len(f.Changes)),
 
 		JobsUnavailable: f.JobsUnavailable,
@@ -266,6 +264,12 @@ func Decode(r io.Reader) (*Plan, error) {
 			return nil, fmt.Errorf("created_at %q is not an RFC 3339 time: %w", f.CreatedAt, err)
 		}
 		p.CreatedAt = t
+	}
+	if len(f.Scope) > 0 {
+		p.Scope = f.Scope
+	}
+	if len(f.Warnings) > 0 {
+		p.Warnings = f.Warnings
 	}
 	// The file does not record the companies a suspicious answer concerns,
 	// so each concerns the whole plan.
@@ -294,11 +298,4 @@ func Decode(r io.Reader) (*Plan, error) {
 		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged")
 	}
 	return p, nil
-}
-
-func nilIfEmpty[S ~[]E, E any](s S) S {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }
