@@ -60,14 +60,15 @@ const (
 // numFields is how many fields Attrs knows.
 const numFields = len(fieldNames)
 
-// byName are the field indexes in the order of their names, for writing
-// attributes with sorted keys.
-var byName = func() (idx [numFields]int) {
+// inOrder are the field indexes in field order; byName are them in the
+// order of their names, for writing attributes with sorted keys.
+var inOrder, byName = func() (idx, sorted [numFields]int) {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx[:], func(a, b int) bool { return fieldNames[idx[a]] < fieldNames[idx[b]] })
-	return idx
+	sorted = idx
+	sort.Slice(sorted[:], func(a, b int) bool { return fieldNames[sorted[a]] < fieldNames[sorted[b]] })
+	return idx, sorted
 }()
 
 // fieldIndex returns the index of a field name (a switch: faster than a
@@ -138,7 +139,7 @@ func NewAttrs(pairs ...string) Attrs {
 	}
 	var v attrValues
 	for i := 0; i < len(pairs); i += 2 {
-		v.set(pairs[i], pairs[i+1])
+		v[mustIndex(pairs[i])] = pairs[i+1]
 	}
 	return v.attrs()
 }
@@ -180,13 +181,13 @@ func parseAttrs(m map[string]string) (Attrs, error) {
 // built on hot paths, without a map.
 type attrValues [numFields]string
 
-// set sets field f, which must be a known field.
-func (v *attrValues) set(f, x string) {
+// mustIndex returns the index of f, which must be a known field.
+func mustIndex(f string) int {
 	i, ok := fieldIndex(f)
 	if !ok {
 		panic("plan: unknown attribute " + f)
 	}
-	v[i] = x
+	return i
 }
 
 // attrs packs v into Attrs (never none).
@@ -244,7 +245,7 @@ func (a Attrs) Has(f string) bool {
 // none gives attributes with just f.
 func (a Attrs) With(f, x string) Attrs {
 	v := a.values()
-	v.set(f, x)
+	v[mustIndex(f)] = x
 	return v.attrs()
 }
 
@@ -286,20 +287,16 @@ func (a Attrs) equalValues(v *attrValues, on fieldSet) bool {
 func (a Attrs) Equal(b Attrs) bool { return a.set == b.set && slices.Equal(a.vals, b.vals) }
 
 // All yields the fields with a value and their values, in field order.
-func (a Attrs) All() iter.Seq2[string, string] {
-	return func(yield func(string, string) bool) {
-		for i := range numFields {
-			if a.set&(1<<i) != 0 && !yield(fieldNames[i], a.vals[bits.OnesCount32(a.set&(1<<i-1))]) {
-				return
-			}
-		}
-	}
-}
+func (a Attrs) All() iter.Seq2[string, string] { return a.in(inOrder[:]) }
 
 // Sorted yields the fields with a value and their values, by field name.
-func (a Attrs) Sorted() iter.Seq2[string, string] {
+func (a Attrs) Sorted() iter.Seq2[string, string] { return a.in(byName[:]) }
+
+// in yields the fields with a value and their values, in the order of the
+// field indexes order.
+func (a Attrs) in(order []int) iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for _, i := range byName {
+		for _, i := range order {
 			if a.set&(1<<i) != 0 && !yield(fieldNames[i], a.vals[bits.OnesCount32(a.set&(1<<i-1))]) {
 				return
 			}

@@ -448,11 +448,7 @@ func employeeFieldKeys(m map[string]config.FieldRef) []fieldKey {
 		if field == FieldLocation || ref.Key == "" {
 			continue
 		}
-		i, ok := fieldIndex(field)
-		if !ok {
-			panic("plan: unknown attribute " + field)
-		}
-		out = append(out, fieldKey{i, ref.Key})
+		out = append(out, fieldKey{mustIndex(field), ref.Key})
 	}
 	slices.SortFunc(out, func(a, b fieldKey) int { return cmp.Compare(a.field, b.field) })
 	return out

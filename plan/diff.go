@@ -234,7 +234,7 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, g *companyRecords, 
 	if g == nil {
 		g = &companyRecords{}
 	}
-	fields := fieldsOf(typ)
+	fields := typeFields[typ]
 	on := setOf(fields)
 	seen := make([]bool, len(g.order))
 	var v attrValues
@@ -282,7 +282,7 @@ func recordChanges(typ Type, want []DesiredRecord, g *companyRecords) int {
 	if g == nil {
 		return len(want)
 	}
-	on := setOf(fieldsOf(typ))
+	on := setOf(typeFields[typ])
 	n, matched := 0, 0
 	var v attrValues
 	for k := range want {
@@ -348,7 +348,7 @@ func gone(typ Type, company, externalID string, sources sources) (Action, string
 // appendLeftCompanies unlinks the linked rows of companies that are no
 // longer configured.
 func appendLeftCompanies(out []Change, typ Type, groups map[string]*companyRecords, configured map[string]bool) []Change {
-	fields := fieldsOf(typ)
+	fields := typeFields[typ]
 	for company, g := range groups {
 		if configured[company] {
 			continue
@@ -368,17 +368,14 @@ func address(typ Type, company, key string) string {
 	return string(typ) + "." + company + "[" + key + "]"
 }
 
-// typeFields are the synced fields of each type in display order.
+// typeFields are the synced fields of each type in display order; none
+// for a type it does not know.
 var typeFields = map[Type][]string{
 	TypeCompany:  {FieldName},
 	TypeLocation: {FieldName, FieldOfficeID, FieldOfficeName},
 	TypeEmployee: employeeFields,
 	TypeJob:      jobFields,
 }
-
-// fieldsOf returns the synced fields of a type in display order; none for
-// a type it does not know.
-func fieldsOf(typ Type) []string { return typeFields[typ] }
 
 // restrict returns the synced fields of a: never none, so that a change's
 // Before reads {} rather than null when the row had no value at all.

@@ -217,8 +217,7 @@ type fieldOrder struct {
 func orderOf(fields []string) fieldOrder {
 	o := fieldOrder{set: setOf(fields)}
 	for _, f := range fields {
-		i, _ := fieldIndex(f)
-		o.idx = append(o.idx, i)
+		o.idx = append(o.idx, mustIndex(f))
 	}
 	return o
 }

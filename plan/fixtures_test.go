@@ -181,3 +181,13 @@ func company(cfg *config.Config, slug string) *config.Company {
 func cfgLocation(slug, name string) config.Location {
 	return config.Location{Slug: slug, Name: name}
 }
+
+// suspicions are suspicious answers of a plan read from a file: each
+// concerns the whole plan.
+func suspicions(texts []string) []Suspicion {
+	var out []Suspicion
+	for _, t := range texts {
+		out = append(out, Suspicion{Text: t})
+	}
+	return out
+}

@@ -129,12 +129,10 @@ func (r Refusal) asError() *MassDeleteError {
 func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 	by := map[string]*Refusal{}
 	get := func(company string) *Refusal {
-		r := by[company]
-		if r == nil {
-			r = &Refusal{Company: company}
-			by[company] = r
+		if by[company] == nil {
+			by[company] = &Refusal{Company: company}
 		}
-		return r
+		return by[company]
 	}
 	over, blanked := judge(p, cur, opts)
 	for _, m := range over {
@@ -182,12 +180,7 @@ func (p *Plan) companies() []string {
 func (p *Plan) Without(companies []string) *Plan {
 	dropped := func(company string) bool { return slices.Contains(companies, company) }
 	q := *p
-	q.Changes = make([]Change, 0, len(p.Changes))
-	for _, c := range p.Changes {
-		if !dropped(c.Company) {
-			q.Changes = append(q.Changes, c)
-		}
-	}
+	q.Changes = slices.DeleteFunc(slices.Clone(p.Changes), func(c Change) bool { return dropped(c.Company) })
 	q.Summary = summarize(q.Changes)
 	q.Scope = nil
 	for _, s := range p.Scope {
@@ -249,7 +242,7 @@ func judge(p *Plan, cur State, opts GuardOptions) (over []MassDelete, blanked []
 		case c.Action == Delete || c.Action == Unlink:
 			removed[k]++
 		case c.Action == Update || c.Action == Adopt:
-			for _, f := range fieldsOf(c.Type) {
+			for _, f := range typeFields[c.Type] {
 				if c.Before.Has(f) && !c.After.Has(f) {
 					emptied[fieldKey{k, f}]++
 				}
@@ -289,13 +282,11 @@ const minVanishedJobs = 3
 // there is nothing about them to judge.
 func suspicious(d *DesiredState, groups map[Type]map[string]*companyRecords, cur map[string]*CompanyState) []Suspicion {
 	var out []Suspicion
+	none := map[Type]bool{TypeEmployee: d.PersonioEmployees == 0, TypeJob: d.PersonioPositions == 0}
+	said := map[Type]string{TypeEmployee: "Personio answered with no employees at all", TypeJob: "Personio's job feed lists no positions at all"}
 	for _, typ := range d.kinds() {
-		if typ == TypeEmployee && d.PersonioEmployees == 0 {
-			out = append(out, noneAtAll(d, typ, groups[typ], "Personio answered with no employees at all", "employee", "employees")...)
-			continue
-		}
-		if typ == TypeJob && d.PersonioPositions == 0 {
-			out = append(out, noneAtAll(d, typ, groups[typ], "Personio's job feed lists no positions at all", "job", "jobs")...)
+		if none[typ] {
+			out = append(out, noneAtAll(d, typ, groups[typ], said[typ])...)
 			continue
 		}
 		for i := range d.Companies {
@@ -304,7 +295,17 @@ func suspicious(d *DesiredState, groups map[Type]map[string]*companyRecords, cur
 			if !dc.syncs(typ) || g == nil || len(g.order) == 0 {
 				continue
 			}
-			linked, missing := perLocation(g, d.personio[typ])
+			// The linked records per location slug, and those of them
+			// whose Personio record is missing from the answer.
+			linked, missing := map[string]int{}, map[string]int{}
+			for _, r := range g.order {
+				loc := r.Attrs.Get(FieldLocation)
+				linked[loc]++
+				id, err := strconv.ParseInt(r.ExternalID, 10, 64)
+				if _, ok := d.personio[typ](id); err != nil || !ok {
+					missing[loc]++
+				}
+			}
 			curLocs := locationsOf(cur[dc.Slug])
 			for _, dl := range dc.Locations {
 				if text := officeGap(typ, dc.Slug, dl, curLocs[dl.Slug], linked[dl.Slug], missing[dl.Slug]); text != "" {
@@ -355,9 +356,9 @@ func officeGap(typ Type, company string, dl DesiredLocation, cl *LocationState, 
 }
 
 // noneAtAll is the suspicion of an answer without any record of a kind
-// (what Personio said) while records of the kind (one, many) are linked
-// in companies in scope that sync it; nil when none is linked.
-func noneAtAll(d *DesiredState, typ Type, groups map[string]*companyRecords, said, one, many string) []Suspicion {
+// (what Personio said) while records of the kind are linked in companies
+// in scope that sync it; nil when none is linked.
+func noneAtAll(d *DesiredState, typ Type, groups map[string]*companyRecords, said string) []Suspicion {
 	total := 0
 	var companies []string
 	for i := range d.Companies {
@@ -371,22 +372,7 @@ func noneAtAll(d *DesiredState, typ Type, groups map[string]*companyRecords, sai
 		return nil
 	}
 	return []Suspicion{{Companies: companies, Text: fmt.Sprintf("%s, while %s of %s %s linked to Personio in Gridwork",
-		said, words.Count(total, one, many), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
-}
-
-// perLocation counts a company's linked records per location slug, and
-// those of them whose Personio record is missing from the answer.
-func perLocation(g *companyRecords, sources sources) (linked, missing map[string]int) {
-	linked, missing = map[string]int{}, map[string]int{}
-	for _, r := range g.order {
-		loc := r.Attrs.Get(FieldLocation)
-		linked[loc]++
-		id, err := strconv.ParseInt(r.ExternalID, 10, 64)
-		if _, ok := sources(id); err != nil || !ok {
-			missing[loc]++
-		}
-	}
-	return linked, missing
+		said, words.Count(total, string(typ), string(typ)+"s"), strings.Join(companies, ", "), words.Plural(total, "is", "are"))}}
 }
 
 func locationsOf(cs *CompanyState) map[string]*LocationState {

@@ -362,7 +362,7 @@ func blankWorld(company string, typ Type, linked int, blanks []blank) (*Plan, St
 	}
 	full := func() Attrs {
 		a := AttrsOf(map[string]string{})
-		for _, f := range fieldsOf(typ) {
+		for _, f := range typeFields[typ] {
 			a = a.With(f, "some "+f)
 		}
 		return a

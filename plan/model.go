@@ -164,12 +164,9 @@ type Suspicion struct {
 
 // SuspiciousTexts returns the texts of p.Suspicious.
 func (p *Plan) SuspiciousTexts() []string {
-	if len(p.Suspicious) == 0 {
-		return nil
-	}
-	out := make([]string, len(p.Suspicious))
-	for i, s := range p.Suspicious {
-		out[i] = s.Text
+	var out []string
+	for _, s := range p.Suspicious {
+		out = append(out, s.Text)
 	}
 	return out
 }

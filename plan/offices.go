@@ -215,7 +215,14 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 			continue
 		}
 		if known == nil {
-			known = knownAttributeKeys(snap)
+			// The union of the attribute list and the keys seen on
+			// employees, sorted.
+			known = slices.Clone(snap.AttributeKeys)
+			for i := range snap.Employees {
+				known = slices.AppendSeq(known, maps.Keys(snap.Employees[i].Attributes))
+			}
+			slices.Sort(known)
+			known = slices.Compact(known)
 			if len(known) == 0 {
 				return nil
 			}
@@ -233,21 +240,6 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 		})
 	}
 	return diags
-}
-
-// knownAttributeKeys is the union of the attribute list and the keys seen
-// on employees, sorted.
-func knownAttributeKeys(snap *Source) []string {
-	set := map[string]bool{}
-	for _, k := range snap.AttributeKeys {
-		set[k] = true
-	}
-	for i := range snap.Employees {
-		for k := range snap.Employees[i].Attributes {
-			set[k] = true
-		}
-	}
-	return slices.Sorted(maps.Keys(set))
 }
 
 func joinIDs(ids []int64) string {

@@ -148,16 +148,14 @@ func (e *planEncoder) tok(t jsontext.Token) {
 	}
 }
 
-func (e *planEncoder) name(n string) { e.tok(jsontext.String(n)) }
-
 // field writes the name n and the token t.
 func (e *planEncoder) field(n string, t jsontext.Token) {
-	e.name(n)
+	e.tok(jsontext.String(n))
 	e.tok(t)
 }
 
 func (e *planEncoder) str(n, v string) {
-	e.name(n)
+	e.tok(jsontext.String(n))
 	e.text(v)
 }
 
@@ -183,8 +181,7 @@ func (e *planEncoder) text(v string) {
 
 // strs writes a list of strings; nil is written as [].
 func (e *planEncoder) strs(n string, vs []string) {
-	e.name(n)
-	e.tok(jsontext.BeginArray)
+	e.field(n, jsontext.BeginArray)
 	for _, v := range vs {
 		e.text(v)
 	}
@@ -193,7 +190,7 @@ func (e *planEncoder) strs(n string, vs []string) {
 
 // attrs writes a's values by sorted key; none is written as null.
 func (e *planEncoder) attrs(n string, a Attrs) {
-	e.name(n)
+	e.tok(jsontext.String(n))
 	if a.IsNone() {
 		e.tok(jsontext.Null)
 		return
@@ -253,17 +250,10 @@ func Decode(r io.Reader) (*Plan, error) {
 	if major != want {
 		return nil, fmt.Errorf("the plan has format_version %s, but this gridsync reads %s.x only: use the gridsync version that wrote it, or run plan again", f.FormatVersion, want)
 	}
-	return fromFile(&f)
-}
-
-func fromFile(f *fileV1) (*Plan, error) {
 	p := &Plan{
 		AllCompanies: f.AllCompanies,
 		Digests:      f.Digests,
 		Summary:      f.Summary,
-		Scope:        nilIfEmpty(f.Scope),
-		Warnings:     nilIfEmpty(f.Warnings),
-		Suspicious:   suspicions(f.Suspicious),
 		Changes:      make([]Change, 0, len(f.Changes)),
 
 		JobsUnavailable: f.JobsUnavailable,
@@ -274,6 +264,17 @@ func fromFile(f *fileV1) (*Plan, error) {
 			return nil, fmt.Errorf("created_at %q is not an RFC 3339 time: %w", f.CreatedAt, err)
 		}
 		p.CreatedAt = t
+	}
+	if len(f.Scope) > 0 {
+		p.Scope = f.Scope
+	}
+	if len(f.Warnings) > 0 {
+		p.Warnings = f.Warnings
+	}
+	// The file does not record the companies a suspicious answer concerns,
+	// so each concerns the whole plan.
+	for _, t := range f.Suspicious {
+		p.Suspicious = append(p.Suspicious, Suspicion{Text: t})
 	}
 	for i, c := range f.Changes {
 		a, t := Action(c.Action), Type(c.Type)
@@ -297,24 +298,4 @@ func fromFile(f *fileV1) (*Plan, error) {
 		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged")
 	}
 	return p, nil
-}
-
-func nilIfEmpty[S ~[]E, E any](s S) S {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
-
-// suspicions reads a file's suspicious answers; the file does not record
-// the companies concerned, so each concerns the whole plan.
-func suspicions(texts []string) []Suspicion {
-	if len(texts) == 0 {
-		return nil
-	}
-	out := make([]Suspicion, len(texts))
-	for i, t := range texts {
-		out[i] = Suspicion{Text: t}
-	}
-	return out
 }

@@ -134,7 +134,4 @@ func recordName(c *Change) string {
 }
 
 // mdEscape keeps text from turning into Markdown or HTML.
-func mdEscape(s string) string {
-	r := strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "|", "\\|", "[", "\\[", "]", "\\]")
-	return r.Replace(s)
-}
+var mdEscape = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "|", "\\|", "[", "\\[", "]", "\\]").Replace

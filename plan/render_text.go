@@ -107,22 +107,13 @@ func (t *textWriter) mark(indent string, a Action) {
 		return
 	}
 	t.s(indent)
-	t.c(look.color, look.marker)
+	t.s(t.paint(look.color, look.marker))
 }
 
 func (t *textWriter) s(parts ...string) {
 	for _, p := range parts {
 		t.w.WriteString(p)
 	}
-}
-
-// c writes s in colour code (when colour is on).
-func (t *textWriter) c(code, s string) {
-	if t.color && code != "" {
-		t.s(code, s, ansiReset)
-		return
-	}
-	t.w.WriteString(s)
 }
 
 func (t *textWriter) plan(p *Plan) {
@@ -133,7 +124,7 @@ func (t *textWriter) plan(p *Plan) {
 		}
 	}
 	if len(used) == 0 {
-		t.c(ansiBold+ansiGreen, "No changes.")
+		t.s(t.paint(ansiBold+ansiGreen, "No changes."))
 		t.s(" Gridwork matches the configuration and Personio.\n")
 		t.notes(p)
 		return
@@ -152,7 +143,7 @@ func (t *textWriter) plan(p *Plan) {
 		}
 	}
 	t.s("\n")
-	t.c(ansiBold, "Plan:")
+	t.s(t.paint(ansiBold, "Plan:"))
 	t.s(" ", p.Summary.Counts(), "\n")
 	if t.shortened {
 		t.s("\nNote: long values are shortened; \"gridsync show -json PLANFILE\" shows them in full.\n")
@@ -193,7 +184,7 @@ func (t *textWriter) paint(code, s string) string {
 
 func (t *textWriter) change(ch *Change) {
 	t.s("\n")
-	t.c(ansiBold, "  # "+ch.Address)
+	t.s(t.paint(ansiBold, "  # "+ch.Address))
 	t.s(" ", actionLooks[ch.Action].headline, "\n")
 	if ch.Reason != "" {
 		t.s("  # (", ch.Reason, ")\n")
@@ -249,14 +240,14 @@ func (t *textWriter) change(ch *Change) {
 			t.value(l.before, 0)
 			if l.action == Delete {
 				t.s(" -> ")
-				t.c(ansiGray, "null")
+				t.s(t.paint(ansiGray, "null"))
 			}
 		}
 		t.s("\n")
 	}
 	if hidden > 0 {
 		t.s("        ")
-		t.c(ansiGray, "# ("+words.Count(hidden, "unchanged attribute", "unchanged attributes")+" hidden)")
+		t.s(t.paint(ansiGray, "# ("+words.Count(hidden, "unchanged attribute", "unchanged attributes")+" hidden)"))
 		t.s("\n")
 	}
 	t.s("    }\n")
@@ -266,7 +257,7 @@ func (t *textWriter) change(ch *Change) {
 // attrKeys lists the keys of a change in display order: the type's fields
 // first, then any others with a value (from a plan file) sorted.
 func (t *textWriter) attrKeys(ch *Change) []string {
-	fields := fieldsOf(ch.Type)
+	fields := typeFields[ch.Type]
 	t.keys = append(t.keys[:0], fields...)
 	others := (ch.Before.set | ch.After.set) &^ uint32(setOf(fields))
 	for _, i := range byName {
@@ -297,7 +288,7 @@ func (t *textWriter) value(v string, at int) {
 		s += "…"
 	}
 	t.quote(s)
-	t.c(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)")
+	t.s(t.paint(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)"))
 }
 
 // quote writes s quoted.
