@@ -156,15 +156,9 @@ func New(opts Options) (*Client, error) {
 	}
 	opts.JobsLanguage = cmp.Or(opts.JobsLanguage, DefaultJobsLanguage)
 	opts.RateLimit = cmp.Or(opts.RateLimit, DefaultRateLimit)
-	if opts.Burst <= 0 {
-		opts.Burst = DefaultBurst
-	}
-	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = DefaultMaxAttempts
-	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
-	}
+	opts.Burst = cmp.Or(max(opts.Burst, 0), DefaultBurst)
+	opts.MaxAttempts = cmp.Or(max(opts.MaxAttempts, 0), DefaultMaxAttempts)
+	opts.Concurrency = cmp.Or(max(opts.Concurrency, 0), DefaultConcurrency)
 	opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
 	c := &Client{
 		opts:       opts,
