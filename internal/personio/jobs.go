@@ -79,11 +79,9 @@ func (c *Client) followFeed(req *http.Request, via []*http.Request) error {
 		return http.ErrUseLastResponse
 	}
 	if len(via) > maxFeedRedirects {
-		status := 0
-		if req.Response != nil {
-			status = req.Response.StatusCode
-		}
-		return &feedRedirectsError{status: status, last: req.URL.String()}
+		// req.Response is the redirect that led to req: net/http always
+		// sets it for CheckRedirect.
+		return &feedRedirectsError{status: req.Response.StatusCode, last: req.URL.String()}
 	}
 	return nil
 }
@@ -123,11 +121,6 @@ func hostKey(u *url.URL) string {
 	return h + ":" + port
 }
 
-type xmlFeed struct {
-	XMLName   xml.Name      `xml:"workzag-jobs"`
-	Positions []xmlPosition `xml:"position"`
-}
-
 // xmlPosition is a <position> of the feed.
 type xmlPosition struct {
 	Job
@@ -142,7 +135,10 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 	dec.CharsetReader = charsetReader
 	// Descriptions outside CDATA may use HTML entities such as &nbsp;.
 	dec.Entity = xml.HTMLEntity
-	var feed xmlFeed
+	var feed struct {
+		XMLName   xml.Name      `xml:"workzag-jobs"`
+		Positions []xmlPosition `xml:"position"`
+	}
 	if err := dec.Decode(&feed); err != nil {
 		var se xml.UnmarshalError
 		if errors.As(err, &se) {
