@@ -168,22 +168,17 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 	}
 
 	jobs := make([]Job, 0, len(feed.Positions))
-	seen := make(map[int64]bool, len(feed.Positions))
 	for i, p := range feed.Positions {
 		j, err := toJob(p, jobsURL)
 		if err != nil {
 			return nil, fmt.Errorf("position #%d (%s): %w", i+1, clip(strings.TrimSpace(p.Name)), err)
 		}
-		if seen[j.ID] {
-			// A position listed twice (several offices, a feed glitch) is
-			// one job.
-			continue
-		}
-		seen[j.ID] = true
 		jobs = append(jobs, j)
 	}
-	slices.SortFunc(jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })
-	return jobs, nil
+	// A position listed twice (several offices, a feed glitch) is one job:
+	// the first listed, which the stable sort keeps first.
+	slices.SortStableFunc(jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(jobs, func(a, b Job) bool { return a.ID == b.ID }), nil
 }
 
 func toJob(p xmlPosition, jobsURL string) (Job, error) {

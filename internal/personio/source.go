@@ -32,10 +32,7 @@ func (c *Client) Source(ctx context.Context) (*plan.Source, error) {
 		return err
 	})
 	if err := g.Wait(); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
+		return nil, cmp.Or(ctx.Err(), err)
 	}
 	src := &plan.Source{Employees: sink.rows, Jobs: SourceJobs(jobs)}
 	if unavailable != nil {
