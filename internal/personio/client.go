@@ -101,11 +101,12 @@ type Options struct {
 // (httpx.Timeout) bounds each exchange with the server, and only that: the
 // time a request waits for the pacer is not part of it.
 type Client struct {
-	opts    Options         // with the defaults applied
-	apiURL  string          // without trailing slash
-	jobsURL string          // without trailing slash
-	sel     *selection      // what pages keep and watch beyond the typed fields
-	counts  [4]atomic.Int64 // requests sent, by class (Requests)
+	opts    Options    // with the defaults applied
+	apiURL  string     // without trailing slash
+	jobsURL string     // without trailing slash
+	sel     *selection // what pages keep and watch beyond the typed fields
+	// requests sent, by class (Requests)
+	counts struct{ auth, employees, feed, other atomic.Int64 }
 
 	apiHTTP, tokenHTTP, feedHTTP *http.Client
 	pacer                        *httpx.Pacer
