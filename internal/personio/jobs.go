@@ -190,8 +190,8 @@ func toJob(p xmlPosition, jobsURL string) (Job, error) {
 	if err != nil || id <= 0 {
 		return Job{}, fmt.Errorf("id %q is not a position id", clip(idText))
 	}
-	created, err := parseFeedTime(p.CreatedAt)
-	if err != nil {
+	created, ok := parseFeedTime(p.CreatedAt)
+	if !ok {
 		return Job{}, fmt.Errorf("createdAt %q is not a timestamp", clip(p.CreatedAt))
 	}
 	j := p.Job
@@ -224,19 +224,19 @@ var feedTimeLayouts = []string{
 	"2006-01-02",
 }
 
-func parseFeedTime(s string) (time.Time, error) {
+// parseFeedTime parses a createdAt; ok is false when no layout fits. An
+// empty one is the zero time.
+func parseFeedTime(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, nil
+		return time.Time{}, true
 	}
-	var err error
 	for _, layout := range feedTimeLayouts {
-		var t time.Time
-		if t, err = time.Parse(layout, s); err == nil {
-			return t, nil
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
 		}
 	}
-	return time.Time{}, err
+	return time.Time{}, false
 }
 
 // charsetReader accepts the encodings a Personio feed may declare. UTF-8 is
