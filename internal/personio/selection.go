@@ -3,7 +3,6 @@ package personio
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -98,12 +97,9 @@ func newSelection(keep, required []string) *selection {
 	}
 	if !s.keepAll && len(s.required) > 0 {
 		keys := slices.Compact(slices.Sorted(slices.Values(append(append([]string{"id"}, s.required...), keep...))))
-		var q strings.Builder
 		for _, k := range keys {
-			q.WriteString("&attributes[]=")
-			q.WriteString(url.QueryEscape(k))
+			s.project += "&attributes[]=" + url.QueryEscape(k)
 		}
-		s.project = q.String()
 	}
 	return s
 }
