@@ -29,11 +29,8 @@ func (c *Client) Attributes(ctx context.Context) ([]AttributeInfo, error) {
 			if err != nil && ctx.Err() != nil {
 				return nil, errAbandoned
 			}
-			if err != nil {
-				return nil, err
-			}
 			c.attrs = infos
-			return infos, nil
+			return infos, err
 		})
 		switch {
 		case err == errAbandoned && ctx.Err() == nil:

@@ -35,13 +35,11 @@ func (c *Client) authenticate(ctx context.Context, stale string) error {
 
 // fetchToken does the POST; c.authMu must be held.
 func (c *Client) fetchToken(ctx context.Context) error {
-	body, err := json.Marshal(map[string]string{
+	// A map of strings always marshals.
+	body, _ := json.Marshal(map[string]string{
 		"client_id":     c.opts.Credentials.ClientID,
 		"client_secret": c.opts.Credentials.ClientSecret,
 	})
-	if err != nil {
-		return err
-	}
 	var ans struct {
 		Success bool `json:"success"`
 		Data    struct {

@@ -101,11 +101,12 @@ type Options struct {
 // (httpx.Timeout) bounds each exchange with the server, and only that: the
 // time a request waits for the pacer is not part of it.
 type Client struct {
-	opts    Options         // with the defaults applied
-	apiURL  string          // without trailing slash
-	jobsURL string          // without trailing slash
-	sel     *selection      // what pages keep and watch beyond the typed fields
-	counts  [4]atomic.Int64 // requests sent, by class (Requests)
+	opts    Options    // with the defaults applied
+	apiURL  string     // without trailing slash
+	jobsURL string     // without trailing slash
+	sel     *selection // what pages keep and watch beyond the typed fields
+	// requests sent, by class (Requests)
+	counts struct{ auth, employees, feed, other atomic.Int64 }
 
 	apiHTTP, tokenHTTP, feedHTTP *http.Client
 	pacer                        *httpx.Pacer
@@ -156,15 +157,9 @@ func New(opts Options) (*Client, error) {
 	}
 	opts.JobsLanguage = cmp.Or(opts.JobsLanguage, DefaultJobsLanguage)
 	opts.RateLimit = cmp.Or(opts.RateLimit, DefaultRateLimit)
-	if opts.Burst <= 0 {
-		opts.Burst = DefaultBurst
-	}
-	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = DefaultMaxAttempts
-	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
-	}
+	opts.Burst = cmp.Or(max(opts.Burst, 0), DefaultBurst)
+	opts.MaxAttempts = cmp.Or(max(opts.MaxAttempts, 0), DefaultMaxAttempts)
+	opts.Concurrency = cmp.Or(max(opts.Concurrency, 0), DefaultConcurrency)
 	opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
 	c := &Client{
 		opts:       opts,

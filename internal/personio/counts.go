@@ -20,18 +20,10 @@ type RequestCounts struct {
 // Total is the sum of all classes.
 func (r RequestCounts) Total() int { return r.Auth + r.Employees + r.Feed + r.Other }
 
-// The endpoint classes, indexes of Client.counts.
-const (
-	classAuth = iota
-	classEmployees
-	classFeed
-	classOther
-)
-
 // Requests returns how many HTTP requests the client has sent so far.
 func (c *Client) Requests() RequestCounts {
-	n := func(class int) int { return int(c.counts[class].Load()) }
-	return RequestCounts{Auth: n(classAuth), Employees: n(classEmployees), Feed: n(classFeed), Other: n(classOther)}
+	n := &c.counts
+	return RequestCounts{Auth: int(n.auth.Load()), Employees: int(n.employees.Load()), Feed: int(n.feed.Load()), Other: int(n.other.Load())}
 }
 
 // counted returns the counting layer: each request is counted as it
@@ -39,16 +31,16 @@ func (c *Client) Requests() RequestCounts {
 // requests are sorted by path (api_url may carry a path prefix).
 func (c *Client) counted(next http.RoundTripper, feed bool) http.RoundTripper {
 	return httpx.RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
-		class := classOther
+		n := &c.counts.other
 		switch p := req.URL.Path; {
 		case feed:
-			class = classFeed
+			n = &c.counts.feed
 		case strings.HasSuffix(p, "/v1/auth"):
-			class = classAuth
+			n = &c.counts.auth
 		case strings.HasSuffix(p, "/v1/company/employees"):
-			class = classEmployees
+			n = &c.counts.employees
 		}
-		c.counts[class].Add(1)
+		n.Add(1)
 		return next.RoundTrip(req)
 	})
 }

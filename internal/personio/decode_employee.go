@@ -140,10 +140,7 @@ func (d *pageDecoder) item() (e Employee, found bool, err error) {
 		found = err == nil
 		return err
 	})
-	if err != nil {
-		return Employee{}, false, err
-	}
-	return e, found, nil
+	return e, found, err
 }
 
 // employee reads the attributes object of one employee. Only the id is

@@ -284,10 +284,7 @@ func (c *Client) readListing(ctx context.Context, sel *selection, listed func() 
 	if err := g.Wait(); err != nil {
 		// A cancelled parent surfaces as its own error, not as whichever
 		// page happened to notice first.
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
+		return nil, cmp.Or(ctx.Err(), err)
 	}
 	// Employees added at the end while the listing was read: the last page
 	// is full and its own total says there is more. A listing that grows

@@ -79,11 +79,9 @@ func (c *Client) followFeed(req *http.Request, via []*http.Request) error {
 		return http.ErrUseLastResponse
 	}
 	if len(via) > maxFeedRedirects {
-		status := 0
-		if req.Response != nil {
-			status = req.Response.StatusCode
-		}
-		return &feedRedirectsError{status: status, last: req.URL.String()}
+		// req.Response is the redirect that led to req: net/http always
+		// sets it for CheckRedirect.
+		return &feedRedirectsError{status: req.Response.StatusCode, last: req.URL.String()}
 	}
 	return nil
 }
@@ -123,11 +121,6 @@ func hostKey(u *url.URL) string {
 	return h + ":" + port
 }
 
-type xmlFeed struct {
-	XMLName   xml.Name      `xml:"workzag-jobs"`
-	Positions []xmlPosition `xml:"position"`
-}
-
 // xmlPosition is a <position> of the feed.
 type xmlPosition struct {
 	Job
@@ -142,7 +135,10 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 	dec.CharsetReader = charsetReader
 	// Descriptions outside CDATA may use HTML entities such as &nbsp;.
 	dec.Entity = xml.HTMLEntity
-	var feed xmlFeed
+	var feed struct {
+		XMLName   xml.Name      `xml:"workzag-jobs"`
+		Positions []xmlPosition `xml:"position"`
+	}
 	if err := dec.Decode(&feed); err != nil {
 		var se xml.UnmarshalError
 		if errors.As(err, &se) {
@@ -172,22 +168,17 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 	}
 
 	jobs := make([]Job, 0, len(feed.Positions))
-	seen := make(map[int64]bool, len(feed.Positions))
 	for i, p := range feed.Positions {
 		j, err := toJob(p, jobsURL)
 		if err != nil {
 			return nil, fmt.Errorf("position #%d (%s): %w", i+1, clip(strings.TrimSpace(p.Name)), err)
 		}
-		if seen[j.ID] {
-			// A position listed twice (several offices, a feed glitch) is
-			// one job.
-			continue
-		}
-		seen[j.ID] = true
 		jobs = append(jobs, j)
 	}
-	slices.SortFunc(jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })
-	return jobs, nil
+	// A position listed twice (several offices, a feed glitch) is one job:
+	// the first listed, which the stable sort keeps first.
+	slices.SortStableFunc(jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(jobs, func(a, b Job) bool { return a.ID == b.ID }), nil
 }
 
 func toJob(p xmlPosition, jobsURL string) (Job, error) {
@@ -199,8 +190,8 @@ func toJob(p xmlPosition, jobsURL string) (Job, error) {
 	if err != nil || id <= 0 {
 		return Job{}, fmt.Errorf("id %q is not a position id", clip(idText))
 	}
-	created, err := parseFeedTime(p.CreatedAt)
-	if err != nil {
+	created, ok := parseFeedTime(p.CreatedAt)
+	if !ok {
 		return Job{}, fmt.Errorf("createdAt %q is not a timestamp", clip(p.CreatedAt))
 	}
 	j := p.Job
@@ -233,19 +224,19 @@ var feedTimeLayouts = []string{
 	"2006-01-02",
 }
 
-func parseFeedTime(s string) (time.Time, error) {
+// parseFeedTime parses a createdAt; ok is false when no layout fits. An
+// empty one is the zero time.
+func parseFeedTime(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, nil
+		return time.Time{}, true
 	}
-	var err error
 	for _, layout := range feedTimeLayouts {
-		var t time.Time
-		if t, err = time.Parse(layout, s); err == nil {
-			return t, nil
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
 		}
 	}
-	return time.Time{}, err
+	return time.Time{}, false
 }
 
 // charsetReader accepts the encodings a Personio feed may declare. UTF-8 is

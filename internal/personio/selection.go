@@ -3,7 +3,6 @@ package personio
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -49,7 +48,7 @@ func fieldOf(key []byte) field {
 type selection struct {
 	keepAll  bool            // keep every attribute
 	typed    [fieldCount]use // what to do with the typed fields' keys
-	others   map[string]use  // what to do with other keys; nil when nothing
+	others   map[string]use  // what to do with other keys
 	required []string        // sorted, without duplicates
 	// project is the attributes[] query that asks Personio for just the
 	// attributes the caller needs (the id, the required ones and the kept
@@ -75,7 +74,7 @@ type use struct {
 // newSelection builds a selection: keep nil keeps every attribute, an
 // empty keep none beyond the typed fields.
 func newSelection(keep, required []string) *selection {
-	s := &selection{keepAll: keep == nil, offices: map[string]*Office{}}
+	s := &selection{keepAll: keep == nil, others: map[string]use{}, offices: map[string]*Office{}}
 	s.required = slices.Compact(slices.Sorted(slices.Values(required)))
 	uses := map[string]use{}
 	for _, k := range keep {
@@ -93,20 +92,14 @@ func newSelection(keep, required []string) *selection {
 		if f := fieldOf([]byte(k)); f != fieldNone {
 			s.typed[f] = use{key: fieldKeys[f], keep: u.keep || s.keepAll, req: u.req}
 		} else {
-			if s.others == nil {
-				s.others = map[string]use{}
-			}
 			s.others[k] = u
 		}
 	}
 	if !s.keepAll && len(s.required) > 0 {
 		keys := slices.Compact(slices.Sorted(slices.Values(append(append([]string{"id"}, s.required...), keep...))))
-		var q strings.Builder
 		for _, k := range keys {
-			q.WriteString("&attributes[]=")
-			q.WriteString(url.QueryEscape(k))
+			s.project += "&attributes[]=" + url.QueryEscape(k)
 		}
-		s.project = q.String()
 	}
 	return s
 }

@@ -32,10 +32,7 @@ func (c *Client) Source(ctx context.Context) (*plan.Source, error) {
 		return err
 	})
 	if err := g.Wait(); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
+		return nil, cmp.Or(ctx.Err(), err)
 	}
 	src := &plan.Source{Employees: sink.rows, Jobs: SourceJobs(jobs)}
 	if unavailable != nil {
@@ -90,10 +87,10 @@ func sourceEmployee(e *Employee, offices map[Office]*plan.Office) plan.SourceEmp
 	}
 	if len(e.Attributes) > 0 {
 		out.Attributes = make(map[string]string, len(e.Attributes))
-		for _, a := range e.Attributes {
-			if _, dup := out.Attributes[a.Key]; !dup { // the first, as Employee.Attr
-				out.Attributes[a.Key] = a.Value
-			}
+		// Backwards, so that the first of a repeated key wins, as in
+		// Employee.Attr.
+		for _, a := range slices.Backward(e.Attributes) {
+			out.Attributes[a.Key] = a.Value
 		}
 	}
 	return out
