@@ -105,7 +105,10 @@ func (v *View) complete(verb string, s plan.Summary, runID int64) {
 // refusals explains on stderr each company the guard refused (why, what
 // it would have done, how to proceed) and warns when jobs were not synced.
 func (v *View) refusals(w *engine.Written) {
-	would := byCompany(w.Planned.Plan)
+	would := map[string]plan.Summary{}
+	for _, s := range w.Planned.Plan.CompanySummaries() {
+		would[s.Company] = s.Summary
+	}
 	for _, rf := range w.Refusals {
 		fmt.Fprintf(v.stderr, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
 		fmt.Fprintf(v.stderr, "  Why: %s.\n", rf.Reason())
@@ -155,8 +158,8 @@ func logRun(log *slog.Logger, r SyncRun) {
 // companies.acme="1 to add, …" or "refused".
 func companyCounts(w *engine.Written) slog.Attr {
 	counts := map[string]string{}
-	for c, s := range byCompany(w.Applied) {
-		counts[c] = s.Counts()
+	for _, s := range w.Applied.CompanySummaries() {
+		counts[s.Company] = s.Counts()
 	}
 	// Applied has no refused company; each is named, one that left the
 	// configuration too.
@@ -168,15 +171,6 @@ func companyCounts(w *engine.Written) slog.Attr {
 		attrs = append(attrs, slog.String(c, counts[c]))
 	}
 	return slog.Group("companies", attrs...)
-}
-
-// byCompany is p's summary per company.
-func byCompany(p *plan.Plan) map[string]plan.Summary {
-	out := map[string]plan.Summary{}
-	for _, s := range p.CompanySummaries() {
-		out[s.Company] = s.Summary
-	}
-	return out
 }
 
 // Apply is the view of apply. It has one form: apply is for people (a
