@@ -58,10 +58,8 @@ with "stale plan" and writes nothing. A relative PLANFILE is read from the
 func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	// Every outcome, a refusal or failure before the write included, is
 	// reported on the merged pull request when running in GitHub Actions.
-	var (
-		p   *plan.Plan
-		res *store.Result
-	)
+	var p *plan.Plan
+	var res *store.Result
 	defer func() { notifyGitHub(ctx, g, p, res, err) }()
 
 	// Refuse before reading Personio (minutes on a large tenant) what the

@@ -80,8 +80,35 @@ func runCredsValidate(ctx context.Context, g *globals) error {
 	}
 	list.Pass("authenticated as client %s", creds.ClientID)
 
-	checkAttributes(ctx, list, cfg, client)
-	jobs, feedErr := checkFeed(ctx, list, cfg, client)
+	// The credential may read every attribute a sync reads: one request,
+	// the attribute list.
+	required := engine.RequiredAttributes(cfg)
+	list.Begin()
+	if err := client.CheckAttributes(ctx, required); err != nil {
+		list.Fail("synced attributes not readable", engine.AttributesError(cfg, err))
+	} else {
+		list.Pass("synced attributes readable: %s", strings.Join(required, ", "))
+	}
+
+	// The job feed must answer when jobs sync is on for any company;
+	// otherwise a feed that does not is only noted.
+	var syncing []string
+	for _, c := range cfg.Companies {
+		if c.SyncJobs {
+			syncing = append(syncing, c.Slug)
+		}
+	}
+	list.Begin()
+	jobs, feedErr := client.Jobs(ctx)
+	switch {
+	case feedErr == nil:
+		list.Pass("job feed answers: %s (%s)", words.Count(len(jobs), "position", "positions"), client.JobsURL())
+	case len(syncing) > 0:
+		list.Fail(fmt.Sprintf("job feed not readable, and jobs sync is on for %s", strings.Join(syncing, ", ")), errors.New(feedReason(feedErr)))
+	default:
+		list.Skip("job feed not readable (%v); not needed while jobs sync is off for every company", feedErr)
+	}
+
 	checkOffices(ctx, list, cfg, client, jobs, feedErr, done)
 	if err := ctx.Err(); err != nil {
 		return err
@@ -98,45 +125,10 @@ func checklistResult(list *views.Checklist) error {
 	return &exitError{code: 1, err: fmt.Errorf("%d of %d checks failed; fix what the failed lines say and run gridsync creds validate again", failed, checks)}
 }
 
-// checkAttributes checks that the credential may read every attribute a
-// sync reads: one request, the attribute list.
-func checkAttributes(ctx context.Context, list *views.Checklist, cfg *config.Config, client *personio.Client) {
-	required := engine.RequiredAttributes(cfg)
-	list.Begin()
-	if err := client.CheckAttributes(ctx, required); err != nil {
-		list.Fail("synced attributes not readable", engine.AttributesError(cfg, err))
-		return
-	}
-	list.Pass("synced attributes readable: %s", strings.Join(required, ", "))
-}
-
-// checkFeed reads the job feed. It must answer when jobs sync is on for
-// any company; otherwise a feed that does not is only noted. It returns
-// the positions and the error, for the office check.
-func checkFeed(ctx context.Context, list *views.Checklist, cfg *config.Config, client *personio.Client) ([]personio.Job, error) {
-	var syncing []string
-	for _, c := range cfg.Companies {
-		if c.SyncJobs {
-			syncing = append(syncing, c.Slug)
-		}
-	}
-	list.Begin()
-	jobs, err := client.Jobs(ctx)
-	switch {
-	case err == nil:
-		list.Pass("job feed answers: %s (%s)", words.Count(len(jobs), "position", "positions"), client.JobsURL())
-	case len(syncing) > 0:
-		list.Fail(fmt.Sprintf("job feed not readable, and jobs sync is on for %s", strings.Join(syncing, ", ")), errors.New(feedReason(err)))
-	default:
-		list.Skip("job feed not readable (%v); not needed while jobs sync is off for every company", err)
-	}
-	return jobs, err
-}
-
 // checkOffices reads the employee listing, counting offices, and checks
-// every mapped office against them and the feed's, exactly as a plan
-// resolves them. endProgress ends the listing's live progress line before
-// the check lines go on.
+// every mapped office against them and the feed's (jobs, or feedErr),
+// exactly as a plan resolves them. endProgress ends the listing's live
+// progress line before the check lines go on.
 func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config, client *personio.Client, jobs []personio.Job, feedErr error, endProgress func()) {
 	list.Begin()
 	rep, err := engine.CountOffices(ctx, client)
@@ -146,8 +138,7 @@ func checkOffices(ctx context.Context, list *views.Checklist, cfg *config.Config
 		list.Skip("mapped offices not checked: the employees could not be read")
 		return
 	}
-	offices := len(rep.Offices)
-	list.Pass("employees readable: %s in %s", words.Count(rep.Employees, "employee", "employees"), words.Count(offices, "office", "offices"))
+	list.Pass("employees readable: %s in %s", words.Count(rep.Employees, "employee", "employees"), words.Count(len(rep.Offices), "office", "offices"))
 
 	if feedErr == nil {
 		rep.AddJobs(jobs)

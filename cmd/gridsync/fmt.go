@@ -162,7 +162,14 @@ func (f *formatter) file(name, real string) {
 			fmt.Fprintln(f.g.Out, name)
 		}
 		if f.opts.write {
-			if err := writeKeepingMode(real, out); err != nil {
+			// Atomically, keeping the file's permissions: an interrupted
+			// fmt -write leaves the old file or the new one, never half of
+			// one. A symbolic link is followed, not replaced.
+			target, err := filepath.EvalSymlinks(real)
+			if err == nil {
+				err = renameio.WriteFile(target, out, 0o644, renameio.WithExistingPermissions())
+			}
+			if err != nil {
 				f.fail(fmt.Errorf("cannot write %s: %w", name, err))
 				return
 			}
@@ -184,15 +191,4 @@ func (f *formatter) file(name, real string) {
 func (f *formatter) fail(err error) {
 	fmt.Fprintf(f.g.Err, "Error: %v\n", err)
 	f.failed = true
-}
-
-// writeKeepingMode replaces the content of path, keeping its permissions,
-// atomically: an interrupted fmt -write leaves the old file or the new one,
-// never half of one. A symbolic link is followed, not replaced.
-func writeKeepingMode(path string, data []byte) error {
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return err
-	}
-	return renameio.WriteFile(real, data, 0o644, renameio.WithExistingPermissions())
 }

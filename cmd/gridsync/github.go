@@ -81,11 +81,14 @@ func runGitHubComment(ctx context.Context, g *globals, o commentOptions) error {
 		if err != nil {
 			return err
 		}
-		pc.Markdown, err = renderPlanMarkdown(g, p, ghub.ShortSHA(env.HeadSHA), dir)
-		if err != nil {
-			return err
+		// The whole plan, with no cap on the folded text plan: the job
+		// summary shows all of it, and the comment keeps its head and tail
+		// with a note saying what was cut (internal/github).
+		var md bytes.Buffer
+		if err := views.NewPlanMarkdown(views.New(&md, g.Err, views.Options{}), ghub.ShortSHA(env.HeadSHA), dir).Plan(p); err != nil {
+			return fmt.Errorf("rendering the plan: %w", err)
 		}
-		pc.Summary = p.Summary.String()
+		pc.Markdown, pc.Summary = md.String(), p.Summary.String()
 	}
 
 	out, err := ghub.PostPlan(ctx, env, pc)
@@ -109,15 +112,4 @@ func runGitHubComment(ctx context.Context, g *globals, o commentOptions) error {
 		fmt.Fprintf(g.Out, "The plan was too long for a comment: its middle was cut; %s.\n", where)
 	}
 	return nil
-}
-
-// renderPlanMarkdown renders the whole plan, with no cap on the folded
-// text plan: the job summary shows all of it, and the comment keeps its
-// head and tail with a note saying what was cut (internal/github).
-func renderPlanMarkdown(g *globals, p *plan.Plan, commit, dir string) (string, error) {
-	var md bytes.Buffer
-	if err := views.NewPlanMarkdown(views.New(&md, g.Err, views.Options{}), commit, dir).Plan(p); err != nil {
-		return "", fmt.Errorf("rendering the plan: %w", err)
-	}
-	return md.String(), nil
 }

@@ -40,8 +40,8 @@ func runMigrate(ctx context.Context, g *globals) error {
 	}
 	if from == to {
 		fmt.Fprintf(g.Out, "The Gridwork database at %s is up to date (schema version %d).\n", s.Where(), to)
-		return nil
+	} else {
+		fmt.Fprintf(g.Out, "Migrated the Gridwork database at %s from schema version %d to %d.\n", s.Where(), from, to)
 	}
-	fmt.Fprintf(g.Out, "Migrated the Gridwork database at %s from schema version %d to %d.\n", s.Where(), from, to)
 	return nil
 }

@@ -7,14 +7,8 @@ import (
 	"github.com/gridwork/gridsync/plan"
 )
 
-// showOptions are the inputs of "gridsync show".
-type showOptions struct {
-	json bool
-	path string
-}
-
 func newShowCmd(g *globals) *cobra.Command {
-	o := &showOptions{}
+	var json bool
 	cmd := &cobra.Command{
 		Use:   "show [-json] PLANFILE",
 		Short: "Show a saved plan",
@@ -23,18 +17,13 @@ plan prints it, or with -json in the versioned JSON format (the plan file's
 own format, described by schema/plan.schema.json).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.path = g.path(args[0])
-			return runShow(g, o)
+			p, err := plan.ReadFile(g.path(args[0]))
+			if err != nil {
+				return err
+			}
+			return views.NewPlan(kindOf(json), g.view).Plan(p)
 		},
 	}
-	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON")
+	cmd.Flags().BoolVar(&json, "json", false, "print the plan as JSON")
 	return cmd
-}
-
-func runShow(g *globals, o *showOptions) error {
-	p, err := plan.ReadFile(o.path)
-	if err != nil {
-		return err
-	}
-	return views.NewPlan(kindOf(o.json), g.view).Plan(p)
 }

@@ -14,13 +14,8 @@ import (
 	"github.com/gridwork/gridsync/internal/views"
 )
 
-// validateOptions are the flags of `gridsync validate`.
-type validateOptions struct {
-	json bool
-}
-
 func newValidateCmd(g *globals) *cobra.Command {
-	var opts validateOptions
+	var json bool
 	cmd := &cobra.Command{
 		Use:   "validate [-chdir DIR] [-json]",
 		Short: "Check the configuration; needs no secrets and no network",
@@ -38,19 +33,19 @@ With -json the result is printed on stdout in a format like terraform validate's
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runValidate(g, opts)
+			return runValidate(g, json)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.json, "json", false, "print the result as JSON on stdout")
+	cmd.Flags().BoolVar(&json, "json", false, "print the result as JSON on stdout")
 	return cmd
 }
 
-func runValidate(g *globals, opts validateOptions) error {
+func runValidate(g *globals, json bool) error {
 	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
 	if !diags.HasErrors() {
 		diags = append(diags, missingCredentials(cfg)...)
 	}
-	if err := views.NewValidate(kindOf(opts.json), g.view).Validated(cfg, diags); err != nil {
+	if err := views.NewValidate(kindOf(json), g.view).Validated(cfg, diags); err != nil {
 		return err
 	}
 	if diags.HasErrors() {

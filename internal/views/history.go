@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -41,8 +42,8 @@ func (v *historyHuman) Runs(runs []store.Run) error {
 			commit += "-dirty"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
-			r.ID, r.StartedAt.UTC().Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), orDash(r.Command), r.Outcome,
-			orDash(r.Actor), orDash(commit), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
+			r.ID, r.StartedAt.UTC().Format(timeLayout), r.FinishedAt.Sub(r.StartedAt).Round(1e6), cmp.Or(r.Command, "-"), r.Outcome,
+			cmp.Or(r.Actor, "-"), cmp.Or(commit, "-"), r.Created, r.Updated, r.Adopted, r.Unlinked, r.Deleted)
 		endRow(tw, reasons, r.Error)
 	}
 	return tw.Flush()

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -73,7 +74,7 @@ func (v *officesHuman) Report(rep *engine.OfficeReport) error {
 	statuses := statusOrder(all)
 	header := []string{"ID", "OFFICE"}
 	for _, s := range statuses {
-		header = append(header, strings.ToUpper(statusWord(s)))
+		header = append(header, strings.ToUpper(cmp.Or(statusWords[s], s)))
 	}
 	header = append(header, "OPEN JOBS", "LOCATIONS")
 	// Numbers are right-aligned, text left-aligned.
@@ -194,10 +195,6 @@ func (v *officesJSON) Report(rep *engine.OfficeReport) error {
 	}{officesFormatVersion, offices})
 }
 
-// statusWord is how a count names a status: "2 on leave", "3 active".
-func statusWord(s string) string {
-	if s == "leave" {
-		return "on leave"
-	}
-	return s
-}
+// statusWords name the statuses a count does not name by themselves: "2
+// on leave", but "3 active".
+var statusWords = map[string]string{"leave": "on leave"}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -152,7 +153,7 @@ func employeeSummary(byStatus map[string]int) string {
 	for _, s := range statusOrder(byStatus) {
 		if n := byStatus[s]; n > 0 {
 			total += n
-			parts = append(parts, words.Number(n)+" "+statusWord(s))
+			parts = append(parts, words.Number(n)+" "+cmp.Or(statusWords[s], s))
 		}
 	}
 	if total == 0 {

@@ -153,9 +153,6 @@ func (v *statusHuman) Stale(rows []StatusRow, maxAge time.Duration, now time.Tim
 type statusJSON struct{ statusHuman }
 
 func (v *statusJSON) Status(rows []StatusRow) error {
-	if rows == nil {
-		rows = []StatusRow{}
-	}
 	return writeJSON(v.stdout, struct {
 		FormatVersion string      `json:"format_version"`
 		Companies     []StatusRow `json:"companies"`
@@ -163,4 +160,4 @@ func (v *statusJSON) Status(rows []StatusRow) error {
 }
 
 // NoCompanies is an empty list for scripts, still JSON.
-func (v *statusJSON) NoCompanies() { _ = v.Status(nil) }
+func (v *statusJSON) NoCompanies() { _ = v.Status([]StatusRow{}) }

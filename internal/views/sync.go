@@ -39,7 +39,7 @@ type SyncRun struct {
 }
 
 // NewSync returns the view of one sync run.
-func NewSync(v *View) Sync { return &syncHuman{v} }
+func NewSync(v *View) Sync { return &syncHuman{Apply{v}} }
 
 // NewSyncLog returns the view of sync -every: no plans, one log line per
 // run on stderr.
@@ -47,11 +47,8 @@ func NewSyncLog(v *View) *SyncLog {
 	return &SyncLog{View: v, log: slog.New(slog.NewTextHandler(v.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 }
 
-type syncHuman struct{ *View }
-
-func (v *syncHuman) Show(files map[string]*hcl.File, w *engine.Written) error {
-	return v.show(files, w, true)
-}
+// syncHuman shows the plan it applies as apply does.
+type syncHuman struct{ Apply }
 
 func (v *syncHuman) Ran(r SyncRun) {
 	if r.Err == nil {
@@ -82,8 +79,13 @@ func (v *SyncLog) Started(every time.Duration, dir string) {
 // Stopped logs the end of the schedule, and why.
 func (v *SyncLog) Stopped(cause error) { v.log.Info("stopped", "reason", cause) }
 
+// Show writes the build's warnings and the timings with -v.
 func (v *SyncLog) Show(files map[string]*hcl.File, w *engine.Written) error {
-	return v.show(files, w, false)
+	if err := v.Diagnostics(files, w.Diags); err != nil {
+		return err
+	}
+	v.Timings(w.Planned.Timings.String())
+	return nil
 }
 
 func (v *SyncLog) Ran(r SyncRun) {
@@ -91,19 +93,6 @@ func (v *SyncLog) Ran(r SyncRun) {
 		v.refusals(r.Written)
 	}
 	logRun(v.log, r)
-}
-
-// show writes the build's warnings, the timings with -v and, with
-// applied, the plan that is applied.
-func (v *View) show(files map[string]*hcl.File, w *engine.Written, applied bool) error {
-	if err := v.Diagnostics(files, w.Diags); err != nil {
-		return err
-	}
-	v.Timings(w.Planned.Timings.String())
-	if !applied {
-		return nil
-	}
-	return v.planText(w.Applied)
 }
 
 // complete says what a write did (verb: "Apply complete!") and under which
@@ -116,7 +105,10 @@ func (v *View) complete(verb string, s plan.Summary, runID int64) {
 // refusals explains on stderr each company the guard refused (why, what
 // it would have done, how to proceed) and warns when jobs were not synced.
 func (v *View) refusals(w *engine.Written) {
-	would := byCompany(w.Planned.Plan)
+	would := map[string]plan.Summary{}
+	for _, s := range w.Planned.Plan.CompanySummaries() {
+		would[s.Company] = s.Summary
+	}
 	for _, rf := range w.Refusals {
 		fmt.Fprintf(v.stderr, "\nRefused company %s (deletion guard): nothing of it was written.\n", rf.Company)
 		fmt.Fprintf(v.stderr, "  Why: %s.\n", rf.Reason())
@@ -125,7 +117,7 @@ func (v *View) refusals(w *engine.Written) {
 		// A company that left the configuration is planned only by a plan
 		// of every company; -company would not know it.
 		filter, file := "-company "+rf.Company+" ", rf.Company+".plan"
-		if !inScope(w.Planned.Plan, rf.Company) {
+		if !slices.ContainsFunc(w.Planned.Plan.Scope, func(s plan.Scope) bool { return s.Company == rf.Company }) {
 			filter, file = "", "reviewed.plan"
 		}
 		fmt.Fprintf(v.stderr, "    %s\n", v.Command("plan", filter+"-out "+file))
@@ -166,8 +158,8 @@ func logRun(log *slog.Logger, r SyncRun) {
 // companies.acme="1 to add, …" or "refused".
 func companyCounts(w *engine.Written) slog.Attr {
 	counts := map[string]string{}
-	for c, s := range byCompany(w.Applied) {
-		counts[c] = s.Counts()
+	for _, s := range w.Applied.CompanySummaries() {
+		counts[s.Company] = s.Counts()
 	}
 	// Applied has no refused company; each is named, one that left the
 	// configuration too.
@@ -181,20 +173,6 @@ func companyCounts(w *engine.Written) slog.Attr {
 	return slog.Group("companies", attrs...)
 }
 
-// inScope reports whether p plans company: the configuration has it.
-func inScope(p *plan.Plan, company string) bool {
-	return slices.ContainsFunc(p.Scope, func(s plan.Scope) bool { return s.Company == company })
-}
-
-// byCompany is p's summary per company.
-func byCompany(p *plan.Plan) map[string]plan.Summary {
-	out := map[string]plan.Summary{}
-	for _, s := range p.CompanySummaries() {
-		out[s.Company] = s.Summary
-	}
-	return out
-}
-
 // Apply is the view of apply. It has one form: apply is for people (a
 // pipeline runs sync, or apply -auto-approve and reads the sync log).
 type Apply struct{ *View }
@@ -205,7 +183,11 @@ func NewApply(v *View) *Apply { return &Apply{v} }
 // Show is what apply shows once it holds the lock: the build's warnings,
 // the timings with -v, and the plan it is about to carry out.
 func (v *Apply) Show(files map[string]*hcl.File, w *engine.Written) error {
-	return v.show(files, w, true)
+	if err := v.Diagnostics(files, w.Diags); err != nil {
+		return err
+	}
+	v.Timings(w.Planned.Timings.String())
+	return v.planText(w.Applied)
 }
 
 // Prompt asks Terraform's question.

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -24,16 +25,9 @@ func newTable(w io.Writer, header string, reasons bool) *tabwriter.Writer {
 // characters, "-" when none) when the table has the column.
 func endRow(tw io.Writer, reasons bool, reason string) {
 	if reasons {
-		fmt.Fprintf(tw, "\t%s", orDash(oneLine(reason, 100)))
+		fmt.Fprintf(tw, "\t%s", cmp.Or(oneLine(reason, 100), "-"))
 	}
 	fmt.Fprintln(tw)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // oneLine flattens an error message for a table cell, cut to limit runes.
