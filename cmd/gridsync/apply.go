@@ -112,6 +112,7 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 // applySaved applies a plan file: only if planning now gives the very plan
 // saved, and the target has not changed under the lock (stale plan).
 func applySaved(ctx context.Context, g *globals, view *views.Apply, o *applyOptions, cfg *config.Config, st Store, runner *engine.Runner) (*plan.Plan, *store.Result, error) {
+	a := audit(g, cfg, "apply PLANFILE") // the run starts here, before Personio is read again
 	saved, err := plan.ReadFile(o.planFile)
 	if err != nil {
 		return nil, nil, err
@@ -130,7 +131,7 @@ func applySaved(ctx context.Context, g *globals, view *views.Apply, o *applyOpti
 	res, err := runner.Apply(ctx, st, p, engine.ApplyOptions{
 		AllowMassDelete: o.allowMassDelete,
 		LockTimeout:     o.lockTimeout,
-		Audit:           audit(g, cfg, "apply PLANFILE"),
+		Audit:           a,
 		Waiting:         view.Waiting,
 	})
 	return p, res, err
@@ -139,6 +140,7 @@ func applySaved(ctx context.Context, g *globals, view *views.Apply, o *applyOpti
 // audit is what the sync log records about who runs command from where.
 func audit(g *globals, cfg *config.Config, command string) engine.Audit {
 	return engine.Audit{
+		StartedAt: time.Now(),
 		Command:   command,
 		Actor:     engine.Actor(g.getenv),
 		GitCommit: engine.GitCommit(g.getenv, cfg.Dir),

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -184,8 +185,9 @@ func TestSyncEvery(t *testing.T) {
 }
 
 // TestSyncRunStartsBeforePersonio: the sync log stamps a run with when it
-// began, before Personio was read, whether the run wrote or failed (it
-// once took the time the write began, or the failure was recorded).
+// began, before Personio was read, whether the run wrote or failed and for
+// a saved plan's apply too (it once took the time the write began, or the
+// failure was recorded).
 func TestSyncRunStartsBeforePersonio(t *testing.T) {
 	w := newWorld(t, unitCompanies)
 	var mu sync.Mutex
@@ -202,17 +204,24 @@ func TestSyncRunStartsBeforePersonio(t *testing.T) {
 	w.url = srv.URL
 	w.setConfig(unitCompanies)
 
+	planFile := filepath.Join(w.dir, "saved.plan")
+	w.mustRun(0, "plan", "-out", planFile)
 	for _, tt := range []struct {
 		name   string
 		secret string
+		args   []string
 		code   int
-	}{{"succeeded", "", 0}, {"failed", "wrong", 1}} {
+	}{
+		{"apply PLANFILE", "", []string{"apply", planFile}, 0}, // it reads Personio again before writing
+		{"succeeded", "", []string{"sync"}, 0},
+		{"failed", "wrong", []string{"sync"}, 1},
+	} {
 		mu.Lock()
 		firstRequest = time.Time{}
 		mu.Unlock()
 		w.secret = tt.secret
 		before := time.Now()
-		if _, stderr, code := w.run("sync"); code != tt.code {
+		if _, stderr, code := w.run(tt.args...); code != tt.code {
 			t.Fatalf("%s: exit %d\n%s", tt.name, code, stderr)
 		}
 		started := w.store.started[len(w.store.started)-1]

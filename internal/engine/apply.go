@@ -42,6 +42,10 @@ type Audit struct {
 	// uncommitted changes, so that GitCommit does not quite describe them.
 	Dirty     bool
 	ConfigDir string
+	// StartedAt is when the run began, for the sync log; zero means when
+	// the engine was called. A saved plan's apply sets it before
+	// CheckSaved, which reads Personio again.
+	StartedAt time.Time
 }
 
 // CheckGuard refuses a plan that removes or unlinks too much, or that rests
@@ -136,7 +140,7 @@ func samePlan(saved, fresh *plan.Plan) (string, bool) {
 // writer got in between and apply refuses: stale plan, nothing written. A
 // failed write is recorded in the sync log in a transaction of its own.
 func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
-	sopts := storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting, r.now())
+	sopts := storeOptions(r.started(opts.Audit), opts.LockTimeout, opts.Waiting)
 	sopts.Verify = func(current plan.State) error {
 		if plan.DigestState(current) != p.Digests.Target {
 			return &staleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}

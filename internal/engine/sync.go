@@ -51,16 +51,16 @@ func (r *Runner) write(ctx context.Context, cfg *config.Config, st Target, opts 
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
-	started := r.now() // the sync log's start of the run, before Personio is read
+	opts.Audit = r.started(opts.Audit) // before Personio is read
 	f, err := r.fetch(ctx, cfg)
 	var w *Written
 	if err == nil {
-		w, err = r.planAndWrite(ctx, cfg, st, f, opts, started)
+		w, err = r.planAndWrite(ctx, cfg, st, f, opts)
 	}
 	if err == nil || !opts.Isolate && (w == nil || !w.attempted) {
 		return w, err
 	}
-	sopts := storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting, started)
+	sopts := storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
 	var p *plan.Plan
 	if w != nil {
 		p = w.Planned.Plan

@@ -83,7 +83,7 @@ func (e *DiagnosticsError) Error() string {
 // meanwhile, the plan is computed again from the same Personio answer
 // through build (a writer that waited never finds its plan stale). Under
 // the lock it applies the deletion guard, shows the plan, and writes.
-func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions, started time.Time) (*Written, error) {
+func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions) (*Written, error) {
 	start := time.Now()
 	before, err := st.ReadState(ctx, Query(cfg, opts.Companies))
 	if err != nil {
@@ -143,7 +143,7 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 		}
 		w.attempted = true
 		return w.batch(), nil
-	}, storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting, started))
+	}, storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting))
 	if err != nil {
 		return w, err
 	}
@@ -191,9 +191,8 @@ func RefusedCompanies(rs []plan.Refusal) []string {
 	return out
 }
 
-// storeOptions are the lock's knobs and the sync-log fields of a run that
-// started at started.
-func storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration), started time.Time) store.ApplyOptions {
+// storeOptions are the lock's knobs and the sync-log fields of a run.
+func storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration)) store.ApplyOptions {
 	return store.ApplyOptions{
 		LockTimeout: lockTimeout,
 		Waiting:     waiting,
@@ -202,8 +201,16 @@ func storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.
 		GitCommit:   a.GitCommit,
 		Dirty:       a.Dirty,
 		ConfigDir:   a.ConfigDir,
-		StartedAt:   started,
+		StartedAt:   a.StartedAt,
 	}
+}
+
+// started returns a with its start time set to now when it has none.
+func (r *Runner) started(a Audit) Audit {
+	if a.StartedAt.IsZero() {
+		a.StartedAt = r.now()
+	}
+	return a
 }
 
 // scopeOf is what a run over cfg (narrowed to companies) sets out to sync:
