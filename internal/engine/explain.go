@@ -306,9 +306,10 @@ func (r *Runner) explainJob(ctx context.Context, cfg *config.Config, client *per
 	// offices share the name (the whole listing would show each).
 	src.CollectOffices()
 	var offices []plan.Office
+	sorted := slices.Sorted(maps.Keys(ids))
 	for _, o := range src.Offices {
 		n := len(offices)
-		for _, id := range slices.Sorted(maps.Keys(ids)) {
+		for _, id := range sorted {
 			if ids[id] == o.Name {
 				offices = append(offices, plan.Office{ID: id, Name: o.Name})
 			}
