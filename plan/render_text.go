@@ -106,8 +106,7 @@ func (t *textWriter) mark(indent string, a Action) {
 		t.s(look.diff, indent)
 		return
 	}
-	t.s(indent)
-	t.s(t.paint(look.color, look.marker))
+	t.s(indent, t.paint(look.color, look.marker))
 }
 
 func (t *textWriter) s(parts ...string) {
@@ -124,8 +123,7 @@ func (t *textWriter) plan(p *Plan) {
 		}
 	}
 	if len(used) == 0 {
-		t.s(t.paint(ansiBold+ansiGreen, "No changes."))
-		t.s(" Gridwork matches the configuration and Personio.\n")
+		t.s(t.paint(ansiBold+ansiGreen, "No changes."), " Gridwork matches the configuration and Personio.\n")
 		t.notes(p)
 		return
 	}
@@ -142,9 +140,7 @@ func (t *textWriter) plan(p *Plan) {
 			t.change(&p.Changes[i])
 		}
 	}
-	t.s("\n")
-	t.s(t.paint(ansiBold, "Plan:"))
-	t.s(" ", p.Summary.Counts(), "\n")
+	t.s("\n", t.paint(ansiBold, "Plan:"), " ", p.Summary.Counts(), "\n")
 	if t.shortened {
 		t.s("\nNote: long values are shortened; \"gridsync show -json PLANFILE\" shows them in full.\n")
 	}
@@ -183,9 +179,7 @@ func (t *textWriter) paint(code, s string) string {
 }
 
 func (t *textWriter) change(ch *Change) {
-	t.s("\n")
-	t.s(t.paint(ansiBold, "  # "+ch.Address))
-	t.s(" ", actionLooks[ch.Action].headline, "\n")
+	t.s("\n", t.paint(ansiBold, "  # "+ch.Address), " ", actionLooks[ch.Action].headline, "\n")
 	if ch.Reason != "" {
 		t.s("  # (", ch.Reason, ")\n")
 	}
@@ -239,16 +233,13 @@ func (t *textWriter) change(ch *Change) {
 		default: // NoOp, Delete
 			t.value(l.before, 0)
 			if l.action == Delete {
-				t.s(" -> ")
-				t.s(t.paint(ansiGray, "null"))
+				t.s(" -> ", t.paint(ansiGray, "null"))
 			}
 		}
 		t.s("\n")
 	}
 	if hidden > 0 {
-		t.s("        ")
-		t.s(t.paint(ansiGray, "# ("+words.Count(hidden, "unchanged attribute", "unchanged attributes")+" hidden)"))
-		t.s("\n")
+		t.s("        ", t.paint(ansiGray, "# ("+words.Count(hidden, "unchanged attribute", "unchanged attributes")+" hidden)"), "\n")
 	}
 	t.s("    }\n")
 	t.lines = lines
