@@ -266,13 +266,18 @@ func diffRecords(out []Change, typ Type, dc *DesiredCompany, g *companyRecords, 
 	for i, r := range g.order {
 		if !seen[i] {
 			action, reason := gone(typ, dc.Slug, r.ExternalID, sources)
-			out = append(out, Change{
-				Address: address(typ, dc.Slug, r.ExternalID), Type: typ, Company: dc.Slug, Key: r.ExternalID,
-				Action: action, TargetID: r.TargetID, Before: restrict(r.Attrs, fields), Reason: reason,
-			})
+			out = append(out, rowChange(typ, dc.Slug, r, action, reason))
 		}
 	}
 	return out
+}
+
+// rowChange is the change that unlinks or deletes the linked row r.
+func rowChange(typ Type, company string, r *Record, action Action, reason string) Change {
+	return Change{
+		Address: address(typ, company, r.ExternalID), Type: typ, Company: company, Key: r.ExternalID,
+		Action: action, TargetID: r.TargetID, Before: restrict(r.Attrs, typeFields[typ]), Reason: reason,
+	}
 }
 
 // recordChanges counts the changes diffRecords makes of want against g,
@@ -348,17 +353,12 @@ func gone(typ Type, company, externalID string, sources sources) (Action, string
 // appendLeftCompanies unlinks the linked rows of companies that are no
 // longer configured.
 func appendLeftCompanies(out []Change, typ Type, groups map[string]*companyRecords, configured map[string]bool) []Change {
-	fields := typeFields[typ]
 	for company, g := range groups {
 		if configured[company] {
 			continue
 		}
 		for _, r := range g.order {
-			out = append(out, Change{
-				Address: address(typ, company, r.ExternalID), Type: typ, Company: company, Key: r.ExternalID,
-				Action: Unlink, TargetID: r.TargetID, Before: restrict(r.Attrs, fields),
-				Reason: "company " + company + " is no longer in the configuration",
-			})
+			out = append(out, rowChange(typ, company, r, Unlink, "company "+company+" is no longer in the configuration"))
 		}
 	}
 	return out
