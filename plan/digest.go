@@ -74,7 +74,7 @@ func digestDesired(d *DesiredState) string {
 		}
 		for _, k := range []struct {
 			recs   []DesiredRecord
-			fields fieldOrder
+			fields []int
 		}{{c.Employees, employeeOrder}, {c.Jobs, jobOrder}} {
 			h.int(int64(len(k.recs)))
 			var v attrValues
@@ -184,9 +184,9 @@ func (c *canon) str(s string) {
 	}
 }
 
-// values writes the non-empty values of v: those of the fields in o, in
-// its order, then any others by name. A missing key and "" are the same.
-func (c *canon) values(v *attrValues, o fieldOrder) {
+// values writes the non-empty values of v in the order o (see orderOf).
+// A missing key and "" are the same.
+func (c *canon) values(v *attrValues, o []int) {
 	n := 0
 	for i := range v {
 		if v[i] != "" {
@@ -194,30 +194,25 @@ func (c *canon) values(v *attrValues, o fieldOrder) {
 		}
 	}
 	c.int(int64(n))
-	for _, i := range o.idx {
+	for _, i := range o {
 		if v[i] != "" {
 			c.str(fieldNames[i])
 			c.str(v[i])
 		}
 	}
-	for _, i := range byName {
-		if v[i] != "" && o.set&(1<<i) == 0 {
-			c.str(fieldNames[i])
-			c.str(v[i])
-		}
-	}
 }
 
-// fieldOrder is a list of fields as their indexes, and their set.
-type fieldOrder struct {
-	idx []int
-	set fieldSet
-}
-
-func orderOf(fields []string) fieldOrder {
-	o := fieldOrder{set: setOf(fields)}
+// orderOf returns the indexes of every field: those of fields in their
+// order, then the others by name.
+func orderOf(fields []string) []int {
+	o := make([]int, 0, numFields)
 	for _, f := range fields {
-		o.idx = append(o.idx, mustIndex(f))
+		o = append(o, mustIndex(f))
+	}
+	for _, i := range byName {
+		if !slices.Contains(o, i) {
+			o = append(o, i)
+		}
 	}
 	return o
 }
