@@ -3,7 +3,6 @@ package plan
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -146,7 +145,9 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 	for _, s := range p.Suspicious {
 		companies := s.Companies
 		if companies == nil {
-			companies = p.companies()
+			for _, cs := range p.CompanySummaries() {
+				companies = append(companies, cs.Company)
+			}
 		}
 		for _, c := range companies {
 			r := get(c)
@@ -159,18 +160,6 @@ func (p *Plan) Refusals(cur State, opts GuardOptions) []Refusal {
 	}
 	slices.SortFunc(out, func(a, b Refusal) int { return strings.Compare(a.Company, b.Company) })
 	return out
-}
-
-// companies returns every company the plan covers or changes, sorted.
-func (p *Plan) companies() []string {
-	set := map[string]bool{}
-	for _, s := range p.Scope {
-		set[s.Company] = true
-	}
-	for i := range p.Changes {
-		set[p.Changes[i].Company] = true
-	}
-	return slices.Sorted(maps.Keys(set))
 }
 
 // Without returns a copy of p without anything of the given companies:
