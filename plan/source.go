@@ -75,25 +75,19 @@ func (s *Source) AddEmployees(emps ...SourceEmployee) {
 		} else {
 			s.Employees = slices.Insert(s.Employees, i, e)
 		}
-		if e.Office != nil {
-			s.addOffice(*e.Office)
+		o := e.Office
+		if o == nil || slices.ContainsFunc(s.Offices, func(x Office) bool { return o.ID != 0 && x.ID == o.ID || o.ID == 0 && x.Name == o.Name }) {
+			continue // no office, or one Offices has
 		}
+		if o.ID != 0 {
+			// An entry of the name that no employee carries is the feed's.
+			s.Offices = slices.DeleteFunc(s.Offices, func(x Office) bool {
+				return x.ID == 0 && x.Name == o.Name && !slices.ContainsFunc(s.Employees, func(e SourceEmployee) bool { return e.Office != nil && *e.Office == x })
+			})
+		}
+		i, _ = slices.BinarySearchFunc(s.Offices, *o, compareOffices)
+		s.Offices = slices.Insert(s.Offices, i, *o)
 	}
-}
-
-// addOffice adds an employee's office to Offices unless it is there.
-func (s *Source) addOffice(o Office) {
-	if slices.ContainsFunc(s.Offices, func(x Office) bool { return o.ID != 0 && x.ID == o.ID || o.ID == 0 && x.Name == o.Name }) {
-		return
-	}
-	if o.ID != 0 {
-		// An entry of the name that no employee carries is the feed's.
-		s.Offices = slices.DeleteFunc(s.Offices, func(x Office) bool {
-			return x.ID == 0 && x.Name == o.Name && !slices.ContainsFunc(s.Employees, func(e SourceEmployee) bool { return e.Office != nil && *e.Office == x })
-		})
-	}
-	i, _ := slices.BinarySearchFunc(s.Offices, o, compareOffices)
-	s.Offices = slices.Insert(s.Offices, i, o)
 }
 
 // compareOffices orders offices by name, then id, as Source.Offices is.
