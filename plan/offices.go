@@ -89,8 +89,12 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (o Office, w
 		return Office{ID: ids[0], Name: loc.Office}, "", nil
 	case len(ids) > 1:
 		slices.Sort(ids)
+		idList := make([]string, len(ids))
+		for i, id := range ids {
+			idList[i] = strconv.FormatInt(id, 10)
+		}
 		return Office{}, "", officeError(loc, "Ambiguous Personio office "+loc.OfficeRef(),
-			fmt.Sprintf("Personio has %d offices named %s (ids %s). Use office_id to say which one.", len(ids), loc.OfficeRef(), joinIDs(ids)))
+			fmt.Sprintf("Personio has %d offices named %s (ids %s). Use office_id to say which one.", len(ids), loc.OfficeRef(), strings.Join(idList, ", ")))
 	}
 	if k, ok := ix.knownOffice(func(k Office) bool { return k.Name == loc.Office }); ok {
 		if now, ok := ix.byID[k.ID]; ok {
@@ -240,12 +244,4 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 		})
 	}
 	return diags
-}
-
-func joinIDs(ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(parts, ", ")
 }
