@@ -148,11 +148,7 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 	}
 	// Decode stops after the root element; anything but whitespace (and
 	// comments) after it means the document is damaged.
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
+	for tok, err := dec.Token(); err != io.EOF; tok, err = dec.Token() {
 		if err != nil {
 			return nil, fmt.Errorf("the feed is not well-formed XML after </workzag-jobs>: %w", err)
 		}
