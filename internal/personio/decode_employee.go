@@ -83,12 +83,9 @@ func (d *pageDecoder) employees() ([]Employee, error) {
 	var bounds [][2]int // where each employee's kept attributes lie in d.attrs
 	for n := 1; dec.PeekKind() != ']'; n++ {
 		switch k := dec.PeekKind(); k {
-		case '{':
+		case '{', 0: // 0: item returns the syntax error PeekKind saw
 		case 'n':
 			return nil, fmt.Errorf("employee #%d on the page has no attributes", n)
-		case 0:
-			_, err := dec.ReadToken() // the syntax error PeekKind saw
-			return nil, err
 		default:
 			return nil, fmt.Errorf("data is not a list of employee objects: employee #%d is %s", n, kindText(k))
 		}
