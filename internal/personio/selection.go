@@ -32,10 +32,8 @@ var fieldKeys = [fieldCount]string{
 
 // fieldOf maps an attribute key to the typed field it fills.
 func fieldOf(key []byte) field {
-	for f := fieldID; f < fieldCount; f++ {
-		if string(key) == fieldKeys[f] {
-			return f
-		}
+	if f := slices.Index(fieldKeys[:], string(key)); f > 0 {
+		return field(f)
 	}
 	return fieldNone
 }
