@@ -224,12 +224,9 @@ func (d *pageDecoder) employee() (Employee, error) {
 	if officeErr != nil {
 		return Employee{}, fmt.Errorf("employee %d: office: %w", id, officeErr)
 	}
-	e := Employee{ID: int64(id), Gender: interned[fieldGender], Position: interned[fieldPosition], Office: office}
-	if s := interned[fieldStatus]; s != "" {
-		if lower := strings.ToLower(s); lower != s {
-			s = d.intern([]byte(lower))
-		}
-		e.Status = s
+	e := Employee{ID: int64(id), Gender: interned[fieldGender], Position: interned[fieldPosition], Status: interned[fieldStatus], Office: office}
+	if lower := strings.ToLower(e.Status); lower != e.Status {
+		e.Status = d.intern([]byte(lower))
 	}
 	// One allocation holds the employee's own texts.
 	all := string(d.text)
@@ -355,8 +352,7 @@ func shapeOf(err error) error {
 
 // isSyntax reports whether err is the decoder's: the answer is not JSON.
 func isSyntax(err error) bool {
-	var se *jsontext.SyntacticError
-	return errors.As(err, &se)
+	return errors.As(err, new(*jsontext.SyntacticError))
 }
 
 // intern returns b as a string shared by the page.

@@ -140,8 +140,7 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 		Positions []xmlPosition `xml:"position"`
 	}
 	if err := dec.Decode(&feed); err != nil {
-		var se xml.UnmarshalError
-		if errors.As(err, &se) {
+		if errors.As(err, new(xml.UnmarshalError)) {
 			return nil, fmt.Errorf("the answer is not a Personio job feed (%v)", err)
 		}
 		return nil, fmt.Errorf("the feed is not well-formed XML: %w", err)
