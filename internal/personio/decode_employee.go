@@ -215,13 +215,12 @@ func (d *pageDecoder) employee() (Employee, error) {
 		}
 	}
 
-	if !hasID {
+	switch {
+	case !hasID:
 		return Employee{}, errors.New("it has no id")
-	}
-	if id <= 0 {
+	case id <= 0:
 		return Employee{}, fmt.Errorf("id %d is not a Personio employee id", id)
-	}
-	if officeErr != nil {
+	case officeErr != nil:
 		return Employee{}, fmt.Errorf("employee %d: office: %w", id, officeErr)
 	}
 	e := Employee{ID: int64(id), Gender: interned[fieldGender], Position: interned[fieldPosition], Status: interned[fieldStatus], Office: office}

@@ -30,7 +30,8 @@ var fieldKeys = [fieldCount]string{
 	fieldStatus: "status", fieldOffice: "office",
 }
 
-// fieldOf maps an attribute key to the typed field it fills.
+// fieldOf maps an attribute key to the typed field it fills (fieldNone,
+// whose key is "", for any other).
 func fieldOf(key []byte) field {
 	if f := slices.Index(fieldKeys[:], string(key)); f > 0 {
 		return field(f)
