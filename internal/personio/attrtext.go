@@ -2,7 +2,6 @@ package personio
 
 import (
 	"bytes"
-	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -115,8 +114,11 @@ func (t *texter) appendObject(dst []byte, whole jsontext.Value) ([]byte, error) 
 	}
 	from := dec.InputOffset() - 1 // the opening brace
 	err := t.r.rest(true, func(name []byte) (err error) {
-		i := slices.Index(objectPrefs[:best], string(name))
-		if i < 0 || (i == 0 && dec.PeekKind() != '{') {
+		i := 0
+		for i < best && string(name) != objectPrefs[i] {
+			i++
+		}
+		if i == best || (i == 0 && dec.PeekKind() != '{') {
 			return dec.SkipValue()
 		}
 		dst, best = dst[:start], i

@@ -30,11 +30,12 @@ var fieldKeys = [fieldCount]string{
 	fieldStatus: "status", fieldOffice: "office",
 }
 
-// fieldOf maps an attribute key to the typed field it fills (fieldNone,
-// whose key is "", for any other).
+// fieldOf maps an attribute key to the typed field it fills.
 func fieldOf(key []byte) field {
-	if f := slices.Index(fieldKeys[:], string(key)); f > 0 {
-		return field(f)
+	for f := fieldID; f < fieldCount; f++ {
+		if string(key) == fieldKeys[f] {
+			return f
+		}
 	}
 	return fieldNone
 }
