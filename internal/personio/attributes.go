@@ -54,11 +54,11 @@ func (c *Client) readAttributes(ctx context.Context) ([]AttributeInfo, error) {
 	}
 	const path = "/v1/company/employees/attributes"
 	resp, err := c.do(ctx, request{method: http.MethodGet, path: path, api: true, auth: true})
-	if err == nil && resp.status != http.StatusOK {
-		err = c.statusError(http.MethodGet, path, resp)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the employee attributes: %w", err)
+	}
+	if resp.status != http.StatusOK {
+		return nil, fmt.Errorf("reading the employee attributes: %w", c.statusError(http.MethodGet, path, resp))
 	}
 	infos, err := decodeAttributes(resp.body)
 	if err != nil {

@@ -49,13 +49,12 @@ func (c *Client) page(ctx context.Context, sel *selection, offset, repeat int) (
 		if ge.Times < 2 {
 			how = "and no attempt was left to ask for it again"
 		}
-		err = fmt.Errorf("Personio's answer to GET %s could not be understood, %s (%w). "+
-			"This is not a problem with the configuration: try again later, and tell Personio support if it persists", path, how, ge.Err)
-	case err == nil && resp.status != http.StatusOK:
-		err = c.statusError(http.MethodGet, path, resp)
-	}
-	if err != nil {
+		return employeePage{}, &PageError{Offset: offset, Err: fmt.Errorf("Personio's answer to GET %s could not be understood, %s (%w). "+
+			"This is not a problem with the configuration: try again later, and tell Personio support if it persists", path, how, ge.Err)}
+	case err != nil:
 		return employeePage{}, &PageError{Offset: offset, Err: err}
+	case resp.status != http.StatusOK:
+		return employeePage{}, &PageError{Offset: offset, Err: c.statusError(http.MethodGet, path, resp)}
 	}
 	return p, nil
 }
