@@ -46,9 +46,7 @@ func (t *texter) appendText(dst []byte, v jsontext.Value) []byte {
 func (t *texter) appendTrimmedText(dst []byte, v jsontext.Value) []byte {
 	start := len(dst)
 	dst = t.appendText(dst, v)
-	trimmed := bytes.TrimSpace(dst[start:])
-	n := copy(dst[start:], trimmed)
-	return dst[:start+n]
+	return append(dst[:start], bytes.TrimSpace(dst[start:])...)
 }
 
 // appendString appends the text of a JSON string: its bytes as they are

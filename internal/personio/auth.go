@@ -30,11 +30,6 @@ func (c *Client) authenticate(ctx context.Context, stale string) error {
 	if stale != "" {
 		c.opts.Logger.Info("Personio refused the API token; authenticating again")
 	}
-	return c.fetchToken(ctx)
-}
-
-// fetchToken does the POST; c.authMu must be held.
-func (c *Client) fetchToken(ctx context.Context) error {
 	// A map of strings always marshals.
 	body, _ := json.Marshal(map[string]string{
 		"client_id":     c.opts.Credentials.ClientID,

@@ -174,9 +174,7 @@ func New(opts Options) (*Client, error) {
 	base, attemptTimeout := defaultTransport(), 2*time.Minute
 	if hc := opts.HTTPClient; hc != nil {
 		base = cmp.Or(hc.Transport, base)
-		if hc.Timeout > 0 {
-			attemptTimeout = hc.Timeout
-		}
+		attemptTimeout = cmp.Or(max(hc.Timeout, 0), attemptTimeout)
 	}
 	// Everything the client sends may be sent again (the policy's default
 	// Repeatable): reads, and the token request, which only hands out a

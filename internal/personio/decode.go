@@ -73,13 +73,12 @@ func decodePage(body []byte, sel *selection, repeat int) (employeePage, error) {
 		}
 		return err
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return employeePage{}, err
-	}
-	if !hasTotal {
+	case !hasTotal:
 		return employeePage{}, errors.New("metadata.total_elements is missing, so the listing's size is unknown")
-	}
-	if p.Total < 0 {
+	case p.Total < 0:
 		return employeePage{}, fmt.Errorf("metadata.total_elements is negative (%d)", p.Total)
 	}
 	p.absent = d.absent

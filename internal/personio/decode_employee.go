@@ -83,12 +83,9 @@ func (d *pageDecoder) employees() ([]Employee, error) {
 	var bounds [][2]int // where each employee's kept attributes lie in d.attrs
 	for n := 1; dec.PeekKind() != ']'; n++ {
 		switch k := dec.PeekKind(); k {
-		case '{':
+		case '{', 0: // 0: item returns the syntax error PeekKind saw
 		case 'n':
 			return nil, fmt.Errorf("employee #%d on the page has no attributes", n)
-		case 0:
-			_, err := dec.ReadToken() // the syntax error PeekKind saw
-			return nil, err
 		default:
 			return nil, fmt.Errorf("data is not a list of employee objects: employee #%d is %s", n, kindText(k))
 		}
@@ -218,21 +215,17 @@ func (d *pageDecoder) employee() (Employee, error) {
 		}
 	}
 
-	if !hasID {
+	switch {
+	case !hasID:
 		return Employee{}, errors.New("it has no id")
-	}
-	if id <= 0 {
+	case id <= 0:
 		return Employee{}, fmt.Errorf("id %d is not a Personio employee id", id)
-	}
-	if officeErr != nil {
+	case officeErr != nil:
 		return Employee{}, fmt.Errorf("employee %d: office: %w", id, officeErr)
 	}
-	e := Employee{ID: int64(id), Gender: interned[fieldGender], Position: interned[fieldPosition], Office: office}
-	if s := interned[fieldStatus]; s != "" {
-		if lower := strings.ToLower(s); lower != s {
-			s = d.intern([]byte(lower))
-		}
-		e.Status = s
+	e := Employee{ID: int64(id), Gender: interned[fieldGender], Position: interned[fieldPosition], Status: interned[fieldStatus], Office: office}
+	if lower := strings.ToLower(e.Status); lower != e.Status {
+		e.Status = d.intern([]byte(lower))
 	}
 	// One allocation holds the employee's own texts.
 	all := string(d.text)
@@ -358,8 +351,7 @@ func shapeOf(err error) error {
 
 // isSyntax reports whether err is the decoder's: the answer is not JSON.
 func isSyntax(err error) bool {
-	var se *jsontext.SyntacticError
-	return errors.As(err, &se)
+	return errors.As(err, new(*jsontext.SyntacticError))
 }
 
 // intern returns b as a string shared by the page.

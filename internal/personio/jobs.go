@@ -140,19 +140,14 @@ func decodeFeed(body []byte, jobsURL string) ([]Job, error) {
 		Positions []xmlPosition `xml:"position"`
 	}
 	if err := dec.Decode(&feed); err != nil {
-		var se xml.UnmarshalError
-		if errors.As(err, &se) {
+		if errors.As(err, new(xml.UnmarshalError)) {
 			return nil, fmt.Errorf("the answer is not a Personio job feed (%v)", err)
 		}
 		return nil, fmt.Errorf("the feed is not well-formed XML: %w", err)
 	}
 	// Decode stops after the root element; anything but whitespace (and
 	// comments) after it means the document is damaged.
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
+	for tok, err := dec.Token(); err != io.EOF; tok, err = dec.Token() {
 		if err != nil {
 			return nil, fmt.Errorf("the feed is not well-formed XML after </workzag-jobs>: %w", err)
 		}

@@ -2,6 +2,7 @@ package personio
 
 import (
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -61,10 +62,8 @@ type Employee struct {
 // Attr returns the display text of a kept attribute (see AttributeValue).
 // ok is false when the attribute is absent, which is different from empty.
 func (e Employee) Attr(key string) (value string, ok bool) {
-	for _, a := range e.Attributes {
-		if a.Key == key {
-			return a.Value, true
-		}
+	if i := slices.IndexFunc(e.Attributes, func(a AttributeValue) bool { return a.Key == key }); i >= 0 {
+		return e.Attributes[i].Value, true
 	}
 	return "", false
 }

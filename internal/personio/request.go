@@ -71,9 +71,12 @@ func (c *Client) release(resp *response) {
 // request re-authenticates once first (authLayer).
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	start := time.Now()
-	base, accept := c.jobsURL, "application/xml, text/xml"
+	hc, base, accept := c.feedHTTP, c.jobsURL, "application/xml, text/xml"
 	if r.api {
-		base, accept = c.apiURL, "application/json"
+		hc, base, accept = c.tokenHTTP, c.apiURL, "application/json"
+		if r.auth {
+			hc = c.apiHTTP
+		}
 		ctx = httpx.WithCheck(ctx, func(h http.Header, body []byte) error {
 			var err error
 			if r.decode != nil {
@@ -100,13 +103,6 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	req.Header.Set("X-Personio-App-ID", "GRIDSYNC")
 	req.Header.Set("User-Agent", "gridsync")
 
-	hc := c.feedHTTP
-	switch {
-	case r.api && r.auth:
-		hc = c.apiHTTP
-	case r.api:
-		hc = c.tokenHTTP
-	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, c.failed(ctx, r, base, start, err)

@@ -53,11 +53,8 @@ func SourceJobs(jobs []Job) []plan.SourceJob {
 			Department: j.Department, EmploymentType: j.EmploymentType, Schedule: j.Schedule,
 			ApplicationURL: j.ApplicationURL,
 		}
-		if len(j.Descriptions) > 0 {
-			out[i].Descriptions = make([]plan.JobDescription, len(j.Descriptions))
-			for k, d := range j.Descriptions {
-				out[i].Descriptions[k] = plan.JobDescription{Name: d.Name, Value: d.Value}
-			}
+		for _, d := range j.Descriptions {
+			out[i].Descriptions = append(out[i].Descriptions, plan.JobDescription(d))
 		}
 	}
 	return out
