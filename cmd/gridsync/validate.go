@@ -45,7 +45,7 @@ func runValidate(g *globals, json bool) error {
 	if !diags.HasErrors() {
 		diags = append(diags, missingCredentials(cfg)...)
 	}
-	if err := views.NewValidate(kindOf(json), g.view).Validated(cfg, diags); err != nil {
+	if err := views.NewValidate(json, g.view).Validated(cfg, diags); err != nil {
 		return err
 	}
 	if diags.HasErrors() {
