@@ -80,7 +80,7 @@ func runExplain(ctx context.Context, g *globals, o *explainOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := views.NewExplain(kindOf(o.json), g.view).Explanation(ex); err != nil {
+	if err := views.NewExplain(o.json, g.view).Explanation(ex); err != nil {
 		return err
 	}
 	switch {

@@ -93,20 +93,18 @@ func openStore(ctx context.Context, g *globals, cfg *config.Config, checkSchema 
 const databaseURLEnv = "GRIDWORK_DATABASE_URL"
 
 // databaseURL returns the Gridwork database URL: GRIDWORK_DATABASE_URL when
-// set, else target.database_url of cfg (which may be nil). The loader does
-// not fail on an unset variable read by target.database_url, so that
-// validate runs without secrets; this is where that becomes an error.
+// set, else target.database_url of cfg. The loader does not fail on an
+// unset variable read by target.database_url, so that validate runs
+// without secrets; this is where that becomes an error.
 func databaseURL(g *globals, cfg *config.Config) (string, error) {
 	if u := g.getenv(databaseURLEnv); u != "" {
 		return u, nil
 	}
-	if cfg != nil {
-		if err := cfg.Target.DatabaseURLErr(); err != nil {
-			return "", err
-		}
-		if cfg.Target.DatabaseURL != "" {
-			return cfg.Target.DatabaseURL, nil
-		}
+	if err := cfg.Target.DatabaseURLErr(); err != nil {
+		return "", err
+	}
+	if cfg.Target.DatabaseURL != "" {
+		return cfg.Target.DatabaseURL, nil
 	}
 	return "", errors.New("no Gridwork database configured: set database_url in the target block of the configuration, or the " + databaseURLEnv + " environment variable")
 }
@@ -116,10 +114,7 @@ func databaseURL(g *globals, cfg *config.Config) (string, error) {
 // they have been printed already.
 func loadConfig(g *globals) (*config.Config, error) {
 	cfg, diags := config.Loader{Getenv: g.getenv}.Load(g.configDir())
-	if err := reportDiagnostics(g, cfg.Files, diags); err != nil {
-		return nil, err
-	}
-	return cfg, nil
+	return cfg, reportDiagnostics(g, cfg.Files, diags)
 }
 
 // reportDiagnostics prints diags (with source snippets) to stderr and
@@ -142,8 +137,5 @@ func openTarget(ctx context.Context, g *globals) (*config.Config, Store, error) 
 		return nil, nil, err
 	}
 	st, err := openStore(ctx, g, cfg, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, st, nil
+	return cfg, st, err
 }

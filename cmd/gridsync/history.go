@@ -39,7 +39,7 @@ func runHistory(ctx context.Context, g *globals, o *historyOptions) error {
 	if o.limit < 0 {
 		return fmt.Errorf("-limit must be 0 (all runs) or more, not %d", o.limit)
 	}
-	view := views.NewHistory(kindOf(o.json), g.view)
+	view := views.NewHistory(o.json, g.view)
 	_, s, err := openTarget(ctx, g)
 	if err != nil {
 		return err

@@ -50,7 +50,7 @@ func runOffices(ctx context.Context, g *globals, o *officesOptions) error {
 	if err != nil {
 		return err
 	}
-	view := views.NewOffices(kindOf(o.json), g.view)
+	view := views.NewOffices(o.json, g.view)
 	if o.hcl != "" {
 		// Before Personio is read, which takes minutes on a large tenant.
 		if err := engine.CheckNewCompany(cfg, o.hcl); err != nil {

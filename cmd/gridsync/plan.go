@@ -45,7 +45,7 @@ and 2 means there are changes.`,
 }
 
 func runPlan(ctx context.Context, g *globals, o *planOptions) error {
-	view := views.NewPlan(kindOf(o.json), g.view)
+	view := views.NewPlan(o.json, g.view)
 	// Reading Personio takes minutes on a large tenant: find out first
 	// whether the plan can be saved at all.
 	if o.out != "" {
@@ -84,14 +84,6 @@ func runPlan(ctx context.Context, g *globals, o *planOptions) error {
 		return exitCode(2)
 	}
 	return nil
-}
-
-// kindOf is the form -json asks for.
-func kindOf(json bool) views.Kind {
-	if json {
-		return views.JSON
-	}
-	return views.Human
 }
 
 // checkWritable makes sure a plan file can be saved at path the way

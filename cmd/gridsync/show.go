@@ -21,7 +21,7 @@ own format, described by schema/plan.schema.json).`,
 			if err != nil {
 				return err
 			}
-			return views.NewPlan(kindOf(json), g.view).Plan(p)
+			return views.NewPlan(json, g.view).Plan(p)
 		},
 	}
 	cmd.Flags().BoolVar(&json, "json", false, "print the plan as JSON")

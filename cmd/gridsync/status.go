@@ -41,7 +41,7 @@ func runStatus(ctx context.Context, g *globals, o *statusOptions) error {
 	if o.maxAge < 0 {
 		return fmt.Errorf("-max-age must be a positive duration such as 2h, not %s", o.maxAge)
 	}
-	view := views.NewStatus(kindOf(o.json), g.view)
+	view := views.NewStatus(o.json, g.view)
 	cfg, s, err := openTarget(ctx, g)
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func runValidate(g *globals, json bool) error {
 	if !diags.HasErrors() {
 		diags = append(diags, missingCredentials(cfg)...)
 	}
-	if err := views.NewValidate(kindOf(json), g.view).Validated(cfg, diags); err != nil {
+	if err := views.NewValidate(json, g.view).Validated(cfg, diags); err != nil {
 		return err
 	}
 	if diags.HasErrors() {
@@ -65,12 +65,11 @@ func missingCredentials(cfg *config.Config) hcl.Diagnostics {
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	rng := cfg.Personio.CredentialsRange
 	return hcl.Diagnostics{{
 		Severity: hcl.DiagWarning,
 		Summary:  "Credentials file not found",
 		Detail: fmt.Sprintf("The Personio credentials file %s does not exist. validate does not read it, but creds validate, plan, apply and sync do: "+
 			"create it with `sops encrypt` (client_id and client_secret), or fix the path.", engine.CredentialsFile(cfg)),
-		Subject: &rng,
+		Subject: cfg.Personio.CredentialsRange.Ptr(),
 	}}
 }

@@ -51,12 +51,10 @@ func (c *Checklist) Fail(what string, err error) {
 // diags, named by the location's address and file:line, a skipped one per
 // warning, and one that passed when no error did.
 func (c *Checklist) Mappings(cfg *config.Config, diags hcl.Diagnostics, warnings []string) {
-	bad := 0
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
 			continue
 		}
-		bad++
 		where := "office mapping"
 		if d.Subject != nil {
 			where = position(*d.Subject)
@@ -77,7 +75,7 @@ func (c *Checklist) Mappings(cfg *config.Config, diags hcl.Diagnostics, warnings
 	}
 	_, mapped := countLocations(cfg)
 	switch {
-	case bad > 0:
+	case diags.HasErrors():
 	case mapped == 0:
 		c.Pass("no location maps an office yet: see gridsync offices")
 	default:

@@ -2,7 +2,10 @@
 // has one view; where a command has several forms (-json, a Markdown plan
 // for pull requests, the HCL of offices -hcl), they sit behind one
 // interface and the command picks the form once, from its flags, then
-// calls its view without asking again which form it is.
+// calls its view without asking again which form it is. The constructors
+// of the views with a -json form take that flag (json); the Markdown plan
+// and the HCL of offices -hcl have constructors of their own
+// (NewPlanMarkdown, NewOfficesHCL): they need more than a flag.
 //
 // A View holds what every command's view shares: the streams, whether
 // each may be coloured (decided once, in New: a terminal, no -no-color, no

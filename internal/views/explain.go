@@ -21,9 +21,9 @@ type Explain interface {
 	Explanation(ex *engine.Explanation) error
 }
 
-// NewExplain returns the Human or JSON explain view.
-func NewExplain(k Kind, v *View) Explain {
-	if k == JSON {
+// NewExplain returns the explain view for people, or the JSON one when json (-json) is set.
+func NewExplain(json bool, v *View) Explain {
+	if json {
 		return &explainJSON{v}
 	}
 	return &explainHuman{v}

@@ -19,9 +19,9 @@ type History interface {
 	Runs(runs []store.Run) error
 }
 
-// NewHistory returns the Human or JSON history view.
-func NewHistory(k Kind, v *View) History {
-	if k == JSON {
+// NewHistory returns the history view for people, or the JSON one when json (-json) is set.
+func NewHistory(json bool, v *View) History {
+	if json {
 		return &historyJSON{v}
 	}
 	return &historyHuman{v}

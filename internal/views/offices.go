@@ -31,9 +31,10 @@ type Offices interface {
 	Report(rep *engine.OfficeReport) error
 }
 
-// NewOffices returns the Human or JSON offices view (see NewOfficesHCL).
-func NewOffices(k Kind, v *View) Offices {
-	if k == JSON {
+// NewOffices returns the offices view for people, or the JSON one when
+// json (-json) is set (see NewOfficesHCL).
+func NewOffices(json bool, v *View) Offices {
+	if json {
 		return &officesJSON{officesHuman{v}}
 	}
 	return &officesHuman{v}

@@ -36,7 +36,7 @@ func TestOfficesJSONSchema(t *testing.T) {
 	unread := &engine.OfficeReport{Offices: full.Offices, JobsUnavailable: "404"}
 	for name, rep := range map[string]*engine.OfficeReport{"full": full, "feed unread": unread, "empty": {}} {
 		var b bytes.Buffer
-		if err := NewOffices(JSON, New(&b, io.Discard, Options{})).Report(rep); err != nil {
+		if err := NewOffices(true, New(&b, io.Discard, Options{})).Report(rep); err != nil {
 			t.Fatal(err)
 		}
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
@@ -58,7 +58,7 @@ func TestOfficesJSONSchema(t *testing.T) {
 		}
 	}
 	var b bytes.Buffer
-	if err := NewOffices(JSON, New(&b, io.Discard, Options{})).Report(full); err != nil {
+	if err := NewOffices(true, New(&b, io.Discard, Options{})).Report(full); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []struct{ from, to string }{
@@ -87,7 +87,7 @@ func TestOfficesTable(t *testing.T) {
 		{ID: 12, Name: "Düsseldorf Süd", Employees: map[string]int{"leave": 3}},
 	}}
 	var b bytes.Buffer
-	if err := NewOffices(Human, New(&b, io.Discard, Options{})).Report(rep); err != nil {
+	if err := NewOffices(false, New(&b, io.Discard, Options{})).Report(rep); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(b.String(), "\n")

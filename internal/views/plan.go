@@ -24,9 +24,9 @@ type Plan interface {
 	Saved(file string)
 }
 
-// NewPlan returns the Human or JSON plan view.
-func NewPlan(k Kind, v *View) Plan {
-	if k == JSON {
+// NewPlan returns the plan view for people, or the JSON one when json (-json) is set.
+func NewPlan(json bool, v *View) Plan {
+	if json {
 		return &planJSON{planHuman{v}}
 	}
 	return &planHuman{v}

@@ -30,9 +30,9 @@ type Status interface {
 	Stale(rows []StatusRow, maxAge time.Duration, now time.Time) int
 }
 
-// NewStatus returns the Human or JSON status view.
-func NewStatus(k Kind, v *View) Status {
-	if k == JSON {
+// NewStatus returns the status view for people, or the JSON one when json (-json) is set.
+func NewStatus(json bool, v *View) Status {
+	if json {
 		return &statusJSON{statusHuman{v}}
 	}
 	return &statusHuman{v}

@@ -16,9 +16,9 @@ type Validate interface {
 	Validated(cfg *config.Config, diags hcl.Diagnostics) error
 }
 
-// NewValidate returns the Human or JSON validate view.
-func NewValidate(k Kind, v *View) Validate {
-	if k == JSON {
+// NewValidate returns the validate view for people, or the JSON one when json (-json) is set.
+func NewValidate(json bool, v *View) Validate {
+	if json {
 		return &validateJSON{v}
 	}
 	return &validateHuman{v}

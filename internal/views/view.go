@@ -15,19 +15,6 @@ import (
 	"github.com/gridwork/gridsync/plan"
 )
 
-// Kind is the form a command's output takes. The Markdown plan and the
-// HCL of offices -hcl have constructors of their own (NewPlanMarkdown,
-// NewOfficesHCL): they need more than a kind.
-type Kind int
-
-const (
-	// Human is text for people: tables, sentences, plans as Terraform
-	// shows them.
-	Human Kind = iota
-	// JSON is the versioned document of -json, for programs.
-	JSON
-)
-
 // Options are the global flags and environment a View follows.
 type Options struct {
 	NoColor bool                // -no-color

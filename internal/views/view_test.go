@@ -35,7 +35,7 @@ func TestColor(t *testing.T) {
 				}
 				return ""
 			}}, func(any) bool { return tt.terminal })
-			if err := NewPlan(Human, v).Plan(&plan.Plan{}); err != nil {
+			if err := NewPlan(false, v).Plan(&plan.Plan{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := v.Diagnostics(nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Broken"}}); err != nil {
