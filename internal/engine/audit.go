@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"os/exec"
 	"os/user"
@@ -10,16 +11,11 @@ import (
 
 // Actor is who runs gridsync: GITHUB_ACTOR in Actions, else the OS user.
 func Actor(getenv func(string) string) string {
-	if a := getenv("GITHUB_ACTOR"); a != "" {
-		return a
+	var username string
+	if u, err := user.Current(); err == nil {
+		username = u.Username
 	}
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if u := getenv("USER"); u != "" {
-		return u
-	}
-	return "unknown"
+	return cmp.Or(getenv("GITHUB_ACTOR"), username, getenv("USER"), "unknown")
 }
 
 // GitCommit is the commit the configuration comes from: GITHUB_SHA in

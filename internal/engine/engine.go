@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -62,10 +63,7 @@ func (r *Runner) now() time.Time {
 }
 
 func (r *Runner) logger() *slog.Logger {
-	if r.Logger != nil {
-		return r.Logger
-	}
-	return slog.New(slog.DiscardHandler)
+	return cmp.Or(r.Logger, slog.New(slog.DiscardHandler))
 }
 
 // CredentialsFile is the credentials file as the user wrote it in
@@ -89,9 +87,7 @@ func Credentials(cfg *config.Config) (personio.Credentials, error) {
 		return personio.Credentials{}, err
 	}
 	for _, k := range []string{"client_id", "client_secret"} {
-		if vals[k] == "" && vals[strings.ToUpper(k)] != "" {
-			vals[k] = vals[strings.ToUpper(k)]
-		}
+		vals[k] = cmp.Or(vals[k], vals[strings.ToUpper(k)])
 	}
 	if err := vals.Require("client_id", "client_secret"); err != nil {
 		var mk *secrets.MissingKeysError

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -104,7 +103,8 @@ func (t recordTable) synced() []column { return t.fields[1:] }
 
 // read runs the query and builds its records as rows arrive. A row's own
 // text (external id and the values that are not shared) is one string
-// that its values are slices of, rather than a string per column.
+// that its values are slices of, rather than a string per column; it is
+// gathered in a buffer reused from row to row.
 func (q recordTable) read(ctx context.Context, db querier, in interner, args ...any) ([]plan.Record, error) {
 	rows, err := db.Query(ctx, q.sql, args...)
 	if err != nil {
@@ -118,7 +118,7 @@ func (q recordTable) read(ctx context.Context, db querier, in interner, args ...
 		linked bool
 		dest   = make([]any, first+len(q.fields)) // nil: not scanned
 		pairs  = make([]string, 2*len(q.fields))
-		own    strings.Builder
+		own    []byte
 	)
 	dest[0], dest[2], dest[3] = &n, &id, &linked
 	for i, f := range q.fields {
@@ -132,21 +132,13 @@ func (q recordTable) read(ctx context.Context, db querier, in interner, args ...
 			recs = make([]plan.Record, 0, n)
 		}
 		raw := rows.RawValues()
-		size := len(raw[4])
+		own = append(own[:0], raw[4]...)
 		for i, f := range q.fields {
 			if !f.shared {
-				size += len(raw[first+i])
+				own = append(own, raw[first+i]...)
 			}
 		}
-		own.Reset()
-		own.Grow(size)
-		own.Write(raw[4])
-		for i, f := range q.fields {
-			if !f.shared {
-				own.Write(raw[first+i])
-			}
-		}
-		text := own.String()
+		text := string(own)
 		extID, text := text[:len(raw[4])], text[len(raw[4]):]
 		for i, f := range q.fields {
 			v := raw[first+i]

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,9 +34,7 @@ type Store struct {
 // Open connects to the Gridwork database at databaseURL and checks that it
 // answers. Errors name the host, port and database but never the password.
 func Open(ctx context.Context, databaseURL string, logger *slog.Logger) (*Store, error) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+	logger = cmp.Or(logger, slog.New(slog.DiscardHandler))
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		// pgx redacts passwords from parse errors only on a best-effort
@@ -43,11 +42,10 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger) (*Store,
 		return nil, errors.New("the Gridwork database URL is not a valid PostgreSQL connection string; check target.database_url or GRIDWORK_DATABASE_URL")
 	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
-	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
-		// Names gridsync's sessions in pg_stat_activity, and so the holder
-		// of the apply lock in another apply's error.
-		cfg.ConnConfig.RuntimeParams["application_name"] = "gridsync"
-	}
+	// Names gridsync's sessions in pg_stat_activity, and so the holder of
+	// the apply lock in another apply's error.
+	params := cfg.ConnConfig.RuntimeParams
+	params["application_name"] = cmp.Or(params["application_name"], "gridsync")
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to the Gridwork database at %s: %w; check target.database_url or GRIDWORK_DATABASE_URL", where, err)
