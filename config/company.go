@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -170,18 +169,4 @@ var officeIDForm = form{
 		}
 		return "", " To map the office by name instead, write office = " + hclLiteral(got) + "."
 	},
-}
-
-// noMappedLocation warns about a company none of whose locations names a
-// Personio office: valid, but nothing will be synced for it.
-func noMappedLocation(co Company) *hcl.Diagnostic {
-	if slices.ContainsFunc(co.Locations, Location.Mapped) {
-		return nil
-	}
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  fmt.Sprintf("Company %q has no mapped location", co.Slug),
-		Detail:   "None of its locations names a Personio office, so no employees or jobs will be synced for it. Add office = \"…\" or office_id = … to a location block.",
-		Subject:  co.DeclRange.Ptr(),
-	}
 }

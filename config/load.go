@@ -158,10 +158,15 @@ func (d *decoder) decode(cfg *Config, names []string) {
 		}) {
 			continue
 		}
-		if !d.diags[before:].HasErrors() {
-			if w := noMappedLocation(co); w != nil {
-				d.add(w)
-			}
+		// A company none of whose locations names a Personio office is
+		// valid, but nothing will be synced for it.
+		if !d.diags[before:].HasErrors() && !slices.ContainsFunc(co.Locations, Location.Mapped) {
+			d.add(&hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  fmt.Sprintf("Company %q has no mapped location", co.Slug),
+				Detail:   "None of its locations names a Personio office, so no employees or jobs will be synced for it. Add office = \"…\" or office_id = … to a location block.",
+				Subject:  co.DeclRange.Ptr(),
+			})
 		}
 		co.SyncEmployees = effective(co.Sync.Employees, cfg.Personio.Sync.Employees)
 		co.SyncJobs = effective(co.Sync.Jobs, cfg.Personio.Sync.Jobs)
