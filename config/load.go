@@ -123,12 +123,13 @@ func (d *decoder) errorAt(subject hcl.Range, summary, detail string) {
 	d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject.Ptr()})
 }
 
-// resolve makes a path from the configuration absolute.
-func (d *decoder) resolve(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
+// resolve makes a path from the configuration absolute, relative to dir
+// unless it is absolute already.
+func resolve(dir, p string) string {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
 	}
-	return filepath.Join(d.dir, p)
+	return filepath.Clean(p)
 }
 
 // decode decodes the top-level blocks of all files into cfg.
