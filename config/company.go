@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,13 +15,6 @@ var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 
 var overrideValues = []string{string(Inherit), string(On), string(Off)}
 
-// Examples for the messages about a missing argument or one of the wrong
-// type.
-const (
-	companyNameExample  = `name = "Acme GmbH"`
-	locationNameExample = `name = "Berlin HQ"`
-)
-
 // company decodes one company block and its locations.
 func (d *decoder) company(block *hcl.Block) Company {
 	co := Company{
@@ -32,7 +24,7 @@ func (d *decoder) company(block *hcl.Block) Company {
 	}
 	d.checkSlug(block, "company")
 	c := d.content(block.Body, companySchema)
-	co.Name = d.name(block, c, companyNameExample)
+	co.Name = d.name(block, c, `name = "Acme GmbH"`)
 	if syncBlock := d.single(c.Blocks.OfType("sync"), "a company block"); syncBlock != nil {
 		co.Sync = d.overrides(syncBlock)
 	}
@@ -48,7 +40,9 @@ func (d *decoder) company(block *hcl.Block) Company {
 	return co
 }
 
-// name decodes the required name of a company or location block.
+// name decodes the required name of a company or location block; example
+// is the argument written right, for the messages about a missing argument
+// or one of the wrong type.
 func (d *decoder) name(block *hcl.Block, c *hcl.BodyContent, example string) string {
 	if a := d.required(block, c, "name", example); a != nil {
 		t, _ := d.nonEmpty(a, eg(example))
@@ -138,7 +132,7 @@ func (d *decoder) location(block *hcl.Block) Location {
 	loc := Location{Slug: block.Labels[0], DeclRange: block.DefRange}
 	d.checkSlug(block, "location")
 	c := d.content(block.Body, locationSchema)
-	loc.Name = d.name(block, c, locationNameExample)
+	loc.Name = d.name(block, c, `name = "Berlin HQ"`)
 
 	officeName, officeID := c.Attributes["office"], c.Attributes["office_id"]
 	switch {
@@ -170,18 +164,4 @@ var officeIDForm = form{
 		}
 		return "", " To map the office by name instead, write office = " + hclLiteral(got) + "."
 	},
-}
-
-// noMappedLocation warns about a company none of whose locations names a
-// Personio office: valid, but nothing will be synced for it.
-func noMappedLocation(co Company) *hcl.Diagnostic {
-	if slices.ContainsFunc(co.Locations, Location.Mapped) {
-		return nil
-	}
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  fmt.Sprintf("Company %q has no mapped location", co.Slug),
-		Detail:   "None of its locations names a Personio office, so no employees or jobs will be synced for it. Add office = \"…\" or office_id = … to a location block.",
-		Subject:  co.DeclRange.Ptr(),
-	}
 }

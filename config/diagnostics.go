@@ -25,10 +25,9 @@ func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 // Counts returns the number of errors and of warnings in diags.
 func Counts(diags hcl.Diagnostics) (errors, warnings int) {
 	for _, d := range diags {
-		switch d.Severity {
-		case hcl.DiagWarning:
+		if d.Severity == hcl.DiagWarning {
 			warnings++
-		default:
+		} else {
 			errors++
 		}
 	}

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -152,10 +151,7 @@ func sopsFileFunc(dir string) function.Function {
 			if p == "" {
 				return cty.NilVal, function.NewArgErrorf(0, "the path must not be empty")
 			}
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(dir, p)
-			}
-			return cty.StringVal(filepath.Clean(p)), nil
+			return cty.StringVal(resolve(dir, p)), nil
 		},
 	})
 }

@@ -123,12 +123,13 @@ func (d *decoder) errorAt(subject hcl.Range, summary, detail string) {
 	d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject.Ptr()})
 }
 
-// resolve makes a path from the configuration absolute.
-func (d *decoder) resolve(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
+// resolve makes a path from the configuration absolute, relative to dir
+// unless it is absolute already.
+func resolve(dir, p string) string {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
 	}
-	return filepath.Join(d.dir, p)
+	return filepath.Clean(p)
 }
 
 // decode decodes the top-level blocks of all files into cfg.
@@ -158,10 +159,15 @@ func (d *decoder) decode(cfg *Config, names []string) {
 		}) {
 			continue
 		}
-		if !d.diags[before:].HasErrors() {
-			if w := noMappedLocation(co); w != nil {
-				d.add(w)
-			}
+		// A company none of whose locations names a Personio office is
+		// valid, but nothing will be synced for it.
+		if !d.diags[before:].HasErrors() && !slices.ContainsFunc(co.Locations, Location.Mapped) {
+			d.add(&hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  fmt.Sprintf("Company %q has no mapped location", co.Slug),
+				Detail:   "None of its locations names a Personio office, so no employees or jobs will be synced for it. Add office = \"…\" or office_id = … to a location block.",
+				Subject:  co.DeclRange.Ptr(),
+			})
 		}
 		co.SyncEmployees = effective(co.Sync.Employees, cfg.Personio.Sync.Employees)
 		co.SyncJobs = effective(co.Sync.Jobs, cfg.Personio.Sync.Jobs)

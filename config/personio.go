@@ -65,7 +65,7 @@ func (d *decoder) personio(block *hcl.Block) Personio {
 	// against the configuration directory.
 	if a := d.required(block, c, "credentials", credentialsExample); a != nil {
 		if t, ok := d.nonEmpty(a, eg(credentialsExample)); ok {
-			p.Credentials = d.resolve(t.s)
+			p.Credentials = resolve(d.dir, t.s)
 		}
 		p.CredentialsRange = a.Expr.Range()
 	}

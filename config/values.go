@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"slices"
@@ -145,9 +146,7 @@ func typeHint(want cty.Type, got cty.Value, src source, f form) string {
 	if f.fix != nil && !src.fromEnv() {
 		var ex string
 		ex, more = f.fix(got)
-		if ex != "" {
-			example = ex
-		}
+		example = cmp.Or(ex, example)
 	}
 	if example == "" {
 		return more
@@ -172,8 +171,7 @@ func typeHint(want cty.Type, got cty.Value, src source, f form) string {
 // argument name used in messages; f says how to write it (see form). On
 // any problem it reports errors and returns cty.NilVal and false.
 func (d *decoder) value(expr hcl.Expression, want cty.Type, name string, f form) (cty.Value, source, bool) {
-	if diags := noVariables(expr); diags.HasErrors() {
-		d.add(diags...)
+	if !d.noVariables(expr) {
 		return cty.NilVal, source{}, false
 	}
 	before := len(*d.reads)
@@ -278,22 +276,18 @@ func (d *decoder) strList(attr *hcl.Attribute, f form) (out []text, ranges []hcl
 	return out, ranges, true
 }
 
-// noVariables reports every variable reference in expr: the language has
-// none, and a bare word is usually a string missing its quotes.
-func noVariables(expr hcl.Expression) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, tr := range expr.Variables() {
+// noVariables reports every variable reference in expr, and whether there
+// is none: the language has no variables, and a bare word is usually a
+// string missing its quotes.
+func (d *decoder) noVariables(expr hcl.Expression) bool {
+	vars := expr.Variables()
+	for _, tr := range vars {
 		root := tr.RootName()
 		detail := fmt.Sprintf("gridsync configuration has no variables, so %q cannot be referenced. Write a literal value, or use env(\"NAME\") to read an environment variable.", root)
 		if len(tr) == 1 {
 			detail = fmt.Sprintf("%q is a reference, but gridsync configuration has no variables. If you meant the text, quote it: %q. To read an environment variable, use env(\"NAME\").", root, root)
 		}
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Variables not supported",
-			Detail:   detail,
-			Subject:  tr.SourceRange().Ptr(),
-		})
+		d.errorAt(tr.SourceRange(), "Variables not supported", detail)
 	}
-	return diags
+	return len(vars) == 0
 }

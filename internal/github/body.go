@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -34,9 +35,7 @@ func Marker(dir string) string { return hiddenMarker("plan", dir) }
 // outside a conservative set are percent-encoded, and so is a '-' that
 // follows another '-', because "--" may end a comment.
 func hiddenMarker(kind, dir string) string {
-	if dir == "" {
-		dir = "."
-	}
+	dir = cmp.Or(dir, ".")
 	var b strings.Builder
 	b.WriteString("<!-- gridsync:" + kind + " dir=")
 	for i := 0; i < len(dir); i++ {

@@ -124,11 +124,8 @@ func (e Env) RepoDir(dir string) string {
 	if err != nil {
 		return filepath.ToSlash(filepath.Clean(dir))
 	}
-	bases := []string{e.Workspace}
-	if wd, err := os.Getwd(); err == nil {
-		bases = append(bases, wd)
-	}
-	for _, base := range bases {
+	wd, _ := os.Getwd() // "" on error, skipped as an unset workspace is
+	for _, base := range []string{e.Workspace, wd} {
 		if base == "" {
 			continue
 		}

@@ -115,9 +115,8 @@ func PostPlan(ctx context.Context, env Env, pc PlanComment) (Outcome, error) {
 	body, truncated := commentBody(marker, md, out.SummaryWhole, env.RunURL())
 	out.Truncated = truncated
 	cm, created, cerr := upsertComment(ctx, c, env, owner, repo, env.PRNumber, marker, body)
-	if cerr == nil {
-		out.CommentID, out.CommentURL, out.Created = cm.GetID(), cm.GetHTMLURL(), created
-	}
+	// On an error cm is nil, whose getters give the zero values.
+	out.CommentID, out.CommentURL, out.Created = cm.GetID(), cm.GetHTMLURL(), created
 
 	state, desc := StateSuccess, pc.Summary
 	if pc.Failed {

@@ -47,14 +47,13 @@ func parseKeyReport(report string) []keyAttempt {
 			continue
 		}
 		last := &attempts[len(attempts)-1]
-		switch {
-		case strings.HasPrefix(line, "    - | "):
+		if reason, ok := strings.CutPrefix(line, "    - | "); ok {
 			if last.reason != "" {
 				last.reason += "; "
 			}
-			last.reason += strings.TrimPrefix(line, "    - | ")
-		case strings.HasPrefix(line, "      | "):
-			last.reason += " " + strings.TrimPrefix(line, "      | ")
+			last.reason += reason
+		} else if more, ok := strings.CutPrefix(line, "      | "); ok {
+			last.reason += " " + more
 		}
 	}
 	return attempts
