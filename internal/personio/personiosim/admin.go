@@ -128,9 +128,7 @@ func putStatus(existed bool) int {
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := decodeStrict(http.MaxBytesReader(w, r.Body, 8<<20), v); err != nil {
 		adminError(w, http.StatusBadRequest, fmt.Errorf("decode request body: %w", err))
 		return false
 	}

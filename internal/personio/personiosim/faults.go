@@ -97,9 +97,7 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 // fault and answer as if it had been set.
 func (f *Faults) UnmarshalJSON(b []byte) error {
 	var j faultsJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	if err := decodeStrict(bytes.NewReader(b), &j); err != nil {
 		return err
 	}
 	*f = Faults(j.faultsAlias)
