@@ -84,12 +84,7 @@ func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
 	snap := pageSnapshot{attrs: s.attrs, faults: s.faults}
 	all := s.emps
 	if email != "" {
-		all = nil
-		for _, r := range s.emps {
-			if strings.EqualFold(r.e.Email, email) {
-				all = append(all, r)
-			}
-		}
+		all = slices.DeleteFunc(slices.Clone(all), func(r *empRecord) bool { return !strings.EqualFold(r.e.Email, email) })
 	}
 	snap.total = len(all)
 	if offset < len(all) {
@@ -220,7 +215,6 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	attrs := s.attrs // read-only after New
 	b := []byte(`{"success":true,"data":[`)
 	mark := len(b)
 	item := func(key, label, typ, universalID string, options []string) {
@@ -250,11 +244,11 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	for _, a := range standardAttrs {
 		item(a.key, a.label, a.typ, a.key, nil)
 	}
-	for _, a := range attrs {
+	for _, a := range s.attrs { // read-only after New
 		item(a.Key, a.Label, a.Type, a.UniversalID, a.Options)
 	}
 	for _, a := range wideOf(f) {
-		if !isDeclared(attrs, a.key) {
+		if !isDeclared(s.attrs, a.key) {
 			item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
 		}
 	}
