@@ -177,9 +177,7 @@ func checkEmployee(e Employee, offices map[int64]Office) error {
 	if _, known := offices[e.OfficeID]; e.OfficeID != 0 && !known {
 		return fmt.Errorf("employee %d: office id %d is not in offices", e.ID, e.OfficeID)
 	}
-	switch e.Status {
-	case "active", "onboarding", "leave", "inactive":
-	default:
+	if !slices.Contains([]string{"active", "onboarding", "leave", "inactive"}, e.Status) {
 		return fmt.Errorf("employee %d: status %q is not one of active, onboarding, leave, inactive", e.ID, e.Status)
 	}
 	if e.HireDate != "" {

@@ -147,10 +147,7 @@ func (f Faults) Validate() error {
 
 // newLimiter builds the employees limiter for f, nil when unlimited.
 func newLimiter(f Faults) *rate.Limiter {
-	window := f.RateWindow
-	if window <= 0 {
-		window = time.Minute
-	}
+	window := cmp.Or(max(f.RateWindow, 0), time.Minute) // a minute when zero or negative
 	switch {
 	case f.RatePerMinute > 0:
 		return rate.NewLimiter(rate.Limit(float64(f.RatePerMinute)/window.Seconds()), cmp.Or(f.Burst, f.RatePerMinute))
