@@ -86,7 +86,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Error("cannot load dataset", "err", err)
 		return 1
 	}
-	f.HiddenAttributes = splitList(*hidden)
+	for key := range strings.SplitSeq(*hidden, ",") {
+		if key = strings.TrimSpace(key); key != "" {
+			f.HiddenAttributes = append(f.HiddenAttributes, key)
+		}
+	}
 	if err := f.Validate(); err != nil {
 		fmt.Fprintf(stderr, "personio-sim: %v\n", err)
 		return 2
@@ -118,15 +122,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("stopped")
 	return 0
-}
-
-// splitList splits a comma-separated flag value, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
 }

@@ -85,12 +85,9 @@ func (s *Server) adminPutEmployee(w http.ResponseWriter, r *http.Request, pathID
 	if !decodeBody(w, r, &e) {
 		return
 	}
-	e.ID = cmp.Or(pathID, e.ID)
 	e.Status = cmp.Or(e.Status, "active")
 	s.mu.Lock()
-	if e.ID == 0 {
-		e.ID = s.nextEmployeeID()
-	}
+	e.ID = cmp.Or(pathID, e.ID, nextID(s.emps, 1))
 	_, existed := find(s.emps, e.ID)
 	err := checkEmployee(e, s.offices)
 	s.mu.Unlock()
@@ -115,12 +112,7 @@ func (s *Server) adminPutJob(w http.ResponseWriter, r *http.Request, pathID int6
 		return
 	}
 	s.mu.Lock()
-	if j.ID == 0 {
-		j.ID = firstJobID
-		if len(s.jobs) > 0 {
-			j.ID = max(firstJobID, s.jobs[len(s.jobs)-1].ID+1)
-		}
-	}
+	j.ID = cmp.Or(j.ID, max(firstJobID, nextID(s.jobs, firstJobID)))
 	_, existed := find(s.jobs, j.ID)
 	s.mu.Unlock()
 	s.UpsertJob(j)
@@ -136,9 +128,7 @@ func putStatus(existed bool) int {
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := decodeStrict(http.MaxBytesReader(w, r.Body, 8<<20), v); err != nil {
 		adminError(w, http.StatusBadRequest, fmt.Errorf("decode request body: %w", err))
 		return false
 	}

@@ -73,36 +73,38 @@ func (s *Server) issueToken() string {
 	return tok
 }
 
-// authorize checks the Bearer token and answers 401 when it is missing or
-// invalid. With RotateTokens it sends a fresh token in the Authorization
-// response header. With readScope it then answers 403 when
-// Faults.Forbidden takes the employees:read scope away. ok is false when
-// it has answered; f are the faults to answer under.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request, readScope bool) (f Faults, ok bool) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		writeError(w, http.StatusUnauthorized, "Authorization is not provided")
-		return f, false
+// authorized wraps h with the Bearer token check: it answers 401 when the
+// token is missing or invalid. With RotateTokens it sends a fresh token in
+// the Authorization response header. With readScope it then answers 403
+// when Faults.Forbidden takes the employees:read scope away. Otherwise h
+// answers under the faults f read with the token.
+func (s *Server) authorized(readScope bool, h func(w http.ResponseWriter, r *http.Request, f Faults)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if auth == "" {
+			writeError(w, http.StatusUnauthorized, "Authorization is not provided")
+			return
+		}
+		tok, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			writeError(w, http.StatusUnauthorized, "Authorization must be a Bearer token")
+			return
+		}
+		s.mu.Lock()
+		valid := s.now().Before(s.tokens[strings.TrimSpace(tok)]) // an unknown token expires at the zero time
+		f := s.faults
+		s.mu.Unlock()
+		if !valid {
+			writeError(w, http.StatusUnauthorized, "The provided token is invalid or expired")
+			return
+		}
+		if f.RotateTokens {
+			w.Header().Set("Authorization", "Bearer "+s.issueToken())
+		}
+		if readScope && f.Forbidden {
+			writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
+			return
+		}
+		h(w, r, f)
 	}
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok {
-		writeError(w, http.StatusUnauthorized, "Authorization must be a Bearer token")
-		return f, false
-	}
-	s.mu.Lock()
-	valid := s.now().Before(s.tokens[strings.TrimSpace(tok)]) // an unknown token expires at the zero time
-	f = s.faults
-	s.mu.Unlock()
-	if !valid {
-		writeError(w, http.StatusUnauthorized, "The provided token is invalid or expired")
-		return f, false
-	}
-	if f.RotateTokens {
-		w.Header().Set("Authorization", "Bearer "+s.issueToken())
-	}
-	if readScope && f.Forbidden {
-		writeError(w, http.StatusForbidden, "Forbidden: the API credentials lack the scope employees:read")
-		return f, false
-	}
-	return f, true
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -93,15 +94,21 @@ func LoadDataset(path string) (*Dataset, error) {
 		return nil, fmt.Errorf("read simulator dataset: %w", err)
 	}
 	var d Dataset
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
+	if err := decodeStrict(bytes.NewReader(b), &d); err != nil {
 		return nil, fmt.Errorf("decode simulator dataset %s (see the personiosim package doc for the format): %w", path, err)
 	}
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("simulator dataset %s: %w", path, err)
 	}
 	return &d, nil
+}
+
+// decodeStrict decodes one JSON value from r into v; unknown fields are
+// errors.
+func decodeStrict(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 // WriteFile writes the dataset as indented JSON, readable by LoadDataset.
@@ -170,9 +177,7 @@ func checkEmployee(e Employee, offices map[int64]Office) error {
 	if _, known := offices[e.OfficeID]; e.OfficeID != 0 && !known {
 		return fmt.Errorf("employee %d: office id %d is not in offices", e.ID, e.OfficeID)
 	}
-	switch e.Status {
-	case "active", "onboarding", "leave", "inactive":
-	default:
+	if !slices.Contains([]string{"active", "onboarding", "leave", "inactive"}, e.Status) {
 		return fmt.Errorf("employee %d: status %q is not one of active, onboarding, leave, inactive", e.ID, e.Status)
 	}
 	if e.HireDate != "" {

@@ -27,11 +27,7 @@ type pageSnapshot struct {
 }
 
 // handleEmployees serves GET /v1/company/employees.
-func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorize(w, r, true)
-	if !ok {
-		return
-	}
+func (s *Server) handleEmployees(w http.ResponseWriter, r *http.Request, f Faults) {
 	q := r.URL.Query()
 	limit, offset := defaultLimit, 0
 	if v := q.Get("limit"); v != "" {
@@ -84,12 +80,7 @@ func (s *Server) snapshotPage(offset, limit int, email string) pageSnapshot {
 	snap := pageSnapshot{attrs: s.attrs, faults: s.faults}
 	all := s.emps
 	if email != "" {
-		all = nil
-		for _, r := range s.emps {
-			if strings.EqualFold(r.e.Email, email) {
-				all = append(all, r)
-			}
-		}
+		all = slices.DeleteFunc(slices.Clone(all), func(r *empRecord) bool { return !strings.EqualFold(r.e.Email, email) })
 	}
 	snap.total = len(all)
 	if offset < len(all) {
@@ -198,11 +189,7 @@ func pictureBase(r *http.Request) string {
 // handleEmployee serves GET /v1/company/employees/{id}: the employee as
 // on a page, {"success":true,"data":{"type":"Employee","attributes":{…}}},
 // or 404 with Personio's error body.
-func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorize(w, r, true)
-	if !ok {
-		return
-	}
+func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request, f Faults) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	rec, office, attrs := s.employee(id)
 	if err != nil || id <= 0 || rec == nil {
@@ -215,12 +202,7 @@ func (s *Server) handleEmployee(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleAttributes serves GET /v1/company/employees/attributes.
-func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorize(w, r, true)
-	if !ok {
-		return
-	}
-	attrs := s.attrs // read-only after New
+func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request, f Faults) {
 	b := []byte(`{"success":true,"data":[`)
 	mark := len(b)
 	item := func(key, label, typ, universalID string, options []string) {
@@ -250,11 +232,11 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 	for _, a := range standardAttrs {
 		item(a.key, a.label, a.typ, a.key, nil)
 	}
-	for _, a := range attrs {
+	for _, a := range s.attrs { // read-only after New
 		item(a.Key, a.Label, a.Type, a.UniversalID, a.Options)
 	}
 	for _, a := range wideOf(f) {
-		if !isDeclared(attrs, a.key) {
+		if !isDeclared(s.attrs, a.key) {
 			item(a.key, a.label, a.typ, wideUniversalID(a.key), a.options)
 		}
 	}
@@ -264,11 +246,7 @@ func (s *Server) handleAttributes(w http.ResponseWriter, r *http.Request) {
 
 // handlePicture serves a small PNG for employees with a picture, 404
 // otherwise. Width is clamped to 1..1024.
-func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.authorize(w, r, false)
-	if !ok {
-		return
-	}
+func (s *Server) handlePicture(w http.ResponseWriter, r *http.Request, f Faults) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		writeError(w, http.StatusNotFound, "Employee not found")

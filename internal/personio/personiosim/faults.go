@@ -97,9 +97,7 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 // fault and answer as if it had been set.
 func (f *Faults) UnmarshalJSON(b []byte) error {
 	var j faultsJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	if err := decodeStrict(bytes.NewReader(b), &j); err != nil {
 		return err
 	}
 	*f = Faults(j.faultsAlias)
@@ -149,10 +147,7 @@ func (f Faults) Validate() error {
 
 // newLimiter builds the employees limiter for f, nil when unlimited.
 func newLimiter(f Faults) *rate.Limiter {
-	window := f.RateWindow
-	if window <= 0 {
-		window = time.Minute
-	}
+	window := cmp.Or(max(f.RateWindow, 0), time.Minute) // a minute when zero or negative
 	switch {
 	case f.RatePerMinute > 0:
 		return rate.NewLimiter(rate.Limit(float64(f.RatePerMinute)/window.Seconds()), cmp.Or(f.Burst, f.RatePerMinute))

@@ -21,11 +21,12 @@ const (
 func (s *Server) routes() {
 	mux := http.NewServeMux()
 	mux.Handle(EndpointAuth, s.endpoint(EndpointAuth, kindAPI, s.handleAuth))
-	mux.Handle(EndpointEmployees, s.endpoint(EndpointEmployees, kindEmployees, s.handleEmployees))
-	mux.Handle(EndpointAttributes, s.endpoint(EndpointAttributes, kindEmployees, s.handleAttributes))
-	mux.Handle(EndpointEmployee, s.endpoint(EndpointEmployee, kindEmployees, s.handleEmployee))
-	mux.Handle(EndpointPicture, s.endpoint(EndpointPicture, kindEmployees, s.handlePicture))
-	mux.Handle("GET /v1/company/employees/{id}/profile-picture", s.endpoint(EndpointPicture, kindEmployees, s.handlePicture))
+	// The employees endpoints answer only to a valid token (authorized).
+	mux.Handle(EndpointEmployees, s.endpoint(EndpointEmployees, kindEmployees, s.authorized(true, s.handleEmployees)))
+	mux.Handle(EndpointAttributes, s.endpoint(EndpointAttributes, kindEmployees, s.authorized(true, s.handleAttributes)))
+	mux.Handle(EndpointEmployee, s.endpoint(EndpointEmployee, kindEmployees, s.authorized(true, s.handleEmployee)))
+	mux.Handle(EndpointPicture, s.endpoint(EndpointPicture, kindEmployees, s.authorized(false, s.handlePicture)))
+	mux.Handle("GET /v1/company/employees/{id}/profile-picture", s.endpoint(EndpointPicture, kindEmployees, s.authorized(false, s.handlePicture)))
 	mux.Handle(EndpointFeed, s.endpoint(EndpointFeed, kindFeed, s.handleFeed))
 	mux.Handle(EndpointMovedFeed, s.endpoint(EndpointMovedFeed, kindFeed, s.handleFeed))
 	s.adminRoutes(mux)

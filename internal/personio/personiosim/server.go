@@ -249,14 +249,6 @@ func (s *Server) employee(id int64) (rec *empRecord, office Office, attrs []Attr
 	return rec, office, s.attrs
 }
 
-// nextEmployeeID is one more than the highest employee id.
-func (s *Server) nextEmployeeID() int64 {
-	if len(s.emps) == 0 {
-		return 1
-	}
-	return s.emps[len(s.emps)-1].e.ID + 1
-}
-
 // UpsertJob creates or replaces the job with j.ID.
 func (s *Server) UpsertJob(j Job) {
 	s.mu.Lock()
@@ -296,6 +288,14 @@ func find[T keyed](xs []T, id int64) (int, bool) {
 	return slices.BinarySearchFunc(xs, id, func(x T, id int64) int { return cmp.Compare(x.key(), id) })
 }
 
+// nextID is one more than the highest id in xs, or first when xs is empty.
+func nextID[T keyed](xs []T, first int64) int64 {
+	if len(xs) == 0 {
+		return first
+	}
+	return xs[len(xs)-1].key() + 1
+}
+
 // upsert replaces the record with x's id in xs, or inserts x in order.
 func upsert[T keyed](xs []T, x T) []T {
 	i, found := find(xs, x.key())
@@ -308,9 +308,8 @@ func upsert[T keyed](xs []T, x T) []T {
 
 // remove deletes the record with id from xs and reports whether it was there.
 func remove[T keyed](xs []T, id int64) ([]T, bool) {
-	i, found := find(xs, id)
-	if found {
-		xs = slices.Delete(xs, i, i+1)
+	if i, found := find(xs, id); found {
+		return slices.Delete(xs, i, i+1), true
 	}
-	return xs, found
+	return xs, false
 }

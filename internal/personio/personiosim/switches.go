@@ -44,7 +44,7 @@ func (s *Server) shiftListing(offset int) {
 	first := firstNames[s.rng.IntN(len(firstNames))]
 	last := lastNames[s.rng.IntN(len(lastNames))]
 	hire := leaver.clone()
-	hire.ID = s.nextEmployeeID()
+	hire.ID = nextID(s.emps, 1)
 	hire.FirstName, hire.LastName = first.text, last.text
 	hire.Email = email(first, last, hire.ID)
 	hire.Status = "onboarding"
