@@ -10,6 +10,7 @@ import (
 
 	"github.com/getsops/sops/v3"
 	"github.com/getsops/sops/v3/decrypt"
+	"github.com/google/shlex"
 )
 
 // The kinds of failure Decrypt reports, for errors.Is. A missing file also
@@ -49,6 +50,9 @@ func Decrypt(path string) (Values, error) {
 		return nil, fmt.Errorf("cannot read secrets file: %w", err)
 	}
 
+	if err := blankKeyCommand(path); err != nil {
+		return nil, err
+	}
 	cleartext, err := decrypt.Data(data, f.sops)
 	if err != nil {
 		return nil, classify(path, err)
@@ -58,6 +62,23 @@ func Decrypt(path string) (Values, error) {
 		return nil, newError(fmt.Sprintf("cannot read secrets file %s: %v", path, err), ErrMalformed)
 	}
 	return v, nil
+}
+
+// blankKeyCommand refuses a key command variable that is set but names no
+// command: sops v3.13 reads every age key source, and splitting such a value
+// leaves it nothing to run, on which it panics (age.getOutputFromCmd) before
+// trying any key. In GitHub Actions a missing secret becomes such a value.
+func blankKeyCommand(path string) error {
+	for _, name := range []string{"SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"} {
+		val, ok := os.LookupEnv(name)
+		if args, err := shlex.Split(val); !ok || err != nil || len(args) > 0 {
+			continue
+		}
+		return newError(fmt.Sprintf("cannot decrypt secrets file %s: %s is set but holds no command, and sops "+
+			"cannot try any key while it is\n  to fix: unset %s, or set it to a command that prints the key "+
+			"(in GitHub Actions, the secret it is set from is probably missing)", path, name, name), ErrNoKey)
+	}
+	return nil
 }
 
 // classify turns an error of decrypt.Data into an actionable one. sops'

@@ -208,6 +208,23 @@ func TestDecryptErrors(t *testing.T) {
 				"to fix: SOPS_AGE_KEY_FILE must name a key file as `age-keygen -o KEYFILE` writes it"},
 		},
 		{
+			// sops panics on a key command it cannot split into words,
+			// even with a good key beside it.
+			name: "SOPS_AGE_KEY_CMD set but empty",
+			file: fixture("credentials.enc.yaml"),
+			env:  func(t *testing.T) { withTestKey(t); t.Setenv("SOPS_AGE_KEY_CMD", "") },
+			is:   ErrNoKey,
+			want: []string{": SOPS_AGE_KEY_CMD is set but holds no command",
+				"to fix: unset SOPS_AGE_KEY_CMD, or set it to a command that prints the key"},
+		},
+		{
+			name: "SOPS_AGE_SSH_PRIVATE_KEY_CMD of blanks",
+			file: fixture("credentials.enc.yaml"),
+			env:  func(t *testing.T) { withTestKey(t); t.Setenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD", " \t") },
+			is:   ErrNoKey,
+			want: []string{": SOPS_AGE_SSH_PRIVATE_KEY_CMD is set but holds no command"},
+		},
+		{
 			name: "tampered value ciphertext",
 			file: tampered("credentials.enc.yaml", func(s string) string {
 				return flipAfter(s, "client_secret: ENC[AES256_GCM,data:")
