@@ -84,7 +84,10 @@ func (d *pageDecoder) employees() ([]Employee, error) {
 	for n := 1; dec.PeekKind() != ']'; n++ {
 		switch k := dec.PeekKind(); k {
 		case '{', 0: // 0: item returns the syntax error PeekKind saw
-		case 'n':
+		case 'n': // a null, once the decoder has read it whole
+			if err := dec.SkipValue(); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("employee #%d on the page has no attributes", n)
 		default:
 			return nil, fmt.Errorf("data is not a list of employee objects: employee #%d is %s", n, kindText(k))

@@ -216,6 +216,7 @@ func TestDecodePageDefensive(t *testing.T) {
 		{name: "employee is a number", body: `{"success":true,"metadata":{"total_elements":1},"data":[7]}`, errHas: "data is not a list of employee objects"},
 		{name: "answer is a list", body: `[1]`, errHas: "not the expected JSON"},
 		{name: "employee with null attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee","attributes":null}]}`, errHas: "employee #1 on the page has no attributes"},
+		{name: "null employee", body: `{"success":true,"metadata":{"total_elements":1},"data":[null]}`, errHas: "employee #1 on the page has no attributes"},
 		{name: "employee without attributes", body: `{"success":true,"metadata":{"total_elements":1},"data":[{"type":"Employee"}]}`, errHas: "employee #1 on the page has no attributes"},
 	}
 	for _, tt := range tests {
@@ -360,6 +361,8 @@ func TestDecodePageNotJSON(t *testing.T) {
 		{"invalid UTF-8", strings.Replace(good, "Ann", "A\xffn", 1), []string{"invalid UTF-8", "at byte offset"}},
 		{"trailing data", good + ` {"x":1}`, []string{"more than one JSON value"}},
 		{"empty", "", []string{"the answer is not the expected JSON: it is empty"}},
+		{"garbled null employee", strings.Replace(good, `"data":[`, `"data":[n{`, 1),
+			[]string{"not the expected JSON: ", "at byte offset " + itoa(strings.Index(good, `"data":[`)+len(`"data":[n`)), "(in /data/0)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
