@@ -200,6 +200,7 @@ func TestRunBadInput(t *testing.T) {
 		{"feed redirect not a path or URL", []string{"-feed-redirect", "moved/xml"}, 2},
 		{"negative shift", []string{"-shift-every", "-2"}, 2},
 		{"bad address", []string{"-addr", "not-an-address"}, 1},
+		{"an argument", []string{"-addr", "not-an-address", "extra"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
