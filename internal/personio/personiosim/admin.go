@@ -86,16 +86,20 @@ func (s *Server) adminPutEmployee(w http.ResponseWriter, r *http.Request, pathID
 		return
 	}
 	e.Status = cmp.Or(e.Status, "active")
+	// One lock from the id to the write: two requests at once neither get
+	// the same new id nor both report 201.
 	s.mu.Lock()
 	e.ID = cmp.Or(pathID, e.ID, nextID(s.emps, 1))
 	_, existed := find(s.emps, e.ID)
 	err := checkEmployee(e, s.offices)
+	if err == nil {
+		s.emps = upsert(s.emps, &empRecord{e: e.clone()})
+	}
 	s.mu.Unlock()
 	if err != nil {
 		adminError(w, http.StatusBadRequest, err)
 		return
 	}
-	s.UpsertEmployee(e)
 	adminJSON(w, putStatus(existed), e)
 }
 
@@ -111,11 +115,12 @@ func (s *Server) adminPutJob(w http.ResponseWriter, r *http.Request, pathID int6
 		adminError(w, http.StatusBadRequest, fmt.Errorf("job id must be positive"))
 		return
 	}
-	s.mu.Lock()
+	s.mu.Lock() // as for employees: one lock from the id to the write
 	j.ID = cmp.Or(j.ID, max(firstJobID, nextID(s.jobs, firstJobID)))
 	_, existed := find(s.jobs, j.ID)
+	s.feed = nil
+	s.jobs = upsert(s.jobs, j.clone())
 	s.mu.Unlock()
-	s.UpsertJob(j)
 	adminJSON(w, putStatus(existed), j)
 }
 

@@ -2,8 +2,11 @@ package personiosim
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -78,6 +81,38 @@ func TestAdminJobs(t *testing.T) {
 	jobs := ts.Jobs()
 	if len(jobs) != 2 || jobs[0].Name != "Renamed" || jobs[1].ID != 9003 || jobs[1].Name != "Chef (m/w/d)" {
 		t.Errorf("jobs %+v", jobs)
+	}
+}
+
+// TestAdminConcurrentCreates posts records without ids at once: each gets
+// its own id and a 201, none overwrites another.
+func TestAdminConcurrentCreates(t *testing.T) {
+	ts := startSim(t, Options{Dataset: Generate(GenerateOptions{Seed: 1, Employees: 1, Offices: 1, Jobs: 1})})
+	const n = 300
+	var wg sync.WaitGroup
+	statuses := make(chan int, 2*n)
+	for i := range n {
+		wg.Go(func() {
+			status, _, _ := ts.do("POST", "/_sim/employees", "", "application/json", fmt.Sprintf(`{"first_name":"N","last_name":"N","email":"n%d@acme.example"}`, i))
+			statuses <- status
+		})
+		wg.Go(func() {
+			status, _, _ := ts.do("POST", "/_sim/jobs", "", "application/json", `{"name":"Chef","office":"Berlin"}`)
+			statuses <- status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	for status := range statuses {
+		if status != http.StatusCreated {
+			t.Errorf("status %d, want 201", status)
+		}
+	}
+	if got := len(ts.Employees()); got != 1+n {
+		t.Errorf("%d employees after %d creates, want %d", got, n, 1+n)
+	}
+	if got := len(ts.Jobs()); got != 1+n {
+		t.Errorf("%d jobs after %d creates, want %d", got, n, 1+n)
 	}
 }
 
