@@ -113,12 +113,10 @@ func fieldIndex(f string) (int, bool) {
 	return 0, false
 }
 
-// fieldSet is a set of fields, a bit each.
-type fieldSet uint32
-
-// setOf returns the set of the given fields (unknown names are left out).
-func setOf(fields []string) fieldSet {
-	var s fieldSet
+// setOf returns the set of the given fields, a bit each as in Attrs.set
+// (unknown names are left out).
+func setOf(fields []string) uint32 {
+	var s uint32
 	for _, f := range fields {
 		if i, ok := fieldIndex(f); ok {
 			s |= 1 << i
@@ -253,7 +251,7 @@ func (a Attrs) With(f, x string) Attrs {
 // None stays none.
 func (a Attrs) Only(fields []string) Attrs {
 	keep := setOf(fields)
-	if a.IsNone() || a.set&^uint32(keep) == 0 {
+	if a.IsNone() || a.set&^keep == 0 {
 		return a
 	}
 	v := a.values()
@@ -267,7 +265,7 @@ func (a Attrs) Only(fields []string) Attrs {
 
 // equalValues reports whether a holds the values of v for the fields in
 // on.
-func (a Attrs) equalValues(v *attrValues, on fieldSet) bool {
+func (a Attrs) equalValues(v *attrValues, on uint32) bool {
 	k := 0
 	for i := range numFields {
 		var x string

@@ -34,22 +34,18 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		curCompanies[cur.Companies[i].Slug] = &cur.Companies[i]
 	}
 	groups := map[Type]map[string]*companyRecords{TypeEmployee: groupRecords(cur.Employees), TypeJob: groupRecords(cur.Jobs)}
-	configured := map[string]bool{}
-	for _, s := range d.Configured {
-		configured[s] = true
-	}
 	// The changes go into one slice, kind after kind, each kind sorted in
 	// place: companies, locations, employees, jobs.
 	var chs []Change
 	for i := range d.Companies {
 		dc := &d.Companies[i]
 		p.Scope = append(p.Scope, Scope{Company: dc.Slug, Employees: dc.SyncEmployees, Jobs: dc.SyncJobs})
-		ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: nameAttrs(dc.Name)}
+		ch := Change{Address: "company." + dc.Slug, Type: TypeCompany, Company: dc.Slug, Key: dc.Slug, After: NewAttrs(FieldName, dc.Name)}
 		switch cs := curCompanies[dc.Slug]; {
 		case cs == nil:
 			ch.Action = Create
 		case cs.Name != dc.Name:
-			ch.Action, ch.Before = Update, nameAttrs(cs.Name)
+			ch.Action, ch.Before = Update, NewAttrs(FieldName, cs.Name)
 		default:
 			continue
 		}
@@ -60,7 +56,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 		chs = appendLocationChanges(chs, &d.Companies[i], curCompanies[d.Companies[i].Slug])
 	}
 	for i := range cur.Companies {
-		if cs := &cur.Companies[i]; opts.AllCompanies && !configured[cs.Slug] {
+		if cs := &cur.Companies[i]; opts.AllCompanies && !slices.Contains(d.Configured, cs.Slug) {
 			for j := range cs.Locations {
 				chs = appendClearMapping(chs, cs.Slug, &cs.Locations[j], "company "+cs.Slug+" left the configuration")
 			}
@@ -69,7 +65,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 	slices.SortStableFunc(chs[locStart:], func(a, b Change) int {
 		return cmp.Or(cmp.Compare(a.Company, b.Company), cmp.Compare(a.Key, b.Key))
 	})
-	chs = slices.Grow(chs, countChanges(d, groups, configured, opts.AllCompanies))
+	chs = slices.Grow(chs, countChanges(d, groups, opts.AllCompanies))
 	for _, typ := range d.kinds() {
 		start := len(chs)
 		for i := range d.Companies {
@@ -78,7 +74,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 			}
 		}
 		if opts.AllCompanies {
-			chs = appendLeftCompanies(chs, typ, groups[typ], configured)
+			chs = appendLeftCompanies(chs, typ, groups[typ], d.Configured)
 		}
 		sortChanges(chs[start:])
 	}
@@ -98,7 +94,7 @@ func Diff(d *DesiredState, cur State, opts DiffOptions) *Plan {
 }
 
 // countChanges is how many employee and job changes Diff makes.
-func countChanges(d *DesiredState, groups map[Type]map[string]*companyRecords, configured map[string]bool, all bool) int {
+func countChanges(d *DesiredState, groups map[Type]map[string]*companyRecords, all bool) int {
 	n := 0
 	for _, typ := range d.kinds() {
 		for i := range d.Companies {
@@ -107,7 +103,7 @@ func countChanges(d *DesiredState, groups map[Type]map[string]*companyRecords, c
 			}
 		}
 		for company, g := range groups[typ] {
-			if all && !configured[company] {
+			if all && !slices.Contains(d.Configured, company) {
 				n += len(g.order)
 			}
 		}
@@ -204,7 +200,7 @@ func appendClearMapping(out []Change, company string, cl *LocationState, reason 
 	}
 	return append(out, Change{
 		Address: "location." + company + "." + cl.Slug, Type: TypeLocation, Company: company, Key: cl.Slug,
-		Action: Update, Before: locationAttrs(cl), After: nameAttrs(cl.Name), Reason: reason,
+		Action: Update, Before: locationAttrs(cl), After: NewAttrs(FieldName, cl.Name), Reason: reason,
 	})
 }
 
@@ -352,9 +348,9 @@ func gone(typ Type, company, externalID string, sources sources) (Action, string
 
 // appendLeftCompanies unlinks the linked rows of companies that are no
 // longer configured.
-func appendLeftCompanies(out []Change, typ Type, groups map[string]*companyRecords, configured map[string]bool) []Change {
+func appendLeftCompanies(out []Change, typ Type, groups map[string]*companyRecords, configured []string) []Change {
 	for company, g := range groups {
-		if configured[company] {
+		if slices.Contains(configured, company) {
 			continue
 		}
 		for _, r := range g.order {
@@ -386,9 +382,6 @@ func restrict(a Attrs, fields []string) Attrs {
 	}
 	return r
 }
-
-// nameAttrs are the attributes of a company: its name.
-func nameAttrs(name string) Attrs { return (&attrValues{idxName: name}).attrs() }
 
 // sortChanges orders records by company, then numeric id (non-numeric ids
 // after numeric ones, by text), then target id. It sorts in place: a plan

@@ -250,7 +250,7 @@ func (t *textWriter) change(ch *Change) {
 func (t *textWriter) attrKeys(ch *Change) []string {
 	fields := typeFields[ch.Type]
 	t.keys = append(t.keys[:0], fields...)
-	others := (ch.Before.set | ch.After.set) &^ uint32(setOf(fields))
+	others := (ch.Before.set | ch.After.set) &^ setOf(fields)
 	for _, i := range byName {
 		if others&(1<<i) != 0 {
 			t.keys = append(t.keys, fieldNames[i])
