@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,22 +40,11 @@ type Policy struct {
 }
 
 func (p Policy) withDefaults() Policy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 3
-	}
-	if p.MinBackoff <= 0 {
-		p.MinBackoff = time.Second
-	}
-	if p.MaxBackoff <= 0 {
-		p.MaxBackoff = 30 * time.Second
-	}
-	p.MaxBackoff = max(p.MaxBackoff, p.MinBackoff)
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = 5 * time.Minute
-	}
-	if p.Logger == nil {
-		p.Logger = slog.New(slog.DiscardHandler)
-	}
+	p.MaxAttempts = cmp.Or(max(p.MaxAttempts, 0), 3)
+	p.MinBackoff = cmp.Or(max(p.MinBackoff, 0), time.Second)
+	p.MaxBackoff = max(cmp.Or(max(p.MaxBackoff, 0), 30*time.Second), p.MinBackoff)
+	p.MaxRetryAfter = cmp.Or(max(p.MaxRetryAfter, 0), 5*time.Minute)
+	p.Logger = cmp.Or(p.Logger, slog.New(slog.DiscardHandler))
 	return p
 }
 
@@ -91,10 +81,8 @@ func Retry(next http.RoundTripper, p Policy) http.RoundTripper {
 	return RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
 		ctx := req.Context()
 		check, _ := ctx.Value(checkKey{}).(CheckFunc)
-		repeatable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-		if repeatable && p.Repeatable != nil {
-			repeatable = p.Repeatable(req)
-		}
+		repeatable := (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil) &&
+			(p.Repeatable == nil || p.Repeatable(req))
 		tries := 1
 		if repeatable {
 			tries = p.MaxAttempts
