@@ -284,6 +284,9 @@ func Decode(r io.Reader) (*Plan, error) {
 		if !slices.Contains([]Type{TypeCompany, TypeLocation, TypeEmployee, TypeJob}, t) {
 			return nil, fmt.Errorf("change %d (%s) has unknown type %q", i, c.Address, c.Type)
 		}
+		if !strings.HasPrefix(c.Address, c.Type+".") {
+			return nil, fmt.Errorf("change %d has address %q, which does not start with its type %q: the file was edited or is damaged", i, c.Address, c.Type+".")
+		}
 		before, err := parseAttrs(c.Before)
 		after, err2 := parseAttrs(c.After)
 		if err = cmp.Or(err, err2); err != nil {

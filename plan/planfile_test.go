@@ -61,6 +61,8 @@ func TestReadFileRefuses(t *testing.T) {
 		{"no version", `{"changes": []}`, "not a gridsync plan file: it has no format_version"},
 		{"not JSON", "Plan: 1 to add", "not a gridsync plan file"},
 		{"an unknown action", strings.Replace(rich.String(), `"action": "create"`, `"action": "replace"`, 1), `unknown action "replace"`},
+		{"an address without its type", strings.Replace(rich.String(), `"address": "company.acme",`, `"address": "acme",`, 1), `has address "acme", which does not start with its type "company."`},
+		{"no address", strings.Replace(rich.String(), `"address": "company.acme",`, ``, 1), `has address "", which does not start`},
 		{"an edited change list", strings.Replace(rich.String(), `"action": "delete"`, `"action": "update"`, 1), "summary does not match"},
 		{"unknown attributes, named the same every time", strings.Replace(rich.String(), `"after": {`, `"after": {"zeta": "1", "mu": "2", "alpha": "3", `, 1), `unknown attribute "alpha"`},
 	}
