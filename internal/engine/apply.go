@@ -140,7 +140,7 @@ func samePlan(saved, fresh *plan.Plan) (string, bool) {
 // writer got in between and apply refuses: stale plan, nothing written. A
 // failed write is recorded in the sync log in a transaction of its own.
 func (r *Runner) Apply(ctx context.Context, st Target, p *plan.Plan, opts ApplyOptions) (*store.Result, error) {
-	sopts := storeOptions(r.started(opts.Audit), opts.LockTimeout, opts.Waiting)
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
 	sopts.Verify = func(current plan.State) error {
 		if plan.DigestState(current) != p.Digests.Target {
 			return &staleError{Reason: "the Gridwork database changed while the plan was waiting (another apply or a manual edit)"}

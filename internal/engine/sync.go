@@ -51,16 +51,15 @@ func (r *Runner) write(ctx context.Context, cfg *config.Config, st Target, opts 
 	if diags := plan.CheckCompanies(cfg, opts.Companies); diags.HasErrors() {
 		return nil, &DiagnosticsError{Diags: diags}
 	}
-	opts.Audit = r.started(opts.Audit) // before Personio is read
+	sopts := r.storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting) // started before Personio is read
 	f, err := r.fetch(ctx, cfg)
 	var w *Written
 	if err == nil {
-		w, err = r.planAndWrite(ctx, cfg, st, f, opts)
+		w, err = r.planAndWrite(ctx, cfg, st, f, opts, sopts)
 	}
 	if err == nil || !opts.Isolate && (w == nil || !w.attempted) {
 		return w, err
 	}
-	sopts := storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting)
 	var p *plan.Plan
 	if w != nil {
 		p = w.Planned.Plan

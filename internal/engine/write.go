@@ -82,8 +82,9 @@ func (e *DiagnosticsError) Error() string {
 // lock and reads the target again: when another writer changed it
 // meanwhile, the plan is computed again from the same Personio answer
 // through build (a writer that waited never finds its plan stale). Under
-// the lock it applies the deletion guard, shows the plan, and writes.
-func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions) (*Written, error) {
+// the lock it applies the deletion guard, shows the plan, and writes with
+// sopts, the run's lock knobs and sync-log fields.
+func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target, f fetched, opts WriteOptions, sopts store.ApplyOptions) (*Written, error) {
 	start := time.Now()
 	before, err := st.ReadState(ctx, Query(cfg, opts.Companies))
 	if err != nil {
@@ -143,12 +144,11 @@ func (r *Runner) planAndWrite(ctx context.Context, cfg *config.Config, st Target
 		}
 		w.attempted = true
 		return w.batch(), nil
-	}, storeOptions(opts.Audit, opts.LockTimeout, opts.Waiting))
-	if err != nil {
-		return w, err
+	}, sopts)
+	if err == nil {
+		w.Result = res
 	}
-	w.Result = res
-	return w, nil
+	return w, err
 }
 
 // batch is what the store writes for w: the applied plan, and per company
@@ -191,9 +191,10 @@ func RefusedCompanies(rs []plan.Refusal) []string {
 	return out
 }
 
-// storeOptions are the lock's knobs and the sync-log fields of a run.
-func storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration)) store.ApplyOptions {
-	return store.ApplyOptions{
+// storeOptions are the lock's knobs and the sync-log fields of a run, which
+// started now when a says no start time.
+func (r *Runner) storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.Duration)) store.ApplyOptions {
+	o := store.ApplyOptions{
 		LockTimeout: lockTimeout,
 		Waiting:     waiting,
 		Command:     a.Command,
@@ -203,14 +204,10 @@ func storeOptions(a Audit, lockTimeout time.Duration, waiting func(string, time.
 		ConfigDir:   a.ConfigDir,
 		StartedAt:   a.StartedAt,
 	}
-}
-
-// started returns a with its start time set to now when it has none.
-func (r *Runner) started(a Audit) Audit {
-	if a.StartedAt.IsZero() {
-		a.StartedAt = r.now()
+	if o.StartedAt.IsZero() {
+		o.StartedAt = r.now()
 	}
-	return a
+	return o
 }
 
 // scopeOf is what a run over cfg (narrowed to companies) sets out to sync:

@@ -154,7 +154,7 @@ func (s *Store) RecordFailure(ctx context.Context, p *plan.Plan, opts ApplyOptio
 	var digest string
 	scope := opts.Scope
 	if p != nil {
-		d, digest, scope = p.Digests, planDigest(p), p.Scope
+		d, digest, scope = p.Digests, encodeChanges(p).digest, p.Scope
 	}
 	var runID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -204,7 +204,11 @@ func encodeLater(p *plan.Plan) (start func(), wait func() *syncLog) {
 }
 
 // encodeChanges encodes p's changes (no-ops dropped) and computes the plan
-// digest in the same pass.
+// digest in the same pass: the hex SHA-256 of, for each change in order,
+// its address, type, company, key, action, target id and its before and
+// after attributes as JSON objects with sorted keys (empty when absent),
+// each followed by a NUL byte. Reason is left out: it is for display only.
+// The digest identifies what a run set out to do.
 func encodeChanges(p *plan.Plan) *syncLog {
 	out := make([]encodedChange, 0, len(p.Changes))
 	h := sha256.New()
@@ -223,15 +227,6 @@ func encodeChanges(p *plan.Plan) *syncLog {
 		}
 	}
 	return &syncLog{changes: out, digest: hex.EncodeToString(h.Sum(nil))}
-}
-
-// planDigest is the hex SHA-256 of p's changes (no-ops excluded): for each
-// change in order, its address, type, company, key, action, target id and
-// its before and after attributes as JSON objects with sorted keys (empty
-// when absent), each followed by a NUL byte. Reason is left out: it is for
-// display only. The digest identifies what a run set out to do.
-func planDigest(p *plan.Plan) string {
-	return encodeChanges(p).digest
 }
 
 // attrsJSON encodes attributes as a JSON object with sorted keys; nil stays

@@ -171,7 +171,7 @@ func TestAttrsJSON(t *testing.T) {
 }
 
 func TestPlanDigest(t *testing.T) {
-	base := planDigest(basePlan())
+	base := encodeChanges(basePlan()).digest
 	if len(base) != 64 {
 		t.Fatalf("digest %q is not hex SHA-256", base)
 	}
@@ -197,7 +197,7 @@ func TestPlanDigest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := basePlan()
 			tt.mutate(p)
-			if got := planDigest(p); (got == base) != tt.same {
+			if got := encodeChanges(p).digest; (got == base) != tt.same {
 				t.Errorf("digest changed = %t, want %t", got != base, !tt.same)
 			}
 		})

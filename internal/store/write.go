@@ -105,7 +105,6 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 		return nil, s.beforeWrite(ctx, err)
 	}
 	defer conn.Release()
-	backendPID := conn.Conn().PgConn().PID()
 	if err := s.register(ctx, conn, opts.Command, opts.Actor); err != nil {
 		return nil, s.beforeWrite(ctx, err)
 	}
@@ -172,7 +171,7 @@ func (s *Store) Write(ctx context.Context, prepare Prepare, opts ApplyOptions) (
 		_ = tx.Rollback(end)
 	}
 	if err != nil && conn.Conn().IsClosed() {
-		s.lost.Store(int32(backendPID), true)
+		s.lost.Store(int32(conn.Conn().PgConn().PID()), true)
 	}
 	if err != nil && committing && !isServerError(err) {
 		// The connection failed during COMMIT: the server may have

@@ -40,7 +40,7 @@ func TestApplyCreatesExactlyThePlannedRows(t *testing.T) {
 		"acme|berlin-hq|personio|9001|Go Engineer|<p>Join us</p>|permanent|full-time|R&D|https://jobs.test/9001|published",
 	})
 	equalLines(t, "sync run", dump(t, s, `select id, outcome, actor, git_commit, config_dir, config_digest, personio_digest,
-		target_digest, plan_digest = '`+planDigest(p)+`', created, rows_written, finished_at >= started_at from sync_runs`), []string{
+		target_digest, plan_digest = '`+encodeChanges(p).digest+`', created, rows_written, finished_at >= started_at from sync_runs`), []string{
 		"1|succeeded|ada|abc123|/cfg|cfg1|pers1|tgt1|true|9|9|true",
 	})
 	equalLines(t, "sync changes", dump(t, s, `select seq, address, action, type, company, key, target_id, before, after->>'first_name', reason
@@ -244,7 +244,7 @@ func TestRecordFailure(t *testing.T) {
 		t.Fatalf("History: %v", err)
 	}
 	if len(runs) != 1 || runs[0].ID != id || runs[0].Outcome != "failed" || runs[0].Actor != "ci" ||
-		runs[0].GitCommit != "deadbeef" || runs[0].PlanDigest != planDigest(p) || runs[0].ConfigDigest != "cfg1" ||
+		runs[0].GitCommit != "deadbeef" || runs[0].PlanDigest != encodeChanges(p).digest || runs[0].ConfigDigest != "cfg1" ||
 		!strings.Contains(runs[0].Error, `location "paris"`) || runs[0].RowsWritten != 0 {
 		t.Errorf("History = %+v", runs)
 	}
