@@ -76,7 +76,29 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 
 	runner := newRunner(g)
 	if o.planFile != "" {
-		p, res, err = applySaved(ctx, g, view, o, cfg, st, runner)
+		// A saved plan is applied only if planning now gives the very plan
+		// saved, and the target has not changed under the lock (stale plan).
+		a := audit(g, cfg, "apply PLANFILE") // the run starts here, before Personio is read again
+		if p, err = plan.ReadFile(o.planFile); err != nil {
+			return err
+		}
+		// What is written is the plan computed now; the file has to match
+		// it, and is trusted no further.
+		var planned *engine.Planned
+		if planned, err = runner.CheckSaved(ctx, cfg, st, p); err != nil {
+			return err
+		}
+		p = planned.Plan
+		view.Timings(planned.Timings.String())
+		if err = engine.CheckGuard(p, planned.State, o.allowMassDelete); err != nil {
+			return err
+		}
+		res, err = runner.Apply(ctx, st, p, engine.ApplyOptions{
+			AllowMassDelete: o.allowMassDelete,
+			LockTimeout:     o.lockTimeout,
+			Audit:           a,
+			Waiting:         view.Waiting,
+		})
 	} else {
 		var w *engine.Written
 		w, err = runner.ApplyFresh(ctx, cfg, st, engine.WriteOptions{
@@ -107,34 +129,6 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	g.runID = res.RunID
 	view.Complete(p.Summary, res)
 	return nil
-}
-
-// applySaved applies a plan file: only if planning now gives the very plan
-// saved, and the target has not changed under the lock (stale plan).
-func applySaved(ctx context.Context, g *globals, view *views.Apply, o *applyOptions, cfg *config.Config, st Store, runner *engine.Runner) (*plan.Plan, *store.Result, error) {
-	a := audit(g, cfg, "apply PLANFILE") // the run starts here, before Personio is read again
-	saved, err := plan.ReadFile(o.planFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	// What is written is the plan computed now; the file has to match it,
-	// and is trusted no further.
-	planned, err := runner.CheckSaved(ctx, cfg, st, saved)
-	if err != nil {
-		return saved, nil, err
-	}
-	p := planned.Plan
-	view.Timings(planned.Timings.String())
-	if err := engine.CheckGuard(p, planned.State, o.allowMassDelete); err != nil {
-		return p, nil, err
-	}
-	res, err := runner.Apply(ctx, st, p, engine.ApplyOptions{
-		AllowMassDelete: o.allowMassDelete,
-		LockTimeout:     o.lockTimeout,
-		Audit:           a,
-		Waiting:         view.Waiting,
-	})
-	return p, res, err
 }
 
 // audit is what the sync log records about who runs command from where.

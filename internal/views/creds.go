@@ -88,13 +88,14 @@ func (c *Checklist) Skip(format string, args ...any) {
 	c.line("–", "SKIP", "2", fmt.Sprintf(format, args...))
 }
 
-// Done says that Personio is ready when every check passed, and returns
+// Done says that Personio is ready when every check passed, or returns
 // how many checks failed, of how many.
-func (c *Checklist) Done() (failed, checks int) {
-	if c.failed == 0 {
-		fmt.Fprintln(c.stdout, "Personio is ready: every check passed.")
+func (c *Checklist) Done() error {
+	if c.failed > 0 {
+		return fmt.Errorf("%d of %d checks failed; fix what the failed lines say and run gridsync creds validate again", c.failed, c.checks)
 	}
-	return c.failed, c.checks
+	fmt.Fprintln(c.stdout, "Personio is ready: every check passed.")
+	return nil
 }
 
 func roundDuration(d time.Duration) time.Duration {

@@ -3,16 +3,12 @@ package views
 import (
 	"fmt"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/gridwork/gridsync/plan"
 )
 
 // Plan is the view of plan and show, and of the plan a pull request
 // comment carries.
 type Plan interface {
-	// Diagnostics writes the configuration's problems on stderr.
-	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) error
 	// Timings shows the run's phases on stderr with -v.
 	Timings(t string)
 	// Plan renders p.
@@ -41,7 +37,9 @@ func NewPlanMarkdown(v *View, commit, dir string) Plan {
 
 type planHuman struct{ *View }
 
-func (v *planHuman) Plan(p *plan.Plan) error { return v.planText(p) }
+func (v *planHuman) Plan(p *plan.Plan) error {
+	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
+}
 
 func (v *planHuman) GuardWarning(err error) {
 	fmt.Fprintf(v.stderr, "\nWarning: apply will refuse this plan unless -allow-mass-delete is given:\n%v\n", err)

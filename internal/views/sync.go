@@ -187,7 +187,7 @@ func (v *Apply) Show(files map[string]*hcl.File, w *engine.Written) error {
 		return err
 	}
 	v.Timings(w.Planned.Timings.String())
-	return v.planText(w.Applied)
+	return plan.RenderText(v.stdout, w.Applied, plan.TextOptions{Color: v.color})
 }
 
 // Prompt asks Terraform's question.

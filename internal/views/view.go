@@ -12,7 +12,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gridwork/gridsync/config"
-	"github.com/gridwork/gridsync/plan"
 )
 
 // Options are the global flags and environment a View follows.
@@ -106,11 +105,6 @@ func (v *View) paint(sgr, s string) string {
 		return s
 	}
 	return "\x1b[" + sgr + "m" + s + "\x1b[0m"
-}
-
-// planText renders p as text on stdout, coloured on a terminal.
-func (v *View) planText(p *plan.Plan) error {
-	return plan.RenderText(v.stdout, p, plan.TextOptions{Color: v.color})
 }
 
 // writeJSON writes doc indented, as every -json document is, with <, >
