@@ -12,16 +12,6 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// statusServer answers every request with the status in *status.
-func statusServer(t *testing.T, status *atomic.Int32) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(int(status.Load()))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 func get(t *testing.T, hc *http.Client, url string) int {
 	t.Helper()
 	resp, err := hc.Get(url)
