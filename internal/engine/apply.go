@@ -42,9 +42,9 @@ type Audit struct {
 	// uncommitted changes, so that GitCommit does not quite describe them.
 	Dirty     bool
 	ConfigDir string
-	// StartedAt is when the run began, for the sync log; zero means when
-	// the engine was called. A saved plan's apply sets it before
-	// CheckSaved, which reads Personio again.
+	// StartedAt is when the run began, for the sync log. The commands set
+	// it when they start, before Personio is read; zero (library callers,
+	// tests) means when the engine was called.
 	StartedAt time.Time
 }
 
