@@ -23,7 +23,9 @@ type WriteOptions struct {
 	// Isolate is sync's way with the deletion guard: a company it refuses
 	// is left out (nothing of it written, recorded as refused) and the
 	// others are written. Without it (apply), a refusal of any company
-	// refuses the whole plan unless AllowMassDelete.
+	// refuses the whole plan unless AllowMassDelete. It also marks the
+	// unattended run: sync records every failure in the sync log, an
+	// interrupt included, where apply records only a write it attempted.
 	Isolate         bool
 	AllowMassDelete bool
 	// Waiting, when set, is called once before waiting for the lock another
