@@ -78,10 +78,10 @@ func runApply(ctx context.Context, g *globals, o *applyOptions) (err error) {
 	if o.planFile != "" {
 		// A saved plan is applied only if planning now gives the very plan
 		// saved, and the target has not changed under the lock (stale plan).
-		a := audit(g, cfg, "apply PLANFILE") // the run starts here, before Personio is read again
 		if p, err = plan.ReadFile(o.planFile); err != nil {
 			return err
 		}
+		a := audit(g, cfg, "apply PLANFILE") // the run starts here, before Personio is read again
 		// What is written is the plan computed now; the file has to match
 		// it, and is trusted no further.
 		var planned *engine.Planned
