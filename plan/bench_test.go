@@ -101,6 +101,15 @@ func BenchmarkDiffRender100k(b *testing.B) {
 			}
 		}
 	})
+	// A terminal's plan: colour on every marked line.
+	b.Run("render-color-first-sync", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := RenderText(io.Discard, first, TextOptions{Color: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("json-first-sync", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -106,7 +106,8 @@ func (t *textWriter) mark(indent string, a Action) {
 		t.s(look.diff, indent)
 		return
 	}
-	t.s(indent, t.paint(look.color, look.marker))
+	t.s(indent)
+	t.paint(look.color, look.marker)
 }
 
 func (t *textWriter) s(parts ...string) {
@@ -123,7 +124,8 @@ func (t *textWriter) plan(p *Plan) {
 		}
 	}
 	if len(used) == 0 {
-		t.s(t.paint(ansiBold+ansiGreen, "No changes."), " Gridwork matches the configuration and Personio.\n")
+		t.paint(ansiBold+ansiGreen, "No changes.")
+		t.s(" Gridwork matches the configuration and Personio.\n")
 		t.notes(p)
 		return
 	}
@@ -140,7 +142,9 @@ func (t *textWriter) plan(p *Plan) {
 			t.change(&p.Changes[i])
 		}
 	}
-	t.s("\n", t.paint(ansiBold, "Plan:"), " ", p.Summary.Counts(), "\n")
+	t.s("\n")
+	t.paint(ansiBold, "Plan:")
+	t.s(" ", p.Summary.Counts(), "\n")
 	if t.shortened {
 		t.s("\nNote: long values are shortened; \"gridsync show -json PLANFILE\" shows them in full.\n")
 	}
@@ -162,24 +166,41 @@ func (t *textWriter) notes(p *Plan) {
 }
 
 func (t *textWriter) box(title string, lines []string) {
-	bar := t.paint(ansiYellow, "│")
-	t.s("\n", t.paint(ansiYellow, "╷"), "\n", bar, " ", t.paint(ansiBold+ansiYellow, "Warning:"), " ", t.paint(ansiBold, title), "\n")
+	t.s("\n")
+	t.paint(ansiYellow, "╷")
+	t.s("\n")
+	t.paint(ansiYellow, "│")
+	t.s(" ")
+	t.paint(ansiBold+ansiYellow, "Warning:")
+	t.s(" ")
+	t.paint(ansiBold, title)
+	t.s("\n")
 	for _, l := range lines {
-		t.s(bar, "\n", bar, " ", l, "\n")
+		t.paint(ansiYellow, "│")
+		t.s("\n")
+		t.paint(ansiYellow, "│")
+		t.s(" ", l, "\n")
 	}
-	t.s(t.paint(ansiYellow, "╵"), "\n")
+	t.paint(ansiYellow, "╵")
+	t.s("\n")
 }
 
-// paint returns s in colour code (when colour is on).
-func (t *textWriter) paint(code, s string) string {
+// paint writes parts in colour code (when colour is on), piece by piece:
+// it runs for every marked line, so it builds no string.
+func (t *textWriter) paint(code string, parts ...string) {
 	if t.color {
-		return code + s + ansiReset
+		t.s(code)
 	}
-	return s
+	t.s(parts...)
+	if t.color {
+		t.s(ansiReset)
+	}
 }
 
 func (t *textWriter) change(ch *Change) {
-	t.s("\n", t.paint(ansiBold, "  # "+ch.Address), " ", actionLooks[ch.Action].headline, "\n")
+	t.s("\n")
+	t.paint(ansiBold, "  # ", ch.Address)
+	t.s(" ", actionLooks[ch.Action].headline, "\n")
 	if ch.Reason != "" {
 		t.s("  # (", ch.Reason, ")\n")
 	}
@@ -233,13 +254,16 @@ func (t *textWriter) change(ch *Change) {
 		default: // NoOp, Delete
 			t.value(l.before, 0)
 			if l.action == Delete {
-				t.s(" -> ", t.paint(ansiGray, "null"))
+				t.s(" -> ")
+				t.paint(ansiGray, "null")
 			}
 		}
 		t.s("\n")
 	}
 	if hidden > 0 {
-		t.s("        ", t.paint(ansiGray, "# ("+words.Count(hidden, "unchanged attribute", "unchanged attributes")+" hidden)"), "\n")
+		t.s("        ")
+		t.paint(ansiGray, "# (", words.Count(hidden, "unchanged attribute", "unchanged attributes"), " hidden)")
+		t.s("\n")
 	}
 	t.s("    }\n")
 	t.lines = lines
@@ -279,7 +303,7 @@ func (t *textWriter) value(v string, at int) {
 		s += "…"
 	}
 	t.quote(s)
-	t.s(t.paint(ansiGray, " ("+strconv.Itoa(len(runes))+" characters, shortened)"))
+	t.paint(ansiGray, " (", strconv.Itoa(len(runes)), " characters, shortened)")
 }
 
 // quote writes s quoted.
