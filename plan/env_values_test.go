@@ -64,6 +64,10 @@ company "acme" {
 			want: `The same Personio office is mapped by location.acme.hq (office = env("HQ_OFFICE"), at main.hcl:9) and by location.globex.berlin`},
 		{name: "unknown employee_fields key", src: field, value: "dynamic_4711", summary: `Unknown Personio attribute the value of env("POSITION_ATTRIBUTE")`,
 			want: "Attributes Personio knows: dynamic_42, first_name."},
+		{name: "gone from Personio", src: config1, value: value, opts: DesiredOptions{KnownOffices: []Office{{ID: 99, Name: value}}},
+			want: `location.acme.hq: office the value of env("HQ_OFFICE") no longer appears in Personio.`},
+		{name: "gone from Personio, by id", src: byID, value: "4799", opts: DesiredOptions{KnownOffices: []Office{{ID: 4799, Name: "Old HQ"}}},
+			want: `location.acme.hq: office the value of env("HQ_OFFICE") no longer appears in Personio.`},
 		{name: "feed unread", src: config1, value: value, edit: func(s *Source) { s.JobsUnavailable = "feed answered 404" },
 			want: `office the value of env("HQ_OFFICE") is not among the offices`},
 	}

@@ -64,12 +64,21 @@ func newOfficeIndex(snap *Source, known []Office) *officeIndex {
 // the error when the office cannot be resolved.
 func (ix *officeIndex) resolve(company string, loc config.Location) (o Office, warning string, diag *hcl.Diagnostic) {
 	where := "location." + company + "." + loc.Slug
+	// gone is the warning for an office the target knows and Personio no
+	// longer shows. It names an env-read mapping by its env() call: the
+	// office the target recorded is the value read.
+	gone := func(k Office) string {
+		if loc.OfficeFromEnv() {
+			return fmt.Sprintf("%s: office %s no longer appears in Personio.", where, loc.OfficeRef())
+		}
+		return fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID)
+	}
 	if loc.Office == "" {
 		if o, ok := ix.byID[loc.OfficeID]; ok {
 			return o, "", nil
 		}
 		if k, ok := ix.knownOffice(func(k Office) bool { return k.ID == loc.OfficeID }); ok {
-			return k, fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID), nil
+			return k, gone(k), nil
 		}
 		return Office{}, "", ix.unknown(loc)
 	}
@@ -105,7 +114,7 @@ func (ix *officeIndex) resolve(company string, loc config.Location) (o Office, w
 		// most in the job feed now. Keep the id so that linked
 		// employees are judged (suspicious) rather than dropped.
 		if !feedOnly {
-			warning = fmt.Sprintf("%s: office %q (id %d) no longer appears in Personio.", where, k.Name, k.ID)
+			warning = gone(k)
 		}
 		return k, warning, nil
 	}
