@@ -2,9 +2,11 @@ package plan
 
 import (
 	"bufio"
+	"cmp"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gridwork/gridsync/internal/words"
@@ -47,6 +49,10 @@ const (
 // marker, the marker in a diff block (see mark), the marker's colour, the
 // headline of a change and the legend. Unlink borrows Terraform's "forget"
 // dot: the record stays, only the link goes.
+// keyPadding aligns the " = " of a change's lines: it is as long as the
+// longest field name, so that a new longer field cannot cut it short.
+var keyPadding = strings.Repeat(" ", len(slices.MaxFunc(fieldNames[:], func(a, b string) int { return cmp.Compare(len(a), len(b)) })))
+
 var actionLooks = map[Action]struct{ marker, diff, color, headline, legend string }{
 	Create: {"+", "+", ansiGreen, "will be created", "create"},
 	Update: {"~", "!", ansiYellow, "will be updated in-place", "update in-place"},
@@ -241,8 +247,7 @@ func (t *textWriter) change(ch *Change) {
 			t.mark("      ", l.action)
 			t.s(" ")
 		}
-		// Keys are field names, of at most 17 bytes.
-		t.s(l.key, "                 "[:width-len(l.key)], " = ")
+		t.s(l.key, keyPadding[:width-len(l.key)], " = ")
 		switch l.action {
 		case Create:
 			t.value(l.after, 0)
