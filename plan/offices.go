@@ -230,12 +230,16 @@ func checkEmployeeFields(cfg *config.Config, snap *Source) hcl.Diagnostics {
 		if known == nil {
 			// The union of the attribute list and the keys seen on
 			// employees, sorted.
-			known = slices.Clone(snap.AttributeKeys)
-			for i := range snap.Employees {
-				known = slices.AppendSeq(known, maps.Keys(snap.Employees[i].Attributes))
+			set := map[string]bool{}
+			for _, k := range snap.AttributeKeys {
+				set[k] = true
 			}
-			slices.Sort(known)
-			known = slices.Compact(known)
+			for i := range snap.Employees {
+				for k := range snap.Employees[i].Attributes {
+					set[k] = true
+				}
+			}
+			known = slices.Sorted(maps.Keys(set))
 			if len(known) == 0 {
 				return nil
 			}
