@@ -285,7 +285,7 @@ func Decode(r io.Reader) (*Plan, error) {
 			return nil, fmt.Errorf("change %d (%s) has unknown type %q", i, c.Address, c.Type)
 		}
 		if !strings.HasPrefix(c.Address, c.Type+".") {
-			return nil, fmt.Errorf("change %d has address %q, which does not start with its type %q: the file was edited or is damaged", i, c.Address, c.Type+".")
+			return nil, fmt.Errorf("change %d has address %q, which does not start with its type %q: the file was edited or is damaged; make it again with gridsync plan -out", i, c.Address, c.Type+".")
 		}
 		before, err := parseAttrs(c.Before)
 		after, err2 := parseAttrs(c.After)
@@ -298,7 +298,7 @@ func Decode(r io.Reader) (*Plan, error) {
 		})
 	}
 	if p.Summary != summarize(p.Changes) {
-		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged")
+		return nil, errors.New("its summary does not match its changes: the file was edited or is damaged; make it again with gridsync plan -out")
 	}
 	return p, nil
 }
