@@ -50,12 +50,9 @@ func Decrypt(path string) (Values, error) {
 		return nil, fmt.Errorf("cannot read secrets file: %w", err)
 	}
 
-	if err := blankKeyCommand(path); err != nil {
-		return nil, err
-	}
-	cleartext, err := decrypt.Data(data, f.sops)
+	cleartext, err := decryptData(path, data, f.sops)
 	if err != nil {
-		return nil, classify(path, err)
+		return nil, err
 	}
 	v, err := f.parse(cleartext)
 	if err != nil {
@@ -64,10 +61,28 @@ func Decrypt(path string) (Values, error) {
 	return v, nil
 }
 
-// blankKeyCommand refuses a key command variable that is set but names no
-// command: sops v3.13 reads every age key source, and splitting such a value
-// leaves it nothing to run, on which it panics (age.getOutputFromCmd) before
-// trying any key. In GitHub Actions a missing secret becomes such a value.
+// decryptData is decrypt.Data with its errors classified, and its one
+// known panic turned into an error too. When sops v3.13 reaches the age
+// key sources (a file with an age recipient), a key command variable that
+// is set but names no command leaves it nothing to run, and it panics
+// (age.getOutputFromCmd) before trying any key; in GitHub Actions a missing
+// secret becomes such a value. Any other panic is sops' own and goes on.
+func decryptData(path string, data []byte, format string) (cleartext []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if err = blankKeyCommand(path); err == nil {
+				panic(r)
+			}
+		}
+	}()
+	if cleartext, err = decrypt.Data(data, format); err != nil {
+		return nil, classify(path, err)
+	}
+	return cleartext, nil
+}
+
+// blankKeyCommand is the error for a key command variable that is set but
+// names no command, if there is one.
 func blankKeyCommand(path string) error {
 	for _, name := range []string{"SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"} {
 		val, ok := os.LookupEnv(name)

@@ -115,6 +115,15 @@ func TestDecryptErrors(t *testing.T) {
 			want: []string{"is not SOPS-encrypted", "committed by mistake", "sops -e -i ", "rotate"},
 		},
 		{
+			// sops finds no metadata before it looks for a key: the
+			// plain file's advice stands.
+			name: "unencrypted yaml, SOPS_AGE_KEY_CMD set but empty",
+			file: fixture("plain.yaml"),
+			env:  func(t *testing.T) { withTestKey(t); t.Setenv("SOPS_AGE_KEY_CMD", "") },
+			is:   ErrNotEncrypted,
+			want: []string{"is not SOPS-encrypted", "rotate"},
+		},
+		{
 			name: "unencrypted dotenv",
 			file: fixture("plain.env"),
 			is:   ErrNotEncrypted,
