@@ -93,7 +93,7 @@ func (s *Server) adminPutEmployee(w http.ResponseWriter, r *http.Request, pathID
 	_, existed := find(s.emps, e.ID)
 	err := checkEmployee(e, s.offices)
 	if err == nil {
-		s.emps = upsert(s.emps, &empRecord{e: e.clone()})
+		s.putEmployee(e)
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -118,8 +118,7 @@ func (s *Server) adminPutJob(w http.ResponseWriter, r *http.Request, pathID int6
 	s.mu.Lock() // as for employees: one lock from the id to the write
 	j.ID = cmp.Or(j.ID, max(firstJobID, nextID(s.jobs, firstJobID)))
 	_, existed := find(s.jobs, j.ID)
-	s.feed = nil
-	s.jobs = upsert(s.jobs, j.clone())
+	s.putJob(j)
 	s.mu.Unlock()
 	adminJSON(w, putStatus(existed), j)
 }

@@ -226,8 +226,11 @@ func cloneAll[T, U any](xs []T, clone func(T) U) []U {
 func (s *Server) UpsertEmployee(e Employee) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.emps = upsert(s.emps, &empRecord{e: e.clone()})
+	s.putEmployee(e)
 }
+
+// putEmployee is UpsertEmployee with s.mu held.
+func (s *Server) putEmployee(e Employee) { s.emps = upsert(s.emps, &empRecord{e: e.clone()}) }
 
 // DeleteEmployee removes the employee with id and reports whether it existed.
 func (s *Server) DeleteEmployee(id int64) (found bool) {
@@ -253,6 +256,11 @@ func (s *Server) employee(id int64) (rec *empRecord, office Office, attrs []Attr
 func (s *Server) UpsertJob(j Job) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.putJob(j)
+}
+
+// putJob is UpsertJob with s.mu held: the feed is rendered again.
+func (s *Server) putJob(j Job) {
 	s.feed = nil
 	s.jobs = upsert(s.jobs, j.clone())
 }
