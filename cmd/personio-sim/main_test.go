@@ -193,20 +193,24 @@ func TestRunBadInput(t *testing.T) {
 		name string
 		args []string
 		want int
+		says string // on stderr, when set
 	}{
-		{"unknown flag", []string{"-nope"}, 2},
-		{"missing data file", []string{"-addr", "127.0.0.1:0", "-data", "/does/not/exist.json"}, 1},
-		{"error rate over 1", []string{"-error-rate", "1.5"}, 2},
-		{"feed redirect not a path or URL", []string{"-feed-redirect", "moved/xml"}, 2},
-		{"negative shift", []string{"-shift-every", "-2"}, 2},
-		{"bad address", []string{"-addr", "not-an-address"}, 1},
-		{"an argument", []string{"-addr", "not-an-address", "extra"}, 2},
+		{"unknown flag", []string{"-nope"}, 2, ""},
+		{"missing data file", []string{"-addr", "127.0.0.1:0", "-data", "/does/not/exist.json"}, 1, ""},
+		{"error rate over 1", []string{"-error-rate", "1.5"}, 2, ""},
+		{"feed redirect not a path or URL", []string{"-feed-redirect", "moved/xml"}, 2, ""},
+		{"negative shift", []string{"-shift-every", "-2"}, 2, ""},
+		{"bad address", []string{"-addr", "not-an-address"}, 1, ""},
+		{"an argument", []string{"-addr", "not-an-address", "extra"}, 2, `unexpected argument "extra": it takes only flags (-h lists them)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			if code := run(context.Background(), tt.args, &stdout, &stderr); code != tt.want {
 				t.Errorf("exit code %d, want %d (stderr: %s)", code, tt.want, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.says) {
+				t.Errorf("stderr %q, want it to say %q", stderr.String(), tt.says)
 			}
 			if stdout.Len() != 0 {
 				t.Errorf("stdout %q, want nothing on failure", stdout.String())
